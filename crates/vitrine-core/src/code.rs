@@ -1,0 +1,781 @@
+//! Every code a shopper can present, parsed to a [`ProductCode`] whose GTIN is
+//! normalised to GTIN-14 with its check digit verified.
+//!
+//! Accepted forms:
+//! - EAN-8, UPC-E (expanded to UPC-A), UPC-A, EAN-13, ISBN-13, ISBN-10 (converted
+//!   to ISBN-13) and GTIN-14, typed with or without spaces and hyphens;
+//! - GS1 element strings, raw with FNC1 as the ASCII GS character (0x1D) or in the
+//!   human-readable bracketed form `(01)…(10)…`, with or without an AIM symbology
+//!   identifier such as `]C1` (GS1-128), `]d2` (GS1 DataMatrix) or `]Q3` (GS1 QR);
+//! - GS1 Digital Link URIs on any host (`https://id.gs1.org/01/05449000039231/10/LOT?17=261231`),
+//!   with the short names `gtin`, `cpv`, `lot` and `ser` accepted too;
+//! - in-store variable-measure codes (EAN-13 prefixes 02 and 20–29), which give
+//!   the item's GTIN plus the price or weight printed into the label (see
+//!   [`VariableMeasureRules`]).
+//!
+//! An 8-digit code starting with 0 or 1 can be an EAN-8 or a UPC-E. A decoder
+//! knows which symbol it read and passes a [`Symbology`] hint; typed digits
+//! without a hint are read as whichever form has a valid check digit, and when
+//! both have one, [`ProductCode::alternative`] carries the second reading so
+//! the catalog can try both.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::gs1::{self, Gs1Data};
+use crate::gtin::{self, Gtin};
+
+/// Why a code was refused. Each message says what is wrong in words a shopper
+/// or a store employee can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CodeError {
+    #[error("no code was given: scan a barcode or type the digits printed under it")]
+    Empty,
+    #[error("'{ch}' at position {} is not a digit: a barcode number has only digits", .pos + 1)]
+    InvalidCharacter { ch: char, pos: usize },
+    #[error(
+        "a product barcode has 8, 12, 13 or 14 digits; this one has {len}: check that no digit is missing or extra"
+    )]
+    BadLength { len: usize },
+    #[error("check digit should be {expected}, not {found} ({code})")]
+    CheckDigit { code: String, expected: u8, found: u8 },
+    #[error("check digit should be {ean8} (read as EAN-8) or {upce} (read as UPC-E), not {found} ({code})")]
+    CheckDigit8 {
+        code: String,
+        ean8: u8,
+        upce: u8,
+        found: u8,
+    },
+    #[error("ISBN-10 check character should be {expected}, not {found} ({code})")]
+    Isbn10CheckDigit { code: String, expected: char, found: char },
+    #[error("{code} is not a UPC-E code: a UPC-E starts with 0 or 1")]
+    NotUpcE { code: String },
+    #[error(
+        "unknown GS1 application identifier at \"{at}\": the code may be damaged, or uses an identifier Vitrine does not read"
+    )]
+    UnknownAi { at: String },
+    #[error("GS1 application identifier ({ai}): {reason}")]
+    AiValue { ai: String, reason: String },
+    #[error("this GS1 code carries no GTIN (AI 01 or 02), so it does not name a product")]
+    MissingGtin,
+    #[error("not a GS1 Digital Link: {reason}")]
+    DigitalLink { reason: String },
+    #[error("this code is not a product barcode ({what})")]
+    NotAProductCode { what: String },
+}
+
+/// The symbol a decoder read, when it knows. Typed input has none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Symbology {
+    Ean13,
+    Ean8,
+    UpcA,
+    UpcE,
+    Qr,
+    DataMatrix,
+    Code128,
+    DataBar,
+    Other,
+}
+
+impl Symbology {
+    /// The name printed by `vitrine scan` and in logs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Symbology::Ean13 => "EAN-13",
+            Symbology::Ean8 => "EAN-8",
+            Symbology::UpcA => "UPC-A",
+            Symbology::UpcE => "UPC-E",
+            Symbology::Qr => "QR",
+            Symbology::DataMatrix => "DataMatrix",
+            Symbology::Code128 => "Code128",
+            Symbology::DataBar => "DataBar",
+            Symbology::Other => "Other",
+        }
+    }
+}
+
+/// Which printed form the GTIN came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CodeForm {
+    Ean8,
+    UpcE,
+    UpcA,
+    Ean13,
+    Isbn13,
+    Isbn10,
+    Gtin14,
+    Gs1ElementString,
+    DigitalLink,
+}
+
+/// What a variable-measure label carries besides the item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Embedded {
+    /// The price of this pack, in minor units of the store's currency.
+    Price { amount_minor: i64 },
+    /// The net weight of this pack, in grams.
+    Weight { grams: u32 },
+}
+
+/// A variable-measure label: the item is [`ProductCode::gtin`], the label's
+/// own digits and embedded value are kept here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VariableMeasure {
+    pub label: String,
+    pub embedded: Embedded,
+}
+
+/// A parsed product code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductCode {
+    /// The trade item, as GTIN-14.
+    pub gtin: Gtin,
+    /// A second reading of the same digits, for 8-digit codes valid both as
+    /// EAN-8 and as UPC-E; `gtin` is the UPC-E reading in that case.
+    pub alternative: Option<Gtin>,
+    pub form: CodeForm,
+    /// Lot, serial, dates, weight and price carried by GS1 codes (empty otherwise).
+    pub gs1: Gs1Data,
+    /// Present for in-store variable-measure labels.
+    pub variable: Option<VariableMeasure>,
+}
+
+impl ProductCode {
+    fn plain(gtin: Gtin, form: CodeForm) -> ProductCode {
+        ProductCode {
+            gtin,
+            alternative: None,
+            form,
+            gs1: Gs1Data::default(),
+            variable: None,
+        }
+    }
+
+    /// The GTINs to look up, most likely first.
+    pub fn candidates(&self) -> impl Iterator<Item = Gtin> + '_ {
+        std::iter::once(self.gtin).chain(self.alternative)
+    }
+}
+
+/// What a scanned symbol turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scanned {
+    /// A product: look it up.
+    Product(Box<ProductCode>),
+    /// Any other payload (loyalty token, coupon, handoff link, plain text),
+    /// returned as read for the parts of the kiosk that handle it.
+    Payload(String),
+}
+
+/// How in-store variable-measure labels are laid out. Retailers and countries
+/// differ, so the layout is configuration; [`Default`] is Vitrine's documented
+/// choice:
+///
+/// | EAN-13 prefix | layout | embedded value |
+/// |---|---|---|
+/// | 02, 20–24 | `PP IIIII VVVVV C` | price in minor units (up to 999.99) |
+/// | 25–29     | `PP IIIII VVVVV C` | net weight in grams (up to 99.999 kg) |
+///
+/// `PP` prefix, `I` item reference, `V` value, `C` the EAN-13 check digit. The
+/// item's GTIN is the label with the value digits set to zero and the check
+/// digit recomputed: that is the GTIN under which the catalog lists the item
+/// (with its price per kilogram for weighed items).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VariableMeasureRules {
+    pub rules: Vec<VariableMeasureRule>,
+}
+
+/// One prefix's layout: two prefix digits, `item_digits` item digits, then
+/// `value_digits` value digits, then the check digit (13 digits in all).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VariableMeasureRule {
+    pub prefix: String,
+    pub item_digits: u8,
+    pub value_digits: u8,
+    pub value: MeasureKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeasureKind {
+    Price,
+    Weight,
+}
+
+impl Default for VariableMeasureRules {
+    fn default() -> Self {
+        let rule = |prefix: &str, value| VariableMeasureRule {
+            prefix: prefix.to_string(),
+            item_digits: 5,
+            value_digits: 5,
+            value,
+        };
+        VariableMeasureRules {
+            rules: vec![
+                rule("02", MeasureKind::Price),
+                rule("20", MeasureKind::Price),
+                rule("21", MeasureKind::Price),
+                rule("22", MeasureKind::Price),
+                rule("23", MeasureKind::Price),
+                rule("24", MeasureKind::Price),
+                rule("25", MeasureKind::Weight),
+                rule("26", MeasureKind::Weight),
+                rule("27", MeasureKind::Weight),
+                rule("28", MeasureKind::Weight),
+                rule("29", MeasureKind::Weight),
+            ],
+        }
+    }
+}
+
+impl VariableMeasureRules {
+    /// Checks that every rule is well formed; the message names the rule.
+    pub fn validate(&self) -> Result<(), String> {
+        for (i, r) in self.rules.iter().enumerate() {
+            let ok_prefix = r.prefix == "02"
+                || (r.prefix.len() == 2 && r.prefix.starts_with('2') && r.prefix.bytes().all(|b| b.is_ascii_digit()));
+            if !ok_prefix {
+                return Err(format!(
+                    "rule {}: prefix \"{}\" must be 02 or 20 to 29 (GS1 restricted circulation)",
+                    i + 1,
+                    r.prefix
+                ));
+            }
+            if usize::from(r.item_digits) + usize::from(r.value_digits) != 10
+                || r.value_digits == 0
+                || r.value_digits > 6
+            {
+                return Err(format!(
+                    "rule {} (prefix {}): item_digits + value_digits must be 10 with 1 to 6 value digits, got {} + {}",
+                    i + 1,
+                    r.prefix,
+                    r.item_digits,
+                    r.value_digits
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn rule_for(&self, ean13: &str) -> Option<&VariableMeasureRule> {
+        self.rules.iter().find(|r| ean13.starts_with(&r.prefix))
+    }
+}
+
+/// Parses a code typed or scanned without a symbology hint, with the default
+/// variable-measure layout.
+pub fn parse_product_code(input: &str) -> Result<ProductCode, CodeError> {
+    parse_product_code_with(input, None, &VariableMeasureRules::default())
+}
+
+/// Parses a product code. `hint` is the symbology the decoder read, if any.
+pub fn parse_product_code_with(
+    input: &str,
+    hint: Option<Symbology>,
+    rules: &VariableMeasureRules,
+) -> Result<ProductCode, CodeError> {
+    let text = input.trim_matches(|c: char| c.is_whitespace() && c != '\u{1d}');
+    if text.is_empty() {
+        return Err(CodeError::Empty);
+    }
+    let (aim, rest) = split_symbology_identifier(text);
+    if rest.is_empty() {
+        return Err(CodeError::Empty);
+    }
+    if is_http_uri(rest) {
+        return parse_digital_link(rest);
+    }
+    let gs1_aim = matches!(aim, Some("C1" | "e0" | "d2" | "Q3" | "J1"));
+    if gs1_aim || rest.starts_with('(') || rest.contains('\u{1d}') {
+        return from_element_string(rest);
+    }
+    let hint = match aim {
+        Some("E4") => Some(Symbology::Ean8),
+        _ => hint,
+    };
+    let digits: String = if rest
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ' ' || c == '-' || c == 'X' || c == 'x')
+    {
+        rest.chars().filter(|c| *c != ' ' && *c != '-').collect()
+    } else {
+        rest.to_string()
+    };
+    if digits.len() == 10 && digits[..9].bytes().all(|b| b.is_ascii_digit()) {
+        return parse_isbn10(&digits);
+    }
+    if let Some((pos, ch)) = digits.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        return Err(CodeError::InvalidCharacter { ch, pos });
+    }
+    let code = match digits.len() {
+        8 => parse_eight(&digits, hint)?,
+        12 => ProductCode::plain(Gtin::from_digits(&digits)?, CodeForm::UpcA),
+        13 => {
+            let gtin = Gtin::from_digits(&digits)?;
+            let form = if gtin.is_isbn() {
+                CodeForm::Isbn13
+            } else {
+                CodeForm::Ean13
+            };
+            ProductCode::plain(gtin, form)
+        }
+        14 => ProductCode::plain(Gtin::from_digits(&digits)?, CodeForm::Gtin14),
+        n if n >= 16 && (digits.starts_with("01") || digits.starts_with("02")) => {
+            // A GS1 element string whose first AI is fixed-length, sent
+            // without symbology identifier (common for HID scanners).
+            return from_element_string(&digits);
+        }
+        len => return Err(CodeError::BadLength { len }),
+    };
+    Ok(apply_variable_measure(code, rules))
+}
+
+/// Classifies a decoded symbol: product codes (retail barcodes, GS1 element
+/// strings, GS1 Digital Link) become [`Scanned::Product`]; any other QR or
+/// DataMatrix payload is returned as is. A damaged retail barcode is an error.
+pub fn classify(text: &str, symbology: Symbology, rules: &VariableMeasureRules) -> Result<Scanned, CodeError> {
+    match symbology {
+        Symbology::Ean13 | Symbology::Ean8 | Symbology::UpcA | Symbology::UpcE | Symbology::DataBar => {
+            parse_product_code_with(text, Some(symbology), rules).map(|p| Scanned::Product(Box::new(p)))
+        }
+        Symbology::Qr | Symbology::DataMatrix | Symbology::Code128 | Symbology::Other => {
+            let (aim, rest) = split_symbology_identifier(text.trim());
+            let looks_gs1 = matches!(aim, Some("C1" | "e0" | "d2" | "Q3" | "J1"))
+                || rest.starts_with("(01)")
+                || rest.starts_with("(02)")
+                || rest.starts_with('\u{1d}')
+                || (is_http_uri(rest) && digital_link_gtin_position(rest).is_some());
+            if looks_gs1 {
+                parse_product_code_with(text, Some(symbology), rules).map(|p| Scanned::Product(Box::new(p)))
+            } else {
+                Ok(Scanned::Payload(text.to_string()))
+            }
+        }
+    }
+}
+
+/// Splits an AIM symbology identifier (`]` + letter + digit) off the front.
+fn split_symbology_identifier(text: &str) -> (Option<&str>, &str) {
+    let b = text.as_bytes();
+    if b.len() >= 3 && b[0] == b']' && b[1].is_ascii_alphabetic() && b[2].is_ascii_alphanumeric() {
+        (Some(&text[1..3]), &text[3..])
+    } else {
+        (None, text)
+    }
+}
+
+fn is_http_uri(s: &str) -> bool {
+    let lower = s.get(..8).map(str::to_ascii_lowercase).unwrap_or_default();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+fn parse_eight(digits: &str, hint: Option<Symbology>) -> Result<ProductCode, CodeError> {
+    let could_be_upce = digits.starts_with('0') || digits.starts_with('1');
+    match hint {
+        Some(Symbology::UpcE) => {
+            let upca = gtin::expand_upce(digits)?;
+            return Ok(ProductCode::plain(Gtin::from_digits(&upca)?, CodeForm::UpcE));
+        }
+        Some(Symbology::Ean8) => return Ok(ProductCode::plain(Gtin::from_digits(digits)?, CodeForm::Ean8)),
+        _ => {}
+    }
+    let ean8 = Gtin::from_digits(digits);
+    if !could_be_upce {
+        return ean8.map(|g| ProductCode::plain(g, CodeForm::Ean8));
+    }
+    let upce = gtin::expand_upce(digits).and_then(|upca| Gtin::from_digits(&upca));
+    match (upce, ean8) {
+        (Ok(u), Ok(e)) => Ok(ProductCode {
+            alternative: Some(e),
+            ..ProductCode::plain(u, CodeForm::UpcE)
+        }),
+        (Ok(u), Err(_)) => Ok(ProductCode::plain(u, CodeForm::UpcE)),
+        (Err(_), Ok(e)) => Ok(ProductCode::plain(e, CodeForm::Ean8)),
+        (
+            Err(CodeError::CheckDigit {
+                expected: upce, found, ..
+            }),
+            Err(CodeError::CheckDigit { expected: ean8, .. }),
+        ) => Err(CodeError::CheckDigit8 {
+            code: digits.to_string(),
+            ean8,
+            upce,
+            found,
+        }),
+        (_, Err(e)) => Err(e),
+    }
+}
+
+fn parse_isbn10(s: &str) -> Result<ProductCode, CodeError> {
+    let b = s.as_bytes();
+    let last = b[9].to_ascii_uppercase();
+    if !(last.is_ascii_digit() || last == b'X') {
+        return Err(CodeError::InvalidCharacter {
+            ch: last as char,
+            pos: 9,
+        });
+    }
+    let sum: u32 = b[..9]
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (10 - i as u32) * u32::from(d - b'0'))
+        .sum();
+    let expected = (11 - sum % 11) % 11;
+    let expected_ch = if expected == 10 {
+        'X'
+    } else {
+        char::from(b'0' + expected as u8)
+    };
+    if expected_ch != last as char {
+        return Err(CodeError::Isbn10CheckDigit {
+            code: s.to_string(),
+            expected: expected_ch,
+            found: last as char,
+        });
+    }
+    let gtin = Gtin::from_body(&format!("978{}", &s[..9]))?;
+    Ok(ProductCode::plain(gtin, CodeForm::Isbn10))
+}
+
+fn from_element_string(s: &str) -> Result<ProductCode, CodeError> {
+    let data = gs1::parse_element_string(s)?;
+    product_from_gs1(data, CodeForm::Gs1ElementString)
+}
+
+fn product_from_gs1(data: Gs1Data, form: CodeForm) -> Result<ProductCode, CodeError> {
+    let gtin = data.gtin.or(data.content).ok_or(CodeError::MissingGtin)?;
+    Ok(ProductCode {
+        gtin,
+        alternative: None,
+        form,
+        gs1: data,
+        variable: None,
+    })
+}
+
+/// Index of the `01`/`gtin` segment in a Digital Link path, if any.
+fn digital_link_gtin_position(uri: &str) -> Option<usize> {
+    let (_, path, _) = split_uri(uri)?;
+    let segs: Vec<&str> = path.split('/').collect();
+    segs.iter()
+        .enumerate()
+        .position(|(i, s)| (*s == "01" || s.eq_ignore_ascii_case("gtin")) && i + 1 < segs.len())
+}
+
+/// Splits `scheme://host/path?query#fragment` into (host, path, query).
+fn split_uri(uri: &str) -> Option<(&str, &str, &str)> {
+    let after_scheme = &uri[uri.find("://")? + 3..];
+    let no_fragment = after_scheme.split('#').next().unwrap_or("");
+    let (before_query, query) = match no_fragment.split_once('?') {
+        Some((a, q)) => (a, q),
+        None => (no_fragment, ""),
+    };
+    let (host, path) = match before_query.find('/') {
+        Some(i) => (&before_query[..i], &before_query[i + 1..]),
+        None => (before_query, ""),
+    };
+    Some((host, path, query))
+}
+
+/// Parses a GS1 Digital Link URI (any host, any path prefix before the
+/// primary key).
+pub fn parse_digital_link(uri: &str) -> Result<ProductCode, CodeError> {
+    let dl_err = |reason: &str| CodeError::DigitalLink {
+        reason: reason.to_string(),
+    };
+    let (host, path, query) = split_uri(uri).ok_or_else(|| dl_err("the address has no host"))?;
+    if host.is_empty() {
+        return Err(dl_err("the address has no host"));
+    }
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let start = segs
+        .iter()
+        .position(|s| *s == "01" || s.eq_ignore_ascii_case("gtin"))
+        .ok_or_else(|| dl_err("the path has no /01/ followed by a GTIN"))?;
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let rest = &segs[start..];
+    if !rest.len().is_multiple_of(2) {
+        return Err(dl_err("each key in the path must be followed by a value"));
+    }
+    for kv in rest.chunks(2) {
+        let ai = match kv[0].to_ascii_lowercase().as_str() {
+            "gtin" => "01".to_string(),
+            "cpv" => "22".to_string(),
+            "lot" => "10".to_string(),
+            "ser" => "21".to_string(),
+            k => k.to_string(),
+        };
+        let value = percent_decode(kv[1]).ok_or_else(|| dl_err("a value has a broken %-escape"))?;
+        pairs.push((ai, value));
+    }
+    for param in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = param.split_once('=').unwrap_or((param, ""));
+        // Only numeric keys are GS1 AIs; others (linkType, utm_…) are not ours.
+        if !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) {
+            let value = percent_decode(v).ok_or_else(|| dl_err("a query value has a broken %-escape"))?;
+            pairs.push((k.to_string(), value));
+        }
+    }
+    // The GTIN in a Digital Link may be written with 8, 12, 13 or 14 digits.
+    if let Some(first) = pairs.first_mut() {
+        let g = Gtin::from_digits(&first.1)?;
+        first.1 = g.as_gtin14();
+    }
+    let data = gs1::from_pairs(&pairs, true)?;
+    product_from_gs1(data, CodeForm::DigitalLink)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn apply_variable_measure(code: ProductCode, rules: &VariableMeasureRules) -> ProductCode {
+    let g14 = code.gtin.as_gtin14();
+    if !g14.starts_with('0') || code.alternative.is_some() {
+        return code;
+    }
+    let ean13 = &g14[1..];
+    let Some(rule) = rules.rule_for(ean13) else {
+        return code;
+    };
+    let item_end = 2 + usize::from(rule.item_digits);
+    let value_end = item_end + usize::from(rule.value_digits);
+    let Ok(value) = ean13[item_end..value_end].parse::<u32>() else {
+        return code;
+    };
+    let body = format!("{}{}", &ean13[..item_end], "0".repeat(value_end - item_end));
+    let Ok(item) = Gtin::from_body(&body) else {
+        return code;
+    };
+    let embedded = match rule.value {
+        MeasureKind::Price => Embedded::Price {
+            amount_minor: i64::from(value),
+        },
+        MeasureKind::Weight => Embedded::Weight { grams: value },
+    };
+    ProductCode {
+        gtin: item,
+        variable: Some(VariableMeasure {
+            label: ean13.to_string(),
+            embedded,
+        }),
+        ..code
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g14(s: &str) -> String {
+        parse_product_code(s).unwrap().gtin.as_gtin14()
+    }
+
+    #[test]
+    fn retail_forms() {
+        assert_eq!(g14("5449000039231"), "05449000039231");
+        assert_eq!(g14(" 5449000039231\n"), "05449000039231");
+        assert_eq!(g14("049000006582"), "00049000006582");
+        assert_eq!(g14("04965802"), "00049000006582");
+        assert_eq!(parse_product_code("04965802").unwrap().form, CodeForm::UpcE);
+        assert_eq!(g14("96385074"), "00000096385074");
+        assert_eq!(g14("00049000006582"), "00049000006582");
+        assert_eq!(g14("978-0-439-02348-1"), "09780439023481");
+        assert_eq!(parse_product_code("9780439023481").unwrap().form, CodeForm::Isbn13);
+    }
+
+    #[test]
+    fn isbn10_is_converted() {
+        let c = parse_product_code("0-439-02348-3").unwrap();
+        assert_eq!(c.gtin.as_gtin14(), "09780439023481");
+        assert_eq!(c.form, CodeForm::Isbn10);
+        assert_eq!(g14("043942089X"), "09780439420891");
+        let e = parse_product_code("0439023484").unwrap_err();
+        assert_eq!(e.to_string(), "ISBN-10 check character should be 3, not 4 (0439023484)");
+    }
+
+    #[test]
+    fn eight_digit_ambiguity() {
+        // valid as EAN-8 only
+        let c = parse_product_code("00001816").unwrap();
+        assert_eq!(c.form, CodeForm::Ean8);
+        assert_eq!(c.gtin.as_gtin14(), "00000000001816");
+        assert_eq!(c.alternative, None);
+        // With a hint, no guessing.
+        let c = parse_product_code_with("04965802", Some(Symbology::UpcE), &VariableMeasureRules::default()).unwrap();
+        assert_eq!(c.gtin.as_gtin14(), "00049000006582");
+        assert!(parse_product_code_with("04965802", Some(Symbology::Ean8), &VariableMeasureRules::default()).is_err());
+        // Not 0/1: EAN-8 only, plain check digit error.
+        let e = parse_product_code("96385075").unwrap_err();
+        assert_eq!(e.to_string(), "check digit should be 4, not 5 (96385075)");
+        let e = parse_product_code("04965803").unwrap_err();
+        assert!(
+            matches!(
+                e,
+                CodeError::CheckDigit8 {
+                    upce: 2,
+                    ean8: 0,
+                    found: 3,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn both_readings_valid_gives_alternative() {
+        // Find an 8-digit code valid as both, by search.
+        let mut found = None;
+        for n in 0..100_000u32 {
+            let body = format!("0{:06}", n);
+            let c = gtin::check_digit(body.as_bytes());
+            let code = format!("{body}{c}");
+            if gtin::expand_upce(&code).is_ok() {
+                found = Some(code);
+                break;
+            }
+        }
+        let code = found.unwrap();
+        let p = parse_product_code(&code).unwrap();
+        assert_eq!(p.form, CodeForm::UpcE);
+        assert_eq!(p.alternative.unwrap().as_gtin14(), format!("000000{code}"));
+        assert_eq!(p.candidates().count(), 2);
+    }
+
+    #[test]
+    fn check_digit_error_message() {
+        let e = parse_product_code("5449000039232").unwrap_err();
+        assert_eq!(e.to_string(), "check digit should be 1, not 2 (5449000039232)");
+    }
+
+    #[test]
+    fn bad_inputs_are_typed_errors() {
+        assert_eq!(parse_product_code("  "), Err(CodeError::Empty));
+        assert_eq!(parse_product_code("12345"), Err(CodeError::BadLength { len: 5 }));
+        assert_eq!(
+            parse_product_code("54490000a9231"),
+            Err(CodeError::InvalidCharacter { ch: 'a', pos: 8 })
+        );
+        assert!(parse_product_code("]C1").is_err());
+    }
+
+    #[test]
+    fn gs1_element_strings() {
+        let c = parse_product_code("]C1010544900003923110LOT42\u{1d}17261231").unwrap();
+        assert_eq!(c.gtin.as_gtin14(), "05449000039231");
+        assert_eq!(c.gs1.lot.as_deref(), Some("LOT42"));
+        assert_eq!(c.gs1.expiry.unwrap().to_string(), "2026-12-31");
+        let c = parse_product_code("(01)05449000039231(10)LOT42(17)261231").unwrap();
+        assert_eq!(c.gs1.lot.as_deref(), Some("LOT42"));
+        let c = parse_product_code("]d2\u{1d}01054490000392313103000750").unwrap();
+        assert_eq!(c.gs1.net_weight_grams(), Some(750));
+        // Without symbology identifier, as HID scanners often send it.
+        let c = parse_product_code("0105449000039231").unwrap();
+        assert_eq!(c.gtin.as_gtin14(), "05449000039231");
+        assert!(matches!(
+            parse_product_code("(01)05449000039231(17)261331"),
+            Err(CodeError::AiValue { .. })
+        ));
+        assert!(matches!(parse_product_code("(10)LOT"), Err(CodeError::MissingGtin)));
+    }
+
+    #[test]
+    fn digital_link_any_host() {
+        let c = parse_product_code("https://id.gs1.org/01/05449000039231/10/LOT?17=261231").unwrap();
+        assert_eq!(c.gtin.as_gtin14(), "05449000039231");
+        assert_eq!(c.form, CodeForm::DigitalLink);
+        assert_eq!(c.gs1.lot.as_deref(), Some("LOT"));
+        assert_eq!(c.gs1.expiry.unwrap().to_string(), "2026-12-31");
+        let c = parse_product_code("HTTPS://shop.example.com/p/x/gtin/5449000039231/lot/A%2FB?linkType=all").unwrap();
+        assert_eq!(c.gtin.as_gtin14(), "05449000039231");
+        assert_eq!(c.gs1.lot.as_deref(), Some("A/B"));
+        assert!(matches!(
+            parse_product_code("https://example.com/product/42"),
+            Err(CodeError::DigitalLink { .. })
+        ));
+        assert!(matches!(
+            parse_product_code("https://id.gs1.org/01/05449000039232"),
+            Err(CodeError::CheckDigit { .. })
+        ));
+        assert!(parse_product_code("https://id.gs1.org/01/05449000039231/10").is_err());
+    }
+
+    #[test]
+    fn variable_measure_price_and_weight() {
+        // 21 12345 01234 C: price 12.34 for item 2112345
+        let label = {
+            let body = "211234501234";
+            format!("{body}{}", gtin::check_digit(body.as_bytes()))
+        };
+        let c = parse_product_code(&label).unwrap();
+        let v = c.variable.clone().unwrap();
+        assert_eq!(v.embedded, Embedded::Price { amount_minor: 1234 });
+        assert_eq!(c.gtin, Gtin::from_body("211234500000").unwrap());
+        let label = {
+            let body = "271234500750";
+            format!("{body}{}", gtin::check_digit(body.as_bytes()))
+        };
+        let c = parse_product_code(&label).unwrap();
+        assert_eq!(c.variable.unwrap().embedded, Embedded::Weight { grams: 750 });
+        // UPC-A number system 2 (12 digits) is the 02 prefix.
+        let label = {
+            let body = "21234500199";
+            format!("{body}{}", gtin::check_digit(body.as_bytes()))
+        };
+        let c = parse_product_code(&label).unwrap();
+        assert_eq!(c.variable.unwrap().embedded, Embedded::Price { amount_minor: 199 });
+        // Normal EAN-13 untouched.
+        assert!(parse_product_code("5449000039231").unwrap().variable.is_none());
+    }
+
+    #[test]
+    fn variable_measure_rules_validate() {
+        assert!(VariableMeasureRules::default().validate().is_ok());
+        let mut r = VariableMeasureRules::default();
+        r.rules[0].item_digits = 6;
+        assert!(r.validate().unwrap_err().contains("must be 10"));
+        r = VariableMeasureRules::default();
+        r.rules[0].prefix = "30".into();
+        assert!(r.validate().unwrap_err().contains("02 or 20 to 29"));
+    }
+
+    #[test]
+    fn classify_separates_products_and_payloads() {
+        let rules = VariableMeasureRules::default();
+        assert!(matches!(
+            classify("https://id.gs1.org/01/05449000039231", Symbology::Qr, &rules),
+            Ok(Scanned::Product(_))
+        ));
+        assert_eq!(
+            classify("VTRL1.abc.def", Symbology::Qr, &rules),
+            Ok(Scanned::Payload("VTRL1.abc.def".into()))
+        );
+        assert_eq!(
+            classify("https://shop.example/h/123#x", Symbology::Qr, &rules),
+            Ok(Scanned::Payload("https://shop.example/h/123#x".into()))
+        );
+        assert!(matches!(
+            classify("]d2\u{1d}0105449000039231", Symbology::DataMatrix, &rules),
+            Ok(Scanned::Product(_))
+        ));
+        assert!(classify("5449000039232", Symbology::Ean13, &rules).is_err());
+    }
+}

@@ -1,0 +1,25 @@
+//! # vitrine-core
+//!
+//! Vitrine's domain, shared by the kiosk and HQ. No I/O: no files, no
+//! network, no clock (callers pass the time).
+//!
+//! # Layout
+//! - [`gtin`]: GTIN-14, check digits, UPC-E expansion.
+//! - [`gs1`]: GS1 application identifiers and element strings.
+//! - [`code`]: every code a shopper can present (retail barcodes, ISBN, GS1
+//!   element strings, GS1 Digital Link, variable-measure labels) to a
+//!   [`code::ProductCode`].
+//! - [`money`]: integer minor units with an ISO currency, formatting, rounding.
+//! - [`product`]: products, prices, marketplace offers, stock.
+//! - [`pricing`]: the promotion engine, the one place a price is computed.
+
+pub mod code;
+pub mod gs1;
+pub mod gtin;
+pub mod money;
+pub mod pricing;
+pub mod product;
+
+pub use code::{CodeError, ProductCode, Scanned, Symbology, parse_product_code};
+pub use gtin::Gtin;
+pub use money::{Currency, Lang, Money};
