@@ -104,7 +104,7 @@ impl Gtin {
     /// variable-measure items (EAN-13 prefixes 02 and 20–29).
     pub fn is_restricted_circulation(&self) -> bool {
         let s = self.as_gtin14();
-        s.starts_with("002") || s.starts_with("0002")
+        s.starts_with("02") || s.starts_with("002")
     }
 }
 

@@ -12,8 +12,12 @@
 //! - [`money`]: integer minor units with an ISO currency, formatting, rounding.
 //! - [`product`]: products, prices, marketplace offers, stock.
 //! - [`pricing`]: the promotion engine, the one place a price is computed.
+//! - [`catalog`]: catalog changes, the unit in which the referential moves.
+//! - [`demo`]: the seeded generator of demo prices, stock, offers and promotions.
 
+pub mod catalog;
 pub mod code;
+pub mod demo;
 pub mod gs1;
 pub mod gtin;
 pub mod money;

@@ -1,0 +1,828 @@
+//! The kiosk's catalog cache: a SQLite file (WAL) holding products, prices,
+//! promotions, stock per store, marketplace offers and the catalog version.
+//!
+//! Every write is a list of [`Change`]s applied in one transaction that also
+//! moves the catalog version: a reader (WAL gives readers a snapshot) sees the
+//! catalog entirely before or entirely after an update, never half of one.
+//! One writer (the import, the demo seeding or the sync worker), readers
+//! elsewhere.
+
+mod demo;
+mod import;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
+use serde::Serialize;
+use thiserror::Error;
+use vitrine_core::catalog::Change;
+use vitrine_core::code::ProductCode;
+use vitrine_core::pricing::{Promotion, Target};
+use vitrine_core::product::{
+    BookInfo, FoodInfo, ONLINE, Offer, PriceEntry, Product, SoldBy, StockEntry, StockLevel, Store, UnixTime,
+};
+use vitrine_core::{Currency, Gtin, Money};
+
+pub use demo::{DEMO_BOOKS, DEMO_PRODUCTS};
+pub use import::{ExtraChanges, ImportReport, read_jsonl};
+
+/// The catalog file's name inside the data directory.
+pub const CATALOG_FILE: &str = "catalog.sqlite";
+
+#[derive(Debug, Error)]
+pub enum CatalogError {
+    #[error("catalog database {path}: {source}")]
+    Open { path: PathBuf, source: rusqlite::Error },
+    #[error("catalog database: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error(
+        "catalog database {path} was written by a newer Vitrine (schema {found}, this one knows {known}): update Vitrine"
+    )]
+    TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error("stored record for {gtin} is damaged ({reason}); re-import the catalog")]
+    Corrupt { gtin: String, reason: String },
+    #[error("{0}")]
+    Import(String),
+    #[error("catalog update refused: {0}")]
+    Refused(String),
+}
+
+impl CatalogError {
+    /// Whether trying again later may succeed (a busy database) or not.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, CatalogError::Sql(rusqlite::Error::SqliteFailure(e, _))
+            if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+    }
+}
+
+/// Metadata keys kept in the `meta` table.
+pub mod meta {
+    pub const VERSION: &str = "catalog_version";
+    pub const UPDATED_AT: &str = "catalog_updated_at";
+    /// Where prices and stock come from ("demo: ..." or "hq").
+    pub const ORIGIN: &str = "prices_origin";
+    pub const STORE: &str = "catalog_store";
+    pub const LAST_SYNC: &str = "last_sync";
+}
+
+/// The catalog cache.
+pub struct Catalog {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// How a write moves the catalog version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionMove {
+    /// A local change (import, demo seeding): version + 1.
+    Increment,
+    /// A delta or snapshot from HQ: exactly this version, which must be above
+    /// the current one.
+    To(u64),
+}
+
+/// What a product lookup gives the kiosk.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProductView {
+    pub product: Product,
+    /// The price at this kiosk's store (store price, else national price).
+    pub price: Option<Money>,
+    /// Promotions on this product in force now, whoever they are for.
+    pub promotions: Vec<Promotion>,
+    /// Units at this kiosk's store (None: no stock record).
+    pub stock_here: Option<i64>,
+    /// Other stores with their units (stores with a record, this one excluded).
+    pub stock_elsewhere: Vec<(Store, i64)>,
+    pub stock_online: Option<i64>,
+    /// When this store's stock figure was last updated.
+    pub stock_updated_at: Option<UnixTime>,
+    pub offers: Vec<Offer>,
+    pub catalog_version: u64,
+    /// True when prices and stock are the generated demo values.
+    pub demo_values: bool,
+}
+
+impl ProductView {
+    pub fn stock_level_here(&self) -> Option<StockLevel> {
+        self.stock_here.map(StockLevel::from_quantity)
+    }
+}
+
+/// A search hit.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchHit {
+    pub gtin: Gtin,
+    pub name: String,
+    pub brand: Option<String>,
+    pub quantity: Option<String>,
+    pub price: Option<Money>,
+}
+
+/// The catalog's state for `vitrine status` and the staff screen.
+#[derive(Debug, Clone, Serialize)]
+pub struct CatalogStatus {
+    pub path: PathBuf,
+    pub catalog_version: u64,
+    pub catalog_updated_at: Option<UnixTime>,
+    pub last_sync: Option<UnixTime>,
+    pub products: u64,
+    pub prices: u64,
+    pub promotions: u64,
+    pub stock_rows: u64,
+    pub offers: u64,
+    pub stores: u64,
+    pub prices_origin: Option<String>,
+    pub size_bytes: u64,
+}
+
+/// The result of looking up a code.
+#[derive(Debug)]
+pub enum Lookup {
+    Found(Box<ProductView>),
+    /// No product under any reading of the code.
+    Unknown {
+        gtin: Gtin,
+        catalog_version: u64,
+    },
+}
+
+impl Catalog {
+    /// Opens (creating if needed) the catalog in `data_dir`, applying pending
+    /// migrations. This is the writer's handle.
+    pub fn open(data_dir: &Path) -> Result<Catalog, CatalogError> {
+        std::fs::create_dir_all(data_dir).map_err(|e| CatalogError::Open {
+            path: data_dir.to_path_buf(),
+            source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
+        })?;
+        let path = data_dir.join(CATALOG_FILE);
+        let conn = Connection::open(&path).map_err(|source| CatalogError::Open {
+            path: path.clone(),
+            source,
+        })?;
+        let mut cat = Catalog { conn, path };
+        cat.configure()?;
+        schema::migrate(&mut cat.conn, &cat.path)?;
+        Ok(cat)
+    }
+
+    /// Opens an existing catalog for reading only (UI thread, CLI lookups).
+    /// Migrations are the writer's job; a missing file is an error.
+    pub fn open_readonly(data_dir: &Path) -> Result<Catalog, CatalogError> {
+        let path = data_dir.join(CATALOG_FILE);
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|source| CatalogError::Open {
+            path: path.clone(),
+            source,
+        })?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        Ok(Catalog { conn, path })
+    }
+
+    /// An in-memory catalog (unit tests).
+    pub fn open_in_memory() -> Result<Catalog, CatalogError> {
+        let conn = Connection::open_in_memory()?;
+        let mut cat = Catalog {
+            conn,
+            path: PathBuf::from(":memory:"),
+        };
+        cat.configure()?;
+        schema::migrate(&mut cat.conn, &cat.path)?;
+        Ok(cat)
+    }
+
+    /// WAL so that readers never block the writer nor see half an update;
+    /// `synchronous = FULL` so that a committed update survives a power cut
+    /// (a kiosk is switched off at the wall); see docs/RELIABILITY.md.
+    fn configure(&mut self) -> Result<(), CatalogError> {
+        self.conn.busy_timeout(Duration::from_secs(5))?;
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The underlying connection, for modules that keep their own tables in
+    /// the same file (the outbox is written in the same transaction as what
+    /// it describes).
+    pub fn conn(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>, CatalogError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<(), CatalogError> {
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    pub fn version(&self) -> Result<u64, CatalogError> {
+        Ok(self.meta(meta::VERSION)?.and_then(|v| v.parse().ok()).unwrap_or(0))
+    }
+
+    pub fn is_empty(&self) -> Result<bool, CatalogError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT EXISTS(SELECT 1 FROM products)", [], |r| r.get(0))?;
+        Ok(n == 0)
+    }
+
+    /// Applies `changes` in one transaction and moves the version. Returns the
+    /// new version. `progress` is called every 1,000 changes with the count done.
+    pub fn apply(
+        &mut self,
+        changes: &[Change],
+        version: VersionMove,
+        now: UnixTime,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<u64, CatalogError> {
+        let tx = self.conn.transaction()?;
+        let new_version = apply_in(&tx, changes, version, now, progress)?;
+        tx.commit()?;
+        Ok(new_version)
+    }
+
+    /// Replaces the whole catalog content with `changes` (an HQ snapshot), in
+    /// one transaction, at `version`.
+    pub fn replace_all(&mut self, changes: &[Change], version: u64, now: UnixTime) -> Result<u64, CatalogError> {
+        let tx = self.conn.transaction()?;
+        for t in [
+            "products",
+            "prices",
+            "promotions",
+            "promotion_gtins",
+            "stock",
+            "offers",
+            "stores",
+        ] {
+            tx.execute(&format!("DELETE FROM {t}"), [])?;
+        }
+        tx.execute("INSERT INTO products_fts(products_fts) VALUES ('delete-all')", [])?;
+        tx.execute("DELETE FROM meta WHERE key = ?1", [meta::VERSION])?;
+        let v = apply_in(&tx, changes, VersionMove::To(version), now, &mut |_| {})?;
+        tx.commit()?;
+        Ok(v)
+    }
+
+    /// Looks up a parsed code for `store` at `now`.
+    pub fn lookup(&self, code: &ProductCode, store: &str, now: UnixTime) -> Result<Lookup, CatalogError> {
+        for gtin in code.candidates() {
+            if let Some(view) = self.product_view(gtin, store, now)? {
+                return Ok(Lookup::Found(Box::new(view)));
+            }
+        }
+        Ok(Lookup::Unknown {
+            gtin: code.gtin,
+            catalog_version: self.version()?,
+        })
+    }
+
+    /// The product with its price, promotions, stock and offers.
+    pub fn product_view(&self, gtin: Gtin, store: &str, now: UnixTime) -> Result<Option<ProductView>, CatalogError> {
+        let Some(product) = self.product(gtin)? else {
+            return Ok(None);
+        };
+        let price = self.price(gtin, store)?;
+        let promotions = self.promotions_for(&product, store, now)?;
+        let mut stock_here = None;
+        let mut stock_updated_at = None;
+        let mut stock_online = None;
+        let mut stock_elsewhere = Vec::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.store, s.quantity, s.updated_at, st.name, st.city
+             FROM stock s LEFT JOIN stores st ON st.id = s.store
+             WHERE s.gtin = ?1 ORDER BY s.quantity DESC, s.store",
+        )?;
+        let rows = stmt.query_map([gtin.value() as i64], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (sid, qty, at, name, city) = row?;
+            if sid == store {
+                stock_here = Some(qty);
+                stock_updated_at = Some(at);
+            } else if sid == ONLINE {
+                stock_online = Some(qty);
+            } else {
+                stock_elsewhere.push((
+                    Store {
+                        name: name.unwrap_or_else(|| sid.clone()),
+                        id: sid,
+                        city,
+                    },
+                    qty,
+                ));
+            }
+        }
+        let offers = self.offers(gtin)?;
+        Ok(Some(ProductView {
+            product,
+            price,
+            promotions,
+            stock_here,
+            stock_elsewhere,
+            stock_online,
+            stock_updated_at,
+            offers,
+            catalog_version: self.version()?,
+            demo_values: self.meta(meta::ORIGIN)?.is_some_and(|o| o.starts_with("demo")),
+        }))
+    }
+
+    pub fn product(&self, gtin: Gtin) -> Result<Option<Product>, CatalogError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT name, brand, quantity, category, image_url, sold_by, food, book FROM products WHERE gtin = ?1",
+        )?;
+        let row = stmt
+            .query_row([gtin.value() as i64], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                ))
+            })
+            .optional()?;
+        let Some((name, brand, quantity, category, image_url, sold_by, food, book)) = row else {
+            return Ok(None);
+        };
+        let corrupt = |reason: String| CatalogError::Corrupt {
+            gtin: gtin.as_gtin14(),
+            reason,
+        };
+        let food: Option<FoodInfo> = food
+            .map(|f| serde_json::from_str(&f))
+            .transpose()
+            .map_err(|e| corrupt(e.to_string()))?;
+        let book: Option<BookInfo> = book
+            .map(|b| serde_json::from_str(&b))
+            .transpose()
+            .map_err(|e| corrupt(e.to_string()))?;
+        Ok(Some(Product {
+            gtin,
+            name,
+            brand,
+            quantity,
+            category,
+            image_url,
+            sold_by: if sold_by == "kg" {
+                SoldBy::Kilogram
+            } else {
+                SoldBy::Unit
+            },
+            food,
+            book,
+        }))
+    }
+
+    /// The store price, else the national price.
+    pub fn price(&self, gtin: Gtin, store: &str) -> Result<Option<Money>, CatalogError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT amount_minor, currency FROM prices WHERE gtin = ?1 AND store IN (?2, '')
+             ORDER BY store = '' LIMIT 1",
+        )?;
+        let row = stmt
+            .query_row(params![gtin.value() as i64, store], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })
+            .optional()?;
+        row.map(|(a, c)| {
+            Currency::from_code(&c)
+                .map(|cur| Money::new(a, cur))
+                .map_err(|e| CatalogError::Corrupt {
+                    gtin: gtin.as_gtin14(),
+                    reason: e.to_string(),
+                })
+        })
+        .transpose()
+    }
+
+    /// Promotions that target this product and are in force at `now` in `store`.
+    pub fn promotions_for(&self, p: &Product, store: &str, now: UnixTime) -> Result<Vec<Promotion>, CatalogError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT data FROM promotions WHERE target_kind <> 'gtins'
+             UNION ALL
+             SELECT pr.data FROM promotion_gtins pg JOIN promotions pr ON pr.id = pg.promo_id WHERE pg.gtin = ?1",
+        )?;
+        let rows = stmt.query_map([p.gtin.value() as i64], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let promo: Promotion = serde_json::from_str(&row?).map_err(|e| CatalogError::Corrupt {
+                gtin: p.gtin.as_gtin14(),
+                reason: format!("promotion: {e}"),
+            })?;
+            if promo.is_active(now, Some(store)) && promo.targets(p.gtin, p.category.as_deref(), p.brand.as_deref()) {
+                out.push(promo);
+            }
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
+    }
+
+    /// Every promotion in force at `now` in `store` (for the pricing engine
+    /// and the attract screen).
+    pub fn active_promotions(&self, store: &str, now: UnixTime) -> Result<Vec<Promotion>, CatalogError> {
+        let mut stmt = self.conn.prepare_cached("SELECT data FROM promotions ORDER BY id")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let promo: Promotion = serde_json::from_str(&row?).map_err(|e| CatalogError::Corrupt {
+                gtin: "-".into(),
+                reason: format!("promotion: {e}"),
+            })?;
+            if promo.is_active(now, Some(store)) {
+                out.push(promo);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn offers(&self, gtin: Gtin) -> Result<Vec<Offer>, CatalogError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seller_id, seller_name, amount_minor, currency, shipping_minor, delivery_days
+             FROM offers WHERE gtin = ?1 ORDER BY amount_minor + shipping_minor, seller_id",
+        )?;
+        let rows = stmt.query_map([gtin.value() as i64], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, i64>(5)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (seller_id, seller_name, amount, cur, shipping, days) = row?;
+            let currency = Currency::from_code(&cur).map_err(|e| CatalogError::Corrupt {
+                gtin: gtin.as_gtin14(),
+                reason: e.to_string(),
+            })?;
+            out.push(Offer {
+                gtin,
+                seller_id,
+                seller_name,
+                price: Money::new(amount, currency),
+                shipping: Money::new(shipping, currency),
+                delivery_days: u16::try_from(days).unwrap_or(u16::MAX),
+            });
+        }
+        Ok(out)
+    }
+
+    pub fn stores(&self) -> Result<Vec<Store>, CatalogError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, name, city FROM stores ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Store {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                city: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Full-text search on name and brand (accents and case ignored, prefix
+    /// match on the last word so results come while typing).
+    pub fn search(&self, text: &str, store: &str, limit: usize) -> Result<Vec<SearchHit>, CatalogError> {
+        let Some(query) = fts_query(text) else {
+            return Ok(Vec::new());
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.gtin, p.name, p.brand, p.quantity FROM products_fts f
+             JOIN products p ON p.gtin = f.rowid
+             WHERE products_fts MATCH ?1 ORDER BY bm25(products_fts, 10.0, 5.0), p.gtin LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![query, limit as i64], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (g, name, brand, quantity) = row?;
+            let gtin = Gtin::from_value(g as u64).map_err(|e| CatalogError::Corrupt {
+                gtin: g.to_string(),
+                reason: e.to_string(),
+            })?;
+            out.push(SearchHit {
+                gtin,
+                price: self.price(gtin, store)?,
+                name,
+                brand,
+                quantity,
+            });
+        }
+        Ok(out)
+    }
+
+    pub fn status(&self) -> Result<CatalogStatus, CatalogError> {
+        let count = |t: &str| -> Result<u64, CatalogError> {
+            Ok(self
+                .conn
+                .query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get::<_, i64>(0))? as u64)
+        };
+        let size_bytes = std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0)
+            + std::fs::metadata(self.path.with_extension("sqlite-wal"))
+                .map(|m| m.len())
+                .unwrap_or(0);
+        Ok(CatalogStatus {
+            path: self.path.clone(),
+            catalog_version: self.version()?,
+            catalog_updated_at: self.meta(meta::UPDATED_AT)?.and_then(|v| v.parse().ok()),
+            last_sync: self.meta(meta::LAST_SYNC)?.and_then(|v| v.parse().ok()),
+            products: count("products")?,
+            prices: count("prices")?,
+            promotions: count("promotions")?,
+            stock_rows: count("stock")?,
+            offers: count("offers")?,
+            stores: count("stores")?,
+            prices_origin: self.meta(meta::ORIGIN)?,
+            size_bytes,
+        })
+    }
+
+    /// All products (for the demo generator and tests). Streams would be
+    /// better for huge catalogs; the demo has a few thousand.
+    pub fn all_products(&self) -> Result<Vec<Product>, CatalogError> {
+        let mut stmt = self.conn.prepare("SELECT gtin FROM products ORDER BY gtin")?;
+        let gtins: Vec<i64> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let mut out = Vec::with_capacity(gtins.len());
+        for g in gtins {
+            let gtin = Gtin::from_value(g as u64).map_err(|e| CatalogError::Corrupt {
+                gtin: g.to_string(),
+                reason: e.to_string(),
+            })?;
+            if let Some(p) = self.product(gtin)? {
+                out.push(p);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Builds an FTS5 query from what a shopper typed: each word quoted (so no
+/// FTS syntax can be injected), the last one as a prefix.
+fn fts_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .map(|w| w.replace('"', ""))
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    let n = words.len();
+    Some(
+        words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                if i + 1 == n {
+                    format!("\"{w}\"*")
+                } else {
+                    format!("\"{w}\"")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
+fn apply_in(
+    tx: &Transaction<'_>,
+    changes: &[Change],
+    version: VersionMove,
+    now: UnixTime,
+    progress: &mut dyn FnMut(usize),
+) -> Result<u64, CatalogError> {
+    let new_version = next_version(tx, version)?;
+    write_changes(tx, changes, 0, progress)?;
+    progress(changes.len());
+    record_version(tx, new_version, now, changes.len())?;
+    Ok(new_version)
+}
+
+/// The version a write will give, refusing a version not above the current one.
+fn next_version(tx: &Transaction<'_>, version: VersionMove) -> Result<u64, CatalogError> {
+    let current: u64 = tx
+        .query_row("SELECT value FROM meta WHERE key = ?1", [meta::VERSION], |r| {
+            r.get::<_, String>(0)
+        })
+        .optional()?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    match version {
+        VersionMove::Increment => Ok(current + 1),
+        VersionMove::To(v) if v > current => Ok(v),
+        VersionMove::To(v) => Err(CatalogError::Refused(format!(
+            "version {v} is not above the catalog's version {current}"
+        ))),
+    }
+}
+
+/// Writes changes inside a transaction the caller owns. `done_before` is the
+/// count already written (for progress across batches).
+fn write_changes(
+    tx: &Transaction<'_>,
+    changes: &[Change],
+    done_before: usize,
+    progress: &mut dyn FnMut(usize),
+) -> Result<(), CatalogError> {
+    {
+        let mut up_product = tx.prepare_cached(
+            "INSERT INTO products(gtin, name, brand, quantity, category, image_url, sold_by, food, book)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT(gtin) DO UPDATE SET name = excluded.name, brand = excluded.brand,
+               quantity = excluded.quantity, category = excluded.category, image_url = excluded.image_url,
+               sold_by = excluded.sold_by, food = excluded.food, book = excluded.book",
+        )?;
+        let mut set_price = tx.prepare_cached(
+            "INSERT INTO prices(gtin, store, amount_minor, currency) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(gtin, store) DO UPDATE SET amount_minor = excluded.amount_minor, currency = excluded.currency",
+        )?;
+        let mut set_stock = tx.prepare_cached(
+            "INSERT INTO stock(gtin, store, quantity, updated_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(gtin, store) DO UPDATE SET quantity = excluded.quantity, updated_at = excluded.updated_at",
+        )?;
+        for (i, change) in changes.iter().enumerate() {
+            match change {
+                Change::UpsertProduct(p) => {
+                    let food = p
+                        .food
+                        .as_ref()
+                        .map(serde_json::to_string)
+                        .transpose()
+                        .map_err(json_err)?;
+                    let book = p
+                        .book
+                        .as_ref()
+                        .map(serde_json::to_string)
+                        .transpose()
+                        .map_err(json_err)?;
+                    up_product.execute(params![
+                        p.gtin.value() as i64,
+                        p.name,
+                        p.brand,
+                        p.quantity,
+                        p.category,
+                        p.image_url,
+                        if p.sold_by == SoldBy::Kilogram { "kg" } else { "unit" },
+                        food,
+                        book
+                    ])?;
+                }
+                Change::DeleteProduct(g) => {
+                    let v = g.value() as i64;
+                    for t in ["prices", "stock", "offers", "promotion_gtins", "products"] {
+                        tx.execute(&format!("DELETE FROM {t} WHERE gtin = ?1"), [v])?;
+                    }
+                }
+                Change::SetPrice(PriceEntry { gtin, store, price }) => {
+                    set_price.execute(params![
+                        gtin.value() as i64,
+                        store.as_deref().unwrap_or(""),
+                        price.amount_minor,
+                        price.currency.code()
+                    ])?;
+                }
+                Change::DeletePrice { gtin, store } => {
+                    tx.execute(
+                        "DELETE FROM prices WHERE gtin = ?1 AND store = ?2",
+                        params![gtin.value() as i64, store.as_deref().unwrap_or("")],
+                    )?;
+                }
+                Change::UpsertPromotion(p) => upsert_promotion(tx, p)?,
+                Change::DeletePromotion(id) => {
+                    tx.execute("DELETE FROM promotion_gtins WHERE promo_id = ?1", [id])?;
+                    tx.execute("DELETE FROM promotions WHERE id = ?1", [id])?;
+                }
+                Change::SetStock(StockEntry {
+                    gtin,
+                    store,
+                    quantity,
+                    updated_at,
+                }) => {
+                    set_stock.execute(params![gtin.value() as i64, store, quantity, updated_at])?;
+                }
+                Change::UpsertOffer(o) => {
+                    tx.execute(
+                        "INSERT INTO offers(gtin, seller_id, seller_name, amount_minor, currency, shipping_minor, delivery_days)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                         ON CONFLICT(gtin, seller_id) DO UPDATE SET seller_name = excluded.seller_name,
+                           amount_minor = excluded.amount_minor, currency = excluded.currency,
+                           shipping_minor = excluded.shipping_minor, delivery_days = excluded.delivery_days",
+                        params![
+                            o.gtin.value() as i64,
+                            o.seller_id,
+                            o.seller_name,
+                            o.price.amount_minor,
+                            o.price.currency.code(),
+                            o.shipping.amount_minor,
+                            o.delivery_days
+                        ],
+                    )?;
+                }
+                Change::DeleteOffer { gtin, seller_id } => {
+                    tx.execute(
+                        "DELETE FROM offers WHERE gtin = ?1 AND seller_id = ?2",
+                        params![gtin.value() as i64, seller_id],
+                    )?;
+                }
+                Change::UpsertStore(s) => {
+                    tx.execute(
+                        "INSERT INTO stores(id, name, city) VALUES (?1, ?2, ?3)
+                         ON CONFLICT(id) DO UPDATE SET name = excluded.name, city = excluded.city",
+                        params![s.id, s.name, s.city],
+                    )?;
+                }
+            }
+            if (i + 1) % 1000 == 0 {
+                progress(done_before + i + 1);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Moves the catalog version and records when and how much changed.
+fn record_version(tx: &Transaction<'_>, new_version: u64, now: UnixTime, count: usize) -> Result<(), CatalogError> {
+    for (k, v) in [
+        (meta::VERSION, new_version.to_string()),
+        (meta::UPDATED_AT, now.to_string()),
+    ] {
+        tx.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![k, v],
+        )?;
+    }
+    tx.execute(
+        "INSERT INTO catalog_versions(version, applied_at, changes) VALUES (?1, ?2, ?3)",
+        params![new_version as i64, now, count as i64],
+    )?;
+    Ok(())
+}
+
+fn json_err(e: serde_json::Error) -> CatalogError {
+    CatalogError::Import(format!("cannot encode a record: {e}"))
+}
+
+fn upsert_promotion(tx: &Transaction<'_>, p: &Promotion) -> Result<(), CatalogError> {
+    let data = serde_json::to_string(p).map_err(json_err)?;
+    let kind = match &p.target {
+        Target::Gtins(_) => "gtins",
+        Target::Category(_) => "category",
+        Target::Brand(_) => "brand",
+        Target::All => "all",
+    };
+    tx.execute(
+        "INSERT INTO promotions(id, target_kind, data, valid_until) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(id) DO UPDATE SET target_kind = excluded.target_kind, data = excluded.data,
+           valid_until = excluded.valid_until",
+        params![p.id, kind, data, p.valid_until],
+    )?;
+    tx.execute("DELETE FROM promotion_gtins WHERE promo_id = ?1", [&p.id])?;
+    if let Target::Gtins(gs) = &p.target {
+        let mut ins = tx.prepare_cached("INSERT OR IGNORE INTO promotion_gtins(promo_id, gtin) VALUES (?1, ?2)")?;
+        for g in gs {
+            ins.execute(params![p.id, g.value() as i64])?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,436 @@
+//! The `vitrine` command line.
+//!
+//! Exit codes: 0 success; 1 an unexpected failure (database, I/O); 2 bad input
+//! (an invalid code, an unreadable file); 3 not found (unknown product);
+//! 78 a configuration error (sysexits' EX_CONFIG), always before any data is
+//! touched.
+
+use std::io::{BufReader, IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use serde_json::{Value, json};
+use vitrine_core::code::{Embedded, ProductCode, parse_product_code_with};
+use vitrine_core::money::price_for_weight;
+use vitrine_core::product::{SoldBy, StockLevel};
+use vitrine_core::{Lang, Money};
+
+use crate::catalog::{Catalog, Lookup, ProductView};
+use crate::clock;
+use crate::config::{self, LoadedConfig};
+
+pub const EXIT_FAILURE: i32 = 1;
+pub const EXIT_INVALID: i32 = 2;
+pub const EXIT_NOT_FOUND: i32 = 3;
+pub const EXIT_CONFIG: i32 = 78;
+
+#[derive(Debug, Parser)]
+#[command(name = "vitrine", version, about = "Vitrine in-store kiosk", long_about = None)]
+pub struct Cli {
+    /// Configuration file (default: $VITRINE_CONFIG, else config/kiosk.toml if present).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Folder of the SQLite files; overrides kiosk.data_dir.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Start the kiosk with a replay of the images in DIR instead of the camera.
+    #[arg(long, value_name = "DIR")]
+    pub replay: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Look a product up by any code: EAN-8/13, UPC-A/E, ISBN, GTIN-14, GS1, Digital Link.
+    Lookup {
+        code: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Store to price for (default: kiosk.store).
+        #[arg(long)]
+        store: Option<String>,
+    },
+    /// Search products by name and brand.
+    Search {
+        #[arg(required = true)]
+        text: Vec<String>,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Import products from a JSONL file (the referential's format).
+    Import {
+        file: PathBuf,
+        /// Also generate demo prices, stock and promotions for the imported products.
+        #[arg(long)]
+        demo_prices: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the catalog's state.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Configuration commands.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate the configuration (file and environment) and print it.
+    Check,
+}
+
+/// An error with the exit code it should give.
+#[derive(Debug)]
+pub struct Exit {
+    pub code: i32,
+    pub message: String,
+}
+
+impl Exit {
+    pub fn new(code: i32, message: impl Into<String>) -> Exit {
+        Exit {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<crate::catalog::CatalogError> for Exit {
+    fn from(e: crate::catalog::CatalogError) -> Self {
+        Exit::new(EXIT_FAILURE, e.to_string())
+    }
+}
+
+/// Loads the configuration for a command (exit 78 on any error).
+pub fn load_config(cli: &Cli) -> Result<LoadedConfig, Exit> {
+    let file = cli.config.clone().or_else(config::default_config_path);
+    let mut loaded =
+        config::load(file.as_deref(), std::env::vars()).map_err(|e| Exit::new(EXIT_CONFIG, e.to_string()))?;
+    if let Some(dir) = &cli.data_dir {
+        loaded.config.kiosk.data_dir = dir.clone();
+    }
+    Ok(loaded)
+}
+
+/// Opens the catalog, seeding it from the demo data on first start if the
+/// configuration says so.
+pub fn open_catalog(cfg: &LoadedConfig) -> Result<Catalog, Exit> {
+    let mut cat = Catalog::open(&cfg.config.kiosk.data_dir)?;
+    if cfg.config.demo.seed_on_empty {
+        cat.seed_demo_if_empty(cfg.config.demo.seed, clock::now())?;
+    }
+    Ok(cat)
+}
+
+/// Runs a subcommand; `out` is stdout.
+pub fn run(cli: &Cli, cfg: &LoadedConfig, command: &Command, out: &mut dyn Write) -> Result<(), Exit> {
+    let w = |e: std::io::Error| Exit::new(EXIT_FAILURE, format!("cannot write the output: {e}"));
+    match command {
+        Command::Config {
+            command: ConfigCommand::Check,
+        } => {
+            let file = cfg
+                .file
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "(no file: defaults and environment)".into());
+            writeln!(out, "configuration OK: {file}").map_err(w)?;
+            let text = toml::to_string(&cfg.config).map_err(|e| Exit::new(EXIT_FAILURE, e.to_string()))?;
+            write!(out, "{text}").map_err(w)?;
+            let _ = cli;
+            Ok(())
+        }
+        Command::Lookup { code, json, store } => {
+            let parsed = parse_product_code_with(code, None, &cfg.config.scan.variable_measure)
+                .map_err(|e| Exit::new(EXIT_INVALID, format!("invalid code \"{}\": {e}", code.trim())))?;
+            let cat = open_catalog(cfg)?;
+            let store = store.as_deref().unwrap_or(&cfg.config.kiosk.store);
+            match cat.lookup(&parsed, store, clock::now())? {
+                Lookup::Found(view) => {
+                    if *json {
+                        let v = lookup_json(&view, &parsed, cfg.lang());
+                        writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default()).map_err(w)?;
+                    } else {
+                        write_lookup_text(out, &view, &parsed, cfg.lang()).map_err(w)?;
+                    }
+                    Ok(())
+                }
+                Lookup::Unknown { gtin, catalog_version } => Err(Exit::new(
+                    EXIT_NOT_FOUND,
+                    format!("no product with GTIN {gtin} in the catalog (version {catalog_version})"),
+                )),
+            }
+        }
+        Command::Search { text, json, limit } => {
+            let cat = open_catalog(cfg)?;
+            let query = text.join(" ");
+            let hits = cat.search(&query, &cfg.config.kiosk.store, *limit)?;
+            if *json {
+                let v: Vec<Value> = hits
+                    .iter()
+                    .map(|h| {
+                        json!({
+                            "gtin14": h.gtin.as_gtin14(),
+                            "name": h.name,
+                            "brand": h.brand,
+                            "quantity": h.quantity,
+                            "price": h.price.map(|p| price_json(p, cfg.lang())),
+                        })
+                    })
+                    .collect();
+                writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default()).map_err(w)?;
+            } else if hits.is_empty() {
+                writeln!(out, "no product matches \"{query}\"").map_err(w)?;
+            } else {
+                for h in &hits {
+                    let price = h.price.map(|p| p.format(cfg.lang())).unwrap_or_else(|| "-".into());
+                    let brand = h.brand.as_deref().map(|b| format!(" — {b}")).unwrap_or_default();
+                    writeln!(out, "{}  {:>10}  {}{}", h.gtin, price, h.name, brand).map_err(w)?;
+                }
+            }
+            Ok(())
+        }
+        Command::Import {
+            file,
+            demo_prices,
+            json,
+        } => {
+            let f = std::fs::File::open(file)
+                .map_err(|e| Exit::new(EXIT_INVALID, format!("cannot read {}: {e}", file.display())))?;
+            let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+            let mut cat = Catalog::open(&cfg.config.kiosk.data_dir)?;
+            let bar = progress_bar(size);
+            let counting = CountingReader {
+                inner: f,
+                bar: bar.clone(),
+            };
+            let seed = cfg.config.demo.seed;
+            let now = clock::now();
+            let mut extra = |ps: &[vitrine_core::product::Product]| vitrine_core::demo::demo_changes(ps, seed, now);
+            let extra_ref: Option<crate::catalog::ExtraChanges<'_>> =
+                if *demo_prices { Some(&mut extra) } else { None };
+            let report = cat.import_jsonl(BufReader::with_capacity(1 << 20, counting), now, extra_ref, &mut |_| {});
+            bar.finish_and_clear();
+            let report = report.map_err(|e| match e {
+                crate::catalog::CatalogError::Import(m) => Exit::new(EXIT_INVALID, format!("{}: {m}", file.display())),
+                other => Exit::from(other),
+            })?;
+            if *demo_prices {
+                cat.set_meta(crate::catalog::meta::ORIGIN, vitrine_core::demo::DEMO_ORIGIN)?;
+            }
+            if *json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&report).unwrap_or_default()).map_err(w)?;
+            } else {
+                writeln!(
+                    out,
+                    "imported {} products, skipped {}; catalog version {}",
+                    report.imported, report.skipped, report.catalog_version
+                )
+                .map_err(w)?;
+                for ex in &report.skipped_examples {
+                    writeln!(out, "  skipped {ex}").map_err(w)?;
+                }
+            }
+            Ok(())
+        }
+        Command::Status { json } => {
+            let cat = open_catalog(cfg)?;
+            let st = cat.status()?;
+            if *json {
+                let v = json!({
+                    "store": cfg.config.kiosk.store,
+                    "catalog_version": st.catalog_version,
+                    "catalog_updated_at": st.catalog_updated_at,
+                    "last_sync": st.last_sync,
+                    "products": st.products,
+                    "prices": st.prices,
+                    "promotions": st.promotions,
+                    "stock_rows": st.stock_rows,
+                    "offers": st.offers,
+                    "stores": st.stores,
+                    "prices_origin": st.prices_origin,
+                    "database": st.path,
+                    "database_bytes": st.size_bytes,
+                    "hq": if cfg.config.hq.url.is_empty() { Value::Null } else { json!(cfg.config.hq.url) },
+                });
+                writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default()).map_err(w)?;
+            } else {
+                writeln!(out, "store            {}", cfg.config.kiosk.store).map_err(w)?;
+                writeln!(out, "catalog version  {}", st.catalog_version).map_err(w)?;
+                if let Some(t) = st.catalog_updated_at {
+                    writeln!(out, "catalog updated  {}", clock::format_utc(t)).map_err(w)?;
+                }
+                let sync = st.last_sync.map(clock::format_utc).unwrap_or_else(|| "never".into());
+                writeln!(out, "last sync        {sync}").map_err(w)?;
+                writeln!(
+                    out,
+                    "products         {} ({} prices, {} promotions, {} stock rows, {} offers, {} stores)",
+                    st.products, st.prices, st.promotions, st.stock_rows, st.offers, st.stores
+                )
+                .map_err(w)?;
+                if let Some(o) = &st.prices_origin {
+                    writeln!(out, "prices origin    {o}").map_err(w)?;
+                }
+                writeln!(out, "database         {} ({} bytes)", st.path.display(), st.size_bytes).map_err(w)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn progress_bar(len: u64) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("importing {bar:40} {bytes}/{total_bytes} ({eta} left)")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Counts bytes read for the progress bar.
+struct CountingReader<R> {
+    inner: R,
+    bar: indicatif::ProgressBar,
+}
+
+impl<R: std::io::Read> std::io::Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bar.inc(n as u64);
+        Ok(n)
+    }
+}
+
+fn price_json(m: Money, lang: Lang) -> Value {
+    json!({
+        "amount_minor": m.amount_minor,
+        "currency": m.currency.code(),
+        "formatted": m.format(lang),
+    })
+}
+
+/// The price the shopper pays for what the code names: the label's price for
+/// a variable-measure label, the price per kg times the label's weight, or the
+/// unit price.
+pub fn effective_price(view: &ProductView, code: &ProductCode) -> Option<Money> {
+    let unit = view.price?;
+    match code.variable.as_ref().map(|v| v.embedded) {
+        Some(Embedded::Price { amount_minor }) => Some(Money::new(amount_minor, unit.currency)),
+        Some(Embedded::Weight { grams }) => Some(Money::new(price_for_weight(unit.amount_minor, grams), unit.currency)),
+        None => Some(unit),
+    }
+}
+
+fn lookup_json(view: &ProductView, code: &ProductCode, lang: Lang) -> Value {
+    let p = &view.product;
+    let price = effective_price(view, code);
+    let unit_price = view.price;
+    let promotions: Vec<Value> = view
+        .promotions
+        .iter()
+        .map(|pr| {
+            json!({
+                "id": pr.id,
+                "kind": pr.kind,
+                "audience": pr.audience,
+                "badge": unit_price.map(|u| pr.kind.badge(lang, u.currency)),
+                "description": unit_price.map(|u| pr.describe(u, lang)),
+            })
+        })
+        .collect();
+    json!({
+        "gtin14": p.gtin.as_gtin14(),
+        "name": p.name,
+        "brand": p.brand,
+        "quantity": p.quantity,
+        "category": p.category,
+        "sold_by": if p.sold_by == SoldBy::Kilogram { "kg" } else { "unit" },
+        "price": price.map(|m| price_json(m, lang)),
+        "unit_price": if code.variable.is_some() { unit_price.map(|m| price_json(m, lang)) } else { None },
+        "demo_price": view.demo_values,
+        "promotions": promotions,
+        "stock_here": view.stock_here,
+        "stock_level_here": view.stock_level_here(),
+        "stock_online": view.stock_online,
+        "stock_elsewhere": view.stock_elsewhere.iter().map(|(s, q)| json!({
+            "store": s.id, "name": s.name, "quantity": q, "level": StockLevel::from_quantity(*q)
+        })).collect::<Vec<_>>(),
+        "offers": view.offers.iter().map(|o| json!({
+            "seller": o.seller_name,
+            "price": price_json(o.price, lang),
+            "shipping": price_json(o.shipping, lang),
+            "delivery_days": o.delivery_days,
+        })).collect::<Vec<_>>(),
+        "code": {
+            "form": code.form,
+            "lot": code.gs1.lot,
+            "serial": code.gs1.serial,
+            "expiry": code.gs1.expiry.map(|d| d.to_string()),
+            "best_before": code.gs1.best_before.map(|d| d.to_string()),
+            "variable_measure": code.variable,
+        },
+        "food": p.food,
+        "book": p.book,
+        "catalog_version": view.catalog_version,
+    })
+}
+
+fn write_lookup_text(out: &mut dyn Write, view: &ProductView, code: &ProductCode, lang: Lang) -> std::io::Result<()> {
+    let p = &view.product;
+    writeln!(out, "{}", p.name)?;
+    if let Some(b) = &p.brand {
+        writeln!(out, "  brand      {b}")?;
+    }
+    if let Some(q) = &p.quantity {
+        writeln!(out, "  quantity   {q}")?;
+    }
+    writeln!(out, "  GTIN-14    {}", p.gtin)?;
+    let demo = if view.demo_values {
+        " (demo price, not a real price)"
+    } else {
+        ""
+    };
+    match effective_price(view, code) {
+        Some(m) => writeln!(out, "  price      {}{demo}", m.format(lang))?,
+        None => writeln!(out, "  price      not available")?,
+    }
+    for pr in &view.promotions {
+        if let Some(u) = view.price {
+            writeln!(out, "  promotion  {}", pr.describe(u, lang))?;
+        }
+    }
+    match view.stock_here {
+        Some(q) => writeln!(out, "  stock here   {q} ({})", StockLevel::from_quantity(q).label(lang))?,
+        None => writeln!(out, "  stock here unknown")?,
+    }
+    if let Some(q) = view.stock_online {
+        writeln!(out, "  online     {q}")?;
+    }
+    for (s, q) in &view.stock_elsewhere {
+        writeln!(out, "  {:<12} {q} ({})", s.id, s.name)?;
+    }
+    for o in &view.offers {
+        writeln!(
+            out,
+            "  offer      {} {} + {} shipping, {} days",
+            o.seller_name,
+            o.price.format(lang),
+            o.shipping.format(lang),
+            o.delivery_days
+        )?;
+    }
+    writeln!(out, "  catalog    version {}", view.catalog_version)?;
+    Ok(())
+}

@@ -1,0 +1,684 @@
+//! Kiosk configuration: defaults, then the TOML file, then `VITRINE__SECTION__KEY`
+//! environment variables, validated as a whole before anything touches data.
+//!
+//! Every error names where the bad value came from (the file or the variable),
+//! the key, and what was expected. Unknown keys are errors too: a typo in a
+//! kiosk's config must not silently fall back to a default.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use toml::Value;
+use vitrine_core::code::VariableMeasureRules;
+use vitrine_core::{Currency, Lang};
+
+/// The whole kiosk configuration. See `config/kiosk.toml` for every key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KioskConfig {
+    pub kiosk: KioskSection,
+    pub ui: UiSection,
+    pub hq: HqSection,
+    pub camera: CameraSection,
+    pub scan: ScanSection,
+    pub staff: StaffSection,
+    pub demo: DemoSection,
+    pub log: LogSection,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KioskSection {
+    /// Store this kiosk stands in (prices, stock "here").
+    pub store: String,
+    /// Where the SQLite files live; relative paths are from the working directory.
+    pub data_dir: PathBuf,
+    /// ISO 4217 currency of the store.
+    pub currency: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UiSection {
+    /// Language at the start of each session: "fr" or "en".
+    pub language: String,
+    /// Seconds without a touch before the reset warning.
+    pub idle_timeout_s: u32,
+    /// Seconds the reset warning counts down.
+    pub idle_warning_s: u32,
+    /// "landscape", "portrait" or "low-reach".
+    pub layout: String,
+    /// Larger text for the whole UI.
+    pub large_text: bool,
+    /// Open the window full screen.
+    pub fullscreen: bool,
+    /// Seconds the "send to my phone" QR code stays on screen.
+    pub handoff_countdown_s: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HqSection {
+    /// HQ base URL, e.g. `https://hq.example.com`; empty: standalone kiosk.
+    pub url: String,
+    /// Seconds between catalog polls when the push stream is down.
+    pub poll_interval_s: u32,
+    /// Seconds before an HTTP request to HQ gives up.
+    pub request_timeout_s: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CameraSection {
+    /// "camera", "replay" or "none".
+    pub source: String,
+    /// Camera index ("0") or a part of its name ("Logitech").
+    pub device: String,
+    pub width: u32,
+    pub height: u32,
+    pub fps: u32,
+    /// Folder of images played as a camera when source = "replay".
+    pub replay_dir: String,
+    /// Frames per second of the replay.
+    pub replay_fps: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScanSection {
+    /// Milliseconds before the same code, kept in view, counts as a new scan.
+    pub cooldown_ms: u32,
+    /// A USB scanner types faster than this many milliseconds between keys.
+    pub hid_max_key_interval_ms: u32,
+    /// Shortest code a USB scanner sends.
+    pub hid_min_length: u32,
+    /// In-store variable-measure label layouts (EAN-13 prefixes 02, 20-29).
+    pub variable_measure: VariableMeasureRules,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffSection {
+    /// Argon2 hash of the staff PIN; empty: the default PIN "2468" until changed.
+    pub pin_hash: String,
+    /// Failed PIN attempts before lockout.
+    pub max_attempts: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoSection {
+    /// Seed the empty cache from the embedded demo data on first start.
+    pub seed_on_empty: bool,
+    /// Seed of the demo price/stock generator.
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSection {
+    /// tracing filter, e.g. "info" or "vitrine=debug".
+    pub level: String,
+}
+
+impl Default for KioskConfig {
+    fn default() -> Self {
+        KioskConfig {
+            kiosk: KioskSection {
+                store: "paris-01".into(),
+                data_dir: PathBuf::from("data"),
+                currency: "EUR".into(),
+            },
+            ui: UiSection {
+                language: "fr".into(),
+                idle_timeout_s: 60,
+                idle_warning_s: 10,
+                layout: "landscape".into(),
+                large_text: false,
+                fullscreen: true,
+                handoff_countdown_s: 45,
+            },
+            hq: HqSection {
+                url: String::new(),
+                poll_interval_s: 60,
+                request_timeout_s: 10,
+            },
+            camera: CameraSection {
+                source: "camera".into(),
+                device: "0".into(),
+                width: 1280,
+                height: 720,
+                fps: 30,
+                replay_dir: String::new(),
+                replay_fps: 10,
+            },
+            scan: ScanSection {
+                cooldown_ms: 2000,
+                hid_max_key_interval_ms: 35,
+                hid_min_length: 8,
+                variable_measure: VariableMeasureRules::default(),
+            },
+            staff: StaffSection {
+                pin_hash: String::new(),
+                max_attempts: 5,
+            },
+            demo: DemoSection {
+                seed_on_empty: true,
+                seed: vitrine_core::demo::DEMO_SEED,
+            },
+            log: LogSection { level: "info".into() },
+        }
+    }
+}
+
+/// Where a value came from, for error messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Default,
+    File(PathBuf),
+    Env(String),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Default => f.write_str("built-in defaults"),
+            Origin::File(p) => write!(f, "{}", p.display()),
+            Origin::Env(v) => write!(f, "environment variable {v}"),
+        }
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("{origin}: cannot read the file: {reason}")]
+    Read { origin: Origin, reason: String },
+    #[error("{origin}: not valid TOML: {reason}")]
+    Syntax { origin: Origin, reason: String },
+    #[error("{origin}: unknown key `{key}`: check its spelling against config/kiosk.toml")]
+    UnknownKey { origin: Origin, key: String },
+    #[error("{origin}: key `{key}`: expected {expected}, found {found}")]
+    Type {
+        origin: Origin,
+        key: String,
+        expected: String,
+        found: String,
+    },
+    #[error("{origin}: key `{key}`: {reason}")]
+    Invalid {
+        origin: Origin,
+        key: String,
+        reason: String,
+    },
+}
+
+/// A loaded configuration with the origin of every key that was set.
+#[derive(Debug, Clone)]
+pub struct LoadedConfig {
+    pub config: KioskConfig,
+    /// The file it was read from, if any (staff settings are written back there).
+    pub file: Option<PathBuf>,
+    origins: Vec<(String, Origin)>,
+}
+
+impl LoadedConfig {
+    pub fn origin_of(&self, key: &str) -> Origin {
+        self.origins
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, o)| o.clone())
+            .unwrap_or(Origin::Default)
+    }
+
+    pub fn lang(&self) -> Lang {
+        Lang::parse(&self.config.ui.language).unwrap_or_default()
+    }
+
+    pub fn currency(&self) -> Currency {
+        Currency::from_code(&self.config.kiosk.currency).unwrap_or(Currency::EUR)
+    }
+}
+
+/// The file used when none is given: `VITRINE_CONFIG`, else `config/kiosk.toml`
+/// in the working directory if it exists, else none (defaults and environment).
+pub fn default_config_path() -> Option<PathBuf> {
+    if let Ok(p) = std::env::var("VITRINE_CONFIG")
+        && !p.is_empty()
+    {
+        return Some(PathBuf::from(p));
+    }
+    let p = PathBuf::from("config/kiosk.toml");
+    p.exists().then_some(p)
+}
+
+/// Loads and validates: defaults, then `file`, then `VITRINE__SECTION__KEY`
+/// variables from `env`.
+pub fn load(file: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> Result<LoadedConfig, ConfigError> {
+    let defaults = Value::try_from(KioskConfig::default()).map_err(|e| ConfigError::Syntax {
+        origin: Origin::Default,
+        reason: e.to_string(),
+    })?;
+    let mut merged = defaults.clone();
+    let mut origins = Vec::new();
+    if let Some(path) = file {
+        let origin = Origin::File(path.to_path_buf());
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+            origin: origin.clone(),
+            reason: e.to_string(),
+        })?;
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| ConfigError::Syntax {
+            origin: origin.clone(),
+            reason: e.to_string().trim().replace('\n', " "),
+        })?;
+        merge(&mut merged, &defaults, &Value::Table(table), "", &origin, &mut origins)?;
+    }
+    let mut env: Vec<(String, String)> = env.into_iter().filter(|(k, _)| k.starts_with("VITRINE__")).collect();
+    env.sort();
+    for (var, raw) in env {
+        let origin = Origin::Env(var.clone());
+        let path: Vec<String> = var["VITRINE__".len()..]
+            .split("__")
+            .map(|s| s.to_ascii_lowercase())
+            .collect();
+        let key = path.join(".");
+        let Some(default_value) = lookup(&defaults, &path) else {
+            return Err(ConfigError::UnknownKey { origin, key });
+        };
+        let value = env_value(&raw, default_value);
+        let patch = path.iter().rev().fold(value, |acc, k| {
+            let mut t = toml::Table::new();
+            t.insert(k.clone(), acc);
+            Value::Table(t)
+        });
+        merge(&mut merged, &defaults, &patch, "", &origin, &mut origins)?;
+    }
+    let config: KioskConfig = merged
+        .clone()
+        .try_into()
+        .map_err(|e: toml::de::Error| ConfigError::Syntax {
+            origin: file.map(|p| Origin::File(p.to_path_buf())).unwrap_or(Origin::Default),
+            reason: e.to_string().trim().replace('\n', " "),
+        })?;
+    let loaded = LoadedConfig {
+        config,
+        file: file.map(Path::to_path_buf),
+        origins,
+    };
+    validate(&loaded)?;
+    Ok(loaded)
+}
+
+/// An environment value is read as TOML when the default is not a string
+/// (so `VITRINE__UI__IDLE_TIMEOUT_S=90` is an integer), as text otherwise.
+fn env_value(raw: &str, default: &Value) -> Value {
+    match default {
+        Value::String(_) => Value::String(raw.to_string()),
+        _ => format!("v = {raw}")
+            .parse::<toml::Table>()
+            .ok()
+            .and_then(|mut t| t.remove("v"))
+            .unwrap_or_else(|| Value::String(raw.to_string())),
+    }
+}
+
+fn lookup<'a>(v: &'a Value, path: &[String]) -> Option<&'a Value> {
+    path.iter().try_fold(v, |cur, k| cur.as_table()?.get(k))
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::String(_) => "a string",
+        Value::Integer(_) => "an integer",
+        Value::Float(_) => "a number",
+        Value::Boolean(_) => "true or false",
+        Value::Datetime(_) => "a date",
+        Value::Array(_) => "a list",
+        Value::Table(_) => "a table",
+    }
+}
+
+fn show(v: &Value) -> String {
+    match v {
+        Value::Table(_) => "a table".into(),
+        Value::Array(_) => "a list".into(),
+        other => format!("{} {}", type_name(other), other),
+    }
+}
+
+/// Merges `patch` into `target`, checking every key exists in `defaults` with
+/// the same type.
+fn merge(
+    target: &mut Value,
+    defaults: &Value,
+    patch: &Value,
+    prefix: &str,
+    origin: &Origin,
+    origins: &mut Vec<(String, Origin)>,
+) -> Result<(), ConfigError> {
+    let (Some(t), Some(d), Some(p)) = (target.as_table_mut(), defaults.as_table(), patch.as_table()) else {
+        return Ok(());
+    };
+    for (k, pv) in p {
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        let Some(dv) = d.get(k) else {
+            return Err(ConfigError::UnknownKey {
+                origin: origin.clone(),
+                key,
+            });
+        };
+        let same_kind = std::mem::discriminant(dv) == std::mem::discriminant(pv);
+        if !same_kind {
+            return Err(ConfigError::Type {
+                origin: origin.clone(),
+                key,
+                expected: type_name(dv).into(),
+                found: show(pv),
+            });
+        }
+        if dv.is_table() && pv.is_table() {
+            if let Some(tv) = t.get_mut(k) {
+                merge(tv, dv, pv, &key, origin, origins)?;
+            }
+        } else {
+            if let Value::Integer(i) = pv
+                && *i < 0
+            {
+                return Err(ConfigError::Type {
+                    origin: origin.clone(),
+                    key,
+                    expected: "a positive integer".into(),
+                    found: show(pv),
+                });
+            }
+            t.insert(k.clone(), pv.clone());
+            origins.push((key, origin.clone()));
+        }
+    }
+    Ok(())
+}
+
+fn validate(l: &LoadedConfig) -> Result<(), ConfigError> {
+    let c = &l.config;
+    let bad = |key: &str, reason: String| ConfigError::Invalid {
+        origin: l.origin_of(key),
+        key: key.to_string(),
+        reason,
+    };
+    if c.kiosk.store.trim().is_empty()
+        || !c
+            .kiosk
+            .store
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+    {
+        return Err(bad(
+            "kiosk.store",
+            format!(
+                "expected a store id of letters, digits, - or _, found \"{}\"",
+                c.kiosk.store
+            ),
+        ));
+    }
+    if c.kiosk.data_dir.as_os_str().is_empty() {
+        return Err(bad(
+            "kiosk.data_dir",
+            "expected a folder path, found an empty string".into(),
+        ));
+    }
+    if let Err(e) = Currency::from_code(&c.kiosk.currency) {
+        return Err(bad("kiosk.currency", e.to_string()));
+    }
+    if Lang::parse(&c.ui.language).is_none() {
+        return Err(bad(
+            "ui.language",
+            format!("expected \"fr\" or \"en\", found \"{}\"", c.ui.language),
+        ));
+    }
+    if !(10..=3600).contains(&c.ui.idle_timeout_s) {
+        return Err(bad(
+            "ui.idle_timeout_s",
+            format!("expected 10 to 3600 seconds, found {}", c.ui.idle_timeout_s),
+        ));
+    }
+    if !(3..=60).contains(&c.ui.idle_warning_s) {
+        return Err(bad(
+            "ui.idle_warning_s",
+            format!("expected 3 to 60 seconds, found {}", c.ui.idle_warning_s),
+        ));
+    }
+    if !(10..=600).contains(&c.ui.handoff_countdown_s) {
+        return Err(bad(
+            "ui.handoff_countdown_s",
+            format!("expected 10 to 600 seconds, found {}", c.ui.handoff_countdown_s),
+        ));
+    }
+    if !["landscape", "portrait", "low-reach"].contains(&c.ui.layout.as_str()) {
+        return Err(bad(
+            "ui.layout",
+            format!(
+                "expected \"landscape\", \"portrait\" or \"low-reach\", found \"{}\"",
+                c.ui.layout
+            ),
+        ));
+    }
+    if !(c.hq.url.is_empty() || c.hq.url.starts_with("http://") || c.hq.url.starts_with("https://")) {
+        return Err(bad(
+            "hq.url",
+            format!(
+                "expected an http:// or https:// address (or \"\" for no HQ), found \"{}\"",
+                c.hq.url
+            ),
+        ));
+    }
+    if !(1..=86_400).contains(&c.hq.poll_interval_s) {
+        return Err(bad(
+            "hq.poll_interval_s",
+            format!("expected 1 to 86400 seconds, found {}", c.hq.poll_interval_s),
+        ));
+    }
+    if !(1..=300).contains(&c.hq.request_timeout_s) {
+        return Err(bad(
+            "hq.request_timeout_s",
+            format!("expected 1 to 300 seconds, found {}", c.hq.request_timeout_s),
+        ));
+    }
+    if !["camera", "replay", "none"].contains(&c.camera.source.as_str()) {
+        return Err(bad(
+            "camera.source",
+            format!(
+                "expected \"camera\", \"replay\" or \"none\", found \"{}\"",
+                c.camera.source
+            ),
+        ));
+    }
+    if !(160..=4096).contains(&c.camera.width) {
+        return Err(bad(
+            "camera.width",
+            format!("expected 160 to 4096 pixels, found {}", c.camera.width),
+        ));
+    }
+    if !(120..=4096).contains(&c.camera.height) {
+        return Err(bad(
+            "camera.height",
+            format!("expected 120 to 4096 pixels, found {}", c.camera.height),
+        ));
+    }
+    if !(1..=120).contains(&c.camera.fps) {
+        return Err(bad("camera.fps", format!("expected 1 to 120, found {}", c.camera.fps)));
+    }
+    if !(1..=120).contains(&c.camera.replay_fps) {
+        return Err(bad(
+            "camera.replay_fps",
+            format!("expected 1 to 120, found {}", c.camera.replay_fps),
+        ));
+    }
+    if c.camera.source == "replay" && c.camera.replay_dir.is_empty() {
+        return Err(bad(
+            "camera.replay_dir",
+            "expected a folder of images when camera.source = \"replay\", found nothing".into(),
+        ));
+    }
+    if c.scan.cooldown_ms > 60_000 {
+        return Err(bad(
+            "scan.cooldown_ms",
+            format!("expected at most 60000 ms, found {}", c.scan.cooldown_ms),
+        ));
+    }
+    if !(5..=500).contains(&c.scan.hid_max_key_interval_ms) {
+        return Err(bad(
+            "scan.hid_max_key_interval_ms",
+            format!("expected 5 to 500 ms, found {}", c.scan.hid_max_key_interval_ms),
+        ));
+    }
+    if !(1..=64).contains(&c.scan.hid_min_length) {
+        return Err(bad(
+            "scan.hid_min_length",
+            format!("expected 1 to 64, found {}", c.scan.hid_min_length),
+        ));
+    }
+    if let Err(reason) = c.scan.variable_measure.validate() {
+        return Err(bad("scan.variable_measure", reason));
+    }
+    if !(1..=20).contains(&c.staff.max_attempts) {
+        return Err(bad(
+            "staff.max_attempts",
+            format!("expected 1 to 20, found {}", c.staff.max_attempts),
+        ));
+    }
+    if !c.staff.pin_hash.is_empty() && !c.staff.pin_hash.starts_with("$argon2") {
+        return Err(bad(
+            "staff.pin_hash",
+            "expected an Argon2 hash (set the PIN from the staff screen or `vitrine staff set-pin`)".into(),
+        ));
+    }
+    if tracing_subscriber::EnvFilter::try_new(&c.log.level).is_err() {
+        return Err(bad(
+            "log.level",
+            format!("expected a tracing filter such as \"info\", found \"{}\"", c.log.level),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn file(text: &str) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        f
+    }
+
+    #[test]
+    fn shipped_file_matches_defaults_and_documents_every_key() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/kiosk.toml");
+        let loaded = load(Some(&path), Vec::new()).unwrap();
+        assert_eq!(loaded.config, KioskConfig::default());
+        // Every key appears in the file with a comment line right above it or
+        // above its section (checked by parsing the text).
+        let text = std::fs::read_to_string(&path).unwrap();
+        let defaults = Value::try_from(KioskConfig::default()).unwrap();
+        for (section, v) in defaults.as_table().unwrap() {
+            assert!(text.contains(&format!("[{section}]")), "section {section} missing");
+            for key in v.as_table().unwrap().keys() {
+                let line = text
+                    .lines()
+                    .position(|l| {
+                        l.starts_with(&format!("{key} ="))
+                            || l.trim_start_matches('[').starts_with(&format!("{section}.{key}"))
+                    })
+                    .unwrap_or_else(|| panic!("{section}.{key} missing from config/kiosk.toml"));
+                let above = text.lines().nth(line - 1).unwrap();
+                assert!(above.starts_with('#'), "{section}.{key} has no comment above it");
+            }
+        }
+    }
+
+    #[test]
+    fn layering_file_then_env() {
+        let f = file("[ui]\nidle_timeout_s = 90\nlanguage = \"en\"\n");
+        let env = vec![
+            ("VITRINE__UI__IDLE_TIMEOUT_S".to_string(), "120".to_string()),
+            ("VITRINE__KIOSK__STORE".to_string(), "lyon-02".to_string()),
+            ("OTHER".to_string(), "x".to_string()),
+        ];
+        let l = load(Some(f.path()), env).unwrap();
+        assert_eq!(l.config.ui.idle_timeout_s, 120);
+        assert_eq!(l.config.ui.language, "en");
+        assert_eq!(l.config.kiosk.store, "lyon-02");
+        assert_eq!(l.config.camera.fps, 30);
+        assert_eq!(
+            l.origin_of("ui.idle_timeout_s"),
+            Origin::Env("VITRINE__UI__IDLE_TIMEOUT_S".into())
+        );
+        assert_eq!(l.origin_of("ui.language"), Origin::File(f.path().to_path_buf()));
+    }
+
+    #[test]
+    fn errors_name_file_key_and_expectation() {
+        let f = file("[camera]\nfps = \"fast\"\n");
+        let e = load(Some(f.path()), Vec::new()).unwrap_err().to_string();
+        assert!(e.contains(&f.path().display().to_string()), "{e}");
+        assert!(e.contains("camera.fps") && e.contains("expected an integer"), "{e}");
+
+        let f = file("[ui]\nidle_timout_s = 5\n");
+        let e = load(Some(f.path()), Vec::new()).unwrap_err().to_string();
+        assert!(e.contains("unknown key `ui.idle_timout_s`"), "{e}");
+
+        let f = file("[ui]\nidle_timeout_s = 5\n");
+        let e = load(Some(f.path()), Vec::new()).unwrap_err().to_string();
+        assert!(e.contains("ui.idle_timeout_s") && e.contains("10 to 3600"), "{e}");
+
+        let f = file("[ui\n");
+        let e = load(Some(f.path()), Vec::new()).unwrap_err().to_string();
+        assert!(e.contains("not valid TOML"), "{e}");
+
+        let e = load(None, vec![("VITRINE__UI__LANGUAGE".into(), "de".into())])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("environment variable VITRINE__UI__LANGUAGE") && e.contains("ui.language"),
+            "{e}"
+        );
+
+        let e = load(None, vec![("VITRINE__NOPE__X".into(), "1".into())])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown key `nope.x`"), "{e}");
+
+        let e = load(None, vec![("VITRINE__UI__IDLE_TIMEOUT_S".into(), "-5".into())])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("positive integer"), "{e}");
+        let e = load(Some(Path::new("/nonexistent/kiosk.toml")), Vec::new())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("cannot read"), "{e}");
+    }
+
+    #[test]
+    fn variable_measure_rules_are_configurable() {
+        let f = file(
+            "[[scan.variable_measure.rules]]\nprefix = \"21\"\nitem_digits = 4\nvalue_digits = 6\nvalue = \"price\"\n",
+        );
+        let l = load(Some(f.path()), Vec::new()).unwrap();
+        assert_eq!(l.config.scan.variable_measure.rules.len(), 1);
+        let f = file(
+            "[[scan.variable_measure.rules]]\nprefix = \"31\"\nitem_digits = 5\nvalue_digits = 5\nvalue = \"price\"\n",
+        );
+        let e = load(Some(f.path()), Vec::new()).unwrap_err().to_string();
+        assert!(
+            e.contains("scan.variable_measure") && e.contains("02 or 20 to 29"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,21 @@
+//! # Vitrine kiosk
+//!
+//! The in-store kiosk: scan a product, see it from the retailer's referential,
+//! build a basket, hand it to a phone or order it for click&collect. The
+//! binary (`src/main.rs`) is thin: it parses the command line and calls into
+//! this library.
+//!
+//! # Layout
+//! - [`config`]: layered configuration (defaults, `config/kiosk.toml`,
+//!   `VITRINE__SECTION__KEY`), validated before anything touches data.
+//! - [`catalog`]: the SQLite catalog cache (WAL, append-only migrations),
+//!   lookup by any code form, FTS5 search, JSONL import, demo seeding.
+//! - [`cli`]: the `vitrine` subcommands.
+//! - [`clock`]: the kiosk's one source of wall-clock time.
+//!
+//! The domain (codes, money, pricing) lives in the `vitrine-core` crate.
+
+pub mod catalog;
+pub mod cli;
+pub mod clock;
+pub mod config;
