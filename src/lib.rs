@@ -12,6 +12,8 @@
 //!   lookup by any code form, FTS5 search, JSONL import, demo seeding.
 //! - [`cli`]: the `vitrine` subcommands.
 //! - [`clock`]: the kiosk's one source of wall-clock time.
+//! - [`scan`]: scan events from the camera, replay, USB scanner and keypad.
+//! - [`sync`]: the link with HQ (catalog pull, outbox) and its status.
 //!
 //! The domain (codes, money, pricing) lives in the `vitrine-core` crate.
 
@@ -19,3 +21,5 @@ pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod scan;
+pub mod sync;
