@@ -163,7 +163,7 @@ impl Catalog {
         })?;
         let mut cat = Catalog { conn, path };
         cat.configure()?;
-        schema::migrate(&mut cat.conn, &cat.path)?;
+        schema::migrate(&mut cat.conn, &cat.path, "catalog", schema::CATALOG_MIGRATIONS)?;
         Ok(cat)
     }
 
@@ -191,7 +191,7 @@ impl Catalog {
             path: PathBuf::from(":memory:"),
         };
         cat.configure()?;
-        schema::migrate(&mut cat.conn, &cat.path)?;
+        schema::migrate(&mut cat.conn, &cat.path, "catalog", schema::CATALOG_MIGRATIONS)?;
         Ok(cat)
     }
 

@@ -1,18 +1,20 @@
-//! Append-only migrations of the kiosk's SQLite file.
+//! Append-only migrations of the kiosk's SQLite files.
 //!
-//! `PRAGMA user_version` holds the number of migrations applied. A migration
-//! is never edited once it has shipped: a change is a new entry at the end.
-//! Each runs in its own transaction with the version bump, so a crash mid-way
-//! leaves the file at the previous version.
+//! Each component (the catalog here; the outbox, staff settings… in their own
+//! modules) has its own ordered list of migrations, and the `schema_migrations`
+//! table records how many of each list a file has applied. A migration is never
+//! edited once it has shipped: a change is a new entry at the end of its list.
+//! Each runs in its own transaction with its bookkeeping row, so a crash
+//! mid-way leaves the file at the previous step.
 
 use std::path::Path;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::CatalogError;
 
-/// The migrations, in order. Later modules (outbox, session, staff) append here.
-pub const MIGRATIONS: &[&str] = &[
+/// The catalog's migrations, in order.
+pub const CATALOG_MIGRATIONS: &[&str] = &[
     // 1: catalog
     r#"
     CREATE TABLE meta (
@@ -93,9 +95,23 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
-pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), CatalogError> {
-    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let known = MIGRATIONS.len() as i64;
+/// Applies the pending migrations of `component` from `migrations`.
+pub fn migrate(conn: &mut Connection, path: &Path, component: &str, migrations: &[&str]) -> Result<(), CatalogError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            component TEXT PRIMARY KEY,
+            applied   INTEGER NOT NULL
+        )",
+    )?;
+    let current: i64 = conn
+        .query_row(
+            "SELECT applied FROM schema_migrations WHERE component = ?1",
+            [component],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(0);
+    let known = migrations.len() as i64;
     if current > known {
         return Err(CatalogError::TooNew {
             path: path.to_path_buf(),
@@ -103,12 +119,16 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), CatalogError> {
             known,
         });
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+    for (i, sql) in migrations.iter().enumerate().skip(current as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.execute(
+            "INSERT INTO schema_migrations(component, applied) VALUES (?1, ?2)
+             ON CONFLICT(component) DO UPDATE SET applied = excluded.applied",
+            rusqlite::params![component, (i + 1) as i64],
+        )?;
         tx.commit()?;
-        tracing::info!(migration = i + 1, "catalog schema migrated");
+        tracing::info!(component, migration = i + 1, "schema migrated");
     }
     Ok(())
 }

@@ -22,8 +22,15 @@ fn migrations_are_recorded_and_idempotent() {
     let dir = tempfile::tempdir().unwrap();
     drop(Catalog::open(dir.path()).unwrap());
     let c = Catalog::open(dir.path()).unwrap();
-    let v: i64 = c.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(v, schema::MIGRATIONS.len() as i64);
+    let v: i64 = c
+        .conn
+        .query_row(
+            "SELECT applied FROM schema_migrations WHERE component = 'catalog'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(v, schema::CATALOG_MIGRATIONS.len() as i64);
     let mode: String = c.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
 }
@@ -32,7 +39,12 @@ fn migrations_are_recorded_and_idempotent() {
 fn newer_schema_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let c = Catalog::open(dir.path()).unwrap();
-    c.conn.pragma_update(None, "user_version", 999).unwrap();
+    c.conn
+        .execute(
+            "UPDATE schema_migrations SET applied = 999 WHERE component = 'catalog'",
+            [],
+        )
+        .unwrap();
     drop(c);
     let e = Catalog::open(dir.path()).err().unwrap();
     assert!(e.to_string().contains("newer Vitrine"), "{e}");
