@@ -134,7 +134,9 @@ pub enum UpdateRejected {
     HashMismatch,
     #[error("catalog update refused: it is for store {found}, this kiosk is enrolled for {expected}")]
     OtherStore { expected: String, found: String },
-    #[error("catalog update refused: version {version} is not above this kiosk's version {current} (replayed or stale)")]
+    #[error(
+        "catalog update refused: version {version} is not above this kiosk's version {current} (replayed or stale)"
+    )]
     NotNewer { version: u64, current: u64 },
     #[error(
         "catalog update refused: it starts from version {from}, this kiosk is at {current} (replayed or out of order)"
@@ -643,10 +645,7 @@ mod tests {
         };
         assert_eq!(u.verify(&pk, &ok).unwrap(), vec![price_change(199)]);
 
-        let other_store = Expect {
-            store: "lyon-02",
-            ..ok
-        };
+        let other_store = Expect { store: "lyon-02", ..ok };
         assert!(matches!(
             u.verify(&pk, &other_store),
             Err(UpdateRejected::OtherStore { .. })
@@ -720,8 +719,7 @@ mod tests {
         };
         let c = b.to_compact(&k);
         assert!(
-            c.chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || "-_.*,".contains(ch)),
+            c.chars().all(|ch| ch.is_ascii_alphanumeric() || "-_.*,".contains(ch)),
             "{c}"
         );
         assert_eq!(HandoffBasket::verify_compact(&c, &k.public()).unwrap(), b);
@@ -748,7 +746,10 @@ mod tests {
         assert_eq!(n.len(), 7);
         assert_eq!(n, order_number(&id));
         assert_eq!(&n[3..4], "-");
-        assert_ne!(n, order_number(&Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_1234_5679)));
+        assert_ne!(
+            n,
+            order_number(&Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_1234_5679))
+        );
     }
 
     #[test]
