@@ -455,13 +455,18 @@ pub struct HandoffSubmit {
     pub customer_id: Option<String>,
 }
 
+/// HQ's answer to a handoff. Depends only on the stored handoff, so a
+/// repeated request gets the very same answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HandoffReceipt {
     pub id: Uuid,
+    /// The phone page (without the fragment).
     pub url: String,
     pub store: String,
+    /// Units in the basket.
     pub items: u32,
-    pub total: Money,
+    /// When HQ first received it.
+    pub received_at: UnixTime,
 }
 
 // -------------------------------------------------------------------- orders
