@@ -245,6 +245,7 @@ impl Ctx {
                     self.status.send_modify(|s| {
                         s.last_sync = Some(now);
                         s.catalog_version = version;
+                        s.last_error = None;
                     });
                     return Ok(version);
                 }
@@ -263,9 +264,11 @@ impl Ctx {
             apply_update(&mut c, &id2, &update, now)
         })
         .await?;
+        // One status change: the new version and the end of any earlier error.
         self.status.send_modify(|s| {
             s.last_sync = Some(now);
             s.catalog_version = v;
+            s.last_error = None;
         });
         Ok(v)
     }

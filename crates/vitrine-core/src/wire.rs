@@ -227,7 +227,11 @@ impl SignedUpdate {
 }
 
 /// `GET /v1/catalog/changes?since=V`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+///
+/// Deserialised through a plain struct (not serde's internally tagged
+/// enums, which buffer their content and so cannot keep the signed
+/// `changes` text byte for byte).
+#[derive(Debug, Clone, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum ChangesAnswer {
     /// Nothing newer than `since`.
@@ -237,6 +241,39 @@ pub enum ChangesAnswer {
     /// HQ no longer has the changes since that version (or never had that
     /// version): fetch `GET /v1/catalog/snapshot`.
     SnapshotRequired { version: u64, reason: String },
+}
+
+#[derive(Deserialize)]
+struct ChangesAnswerFields {
+    status: String,
+    #[serde(default)]
+    version: Option<u64>,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    update: Option<SignedUpdate>,
+}
+
+impl<'de> Deserialize<'de> for ChangesAnswer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let f = ChangesAnswerFields::deserialize(d)?;
+        let version = || f.version.ok_or_else(|| D::Error::missing_field("version"));
+        match f.status.as_str() {
+            "up_to_date" => Ok(ChangesAnswer::UpToDate { version: version()? }),
+            "delta" => Ok(ChangesAnswer::Delta {
+                update: f.update.ok_or_else(|| D::Error::missing_field("update"))?,
+            }),
+            "snapshot_required" => Ok(ChangesAnswer::SnapshotRequired {
+                version: version()?,
+                reason: f.reason.unwrap_or_default(),
+            }),
+            other => Err(D::Error::unknown_variant(
+                other,
+                &["up_to_date", "delta", "snapshot_required"],
+            )),
+        }
+    }
 }
 
 /// The data of an SSE `version` event (its `id` is the version too).
@@ -681,6 +718,26 @@ mod tests {
         let mut t = u.clone();
         t.to_version = 6;
         assert!(matches!(t.verify(&pk, &ok), Err(UpdateRejected::Signature(_))));
+    }
+
+    #[test]
+    fn changes_answer_keeps_the_signed_bytes_through_json() {
+        let k = key();
+        let u = SignedUpdate::sign(UpdateKind::Delta, "paris-01", 1, 2, &[price_change(5)], &k).unwrap();
+        let a = ChangesAnswer::Delta { update: u };
+        let back: ChangesAnswer = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
+        let ChangesAnswer::Delta { update } = back else {
+            panic!()
+        };
+        let ok = Expect {
+            store: "paris-01",
+            current_version: 1,
+            first_sync: false,
+        };
+        assert_eq!(update.verify(&k.public(), &ok).unwrap(), vec![price_change(5)]);
+        let up: ChangesAnswer = serde_json::from_str(r#"{"status":"up_to_date","version":3}"#).unwrap();
+        assert!(matches!(up, ChangesAnswer::UpToDate { version: 3 }));
+        assert!(serde_json::from_str::<ChangesAnswer>(r#"{"status":"nope"}"#).is_err());
     }
 
     #[test]
