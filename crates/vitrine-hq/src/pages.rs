@@ -417,7 +417,7 @@ async fn staff_orders(
     let body = format!(
         "{}<h1>{} — {}</h1><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{rows}</tbody></table>{}",
         lang_links(&path, lang),
-        lang.pick("Commandes click&collect", "Click&collect orders"),
+        esc(lang.pick("Commandes click&collect", "Click&collect orders")),
         esc(&store),
         lang.pick("Commande", "Order"),
         lang.pick("Client", "Customer"),
