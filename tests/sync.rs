@@ -345,3 +345,104 @@ async fn a_refused_message_goes_to_the_dead_letters_and_does_not_block_the_queue
     assert!(again.from_cache);
     assert_eq!(again.availability, a.availability);
 }
+
+fn vitrine(data_dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("VITRINE_CONFIG")
+        .env("VITRINE_LOG", "warn")
+        .env("VITRINE__HQ__RETRY_BASE_MS", "20")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run vitrine")
+}
+
+fn stdout_ok(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kiosk_command_line_enrolls_syncs_and_queues_handoffs() {
+    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let hq = start_hq(hq_dir.path(), |_| {}).await;
+    let (_, code) = admin::device_add(&hq.hq, "paris-01").unwrap();
+    let dir = k_dir.path().to_path_buf();
+    let url = hq.url();
+    let run = move |args: Vec<String>| {
+        let dir = dir.clone();
+        tokio::task::spawn_blocking(move || {
+            let a: Vec<&str> = args.iter().map(String::as_str).collect();
+            vitrine(&dir, &a)
+        })
+    };
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+
+    let out = stdout_ok(&run(s(&["enroll", "--hq", &url, "--code", &code])).await.unwrap());
+    assert!(out.contains("enrolled") && out.contains("paris-01"), "{out}");
+    let again = run(s(&["enroll", "--hq", &url, "--code", &code])).await.unwrap();
+    assert_ne!(again.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("device add"));
+
+    let out = stdout_ok(&run(s(&["sync", "--once", "--json"])).await.unwrap());
+    let st: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(st["catalog_version"], hq.hq.storage.current_version().unwrap());
+    assert!(st["last_sync"].is_i64());
+
+    let out = stdout_ok(&run(s(&["handoff", "5449000039231x2", "9780002314572"])).await.unwrap());
+    let url_line = out.trim();
+    assert!(
+        url_line.starts_with(&format!("{url}/h/")) && url_line.contains('#'),
+        "{out}"
+    );
+    let bad = run(s(&["handoff", "5449000039232"])).await.unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+
+    let out = stdout_ok(&run(s(&["status", "--json"])).await.unwrap());
+    let st: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(st["outbox_pending"], 1);
+    assert!(st["last_sync"].is_i64());
+    assert!(st["catalog_version"].is_u64());
+    assert_eq!(st["enrolled"]["store"], "paris-01");
+
+    let out = stdout_ok(&run(s(&["sync", "--once", "--json"])).await.unwrap());
+    let st: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(st["outbox_pending"], 0);
+    let id = url_line.split("/h/").nth(1).unwrap().split('#').next().unwrap();
+    assert!(hq.hq.storage.handoff(&Uuid::parse_str(id).unwrap()).unwrap().is_some());
+
+    // --follow prints the status as JSON lines until stopped.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .arg("--data-dir")
+        .arg(k_dir.path())
+        .args(["sync", "--follow"])
+        .env_remove("VITRINE_CONFIG")
+        .env("VITRINE_LOG", "warn")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (v1, _) = admin::price_set(&hq.hq, COKE, "4.56", Some("paris-01")).unwrap();
+    let saw = tokio::task::spawn_blocking(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout).lines() {
+            let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+            if v["catalog_version"] == v1 {
+                return true;
+            }
+        }
+        false
+    });
+    let saw = tokio::time::timeout(Duration::from_secs(30), saw).await;
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(matches!(saw, Ok(Ok(true))), "sync --follow never showed version {v1}");
+}
