@@ -332,8 +332,8 @@ async fn a_refused_message_goes_to_the_dead_letters_and_does_not_block_the_queue
     let st = sync_once(k_dir.path(), settings()).await.unwrap();
     assert_eq!((st.outbox_pending, st.outbox_dead), (0, 1));
     let dead = ob.dead_letters().unwrap();
-    assert_eq!(dead[0].2, Some(422));
-    assert!(dead[0].3.contains("not in HQ's catalog"), "{:?}", dead[0]);
+    assert_eq!(dead[0].http_status, Some(422));
+    assert!(dead[0].error.contains("not in HQ's catalog"), "{:?}", dead[0]);
     assert!(hq.hq.storage.order(&good.id).unwrap().is_some());
 
     // Availability, asked live then answered from the cache.

@@ -71,6 +71,17 @@ pub struct NewOrder {
     pub lang: Lang,
 }
 
+/// A message HQ refused for good.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadLetter {
+    pub id: String,
+    pub kind: String,
+    pub http_status: Option<u16>,
+    pub error: String,
+    pub attempts: i64,
+    pub dead_at: UnixTime,
+}
+
 /// A message waiting to be sent.
 #[derive(Debug, Clone)]
 pub struct Pending {
@@ -340,12 +351,22 @@ impl Outbox {
         self.refresh_status()
     }
 
-    /// The dead letters, newest first: (id, kind, HTTP status, error).
-    pub fn dead_letters(&self) -> Result<Vec<(String, String, Option<u16>, String)>, SyncError> {
+    /// The dead letters, newest first.
+    pub fn dead_letters(&self) -> Result<Vec<DeadLetter>, SyncError> {
         let conn = self.lock();
-        let mut stmt =
-            conn.prepare("SELECT message_id, kind, http_status, error FROM dead_letters ORDER BY dead_at DESC")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        let mut stmt = conn.prepare(
+            "SELECT message_id, kind, http_status, error, attempts, dead_at FROM dead_letters ORDER BY dead_at DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(DeadLetter {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                http_status: r.get(2)?,
+                error: r.get(3)?,
+                attempts: r.get(4)?,
+                dead_at: r.get(5)?,
+            })
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -473,7 +494,7 @@ mod tests {
         let p = ob.next_pending().unwrap().unwrap();
         ob.dead_letter(&p, Some(422), "refused").unwrap();
         assert_eq!(ob.counts().unwrap(), (0, 1));
-        assert_eq!(ob.dead_letters().unwrap()[0].2, Some(422));
+        assert_eq!(ob.dead_letters().unwrap()[0].http_status, Some(422));
     }
 
     #[test]

@@ -335,13 +335,15 @@ async fn claim(
 }
 
 /// HTTP Basic with the configured staff password (any user name).
-fn staff_ok(hq: &Hq, headers: &HeaderMap) -> Result<(), Response> {
+fn staff_ok(hq: &Hq, headers: &HeaderMap) -> Result<(), Box<Response>> {
     let Some(pw) = hq.config.staff_password.as_deref() else {
-        return Err((
-            StatusCode::FORBIDDEN,
-            "staff pages are off: start vitrine-hq with --staff-password (or VITRINE_HQ_STAFF_PASSWORD)",
-        )
-            .into_response());
+        return Err(Box::new(
+            (
+                StatusCode::FORBIDDEN,
+                "staff pages are off: start vitrine-hq with --staff-password (or VITRINE_HQ_STAFF_PASSWORD)",
+            )
+                .into_response(),
+        ));
     };
     let given = headers
         .get(header::AUTHORIZATION)
@@ -353,12 +355,14 @@ fn staff_ok(hq: &Hq, headers: &HeaderMap) -> Result<(), Response> {
     if given.as_deref() == Some(pw) {
         Ok(())
     } else {
-        Err((
-            StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Basic realm=\"Vitrine staff\"")],
-            "staff password required / mot de passe du personnel requis",
-        )
-            .into_response())
+        Err(Box::new(
+            (
+                StatusCode::UNAUTHORIZED,
+                [(header::WWW_AUTHENTICATE, "Basic realm=\"Vitrine staff\"")],
+                "staff password required / mot de passe du personnel requis",
+            )
+                .into_response(),
+        ))
     }
 }
 
@@ -369,7 +373,7 @@ async fn staff_orders(
     headers: HeaderMap,
 ) -> Response {
     if let Err(r) = staff_ok(&hq, &headers) {
-        return r;
+        return *r;
     }
     let lang = lang_of(q.lang.as_deref(), &headers);
     let hq2 = hq.clone();
@@ -445,7 +449,7 @@ async fn staff_set_status(
     Form(f): Form<StatusForm>,
 ) -> Response {
     if let Err(r) = staff_ok(&hq, &headers) {
-        return r;
+        return *r;
     }
     let Some(status) = OrderStatus::parse(&f.status) else {
         return Failure::unprocessable("status must be received, preparing, ready or collected").into_response();

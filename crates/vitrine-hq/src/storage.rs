@@ -443,22 +443,7 @@ fn push_raw(out: &mut String, first: &mut bool, op: &str, data: &str) {
     out.push('}');
 }
 
-fn read_order(
-    r: &rusqlite::Row<'_>,
-) -> rusqlite::Result<(
-    String,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    String,
-)> {
+fn read_order(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrderRow> {
     Ok((
         r.get(0)?,
         r.get(1)?,
