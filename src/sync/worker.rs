@@ -98,9 +98,19 @@ pub fn apply_update(
         UpdateKind::Snapshot => cat.replace_all(&changes, update.to_version, now)?,
         UpdateKind::Delta => cat.apply(&changes, VersionMove::To(update.to_version), now, &mut |_| {})?,
     };
-    cat.set_meta(meta::ORIGIN, HQ_ORIGIN)?;
-    cat.set_meta(meta::STORE, &ident.store)?;
-    cat.set_meta(meta::LAST_SYNC, &now.to_string())?;
+    // The catalog's own transaction is closed; the bookkeeping takes one more.
+    let tx = cat.conn().transaction()?;
+    for (k, v) in [
+        (meta::ORIGIN, HQ_ORIGIN.to_string()),
+        (meta::STORE, ident.store.clone()),
+        (meta::LAST_SYNC, now.to_string()),
+    ] {
+        tx.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            rusqlite::params![k, v],
+        )?;
+    }
+    tx.commit()?;
     tracing::info!(
         kind = update.kind.as_str(),
         from = update.from_version,
