@@ -451,6 +451,9 @@ async fn staff_set_status(
     if let Err(r) = staff_ok(&hq, &headers) {
         return *r;
     }
+    if store.is_empty() || !store.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Failure::not_found("no such store").into_response();
+    }
     let Some(status) = OrderStatus::parse(&f.status) else {
         return Failure::unprocessable("status must be received, preparing, ready or collected").into_response();
     };
@@ -472,8 +475,8 @@ async fn staff_set_status(
     match res {
         Ok(_) => {
             hq.wake_notifier();
-            let lang = f.lang.as_deref().unwrap_or("fr");
-            Redirect::to(&format!("/staff/{store}/orders?lang={}", esc(lang))).into_response()
+            let lang = Hq::lang_or_default(f.lang.as_deref());
+            Redirect::to(&format!("/staff/{store}/orders?lang={}", lang.code())).into_response()
         }
         Err(e) => e.into_response(),
     }

@@ -672,8 +672,11 @@ impl HqStorage for SqliteStorage {
             if scope.as_deref().is_some_and(|s| s != store) {
                 continue;
             }
-            let inner = changes.trim();
-            let inner = &inner[1..inner.len().saturating_sub(1)];
+            let inner = changes
+                .trim()
+                .strip_prefix('[')
+                .and_then(|c| c.strip_suffix(']'))
+                .ok_or_else(|| corrupt(format!("the change log of version {v} is not a JSON array")))?;
             if !inner.trim().is_empty() {
                 if out.len() > 1 {
                     out.push(',');
