@@ -40,6 +40,8 @@ pub const CATALOG_FILE: &str = "catalog.sqlite";
 pub enum CatalogError {
     #[error("catalog database {path}: {source}")]
     Open { path: PathBuf, source: rusqlite::Error },
+    #[error("data folder {path}: {source}")]
+    Folder { path: PathBuf, source: std::io::Error },
     #[error("catalog database: {0}")]
     Sql(#[from] rusqlite::Error),
     #[error(
@@ -157,9 +159,9 @@ impl Catalog {
     /// Opens (creating if needed) the catalog in `data_dir`, applying pending
     /// migrations. This is the writer's handle.
     pub fn open(data_dir: &Path) -> Result<Catalog, CatalogError> {
-        std::fs::create_dir_all(data_dir).map_err(|e| CatalogError::Open {
+        std::fs::create_dir_all(data_dir).map_err(|source| CatalogError::Folder {
             path: data_dir.to_path_buf(),
-            source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
+            source,
         })?;
         let path = data_dir.join(CATALOG_FILE);
         let conn = Connection::open(&path).map_err(|source| CatalogError::Open {
