@@ -1,0 +1,280 @@
+//! What the `vitrine-hq` commands do to the referential and the fleet. Each
+//! catalog command is one new catalog version.
+
+use std::io::BufRead;
+
+use thiserror::Error;
+use vitrine_core::catalog::{Change, parse_record};
+use vitrine_core::pricing::{Audience, PromoKind, Promotion, Target};
+use vitrine_core::product::{PriceEntry, Product, StockEntry, UnixTime};
+use vitrine_core::{Currency, Gtin, Money};
+
+use crate::storage::{HqStorage, StorageError};
+use crate::{Hq, keys, now};
+
+#[derive(Debug, Error)]
+pub enum AdminError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ImportReport {
+    pub imported: u64,
+    pub skipped: u64,
+    pub skipped_examples: Vec<String>,
+    pub changes: u64,
+    pub catalog_version: u64,
+}
+
+/// Imports the referential's JSONL (one version). With `demo_prices`, adds
+/// the seeded demo prices, stock, offers, promotions and stores (not real
+/// prices). A malformed line stops the import with nothing written.
+pub fn import(hq: &Hq, reader: impl BufRead, demo_prices: Option<u64>) -> Result<ImportReport, AdminError> {
+    let mut products: Vec<Product> = Vec::new();
+    let mut report = ImportReport::default();
+    for (i, line) in reader.lines().enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match parse_record(&line) {
+            Ok(p) => products.push(p),
+            Err(e) if e.is_fatal() => {
+                return Err(AdminError::Invalid(format!(
+                    "line {}: {e}; nothing was imported",
+                    i + 1
+                )));
+            }
+            Err(e) => {
+                report.skipped += 1;
+                if report.skipped_examples.len() < 10 {
+                    report.skipped_examples.push(format!("line {}: {e}", i + 1));
+                }
+            }
+        }
+    }
+    report.imported = products.len() as u64;
+    let extra = demo_prices
+        .map(|seed| vitrine_core::demo::demo_changes(&products, seed, now()))
+        .unwrap_or_default();
+    let mut changes: Vec<Change> = products.into_iter().map(Change::UpsertProduct).collect();
+    changes.extend(extra);
+    report.changes = changes.len() as u64;
+    report.catalog_version = hq.commit(&changes, None)?;
+    if demo_prices.is_some() {
+        hq.storage.set_meta("prices_origin", vitrine_core::demo::DEMO_ORIGIN)?;
+    }
+    Ok(report)
+}
+
+fn gtin(code: &str) -> Result<Gtin, AdminError> {
+    Gtin::from_digits(code.trim()).map_err(|e| AdminError::Invalid(format!("\"{code}\" is not a valid GTIN: {e}")))
+}
+
+fn check_store(store: &str) -> Result<(), AdminError> {
+    if store.is_empty() || !store.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err(AdminError::Invalid(format!(
+            "\"{store}\" is not a store id (letters, digits, - and _)"
+        )));
+    }
+    Ok(())
+}
+
+fn known_product(hq: &Hq, g: Gtin) -> Result<(), AdminError> {
+    if hq.storage.product_price(g, "")?.is_none() {
+        return Err(AdminError::Invalid(format!(
+            "product {g} is not in HQ's referential; import it first (vitrine-hq import FILE)"
+        )));
+    }
+    Ok(())
+}
+
+/// Sets a national (or store) price, `amount` in major units (`1.23`).
+pub fn price_set(hq: &Hq, code: &str, amount: &str, store: Option<&str>) -> Result<(u64, Money), AdminError> {
+    let g = gtin(code)?;
+    if let Some(s) = store {
+        check_store(s)?;
+    }
+    let price = Money::parse_major(amount, hq.config.currency)
+        .map_err(|e| AdminError::Invalid(format!("amount \"{amount}\": {e} (write it like 1.23)")))?;
+    if price.amount_minor < 0 {
+        return Err(AdminError::Invalid("a price cannot be negative".into()));
+    }
+    known_product(hq, g)?;
+    let v = hq.commit(
+        &[Change::SetPrice(PriceEntry {
+            gtin: g,
+            store: store.map(String::from),
+            price,
+        })],
+        store,
+    )?;
+    Ok((v, price))
+}
+
+/// Sets the units of a product at a store (or `online`).
+pub fn stock_set(hq: &Hq, code: &str, quantity: i64, store: &str) -> Result<u64, AdminError> {
+    let g = gtin(code)?;
+    check_store(store)?;
+    known_product(hq, g)?;
+    Ok(hq.commit(
+        &[Change::SetStock(StockEntry {
+            gtin: g,
+            store: store.to_string(),
+            quantity,
+            updated_at: now(),
+        })],
+        None,
+    )?)
+}
+
+/// What `promo add` describes.
+#[derive(Debug, Clone, Default)]
+pub struct PromoSpec {
+    pub id: String,
+    pub percent: Option<String>,
+    pub amount_off: Option<String>,
+    pub buy_pay: Option<(u32, u32)>,
+    pub fixed: Option<String>,
+    pub gtins: Vec<String>,
+    pub category: Option<String>,
+    pub brand: Option<String>,
+    pub stores: Vec<String>,
+    pub from: Option<UnixTime>,
+    pub until: Option<UnixTime>,
+    pub coupon: Option<String>,
+}
+
+fn basis_points(text: &str) -> Result<u32, AdminError> {
+    let m = Money::parse_major(text, Currency::EUR)
+        .map_err(|_| AdminError::Invalid(format!("percentage \"{text}\": write it like 20 or 12.5")))?;
+    // "20" reads as 20.00, i.e. 2000 hundredths of a percent: basis points.
+    let bp = m.amount_minor;
+    if !(1..=10_000).contains(&bp) {
+        return Err(AdminError::Invalid(format!(
+            "percentage \"{text}\" must be above 0 and at most 100"
+        )));
+    }
+    Ok(bp as u32)
+}
+
+/// Adds (or replaces) a promotion.
+pub fn promo_add(hq: &Hq, spec: &PromoSpec) -> Result<u64, AdminError> {
+    if spec.id.trim().is_empty() {
+        return Err(AdminError::Invalid("a promotion needs an id".into()));
+    }
+    let major = |t: &str| {
+        Money::parse_major(t, hq.config.currency)
+            .map(|m| m.amount_minor)
+            .map_err(|e| AdminError::Invalid(format!("amount \"{t}\": {e}")))
+    };
+    let kinds = [
+        spec.percent.is_some(),
+        spec.amount_off.is_some(),
+        spec.buy_pay.is_some(),
+        spec.fixed.is_some(),
+    ];
+    if kinds.iter().filter(|k| **k).count() != 1 {
+        return Err(AdminError::Invalid(
+            "give exactly one of --percent, --amount-off, --buy/--pay, --fixed".into(),
+        ));
+    }
+    let kind = if let Some(p) = &spec.percent {
+        PromoKind::PercentOff {
+            basis_points: basis_points(p)?,
+        }
+    } else if let Some(a) = &spec.amount_off {
+        PromoKind::AmountOff {
+            amount_minor: major(a)?,
+        }
+    } else if let Some((buy, pay)) = spec.buy_pay {
+        if pay >= buy || pay == 0 {
+            return Err(AdminError::Invalid("--pay must be at least 1 and below --buy".into()));
+        }
+        PromoKind::BuyNPayM { buy, pay }
+    } else {
+        PromoKind::FixedPrice {
+            amount_minor: major(spec.fixed.as_deref().unwrap_or("0"))?,
+        }
+    };
+    let target = if !spec.gtins.is_empty() {
+        Target::Gtins(spec.gtins.iter().map(|g| gtin(g)).collect::<Result<_, _>>()?)
+    } else if let Some(c) = &spec.category {
+        Target::Category(c.clone())
+    } else if let Some(b) = &spec.brand {
+        Target::Brand(b.clone())
+    } else {
+        Target::All
+    };
+    for s in &spec.stores {
+        check_store(s)?;
+    }
+    let promo = Promotion {
+        id: spec.id.trim().to_string(),
+        kind,
+        target,
+        audience: Audience::Everyone,
+        valid_from: spec.from,
+        valid_until: spec.until,
+        stores: spec.stores.clone(),
+        coupon_code: spec.coupon.clone(),
+    };
+    Ok(hq.commit(&[Change::UpsertPromotion(promo)], None)?)
+}
+
+/// A new device waiting for enrollment: its id and one-time code.
+pub fn device_add(hq: &Hq, store: &str) -> Result<(String, String), AdminError> {
+    check_store(store)?;
+    let id = keys::new_device_id()?;
+    let code = keys::new_code()?;
+    let t = now();
+    hq.storage.add_device(
+        &id,
+        store,
+        &keys::code_hash(&code),
+        t + hq.config.code_valid_hours * 3600,
+        t,
+    )?;
+    Ok((id, code))
+}
+
+pub fn device_revoke(storage: &dyn HqStorage, id: &str) -> Result<(), AdminError> {
+    if storage.device(id)?.is_none() {
+        return Err(AdminError::Invalid(format!(
+            "no device {id} (see `vitrine-hq device list`)"
+        )));
+    }
+    if !storage.revoke_device(id, now())? {
+        return Err(AdminError::Invalid(format!("device {id} is already revoked")));
+    }
+    Ok(())
+}
+
+/// `2026-11-23 14:05 UTC`.
+pub fn format_time(t: UnixTime) -> String {
+    time::OffsetDateTime::from_unix_timestamp(t)
+        .ok()
+        .and_then(|d| {
+            d.format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute] UTC"
+            ))
+            .ok()
+        })
+        .unwrap_or_else(|| t.to_string())
+}
+
+/// Parses a date (`2026-12-31`) or a Unix time.
+pub fn parse_time(s: &str) -> Result<UnixTime, AdminError> {
+    if let Ok(t) = s.parse::<i64>() {
+        return Ok(t);
+    }
+    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+        .map(|d| d.midnight().assume_utc().unix_timestamp())
+        .map_err(|_| AdminError::Invalid(format!("\"{s}\" is not a date (write 2026-12-31)")))
+}

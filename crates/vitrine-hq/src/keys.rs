@@ -1,0 +1,117 @@
+//! Randomness and secrets: HQ's signing key, device ids, one-time codes and
+//! device tokens (stored only as SHA-256 hashes).
+
+use std::path::Path;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use vitrine_core::sign::{SecretKey, sha256_hex};
+
+/// The file holding HQ's signing key in the data directory.
+pub const KEY_FILE: &str = "hq-signing.key";
+
+const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+fn random<const N: usize>() -> std::io::Result<[u8; N]> {
+    let mut b = [0u8; N];
+    getrandom::fill(&mut b)
+        .map_err(|e| std::io::Error::other(format!("the operating system's random source failed: {e}")))?;
+    Ok(b)
+}
+
+fn base32(bytes: &[u8], chars: usize) -> String {
+    let mut acc: u128 = 0;
+    for b in bytes.iter().take(16) {
+        acc = (acc << 8) | u128::from(*b);
+    }
+    (0..chars)
+        .map(|i| CROCKFORD[((acc >> (i * 5)) & 31) as usize] as char)
+        .collect()
+}
+
+/// `dev-XXXXXXXX`.
+pub fn new_device_id() -> std::io::Result<String> {
+    Ok(format!("dev-{}", base32(&random::<8>()?, 8)))
+}
+
+/// A one-time enrollment code, `XXXX-XXXX` (40 bits, Crockford base32: no
+/// I, L, O or U to misread).
+pub fn new_code() -> std::io::Result<String> {
+    let s = base32(&random::<8>()?, 8);
+    Ok(format!("{}-{}", &s[..4], &s[4..]))
+}
+
+/// Normalises a typed code (case, spaces, dashes, look-alike letters).
+pub fn normalise_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| match c.to_ascii_uppercase() {
+            'I' | 'L' => '1',
+            'O' => '0',
+            c => c,
+        })
+        .collect()
+}
+
+pub fn code_hash(code: &str) -> String {
+    sha256_hex(normalise_code(code).as_bytes())
+}
+
+/// A device bearer token (256 bits).
+pub fn new_token() -> std::io::Result<String> {
+    Ok(URL_SAFE_NO_PAD.encode(random::<32>()?))
+}
+
+pub fn token_hash(token: &str) -> String {
+    sha256_hex(token.trim().as_bytes())
+}
+
+/// Loads HQ's signing key, creating it (owner-only file) on first start.
+pub fn load_or_create_key(data_dir: &Path) -> std::io::Result<SecretKey> {
+    let path = data_dir.join(KEY_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => SecretKey::from_text(text.trim()).map_err(|e| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "{}: {e}; restore it from a backup (kiosks trust this key)",
+                    path.display()
+                ),
+            )
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(data_dir)?;
+            let key = SecretKey::from_seed(random::<32>()?);
+            let tmp = path.with_extension("tmp");
+            std::fs::write(&tmp, key.to_text())?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
+            }
+            std::fs::rename(&tmp, &path)?;
+            tracing::info!(file = %path.display(), "created HQ's signing key");
+            Ok(key)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_ids() {
+        let c = new_code().unwrap();
+        assert_eq!(c.len(), 9);
+        assert_eq!(code_hash(&c), code_hash(&c.to_lowercase().replace('-', " ")));
+        assert_eq!(normalise_code("ab-lo"), "AB10");
+        assert!(new_device_id().unwrap().starts_with("dev-"));
+        assert_ne!(new_token().unwrap(), new_token().unwrap());
+        let dir = tempfile::tempdir().unwrap();
+        let k1 = load_or_create_key(dir.path()).unwrap();
+        let k2 = load_or_create_key(dir.path()).unwrap();
+        assert_eq!(k1.public(), k2.public());
+    }
+}

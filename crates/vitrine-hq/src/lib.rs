@@ -1,0 +1,239 @@
+//! # vitrine-hq
+//!
+//! Vitrine's HQ: the product referential master, the kiosk API (`/v1`,
+//! described in `openapi.json`), the phone handoff page, click&collect
+//! orders with their staff page, email and SMS confirmations.
+//!
+//! # Layout
+//! - [`storage`]: the [`storage::HqStorage`] trait and its SQLite backend.
+//! - [`api`]: the `/v1` router (enrollment, catalog snapshot and deltas,
+//!   push stream, handoffs, orders, availability) and its JSON errors.
+//! - [`pages`]: the phone handoff page and the staff orders page (HTML,
+//!   French and English).
+//! - [`notify`]: the confirmation sender (SMTP relay, SMS webhook) with retries.
+//! - [`admin`]: what the `vitrine-hq` commands do (import, prices, promotions,
+//!   stock, devices).
+//! - [`keys`]: HQ's signing key, device ids, codes and tokens.
+//! - [`ratelimit`]: per-device token buckets.
+//!
+//! The server takes a listener and a shutdown future ([`serve`]), so tests
+//! start the real server on `127.0.0.1:0`.
+
+pub mod admin;
+pub mod api;
+pub mod keys;
+pub mod notify;
+pub mod pages;
+pub mod ratelimit;
+pub mod storage;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::body::Bytes;
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+use vitrine_core::catalog::Change;
+use vitrine_core::product::UnixTime;
+use vitrine_core::sign::SecretKey;
+use vitrine_core::{Currency, Lang};
+
+use storage::{HqStorage, SqliteStorage, StorageError};
+
+/// HQ's wall clock (seconds since the epoch).
+pub fn now() -> UnixTime {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// The SMTP relay confirmations go through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    /// The sender address, e.g. `Vitrine <no-reply@example.com>`.
+    pub from: String,
+}
+
+/// HQ's settings (command-line options and `VITRINE_HQ_*` variables).
+#[derive(Debug, Clone)]
+pub struct HqConfig {
+    pub data_dir: PathBuf,
+    /// Where phones reach HQ: handoff links are `{public_base_url}/h/{id}`.
+    pub public_base_url: String,
+    /// The retailer app's deep link, `{id}` replaced by the handoff id
+    /// (e.g. `vitrine://basket/{id}`); None: no "open in the app" button.
+    pub app_deep_link: Option<String>,
+    pub smtp: Option<SmtpConfig>,
+    /// SMS webhook: HQ POSTs `{"to": "+33…", "text": "…"}` there.
+    pub sms_webhook: Option<String>,
+    /// Password of the staff pages (HTTP Basic); None: staff pages are off.
+    pub staff_password: Option<String>,
+    /// Requests per minute and device (burst: the same number).
+    pub rate_per_minute: u32,
+    pub max_body_bytes: usize,
+    /// Catalog versions whose changes are kept for deltas.
+    pub keep_versions: u64,
+    /// A version with more changes than this is served as a snapshot.
+    pub max_delta_changes: usize,
+    /// How often HQ looks for versions written by another process (the CLI).
+    pub version_poll: Duration,
+    pub sse_keepalive: Duration,
+    pub currency: Currency,
+    /// Hours a one-time enrollment code stays valid.
+    pub code_valid_hours: i64,
+}
+
+impl HqConfig {
+    pub fn new(data_dir: &Path) -> HqConfig {
+        HqConfig {
+            data_dir: data_dir.to_path_buf(),
+            public_base_url: "http://127.0.0.1:8080".into(),
+            app_deep_link: None,
+            smtp: None,
+            sms_webhook: None,
+            staff_password: None,
+            rate_per_minute: 600,
+            max_body_bytes: 64 * 1024,
+            keep_versions: 10_000,
+            max_delta_changes: 200_000,
+            version_poll: Duration::from_millis(200),
+            sse_keepalive: Duration::from_secs(15),
+            currency: Currency::EUR,
+            code_valid_hours: 72,
+        }
+    }
+}
+
+/// A failure opening HQ.
+#[derive(Debug, thiserror::Error)]
+pub enum HqError {
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("HQ signing key: {0}")]
+    Key(#[from] std::io::Error),
+}
+
+/// HQ's shared state.
+pub struct Hq {
+    pub config: HqConfig,
+    pub storage: Arc<dyn HqStorage>,
+    pub key: SecretKey,
+    pub limiter: ratelimit::RateLimiter,
+    version_tx: watch::Sender<u64>,
+    shutdown_tx: watch::Sender<bool>,
+    /// Serialised snapshot answers per store, for the version they were cut at.
+    snapshots: Mutex<HashMap<String, (u64, Bytes)>>,
+    notifier_wake: Notify,
+}
+
+impl Hq {
+    /// Opens HQ's SQLite storage and key in `config.data_dir`.
+    pub fn open(config: HqConfig) -> Result<Arc<Hq>, HqError> {
+        let storage = SqliteStorage::open(&config.data_dir, config.max_delta_changes)?;
+        let key = keys::load_or_create_key(&config.data_dir)?;
+        Hq::with_storage(config, Arc::new(storage), key)
+    }
+
+    /// HQ over any storage backend.
+    pub fn with_storage(config: HqConfig, storage: Arc<dyn HqStorage>, key: SecretKey) -> Result<Arc<Hq>, HqError> {
+        let version = storage.current_version()?;
+        let (version_tx, _) = watch::channel(version);
+        let (shutdown_tx, _) = watch::channel(false);
+        Ok(Arc::new(Hq {
+            limiter: ratelimit::RateLimiter::new(config.rate_per_minute),
+            config,
+            storage,
+            key,
+            version_tx,
+            shutdown_tx,
+            snapshots: Mutex::new(HashMap::new()),
+            notifier_wake: Notify::new(),
+        }))
+    }
+
+    /// Commits changes as a new catalog version and announces it to the
+    /// connected kiosks at once.
+    pub fn commit(&self, changes: &[Change], scope: Option<&str>) -> Result<u64, StorageError> {
+        let v = self.storage.commit_changes(changes, scope, now())?;
+        if self.config.keep_versions > 0 && v % 100 == 0 {
+            self.storage.prune_history(self.config.keep_versions)?;
+        }
+        self.announce(v);
+        Ok(v)
+    }
+
+    /// Tells the push streams about version `v`.
+    pub fn announce(&self, v: u64) {
+        self.version_tx.send_if_modified(|cur| {
+            if v > *cur {
+                *cur = v;
+                true
+            } else {
+                false
+            }
+        });
+    }
+
+    pub fn versions(&self) -> watch::Receiver<u64> {
+        self.version_tx.subscribe()
+    }
+
+    pub(crate) fn shutdown_signal(&self) -> watch::Receiver<bool> {
+        self.shutdown_tx.subscribe()
+    }
+
+    pub(crate) fn wake_notifier(&self) {
+        self.notifier_wake.notify_one();
+    }
+
+    pub fn lang_or_default(lang: Option<&str>) -> Lang {
+        lang.and_then(Lang::parse).unwrap_or_default()
+    }
+}
+
+/// Serves HQ on `listener` until `shutdown` completes: the API, the pages,
+/// the version watcher (versions written by other processes, such as the
+/// `vitrine-hq` commands) and the notifier.
+pub async fn serve(
+    listener: TcpListener,
+    hq: Arc<Hq>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = api::router(hq.clone());
+    let watcher = tokio::spawn(watch_versions(hq.clone()));
+    let notifier = tokio::spawn(notify::run(hq.clone()));
+    let hq2 = hq.clone();
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            // Ends the push streams, so graceful shutdown does not wait on them.
+            let _ = hq2.shutdown_tx.send(true);
+        })
+        .await;
+    let _ = hq.shutdown_tx.send(true);
+    watcher.abort();
+    notifier.abort();
+    result
+}
+
+async fn watch_versions(hq: Arc<Hq>) {
+    let mut shut = hq.shutdown_signal();
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(hq.config.version_poll) => {}
+            _ = shut.changed() => return,
+        }
+        let st = hq.storage.clone();
+        match tokio::task::spawn_blocking(move || st.current_version()).await {
+            Ok(Ok(v)) => hq.announce(v),
+            Ok(Err(e)) => tracing::warn!(error = %e, "cannot read the catalog version"),
+            Err(e) => tracing::warn!(error = %e, "version watcher task failed"),
+        }
+    }
+}

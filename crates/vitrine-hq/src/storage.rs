@@ -1,0 +1,1233 @@
+//! HQ's storage, behind the [`HqStorage`] trait so that a PostgreSQL backend
+//! can follow for large chains; [`SqliteStorage`] is the default (one file,
+//! WAL, append-only migrations).
+//!
+//! Catalog: the current state (products, prices, promotions, stock, offers,
+//! stores) plus a change log, one row per catalog version with its changes
+//! as the JSON text kiosks receive. Deltas are cut from the log; snapshots
+//! from the state. A version with more than `max_delta_changes` changes (a
+//! bulk import) is logged without its content: a kiosk behind it takes a
+//! snapshot, which is smaller than such a delta anyway.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use uuid::Uuid;
+use vitrine_core::catalog::Change;
+use vitrine_core::pricing::Promotion;
+use vitrine_core::product::{ONLINE, PriceEntry, Product, StockEntry, StockLevel, UnixTime};
+use vitrine_core::wire::{Contact, HandoffLine, OrderStatus, StoreStock};
+use vitrine_core::{Currency, Gtin, Money};
+
+#[derive(Debug, Error)]
+pub enum StorageError {
+    #[error("HQ database {path}: {reason}")]
+    Open { path: PathBuf, reason: String },
+    #[error("HQ database: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error(
+        "HQ database {path} was written by a newer vitrine-hq (schema {found}, this one knows {known}): update vitrine-hq"
+    )]
+    TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error("stored record is damaged: {0}")]
+    Corrupt(String),
+}
+
+impl StorageError {
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, StorageError::Sql(rusqlite::Error::SqliteFailure(e, _))
+            if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StorageError>;
+
+/// The answer to "what changed since version V for store S".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangesSince {
+    UpToDate {
+        version: u64,
+    },
+    /// `changes_json` is a JSON array of `Change`.
+    Changes {
+        to: u64,
+        changes_json: String,
+    },
+    /// The log no longer has (or never had) what is needed.
+    TooOld {
+        version: u64,
+        reason: String,
+    },
+}
+
+/// A kiosk known to HQ.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Device {
+    pub id: String,
+    pub store: String,
+    pub name: Option<String>,
+    pub public_key: Option<String>,
+    pub created_at: UnixTime,
+    pub enrolled_at: Option<UnixTime>,
+    pub revoked_at: Option<UnixTime>,
+}
+
+/// A handoff as HQ keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoffRecord {
+    pub id: Uuid,
+    pub store: String,
+    pub device_id: String,
+    pub created_at: UnixTime,
+    pub lines: Vec<HandoffLine>,
+    /// The signed basket text (the idempotency fingerprint).
+    pub payload: String,
+    pub compact: String,
+    pub contact: Option<Contact>,
+    pub customer_id: Option<String>,
+    pub received_at: UnixTime,
+    /// "kiosk" or "phone": who delivered it first.
+    pub source: String,
+    pub claimed_at: Option<UnixTime>,
+}
+
+/// A click&collect order as HQ keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderRecord {
+    pub id: Uuid,
+    pub number: String,
+    pub store: String,
+    pub device_id: String,
+    pub created_at: UnixTime,
+    pub received_at: UnixTime,
+    pub status: OrderStatus,
+    pub request_json: String,
+    /// Hex SHA-256 of the canonical request (the idempotency fingerprint).
+    pub fingerprint: String,
+    /// The receipt answered the first time (answered again on a repeat).
+    pub receipt_json: String,
+    pub total: Money,
+}
+
+/// The outcome of an idempotent insert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Put<T> {
+    Created(T),
+    /// Same id, same content: the stored record.
+    Existing(T),
+    /// Same id, other content.
+    Conflict,
+}
+
+/// A message to a shopper (email or SMS), sent by HQ's notifier with retries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notification {
+    pub id: i64,
+    pub channel: String,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub attempts: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewNotification {
+    /// "email" or "sms".
+    pub channel: String,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// Everything HQ stores. Implementations are synchronous; the server calls
+/// them on the blocking pool when they may be slow.
+pub trait HqStorage: Send + Sync + 'static {
+    // catalog
+    /// Writes `changes` as one new catalog version and returns it. `scope`:
+    /// the one store it concerns, or None for every store.
+    fn commit_changes(&self, changes: &[Change], scope: Option<&str>, now: UnixTime) -> Result<u64>;
+    fn current_version(&self) -> Result<u64>;
+    fn changes_since(&self, since: u64, store: &str) -> Result<ChangesSince>;
+    /// The whole catalog of `store` as a JSON array of `Change`, with its version.
+    fn snapshot_json(&self, store: &str) -> Result<(u64, String)>;
+    /// The product and its price at `store` (store price, else national).
+    fn product_price(&self, gtin: Gtin, store: &str) -> Result<Option<(Product, Option<Money>)>>;
+    fn promotions(&self) -> Result<Vec<Promotion>>;
+    fn stock_of(&self, gtin: Gtin) -> Result<Vec<StoreStock>>;
+    fn store_ids(&self) -> Result<Vec<String>>;
+    /// Drops the content of logged versions older than the newest `keep`.
+    fn prune_history(&self, keep: u64) -> Result<()>;
+
+    // devices
+    /// Records a new device `id` (made by the caller) waiting for enrollment.
+    fn add_device(
+        &self,
+        id: &str,
+        store: &str,
+        code_hash: &str,
+        code_expires_at: UnixTime,
+        now: UnixTime,
+    ) -> Result<()>;
+    /// Consumes a one-time code: the device gets its key and token hash.
+    fn enroll_device(
+        &self,
+        code_hash: &str,
+        public_key: &str,
+        name: Option<&str>,
+        token_hash: &str,
+        now: UnixTime,
+    ) -> Result<Option<Device>>;
+    fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>>;
+    fn device(&self, id: &str) -> Result<Option<Device>>;
+    fn revoke_device(&self, id: &str, now: UnixTime) -> Result<bool>;
+    fn devices(&self) -> Result<Vec<Device>>;
+
+    // handoffs
+    fn put_handoff(&self, h: &HandoffRecord) -> Result<Put<HandoffRecord>>;
+    fn handoff(&self, id: &Uuid) -> Result<Option<HandoffRecord>>;
+    /// Records the shopper's contact and queues their confirmation.
+    fn claim_handoff(&self, id: &Uuid, contact: &Contact, now: UnixTime, notes: &[NewNotification]) -> Result<bool>;
+
+    // orders
+    fn put_order(&self, o: &OrderRecord, notes: &[NewNotification]) -> Result<Put<OrderRecord>>;
+    fn order(&self, id: &Uuid) -> Result<Option<OrderRecord>>;
+    fn orders(&self, store: &str) -> Result<Vec<OrderRecord>>;
+    fn set_order_status(
+        &self,
+        id: &Uuid,
+        status: OrderStatus,
+        now: UnixTime,
+        notes: &[NewNotification],
+    ) -> Result<Option<OrderRecord>>;
+
+    // notifications
+    fn due_notifications(&self, now: UnixTime, limit: usize) -> Result<Vec<Notification>>;
+    fn notification_sent(&self, id: i64, now: UnixTime) -> Result<()>;
+    /// A failed try: retried at `next_at`, or given up when `next_at` is None.
+    fn notification_failed(&self, id: i64, error: &str, next_at: Option<UnixTime>) -> Result<()>;
+    fn next_notification_at(&self) -> Result<Option<UnixTime>>;
+
+    // settings
+    fn meta(&self, key: &str) -> Result<Option<String>>;
+    fn set_meta(&self, key: &str, value: &str) -> Result<()>;
+}
+
+/// HQ's migrations (component `hq`), append-only: a change is a new entry.
+pub const HQ_MIGRATIONS: &[&str] = &[
+    // 1
+    r#"
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE products (gtin INTEGER PRIMARY KEY, data TEXT NOT NULL);
+    CREATE TABLE prices (
+        gtin INTEGER NOT NULL, store TEXT NOT NULL, amount_minor INTEGER NOT NULL, currency TEXT NOT NULL,
+        PRIMARY KEY (gtin, store)
+    ) WITHOUT ROWID;
+    CREATE TABLE promotions (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+    CREATE TABLE stock (
+        gtin INTEGER NOT NULL, store TEXT NOT NULL, quantity INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+        PRIMARY KEY (gtin, store)
+    ) WITHOUT ROWID;
+    CREATE TABLE offers (gtin INTEGER NOT NULL, seller_id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (gtin, seller_id)) WITHOUT ROWID;
+    CREATE TABLE stores (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+    CREATE TABLE catalog_versions (
+        version    INTEGER PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        scope      TEXT,             -- NULL: every store
+        count      INTEGER NOT NULL,
+        changes    TEXT              -- JSON array; NULL: too large or pruned (snapshot needed)
+    );
+    CREATE TABLE devices (
+        id TEXT PRIMARY KEY, store TEXT NOT NULL, name TEXT, public_key TEXT,
+        code_hash TEXT UNIQUE, code_expires_at INTEGER, token_hash TEXT UNIQUE,
+        created_at INTEGER NOT NULL, enrolled_at INTEGER, revoked_at INTEGER
+    );
+    CREATE TABLE handoffs (
+        id TEXT PRIMARY KEY, store TEXT NOT NULL, device_id TEXT NOT NULL, created_at INTEGER NOT NULL,
+        lines TEXT NOT NULL, payload TEXT NOT NULL, compact TEXT NOT NULL, contact TEXT, customer_id TEXT,
+        received_at INTEGER NOT NULL, source TEXT NOT NULL, claimed_at INTEGER
+    );
+    CREATE TABLE orders (
+        id TEXT PRIMARY KEY, number TEXT NOT NULL, store TEXT NOT NULL, device_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL, received_at INTEGER NOT NULL, status TEXT NOT NULL,
+        request TEXT NOT NULL, fingerprint TEXT NOT NULL, receipt TEXT NOT NULL,
+        total_minor INTEGER NOT NULL, currency TEXT NOT NULL, updated_at INTEGER NOT NULL
+    );
+    CREATE INDEX orders_store ON orders(store, created_at);
+    CREATE TABLE notifications (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, recipient TEXT NOT NULL,
+        subject TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER, sent_at INTEGER, last_error TEXT
+    );
+    CREATE INDEX notifications_due ON notifications(next_at) WHERE sent_at IS NULL;
+    "#,
+];
+
+/// The SQLite backend.
+pub struct SqliteStorage {
+    conn: Mutex<Connection>,
+    path: PathBuf,
+    max_delta_changes: usize,
+}
+
+/// The file's name in HQ's data directory.
+pub const HQ_DB_FILE: &str = "hq.sqlite";
+
+fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (component TEXT PRIMARY KEY, applied INTEGER NOT NULL)",
+    )?;
+    let current: i64 = conn
+        .query_row(
+            "SELECT applied FROM schema_migrations WHERE component = 'hq'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(0);
+    let known = HQ_MIGRATIONS.len() as i64;
+    if current > known {
+        return Err(StorageError::TooNew {
+            path: path.to_path_buf(),
+            found: current,
+            known,
+        });
+    }
+    for (i, sql) in HQ_MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations(component, applied) VALUES ('hq', ?1)
+             ON CONFLICT(component) DO UPDATE SET applied = excluded.applied",
+            [(i + 1) as i64],
+        )?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StorageError {
+    StorageError::Corrupt(e.to_string())
+}
+
+fn json<T: Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(corrupt)
+}
+
+fn gtin_of(v: i64) -> Result<Gtin> {
+    Gtin::from_value(v as u64).map_err(corrupt)
+}
+
+impl SqliteStorage {
+    /// Opens (creating and migrating) `hq.sqlite` in `data_dir`.
+    pub fn open(data_dir: &Path, max_delta_changes: usize) -> Result<SqliteStorage> {
+        std::fs::create_dir_all(data_dir).map_err(|e| StorageError::Open {
+            path: data_dir.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        let path = data_dir.join(HQ_DB_FILE);
+        let mut conn = Connection::open(&path).map_err(|e| StorageError::Open {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        migrate(&mut conn, &path)?;
+        Ok(SqliteStorage {
+            conn: Mutex::new(conn),
+            path,
+            max_delta_changes,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // std Mutex: nothing is awaited while it is held; a poisoned lock
+        // means a panic mid-call, whose transaction SQLite rolled back.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn write_change(tx: &Transaction<'_>, c: &Change) -> Result<()> {
+    match c {
+        Change::UpsertProduct(p) => {
+            tx.prepare_cached(
+                "INSERT INTO products(gtin, data) VALUES (?1, ?2) ON CONFLICT(gtin) DO UPDATE SET data = excluded.data",
+            )?
+            .execute(params![p.gtin.value() as i64, json(p)?])?;
+        }
+        Change::DeleteProduct(g) => {
+            for t in ["prices", "stock", "offers", "products"] {
+                tx.execute(&format!("DELETE FROM {t} WHERE gtin = ?1"), [g.value() as i64])?;
+            }
+        }
+        Change::SetPrice(PriceEntry { gtin, store, price }) => {
+            tx.prepare_cached(
+                "INSERT INTO prices(gtin, store, amount_minor, currency) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(gtin, store) DO UPDATE SET amount_minor = excluded.amount_minor, currency = excluded.currency",
+            )?
+            .execute(params![
+                gtin.value() as i64,
+                store.as_deref().unwrap_or(""),
+                price.amount_minor,
+                price.currency.code()
+            ])?;
+        }
+        Change::DeletePrice { gtin, store } => {
+            tx.execute(
+                "DELETE FROM prices WHERE gtin = ?1 AND store = ?2",
+                params![gtin.value() as i64, store.as_deref().unwrap_or("")],
+            )?;
+        }
+        Change::UpsertPromotion(p) => {
+            tx.execute(
+                "INSERT INTO promotions(id, data) VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET data = excluded.data",
+                params![p.id, json(p)?],
+            )?;
+        }
+        Change::DeletePromotion(id) => {
+            tx.execute("DELETE FROM promotions WHERE id = ?1", [id])?;
+        }
+        Change::SetStock(StockEntry {
+            gtin,
+            store,
+            quantity,
+            updated_at,
+        }) => {
+            tx.prepare_cached(
+                "INSERT INTO stock(gtin, store, quantity, updated_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(gtin, store) DO UPDATE SET quantity = excluded.quantity, updated_at = excluded.updated_at",
+            )?
+            .execute(params![gtin.value() as i64, store, quantity, updated_at])?;
+        }
+        Change::UpsertOffer(o) => {
+            tx.execute(
+                "INSERT INTO offers(gtin, seller_id, data) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(gtin, seller_id) DO UPDATE SET data = excluded.data",
+                params![o.gtin.value() as i64, o.seller_id, json(o)?],
+            )?;
+        }
+        Change::DeleteOffer { gtin, seller_id } => {
+            tx.execute(
+                "DELETE FROM offers WHERE gtin = ?1 AND seller_id = ?2",
+                params![gtin.value() as i64, seller_id],
+            )?;
+        }
+        Change::UpsertStore(s) => {
+            tx.execute(
+                "INSERT INTO stores(id, data) VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET data = excluded.data",
+                params![s.id, json(s)?],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Appends `{"op":OP,"data":DATA}` to a JSON array being built.
+fn push_raw(out: &mut String, first: &mut bool, op: &str, data: &str) {
+    if !*first {
+        out.push(',');
+    }
+    *first = false;
+    out.push_str("{\"op\":\"");
+    out.push_str(op);
+    out.push_str("\",\"data\":");
+    out.push_str(data);
+    out.push('}');
+}
+
+fn read_order(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrderRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+        r.get(11)?,
+    ))
+}
+
+type OrderRow = (
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+);
+
+const ORDER_COLS: &str = "id, number, store, device_id, created_at, received_at, status, request, fingerprint, receipt, total_minor, currency";
+
+fn order_of(row: OrderRow) -> Result<OrderRecord> {
+    let (
+        id,
+        number,
+        store,
+        device_id,
+        created_at,
+        received_at,
+        status,
+        request_json,
+        fingerprint,
+        receipt_json,
+        total,
+        cur,
+    ) = row;
+    Ok(OrderRecord {
+        id: Uuid::parse_str(&id).map_err(corrupt)?,
+        number,
+        store,
+        device_id,
+        created_at,
+        received_at,
+        status: OrderStatus::parse(&status).ok_or_else(|| corrupt(format!("order status {status}")))?,
+        request_json,
+        fingerprint,
+        receipt_json,
+        total: Money::new(total, Currency::from_code(&cur).map_err(corrupt)?),
+    })
+}
+
+const HANDOFF_COLS: &str =
+    "id, store, device_id, created_at, lines, payload, compact, contact, customer_id, received_at, source, claimed_at";
+
+type HandoffRow = (
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+    String,
+    Option<i64>,
+);
+
+fn read_handoff(r: &rusqlite::Row<'_>) -> rusqlite::Result<HandoffRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+        r.get(11)?,
+    ))
+}
+
+fn handoff_of(row: HandoffRow) -> Result<HandoffRecord> {
+    let (
+        id,
+        store,
+        device_id,
+        created_at,
+        lines,
+        payload,
+        compact,
+        contact,
+        customer_id,
+        received_at,
+        source,
+        claimed_at,
+    ) = row;
+    Ok(HandoffRecord {
+        id: Uuid::parse_str(&id).map_err(corrupt)?,
+        store,
+        device_id,
+        created_at,
+        lines: serde_json::from_str(&lines).map_err(corrupt)?,
+        payload,
+        compact,
+        contact: contact.map(|c| serde_json::from_str(&c)).transpose().map_err(corrupt)?,
+        customer_id,
+        received_at,
+        source,
+        claimed_at,
+    })
+}
+
+fn device_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
+    Ok(Device {
+        id: r.get(0)?,
+        store: r.get(1)?,
+        name: r.get(2)?,
+        public_key: r.get(3)?,
+        created_at: r.get(4)?,
+        enrolled_at: r.get(5)?,
+        revoked_at: r.get(6)?,
+    })
+}
+
+const DEVICE_COLS: &str = "id, store, name, public_key, created_at, enrolled_at, revoked_at";
+
+fn insert_notes(tx: &Transaction<'_>, notes: &[NewNotification], now: UnixTime) -> Result<()> {
+    for n in notes {
+        tx.execute(
+            "INSERT INTO notifications(channel, recipient, subject, body, created_at, next_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+            params![n.channel, n.to, n.subject, n.body, now],
+        )?;
+    }
+    Ok(())
+}
+
+impl HqStorage for SqliteStorage {
+    fn commit_changes(&self, changes: &[Change], scope: Option<&str>, now: UnixTime) -> Result<u64> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let current: i64 = tx.query_row("SELECT COALESCE(MAX(version), 0) FROM catalog_versions", [], |r| {
+            r.get(0)
+        })?;
+        for c in changes {
+            write_change(&tx, c)?;
+        }
+        let logged = if changes.len() > self.max_delta_changes {
+            None
+        } else {
+            Some(json(&changes)?)
+        };
+        let v = current + 1;
+        tx.execute(
+            "INSERT INTO catalog_versions(version, created_at, scope, count, changes) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![v, now, scope, changes.len() as i64, logged],
+        )?;
+        tx.commit()?;
+        Ok(v as u64)
+    }
+
+    fn current_version(&self) -> Result<u64> {
+        let v: i64 = self
+            .lock()
+            .query_row("SELECT COALESCE(MAX(version), 0) FROM catalog_versions", [], |r| {
+                r.get(0)
+            })?;
+        Ok(v as u64)
+    }
+
+    fn changes_since(&self, since: u64, store: &str) -> Result<ChangesSince> {
+        let conn = self.lock();
+        let current: i64 = conn.query_row("SELECT COALESCE(MAX(version), 0) FROM catalog_versions", [], |r| {
+            r.get(0)
+        })?;
+        let current = current as u64;
+        if since == current {
+            return Ok(ChangesSince::UpToDate { version: current });
+        }
+        if since > current {
+            return Ok(ChangesSince::TooOld {
+                version: current,
+                reason: format!("version {since} is unknown at HQ (HQ is at {current})"),
+            });
+        }
+        let mut stmt = conn.prepare_cached(
+            "SELECT version, scope, changes FROM catalog_versions WHERE version > ?1 ORDER BY version",
+        )?;
+        let rows = stmt.query_map([since as i64], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?;
+        let mut out = String::from("[");
+        let mut expected = since as i64 + 1;
+        for row in rows {
+            let (v, scope, changes) = row?;
+            if v != expected {
+                break;
+            }
+            expected += 1;
+            let Some(changes) = changes else {
+                return Ok(ChangesSince::TooOld {
+                    version: current,
+                    reason: format!("the changes of version {v} are no longer kept (pruned or a bulk import)"),
+                });
+            };
+            if scope.as_deref().is_some_and(|s| s != store) {
+                continue;
+            }
+            let inner = changes.trim();
+            let inner = &inner[1..inner.len().saturating_sub(1)];
+            if !inner.trim().is_empty() {
+                if out.len() > 1 {
+                    out.push(',');
+                }
+                out.push_str(inner);
+            }
+        }
+        if (expected - 1) as u64 != current {
+            return Ok(ChangesSince::TooOld {
+                version: current,
+                reason: format!("the changes since version {since} are no longer kept"),
+            });
+        }
+        out.push(']');
+        Ok(ChangesSince::Changes {
+            to: current,
+            changes_json: out,
+        })
+    }
+
+    fn snapshot_json(&self, store: &str) -> Result<(u64, String)> {
+        let mut conn = self.lock();
+        // One read transaction: the snapshot is consistent with its version.
+        let tx = conn.transaction()?;
+        let version: i64 = tx.query_row("SELECT COALESCE(MAX(version), 0) FROM catalog_versions", [], |r| {
+            r.get(0)
+        })?;
+        let mut out = String::with_capacity(1 << 20);
+        out.push('[');
+        let mut first = true;
+        {
+            let mut s = tx.prepare("SELECT data FROM stores ORDER BY id")?;
+            let mut rows = s.query([])?;
+            while let Some(r) = rows.next()? {
+                push_raw(&mut out, &mut first, "upsert_store", &r.get::<_, String>(0)?);
+            }
+            let mut s = tx.prepare("SELECT data FROM products ORDER BY gtin")?;
+            let mut rows = s.query([])?;
+            while let Some(r) = rows.next()? {
+                push_raw(&mut out, &mut first, "upsert_product", &r.get::<_, String>(0)?);
+            }
+            let mut s = tx.prepare(
+                "SELECT gtin, store, amount_minor, currency FROM prices WHERE store IN ('', ?1) ORDER BY gtin, store",
+            )?;
+            let mut rows = s.query([store])?;
+            while let Some(r) = rows.next()? {
+                let st: String = r.get(1)?;
+                let cur = Currency::from_code(&r.get::<_, String>(3)?).map_err(corrupt)?;
+                let e = PriceEntry {
+                    gtin: gtin_of(r.get(0)?)?,
+                    store: (!st.is_empty()).then_some(st),
+                    price: Money::new(r.get(2)?, cur),
+                };
+                push_raw(&mut out, &mut first, "set_price", &json(&e)?);
+            }
+            let mut s = tx.prepare("SELECT data FROM promotions ORDER BY id")?;
+            let mut rows = s.query([])?;
+            while let Some(r) = rows.next()? {
+                push_raw(&mut out, &mut first, "upsert_promotion", &r.get::<_, String>(0)?);
+            }
+            let mut s = tx.prepare("SELECT gtin, store, quantity, updated_at FROM stock ORDER BY gtin, store")?;
+            let mut rows = s.query([])?;
+            while let Some(r) = rows.next()? {
+                let e = StockEntry {
+                    gtin: gtin_of(r.get(0)?)?,
+                    store: r.get(1)?,
+                    quantity: r.get(2)?,
+                    updated_at: r.get(3)?,
+                };
+                push_raw(&mut out, &mut first, "set_stock", &json(&e)?);
+            }
+            let mut s = tx.prepare("SELECT data FROM offers ORDER BY gtin, seller_id")?;
+            let mut rows = s.query([])?;
+            while let Some(r) = rows.next()? {
+                push_raw(&mut out, &mut first, "upsert_offer", &r.get::<_, String>(0)?);
+            }
+        }
+        tx.commit()?;
+        out.push(']');
+        Ok((version as u64, out))
+    }
+
+    fn product_price(&self, gtin: Gtin, store: &str) -> Result<Option<(Product, Option<Money>)>> {
+        let conn = self.lock();
+        let data: Option<String> = conn
+            .query_row(
+                "SELECT data FROM products WHERE gtin = ?1",
+                [gtin.value() as i64],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(data) = data else { return Ok(None) };
+        let product: Product = serde_json::from_str(&data).map_err(corrupt)?;
+        let price = conn
+            .query_row(
+                "SELECT amount_minor, currency FROM prices WHERE gtin = ?1 AND store IN (?2, '') ORDER BY store = '' LIMIT 1",
+                params![gtin.value() as i64, store],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+            )
+            .optional()?
+            .map(|(a, c)| Currency::from_code(&c).map(|c| Money::new(a, c)).map_err(corrupt))
+            .transpose()?;
+        Ok(Some((product, price)))
+    }
+
+    fn promotions(&self) -> Result<Vec<Promotion>> {
+        let conn = self.lock();
+        let mut s = conn.prepare_cached("SELECT data FROM promotions ORDER BY id")?;
+        let rows = s.query_map([], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(serde_json::from_str(&r?).map_err(corrupt)?);
+        }
+        Ok(out)
+    }
+
+    fn stock_of(&self, gtin: Gtin) -> Result<Vec<StoreStock>> {
+        let conn = self.lock();
+        let mut s = conn.prepare_cached(
+            "SELECT s.store, s.quantity, s.updated_at, st.data FROM stock s LEFT JOIN stores st ON st.id = s.store
+             WHERE s.gtin = ?1 ORDER BY s.quantity DESC, s.store",
+        )?;
+        let rows = s.query_map([gtin.value() as i64], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for r in rows {
+            let (store, quantity, updated_at, data) = r?;
+            let info: Option<vitrine_core::product::Store> =
+                data.map(|d| serde_json::from_str(&d)).transpose().map_err(corrupt)?;
+            out.push(StoreStock {
+                name: info.as_ref().map(|s| s.name.clone()).unwrap_or_else(|| {
+                    if store == ONLINE {
+                        "online".into()
+                    } else {
+                        store.clone()
+                    }
+                }),
+                city: info.and_then(|s| s.city),
+                store,
+                quantity,
+                level: StockLevel::from_quantity(quantity),
+                updated_at,
+            });
+        }
+        Ok(out)
+    }
+
+    fn store_ids(&self) -> Result<Vec<String>> {
+        let conn = self.lock();
+        let mut s = conn.prepare("SELECT id FROM stores ORDER BY id")?;
+        let rows = s.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn prune_history(&self, keep: u64) -> Result<()> {
+        self.lock().execute(
+            "UPDATE catalog_versions SET changes = NULL
+             WHERE version <= (SELECT COALESCE(MAX(version), 0) FROM catalog_versions) - ?1 AND changes IS NOT NULL",
+            [keep as i64],
+        )?;
+        Ok(())
+    }
+
+    fn add_device(
+        &self,
+        id: &str,
+        store: &str,
+        code_hash: &str,
+        code_expires_at: UnixTime,
+        now: UnixTime,
+    ) -> Result<()> {
+        self.lock().execute(
+            "INSERT INTO devices(id, store, code_hash, code_expires_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, store, code_hash, code_expires_at, now],
+        )?;
+        Ok(())
+    }
+
+    fn enroll_device(
+        &self,
+        code_hash: &str,
+        public_key: &str,
+        name: Option<&str>,
+        token_hash: &str,
+        now: UnixTime,
+    ) -> Result<Option<Device>> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let id: Option<String> = tx
+            .query_row(
+                "SELECT id FROM devices WHERE code_hash = ?1 AND code_expires_at > ?2 AND revoked_at IS NULL",
+                params![code_hash, now],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(id) = id else { return Ok(None) };
+        tx.execute(
+            "UPDATE devices SET code_hash = NULL, code_expires_at = NULL, public_key = ?2, name = ?3,
+               token_hash = ?4, enrolled_at = ?5 WHERE id = ?1",
+            params![id, public_key, name, token_hash, now],
+        )?;
+        let d = tx.query_row(
+            &format!("SELECT {DEVICE_COLS} FROM devices WHERE id = ?1"),
+            [&id],
+            device_of,
+        )?;
+        tx.commit()?;
+        Ok(Some(d))
+    }
+
+    fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>> {
+        Ok(self
+            .lock()
+            .prepare_cached(&format!("SELECT {DEVICE_COLS} FROM devices WHERE token_hash = ?1"))?
+            .query_row([token_hash], device_of)
+            .optional()?)
+    }
+
+    fn device(&self, id: &str) -> Result<Option<Device>> {
+        Ok(self
+            .lock()
+            .prepare_cached(&format!("SELECT {DEVICE_COLS} FROM devices WHERE id = ?1"))?
+            .query_row([id], device_of)
+            .optional()?)
+    }
+
+    fn revoke_device(&self, id: &str, now: UnixTime) -> Result<bool> {
+        let n = self.lock().execute(
+            "UPDATE devices SET revoked_at = ?2, code_hash = NULL WHERE id = ?1 AND revoked_at IS NULL",
+            params![id, now],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn devices(&self) -> Result<Vec<Device>> {
+        let conn = self.lock();
+        let mut s = conn.prepare(&format!("SELECT {DEVICE_COLS} FROM devices ORDER BY created_at, id"))?;
+        let rows = s.query_map([], device_of)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn put_handoff(&self, h: &HandoffRecord) -> Result<Put<HandoffRecord>> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let existing = tx
+            .query_row(
+                &format!("SELECT {HANDOFF_COLS} FROM handoffs WHERE id = ?1"),
+                [h.id.to_string()],
+                read_handoff,
+            )
+            .optional()?;
+        if let Some(row) = existing {
+            let mut old = handoff_of(row)?;
+            if old.payload != h.payload {
+                return Ok(Put::Conflict);
+            }
+            // Contact details are merged, not compared.
+            if old.contact.is_none() && h.contact.is_some() {
+                old.contact = h.contact.clone();
+                tx.execute(
+                    "UPDATE handoffs SET contact = ?2 WHERE id = ?1",
+                    params![h.id.to_string(), json(&old.contact)?],
+                )?;
+            }
+            if old.customer_id.is_none() && h.customer_id.is_some() {
+                old.customer_id = h.customer_id.clone();
+                tx.execute(
+                    "UPDATE handoffs SET customer_id = ?2 WHERE id = ?1",
+                    params![h.id.to_string(), old.customer_id],
+                )?;
+            }
+            tx.commit()?;
+            return Ok(Put::Existing(old));
+        }
+        tx.execute(
+            &format!("INSERT INTO handoffs({HANDOFF_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
+            params![
+                h.id.to_string(),
+                h.store,
+                h.device_id,
+                h.created_at,
+                json(&h.lines)?,
+                h.payload,
+                h.compact,
+                h.contact.as_ref().map(json).transpose()?,
+                h.customer_id,
+                h.received_at,
+                h.source,
+                h.claimed_at
+            ],
+        )?;
+        tx.commit()?;
+        Ok(Put::Created(h.clone()))
+    }
+
+    fn handoff(&self, id: &Uuid) -> Result<Option<HandoffRecord>> {
+        let row = self
+            .lock()
+            .query_row(
+                &format!("SELECT {HANDOFF_COLS} FROM handoffs WHERE id = ?1"),
+                [id.to_string()],
+                read_handoff,
+            )
+            .optional()?;
+        row.map(handoff_of).transpose()
+    }
+
+    fn claim_handoff(&self, id: &Uuid, contact: &Contact, now: UnixTime, notes: &[NewNotification]) -> Result<bool> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let n = tx.execute(
+            "UPDATE handoffs SET contact = ?2, claimed_at = ?3 WHERE id = ?1",
+            params![id.to_string(), json(contact)?, now],
+        )?;
+        if n == 1 {
+            insert_notes(&tx, notes, now)?;
+        }
+        tx.commit()?;
+        Ok(n == 1)
+    }
+
+    fn put_order(&self, o: &OrderRecord, notes: &[NewNotification]) -> Result<Put<OrderRecord>> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let existing = tx
+            .query_row(
+                &format!("SELECT {ORDER_COLS} FROM orders WHERE id = ?1"),
+                [o.id.to_string()],
+                read_order,
+            )
+            .optional()?;
+        if let Some(row) = existing {
+            let old = order_of(row)?;
+            return Ok(if old.fingerprint == o.fingerprint {
+                Put::Existing(old)
+            } else {
+                Put::Conflict
+            });
+        }
+        tx.execute(
+            &format!("INSERT INTO orders({ORDER_COLS}, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?6)"),
+            params![
+                o.id.to_string(),
+                o.number,
+                o.store,
+                o.device_id,
+                o.created_at,
+                o.received_at,
+                o.status.as_str(),
+                o.request_json,
+                o.fingerprint,
+                o.receipt_json,
+                o.total.amount_minor,
+                o.total.currency.code()
+            ],
+        )?;
+        insert_notes(&tx, notes, o.received_at)?;
+        tx.commit()?;
+        Ok(Put::Created(o.clone()))
+    }
+
+    fn order(&self, id: &Uuid) -> Result<Option<OrderRecord>> {
+        let row = self
+            .lock()
+            .query_row(
+                &format!("SELECT {ORDER_COLS} FROM orders WHERE id = ?1"),
+                [id.to_string()],
+                read_order,
+            )
+            .optional()?;
+        row.map(order_of).transpose()
+    }
+
+    fn orders(&self, store: &str) -> Result<Vec<OrderRecord>> {
+        let conn = self.lock();
+        let mut s = conn.prepare(&format!(
+            "SELECT {ORDER_COLS} FROM orders WHERE store = ?1 ORDER BY status = 'collected', created_at DESC LIMIT 500"
+        ))?;
+        let rows = s.query_map([store], read_order)?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(order_of(r?)?);
+        }
+        Ok(out)
+    }
+
+    fn set_order_status(
+        &self,
+        id: &Uuid,
+        status: OrderStatus,
+        now: UnixTime,
+        notes: &[NewNotification],
+    ) -> Result<Option<OrderRecord>> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let n = tx.execute(
+            "UPDATE orders SET status = ?2, updated_at = ?3 WHERE id = ?1 AND status <> ?2",
+            params![id.to_string(), status.as_str(), now],
+        )?;
+        if n == 1 {
+            insert_notes(&tx, notes, now)?;
+        }
+        let row = tx
+            .query_row(
+                &format!("SELECT {ORDER_COLS} FROM orders WHERE id = ?1"),
+                [id.to_string()],
+                read_order,
+            )
+            .optional()?;
+        tx.commit()?;
+        row.map(order_of).transpose()
+    }
+
+    fn due_notifications(&self, now: UnixTime, limit: usize) -> Result<Vec<Notification>> {
+        let conn = self.lock();
+        let mut s = conn.prepare_cached(
+            "SELECT id, channel, recipient, subject, body, attempts FROM notifications
+             WHERE sent_at IS NULL AND next_at IS NOT NULL AND next_at <= ?1 ORDER BY id LIMIT ?2",
+        )?;
+        let rows = s.query_map(params![now, limit as i64], |r| {
+            Ok(Notification {
+                id: r.get(0)?,
+                channel: r.get(1)?,
+                to: r.get(2)?,
+                subject: r.get(3)?,
+                body: r.get(4)?,
+                attempts: r.get::<_, i64>(5)?.max(0) as u32,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn notification_sent(&self, id: i64, now: UnixTime) -> Result<()> {
+        self.lock().execute(
+            "UPDATE notifications SET sent_at = ?2, attempts = attempts + 1, next_at = NULL WHERE id = ?1",
+            params![id, now],
+        )?;
+        Ok(())
+    }
+
+    fn notification_failed(&self, id: i64, error: &str, next_at: Option<UnixTime>) -> Result<()> {
+        self.lock().execute(
+            "UPDATE notifications SET attempts = attempts + 1, last_error = ?2, next_at = ?3 WHERE id = ?1",
+            params![id, error, next_at],
+        )?;
+        Ok(())
+    }
+
+    fn next_notification_at(&self) -> Result<Option<UnixTime>> {
+        Ok(self.lock().query_row(
+            "SELECT MIN(next_at) FROM notifications WHERE sent_at IS NULL AND next_at IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .lock()
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.lock().execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g(s: &str) -> Gtin {
+        Gtin::from_digits(s).unwrap()
+    }
+
+    fn price(minor: i64, store: Option<&str>) -> Change {
+        Change::SetPrice(PriceEntry {
+            gtin: g("5449000039231"),
+            store: store.map(String::from),
+            price: Money::eur(minor),
+        })
+    }
+
+    #[test]
+    fn versions_deltas_scopes_and_too_old() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SqliteStorage::open(dir.path(), 3).unwrap();
+        let p = Product::new(g("5449000039231"), "Nordic must");
+        assert_eq!(s.commit_changes(&[Change::UpsertProduct(p)], None, 1).unwrap(), 1);
+        assert_eq!(s.commit_changes(&[price(100, None)], None, 2).unwrap(), 2);
+        assert_eq!(
+            s.commit_changes(&[price(90, Some("lyon-02"))], Some("lyon-02"), 3)
+                .unwrap(),
+            3
+        );
+        assert_eq!(
+            s.changes_since(3, "paris-01").unwrap(),
+            ChangesSince::UpToDate { version: 3 }
+        );
+        let ChangesSince::Changes { to, changes_json } = s.changes_since(1, "paris-01").unwrap() else {
+            panic!()
+        };
+        assert_eq!(to, 3);
+        let parsed: Vec<Change> = serde_json::from_str(&changes_json).unwrap();
+        assert_eq!(parsed, vec![price(100, None)]);
+        let ChangesSince::Changes { changes_json, .. } = s.changes_since(1, "lyon-02").unwrap() else {
+            panic!()
+        };
+        let parsed: Vec<Change> = serde_json::from_str(&changes_json).unwrap();
+        assert_eq!(parsed.len(), 2);
+        assert!(matches!(
+            s.changes_since(9, "paris-01").unwrap(),
+            ChangesSince::TooOld { .. }
+        ));
+        // A bulk version (more than max_delta_changes) is not logged.
+        let bulk: Vec<Change> = (0..4).map(|i| price(100 + i, None)).collect();
+        s.commit_changes(&bulk, None, 4).unwrap();
+        assert!(matches!(
+            s.changes_since(3, "paris-01").unwrap(),
+            ChangesSince::TooOld { .. }
+        ));
+        s.commit_changes(&[price(5, None)], None, 5).unwrap();
+        assert!(matches!(
+            s.changes_since(4, "paris-01").unwrap(),
+            ChangesSince::Changes { .. }
+        ));
+        s.prune_history(0).unwrap();
+        assert!(matches!(
+            s.changes_since(4, "paris-01").unwrap(),
+            ChangesSince::TooOld { .. }
+        ));
+
+        let (v, snap) = s.snapshot_json("paris-01").unwrap();
+        assert_eq!(v, 5);
+        let parsed: Vec<Change> = serde_json::from_str(&snap).unwrap();
+        assert!(parsed.contains(&price(5, None)));
+        assert!(
+            !parsed
+                .iter()
+                .any(|c| matches!(c, Change::SetPrice(p) if p.store.is_some()))
+        );
+        let (_, snap) = s.snapshot_json("lyon-02").unwrap();
+        let parsed: Vec<Change> = serde_json::from_str(&snap).unwrap();
+        assert!(parsed.contains(&price(90, Some("lyon-02"))));
+    }
+}

@@ -1,0 +1,599 @@
+//! The real HQ server on 127.0.0.1:0 with a real SQLite file, driven over
+//! HTTP: the OpenAPI file against the server, idempotency, body limits, rate
+//! limits, revocation.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+use uuid::Uuid;
+use vitrine_core::catalog::Change;
+use vitrine_core::product::Product;
+use vitrine_core::sign::SecretKey;
+use vitrine_core::wire::{HandoffBasket, HandoffLine, HandoffSubmit, OrderCustomer, OrderRequest};
+use vitrine_core::{Gtin, Lang};
+use vitrine_hq::{Hq, HqConfig, admin};
+
+const COKE: &str = "05449000039231";
+const BOOK: &str = "09780439023481";
+
+struct Server {
+    hq: Arc<Hq>,
+    addr: SocketAddr,
+    _stop: oneshot::Sender<()>,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+}
+
+async fn start(tweak: impl FnOnce(&mut HqConfig)) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut cfg = HqConfig::new(dir.path());
+    cfg.public_base_url = format!("http://{addr}");
+    tweak(&mut cfg);
+    let hq = Hq::open(cfg).unwrap();
+    let products: Vec<Product> = [(COKE, "Nordic must original"), (BOOK, "The Hunger Games")]
+        .iter()
+        .map(|(g, n)| Product::new(Gtin::from_digits(g).unwrap(), *n))
+        .collect();
+    let mut changes: Vec<Change> = products.iter().cloned().map(Change::UpsertProduct).collect();
+    changes.extend(vitrine_core::demo::demo_changes(&products, 1, 1_700_000_000));
+    hq.commit(&changes, None).unwrap();
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(vitrine_hq::serve(listener, hq.clone(), async {
+        let _ = rx.await;
+    }));
+    Server {
+        hq,
+        addr,
+        _stop: tx,
+        _dir: dir,
+    }
+}
+
+struct Kiosk {
+    id: String,
+    token: String,
+    key: SecretKey,
+    store: String,
+}
+
+async fn enroll(s: &Server, store: &str, seed: u8) -> Kiosk {
+    let (_, code) = admin::device_add(&s.hq, store).unwrap();
+    let key = SecretKey::from_seed([seed; 32]);
+    let resp = reqwest::Client::new()
+        .post(s.url("/v1/enroll"))
+        .json(&json!({"code": code, "device_public_key": key.public().to_text()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let v: Value = resp.json().await.unwrap();
+    Kiosk {
+        id: v["device_id"].as_str().unwrap().into(),
+        token: v["token"].as_str().unwrap().into(),
+        key,
+        store: store.into(),
+    }
+}
+
+fn line(g: &str, q: u32) -> HandoffLine {
+    HandoffLine {
+        gtin: Gtin::from_digits(g).unwrap(),
+        quantity: q,
+    }
+}
+
+fn order(k: &Kiosk, id: Uuid, qty: u32) -> OrderRequest {
+    OrderRequest {
+        id,
+        store: k.store.clone(),
+        created_at: 1_790_000_000,
+        lines: vec![line(COKE, qty)],
+        customer: OrderCustomer {
+            name: "Ana".into(),
+            email: Some("ana@example.fr".into()),
+            phone: None,
+            customer_id: None,
+        },
+        lang: Lang::Fr,
+    }
+}
+
+fn handoff(k: &Kiosk) -> HandoffSubmit {
+    let b = HandoffBasket {
+        id: Uuid::now_v7(),
+        device_id: k.id.clone(),
+        store: k.store.clone(),
+        created_at: 1_790_000_000,
+        lines: vec![line(COKE, 2), line(BOOK, 1)],
+    };
+    HandoffSubmit {
+        compact: b.to_compact(&k.key),
+        contact: None,
+        customer_id: None,
+    }
+}
+
+// ------------------------------------------------------------ a small JSON Schema checker
+// The subset openapi.json uses: type (one or a list), properties, required,
+// additionalProperties: false, items, enum, oneOf, minimum, $ref into
+// #/components/schemas.
+
+fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => {
+            let path = r.trim_start_matches("#/");
+            let mut cur = root;
+            for part in path.split('/') {
+                cur = &cur[part];
+            }
+            assert!(!cur.is_null(), "dangling $ref {r}");
+            resolve(root, cur)
+        }
+        None => schema,
+    }
+}
+
+fn type_ok(t: &str, v: &Value) -> bool {
+    match t {
+        "object" => v.is_object(),
+        "array" => v.is_array(),
+        "string" => v.is_string(),
+        "integer" => v.is_i64() || v.is_u64(),
+        "number" => v.is_number(),
+        "boolean" => v.is_boolean(),
+        "null" => v.is_null(),
+        _ => false,
+    }
+}
+
+fn check(root: &Value, schema: &Value, v: &Value, at: &str) -> Result<(), String> {
+    let schema = resolve(root, schema);
+    if let Some(one) = schema.get("oneOf").and_then(Value::as_array) {
+        let ok = one.iter().filter(|s| check(root, s, v, at).is_ok()).count();
+        return if ok == 1 {
+            Ok(())
+        } else {
+            Err(format!("{at}: matches {ok} of oneOf, expected exactly 1: {v}"))
+        };
+    }
+    if let Some(t) = schema.get("type") {
+        let types: Vec<&str> = match t {
+            Value::String(s) => vec![s.as_str()],
+            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        };
+        if !types.iter().any(|t| type_ok(t, v)) {
+            return Err(format!("{at}: expected {types:?}, found {v}"));
+        }
+    }
+    if let Some(e) = schema.get("enum").and_then(Value::as_array)
+        && !e.contains(v)
+    {
+        return Err(format!("{at}: {v} not in {e:?}"));
+    }
+    if let (Some(min), Some(n)) = (schema.get("minimum").and_then(Value::as_f64), v.as_f64())
+        && n < min
+    {
+        return Err(format!("{at}: {n} below {min}"));
+    }
+    if let Some(obj) = v.as_object() {
+        let props = schema.get("properties").and_then(Value::as_object);
+        for r in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
+            let r = r.as_str().unwrap();
+            if !obj.contains_key(r) {
+                return Err(format!("{at}: required property `{r}` missing"));
+            }
+        }
+        for (k, val) in obj {
+            match props.and_then(|p| p.get(k)) {
+                Some(s) => check(root, s, val, &format!("{at}.{k}"))?,
+                None if schema.get("additionalProperties") == Some(&Value::Bool(false)) => {
+                    return Err(format!("{at}: property `{k}` is not in the schema"));
+                }
+                None => {}
+            }
+        }
+    }
+    if let (Some(items), Some(arr)) = (schema.get("items"), v.as_array()) {
+        for (i, item) in arr.iter().enumerate() {
+            check(root, items, item, &format!("{at}[{i}]"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks a response against what openapi.json says for this path, method
+/// and status.
+async fn conforms(spec: &Value, path: &str, method: &str, resp: reqwest::Response) -> (u16, Value) {
+    let status = resp.status().as_u16();
+    let ctype = resp
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let op = &spec["paths"][path][method];
+    assert!(op.is_object(), "{method} {path} is not in openapi.json");
+    let declared = &op["responses"][status.to_string()];
+    assert!(
+        declared.is_object(),
+        "{method} {path} answered {status}, which openapi.json does not declare"
+    );
+    let declared = resolve(spec, declared);
+    if ctype.starts_with("text/event-stream") {
+        assert!(declared["content"]["text/event-stream"].is_object());
+        return (status, Value::Null);
+    }
+    assert!(
+        ctype.starts_with("application/json"),
+        "{method} {path}: content-type {ctype}"
+    );
+    let body: Value = resp.json().await.unwrap();
+    let schema = &declared["content"]["application/json"]["schema"];
+    if let Err(e) = check(spec, schema, &body, "body") {
+        panic!("{method} {path} {status}: {e}\n{body:#}");
+    }
+    (status, body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
+    let s = start(|_| {}).await;
+    let spec: Value = serde_json::from_str(vitrine_hq::api::OPENAPI).unwrap();
+    // The server publishes the same file.
+    let served: Value = reqwest::get(s.url("/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(served, spec);
+    let k = enroll(&s, "paris-01", 1).await;
+    let c = reqwest::Client::new();
+    let auth = |r: reqwest::RequestBuilder| r.bearer_auth(&k.token);
+    let mut seen: Vec<(String, String)> = Vec::new();
+    let mut hit = |p: &str, m: &str| seen.push((p.to_string(), m.to_string()));
+
+    let (st, _) = conforms(
+        &spec,
+        "/v1/health",
+        "get",
+        c.get(s.url("/v1/health")).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!(st, 200);
+    hit("/v1/health", "get");
+
+    let (_, code) = admin::device_add(&s.hq, "lyon-02").unwrap();
+    let key = SecretKey::from_seed([9; 32]);
+    let body = json!({"code": code, "device_public_key": key.public().to_text()});
+    let (st, _) = conforms(
+        &spec,
+        "/v1/enroll",
+        "post",
+        c.post(s.url("/v1/enroll")).json(&body).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!(st, 200);
+    // The code is one-time.
+    let (st, err) = conforms(
+        &spec,
+        "/v1/enroll",
+        "post",
+        c.post(s.url("/v1/enroll")).json(&body).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!(st, 403);
+    assert!(err["message"].as_str().unwrap().contains("device add"), "{err}");
+    hit("/v1/enroll", "post");
+
+    let (st, snap) = conforms(
+        &spec,
+        "/v1/catalog/snapshot",
+        "get",
+        auth(c.get(s.url("/v1/catalog/snapshot"))).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!(st, 200);
+    assert_eq!(snap["kind"], "snapshot");
+    let (st, _) = conforms(
+        &spec,
+        "/v1/catalog/snapshot",
+        "get",
+        c.get(s.url("/v1/catalog/snapshot")).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!(st, 401);
+    hit("/v1/catalog/snapshot", "get");
+
+    admin::price_set(&s.hq, COKE, "2.49", None).unwrap();
+    for (q, want) in [
+        ("?since=1", "delta"),
+        ("?since=2", "up_to_date"),
+        ("?since=99", "snapshot_required"),
+    ] {
+        let (st, v) = conforms(
+            &spec,
+            "/v1/catalog/changes",
+            "get",
+            auth(c.get(s.url(&format!("/v1/catalog/changes{q}"))))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!((st, v["status"].as_str().unwrap()), (200, want));
+    }
+    let (st, _) = conforms(
+        &spec,
+        "/v1/catalog/changes",
+        "get",
+        auth(c.get(s.url("/v1/catalog/changes"))).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!(st, 400);
+    hit("/v1/catalog/changes", "get");
+
+    let mut ev = auth(c.get(s.url("/v1/events")))
+        .header("Last-Event-ID", "1")
+        .send()
+        .await
+        .unwrap();
+    let first = String::from_utf8(ev.chunk().await.unwrap().unwrap().to_vec()).unwrap();
+    assert!(first.contains("event: version") && first.contains("id: 2"), "{first}");
+    let (st, _) = conforms(&spec, "/v1/events", "get", ev).await;
+    assert_eq!(st, 200);
+    hit("/v1/events", "get");
+
+    let h = handoff(&k);
+    let (st, _) = conforms(
+        &spec,
+        "/v1/handoffs",
+        "post",
+        auth(c.post(s.url("/v1/handoffs"))).json(&h).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!(st, 201);
+    let mut bad = h.clone();
+    bad.compact = bad.compact.replace("*2,", "*3,");
+    let (st, err) = conforms(
+        &spec,
+        "/v1/handoffs",
+        "post",
+        auth(c.post(s.url("/v1/handoffs"))).json(&bad).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!((st, err["error"].as_str().unwrap()), (403, "bad_signature"));
+    hit("/v1/handoffs", "post");
+
+    let o = order(&k, Uuid::now_v7(), 2);
+    let (st, receipt) = conforms(
+        &spec,
+        "/v1/orders",
+        "post",
+        auth(c.post(s.url("/v1/orders"))).json(&o).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!(st, 201);
+    assert_eq!(receipt["status"], "received");
+    let (st, _) = conforms(
+        &spec,
+        "/v1/orders",
+        "post",
+        auth(c.post(s.url("/v1/orders")))
+            .header("content-type", "application/json")
+            .body("{")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(st, 400);
+    hit("/v1/orders", "post");
+
+    let (st, got) = conforms(
+        &spec,
+        "/v1/orders/{id}",
+        "get",
+        auth(c.get(s.url(&format!("/v1/orders/{}", o.id))))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((st, &got["number"]), (200, &receipt["number"]));
+    let (st, _) = conforms(
+        &spec,
+        "/v1/orders/{id}",
+        "get",
+        auth(c.get(s.url(&format!("/v1/orders/{}", Uuid::now_v7()))))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(st, 404);
+    hit("/v1/orders/{id}", "get");
+
+    let (st, a) = conforms(
+        &spec,
+        "/v1/availability/{gtin}",
+        "get",
+        auth(c.get(s.url(&format!("/v1/availability/{COKE}"))))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(st, 200);
+    assert!(!a["stores"].as_array().unwrap().is_empty());
+    let (st, _) = conforms(
+        &spec,
+        "/v1/availability/{gtin}",
+        "get",
+        auth(c.get(s.url("/v1/availability/12345"))).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!(st, 400);
+    hit("/v1/availability/{gtin}", "get");
+
+    // Every operation in the file was exercised.
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            assert!(
+                seen.contains(&(path.clone(), method.clone())),
+                "{method} {path} is in openapi.json but not tested"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn same_id_same_body_same_answer_other_body_refused() {
+    let s = start(|_| {}).await;
+    let k = enroll(&s, "paris-01", 1).await;
+    let c = reqwest::Client::new();
+    let id = Uuid::now_v7();
+    let post = |o: &OrderRequest| c.post(s.url("/v1/orders")).bearer_auth(&k.token).json(o).send();
+    let r1 = post(&order(&k, id, 2)).await.unwrap();
+    let (s1, b1) = (r1.status(), r1.bytes().await.unwrap());
+    // Prices change between the two attempts: the answer does not.
+    admin::price_set(&s.hq, COKE, "9.99", None).unwrap();
+    let r2 = post(&order(&k, id, 2)).await.unwrap();
+    let (s2, b2) = (r2.status(), r2.bytes().await.unwrap());
+    assert_eq!((s1, &b1), (s2, &b2));
+    let r3 = post(&order(&k, id, 3)).await.unwrap();
+    assert_eq!(r3.status(), 409);
+    let e: Value = r3.json().await.unwrap();
+    assert_eq!(e["error"], "id_reused_with_other_content");
+    assert_eq!(e["retryable"], false);
+    assert_eq!(s.hq.storage.orders("paris-01").unwrap().len(), 1);
+
+    let h = handoff(&k);
+    let p1 = c
+        .post(s.url("/v1/handoffs"))
+        .bearer_auth(&k.token)
+        .json(&h)
+        .send()
+        .await
+        .unwrap();
+    let (hs1, hb1) = (p1.status(), p1.bytes().await.unwrap());
+    let p2 = c
+        .post(s.url("/v1/handoffs"))
+        .bearer_auth(&k.token)
+        .json(&h)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((hs1, hb1), (p2.status(), p2.bytes().await.unwrap()));
+    // Another basket signed under the same id.
+    let (b, _, _) = HandoffBasket::parse_compact(&h.compact).unwrap();
+    let other = HandoffBasket {
+        lines: vec![line(BOOK, 5)],
+        ..b
+    };
+    let other = HandoffSubmit {
+        compact: other.to_compact(&k.key),
+        contact: None,
+        customer_id: None,
+    };
+    let p3 = c
+        .post(s.url("/v1/handoffs"))
+        .bearer_auth(&k.token)
+        .json(&other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(p3.status(), 409);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_bodies_get_413_and_rate_limits_429_per_device_as_json() {
+    let s = start(|c| {
+        c.max_body_bytes = 4096;
+        c.rate_per_minute = 5;
+    })
+    .await;
+    let k = enroll(&s, "paris-01", 1).await;
+    let k2 = enroll(&s, "paris-01", 2).await;
+    let c = reqwest::Client::new();
+    let mut big = order(&k, Uuid::now_v7(), 1);
+    big.customer.name = "x".repeat(10_000);
+    let r = c
+        .post(s.url("/v1/orders"))
+        .bearer_auth(&k.token)
+        .json(&big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"], "body_too_large");
+    assert!(e["message"].as_str().unwrap().contains("smaller"), "{e}");
+
+    let mut last = 0;
+    for _ in 0..10 {
+        let r = c
+            .get(s.url("/v1/catalog/changes?since=1"))
+            .bearer_auth(&k.token)
+            .send()
+            .await
+            .unwrap();
+        last = r.status().as_u16();
+        if last == 429 {
+            assert!(r.headers().get("retry-after").is_some());
+            let e: Value = r.json().await.unwrap();
+            assert_eq!(
+                (e["error"].as_str(), e["retryable"].as_bool()),
+                (Some("rate_limited"), Some(true))
+            );
+            break;
+        }
+    }
+    assert_eq!(last, 429);
+    // Another kiosk is not slowed down by the first.
+    let r = c
+        .get(s.url("/v1/catalog/changes?since=1"))
+        .bearer_auth(&k2.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_kiosk_is_cut_off_with_a_message_saying_what_to_do() {
+    let s = start(|_| {}).await;
+    let k = enroll(&s, "paris-01", 1).await;
+    let c = reqwest::Client::new();
+    let ok = c
+        .get(s.url("/v1/catalog/snapshot"))
+        .bearer_auth(&k.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    admin::device_revoke(s.hq.storage.as_ref(), &k.id).unwrap();
+    let r = c
+        .get(s.url("/v1/catalog/snapshot"))
+        .bearer_auth(&k.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"], "device_revoked");
+    assert!(e["message"].as_str().unwrap().contains("enroll it again"), "{e}");
+    let r = c.get(s.url("/nope")).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    let e: Value = r.json().await.unwrap();
+    assert!(e["message"].as_str().unwrap().contains("/v1"));
+}

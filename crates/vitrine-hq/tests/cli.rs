@@ -1,0 +1,131 @@
+//! The `vitrine-hq` binary driven as an operator would, on a real data dir.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn hq(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vitrine-hq"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env("VITRINE_HQ_LOG", "warn")
+        .output()
+        .expect("run vitrine-hq")
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+#[test]
+fn import_price_promo_stock_and_devices_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("products.jsonl");
+    let mut f = std::fs::File::create(&file).unwrap();
+    writeln!(f, r#"{{"gtin14":"05449000039231","name":"Nordic must original"}}"#).unwrap();
+    writeln!(f, r#"{{"gtin14":"00000000002220","name":"bad check digit"}}"#).unwrap();
+    drop(f);
+    let out = ok(&hq(dir.path(), &["import", file.to_str().unwrap(), "--demo-prices"]));
+    assert!(
+        out.contains("imported 1 products") && out.contains("skipped 1") && out.contains("version 1"),
+        "{out}"
+    );
+    let out = ok(&hq(
+        dir.path(),
+        &["price", "set", "5449000039231", "1.23", "--store", "paris-01"],
+    ));
+    assert!(out.contains("€1.23") && out.contains("version 2"), "{out}");
+    let bad = hq(dir.path(), &["price", "set", "5449000039231", "1,2,3"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("1.23"));
+    let unknown = hq(dir.path(), &["price", "set", "4006381333931", "1"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("import it first"));
+    let out = ok(&hq(
+        dir.path(),
+        &[
+            "promo",
+            "add",
+            "summer",
+            "--percent",
+            "20",
+            "--gtin",
+            "5449000039231",
+            "--until",
+            "2030-01-01",
+        ],
+    ));
+    assert!(out.contains("version 3"), "{out}");
+    let out = ok(&hq(
+        dir.path(),
+        &["stock", "set", "5449000039231", "12", "--store", "lyon-02"],
+    ));
+    assert!(out.contains("version 4"), "{out}");
+
+    let out = ok(&hq(dir.path(), &["device", "add", "--store", "paris-01"]));
+    let last = out.lines().last().unwrap();
+    assert_eq!(last.len(), 9, "the code alone on the last line: {out}");
+    assert_eq!(&last[4..5], "-");
+    let id = out.split_whitespace().nth(1).unwrap().to_string();
+    assert!(id.starts_with("dev-"), "{out}");
+    let list = ok(&hq(dir.path(), &["device", "list"]));
+    assert!(list.contains(&id) && list.contains("waiting for enrollment"), "{list}");
+    ok(&hq(dir.path(), &["device", "revoke", &id]));
+    let list = ok(&hq(dir.path(), &["device", "list"]));
+    assert!(list.contains("revoked"), "{list}");
+    let again = hq(dir.path(), &["device", "revoke", &id]);
+    assert_eq!(again.status.code(), Some(2));
+}
+
+#[test]
+fn serve_listens_and_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vitrine-hq"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--public-url",
+            "https://hq.example/",
+        ])
+        .env("VITRINE_HQ_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut addr = None;
+    for line in BufReader::new(stderr).lines() {
+        let line = line.unwrap();
+        if let Some(rest) = line.split("listen=").nth(1) {
+            addr = Some(rest.split_whitespace().next().unwrap().to_string());
+            break;
+        }
+    }
+    let addr = addr.expect("the server logs where it listens");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let body: serde_json::Value = rt.block_on(async {
+        reqwest::get(format!("http://{addr}/v1/health"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert_eq!(body["status"], "ok");
+    assert!(dir.path().join("hq-signing.key").exists());
+}

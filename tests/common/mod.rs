@@ -1,0 +1,279 @@
+//! Shared by the sync integration tests: the real HQ on 127.0.0.1:0 with a
+//! real SQLite file, kiosks enrolled for real, and a TCP proxy that cuts,
+//! delays, drops or rewrites traffic between them.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::oneshot;
+use vitrine::sync::SyncSettings;
+use vitrine::sync::backoff::Backoff;
+use vitrine::sync::store::DeviceIdentity;
+use vitrine_hq::{Hq, HqConfig, admin};
+
+pub const COKE: &str = "05449000039231";
+pub const BOOK: &str = "09780002314572";
+
+/// A running HQ.
+pub struct HqServer {
+    pub hq: Arc<Hq>,
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl HqServer {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops the server (connections closed, port freed).
+    pub async fn stop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.task.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(10), t).await;
+        }
+    }
+}
+
+impl Drop for HqServer {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+/// Starts HQ on `bind` (`127.0.0.1:0` for a new port) over `data_dir`.
+pub async fn start_hq_at(data_dir: &Path, bind: &str, tweak: impl FnOnce(&mut HqConfig)) -> HqServer {
+    let listener = TcpListener::bind(bind).await.expect("bind HQ");
+    let addr = listener.local_addr().unwrap();
+    let mut cfg = HqConfig::new(data_dir);
+    cfg.public_base_url = format!("http://{addr}");
+    cfg.version_poll = Duration::from_millis(50);
+    tweak(&mut cfg);
+    let hq = Hq::open(cfg).expect("open HQ");
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(vitrine_hq::serve(listener, hq.clone(), async {
+        let _ = rx.await;
+    }));
+    HqServer {
+        hq,
+        addr,
+        data_dir: data_dir.to_path_buf(),
+        stop: Some(tx),
+        task: Some(task),
+    }
+}
+
+/// HQ with the repo's demo referential imported (real products, demo prices).
+pub async fn start_hq(data_dir: &Path, tweak: impl FnOnce(&mut HqConfig)) -> HqServer {
+    let s = start_hq_at(data_dir, "127.0.0.1:0", tweak).await;
+    if s.hq.storage.current_version().unwrap() == 0 {
+        let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo");
+        let mut text = std::fs::read_to_string(demo.join("products.jsonl")).unwrap();
+        text.push('\n');
+        text.push_str(&std::fs::read_to_string(demo.join("books.jsonl")).unwrap());
+        admin::import(&s.hq, text.as_bytes(), Some(vitrine_core::demo::DEMO_SEED)).unwrap();
+    }
+    s
+}
+
+/// Fast retries, no polling unless a test wants it.
+pub fn settings() -> SyncSettings {
+    SyncSettings {
+        poll_interval: Duration::from_secs(3600),
+        request_timeout: Duration::from_secs(5),
+        backoff: Backoff {
+            base: Duration::from_millis(20),
+            cap: Duration::from_millis(300),
+        },
+        availability_max_age_s: 60,
+        stream_idle_timeout: Duration::from_secs(30),
+    }
+}
+
+/// Enrolls a kiosk whose files are in `kiosk_dir` with HQ at `url`.
+pub async fn enroll(hq: &HqServer, url: &str, kiosk_dir: &Path, store: &str) -> DeviceIdentity {
+    let (_, code) = admin::device_add(&hq.hq, store).unwrap();
+    vitrine::sync::enroll(kiosk_dir, url, &code, Duration::from_secs(5), 1_790_000_000)
+        .await
+        .expect("enroll")
+}
+
+/// Waits (bounded) until `f` holds, checking whenever the status changes
+/// and at least every 50 ms. Panics with `what` on timeout.
+pub async fn wait_until(
+    rx: &mut tokio::sync::watch::Receiver<vitrine::sync::SyncStatus>,
+    secs: u64,
+    what: &str,
+    mut f: impl FnMut(&vitrine::sync::SyncStatus) -> bool,
+) -> vitrine::sync::SyncStatus {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        let st = rx.borrow_and_update().clone();
+        if f(&st) {
+            return st;
+        }
+        if tokio::time::Instant::now() > deadline {
+            panic!("timed out waiting for {what}; last status {st:?}");
+        }
+        let _ = tokio::time::timeout(Duration::from_millis(50), rx.changed()).await;
+    }
+}
+
+/// What the proxy does to new connections.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// Forward both ways.
+    Pass,
+    /// Refuse: accept and close at once (HQ looks down).
+    Refuse,
+    /// Forward the request to HQ, then cut the connection when HQ's answer
+    /// starts: the answer is lost after HQ committed. Counts down; then Pass.
+    DropResponses(u32),
+    /// Hold HQ's answer this long before forwarding it.
+    Delay(Duration),
+    /// Replace bytes in HQ's answers (same length, so framing stays valid).
+    Rewrite(Vec<u8>, Vec<u8>),
+}
+
+/// A TCP proxy in front of HQ.
+pub struct Proxy {
+    pub addr: SocketAddr,
+    mode: Arc<Mutex<Mode>>,
+    pub dropped: Arc<AtomicU32>,
+    pub connections: Arc<AtomicU64>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Proxy {
+    pub async fn start(upstream: SocketAddr) -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mode = Arc::new(Mutex::new(Mode::Pass));
+        let dropped = Arc::new(AtomicU32::new(0));
+        let connections = Arc::new(AtomicU64::new(0));
+        let (m, d, n) = (mode.clone(), dropped.clone(), connections.clone());
+        let task = tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                n.fetch_add(1, Ordering::SeqCst);
+                tokio::spawn(handle(client, upstream, m.clone(), d.clone()));
+            }
+        });
+        Proxy {
+            addr,
+            mode,
+            dropped,
+            connections,
+            task,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn set(&self, mode: Mode) {
+        *self.mode.lock().unwrap() = mode;
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn replace_all(buf: &mut [u8], from: &[u8], to: &[u8]) {
+    if from.is_empty() || from.len() != to.len() {
+        return;
+    }
+    let mut i = 0;
+    while i + from.len() <= buf.len() {
+        if &buf[i..i + from.len()] == from {
+            buf[i..i + from.len()].copy_from_slice(to);
+            i += from.len();
+        } else {
+            i += 1;
+        }
+    }
+}
+
+async fn handle(mut client: TcpStream, upstream: SocketAddr, mode: Arc<Mutex<Mode>>, dropped: Arc<AtomicU32>) {
+    if *mode.lock().unwrap() == Mode::Refuse {
+        drop(client);
+        return;
+    }
+    let Ok(mut server) = TcpStream::connect(upstream).await else {
+        return;
+    };
+    let (mut cr, mut cw) = client.split();
+    let (mut sr, mut sw) = server.split();
+    let up = async {
+        let mut buf = vec![0u8; 16 * 1024];
+        loop {
+            match cr.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    if sw.write_all(&buf[..n]).await.is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+        let _ = sw.shutdown().await;
+        // The request side is done; the answer side decides when to close.
+        std::future::pending::<()>().await
+    };
+    let down = async {
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            match sr.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    // The mode is read for every piece of an answer, so
+                    // pooled keep-alive connections obey a change too.
+                    let current = {
+                        let mut g = mode.lock().unwrap();
+                        let now = g.clone();
+                        if let Mode::DropResponses(k) = &mut *g {
+                            *k = k.saturating_sub(1);
+                            if *k == 0 {
+                                *g = Mode::Pass;
+                            }
+                        }
+                        now
+                    };
+                    match &current {
+                        Mode::DropResponses(_) | Mode::Refuse => {
+                            dropped.fetch_add(1, Ordering::SeqCst);
+                            return;
+                        }
+                        Mode::Delay(d) => tokio::time::sleep(*d).await,
+                        Mode::Rewrite(from, to) => replace_all(&mut buf[..n], from, to),
+                        Mode::Pass => {}
+                    }
+                    if cw.write_all(&buf[..n]).await.is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+        let _ = cw.shutdown().await;
+    };
+    tokio::select! {
+        _ = up => {}
+        _ = down => {}
+    }
+}

@@ -1,0 +1,353 @@
+//! The shopper's side for real: the handoff page opened in headless
+//! Chromium, confirmations received by a real SMTP server and a real SMS
+//! webhook on loopback, and the staff page changing an order's status.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::*;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+use vitrine::sync::{NewOrder, Outbox, sync_once};
+use vitrine_core::wire::{HandoffLine, OrderCustomer, order_number};
+use vitrine_core::{Gtin, Lang};
+use vitrine_hq::SmtpConfig;
+
+fn lines() -> Vec<HandoffLine> {
+    vec![
+        HandoffLine {
+            gtin: Gtin::from_digits(COKE).unwrap(),
+            quantity: 3,
+        },
+        HandoffLine {
+            gtin: Gtin::from_digits(BOOK).unwrap(),
+            quantity: 1,
+        },
+    ]
+}
+
+/// Runs headless Chromium on `url` and returns the DOM after its scripts ran.
+async fn chromium_dom(url: &str) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let url = url.to_string();
+    let profile_arg = format!("--user-data-dir={}", profile.path().display());
+    let out = tokio::time::timeout(
+        Duration::from_secs(120),
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new("chromium")
+                .args([
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                    "--disable-dev-shm-usage",
+                    "--virtual-time-budget=15000",
+                    &profile_arg,
+                    "--dump-dom",
+                    &url,
+                ])
+                .output()
+        }),
+    )
+    .await
+    .expect("chromium took more than 2 minutes")
+    .unwrap()
+    .expect("chromium is not installed: run scripts/setup-debian.sh (apt-get install chromium)");
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_handoff_page_in_headless_chromium_shows_the_basket_even_before_the_kiosk_delivers_it() {
+    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let hq = start_hq(hq_dir.path(), |c| {
+        c.app_deep_link = Some("vitrine://basket/{id}".into());
+    })
+    .await;
+    enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
+    // The kiosk is offline: no worker runs, the handoff stays in its outbox.
+    let ob = Outbox::open(k_dir.path()).unwrap();
+    let q = ob.queue_handoff(&lines(), None, None).unwrap();
+    assert!(q.url.starts_with(&format!("{}/h/{}#", hq.url(), q.id)), "{}", q.url);
+    assert!(hq.hq.storage.handoff(&q.id).unwrap().is_none());
+
+    // The phone page gets the basket from the link's fragment (in the
+    // browser's language: headless Chromium asks for English).
+    let dom = chromium_dom(&q.url).await;
+    assert!(dom.contains("Your Vitrine basket"), "{dom}");
+    assert!(dom.contains("3 × Nordic must original"), "{dom}");
+    assert!(dom.contains("Lord Edgware Dies"), "{dom}");
+    assert!(dom.contains("Open in the app"), "{dom}");
+    assert!(dom.contains(&format!("vitrine://basket/{}", q.id)), "{dom}");
+    let at_hq = hq.hq.storage.handoff(&q.id).unwrap().expect("submitted by the page");
+    assert_eq!(at_hq.source, "phone");
+
+    // The prices shown are HQ's, computed by the pricing engine.
+    let priced = vitrine_hq::api::price_lines(&hq.hq, "paris-01", &lines()).unwrap();
+    let total = priced.priced.unwrap().total;
+    assert!(
+        dom.contains(&format!("id=\"total\">{}<", total.format(Lang::En))),
+        "{total:?} not in {dom}"
+    );
+
+    // The kiosk comes back: its copy is the same handoff.
+    let st = sync_once(k_dir.path(), settings()).await.unwrap();
+    assert_eq!((st.outbox_pending, st.outbox_dead), (0, 0));
+    let again = hq.hq.storage.handoff(&q.id).unwrap().unwrap();
+    assert_eq!(again.source, "phone");
+    assert_eq!(again.received_at, at_hq.received_at);
+
+    // In French, rendered by HQ now that it has the basket.
+    let dom = chromium_dom(&format!("{}/h/{}?lang=fr", hq.url(), q.id)).await;
+    assert!(
+        dom.contains("Votre panier Vitrine") && dom.contains("Ouvrir dans l'application"),
+        "{dom}"
+    );
+    assert!(
+        dom.contains(&format!("id=\"total\">{}<", total.format(Lang::Fr))),
+        "{dom}"
+    );
+
+    // A tampered link (another quantity under the kiosk's signature) is
+    // refused with words for the shopper.
+    let q2 = ob.queue_handoff(&lines(), None, None).unwrap();
+    let dom = chromium_dom(&q2.url.replace("*3,", "*9,")).await;
+    assert!(dom.contains("signature"), "{dom}");
+    assert!(!dom.contains("9 × Nordic"), "{dom}");
+    assert!(hq.hq.storage.handoff(&q2.id).unwrap().is_none());
+}
+
+/// A minimal SMTP server: enough of RFC 5321 for a client to deliver mail.
+async fn smtp_server() -> (u16, mpsc::UnboundedReceiver<String>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = sock.into_split();
+                let mut r = BufReader::new(r);
+                w.write_all(b"220 test.invalid ESMTP\r\n").await.unwrap();
+                let mut line = String::new();
+                loop {
+                    line.clear();
+                    if r.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let cmd = line.trim_end().to_ascii_uppercase();
+                    let reply: &[u8] = if cmd.starts_with("EHLO") {
+                        b"250-test.invalid\r\n250 8BITMIME\r\n"
+                    } else if cmd.starts_with("HELO") || cmd.starts_with("MAIL") || cmd.starts_with("RCPT") {
+                        b"250 OK\r\n"
+                    } else if cmd.starts_with("DATA") {
+                        w.write_all(b"354 end with .\r\n").await.unwrap();
+                        let mut msg = String::new();
+                        loop {
+                            let mut l = String::new();
+                            if r.read_line(&mut l).await.unwrap_or(0) == 0 {
+                                return;
+                            }
+                            if l == ".\r\n" {
+                                break;
+                            }
+                            msg.push_str(&l);
+                        }
+                        let _ = tx.send(msg);
+                        b"250 queued\r\n"
+                    } else if cmd.starts_with("QUIT") {
+                        let _ = w.write_all(b"221 bye\r\n").await;
+                        return;
+                    } else {
+                        b"250 OK\r\n"
+                    };
+                    w.write_all(reply).await.unwrap();
+                }
+            });
+        }
+    });
+    (port, rx)
+}
+
+/// A real HTTP endpoint standing in for the SMS provider.
+async fn sms_webhook() -> (String, Arc<Mutex<Vec<serde_json::Value>>>) {
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let g = got.clone();
+    let app = axum::Router::new().route(
+        "/sms",
+        axum::routing::post(move |axum::Json(v): axum::Json<serde_json::Value>| {
+            let g = g.clone();
+            async move {
+                g.lock().unwrap().push(v);
+                "ok"
+            }
+        }),
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/sms", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, got)
+}
+
+async fn next_mail(rx: &mut mpsc::UnboundedReceiver<String>) -> String {
+    tokio::time::timeout(Duration::from_secs(30), rx.recv())
+        .await
+        .expect("no email within 30 s")
+        .unwrap()
+}
+
+/// Decodes a quoted-printable body well enough to search it.
+fn unqp(s: &str) -> String {
+    let joined = s.replace("=\r\n", "");
+    let b = joined.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'='
+            && i + 2 < b.len()
+            && let Ok(v) = u8::from_str_radix(&joined[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn click_and_collect_confirmation_reaches_a_real_smtp_server_and_the_sms_webhook() {
+    let (smtp_port, mut mails) = smtp_server().await;
+    let (sms_url, sms) = sms_webhook().await;
+    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let hq = start_hq(hq_dir.path(), |c| {
+        c.smtp = Some(SmtpConfig {
+            host: "127.0.0.1".into(),
+            port: smtp_port,
+            from: "Vitrine <no-reply@vitrine.invalid>".into(),
+        });
+        c.sms_webhook = Some(sms_url);
+        c.staff_password = Some("s3cret".into());
+    })
+    .await;
+    enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
+    let ob = Outbox::open(k_dir.path()).unwrap();
+    let q = ob
+        .queue_order(NewOrder {
+            lines: lines(),
+            customer: OrderCustomer {
+                name: "Camille".into(),
+                email: Some("camille@example.fr".into()),
+                phone: Some("+33 6 12 34 56 78".into()),
+                customer_id: None,
+            },
+            lang: Lang::Fr,
+        })
+        .unwrap();
+    assert_eq!(q.number, order_number(&q.id));
+    let st = sync_once(k_dir.path(), settings()).await.unwrap();
+    assert_eq!(st.outbox_pending, 0);
+
+    let mail = unqp(&next_mail(&mut mails).await);
+    assert!(mail.contains("To: camille@example.fr"), "{mail}");
+    assert!(mail.contains(&q.number), "{mail}");
+    assert!(mail.contains("Bonjour Camille"), "{mail}");
+    assert!(mail.contains("Nordic must original"), "{mail}");
+    let order = hq.hq.storage.order(&q.id).unwrap().unwrap();
+    assert!(mail.contains(&order.total.format(Lang::Fr)), "{mail}");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while sms.lock().unwrap().is_empty() {
+        assert!(tokio::time::Instant::now() < deadline, "no SMS");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    {
+        let s = sms.lock().unwrap();
+        assert_eq!(s[0]["to"], "+33 6 12 34 56 78");
+        assert!(s[0]["text"].as_str().unwrap().contains(&q.number));
+    }
+
+    // The staff page lists it and marks it ready; the shopper is told.
+    let c = reqwest::Client::new();
+    let page = format!("{}/staff/paris-01/orders", hq.url());
+    assert_eq!(c.get(&page).send().await.unwrap().status(), 401);
+    let html = c
+        .get(&page)
+        .basic_auth("staff", Some("s3cret"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(&q.number) && html.contains("Reçue") && html.contains("Camille"),
+        "{html}"
+    );
+    let html_en = c
+        .get(format!("{page}?lang=en"))
+        .basic_auth("staff", Some("s3cret"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html_en.contains("Click&amp;collect orders") && html_en.contains("Received"),
+        "{html_en}"
+    );
+    let no_redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = no_redirect
+        .post(format!("{}/staff/paris-01/orders/{}/status", hq.url(), q.id))
+        .basic_auth("staff", Some("s3cret"))
+        .form(&[("status", "ready"), ("lang", "fr")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        hq.hq.storage.order(&q.id).unwrap().unwrap().status,
+        vitrine_core::wire::OrderStatus::Ready
+    );
+    let ready = unqp(&next_mail(&mut mails).await);
+    assert!(ready.contains("est pr") && ready.contains(&q.number), "{ready}");
+
+    // A shopper claims a handoff on their phone: the basket comes by email.
+    let h = ob.queue_handoff(&lines(), None, None).unwrap();
+    sync_once(k_dir.path(), settings()).await.unwrap();
+    let r = no_redirect
+        .post(format!("{}/h/{}/claim", hq.url(), h.id))
+        .form(&[("email", "sam@example.fr"), ("lang", "en")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let mail = unqp(&next_mail(&mut mails).await);
+    assert!(
+        mail.contains("To: sam@example.fr") && mail.contains("Your Vitrine basket"),
+        "{mail}"
+    );
+    assert!(mail.contains(&format!("/h/{}", h.id)), "{mail}");
+    let bad = no_redirect
+        .post(format!("{}/h/{}/claim", hq.url(), h.id))
+        .form(&[("email", "not an email"), ("lang", "en")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+}

@@ -1,0 +1,448 @@
+//! Kiosk ↔ HQ sync for real: the HQ server on 127.0.0.1:0 with its SQLite
+//! file, kiosks with their own SQLite files, the sync worker on a tokio
+//! runtime, and a TCP proxy that cuts, delays, drops and rewrites.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use serde_json::value::RawValue;
+use uuid::Uuid;
+use vitrine::catalog::Catalog;
+use vitrine::sync::client::HqClient;
+use vitrine::sync::worker::apply_update;
+use vitrine::sync::{NewOrder, Outbox, SyncError, sync_once};
+use vitrine_core::wire::{ChangesAnswer, HandoffLine, OrderCustomer, UpdateRejected};
+use vitrine_core::{Gtin, Lang, Money};
+use vitrine_hq::admin;
+
+fn gtin(s: &str) -> Gtin {
+    Gtin::from_digits(s).unwrap()
+}
+
+fn lines() -> Vec<HandoffLine> {
+    vec![
+        HandoffLine {
+            gtin: gtin(COKE),
+            quantity: 2,
+        },
+        HandoffLine {
+            gtin: gtin(BOOK),
+            quantity: 1,
+        },
+    ]
+}
+
+fn new_order(name: &str) -> NewOrder {
+    NewOrder {
+        lines: lines(),
+        customer: OrderCustomer {
+            name: name.into(),
+            email: Some("shopper@example.fr".into()),
+            phone: None,
+            customer_id: None,
+        },
+        lang: Lang::Fr,
+    }
+}
+
+fn price_at(dir: &std::path::Path, g: &str, store: &str) -> Option<Money> {
+    Catalog::open_readonly(dir).unwrap().price(gtin(g), store).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_price_change_at_hq_reaches_the_kiosk_by_push() {
+    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let hq = start_hq(hq_dir.path(), |_| {}).await;
+    enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
+    // Polling every hour: only the push stream can bring changes in time.
+    let handle = vitrine::sync::start(&tokio::runtime::Handle::current(), k_dir.path(), settings()).unwrap();
+    let mut rx = handle.status();
+    let v0 = hq.hq.storage.current_version().unwrap();
+    wait_until(&mut rx, 30, "the first snapshot", |s| {
+        s.catalog_version == v0 && s.online
+    })
+    .await;
+
+    let (v1, _) = admin::price_set(&hq.hq, COKE, "1.23", Some("paris-01")).unwrap();
+    let st = wait_until(&mut rx, 10, "the pushed price", |s| s.catalog_version == v1).await;
+    assert!(st.last_error.is_none(), "{st:?}");
+    assert_eq!(price_at(k_dir.path(), COKE, "paris-01"), Some(Money::eur(123)));
+
+    // A change written by another process (the CLI) is noticed and pushed too.
+    let v2 = hq
+        .hq
+        .storage
+        .commit_changes(
+            &[vitrine_core::catalog::Change::SetPrice(
+                vitrine_core::product::PriceEntry {
+                    gtin: gtin(BOOK),
+                    store: Some("paris-01".into()),
+                    price: Money::eur(1500),
+                },
+            )],
+            Some("paris-01"),
+            vitrine_hq::now(),
+        )
+        .unwrap();
+    wait_until(&mut rx, 10, "the change from another process", |s| {
+        s.catalog_version == v2
+    })
+    .await;
+    assert_eq!(price_at(k_dir.path(), BOOK, "paris-01"), Some(Money::eur(1500)));
+    // A price for another store moves the version but not this store's price.
+    let (v3, _) = admin::price_set(&hq.hq, COKE, "0.50", Some("lyon-02")).unwrap();
+    wait_until(&mut rx, 10, "the other store's version", |s| s.catalog_version == v3).await;
+    assert_eq!(price_at(k_dir.path(), COKE, "paris-01"), Some(Money::eur(123)));
+    handle.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hq_down_while_handoffs_and_orders_queue_then_up_each_arrives_exactly_once() {
+    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut hq = start_hq(hq_dir.path(), |_| {}).await;
+    let addr = hq.addr;
+    enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
+    let handle = vitrine::sync::start(&tokio::runtime::Handle::current(), k_dir.path(), settings()).unwrap();
+    let mut rx = handle.status();
+    let v0 = hq.hq.storage.current_version().unwrap();
+    wait_until(&mut rx, 30, "the first snapshot", |s| {
+        s.catalog_version == v0 && s.online
+    })
+    .await;
+
+    hq.stop().await;
+    let ob = handle.outbox().clone();
+    // Queued from a worker thread, as the UI does.
+    let (handoffs, orders) = tokio::task::spawn_blocking(move || {
+        let hs: Vec<Uuid> = (0..3)
+            .map(|_| ob.queue_handoff(&lines(), None, None).unwrap().id)
+            .collect();
+        let os: Vec<Uuid> = (0..3)
+            .map(|i| ob.queue_order(new_order(&format!("Shopper {i}"))).unwrap().id)
+            .collect();
+        (hs, os)
+    })
+    .await
+    .unwrap();
+    let st = wait_until(&mut rx, 10, "HQ to be seen down", |s| {
+        s.outbox_pending == 6 && s.last_error.is_some() && !s.online
+    })
+    .await;
+    assert_eq!(st.outbox_dead, 0);
+    // HQ changes a price while the kiosk cannot hear it.
+    let (v1, _) = admin::price_set(&hq.hq, COKE, "3.33", Some("paris-01")).unwrap();
+
+    let hq2 = start_hq_at(hq_dir.path(), &addr.to_string(), |_| {}).await;
+    let st = wait_until(&mut rx, 30, "the outbox to drain and the catalog to catch up", |s| {
+        s.outbox_pending == 0 && s.catalog_version == v1 && s.online
+    })
+    .await;
+    assert_eq!(st.outbox_dead, 0);
+    for id in &handoffs {
+        assert!(hq2.hq.storage.handoff(id).unwrap().is_some(), "handoff {id} missing");
+        assert!(handle.outbox().is_delivered(id).unwrap());
+    }
+    let at_hq = hq2.hq.storage.orders("paris-01").unwrap();
+    assert_eq!(at_hq.len(), 3, "each order exactly once");
+    for id in &orders {
+        assert_eq!(at_hq.iter().filter(|o| o.id == *id).count(), 1);
+    }
+    assert_eq!(price_at(k_dir.path(), COKE, "paris-01"), Some(Money::eur(333)));
+    handle.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_lost_or_late_after_hq_committed_cause_no_duplicate() {
+    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let hq = start_hq(hq_dir.path(), |_| {}).await;
+    let proxy = Proxy::start(hq.addr).await;
+    enroll(&hq, &proxy.url(), k_dir.path(), "paris-01").await;
+    let mut s = settings();
+    s.request_timeout = Duration::from_millis(1000);
+    let handle = vitrine::sync::start(&tokio::runtime::Handle::current(), k_dir.path(), s).unwrap();
+    let mut rx = handle.status();
+    let v0 = hq.hq.storage.current_version().unwrap();
+    wait_until(&mut rx, 30, "the first snapshot", |s| s.catalog_version == v0).await;
+
+    // 1. Answers cut after HQ has them.
+    proxy.set(Mode::DropResponses(3));
+    let ob = handle.outbox().clone();
+    let (order, handoff) = tokio::task::spawn_blocking(move || {
+        (
+            ob.queue_order(new_order("Léa")).unwrap().id,
+            ob.queue_handoff(&lines(), None, None).unwrap().id,
+        )
+    })
+    .await
+    .unwrap();
+    wait_until(&mut rx, 30, "the outbox to drain through the cuts", |s| {
+        s.outbox_pending == 0
+    })
+    .await;
+    assert!(proxy.dropped.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+    let at_hq = hq.hq.storage.orders("paris-01").unwrap();
+    assert_eq!(at_hq.iter().filter(|o| o.id == order).count(), 1);
+    assert_eq!(at_hq.len(), 1);
+    assert!(hq.hq.storage.handoff(&handoff).unwrap().is_some());
+    assert_eq!(rx.borrow().outbox_dead, 0);
+
+    // 2. Answers slower than the kiosk waits: HQ commits, the kiosk times
+    //    out and sends again.
+    proxy.set(Mode::Delay(Duration::from_millis(1500)));
+    let ob = handle.outbox().clone();
+    let late = tokio::task::spawn_blocking(move || ob.queue_order(new_order("Noé")).unwrap().id)
+        .await
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while hq.hq.storage.order(&late).unwrap().is_none() {
+        assert!(tokio::time::Instant::now() < deadline, "HQ never got the late order");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    wait_until(&mut rx, 20, "a timed-out attempt", |s| {
+        s.last_error.is_some() && s.outbox_pending == 1
+    })
+    .await;
+    proxy.set(Mode::Pass);
+    wait_until(&mut rx, 30, "the late order to be confirmed", |s| s.outbox_pending == 0).await;
+    let at_hq = hq.hq.storage.orders("paris-01").unwrap();
+    assert_eq!(at_hq.len(), 2);
+    assert_eq!(at_hq.iter().filter(|o| o.id == late).count(), 1);
+    handle.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tampered_replayed_and_other_store_deltas_are_refused_and_the_old_catalog_kept() {
+    let (hq_dir, k_dir, b_dir) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let hq = start_hq(hq_dir.path(), |_| {}).await;
+    let proxy = Proxy::start(hq.addr).await;
+    let ident = enroll(&hq, &proxy.url(), k_dir.path(), "paris-01").await;
+    let other = enroll(&hq, &hq.url(), b_dir.path(), "lyon-02").await;
+    let st = sync_once(k_dir.path(), settings()).await.unwrap();
+    let v0 = hq.hq.storage.current_version().unwrap();
+    assert_eq!(st.catalog_version, v0);
+    let before = price_at(k_dir.path(), COKE, "paris-01");
+
+    let (v1, _) = admin::price_set(&hq.hq, COKE, "2.49", Some("paris-01")).unwrap();
+    let client = HqClient::new(&hq.url(), &ident.token, Duration::from_secs(5)).unwrap();
+    let ChangesAnswer::Delta { update } = client.changes_since(v0).await.unwrap() else {
+        panic!("expected a delta")
+    };
+    let client_b = HqClient::new(&hq.url(), &other.token, Duration::from_secs(5)).unwrap();
+    let ChangesAnswer::Delta { update: for_lyon } = client_b.changes_since(v0).await.unwrap() else {
+        panic!("expected a delta")
+    };
+    let mut cat = Catalog::open(k_dir.path()).unwrap();
+    let unchanged = |cat: &Catalog| {
+        assert_eq!(cat.version().unwrap(), v0);
+        assert_eq!(cat.price(gtin(COKE), "paris-01").unwrap(), before);
+    };
+
+    // Tampered content under HQ's signature.
+    let mut t = update.clone();
+    t.changes = RawValue::from_string(update.changes.get().replace("249", "111")).unwrap();
+    let e = apply_update(&mut cat, &ident, &t, 1).unwrap_err();
+    assert!(matches!(e, SyncError::Rejected(UpdateRejected::HashMismatch)), "{e}");
+    unchanged(&cat);
+    // Tampered header.
+    let mut t = update.clone();
+    t.to_version += 5;
+    let e = apply_update(&mut cat, &ident, &t, 1).unwrap_err();
+    assert!(matches!(e, SyncError::Rejected(UpdateRejected::Signature(_))), "{e}");
+    unchanged(&cat);
+    // Another store's delta, genuinely signed by HQ.
+    let e = apply_update(&mut cat, &ident, &for_lyon, 1).unwrap_err();
+    assert!(
+        matches!(e, SyncError::Rejected(UpdateRejected::OtherStore { .. })),
+        "{e}"
+    );
+    assert!(e.to_string().contains("lyon-02"));
+    unchanged(&cat);
+    // The genuine one applies; replaying it is refused.
+    assert_eq!(apply_update(&mut cat, &ident, &update, 1).unwrap(), v1);
+    assert_eq!(cat.price(gtin(COKE), "paris-01").unwrap(), Some(Money::eur(249)));
+    let e = apply_update(&mut cat, &ident, &update, 1).unwrap_err();
+    assert!(matches!(e, SyncError::Rejected(UpdateRejected::NotNewer { .. })), "{e}");
+    assert_eq!(cat.version().unwrap(), v1);
+    drop(cat);
+
+    // End to end: a proxy rewrites a price in a delta on the way. The worker
+    // refuses it, keeps its catalog and says so in its status.
+    let handle = vitrine::sync::start(&tokio::runtime::Handle::current(), k_dir.path(), settings()).unwrap();
+    let mut rx = handle.status();
+    wait_until(&mut rx, 20, "the push stream", |s| s.online).await;
+    proxy.set(Mode::Rewrite(
+        b"\"amount_minor\":777".to_vec(),
+        b"\"amount_minor\":111".to_vec(),
+    ));
+    let (v2, _) = admin::price_set(&hq.hq, COKE, "7.77", Some("paris-01")).unwrap();
+    let st = wait_until(&mut rx, 20, "the refusal", |s| s.last_error.is_some()).await;
+    let err = st.last_error.unwrap();
+    assert!(err.contains("refused"), "{err}");
+    assert_eq!(st.catalog_version, v1);
+    assert_eq!(price_at(k_dir.path(), COKE, "paris-01"), Some(Money::eur(249)));
+    // Once the path is clean, the next version brings everything.
+    proxy.set(Mode::Pass);
+    let (v3, _) = admin::price_set(&hq.hq, BOOK, "9.99", None).unwrap();
+    assert!(v3 > v2);
+    let st = wait_until(&mut rx, 20, "recovery", |s| s.catalog_version == v3).await;
+    assert!(st.last_error.is_none());
+    assert_eq!(price_at(k_dir.path(), COKE, "paris-01"), Some(Money::eur(777)));
+    handle.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cursor_too_old_for_hq_leads_to_a_snapshot() {
+    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let hq = start_hq(hq_dir.path(), |_| {}).await;
+    let ident = enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
+    let v0 = sync_once(k_dir.path(), settings()).await.unwrap().catalog_version;
+    for p in ["1.01", "1.02", "1.03"] {
+        admin::price_set(&hq.hq, COKE, p, Some("paris-01")).unwrap();
+    }
+    hq.hq.storage.prune_history(1).unwrap();
+    let client = HqClient::new(&hq.url(), &ident.token, Duration::from_secs(5)).unwrap();
+    let answer = client.changes_since(v0).await.unwrap();
+    assert!(matches!(answer, ChangesAnswer::SnapshotRequired { .. }), "{answer:?}");
+    let st = sync_once(k_dir.path(), settings()).await.unwrap();
+    assert_eq!(st.catalog_version, v0 + 3);
+    assert!(st.last_error.is_none(), "{st:?}");
+    assert_eq!(price_at(k_dir.path(), COKE, "paris-01"), Some(Money::eur(103)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_message_goes_to_the_dead_letters_and_does_not_block_the_queue() {
+    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let hq = start_hq(hq_dir.path(), |_| {}).await;
+    enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
+    let ob = Outbox::open(k_dir.path()).unwrap();
+    // A product HQ does not know: HQ refuses the order (422) for good.
+    let mut bad = new_order("Zoé");
+    bad.lines = vec![HandoffLine {
+        gtin: gtin("4006381333931"),
+        quantity: 1,
+    }];
+    ob.queue_order(bad).unwrap();
+    let good = ob.queue_order(new_order("Jean")).unwrap();
+    let st = sync_once(k_dir.path(), settings()).await.unwrap();
+    assert_eq!((st.outbox_pending, st.outbox_dead), (0, 1));
+    let dead = ob.dead_letters().unwrap();
+    assert_eq!(dead[0].http_status, Some(422));
+    assert!(dead[0].error.contains("not in HQ's catalog"), "{:?}", dead[0]);
+    assert!(hq.hq.storage.order(&good.id).unwrap().is_some());
+
+    // Availability, asked live then answered from the cache.
+    let svc = vitrine::sync::AvailabilityService::new(ob.clone(), 60, Duration::from_secs(5));
+    let a = svc.get(gtin(COKE)).await.unwrap();
+    assert!(!a.from_cache);
+    assert!(a.availability.stores.iter().any(|s| s.store == "lyon-02"));
+    let again = svc.get(gtin(COKE)).await.unwrap();
+    assert!(again.from_cache);
+    assert_eq!(again.availability, a.availability);
+}
+
+fn vitrine(data_dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("VITRINE_CONFIG")
+        .env("VITRINE_LOG", "warn")
+        .env("VITRINE__HQ__RETRY_BASE_MS", "20")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run vitrine")
+}
+
+fn stdout_ok(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kiosk_command_line_enrolls_syncs_and_queues_handoffs() {
+    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let hq = start_hq(hq_dir.path(), |_| {}).await;
+    let (_, code) = admin::device_add(&hq.hq, "paris-01").unwrap();
+    let dir = k_dir.path().to_path_buf();
+    let url = hq.url();
+    let run = move |args: Vec<String>| {
+        let dir = dir.clone();
+        tokio::task::spawn_blocking(move || {
+            let a: Vec<&str> = args.iter().map(String::as_str).collect();
+            vitrine(&dir, &a)
+        })
+    };
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+
+    let out = stdout_ok(&run(s(&["enroll", "--hq", &url, "--code", &code])).await.unwrap());
+    assert!(out.contains("enrolled") && out.contains("paris-01"), "{out}");
+    let again = run(s(&["enroll", "--hq", &url, "--code", &code])).await.unwrap();
+    assert_ne!(again.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("device add"));
+
+    let out = stdout_ok(&run(s(&["sync", "--once", "--json"])).await.unwrap());
+    let st: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(st["catalog_version"], hq.hq.storage.current_version().unwrap());
+    assert!(st["last_sync"].is_i64());
+
+    let out = stdout_ok(&run(s(&["handoff", "5449000039231x2", "9780002314572"])).await.unwrap());
+    let url_line = out.trim();
+    assert!(
+        url_line.starts_with(&format!("{url}/h/")) && url_line.contains('#'),
+        "{out}"
+    );
+    let bad = run(s(&["handoff", "5449000039232"])).await.unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+
+    let out = stdout_ok(&run(s(&["status", "--json"])).await.unwrap());
+    let st: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(st["outbox_pending"], 1);
+    assert!(st["last_sync"].is_i64());
+    assert!(st["catalog_version"].is_u64());
+    assert_eq!(st["enrolled"]["store"], "paris-01");
+
+    let out = stdout_ok(&run(s(&["sync", "--once", "--json"])).await.unwrap());
+    let st: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(st["outbox_pending"], 0);
+    let id = url_line.split("/h/").nth(1).unwrap().split('#').next().unwrap();
+    assert!(hq.hq.storage.handoff(&Uuid::parse_str(id).unwrap()).unwrap().is_some());
+
+    // --follow prints the status as JSON lines until stopped.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .arg("--data-dir")
+        .arg(k_dir.path())
+        .args(["sync", "--follow"])
+        .env_remove("VITRINE_CONFIG")
+        .env("VITRINE_LOG", "warn")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (v1, _) = admin::price_set(&hq.hq, COKE, "4.56", Some("paris-01")).unwrap();
+    let saw = tokio::task::spawn_blocking(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout).lines() {
+            let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+            if v["catalog_version"] == v1 {
+                return true;
+            }
+        }
+        false
+    });
+    let saw = tokio::time::timeout(Duration::from_secs(30), saw).await;
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(matches!(saw, Ok(Ok(true))), "sync --follow never showed version {v1}");
+}
