@@ -88,6 +88,7 @@ async fn the_handoff_page_in_headless_chromium_shows_the_basket_even_before_the_
     assert!(dom.contains("3 × Nordic must original"), "{dom}");
     assert!(dom.contains("Lord Edgware Dies"), "{dom}");
     assert!(dom.contains("Open in the app"), "{dom}");
+    assert!(dom.contains("Demo prices, not real prices."), "{dom}");
     assert!(dom.contains(&format!("vitrine://basket/{}", q.id)), "{dom}");
     let at_hq = hq.hq.storage.handoff(&q.id).unwrap().expect("submitted by the page");
     assert_eq!(at_hq.source, "phone");
@@ -265,6 +266,7 @@ async fn click_and_collect_confirmation_reaches_a_real_smtp_server_and_the_sms_w
     assert!(mail.contains(&q.number), "{mail}");
     assert!(mail.contains("Bonjour Camille"), "{mail}");
     assert!(mail.contains("Nordic must original"), "{mail}");
+    assert!(mail.contains("Prix de démonstration"), "{mail}");
     let order = hq.hq.storage.order(&q.id).unwrap().unwrap();
     assert!(mail.contains(&order.total.format(Lang::Fr)), "{mail}");
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);

@@ -19,7 +19,23 @@ use crate::{Hq, now};
 /// Tries before a message is given up.
 pub const MAX_ATTEMPTS: u32 = 8;
 
-fn lines_text(priced: &PricedLines, lang: Lang) -> String {
+/// The warning shown wherever prices are the seeded demo values.
+pub fn demo_note(hq: &Hq, lang: Lang) -> Option<&'static str> {
+    let demo = hq
+        .storage
+        .meta("prices_origin")
+        .ok()
+        .flatten()
+        .is_some_and(|o| o.starts_with("demo"));
+    demo.then(|| {
+        lang.pick(
+            "Prix de démonstration, pas des prix réels.",
+            "Demo prices, not real prices.",
+        )
+    })
+}
+
+fn lines_text(hq: &Hq, priced: &PricedLines, lang: Lang) -> String {
     let mut out = String::new();
     for (l, p, price) in &priced.products {
         let name = p.as_ref().map(|p| p.name.as_str()).unwrap_or("?");
@@ -35,6 +51,10 @@ fn lines_text(priced: &PricedLines, lang: Lang) -> String {
             lang.pick("Total :", "Total:"),
             b.total.format(lang)
         ));
+    }
+    if let Some(note) = demo_note(hq, lang) {
+        out.push_str(note);
+        out.push('\n');
     }
     out
 }
@@ -89,14 +109,14 @@ pub fn order_messages(
             req.customer.name,
             receipt.number,
             receipt.store,
-            lines_text(priced, lang)
+            lines_text(hq, priced, lang)
         ),
         Lang::En => format!(
             "Hello {},\n\nWe have received your click&collect order {} for store {}.\n\n{}\nWe will let you know as soon as it is ready for collection.\n\nVitrine\n",
             req.customer.name,
             receipt.number,
             receipt.store,
-            lines_text(priced, lang)
+            lines_text(hq, priced, lang)
         ),
     };
     let text = match lang {
@@ -176,13 +196,13 @@ pub fn claim_messages(
         Lang::Fr => format!(
             "Bonjour,\n\nVoici le panier préparé à la borne du magasin {} :\n\n{}\nRetrouvez-le à tout moment : {}\n\nVitrine\n",
             h.store,
-            lines_text(priced, lang),
+            lines_text(hq, priced, lang),
             link
         ),
         Lang::En => format!(
             "Hello,\n\nHere is the basket you made at the kiosk in store {}:\n\n{}\nFind it any time: {}\n\nVitrine\n",
             h.store,
-            lines_text(priced, lang),
+            lines_text(hq, priced, lang),
             link
         ),
     };

@@ -164,9 +164,12 @@ fn basket_section(hq: &Hq, h: &crate::storage::HandoffRecord, lang: Lang) -> Res
             )
         })
         .unwrap_or_default();
+    let demo = notify::demo_note(hq, lang)
+        .map(|n| format!("<p class=\"note\"><strong>{}</strong></p>", esc(n)))
+        .unwrap_or_default();
     Ok(format!(
         "<table aria-label=\"{}\"><tbody>{rows}{footer}</tbody></table>\
-<p class=\"note\">{} {}.</p>{app}{claim}",
+<p class=\"note\">{} {}.</p>{demo}{app}{claim}",
         lang.pick("Votre panier", "Your basket"),
         lang.pick("Prix du magasin", "Prices of store"),
         esc(&h.store),
