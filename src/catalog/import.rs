@@ -18,7 +18,7 @@ use super::{Catalog, CatalogError, VersionMove, next_version, record_version, wr
 const BATCH: usize = 10_000;
 
 /// SQLite page cache during an import, in KiB (negative: KiB, SQLite's convention).
-const IMPORT_CACHE_KIB: i64 = -262_144;
+pub(crate) const IMPORT_CACHE_KIB: i64 = -262_144;
 
 /// Called once with every imported product; returns changes written in the
 /// same transaction (demo prices and stock).

@@ -270,7 +270,23 @@ impl Catalog {
     /// Replaces the whole catalog content with `changes` (an HQ snapshot), in
     /// one transaction, at `version`.
     pub fn replace_all(&mut self, changes: &[Change], version: u64, now: UnixTime) -> Result<u64, CatalogError> {
+        // Like an import into an empty catalog: the search index is rebuilt
+        // once at the end instead of row by row, with a large page cache.
+        self.conn.pragma_update(None, "cache_size", import::IMPORT_CACHE_KIB)?;
+        let result = self.replace_all_in_transaction(changes, version, now);
+        self.conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?;
+        result
+    }
+
+    fn replace_all_in_transaction(
+        &mut self,
+        changes: &[Change],
+        version: u64,
+        now: UnixTime,
+    ) -> Result<u64, CatalogError> {
         let tx = self.conn.transaction()?;
+        tx.execute_batch("DROP TRIGGER products_ai; DROP TRIGGER products_au; DROP TRIGGER products_ad;")?;
+        tx.execute("INSERT INTO products_fts(products_fts) VALUES ('delete-all')", [])?;
         for t in [
             "products",
             "prices",
@@ -282,9 +298,11 @@ impl Catalog {
         ] {
             tx.execute(&format!("DELETE FROM {t}"), [])?;
         }
-        tx.execute("INSERT INTO products_fts(products_fts) VALUES ('delete-all')", [])?;
         tx.execute("DELETE FROM meta WHERE key = ?1", [meta::VERSION])?;
         let v = apply_in(&tx, changes, VersionMove::To(version), now, &mut |_| {})?;
+        tx.execute("INSERT INTO products_fts(products_fts) VALUES ('rebuild')", [])?;
+        tx.execute_batch(schema::FTS_TRIGGERS)?;
+        tx.execute_batch(schema::FTS_DELETE_TRIGGER)?;
         tx.commit()?;
         Ok(v)
     }

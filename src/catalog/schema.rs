@@ -31,6 +31,21 @@ macro_rules! fts_insert_update_triggers {
     };
 }
 
+/// The trigger removing deleted products from the search index (a snapshot
+/// replacing the whole catalog drops it and rebuilds the index once).
+macro_rules! fts_delete_trigger {
+    () => {
+        r#"
+    CREATE TRIGGER products_ad AFTER DELETE ON products BEGIN
+        INSERT INTO products_fts(products_fts, rowid, name, brand) VALUES ('delete', old.gtin, old.name, old.brand);
+    END;
+    "#
+    };
+}
+
+/// SQL creating the delete search-index trigger (see the macro).
+pub const FTS_DELETE_TRIGGER: &str = fts_delete_trigger!();
+
 /// SQL creating the insert/update search-index triggers (see the macro).
 pub const FTS_TRIGGERS: &str = fts_insert_update_triggers!();
 
@@ -59,10 +74,8 @@ pub const CATALOG_MIGRATIONS: &[&str] = &[
         content = 'products', content_rowid = 'gtin',
         tokenize = 'unicode61 remove_diacritics 2'
     );
-    CREATE TRIGGER products_ad AFTER DELETE ON products BEGIN
-        INSERT INTO products_fts(products_fts, rowid, name, brand) VALUES ('delete', old.gtin, old.name, old.brand);
-    END;
     "#,
+        fts_delete_trigger!(),
         fts_insert_update_triggers!(),
         r#"
     CREATE TABLE prices (
