@@ -306,10 +306,16 @@ fn replace_all_swaps_content_atomically() {
     assert_eq!(c.search("only", "paris-01", 5).unwrap().len(), 1);
     assert!(c.search("nordic", "paris-01", 5).unwrap().is_empty());
     // The search triggers are back after the rebuild.
-    c.apply(&[Change::DeleteProduct(g)], VersionMove::Increment, 0, &mut |_| {}).unwrap();
-    assert!(c.search("only", "paris-01", 5).unwrap().is_empty());
-    c.apply(&[Change::UpsertProduct(Product::new(g, "Back again"))], VersionMove::Increment, 0, &mut |_| {})
+    c.apply(&[Change::DeleteProduct(g)], VersionMove::Increment, 0, &mut |_| {})
         .unwrap();
+    assert!(c.search("only", "paris-01", 5).unwrap().is_empty());
+    c.apply(
+        &[Change::UpsertProduct(Product::new(g, "Back again"))],
+        VersionMove::Increment,
+        0,
+        &mut |_| {},
+    )
+    .unwrap();
     assert_eq!(c.search("back", "paris-01", 5).unwrap().len(), 1);
     c.conn
         .execute("INSERT INTO products_fts(products_fts) VALUES ('integrity-check')", [])
