@@ -139,6 +139,8 @@ fn scan_replay_prints_events_with_latency() {
     let lines: Vec<&str> = text.lines().collect();
     // Two photos alternating at 20 fps: each is missing from view for only
     // 50 ms (less than scan.leave_ms, 300 ms), so each is one scan in all.
+    // The second photo always meets the harder pass (the passes alternate),
+    // whose readings wait for a second one: it is sent on the second loop.
     let events: Vec<Vec<&str>> = lines
         .iter()
         .filter(|l| !l.starts_with('#'))
@@ -155,7 +157,7 @@ fn scan_replay_prints_events_with_latency() {
     }
     assert!(lines.last().unwrap().starts_with("# 2 scans; latency p50"), "{text}");
 
-    let out = vitrine(&["scan", "--json", "--replay", &d, "--fps", "20", "--loops", "1"]);
+    let out = vitrine(&["scan", "--json", "--replay", &d, "--fps", "20", "--loops", "2"]);
     assert_eq!(out.status.code(), Some(0));
     let v: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(v[0]["gtin14"], "05449000039231");

@@ -1,5 +1,6 @@
 //! Debounce: a code held in front of the camera is read in frame after
-//! frame, but is one scan.
+//! frame, but is one scan. (And [`Confirmer`]: codes from a pass that can
+//! misread wait for a second reading.)
 //!
 //! Rules (times are the frames' capture times, so the rules do not depend on
 //! how fast the decoder runs, and tests drive them with made-up instants):
@@ -116,6 +117,58 @@ impl<K: Hash + Eq + Clone> Debouncer<K> {
     }
 }
 
+/// Decoded frames within which a second reading confirms a code.
+pub const CONFIRM_WINDOW: u64 = 4;
+
+/// Second-reading rule for codes from passes that can misread.
+///
+/// On the test photos zxing-cpp's fast pass returned no wrong product code,
+/// its harder pass a few (a wrong product on screen is worse than a slower
+/// scan). So a code read by a trusted pass goes through at once, and a code
+/// read only by an untrusted pass goes through once it was read again (by
+/// any pass) within [`CONFIRM_WINDOW`] decoded frames. A camera's frames
+/// differ a little from one another; a misread rarely repeats, a real code
+/// does.
+#[derive(Debug)]
+pub struct Confirmer<K> {
+    frame: u64,
+    seen: HashMap<K, u64>,
+}
+
+impl<K: Hash + Eq + Clone> Default for Confirmer<K> {
+    fn default() -> Self {
+        Confirmer {
+            frame: 0,
+            seen: HashMap::new(),
+        }
+    }
+}
+
+impl<K: Hash + Eq + Clone> Confirmer<K> {
+    pub fn new() -> Confirmer<K> {
+        Confirmer::default()
+    }
+
+    /// One decoded frame: its codes, each with whether the pass that read
+    /// it is trusted. Returns the codes to hand to the [`Debouncer`].
+    pub fn frame(&mut self, codes: &[(K, bool)]) -> Vec<K> {
+        self.frame += 1;
+        let now = self.frame;
+        let mut out: Vec<K> = Vec::new();
+        for (k, trusted) in codes {
+            let again = self.seen.get(k).is_some_and(|&f| f < now && now - f <= CONFIRM_WINDOW);
+            if (*trusted || again) && !out.contains(k) {
+                out.push(k.clone());
+            }
+        }
+        for (k, _) in codes {
+            self.seen.insert(k.clone(), now);
+        }
+        self.seen.retain(|_, f| now - *f <= CONFIRM_WINDOW);
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +251,30 @@ mod tests {
         let t = t + 6 * 33;
         assert!(d.frame(c.at(t + 400), &[]).is_empty());
         assert!(d.frame(c.at(t + 433), &["A"]).is_empty());
+    }
+
+    #[test]
+    fn untrusted_reads_need_a_second_reading() {
+        let mut c = Confirmer::new();
+        // Trusted: at once.
+        assert_eq!(c.frame(&[("A", true)]), ["A"]);
+        // Untrusted: not on its first reading...
+        assert!(c.frame(&[("B", false)]).is_empty());
+        // ...but on a second one within the window (here two frames later,
+        // as with alternating passes).
+        assert!(c.frame(&[]).is_empty());
+        assert_eq!(c.frame(&[("B", false)]), ["B"]);
+        // A one-off misread is never confirmed.
+        assert!(c.frame(&[("X", false)]).is_empty());
+        for _ in 0..CONFIRM_WINDOW {
+            assert!(c.frame(&[]).is_empty());
+        }
+        assert!(c.frame(&[("X", false)]).is_empty());
+        // A code seen by the trusted pass keeps its untrusted readings going.
+        assert_eq!(c.frame(&[("A", true)]), ["A"]);
+        assert_eq!(c.frame(&[("A", false)]), ["A"]);
+        // Listed twice in one frame: once, and not its own confirmation.
+        assert!(c.frame(&[("Y", false), ("Y", false)]).is_empty());
     }
 
     #[test]

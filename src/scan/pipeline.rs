@@ -5,8 +5,12 @@
 //!  capture thread                     decoder thread
 //!  source.open() (retried, backoff)   wait for a frame
 //!  stream.next_frame()  ──► [latest] ──► take it, decode (fast / harder pass)
-//!  preview (throttled)      one slot    debounce ──► ScanEvent channel
+//!  preview (throttled)      one slot    confirm, debounce ──► ScanEvent channel
 //! ```
+//!
+//! The decoder alternates two passes (see [`decoder::live_pass`]): fast on
+//! the whole frame, harder on the centre region. A code the harder pass
+//! reads is only sent once read a second time ([`Confirmer`]).
 //!
 //! The slot holds one frame: the capture thread replaces a frame the decoder
 //! has not taken yet (it is dropped and counted), so frames are dropped, never
@@ -47,7 +51,7 @@ use std::time::{Duration, Instant};
 use vitrine_core::Lang;
 use vitrine_core::code::{Scanned, Symbology, VariableMeasureRules};
 
-use super::debounce::{DebounceRules, Debouncer};
+use super::debounce::{Confirmer, DebounceRules, Debouncer};
 use super::decoder::{self, BarcodeDecoder, LumaImage, ZxingDecoder};
 use super::{ScanEvent, ScanSource};
 use crate::camera::{self, Frame, FrameSource, SourceError, Stop, StreamMode, convert};
@@ -677,6 +681,7 @@ type CodeKey = (Symbology, String);
 fn decode_loop(shared: &Shared, settings: &PipelineSettings, source: ScanSource, events: &flume::Sender<ScanEvent>) {
     let mut decoder = (settings.decoder)();
     let mut debouncer: Debouncer<CodeKey> = Debouncer::new(settings.debounce);
+    let mut confirmer: Confirmer<CodeKey> = Confirmer::new();
     let mut n = 0u64;
     loop {
         let frame = {
@@ -705,7 +710,14 @@ fn decode_loop(shared: &Shared, settings: &PipelineSettings, source: ScanSource,
             Vec::new()
         });
         let decode_ms = t0.elapsed().as_secs_f32() * 1000.0;
-        let keys: Vec<CodeKey> = symbols.iter().map(|s| (s.symbology, s.scan_text())).collect();
+        // The fast pass made no wrong read on the test photos; the harder
+        // pass's readings wait for a second one (see `Confirmer`).
+        let trusted = pass.effort == decoder::Effort::Fast;
+        let read: Vec<(CodeKey, bool)> = symbols
+            .iter()
+            .map(|s| ((s.symbology, s.scan_text()), trusted))
+            .collect();
+        let keys = confirmer.frame(&read);
         let mut latency = None;
         let mut sent = 0u64;
         for (symbology, text) in debouncer.frame(frame.captured_at, &keys) {
