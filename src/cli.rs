@@ -82,15 +82,16 @@ pub enum Command {
     },
     /// Read barcodes in image files, or run the live scan pipeline on a folder.
     ///
-    /// With files: one line per file, FILE<TAB>FORMAT<TAB>TEXT<TAB>GTIN14
-    /// ("-" for an empty field; "-<TAB>-<TAB>-" when no code was found).
-    /// Control characters in TEXT (the GS of GS1 data) are written as \xNN.
-    /// Exit 0 even when some files hold no readable code; 2 when a file
-    /// cannot be read (missing, not an image, damaged).
+    /// With files: one line per file with four tab-separated fields, FILE,
+    /// FORMAT, TEXT and GTIN14 ("-" for an empty field; FILE then three "-"
+    /// when no code was found). Control characters in TEXT (the GS of GS1
+    /// data) are written as \xNN. Exit 0 even when some files hold no
+    /// readable code; 2 when a file cannot be read (missing, not an image,
+    /// damaged).
     ///
     /// With --replay DIR: the images of DIR are played as a camera through
-    /// the live pipeline; each scan event is printed as
-    /// SECONDS<TAB>FORMAT<TAB>TEXT<TAB>GTIN14<TAB>LATENCY_MS.
+    /// the live pipeline; each scan event is printed as five tab-separated
+    /// fields: SECONDS, FORMAT, TEXT, GTIN14, LATENCY_MS.
     Scan {
         /// Image files (PNG, JPEG, WebP).
         #[arg(required_unless_present = "replay", conflicts_with = "replay")]

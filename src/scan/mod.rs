@@ -12,7 +12,7 @@
 //!   behind a trait, and the normalisation of what it reads.
 //! - [`debounce`]: one code held in view is one scan.
 //! - [`hid`]: USB barcode scanners in keyboard mode told from a person typing.
-//! - [`read_image`] / [`decode_file`]: still images (`vitrine scan FILE`).
+//! - [`read_luma`] / [`decode_file`]: still images (`vitrine scan FILE`).
 
 pub mod debounce;
 pub mod decoder;
