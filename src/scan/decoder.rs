@@ -548,7 +548,7 @@ mod rx {
     use rxing::common::HybridBinarizer;
     use rxing::{
         BarcodeFormat, BinaryBitmap, DecodeHints, Luma8LuminanceSource, MultiFormatReader, RXingResult,
-        RXingResultMetadataType as Md, RXingResultMetadataValue as MdV, Reader,
+        RXingResultMetadataType as Md, RXingResultMetadataValue as MdV,
     };
 
     use super::*;
@@ -638,8 +638,10 @@ mod rx {
                 .ok_or_else(|| DecodeError::Decoder("no reader".into()))?;
             let source = Luma8LuminanceSource::new(luma, w, h).map_err(|e| DecodeError::Decoder(format!("{e:?}")))?;
             let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-            // rxing is a large hand port: a panic on odd input costs a frame.
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.decode(&mut bitmap)));
+            // `decode_with_state` keeps the hints set in `new` (`decode` resets
+            // them). rxing is a large hand port: a panic on odd input costs a
+            // frame.
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.decode_with_state(&mut bitmap)));
             match r {
                 Ok(Ok(res)) => Ok(vec![convert(&res, ox, oy)]),
                 Ok(Err(_)) => Ok(Vec::new()),
