@@ -10,14 +10,19 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
-use vitrine_core::code::{Embedded, ProductCode, parse_product_code_with};
+use vitrine_core::code::{Embedded, ProductCode, Scanned, parse_product_code_with};
 use vitrine_core::money::price_for_weight;
 use vitrine_core::product::{SoldBy, StockLevel};
 use vitrine_core::{Lang, Money};
 
+use crate::camera::SourceError;
+use crate::camera::replay::{self, ReplaySource};
 use crate::catalog::{Catalog, Lookup, ProductView};
 use crate::clock;
 use crate::config::{self, LoadedConfig};
+use crate::scan::decoder::{Symbol, ZxingDecoder};
+use crate::scan::pipeline::PipelineSettings;
+use crate::scan::{self, CameraStatus, ScanEvent, ScanPipeline};
 
 pub const EXIT_FAILURE: i32 = 1;
 pub const EXIT_INVALID: i32 = 2;
@@ -102,6 +107,34 @@ pub enum Command {
         items: Vec<String>,
         #[arg(long)]
         json: bool,
+    /// Read barcodes in image files, or run the live scan pipeline on a folder.
+    ///
+    /// With files: one line per file with four tab-separated fields, FILE,
+    /// FORMAT, TEXT and GTIN14 ("-" for an empty field; FILE then three "-"
+    /// when no code was found). Control characters in TEXT (the GS of GS1
+    /// data) are written as \xNN. Exit 0 even when some files hold no
+    /// readable code; 2 when a file cannot be read (missing, not an image,
+    /// damaged).
+    ///
+    /// With --replay DIR: the images of DIR are played as a camera through
+    /// the live pipeline; each scan event is printed as five tab-separated
+    /// fields: SECONDS, FORMAT, TEXT, GTIN14, LATENCY_MS.
+    Scan {
+        /// Image files (PNG, JPEG, WebP).
+        #[arg(required_unless_present = "replay", conflicts_with = "replay")]
+        files: Vec<PathBuf>,
+        /// Print JSON lines.
+        #[arg(long)]
+        json: bool,
+        /// Play the images of DIR as a camera through the live pipeline.
+        #[arg(long, value_name = "DIR")]
+        replay: Option<PathBuf>,
+        /// Frames per second of the replay (default: camera.replay_fps).
+        #[arg(long, requires = "replay", value_parser = clap::value_parser!(u32).range(1..=120))]
+        fps: Option<u32>,
+        /// Stop after N passes over the folder (default: until interrupted).
+        #[arg(long, requires = "replay", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        loops: Option<u32>,
     },
     /// Configuration commands.
     Config {
@@ -281,6 +314,16 @@ pub fn run(cli: &Cli, cfg: &LoadedConfig, command: &Command, out: &mut dyn Write
             }
             Ok(())
         }
+        Command::Scan {
+            files,
+            json,
+            replay,
+            fps,
+            loops,
+        } => match replay {
+            Some(dir) => scan_replay(cfg, dir, *fps, *loops, *json, out),
+            None => scan_files(cfg, files, *json, out),
+        },
         Command::Status { json } => {
             let cat = open_catalog(cfg)?;
             let st = cat.status()?;
@@ -479,6 +522,220 @@ fn runtime() -> Result<tokio::runtime::Runtime, Exit> {
         .enable_all()
         .build()
         .map_err(|e| Exit::new(EXIT_FAILURE, format!("cannot start the network runtime: {e}")))
+}
+
+/// `vitrine scan FILE...`
+fn scan_files(cfg: &LoadedConfig, files: &[PathBuf], json: bool, out: &mut dyn Write) -> Result<(), Exit> {
+    let w = |e: std::io::Error| Exit::new(EXIT_FAILURE, format!("cannot write the output: {e}"));
+    let rules = &cfg.config.scan.variable_measure;
+    let mut decoder = ZxingDecoder::new();
+    let mut unreadable = Vec::new();
+    for file in files {
+        let name = file.display().to_string();
+        let symbols = match scan::decode_file(&mut decoder, file) {
+            Ok(s) => s,
+            Err(e) => {
+                if json {
+                    writeln!(out, "{}", json!({ "file": name, "error": e.reason })).map_err(w)?;
+                }
+                unreadable.push(e.to_string());
+                continue;
+            }
+        };
+        // One line per file: the first product code, else the first symbol.
+        let classified: Vec<_> = symbols.iter().map(|s| (s, s.classify(rules))).collect();
+        let best = classified
+            .iter()
+            .find(|(_, r)| matches!(r, Ok(Scanned::Product(_))))
+            .or(classified.first());
+        if json {
+            let all: Vec<Value> = classified.iter().map(|(s, r)| symbol_json(s, r)).collect();
+            let mut v = match best {
+                Some((s, r)) => symbol_json(s, r),
+                None => json!({ "format": null, "text": null, "gtin14": null }),
+            };
+            v["file"] = json!(name);
+            v["symbols"] = json!(all);
+            writeln!(out, "{v}").map_err(w)?;
+        } else {
+            match best {
+                Some((s, r)) => writeln!(
+                    out,
+                    "{name}\t{}\t{}\t{}",
+                    s.format_name(),
+                    tsv_text(&s.text),
+                    gtin14_of(r).unwrap_or_else(|| "-".into())
+                )
+                .map_err(w)?,
+                None => writeln!(out, "{name}\t-\t-\t-").map_err(w)?,
+            }
+        }
+    }
+    if unreadable.is_empty() {
+        Ok(())
+    } else {
+        Err(Exit::new(EXIT_INVALID, unreadable.join("\nvitrine: ")))
+    }
+}
+
+fn gtin14_of(r: &Result<Scanned, vitrine_core::code::CodeError>) -> Option<String> {
+    match r {
+        Ok(Scanned::Product(p)) => Some(p.gtin.as_gtin14()),
+        _ => None,
+    }
+}
+
+fn symbol_json(s: &Symbol, r: &Result<Scanned, vitrine_core::code::CodeError>) -> Value {
+    let mut v = json!({
+        "format": s.format_name(),
+        "text": s.text,
+        "gtin14": gtin14_of(r),
+        "symbology_identifier": s.aim,
+        "gs1": s.gs1,
+        "position": s.position.iter().map(|(x, y)| json!([x, y])).collect::<Vec<_>>(),
+    });
+    match r {
+        Ok(Scanned::Product(p)) => v["code"] = json!({ "form": p.form, "lot": p.gs1.lot, "serial": p.gs1.serial }),
+        Ok(Scanned::Payload(_)) => v["payload"] = json!(true),
+        Err(e) => v["error"] = json!(e.to_string()),
+    }
+    v
+}
+
+/// A decoded text on one TSV field: control characters (GS, tab, newline)
+/// and backslashes escaped as `\xNN` / `\\`, "-" when empty.
+pub fn tsv_text(text: &str) -> String {
+    if text.is_empty() {
+        return "-".into();
+    }
+    let mut s = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => s.push_str("\\\\"),
+            c if c.is_control() => s.push_str(&format!("\\x{:02x}", c as u32)),
+            c => s.push(c),
+        }
+    }
+    s
+}
+
+/// The format name of a pipeline event ("GS1-" in front of GS1 data).
+fn event_format(ev: &ScanEvent) -> String {
+    let name = ev.symbology.map(|s| s.name()).unwrap_or("-");
+    let gs1 = ["]C1", "]d2", "]Q3", "]e0"].iter().any(|p| ev.text.starts_with(p));
+    if gs1 { format!("GS1-{name}") } else { name.to_string() }
+}
+
+/// `vitrine scan --replay DIR [--fps N] [--loops N]`
+fn scan_replay(
+    cfg: &LoadedConfig,
+    dir: &std::path::Path,
+    fps: Option<u32>,
+    loops: Option<u32>,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<(), Exit> {
+    let w = |e: std::io::Error| Exit::new(EXIT_FAILURE, format!("cannot write the output: {e}"));
+    let files = replay::image_files(dir).map_err(|e| Exit::new(EXIT_INVALID, e.to_string()))?;
+    if files.is_empty() {
+        return Err(Exit::new(
+            EXIT_INVALID,
+            SourceError::NoImages {
+                what: dir.display().to_string(),
+            }
+            .to_string(),
+        ));
+    }
+    let fps = fps.unwrap_or(cfg.config.camera.replay_fps);
+    let mut source = ReplaySource::from_dir(dir, fps);
+    if let Some(n) = loops {
+        source = source.loops(n);
+    }
+    let settings = PipelineSettings {
+        preview_fps: 0,
+        ..PipelineSettings::from_config(&cfg.config)
+    };
+    let started = std::time::Instant::now();
+    let pipeline = ScanPipeline::start(Box::new(source), settings);
+    let events = pipeline.events();
+    let mut latencies = Vec::new();
+    let mut print = |ev: ScanEvent, out: &mut dyn Write| -> Result<(), Exit> {
+        let latency = ev.captured_at.elapsed().as_secs_f64() * 1000.0;
+        latencies.push(latency);
+        let at = ev.captured_at.saturating_duration_since(started).as_secs_f64();
+        let gtin = gtin14_of(&ev.result);
+        if json {
+            let v = json!({
+                "at_s": (at * 1000.0).round() / 1000.0,
+                "format": event_format(&ev),
+                "text": ev.text,
+                "gtin14": gtin,
+                "latency_ms": (latency * 10.0).round() / 10.0,
+                "error": ev.result.as_ref().err().map(|e| e.to_string()),
+            });
+            writeln!(out, "{v}").map_err(w)
+        } else {
+            writeln!(
+                out,
+                "{at:.3}\t{}\t{}\t{}\t{latency:.1}",
+                event_format(&ev),
+                tsv_text(&ev.text),
+                gtin.unwrap_or_else(|| "-".into())
+            )
+            .map_err(w)
+        }
+    };
+    loop {
+        match events.recv_timeout(std::time::Duration::from_millis(200)) {
+            Ok(ev) => print(ev, out)?,
+            Err(flume::RecvTimeoutError::Timeout) => match pipeline.status() {
+                CameraStatus::Ended { .. } if pipeline.wait_finished(std::time::Duration::from_secs(5)) => {
+                    while let Ok(ev) = events.try_recv() {
+                        print(ev, out)?;
+                    }
+                    break;
+                }
+                CameraStatus::Unavailable { error, .. } if !error.is_retryable() => {
+                    return Err(Exit::new(EXIT_INVALID, error.to_string()));
+                }
+                _ => {}
+            },
+            Err(flume::RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    let m = pipeline.metrics();
+    latencies.sort_by(f64::total_cmp);
+    let pct = |p: f64| -> f64 {
+        if latencies.is_empty() {
+            return 0.0;
+        }
+        let i = ((latencies.len() as f64 - 1.0) * p).round() as usize;
+        latencies[i.min(latencies.len() - 1)]
+    };
+    if json {
+        let v = json!({ "summary": {
+            "scans": latencies.len(),
+            "latency_p50_ms": (pct(0.5) * 10.0).round() / 10.0,
+            "latency_p95_ms": (pct(0.95) * 10.0).round() / 10.0,
+            "frames_captured": m.frames_captured,
+            "frames_decoded": m.frames_decoded,
+            "frames_dropped": m.frames_dropped,
+        }});
+        writeln!(out, "{v}").map_err(w)?;
+    } else {
+        writeln!(
+            out,
+            "# {} scans; latency p50 {:.1} ms, p95 {:.1} ms; {} frames captured, {} decoded, {} dropped",
+            latencies.len(),
+            pct(0.5),
+            pct(0.95),
+            m.frames_captured,
+            m.frames_decoded,
+            m.frames_dropped
+        )
+        .map_err(w)?;
+    }
+    Ok(())
 }
 
 fn progress_bar(len: u64) -> indicatif::ProgressBar {

@@ -97,6 +97,8 @@ pub struct CameraSection {
 pub struct ScanSection {
     /// Milliseconds before the same code, kept in view, counts as a new scan.
     pub cooldown_ms: u32,
+    /// Milliseconds a code must be out of view before it counts again at once.
+    pub leave_ms: u32,
     /// A USB scanner types faster than this many milliseconds between keys.
     pub hid_max_key_interval_ms: u32,
     /// Shortest code a USB scanner sends.
@@ -166,6 +168,7 @@ impl Default for KioskConfig {
             },
             scan: ScanSection {
                 cooldown_ms: 2000,
+                leave_ms: 300,
                 hid_max_key_interval_ms: 35,
                 hid_min_length: 8,
                 variable_measure: VariableMeasureRules::default(),
@@ -560,6 +563,12 @@ fn validate(l: &LoadedConfig) -> Result<(), ConfigError> {
         return Err(bad(
             "scan.cooldown_ms",
             format!("expected at most 60000 ms, found {}", c.scan.cooldown_ms),
+        ));
+    }
+    if c.scan.leave_ms > 10_000 {
+        return Err(bad(
+            "scan.leave_ms",
+            format!("expected at most 10000 ms, found {}", c.scan.leave_ms),
         ));
     }
     if !(5..=500).contains(&c.scan.hid_max_key_interval_ms) {

@@ -8,15 +8,20 @@
 //! # Layout
 //! - [`config`]: layered configuration (defaults, `config/kiosk.toml`,
 //!   `VITRINE__SECTION__KEY`), validated before anything touches data.
+//! - [`camera`]: frame sources (V4L2 camera through nokhwa, image replay)
+//!   behind one trait, and camera buffers to luma.
 //! - [`catalog`]: the SQLite catalog cache (WAL, append-only migrations),
 //!   lookup by any code form, FTS5 search, JSONL import, demo seeding.
 //! - [`cli`]: the `vitrine` subcommands.
 //! - [`clock`]: the kiosk's one source of wall-clock time.
-//! - [`scan`]: scan events from the camera, replay, USB scanner and keypad.
+//! - [`scan`]: scan events from the camera, replay, USB scanner and keypad:
+//!   the live pipeline (capture and decoder threads, debounce), the barcode
+//!   decoder (zxing-cpp) and the USB scanner classifier.
 //! - [`sync`]: the link with HQ (catalog pull, outbox) and its status.
 //!
 //! The domain (codes, money, pricing) lives in the `vitrine-core` crate.
 
+pub mod camera;
 pub mod catalog;
 pub mod cli;
 pub mod clock;

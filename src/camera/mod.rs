@@ -1,0 +1,177 @@
+//! Frame sources: where the pictures the decoder reads come from.
+//!
+//! Every source is a [`FrameSource`]: a description that can be sent to the
+//! capture thread, which calls [`FrameSource::open`] there and reads frames
+//! from the [`FrameStream`] it returns. A stream never leaves the thread that
+//! opened it, because `nokhwa::Camera` is not `Send`: the capture thread
+//! creates, uses and drops every camera object.
+//!
+//! - [`device::CameraSource`]: a V4L2 camera through nokhwa (by index or by
+//!   name, with the configured resolution and frame rate; MJPEG, YUYV, NV12
+//!   or grey converted to luma by [`convert`]).
+//! - [`replay::ReplaySource`]: a folder or list of images played as a camera
+//!   at a given frame rate, looping (demos, tests, store training).
+//!
+//! Frames are 8-bit luma only: that is all the decoder reads, and the preview
+//! shown to the shopper is grey (see [`crate::scan::PreviewFrame`]).
+//!
+//! USB barcode scanners in keyboard mode are not frame sources: they type
+//! codes, and [`crate::scan::hid`] tells their bursts from a person typing.
+
+pub mod convert;
+pub mod device;
+pub mod replay;
+
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use thiserror::Error;
+
+use crate::config::CameraSection;
+
+/// One captured frame: 8-bit luma, row-major, `width * height` bytes.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub luma: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    /// When the frame was captured (for a replay: when it was played).
+    pub captured_at: Instant,
+    /// The image file a replayed frame came from; empty for a camera.
+    pub label: Arc<str>,
+}
+
+impl Frame {
+    /// An empty frame whose buffer a stream fills.
+    pub fn empty() -> Frame {
+        Frame {
+            luma: Vec::new(),
+            width: 0,
+            height: 0,
+            captured_at: Instant::now(),
+            label: Arc::from(""),
+        }
+    }
+}
+
+/// A source of frames, sent to the capture thread and opened there.
+pub trait FrameSource: Send + 'static {
+    /// For logs and the staff screen: "camera 0", "replay demo/ (12 images)".
+    fn describe(&self) -> String;
+
+    /// Opens the device or the files. Called on the capture thread, again
+    /// after every failure (with a backoff), so it must be cheap to retry.
+    /// `stop` is set when the pipeline stops: a stream that waits (a replay
+    /// pacing its frames) must wake up for it.
+    fn open(&mut self, stop: &Stop) -> Result<Box<dyn FrameStream>, SourceError>;
+
+    /// What the scan events of this source say they came from.
+    fn scan_source(&self) -> crate::scan::ScanSource {
+        crate::scan::ScanSource::Camera
+    }
+}
+
+/// An open source, living on the capture thread.
+pub trait FrameStream {
+    /// Blocks until the next frame and writes it into `frame`, reusing its
+    /// buffer. An error ends this stream: the capture thread drops it,
+    /// reports the error and opens the source again after a backoff.
+    fn next_frame(&mut self, frame: &mut Frame) -> Result<(), SourceError>;
+
+    /// The size and rate actually delivered, once known (for the staff screen).
+    fn mode(&self) -> Option<StreamMode> {
+        None
+    }
+}
+
+/// What a stream delivers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamMode {
+    pub width: u32,
+    pub height: u32,
+    pub fps: u32,
+    pub format: convert::PixelFormat,
+}
+
+/// What went wrong with a source, in words the staff can act on. Every kind
+/// is retried by the capture thread (a camera can be plugged in, freed by
+/// another program or given permissions later); [`SourceError::is_retryable`]
+/// tells the staff screen whether waiting alone can fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SourceError {
+    #[error("no camera {device}: check that it is plugged in (or set camera.device)")]
+    NotFound { device: String },
+    #[error("camera {device} is busy: another program is using it")]
+    Busy { device: String },
+    #[error("no permission to open camera {device}: add the kiosk's user to the `video` group")]
+    PermissionDenied { device: String },
+    #[error("camera {device} stopped sending pictures (unplugged?): {reason}")]
+    Disconnected { device: String, reason: String },
+    #[error("camera {device} has no usable picture mode: {reason}")]
+    NoUsableMode { device: String, reason: String },
+    #[error("camera {device} failed: {reason}")]
+    Failed { device: String, reason: String },
+    #[error("no readable image in {what}: add PNG, JPEG or WebP files (or fix camera.replay_dir)")]
+    NoImages { what: String },
+    #[error("the replay reached its end")]
+    Ended,
+}
+
+impl SourceError {
+    /// True when the problem may go away by itself (a busy or unplugged
+    /// camera); false when someone must act (permissions, configuration).
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            SourceError::NotFound { .. }
+                | SourceError::Busy { .. }
+                | SourceError::Disconnected { .. }
+                | SourceError::Failed { .. }
+        )
+    }
+}
+
+/// Builds the frame source the configuration names: `None` for
+/// `camera.source = "none"` (USB scanner and keypad only). Nothing is opened
+/// here: a missing camera or an empty replay folder shows up as the
+/// pipeline's status, and is retried.
+pub fn source_from_config(camera: &CameraSection) -> Option<Box<dyn FrameSource>> {
+    match camera.source.as_str() {
+        "camera" => Some(Box::new(device::CameraSource::from_config(camera))),
+        "replay" => Some(Box::new(replay::ReplaySource::from_dir(
+            &camera.replay_dir,
+            camera.replay_fps,
+        ))),
+        _ => None,
+    }
+}
+
+/// A stop flag a waiting thread can sleep on: set once, wakes every waiter.
+#[derive(Debug, Clone, Default)]
+pub struct Stop(Arc<(Mutex<bool>, Condvar)>);
+
+impl Stop {
+    pub fn new() -> Stop {
+        Stop::default()
+    }
+
+    pub fn set(&self) {
+        let (flag, cv) = &*self.0;
+        *flag.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        cv.notify_all();
+    }
+
+    pub fn is_set(&self) -> bool {
+        *self.0.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Sleeps up to `timeout`; returns true if the stop was set meanwhile.
+    pub fn wait(&self, timeout: Duration) -> bool {
+        let (flag, cv) = &*self.0;
+        let guard = flag.lock().unwrap_or_else(|p| p.into_inner());
+        let (guard, _) = cv
+            .wait_timeout_while(guard, timeout, |stopped| !*stopped)
+            .unwrap_or_else(|p| p.into_inner());
+        *guard
+    }
+}
