@@ -14,6 +14,12 @@
 //! - [`clock`]: the kiosk's one source of wall-clock time.
 //! - [`scan`]: scan events from the camera, replay, USB scanner and keypad.
 //! - [`sync`]: the link with HQ (catalog pull, outbox) and its status.
+//! - [`session`]: the shopper's session (basket, customer, typed text, idle
+//!   reset, click & collect draft), wiped between shoppers.
+//! - [`staff`]: staff PIN (Argon2), lockout, audit log, settings written
+//!   atomically to the config file.
+//! - [`ui`]: the Slint touchscreen (`ui/*.slint`) and the adapters between
+//!   it and the rest of the kiosk.
 //!
 //! The domain (codes, money, pricing) lives in the `vitrine-core` crate.
 
@@ -22,4 +28,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod scan;
+pub mod session;
+pub mod staff;
 pub mod sync;
+pub mod ui;
