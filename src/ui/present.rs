@@ -6,7 +6,7 @@ use slint::{ModelRc, SharedString, VecModel};
 use time::{OffsetDateTime, UtcOffset};
 use vitrine_core::catalog::allergen_label;
 use vitrine_core::code::{Embedded, ProductCode};
-use vitrine_core::pricing::{Audience, PricedBasket, Promotion, Target};
+use vitrine_core::pricing::{Audience, PricedBasket, PromoKind, Promotion, Target};
 use vitrine_core::product::{Nutriments, ONLINE, SoldBy, StockLevel, UnixTime};
 use vitrine_core::{Currency, Lang, Money};
 
@@ -196,7 +196,15 @@ pub fn product_screen(view: &ProductView, code: &ProductCode, store_name: &str, 
     let mut member_price = String::new();
     if let Some(unit) = view.price {
         for pr in &view.promotions {
-            if pr.coupon_code.is_some() || matches!(pr.audience, Audience::Customer { .. }) {
+            // Coupons, personal offers and basket-wide offers are not this
+            // product's price: the basket explains them when they apply.
+            if pr.coupon_code.is_some()
+                || matches!(pr.audience, Audience::Customer { .. })
+                || matches!(
+                    pr.kind,
+                    PromoKind::BasketPercentOff { .. } | PromoKind::BasketAmountOff { .. }
+                )
+            {
                 continue;
             }
             let text = pr.describe(unit, lang);
@@ -389,7 +397,6 @@ pub fn slides(data: &[SlideData], currency: Currency, lang: Lang) -> Vec<PromoSl
 /// A promotion's sentence; for a brand or category (no one unit price) the
 /// badge says enough.
 fn describe_generic(p: &Promotion, unit: Money, has_price: bool, lang: Lang) -> String {
-    use vitrine_core::pricing::PromoKind;
     if has_price
         || matches!(
             p.kind,

@@ -165,6 +165,19 @@ impl Kiosk {
             .price(&st.promotions, &st.store_id(), clock::now())
             .map(|p| p.total.format(st.lang()))
             .unwrap_or_default();
+        let n = st.session.unit_count();
+        let (short, long) = match st.lang() {
+            Lang::Fr => (
+                format!("Panier ({n}) {total}"),
+                format!("Panier : {n} article{}, {total}", plural(n as usize)),
+            ),
+            Lang::En => (
+                format!("Basket ({n}) {total}"),
+                format!("Basket: {n} item{}, {total}", plural(n as usize)),
+            ),
+        };
+        app.set_basket_short(short.into());
+        app.set_basket_long(long.into());
         app.set_basket_total(total.into());
         app.set_customer_name(
             st.session

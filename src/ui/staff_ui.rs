@@ -77,6 +77,10 @@ impl Kiosk {
             let mut st = self.st.borrow_mut();
             st.session.typed.pin.clear();
             let now = clock::now();
+            // The lockout may come from before a restart: ask the gate.
+            if let Ok(g) = self.gate.try_lock() {
+                st.staff.locked_until = g.locked_until(now);
+            }
             st.staff.pin_message = st.staff.locked_until.filter(|&u| u > now).map(|until| {
                 (
                     Text2::with(|l| PinCheck::Locked { until }.message(now, l)),
