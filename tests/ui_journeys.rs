@@ -8,7 +8,7 @@ use i_slint_backend_testing::{AccessibleRole, ElementQuery};
 use slint::{ComponentHandle, Model};
 use support::{NORDIC, TestKiosk, config, seed};
 use vitrine::ui::Page;
-use vitrine::ui::generated::{App, BasketAdapter, IdentifyAdapter, ProductAdapter, ScanAdapter, StaffAdapter, Theme};
+use vitrine::ui::generated::{App, BasketAdapter, CollectAdapter, CollectStep, IdentifyAdapter, ProductAdapter, ScanAdapter, StaffAdapter, Theme};
 use vitrine_core::Symbology;
 
 fn demo_kiosk(extra: &[(&str, &str)]) -> (tempfile::TempDir, TestKiosk) {
@@ -201,6 +201,39 @@ fn send_to_phone_and_click_and_collect_say_when_the_outbox_is_missing() {
     k.press("Envoyer sur mon téléphone");
     assert_eq!(k.kiosk.page(), Page::Basket);
     assert!(k.ui().global::<App>().get_toast().contains("pas disponible"));
+
+    // Click & collect: store (this one by default when it has everything),
+    // slot, name and validated contact, summary.
+    k.press("Click & collect : réserver");
+    assert_eq!(k.kiosk.page(), Page::Collect);
+    let c = k.ui().global::<CollectAdapter>();
+    let stores: Vec<_> = c.get_stores().iter().collect();
+    assert!(stores.len() >= 2, "this store and others with stock");
+    assert!(stores[0].label.ends_with("(ce magasin)") && stores[0].selected);
+    assert!(stores.iter().skip(1).all(|s| s.note.starts_with('✓')));
+    k.press("Suivant");
+    assert_eq!(c.get_step(), CollectStep::Slot);
+    k.press("Suivant");
+    assert_eq!(c.get_message(), "Choisissez un créneau.");
+    let slot = c.get_slots().row_data(0).unwrap().label.to_string();
+    k.press(&slot);
+    k.press("Suivant");
+    assert_eq!(c.get_step(), CollectStep::Contact);
+    k.type_keys("camille");
+    k.press("Suivant");
+    k.type_keys("camille@example");
+    k.press("Suivant");
+    assert!(c.get_message().starts_with("Cette adresse email n'est pas complète"), "{}", c.get_message());
+    k.type_keys(".fr");
+    k.press("Suivant");
+    assert_eq!(c.get_step(), CollectStep::Summary);
+    let summary: Vec<String> = c.get_summary().iter().map(|r| format!("{}: {}", r.label, r.value)).collect();
+    assert!(summary.contains(&"Contact: c•••@e•••.fr".to_string()), "{summary:?}");
+    assert!(summary.contains(&"Nom: camille".to_string()), "{summary:?}");
+    assert!(summary.contains(&format!("Créneau: {slot}")), "{summary:?}");
+    assert!(!summary.iter().any(|r| r.contains("camille@example.fr")), "no full email on screen");
+    k.press("Confirmer la commande");
+    assert!(c.get_message().contains("pas disponible"), "{}", c.get_message());
 }
 
 #[test]

@@ -24,6 +24,8 @@ pub struct Slot {
 pub struct CollectDraft {
     pub store: Option<String>,
     pub slot: Option<Slot>,
+    /// The name the order is collected under.
+    pub name: Option<String>,
     pub contact: Option<Contact>,
 }
 

@@ -72,6 +72,8 @@ pub struct TypedText {
     pub search: String,
     pub identify: String,
     pub contact: String,
+    /// The name given for a click & collect order.
+    pub name: String,
     pub pin: String,
 }
 
@@ -418,6 +420,7 @@ mod tests {
         s.add_coupon("BIENVENUE10");
         s.typed.search = "nutel".into();
         s.typed.contact = "camille@example.com".into();
+        s.typed.name = "Camille".into();
         s.typed.pin = "24".into();
         s.handoff_url = Some("https://hq/h/1#x".into());
         s.order_number = Some("A1B2".into());

@@ -697,6 +697,7 @@ impl Kiosk {
         app.set_page(Page::Attract);
         self.ui.global::<ScanAdapter>().set_mode(ScanMode::Keypad);
         self.ui.global::<CollectAdapter>().set_step(CollectStep::Store);
+        self.ui.global::<CollectAdapter>().set_editing_name(true);
         self.ui.global::<StaffAdapter>().set_tab(StaffTab::Settings);
         self.ui.global::<AttractAdapter>().set_current(0);
         self.apply_session_look();

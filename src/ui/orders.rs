@@ -23,8 +23,12 @@ pub struct CollectOrder {
     pub store: String,
     pub slot_start: UnixTime,
     pub slot_end: UnixTime,
-    /// Email or E.164 phone number: never logged.
-    pub contact: String,
+    /// The name the order is collected under.
+    pub name: String,
+    /// Email or phone (its `Debug` is masked): never logged in full.
+    pub contact: crate::session::Contact,
+    /// The language of the confirmation message.
+    pub lang: vitrine_core::Lang,
 }
 
 /// The order's reference for the shopper.

@@ -531,32 +531,43 @@ impl Kiosk {
     }
 
     fn collect_key(&self, key: &str) {
+        let editing_name = self.ui.global::<CollectAdapter>().get_editing_name();
         let submit = {
             let mut st = self.st.borrow_mut();
-            let t = &mut st.session.typed.contact;
+            let (t, max) = if editing_name {
+                (&mut st.session.typed.name, 100)
+            } else {
+                (&mut st.session.typed.contact, 254)
+            };
             match key {
                 "BACK" => {
                     t.pop();
-                    None
+                    false
                 }
                 "SPACE" => {
-                    if t.len() < 254 {
+                    if t.chars().count() < max && !t.is_empty() {
                         t.push(' ');
                     }
-                    None
+                    false
                 }
-                "OK" => Some(t.clone()),
+                "OK" => true,
                 k if k.chars().count() == 1 => {
-                    if t.chars().count() < 254 {
+                    if t.chars().count() < max {
                         t.push_str(k);
                     }
-                    None
+                    false
                 }
-                _ => None,
+                _ => false,
             }
         };
-        if submit.is_some() {
-            self.collect_next();
+        if submit {
+            if editing_name && self.st.borrow().session.typed.contact.is_empty() {
+                // OK after the name: on to the contact.
+                self.ui.global::<CollectAdapter>().set_editing_name(false);
+                self.render_collect();
+            } else {
+                self.collect_next();
+            }
         } else {
             self.render_collect();
         }
@@ -585,17 +596,32 @@ impl Kiosk {
                         st.collect.message = None;
                     }
                 }
-                Some(CollectStep::Contact) => match session::parse_contact(&st.session.typed.contact) {
-                    Ok(c) => {
-                        st.session.collect.contact = Some(c);
-                        st.session.typed.contact.clear();
-                        st.collect.step = Some(CollectStep::Summary);
-                        st.collect.message = None;
+                Some(CollectStep::Contact) => {
+                    let name = st.session.typed.name.trim().to_string();
+                    if name.is_empty() {
+                        st.collect.message = Some((
+                            Text2::new(
+                                "Écrivez le nom sous lequel vous retirerez la commande.",
+                                "Type the name you will collect the order under.",
+                            ),
+                            Tone::Bad,
+                        ));
+                    } else {
+                        match session::parse_contact(&st.session.typed.contact) {
+                            Ok(c) => {
+                                st.session.collect.contact = Some(c);
+                                st.session.collect.name = Some(name);
+                                st.session.typed.contact.clear();
+                                st.session.typed.name.clear();
+                                st.collect.step = Some(CollectStep::Summary);
+                                st.collect.message = None;
+                            }
+                            Err(e) => {
+                                st.collect.message = Some((Text2::with(|l| e.message(l).to_string()), Tone::Bad));
+                            }
+                        }
                     }
-                    Err(e) => {
-                        st.collect.message = Some((Text2::with(|l| e.message(l).to_string()), Tone::Bad));
-                    }
-                },
+                }
                 _ => {}
             }
         }
@@ -644,7 +670,9 @@ impl Kiosk {
         let order = {
             let mut st = self.st.borrow_mut();
             let d = &st.session.collect;
-            let (Some(store), Some(slot), Some(contact)) = (d.store.clone(), d.slot, d.contact.clone()) else {
+            let (Some(store), Some(slot), Some(contact), Some(name)) =
+                (d.store.clone(), d.slot, d.contact.clone(), d.name.clone())
+            else {
                 return;
             };
             st.collect.busy = true;
@@ -654,7 +682,9 @@ impl Kiosk {
                 store,
                 slot_start: slot.start,
                 slot_end: slot.end,
-                contact: contact.value().to_string(),
+                name,
+                contact,
+                lang: st.session.lang,
             }
         };
         self.render_collect();
@@ -746,6 +776,7 @@ impl Kiosk {
             .collect();
         c.set_slots(model(slots));
         c.set_contact_typed(st.session.typed.contact.as_str().into());
+        c.set_name_typed(st.session.typed.name.as_str().into());
         match &st.collect.message {
             Some((t, tone)) => {
                 c.set_message(t.get(lang));
@@ -768,6 +799,9 @@ impl Kiosk {
             summary.push(row(lang.pick("Magasin", "Store"), store_name));
             if let Some(slot) = st.session.collect.slot {
                 summary.push(row(lang.pick("Créneau", "Time slot"), slot.label(now, st.offset, lang)));
+            }
+            if let Some(name) = &st.session.collect.name {
+                summary.push(row(lang.pick("Nom", "Name"), name.clone()));
             }
             if let Some(contact) = &st.session.collect.contact {
                 summary.push(row(lang.pick("Contact", "Contact"), contact.masked()));
