@@ -25,6 +25,8 @@ struct Shooter {
 impl Shooter {
     fn shoot(&mut self, k: &TestKiosk, name: &str) {
         k.settle();
+        // A toast goes after 4 s; mock time does not run between shots.
+        k.ui().global::<App>().set_toast("".into());
         i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(20));
         let snap = k.ui().window().take_snapshot().expect("snapshot");
         let (w, h) = (snap.width(), snap.height());
@@ -36,8 +38,7 @@ impl Shooter {
         if let Some(dir) = &self.out {
             let img = image::RgbaImage::from_raw(w, h, snap.as_bytes().to_vec()).expect("pixels");
             let small = image::imageops::resize(&img, w / 2, h / 2, image::imageops::FilterType::Triangle);
-            let rgb = image::DynamicImage::ImageRgba8(small).to_rgb8();
-            rgb.save(dir.join(format!("{name}.png"))).expect("write the screenshot");
+            write_palette_png(&dir.join(format!("{name}.png")), &small);
         }
     }
 }
@@ -65,6 +66,7 @@ fn every_screen_in_both_languages_and_orientations() {
             k.ui().window().set_size(slint::PhysicalSize::new(w, h));
             k.ui().show().unwrap();
             let mut shot = |k: &TestKiosk, name: &str| {
+                k.settle();
                 let full = format!("{orient}-{lang}-{name}");
                 if only.as_deref().is_none_or(|o| full.contains(o)) {
                     shooter.shoot(k, &full);
@@ -88,6 +90,20 @@ fn every_screen_in_both_languages_and_orientations() {
             shot(&k, "05-identify");
             app.invoke_navigate(Page::Collect);
             shot(&k, "06-collect-store");
+            let c = k.ui().global::<vitrine::ui::generated::CollectAdapter>();
+            c.invoke_next();
+            c.invoke_pick_slot(1);
+            k.settle();
+            shot(&k, "06b-collect-slot");
+            c.invoke_next();
+            k.type_keys("camille");
+            c.invoke_key("OK".into());
+            k.type_keys("camille@example.fr");
+            k.settle();
+            shot(&k, "06c-collect-contact");
+            c.invoke_next();
+            k.settle();
+            shot(&k, "06d-collect-summary");
             app.invoke_navigate(Page::Scan);
             k.ui().global::<vitrine::ui::generated::ScanAdapter>().set_mode(vitrine::ui::generated::ScanMode::Search);
             k.type_keys("choco");
@@ -102,8 +118,42 @@ fn every_screen_in_both_languages_and_orientations() {
             k.type_keys("2468");
             k.press(if lang == "fr" { "Entrer" } else { "Enter" });
             shot(&k, "10-staff-settings");
+            let staff = k.ui().global::<vitrine::ui::generated::StaffAdapter>();
+            staff.set_tab(vitrine::ui::generated::StaffTab::Status);
+            shot(&k, "11-staff-status");
+            staff.set_tab(vitrine::ui::generated::StaffTab::Camera);
+            shot(&k, "12-staff-camera-test");
+            k.kiosk.reset_session("screenshots");
+            // Accessibility: the options, larger text, controls low down.
+            app.set_a11y_open(true);
+            shot(&k, "13-accessibility");
+            app.invoke_set_large_text(true);
+            app.set_a11y_open(false);
+            k.scan(NORDIC, Symbology::Ean13);
+            shot(&k, "14-product-large-text");
+            app.invoke_set_large_text(false);
+            app.invoke_set_low_reach(true);
+            app.invoke_navigate(Page::Scan);
+            shot(&k, "15-scan-low-reach");
             k.kiosk.reset_session("screenshots");
         }
     }
     assert!(shooter.count > 0);
+}
+
+/// A 64-colour palette PNG: a flat UI survives the quantisation, the file
+/// is a third of an RGB one.
+fn write_palette_png(path: &std::path::Path, img: &image::RgbaImage) {
+    let rgba = img.as_raw();
+    let nq = color_quant::NeuQuant::new(10, 64, rgba);
+    let palette: Vec<u8> = nq.color_map_rgb();
+    let indices: Vec<u8> = rgba.chunks_exact(4).map(|p| nq.index_of(p) as u8).collect();
+    let file = std::fs::File::create(path).expect("create the screenshot");
+    let mut enc = png::Encoder::new(std::io::BufWriter::new(file), img.width(), img.height());
+    enc.set_color(png::ColorType::Indexed);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_palette(palette);
+    enc.set_compression(png::Compression::High);
+    let mut w = enc.write_header().expect("PNG header");
+    w.write_image_data(&indices).expect("PNG data");
 }

@@ -97,6 +97,11 @@ pub fn stock_row(place: &str, quantity: Option<i64>, lang: Lang) -> StockRow {
         ),
         Some(StockLevel::Out) => (StockLevel::Out.label(lang).to_lowercase(), Tone::Bad),
     };
+    // French puts a space before the colon.
+    let place = match lang {
+        Lang::Fr => format!("{place} :"),
+        Lang::En => format!("{place}:"),
+    };
     StockRow {
         place: place.into(),
         text: text.into(),
