@@ -802,7 +802,9 @@ fn record_version(tx: &Transaction<'_>, new_version: u64, now: UnixTime, count: 
         )?;
     }
     tx.execute(
-        "INSERT INTO catalog_versions(version, applied_at, changes) VALUES (?1, ?2, ?3)",
+        // OR REPLACE: a first HQ snapshot may bring a version number the
+        // kiosk's demo history already used (replace_all restarts the count).
+        "INSERT OR REPLACE INTO catalog_versions(version, applied_at, changes) VALUES (?1, ?2, ?3)",
         params![new_version as i64, now, count as i64],
     )?;
     Ok(())
