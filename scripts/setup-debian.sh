@@ -12,6 +12,8 @@ PACKAGES=(
   fonts-dejavu-core
   # headless UI runs and screenshots (Xvfb), phone-page tests (Chromium)
   xvfb xdotool x11-apps imagemagick libgl1-mesa-dri libegl1
+  # benchmarks: GNU time for the peak RSS of a process
+  time
 )
 
 missing=()

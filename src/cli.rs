@@ -75,6 +75,34 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Enroll this kiosk with HQ using a one-time code from `vitrine-hq device add`.
+    Enroll {
+        /// HQ's address (default: hq.url).
+        #[arg(long, value_name = "URL")]
+        hq: Option<String>,
+        /// The one-time code.
+        #[arg(long)]
+        code: String,
+    },
+    /// Sync with HQ: pull the catalog and send the outbox.
+    Sync {
+        /// Pull once and send what is queued, then print the status.
+        #[arg(long, conflicts_with = "follow")]
+        once: bool,
+        /// Run the sync worker until interrupted, printing the status as JSON lines.
+        #[arg(long)]
+        follow: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Queue a basket for a phone and print the link its QR code encodes.
+    Handoff {
+        /// Products as CODE or CODExQTY (e.g. 5449000039231x2).
+        #[arg(required = true, value_name = "GTIN[xQTY]")]
+        items: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Configuration commands.
     Config {
         #[command(subcommand)]
@@ -101,6 +129,17 @@ impl Exit {
             code,
             message: message.into(),
         }
+    }
+}
+
+impl From<crate::sync::SyncError> for Exit {
+    fn from(e: crate::sync::SyncError) -> Self {
+        use crate::sync::SyncError as E;
+        let code = match &e {
+            E::NotEnrolled | E::Invalid(_) => EXIT_INVALID,
+            _ => EXIT_FAILURE,
+        };
+        Exit::new(code, e.to_string())
     }
 }
 
@@ -148,12 +187,26 @@ pub fn run_kiosk(cli: &Cli, mut cfg: LoadedConfig, utc_offset: time::UtcOffset) 
         .enable_all()
         .build()
         .map_err(|e| Exit::new(EXIT_FAILURE, format!("cannot start the background workers: {e}")))?;
+    // The link with HQ: catalog updates and the outbox of handoffs and
+    // orders. Without enrollment it waits, and the screen says what cannot
+    // be done.
+    let sync = crate::sync::start(
+        runtime.handle(),
+        &cfg.config.kiosk.data_dir,
+        crate::sync::SyncSettings::from_config(&cfg.config),
+    )
+    .map_err(|e| Exit::new(EXIT_FAILURE, format!("cannot start the link with HQ: {e}")))?;
     let opts = crate::ui::RunOptions {
         utc_offset,
         runtime: runtime.handle().clone(),
-        orders: None,
+        orders: Some(std::sync::Arc::new(crate::ui::orders::OutboxDesk(
+            sync.outbox().clone(),
+        ))),
+        sync_status: Some(sync.status()),
     };
-    crate::ui::run(cfg, opts).map_err(|e| Exit::new(EXIT_FAILURE, e.to_string()))
+    let result = crate::ui::run(cfg, opts).map_err(|e| Exit::new(EXIT_FAILURE, e.to_string()));
+    drop(sync);
+    result
 }
 
 /// Runs a subcommand; `out` is stdout.
@@ -270,6 +323,9 @@ pub fn run(cli: &Cli, cfg: &LoadedConfig, command: &Command, out: &mut dyn Write
         Command::Status { json } => {
             let cat = open_catalog(cfg)?;
             let st = cat.status()?;
+            let ob = crate::sync::Outbox::open(&cfg.config.kiosk.data_dir)?;
+            let outbox = ob.counts()?;
+            let ident = ob.identity()?;
             if *json {
                 let v = json!({
                     "store": cfg.config.kiosk.store,
@@ -286,6 +342,11 @@ pub fn run(cli: &Cli, cfg: &LoadedConfig, command: &Command, out: &mut dyn Write
                     "database": st.path,
                     "database_bytes": st.size_bytes,
                     "hq": if cfg.config.hq.url.is_empty() { Value::Null } else { json!(cfg.config.hq.url) },
+                    "outbox_pending": outbox.0,
+                    "outbox_dead": outbox.1,
+                    "enrolled": ident.as_ref().map(|i| json!({
+                        "device_id": i.device_id, "store": i.store, "hq": i.hq_url,
+                    })),
                 });
                 writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default()).map_err(w)?;
             } else {
@@ -306,10 +367,157 @@ pub fn run(cli: &Cli, cfg: &LoadedConfig, command: &Command, out: &mut dyn Write
                     writeln!(out, "prices origin    {o}").map_err(w)?;
                 }
                 writeln!(out, "database         {} ({} bytes)", st.path.display(), st.size_bytes).map_err(w)?;
+                match &ident {
+                    Some(i) => writeln!(
+                        out,
+                        "HQ               {} (device {}, store {})",
+                        i.hq_url, i.device_id, i.store
+                    ),
+                    None => writeln!(out, "HQ               not enrolled"),
+                }
+                .map_err(w)?;
+                writeln!(out, "outbox           {} waiting, {} refused by HQ", outbox.0, outbox.1).map_err(w)?;
+            }
+            Ok(())
+        }
+        Command::Enroll { hq, code } => {
+            let url = hq.clone().unwrap_or_else(|| cfg.config.hq.url.clone());
+            if url.is_empty() {
+                return Err(Exit::new(EXIT_INVALID, "no HQ address: pass --hq URL or set hq.url"));
+            }
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(Exit::new(
+                    EXIT_INVALID,
+                    format!("--hq: expected an http:// or https:// address, found \"{url}\""),
+                ));
+            }
+            let settings = crate::sync::SyncSettings::from_config(&cfg.config);
+            let rt = runtime()?;
+            let ident = rt.block_on(crate::sync::enroll(
+                &cfg.config.kiosk.data_dir,
+                &url,
+                code,
+                settings.request_timeout,
+                clock::now(),
+            ))?;
+            writeln!(
+                out,
+                "enrolled: device {} for store {} at {}",
+                ident.device_id, ident.store, ident.hq_url
+            )
+            .map_err(w)?;
+            if ident.store != cfg.config.kiosk.store {
+                writeln!(
+                    out,
+                    "note: HQ enrolled this kiosk for store {}, the configuration says kiosk.store = \"{}\"; set kiosk.store = \"{}\"",
+                    ident.store, cfg.config.kiosk.store, ident.store
+                )
+                .map_err(w)?;
+            }
+            Ok(())
+        }
+        Command::Sync { once, follow, json } => {
+            let settings = crate::sync::SyncSettings::from_config(&cfg.config);
+            let dir = cfg.config.kiosk.data_dir.clone();
+            let rt = runtime()?;
+            if *follow {
+                let handle = crate::sync::start(rt.handle(), &dir, settings)?;
+                let mut rx = handle.status();
+                rt.block_on(async {
+                    loop {
+                        let st = rx.borrow_and_update().clone();
+                        let line = serde_json::to_string(&st).unwrap_or_default();
+                        if writeln!(out, "{line}").and_then(|_| out.flush()).is_err() {
+                            break;
+                        }
+                        tokio::select! {
+                            r = rx.changed() => if r.is_err() { break },
+                            _ = tokio::signal::ctrl_c() => break,
+                        }
+                    }
+                });
+                rt.block_on(handle.stop());
+                return Ok(());
+            }
+            let _ = once;
+            let st = rt.block_on(crate::sync::sync_once(&dir, settings))?;
+            if *json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&st).unwrap_or_default()).map_err(w)?;
+            } else {
+                writeln!(out, "catalog version  {}", st.catalog_version).map_err(w)?;
+                let sync = st.last_sync.map(clock::format_utc).unwrap_or_else(|| "never".into());
+                writeln!(out, "last sync        {sync}").map_err(w)?;
+                writeln!(
+                    out,
+                    "outbox           {} waiting, {} refused by HQ",
+                    st.outbox_pending, st.outbox_dead
+                )
+                .map_err(w)?;
+                if let Some(e) = &st.last_error {
+                    writeln!(out, "last error       {e}").map_err(w)?;
+                }
+            }
+            if st.last_error.is_some() && st.outbox_pending > 0 {
+                return Err(Exit::new(
+                    EXIT_FAILURE,
+                    "HQ could not take every queued message; they stay queued",
+                ));
+            }
+            Ok(())
+        }
+        Command::Handoff { items, json } => {
+            let mut lines = Vec::new();
+            for item in items {
+                let (code, qty) = match item.rsplit_once(['x', 'X']) {
+                    Some((c, q)) if !c.is_empty() && q.chars().all(|ch| ch.is_ascii_digit()) && !q.is_empty() => {
+                        let q: u32 = q
+                            .parse()
+                            .map_err(|_| Exit::new(EXIT_INVALID, format!("bad quantity in \"{item}\"")))?;
+                        (c, q)
+                    }
+                    _ => (item.as_str(), 1),
+                };
+                let parsed = parse_product_code_with(code, None, &cfg.config.scan.variable_measure)
+                    .map_err(|e| Exit::new(EXIT_INVALID, format!("invalid code \"{code}\": {e}")))?;
+                if !(1..=vitrine_core::wire::MAX_QUANTITY).contains(&qty) {
+                    return Err(Exit::new(
+                        EXIT_INVALID,
+                        format!(
+                            "\"{item}\": the quantity must be 1 to {}",
+                            vitrine_core::wire::MAX_QUANTITY
+                        ),
+                    ));
+                }
+                lines.push(vitrine_core::wire::HandoffLine {
+                    gtin: parsed.gtin,
+                    quantity: qty,
+                });
+            }
+            let ob = crate::sync::Outbox::open(&cfg.config.kiosk.data_dir)?;
+            let q = ob.queue_handoff(&lines, None, None)?;
+            if *json {
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&json!({"id": q.id, "url": q.url})).unwrap_or_default()
+                )
+                .map_err(w)?;
+            } else {
+                writeln!(out, "{}", q.url).map_err(w)?;
             }
             Ok(())
         }
     }
+}
+
+/// The tokio runtime for commands that talk to HQ (built here, not with
+/// `#[tokio::main]`: the kiosk's main thread belongs to the UI).
+fn runtime() -> Result<tokio::runtime::Runtime, Exit> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Exit::new(EXIT_FAILURE, format!("cannot start the network runtime: {e}")))
 }
 
 fn progress_bar(len: u64) -> indicatif::ProgressBar {

@@ -77,6 +77,13 @@ pub struct HqSection {
     pub poll_interval_s: u32,
     /// Seconds before an HTTP request to HQ gives up.
     pub request_timeout_s: u32,
+    /// First retry delay of the outbox and of the push stream, in ms; each
+    /// failure doubles it (with full jitter) up to `retry_max_s`.
+    pub retry_base_ms: u32,
+    /// Longest delay between two retries, in seconds.
+    pub retry_max_s: u32,
+    /// Seconds an answer about stock in other stores is shown without asking HQ again.
+    pub availability_cache_s: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -177,6 +184,9 @@ impl Default for KioskConfig {
                 url: String::new(),
                 poll_interval_s: 60,
                 request_timeout_s: 10,
+                retry_base_ms: 500,
+                retry_max_s: 300,
+                availability_cache_s: 60,
             },
             camera: CameraSection {
                 source: "camera".into(),
@@ -561,6 +571,27 @@ fn validate(l: &LoadedConfig) -> Result<(), ConfigError> {
             format!("expected 1 to 300 seconds, found {}", c.hq.request_timeout_s),
         ));
     }
+    if !(10..=60_000).contains(&c.hq.retry_base_ms) {
+        return Err(bad(
+            "hq.retry_base_ms",
+            format!("expected 10 to 60000 ms, found {}", c.hq.retry_base_ms),
+        ));
+    }
+    if !(1..=86_400).contains(&c.hq.retry_max_s) || u64::from(c.hq.retry_max_s) * 1000 < u64::from(c.hq.retry_base_ms) {
+        return Err(bad(
+            "hq.retry_max_s",
+            format!(
+                "expected 1 to 86400 seconds, and not below hq.retry_base_ms, found {}",
+                c.hq.retry_max_s
+            ),
+        ));
+    }
+    if c.hq.availability_cache_s > 86_400 {
+        return Err(bad(
+            "hq.availability_cache_s",
+            format!("expected 0 to 86400 seconds, found {}", c.hq.availability_cache_s),
+        ));
+    }
     if !["camera", "replay", "none"].contains(&c.camera.source.as_str()) {
         return Err(bad(
             "camera.source",
@@ -663,7 +694,10 @@ fn validate(l: &LoadedConfig) -> Result<(), ConfigError> {
     if c.collect.lead_minutes > 10_080 {
         return Err(bad(
             "collect.lead_minutes",
-            format!("expected at most 10080 minutes (a week), found {}", c.collect.lead_minutes),
+            format!(
+                "expected at most 10080 minutes (a week), found {}",
+                c.collect.lead_minutes
+            ),
         ));
     }
     if !(1..=14).contains(&c.collect.days) {

@@ -22,9 +22,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use vitrine_core::Lang;
@@ -283,9 +283,15 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StaffError> {
         path: path.to_path_buf(),
         reason: e.to_string(),
     };
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(err)?;
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -437,7 +443,10 @@ pub fn save_settings(
     }
     let new_text = doc.to_string();
     // Validate exactly what will be written, with the same environment.
-    let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| StaffError::Write {
         path: dir.to_path_buf(),
         reason: e.to_string(),
@@ -492,7 +501,10 @@ fn rename_origin(e: ConfigError, file: &Path) -> ConfigError {
             expected,
             found,
         },
-        ConfigError::UnknownKey { origin, key } => ConfigError::UnknownKey { origin: fix(origin), key },
+        ConfigError::UnknownKey { origin, key } => ConfigError::UnknownKey {
+            origin: fix(origin),
+            key,
+        },
         ConfigError::Syntax { origin, reason } => ConfigError::Syntax {
             origin: fix(origin),
             reason,
@@ -527,22 +539,37 @@ mod tests {
         assert_eq!(gate.check("0001", t0).unwrap(), PinCheck::Wrong { attempts_left: 1 });
         assert_eq!(gate.check("0002", t0).unwrap(), PinCheck::Locked { until: t0 + 30 });
         // Even the right PIN is refused while locked.
-        assert_eq!(gate.check("9731", t0 + 10).unwrap(), PinCheck::Locked { until: t0 + 30 });
+        assert_eq!(
+            gate.check("9731", t0 + 10).unwrap(),
+            PinCheck::Locked { until: t0 + 30 }
+        );
         // A restart (a new gate on the same folder) keeps the lockout.
         let mut gate = StaffGate::open(dir.path(), &staff_cfg(&hash));
         assert_eq!(gate.locked_until(t0 + 29), Some(t0 + 30));
         // After it, one more failure locks again for twice as long, then capped.
-        assert_eq!(gate.check("1111", t0 + 30).unwrap(), PinCheck::Locked { until: t0 + 90 });
-        assert_eq!(gate.check("1111", t0 + 90).unwrap(), PinCheck::Locked { until: t0 + 190 });
+        assert_eq!(
+            gate.check("1111", t0 + 30).unwrap(),
+            PinCheck::Locked { until: t0 + 90 }
+        );
+        assert_eq!(
+            gate.check("1111", t0 + 90).unwrap(),
+            PinCheck::Locked { until: t0 + 190 }
+        );
         // The right PIN after the lockout resets everything.
         assert_eq!(
             gate.check("9731", t0 + 190).unwrap(),
             PinCheck::Granted { default_pin: false }
         );
-        assert_eq!(gate.check("0000", t0 + 191).unwrap(), PinCheck::Wrong { attempts_left: 2 });
+        assert_eq!(
+            gate.check("0000", t0 + 191).unwrap(),
+            PinCheck::Wrong { attempts_left: 2 }
+        );
         let audit = std::fs::read_to_string(dir.path().join(AUDIT_FILE)).unwrap();
         assert!(audit.contains("\"staff_entered\"") && audit.contains("\"staff_locked\""));
-        assert!(!audit.contains("9731") && !audit.contains("0000"), "no PIN in the audit log");
+        assert!(
+            !audit.contains("9731") && !audit.contains("0000"),
+            "no PIN in the audit log"
+        );
         let msg = PinCheck::Locked { until: t0 + 90 }.message(t0, Lang::En);
         assert_eq!(msg, "Too many attempts: try again in 2 min");
     }
@@ -581,9 +608,17 @@ mod tests {
         s.store = "lyon-02".into();
         s.idle_timeout_s = 90;
         s.new_pin_hash = Some(hash_pin("9731").unwrap());
-        let saved = save_settings(&file, &current, &s, vec![("VITRINE__UI__IDLE_TIMEOUT_S".into(), "120".into())])
-            .unwrap();
-        assert_eq!(saved.changed, vec!["kiosk.store", "ui.idle_timeout_s", "staff.pin_hash"]);
+        let saved = save_settings(
+            &file,
+            &current,
+            &s,
+            vec![("VITRINE__UI__IDLE_TIMEOUT_S".into(), "120".into())],
+        )
+        .unwrap();
+        assert_eq!(
+            saved.changed,
+            vec!["kiosk.store", "ui.idle_timeout_s", "staff.pin_hash"]
+        );
         assert_eq!(saved.overridden, vec!["ui.idle_timeout_s"]);
         let text = std::fs::read_to_string(&file).unwrap();
         assert!(text.contains("store = \"lyon-02\""), "{text}");
@@ -598,7 +633,10 @@ mod tests {
         let mut bad = Settings::from_config(&reread);
         bad.idle_timeout_s = 3;
         let e = save_settings(&file, &reread, &bad, Vec::new()).unwrap_err().to_string();
-        assert!(e.contains("ui.idle_timeout_s") && e.contains(&file.display().to_string()), "{e}");
+        assert!(
+            e.contains("ui.idle_timeout_s") && e.contains(&file.display().to_string()),
+            "{e}"
+        );
         let mut bad = Settings::from_config(&reread);
         bad.hq_url = "ftp://hq".into();
         assert!(save_settings(&file, &reread, &bad, Vec::new()).is_err());

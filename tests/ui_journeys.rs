@@ -6,9 +6,12 @@ mod support;
 
 use i_slint_backend_testing::{AccessibleRole, ElementQuery};
 use slint::{ComponentHandle, Model};
-use support::{NORDIC, TestKiosk, config, seed};
+use support::{NORDIC, TestKiosk, config, enrolled_outbox, seed};
 use vitrine::ui::Page;
-use vitrine::ui::generated::{App, BasketAdapter, CollectAdapter, CollectStep, IdentifyAdapter, ProductAdapter, ScanAdapter, StaffAdapter, Theme};
+use vitrine::ui::generated::{
+    App, BasketAdapter, CollectAdapter, CollectStep, HandoffAdapter, IdentifyAdapter, ProductAdapter, ScanAdapter,
+    StaffAdapter, Theme,
+};
 use vitrine_core::Symbology;
 
 fn demo_kiosk(extra: &[(&str, &str)]) -> (tempfile::TempDir, TestKiosk) {
@@ -51,7 +54,9 @@ fn a_scan_shows_the_product_and_the_basket_total_applies_the_promotion() {
     assert_eq!(parse_eur(&b.get_subtotal()), 3 * unit_minor);
     let savings: Vec<String> = b.get_savings().iter().map(|s| s.to_string()).collect();
     assert!(
-        savings.iter().any(|s| s.starts_with("3 pour le prix de 2 : 1 article offert")),
+        savings
+            .iter()
+            .any(|s| s.starts_with("3 pour le prix de 2 : 1 article offert")),
         "{savings:?}"
     );
     let line = b.get_lines().row_data(0).unwrap();
@@ -88,7 +93,11 @@ fn the_keypad_and_the_search_find_products_without_a_barcode() {
     k.press("Voir le produit");
     // A wrong check digit is explained, in words.
     let s = k.ui().global::<ScanAdapter>();
-    assert!(s.get_feedback().contains("vérifiez les chiffres"), "{}", s.get_feedback());
+    assert!(
+        s.get_feedback().contains("vérifiez les chiffres"),
+        "{}",
+        s.get_feedback()
+    );
     assert_eq!(k.kiosk.page(), Page::Scan);
     k.press("Effacer le dernier chiffre"); // the field was emptied on submit: nothing happens
     k.type_keys(NORDIC);
@@ -113,14 +122,25 @@ fn an_unknown_or_unreadable_code_is_said_in_words() {
     k.scan("4006381333931", Symbology::Ean13); // a valid EAN-13 not in the catalog
     let s = k.ui().global::<ScanAdapter>();
     assert_eq!(k.kiosk.page(), Page::Scan);
-    assert!(s.get_feedback().starts_with("Produit inconnu (code 4006381333931)"), "{}", s.get_feedback());
+    assert!(
+        s.get_feedback().starts_with("Produit inconnu (code 4006381333931)"),
+        "{}",
+        s.get_feedback()
+    );
     k.scan("https://example.com/promo", Symbology::Qr);
-    assert!(s.get_feedback().contains("ouvrez-le avec votre téléphone"), "{}", s.get_feedback());
+    assert!(
+        s.get_feedback().contains("ouvrez-le avec votre téléphone"),
+        "{}",
+        s.get_feedback()
+    );
 }
 
 #[test]
 fn idle_reset_wipes_everything() {
-    let (_dir, k) = demo_kiosk(&[("VITRINE__UI__IDLE_TIMEOUT_S", "20"), ("VITRINE__UI__IDLE_WARNING_S", "5")]);
+    let (_dir, k) = demo_kiosk(&[
+        ("VITRINE__UI__IDLE_TIMEOUT_S", "20"),
+        ("VITRINE__UI__IDLE_WARNING_S", "5"),
+    ]);
     k.scan(NORDIC, Symbology::Ean13);
     k.press("Ajouter au panier");
     k.press("English: switch to English");
@@ -130,7 +150,7 @@ fn idle_reset_wipes_everything() {
     k.press("Scan a product");
     k.press("Search by name");
     k.type_keys("lindt");
-    k.ui().global::<App>().invoke_navigate(Page::Identify);
+    k.go(Page::Identify);
     k.type_keys("camille@example.fr");
     assert_eq!(k.ui().global::<IdentifyAdapter>().get_typed(), "camille@example.fr");
 
@@ -174,17 +194,22 @@ fn identification_validates_input_and_says_it_is_not_available_yet() {
     let (_dir, k) = demo_kiosk(&[]);
     k.scan(NORDIC, Symbology::Ean13);
     k.press("Ajouter au panier");
-    k.ui().global::<App>().invoke_navigate(Page::Basket);
+    k.go(Page::Basket);
     k.press("M'identifier pour mes prix personnels");
     assert_eq!(k.kiosk.page(), Page::Identify);
     let id = k.ui().global::<IdentifyAdapter>();
     k.type_keys("0612");
     k.press("Valider");
-    assert!(id.get_message().starts_with("Ce numéro n'est pas valide"), "{}", id.get_message());
+    assert!(
+        id.get_message().starts_with("Ce numéro n'est pas valide"),
+        "{}",
+        id.get_message()
+    );
     k.type_keys("345678");
     k.press("Valider");
     assert!(
-        id.get_message().starts_with("L'identification n'est pas encore disponible"),
+        id.get_message()
+            .starts_with("L'identification n'est pas encore disponible"),
         "{}",
         id.get_message()
     );
@@ -197,10 +222,14 @@ fn send_to_phone_and_click_and_collect_say_when_the_outbox_is_missing() {
     let (_dir, k) = demo_kiosk(&[]);
     k.scan(NORDIC, Symbology::Ean13);
     k.press("Ajouter au panier");
-    k.ui().global::<App>().invoke_navigate(Page::Basket);
+    k.go(Page::Basket);
     k.press("Envoyer sur mon téléphone");
     assert_eq!(k.kiosk.page(), Page::Basket);
-    assert!(k.ui().global::<App>().get_toast().contains("pas disponible"));
+    assert!(
+        k.ui().global::<App>().get_toast().contains("pas reliée au siège"),
+        "{}",
+        k.ui().global::<App>().get_toast()
+    );
 
     // Click & collect: store (this one by default when it has everything),
     // slot, name and validated contact, summary.
@@ -223,17 +252,28 @@ fn send_to_phone_and_click_and_collect_say_when_the_outbox_is_missing() {
     k.press("Suivant");
     k.type_keys("camille@example");
     k.press("Suivant");
-    assert!(c.get_message().starts_with("Cette adresse email n'est pas complète"), "{}", c.get_message());
+    assert!(
+        c.get_message().starts_with("Cette adresse email n'est pas complète"),
+        "{}",
+        c.get_message()
+    );
     k.type_keys(".fr");
     k.press("Suivant");
     assert_eq!(c.get_step(), CollectStep::Summary);
-    let summary: Vec<String> = c.get_summary().iter().map(|r| format!("{}: {}", r.label, r.value)).collect();
+    let summary: Vec<String> = c
+        .get_summary()
+        .iter()
+        .map(|r| format!("{}: {}", r.label, r.value))
+        .collect();
     assert!(summary.contains(&"Contact: c•••@e•••.fr".to_string()), "{summary:?}");
     assert!(summary.contains(&"Nom: camille".to_string()), "{summary:?}");
     assert!(summary.contains(&format!("Créneau: {slot}")), "{summary:?}");
-    assert!(!summary.iter().any(|r| r.contains("camille@example.fr")), "no full email on screen");
+    assert!(
+        !summary.iter().any(|r| r.contains("camille@example.fr")),
+        "no full email on screen"
+    );
     k.press("Confirmer la commande");
-    assert!(c.get_message().contains("pas disponible"), "{}", c.get_message());
+    assert!(c.get_message().contains("pas reliée au siège"), "{}", c.get_message());
 }
 
 #[test]
@@ -241,7 +281,10 @@ fn staff_pin_locks_after_the_allowed_failures_and_stays_locked_after_a_restart()
     i_slint_backend_testing::init_no_event_loop();
     let dir = tempfile::tempdir().unwrap();
     seed(dir.path());
-    let extra = [("VITRINE__STAFF__MAX_ATTEMPTS", "3"), ("VITRINE__STAFF__LOCKOUT_BASE_S", "600")];
+    let extra = [
+        ("VITRINE__STAFF__MAX_ATTEMPTS", "3"),
+        ("VITRINE__STAFF__LOCKOUT_BASE_S", "600"),
+    ];
     {
         let k = TestKiosk::new(config(dir.path(), &extra));
         k.press("Accès personnel (appui long)");
@@ -260,7 +303,11 @@ fn staff_pin_locks_after_the_allowed_failures_and_stays_locked_after_a_restart()
         k.type_keys("1357");
         k.press("Entrer");
         assert!(s.get_locked());
-        assert!(s.get_pin_message().starts_with("Trop d'essais : réessayez dans 10 min"), "{}", s.get_pin_message());
+        assert!(
+            s.get_pin_message().starts_with("Trop d'essais : réessayez dans 10 min"),
+            "{}",
+            s.get_pin_message()
+        );
         // Even the right PIN cannot be submitted while locked.
         k.type_keys("2468");
         assert_eq!(k.button("Entrer").accessible_enabled(), Some(false));
@@ -272,7 +319,11 @@ fn staff_pin_locks_after_the_allowed_failures_and_stays_locked_after_a_restart()
     k.press("Accès personnel (appui long)");
     let s = k.ui().global::<StaffAdapter>();
     assert!(s.get_locked());
-    assert!(s.get_pin_message().starts_with("Trop d'essais"), "{}", s.get_pin_message());
+    assert!(
+        s.get_pin_message().starts_with("Trop d'essais"),
+        "{}",
+        s.get_pin_message()
+    );
     let audit = std::fs::read_to_string(dir.path().join("staff-audit.jsonl")).unwrap();
     assert_eq!(audit.matches("\"pin_wrong\"").count(), 2);
     assert_eq!(audit.matches("\"staff_locked\"").count(), 1);
@@ -305,7 +356,12 @@ fn staff_enter_with_the_pin_change_settings_and_see_the_status() {
     k.type_keys("9731");
     k.press("OK");
     k.press("Enregistrer");
-    assert!(s.get_message().starts_with("Enregistré : kiosk.store, ui.idle_timeout_s, staff.pin_hash."), "{}", s.get_message());
+    assert!(
+        s.get_message()
+            .starts_with("Enregistré : kiosk.store, ui.idle_timeout_s, staff.pin_hash."),
+        "{}",
+        s.get_message()
+    );
     let saved = vitrine::config::load(Some(&file), Vec::new()).unwrap();
     assert_eq!(saved.config.kiosk.store, "lyon-02");
     assert_eq!(saved.config.ui.idle_timeout_s, 70);
@@ -313,9 +369,19 @@ fn staff_enter_with_the_pin_change_settings_and_see_the_status() {
     assert!(!std::fs::read_to_string(&file).unwrap().contains("9731"));
     // The status tab shows the catalog version and the outbox depth.
     k.press("État");
-    let rows: Vec<String> = s.get_status().iter().map(|r| format!("{}: {}", r.label, r.value)).collect();
-    assert!(rows.iter().any(|r| r.starts_with("Version du catalogue: 1 ")), "{rows:?}");
-    assert!(rows.iter().any(|r| r.starts_with("Envois en attente (file): 0")), "{rows:?}");
+    let rows: Vec<String> = s
+        .get_status()
+        .iter()
+        .map(|r| format!("{}: {}", r.label, r.value))
+        .collect();
+    assert!(
+        rows.iter().any(|r| r.starts_with("Version du catalogue: 1 ")),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter().any(|r| r.starts_with("Envois en attente (file): 0")),
+        "{rows:?}"
+    );
     k.press("Quitter le mode personnel");
     assert_eq!(k.kiosk.page(), Page::Attract);
     // The new PIN is the one now.
@@ -406,7 +472,11 @@ fn contrast(a: slint::Color, b: slint::Color) -> f64 {
     fn lum(c: slint::Color) -> f64 {
         let ch = |v: u8| {
             let v = f64::from(v) / 255.0;
-            if v <= 0.03928 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
         };
         0.2126 * ch(c.red()) + 0.7152 * ch(c.green()) + 0.0722 * ch(c.blue())
     }
@@ -480,4 +550,94 @@ fn tr_strings(text: &str) -> Vec<String> {
         out.push(s);
     }
     out
+}
+
+#[test]
+fn send_to_my_phone_draws_the_qr_code_of_the_queued_handoff_then_resets() {
+    let (dir, _) = (tempfile::tempdir().unwrap(), ());
+    i_slint_backend_testing::init_no_event_loop();
+    seed(dir.path());
+    let outbox = enrolled_outbox(dir.path(), "https://shop.example/");
+    let k = TestKiosk::with_outbox(
+        config(dir.path(), &[("VITRINE__UI__HANDOFF_COUNTDOWN_S", "30")]),
+        Some(outbox),
+    );
+    k.scan(NORDIC, Symbology::Ean13);
+    k.press("Ajouter au panier");
+    k.press("Ajouter au panier");
+    k.go(Page::Basket);
+    k.press("Envoyer sur mon téléphone");
+    assert_eq!(k.kiosk.page(), Page::Handoff);
+    let h = k.ui().global::<HandoffAdapter>();
+    assert!(h.get_has_qr());
+    // The URL the outbox queued (with the signed basket in its fragment).
+    let conn = rusqlite::Connection::open(dir.path().join("kiosk.sqlite")).unwrap();
+    let url: String = conn.query_row("SELECT url FROM handoffs", [], |r| r.get(0)).unwrap();
+    assert!(url.starts_with("https://shop.example/h/") && url.contains('#'), "{url}");
+    assert_eq!(k.kiosk.session().handoff_url.as_deref(), Some(url.as_str()));
+    // The picture on screen is the QR code of exactly that URL.
+    let shown = h.get_qr().to_rgb8().expect("an RGB picture");
+    let expected = vitrine::ui::qr::render(&url, 720).unwrap();
+    assert_eq!((shown.width(), shown.height()), (expected.width(), expected.height()));
+    assert!(
+        shown.as_slice() == expected.as_slice(),
+        "the QR code on screen is the URL's"
+    );
+    // Not delivered yet: said on screen.
+    assert!(
+        h.get_status()
+            .starts_with("Il sera envoyé dès que la borne sera en ligne"),
+        "{}",
+        h.get_status()
+    );
+    assert!(k.shows("Cet écran s'efface dans 30 s."));
+    k.wait_seconds(29);
+    assert_eq!(k.kiosk.page(), Page::Handoff);
+    k.wait_seconds(1);
+    assert_eq!(k.kiosk.page(), Page::Attract);
+    assert!(k.kiosk.session().is_blank());
+    assert!(!h.get_has_qr(), "the code left the screen");
+}
+
+#[test]
+fn click_and_collect_confirms_with_the_order_number_from_the_outbox() {
+    let dir = tempfile::tempdir().unwrap();
+    i_slint_backend_testing::init_no_event_loop();
+    seed(dir.path());
+    let outbox = enrolled_outbox(dir.path(), "https://shop.example");
+    let k = TestKiosk::with_outbox(config(dir.path(), &[]), Some(outbox));
+    k.scan(NORDIC, Symbology::Ean13);
+    k.press("Ajouter au panier");
+    k.go(Page::Collect);
+    let c = k.ui().global::<CollectAdapter>();
+    k.press("Suivant");
+    let slot = c.get_slots().row_data(2).unwrap().label.to_string();
+    k.press(&slot);
+    k.press("Suivant");
+    k.type_keys("camille");
+    k.press("Suivant");
+    k.type_keys("06 12 34 56 78");
+    k.press("Suivant");
+    assert_eq!(c.get_step(), CollectStep::Summary);
+    k.press("Confirmer la commande");
+    assert_eq!(c.get_step(), CollectStep::Done);
+    let conn = rusqlite::Connection::open(dir.path().join("kiosk.sqlite")).unwrap();
+    let number: String = conn.query_row("SELECT number FROM orders", [], |r| r.get(0)).unwrap();
+    assert_eq!(c.get_order_number(), number);
+    assert!(k.shows(&format!("Numéro de commande : {number}")));
+    let note = c.get_done_note().to_string();
+    assert!(
+        note.contains("dès que la borne sera en ligne") && note.ends_with("•• •• •• •• 78."),
+        "{note}"
+    );
+    let body: String = conn
+        .query_row("SELECT body FROM outbox WHERE kind = 'order'", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        body.contains("+33612345678") && body.contains("camille"),
+        "the order carries the contact"
+    );
+    k.press("J'ai terminé");
+    assert_eq!(k.kiosk.page(), Page::Attract);
+    assert!(k.kiosk.session().is_blank());
 }

@@ -80,7 +80,10 @@ fn every_screen_in_both_languages_and_orientations() {
             k.scan(NORDIC, Symbology::Ean13);
             shot(&k, "03-product");
             for _ in 0..2 {
-                k.kiosk.window().global::<vitrine::ui::generated::ProductAdapter>().invoke_add();
+                k.kiosk
+                    .window()
+                    .global::<vitrine::ui::generated::ProductAdapter>()
+                    .invoke_add();
             }
             k.settle();
             app.invoke_navigate(Page::Basket);
@@ -105,13 +108,19 @@ fn every_screen_in_both_languages_and_orientations() {
             k.settle();
             shot(&k, "06d-collect-summary");
             app.invoke_navigate(Page::Scan);
-            k.ui().global::<vitrine::ui::generated::ScanAdapter>().set_mode(vitrine::ui::generated::ScanMode::Search);
+            k.ui()
+                .global::<vitrine::ui::generated::ScanAdapter>()
+                .set_mode(vitrine::ui::generated::ScanMode::Search);
             k.type_keys("choco");
             shot(&k, "07-scan-search");
             k.wait_seconds(60);
             shot(&k, "08-idle-warning");
             k.kiosk.reset_session("screenshots");
-            k.press(if lang == "fr" { "Accès personnel (appui long)" } else { "Staff access (long press)" });
+            k.press(if lang == "fr" {
+                "Accès personnel (appui long)"
+            } else {
+                "Staff access (long press)"
+            });
             k.type_keys("1111");
             k.press(if lang == "fr" { "Entrer" } else { "Enter" });
             shot(&k, "09-staff-pin");

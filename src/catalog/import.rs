@@ -17,6 +17,9 @@ use super::{Catalog, CatalogError, VersionMove, next_version, record_version, wr
 /// (bounds memory on million-product files).
 const BATCH: usize = 10_000;
 
+/// SQLite page cache during an import, in KiB (negative: KiB, SQLite's convention).
+const IMPORT_CACHE_KIB: i64 = -262_144;
+
 /// Called once with every imported product; returns changes written in the
 /// same transaction (demo prices and stock).
 pub type ExtraChanges<'a> = &'a mut dyn FnMut(&[Product]) -> Vec<Change>;
@@ -83,8 +86,29 @@ impl Catalog {
         progress: &mut dyn FnMut(u64),
     ) -> Result<ImportReport, CatalogError> {
         let mut report = ImportReport::default();
+        // A large page cache for the import only: random-order GTIN inserts
+        // touch pages all over the table and index.
+        self.conn.pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
+        let result = self.import_in_transaction(reader, now, extra.as_mut(), progress, &mut report);
+        self.conn.pragma_update(None, "cache_size", super::WRITER_CACHE_KIB)?;
+        result.map(|()| report)
+    }
+
+    fn import_in_transaction(
+        &mut self,
+        reader: impl BufRead,
+        now: UnixTime,
+        mut extra: Option<&mut ExtraChanges<'_>>,
+        progress: &mut dyn FnMut(u64),
+        report: &mut ImportReport,
+    ) -> Result<(), CatalogError> {
         let tx = self.conn.transaction()?;
         let version = next_version(&tx, VersionMove::Increment)?;
+        // Into an empty catalog, the search index is built once at the end.
+        let bulk = !tx.query_row("SELECT EXISTS(SELECT 1 FROM products)", [], |r| r.get::<_, bool>(0))?;
+        if bulk {
+            tx.execute_batch("DROP TRIGGER products_ai; DROP TRIGGER products_au;")?;
+        }
         let mut batch: Vec<Product> = Vec::with_capacity(BATCH);
         let mut all_products: Vec<Product> = Vec::new();
         let mut written = 0usize;
@@ -99,7 +123,7 @@ impl Catalog {
         for (i, line) in reader.lines().enumerate() {
             let line = line.map_err(|e| CatalogError::Import(format!("line {}: cannot read: {e}", i + 1)))?;
             lines += 1;
-            if let Some(p) = parse_line(&line, i + 1, &mut report)? {
+            if let Some(p) = parse_line(&line, i + 1, report)? {
                 if wants_products {
                     all_products.push(p.clone());
                 }
@@ -114,6 +138,10 @@ impl Catalog {
         }
         flush(&mut batch, &mut written)?;
         progress(lines);
+        if bulk {
+            tx.execute("INSERT INTO products_fts(products_fts) VALUES ('rebuild')", [])?;
+            tx.execute_batch(super::schema::FTS_TRIGGERS)?;
+        }
         let extra_changes = match extra.as_mut() {
             Some(f) => f(&all_products),
             None => Vec::new(),
@@ -123,6 +151,6 @@ impl Catalog {
         record_version(&tx, version, now, written + extra_changes.len())?;
         tx.commit()?;
         report.catalog_version = version;
-        Ok(report)
+        Ok(())
     }
 }

@@ -13,10 +13,32 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::CatalogError;
 
+/// The triggers that keep the search index in step with inserted and renamed
+/// products. A bulk import into an empty catalog drops them and rebuilds the
+/// index once at the end (much faster than a million incremental updates),
+/// then creates them again, all in the import's transaction.
+macro_rules! fts_insert_update_triggers {
+    () => {
+        r#"
+    CREATE TRIGGER products_ai AFTER INSERT ON products BEGIN
+        INSERT INTO products_fts(rowid, name, brand) VALUES (new.gtin, new.name, new.brand);
+    END;
+    CREATE TRIGGER products_au AFTER UPDATE OF name, brand ON products BEGIN
+        INSERT INTO products_fts(products_fts, rowid, name, brand) VALUES ('delete', old.gtin, old.name, old.brand);
+        INSERT INTO products_fts(rowid, name, brand) VALUES (new.gtin, new.name, new.brand);
+    END;
+    "#
+    };
+}
+
+/// SQL creating the insert/update search-index triggers (see the macro).
+pub const FTS_TRIGGERS: &str = fts_insert_update_triggers!();
+
 /// The catalog's migrations, in order.
 pub const CATALOG_MIGRATIONS: &[&str] = &[
     // 1: catalog
-    r#"
+    concat!(
+        r#"
     CREATE TABLE meta (
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
@@ -37,16 +59,12 @@ pub const CATALOG_MIGRATIONS: &[&str] = &[
         content = 'products', content_rowid = 'gtin',
         tokenize = 'unicode61 remove_diacritics 2'
     );
-    CREATE TRIGGER products_ai AFTER INSERT ON products BEGIN
-        INSERT INTO products_fts(rowid, name, brand) VALUES (new.gtin, new.name, new.brand);
-    END;
     CREATE TRIGGER products_ad AFTER DELETE ON products BEGIN
         INSERT INTO products_fts(products_fts, rowid, name, brand) VALUES ('delete', old.gtin, old.name, old.brand);
     END;
-    CREATE TRIGGER products_au AFTER UPDATE OF name, brand ON products BEGIN
-        INSERT INTO products_fts(products_fts, rowid, name, brand) VALUES ('delete', old.gtin, old.name, old.brand);
-        INSERT INTO products_fts(rowid, name, brand) VALUES (new.gtin, new.name, new.brand);
-    END;
+    "#,
+        fts_insert_update_triggers!(),
+        r#"
     CREATE TABLE prices (
         gtin         INTEGER NOT NULL,
         store        TEXT NOT NULL,      -- '' for the national price
@@ -92,7 +110,8 @@ pub const CATALOG_MIGRATIONS: &[&str] = &[
         applied_at INTEGER NOT NULL,
         changes    INTEGER NOT NULL
     );
-    "#,
+    "#
+    ),
 ];
 
 /// Applies the pending migrations of `component` from `migrations`.

@@ -306,3 +306,42 @@ fn replace_all_swaps_content_atomically() {
     assert_eq!(c.search("only", "paris-01", 5).unwrap().len(), 1);
     assert!(c.search("nordic", "paris-01", 5).unwrap().is_empty());
 }
+
+#[test]
+fn bulk_import_builds_the_index_and_restores_the_triggers() {
+    let mut c = Catalog::open_in_memory().unwrap();
+    let input = concat!(
+        r#"{"gtin14":"05449000039231","name":"Zorglub soda"}"#,
+        "\n",
+        r#"{"gtin14":"00000096385074","name":"Plain water"}"#,
+        "\n"
+    );
+    c.import_jsonl(input.as_bytes(), 0, None, &mut |_| {}).unwrap();
+    assert_eq!(c.search("zorglub", "x", 5).unwrap().len(), 1);
+    // Triggers are back: a rename and a second (incremental) import are indexed.
+    c.apply(
+        &[Change::UpsertProduct(Product::new(
+            gtin("5449000039231"),
+            "Renamed cola",
+        ))],
+        VersionMove::Increment,
+        0,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(c.search("zorglub", "x", 5).unwrap().is_empty());
+    assert_eq!(c.search("renamed", "x", 5).unwrap().len(), 1);
+    c.import_jsonl(
+        r#"{"gtin14":"04006381333931","name":"Stabilo pen"}"#.as_bytes(),
+        0,
+        None,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(c.search("stabilo", "x", 5).unwrap().len(), 1);
+    let integrity: String = c.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(integrity, "ok");
+    c.conn
+        .execute("INSERT INTO products_fts(products_fts) VALUES ('integrity-check')", [])
+        .unwrap();
+}

@@ -100,7 +100,15 @@ fn weekday(d: Weekday, lang: Lang) -> &'static str {
     let i = d.number_days_from_monday() as usize;
     match lang {
         Lang::Fr => ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"][i],
-        Lang::En => ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][i],
+        Lang::En => [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ][i],
     }
 }
 
@@ -135,7 +143,10 @@ mod tests {
         assert_eq!(slots[0].label(now, offset, Lang::Fr), "Aujourd'hui, 17:00 – 18:00");
         assert_eq!(slots[3].label(now, offset, Lang::En), "Tomorrow, 09:00 – 10:00");
         assert_eq!(slots[14].label(now, offset, Lang::Fr), "Mercredi 25/11, 09:00 – 10:00");
-        assert_eq!(slots[14].label(now, offset, Lang::En), "Wednesday 25 Nov, 09:00 – 10:00");
+        assert_eq!(
+            slots[14].label(now, offset, Lang::En),
+            "Wednesday 25 Nov, 09:00 – 10:00"
+        );
         assert!(slots.windows(2).all(|w| w[0].end <= w[1].start));
         assert_eq!(collect_slots(now, offset, &rules(), 4).len(), 4);
     }

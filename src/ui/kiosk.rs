@@ -47,6 +47,8 @@ pub struct KioskOptions {
     pub runtime: Handle,
     /// The outbox for handoffs and orders; `None`: not available here.
     pub orders: Option<Arc<dyn OrderDesk>>,
+    /// The sync worker's status (online, last sync, outbox depth).
+    pub sync_status: Option<tokio::sync::watch::Receiver<SyncStatus>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -88,7 +90,6 @@ pub(super) struct CollectUi {
     pub slots: Vec<crate::session::Slot>,
     pub message: Note,
     pub busy: bool,
-    pub done_note: Text2,
     pub remaining: u32,
     pub seq: u64,
 }
@@ -278,6 +279,16 @@ impl Kiosk {
             me: me.clone(),
         });
         CURRENT.with(|c| *c.borrow_mut() = Rc::downgrade(&kiosk));
+        if let Some(mut rx) = opts.sync_status {
+            let sender = kiosk.scan_sender();
+            sender.sync_status(rx.borrow_and_update().clone());
+            kiosk.rt.spawn(async move {
+                while rx.changed().await.is_ok() {
+                    let status = rx.borrow_and_update().clone();
+                    sender.sync_status(status);
+                }
+            });
+        }
         kiosk.connect();
         kiosk.start_timers();
         kiosk.request(Request::Stores);
@@ -360,8 +371,19 @@ impl Kiosk {
             Msg::Scan(ev) => self.on_scan(ev),
             Msg::Preview => self.on_preview(),
             Msg::Sync(s) => {
-                self.st.borrow_mut().sync = s;
+                let new_catalog = {
+                    let mut st = self.st.borrow_mut();
+                    let changed = st.sync.catalog_version != s.catalog_version;
+                    st.sync = s;
+                    changed
+                };
+                if new_catalog {
+                    // HQ pushed a new catalog: promotions may have changed.
+                    self.request(Request::Promotions);
+                }
                 self.render_product();
+                self.render_handoff();
+                self.render_collect();
                 self.render_staff();
             }
             Msg::Reply(r) => {
@@ -488,7 +510,9 @@ impl Kiosk {
         }
         app.on_activity(with(|k| k.activity()));
         app.on_navigate(on!(|k, p: Page| k.navigate(p)));
-        app.on_set_language(on!(|k, code: SharedString| k.set_language(Lang::parse(&code).unwrap_or_default())));
+        app.on_set_language(on!(
+            |k, code: SharedString| k.set_language(Lang::parse(&code).unwrap_or_default())
+        ));
         app.on_set_large_text(on!(|k, on: bool| {
             k.st.borrow_mut().session.large_text = on;
             k.apply_session_look();
@@ -541,24 +565,30 @@ impl Kiosk {
 
     fn start_timers(&self) {
         let me = self.me.clone();
-        self.timers.idle.start(TimerMode::Repeated, Duration::from_secs(1), move || {
-            if let Some(k) = me.upgrade() {
-                k.idle_tick();
-            }
-        });
+        self.timers
+            .idle
+            .start(TimerMode::Repeated, Duration::from_secs(1), move || {
+                if let Some(k) = me.upgrade() {
+                    k.idle_tick();
+                }
+            });
         let me = self.me.clone();
-        self.timers.countdown.start(TimerMode::Repeated, Duration::from_secs(1), move || {
-            if let Some(k) = me.upgrade() {
-                k.countdown_tick();
-            }
-        });
+        self.timers
+            .countdown
+            .start(TimerMode::Repeated, Duration::from_secs(1), move || {
+                if let Some(k) = me.upgrade() {
+                    k.countdown_tick();
+                }
+            });
         // Promotions start and end on their own: read them again now and then.
         let me = self.me.clone();
-        self.timers.refresh.start(TimerMode::Repeated, Duration::from_secs(300), move || {
-            if let Some(k) = me.upgrade() {
-                k.request(Request::Promotions);
-            }
-        });
+        self.timers
+            .refresh
+            .start(TimerMode::Repeated, Duration::from_secs(300), move || {
+                if let Some(k) = me.upgrade() {
+                    k.request(Request::Promotions);
+                }
+            });
     }
 
     fn idle_tick(&self) {
@@ -618,12 +648,14 @@ impl Kiosk {
         self.st.borrow_mut().toast = Some((text, tone));
         self.render_toast();
         let me = self.me.clone();
-        self.timers.toast.start(TimerMode::SingleShot, Duration::from_secs(4), move || {
-            if let Some(k) = me.upgrade() {
-                k.st.borrow_mut().toast = None;
-                k.render_toast();
-            }
-        });
+        self.timers
+            .toast
+            .start(TimerMode::SingleShot, Duration::from_secs(4), move || {
+                if let Some(k) = me.upgrade() {
+                    k.st.borrow_mut().toast = None;
+                    k.render_toast();
+                }
+            });
     }
 
     fn render_toast(&self) {
@@ -849,7 +881,10 @@ impl Kiosk {
                     format!("Coupon added: {}", describe.en),
                 )
             } else {
-                Text2::new("Ce coupon est déjà dans votre panier.", "This coupon is already in your basket.")
+                Text2::new(
+                    "Ce coupon est déjà dans votre panier.",
+                    "This coupon is already in your basket.",
+                )
             };
             self.toast(msg, Tone::Ok);
             self.render_basket();
@@ -1147,10 +1182,12 @@ impl Kiosk {
 /// What the shopper is told about a code that could not be read.
 pub(super) fn code_error_text(e: &CodeError) -> Text2 {
     match e {
-        CodeError::CheckDigit { .. } | CodeError::CheckDigit8 { .. } | CodeError::Isbn10CheckDigit { .. } => Text2::new(
-            "Ce code ne correspond à aucun produit : vérifiez les chiffres (le dernier est une clé de contrôle).",
-            "This code matches no product: check the digits (the last one is a check digit).",
-        ),
+        CodeError::CheckDigit { .. } | CodeError::CheckDigit8 { .. } | CodeError::Isbn10CheckDigit { .. } => {
+            Text2::new(
+                "Ce code ne correspond à aucun produit : vérifiez les chiffres (le dernier est une clé de contrôle).",
+                "This code matches no product: check the digits (the last one is a check digit).",
+            )
+        }
         CodeError::BadLength { len } => Text2::new(
             format!("Un code-barres a 8, 12, 13 ou 14 chiffres ; celui-ci en a {len}."),
             format!("A barcode has 8, 12, 13 or 14 digits; this one has {len}."),

@@ -48,11 +48,14 @@ pub struct RunOptions {
     pub utc_offset: time::UtcOffset,
     pub runtime: tokio::runtime::Handle,
     pub orders: Option<Arc<dyn orders::OrderDesk>>,
+    pub sync_status: Option<tokio::sync::watch::Receiver<crate::sync::SyncStatus>>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    #[error("no display backend could start ({0}): on a desktop check DISPLAY or WAYLAND_DISPLAY; on store hardware set ui.backend = \"linuxkms\" and run from a console with access to /dev/dri")]
+    #[error(
+        "no display backend could start ({0}): on a desktop check DISPLAY or WAYLAND_DISPLAY; on store hardware set ui.backend = \"linuxkms\" and run from a console with access to /dev/dri"
+    )]
     Backend(slint::PlatformError),
     #[error(transparent)]
     Kiosk(#[from] KioskError),
@@ -93,6 +96,7 @@ pub fn run(cfg: LoadedConfig, opts: RunOptions) -> Result<(), RunError> {
             utc_offset: opts.utc_offset,
             runtime: opts.runtime,
             orders: opts.orders,
+            sync_status: opts.sync_status,
         },
     )?;
     let window = kiosk.window().window();

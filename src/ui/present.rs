@@ -79,7 +79,11 @@ pub fn when(t: UnixTime, now: UnixTime, offset: UtcOffset, lang: Lang) -> String
         (true, Lang::Fr) => format!("aujourd'hui à {hm}"),
         (true, Lang::En) => format!("today at {hm}"),
         (false, Lang::Fr) => format!("le {:02}/{:02} à {hm}", d.day(), u8::from(d.month())),
-        (false, Lang::En) => format!("on {} {} at {hm}", d.day(), months[usize::from(u8::from(d.month())) - 1]),
+        (false, Lang::En) => format!(
+            "on {} {} at {hm}",
+            d.day(),
+            months[usize::from(u8::from(d.month())) - 1]
+        ),
     }
 }
 
@@ -269,7 +273,9 @@ pub fn product_screen(view: &ProductView, code: &ProductCode, store_name: &str, 
                 .map(|a| SharedString::from(allergen_label(a, lang)))
                 .collect(),
             {
-                let mut t = lang.pick("Valeurs nutritionnelles pour 100 g", "Nutrition per 100 g").to_string();
+                let mut t = lang
+                    .pick("Valeurs nutritionnelles pour 100 g", "Nutrition per 100 g")
+                    .to_string();
                 if let Some(n) = &food.nutriscore {
                     t.push_str(&format!(" · Nutri-Score {}", n.to_uppercase()));
                 }
@@ -298,7 +304,12 @@ pub fn product_screen(view: &ProductView, code: &ProductCode, store_name: &str, 
         name: p.name.clone(),
         subtitle: subtitle.join(" · "),
         code_line,
-        initial: p.name.chars().next().map(|c| c.to_uppercase().collect()).unwrap_or_default(),
+        initial: p
+            .name
+            .chars()
+            .next()
+            .map(|c| c.to_uppercase().collect())
+            .unwrap_or_default(),
         category: p.category.clone().unwrap_or_default(),
         price: price_text,
         price_note,

@@ -7,7 +7,7 @@ use vitrine_core::product::ONLINE;
 
 use super::generated::*;
 use super::kiosk::Kiosk;
-use super::orders::CollectOrder;
+use super::orders::{CollectOrder, DeskError};
 use super::present::{self, Text2, model};
 use super::qr;
 use super::worker::{Msg, Request};
@@ -114,7 +114,10 @@ impl Kiosk {
         match result {
             Ok(_) => {
                 self.toast(
-                    Text2::new(format!("Ajouté au panier : {name}"), format!("Added to the basket: {name}")),
+                    Text2::new(
+                        format!("Ajouté au panier : {name}"),
+                        format!("Added to the basket: {name}"),
+                    ),
                     Tone::Ok,
                 );
                 self.render_basket();
@@ -330,17 +333,14 @@ impl Kiosk {
 
     pub(super) fn start_handoff(&self) {
         if self.st.borrow().session.is_empty() {
-            self.toast(Text2::new("Votre panier est vide.", "Your basket is empty."), Tone::Warn);
+            self.toast(
+                Text2::new("Votre panier est vide.", "Your basket is empty."),
+                Tone::Warn,
+            );
             return;
         }
         let Some(desk) = self.orders.clone() else {
-            self.toast(
-                Text2::new(
-                    "L'envoi vers le téléphone n'est pas disponible sur cette borne pour le moment : demandez à un vendeur.",
-                    "Sending to a phone is not available on this kiosk yet: please ask a member of staff.",
-                ),
-                Tone::Bad,
-            );
+            self.toast(desk_error_text(&DeskError::NotConnected), Tone::Bad);
             return;
         };
         let (lines, customer) = {
@@ -350,27 +350,21 @@ impl Kiosk {
         self.spawn_blocking(move || Msg::Handoff(desk.queue_handoff(&lines, customer.as_ref())));
     }
 
-    pub(super) fn on_handoff(&self, r: Result<super::orders::HandoffTicket, String>) {
+    pub(super) fn on_handoff(&self, r: Result<super::orders::HandoffTicket, DeskError>) {
         match r {
             Ok(t) => {
-                tracing::info!(handoff = %t.id, delivered = t.delivered, "basket handed off to a phone");
-                self.show_handoff(&t.url, t.delivered);
+                tracing::info!(handoff = %t.id, "basket handed off to a phone");
+                self.show_handoff(&t.url);
             }
             Err(e) => {
                 tracing::error!(error = %e, "cannot queue the handoff");
-                self.toast(
-                    Text2::new(
-                        "Le panier n'a pas pu être préparé pour votre téléphone : réessayez ou demandez à un vendeur.",
-                        "The basket could not be prepared for your phone: try again or ask a member of staff.",
-                    ),
-                    Tone::Bad,
-                );
+                self.toast(desk_error_text(&e), Tone::Bad);
             }
         }
     }
 
     /// Shows the QR code of `url` with the countdown.
-    pub fn show_handoff(&self, url: &str, delivered: bool) {
+    pub fn show_handoff(&self, url: &str) {
         let img = match qr::render(url, QR_PX) {
             Ok(buf) => Image::from_rgb8(buf),
             Err(e) => {
@@ -397,15 +391,7 @@ impl Kiosk {
             st.handoff = super::kiosk::HandoffUi {
                 qr: Some(img),
                 remaining: st.cfg.config.ui.handoff_countdown_s,
-                status: (!delivered).then(|| {
-                    (
-                        Text2::new(
-                            "Votre panier s'ouvre déjà sur votre téléphone ; la borne l'enverra aussi au magasin dès qu'elle sera en ligne.",
-                            "Your basket opens on your phone now; the kiosk will also send it to the store as soon as it is online.",
-                        ),
-                        Tone::Info,
-                    )
-                }),
+                status: None,
                 summary: Text2::new(
                     format!("{n} article{} · {}", if n > 1 { "s" } else { "" }, total.fr),
                     format!("{n} item{} · {}", if n > 1 { "s" } else { "" }, total.en),
@@ -446,7 +432,22 @@ impl Kiosk {
                 h.set_status(t.get(lang));
                 h.set_status_tone(*tone);
             }
-            None => h.set_status(SharedString::new()),
+            None if st.handoff.qr.is_none() => h.set_status(SharedString::new()),
+            // Said honestly while the kiosk has not delivered it.
+            None if !st.sync.online || st.sync.outbox_pending > 0 => {
+                h.set_status(
+                    lang.pick(
+                        "Il sera envoyé dès que la borne sera en ligne. Votre téléphone peut déjà l'ouvrir.",
+                        "It will be sent as soon as the kiosk is online. Your phone can open it already.",
+                    )
+                    .into(),
+                );
+                h.set_status_tone(Tone::Info);
+            }
+            None => {
+                h.set_status(lang.pick("Envoyé.", "Sent.").into());
+                h.set_status_tone(Tone::Ok);
+            }
         }
     }
 
@@ -460,11 +461,7 @@ impl Kiosk {
                 step: Some(CollectStep::Store),
                 ..Default::default()
             };
-            st.session
-                .items()
-                .iter()
-                .map(|i| (i.gtin, i.quantity))
-                .collect()
+            st.session.items().iter().map(|i| (i.gtin, i.quantity)).collect()
         };
         let seq = {
             let mut st = self.st.borrow_mut();
@@ -659,8 +656,8 @@ impl Kiosk {
         let Some(desk) = self.orders.clone() else {
             self.st.borrow_mut().collect.message = Some((
                 Text2::new(
-                    "La commande n'est pas disponible sur cette borne pour le moment : demandez à un vendeur.",
-                    "Ordering is not available on this kiosk yet: please ask a member of staff.",
+                    "La commande n'est pas possible sur cette borne : elle n'est pas reliée au siège. Demandez à un vendeur.",
+                    "Ordering is not possible on this kiosk: it is not connected to HQ. Please ask a member of staff.",
                 ),
                 Tone::Bad,
             ));
@@ -691,42 +688,21 @@ impl Kiosk {
         self.spawn_blocking(move || Msg::Order(desk.queue_order(&order)));
     }
 
-    pub(super) fn on_order(&self, r: Result<super::orders::OrderTicket, String>) {
+    pub(super) fn on_order(&self, r: Result<super::orders::OrderTicket, DeskError>) {
         {
             let mut st = self.st.borrow_mut();
             st.collect.busy = false;
             match r {
                 Ok(t) => {
-                    tracing::info!(order = %t.id, delivered = t.delivered, "click & collect order queued");
-                    let masked = st.session.collect.contact.as_ref().map(|c| c.masked()).unwrap_or_default();
+                    tracing::info!(order = %t.id, "click & collect order queued");
                     st.session.order_number = Some(t.number);
                     st.collect.step = Some(CollectStep::Done);
                     st.collect.remaining = st.cfg.config.ui.handoff_countdown_s;
-                    st.collect.done_note = if t.delivered {
-                        Text2::new(
-                            format!("Une confirmation part vers {masked}."),
-                            format!("A confirmation is on its way to {masked}."),
-                        )
-                    } else {
-                        Text2::new(
-                            format!(
-                                "Votre commande est enregistrée sur la borne : elle sera envoyée au magasin dès que la borne sera en ligne, puis une confirmation partira vers {masked}."
-                            ),
-                            format!(
-                                "Your order is saved on the kiosk: it will be sent to the store as soon as the kiosk is online, then a confirmation goes to {masked}."
-                            ),
-                        )
-                    };
+                    st.collect.message = None;
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "cannot queue the order");
-                    st.collect.message = Some((
-                        Text2::new(
-                            "La commande n'a pas pu être enregistrée : réessayez ou demandez à un vendeur.",
-                            "The order could not be saved: try again or ask a member of staff.",
-                        ),
-                        Tone::Bad,
-                    ));
+                    st.collect.message = Some((desk_error_text(&e), Tone::Bad));
                 }
             }
         }
@@ -825,7 +801,29 @@ impl Kiosk {
         }
         c.set_summary(model(summary));
         c.set_order_number(st.session.order_number.clone().unwrap_or_default().into());
-        c.set_done_note(st.collect.done_note.get(lang));
+        let masked = st
+            .session
+            .collect
+            .contact
+            .as_ref()
+            .map(|c| c.masked())
+            .unwrap_or_default();
+        let delivered = st.sync.online && st.sync.outbox_pending == 0;
+        let note = match (delivered, lang) {
+            (true, Lang::Fr) => format!("Une confirmation part vers {masked}."),
+            (true, Lang::En) => format!("A confirmation is on its way to {masked}."),
+            (false, Lang::Fr) => format!(
+                "Votre commande est enregistrée sur la borne : elle sera envoyée dès que la borne sera en ligne, puis une confirmation partira vers {masked}."
+            ),
+            (false, Lang::En) => format!(
+                "Your order is saved on the kiosk: it will be sent as soon as the kiosk is online, then a confirmation goes to {masked}."
+            ),
+        };
+        c.set_done_note(if step == CollectStep::Done {
+            note.into()
+        } else {
+            SharedString::new()
+        });
         c.set_remaining(st.collect.remaining as i32);
         c.set_busy(st.collect.busy);
         let _ = ONLINE;
@@ -834,4 +832,22 @@ impl Kiosk {
 
 fn plural(n: usize) -> &'static str {
     if n > 1 { "s" } else { "" }
+}
+
+/// What the shopper is told when a handoff or an order cannot be queued.
+fn desk_error_text(e: &DeskError) -> Text2 {
+    match e {
+        DeskError::NotConnected => Text2::new(
+            "Cette borne n'est pas reliée au siège : l'envoi vers un téléphone et les commandes ne sont pas possibles ici. Demandez à un vendeur.",
+            "This kiosk is not connected to HQ: sending to a phone and ordering are not possible here. Please ask a member of staff.",
+        ),
+        DeskError::Refused(_) => Text2::new(
+            "Votre panier n'a pas pu être préparé (trop d'articles ?) : demandez à un vendeur.",
+            "Your basket could not be prepared (too many items?): please ask a member of staff.",
+        ),
+        DeskError::Failed(_) => Text2::new(
+            "Un problème sur la borne empêche l'envoi : réessayez ou demandez à un vendeur.",
+            "A problem on the kiosk prevents sending: try again or ask a member of staff.",
+        ),
+    }
 }

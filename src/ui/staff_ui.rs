@@ -30,7 +30,13 @@ impl Kiosk {
         s.on_pin_key(on!(|k, key: SharedString| k.pin_key(&key)));
         s.on_cancel(on!(|k| k.reset_session("staff PIN cancelled")));
         s.on_pick_store(on!(|k, i: i32| {
-            let id = k.st.borrow().stores.iter().filter(|s| s.id != vitrine_core::product::ONLINE).nth(i as usize).map(|s| s.id.clone());
+            let id =
+                k.st.borrow()
+                    .stores
+                    .iter()
+                    .filter(|s| s.id != vitrine_core::product::ONLINE)
+                    .nth(i as usize)
+                    .map(|s| s.id.clone());
             if let Some(id) = id {
                 k.edit_draft(|d| d.store = id);
             }
@@ -81,12 +87,11 @@ impl Kiosk {
             if let Ok(g) = self.gate.try_lock() {
                 st.staff.locked_until = g.locked_until(now);
             }
-            st.staff.pin_message = st.staff.locked_until.filter(|&u| u > now).map(|until| {
-                (
-                    Text2::with(|l| PinCheck::Locked { until }.message(now, l)),
-                    Tone::Bad,
-                )
-            });
+            st.staff.pin_message = st
+                .staff
+                .locked_until
+                .filter(|&u| u > now)
+                .map(|until| (Text2::with(|l| PinCheck::Locked { until }.message(now, l)), Tone::Bad));
         }
         self.navigate(Page::StaffPin);
         self.render_staff();
@@ -146,7 +151,11 @@ impl Kiosk {
                     if let PinCheck::Locked { until } = check {
                         st.staff.locked_until = Some(until);
                     }
-                    let tone = if matches!(check, PinCheck::Locked { .. }) { Tone::Bad } else { Tone::Warn };
+                    let tone = if matches!(check, PinCheck::Locked { .. }) {
+                        Tone::Bad
+                    } else {
+                        Tone::Warn
+                    };
                     st.staff.pin_message = Some((Text2::with(|l| check.message(now, l)), tone));
                     false
                 }
@@ -286,7 +295,10 @@ impl Kiosk {
                         format!("Saved: {}.", keys.join(", "))
                     };
                     if !later.is_empty() {
-                        fr.push_str(&format!(" Prise en compte au prochain démarrage : {}.", later.join(", ")));
+                        fr.push_str(&format!(
+                            " Prise en compte au prochain démarrage : {}.",
+                            later.join(", ")
+                        ));
                         en.push_str(&format!(" Takes effect at the next start: {}.", later.join(", ")));
                     }
                     if !saved.overridden.is_empty() {
@@ -361,11 +373,7 @@ impl Kiosk {
             None => s.set_pin_message(SharedString::new()),
         }
         s.set_default_pin(st.staff.default_pin);
-        let draft = st
-            .staff
-            .draft
-            .clone()
-            .unwrap_or_else(|| Settings::from_config(&st.cfg));
+        let draft = st.staff.draft.clone().unwrap_or_else(|| Settings::from_config(&st.cfg));
         let stores: Vec<ChoiceRow> = st
             .stores
             .iter()
@@ -421,7 +429,10 @@ fn status_rows(st: &super::kiosk::State, lang: Lang) -> Vec<SummaryRow> {
     };
     let c = &st.cfg.config;
     let mut rows = vec![
-        row(lang.pick("Magasin", "Store"), format!("{} ({})", st.store_name(), c.kiosk.store)),
+        row(
+            lang.pick("Magasin", "Store"),
+            format!("{} ({})", st.store_name(), c.kiosk.store),
+        ),
         row(
             lang.pick("Siège (HQ)", "HQ"),
             if c.hq.url.is_empty() {
@@ -438,7 +449,10 @@ fn status_rows(st: &super::kiosk::State, lang: Lang) -> Vec<SummaryRow> {
                 (true, false) => lang.pick("✗ hors ligne", "✗ offline").into(),
             },
         ),
-        row(lang.pick("Dernière synchronisation", "Last sync"), when(st.sync.last_sync)),
+        row(
+            lang.pick("Dernière synchronisation", "Last sync"),
+            when(st.sync.last_sync),
+        ),
         row(
             lang.pick("Envois en attente (file)", "Waiting to be sent (outbox)"),
             format!(
@@ -463,7 +477,12 @@ fn status_rows(st: &super::kiosk::State, lang: Lang) -> Vec<SummaryRow> {
             );
             rows.push(row(
                 lang.pick("Produits", "Products"),
-                format!("{} ({} {})", s.products, s.promotions, lang.pick("promotions", "promotions")),
+                format!(
+                    "{} ({} {})",
+                    s.products,
+                    s.promotions,
+                    lang.pick("promotions", "promotions")
+                ),
             ));
             if let Some(o) = &s.prices_origin {
                 rows.push(row(lang.pick("Origine des prix", "Prices from"), o.clone()));
@@ -471,7 +490,10 @@ fn status_rows(st: &super::kiosk::State, lang: Lang) -> Vec<SummaryRow> {
         }
         None => rows.push(row(lang.pick("Catalogue", "Catalog"), "…".into())),
     }
-    rows.push(row(lang.pick("Caméra", "Camera"), st.camera_status.get(lang).to_string()));
+    rows.push(row(
+        lang.pick("Caméra", "Camera"),
+        st.camera_status.get(lang).to_string(),
+    ));
     rows.push(row(
         lang.pick("Version de Vitrine", "Vitrine version"),
         env!("CARGO_PKG_VERSION").into(),

@@ -35,8 +35,8 @@ pub enum Msg {
     Sync(SyncStatus),
     Pin(Result<PinCheck, StaffError>),
     Saved(Box<Result<Saved, SettingsError>>),
-    Handoff(Result<super::orders::HandoffTicket, String>),
-    Order(Result<super::orders::OrderTicket, String>),
+    Handoff(Result<super::orders::HandoffTicket, super::orders::DeskError>),
+    Order(Result<super::orders::OrderTicket, super::orders::DeskError>),
 }
 
 /// A catalog query's answer.

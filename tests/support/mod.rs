@@ -28,10 +28,7 @@ pub fn seed(dir: &Path) {
 /// The configuration of a kiosk whose data lives in `dir`, with extra
 /// `VITRINE__…` settings.
 pub fn config(dir: &Path, extra: &[(&str, &str)]) -> LoadedConfig {
-    let mut env = vec![(
-        "VITRINE__KIOSK__DATA_DIR".to_string(),
-        dir.display().to_string(),
-    )];
+    let mut env = vec![("VITRINE__KIOSK__DATA_DIR".to_string(), dir.display().to_string())];
     env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     config::load(None, env).expect("valid test configuration")
 }
@@ -44,6 +41,11 @@ pub struct TestKiosk {
 
 impl TestKiosk {
     pub fn new(cfg: LoadedConfig) -> TestKiosk {
+        TestKiosk::with_outbox(cfg, None)
+    }
+
+    /// A kiosk whose handoffs and orders go to the real outbox in `outbox`.
+    pub fn with_outbox(cfg: LoadedConfig, outbox: Option<vitrine::sync::Outbox>) -> TestKiosk {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -55,7 +57,11 @@ impl TestKiosk {
                 wake: Wake::Manual,
                 utc_offset: time::UtcOffset::UTC,
                 runtime: runtime.handle().clone(),
-                orders: None,
+                sync_status: outbox.as_ref().map(|o| o.subscribe()),
+                orders: outbox.map(|o| {
+                    std::sync::Arc::new(vitrine::ui::orders::OutboxDesk(o))
+                        as std::sync::Arc<dyn vitrine::ui::orders::OrderDesk>
+                }),
             },
         )
         .expect("kiosk");
@@ -91,10 +97,13 @@ impl TestKiosk {
 
     /// The button a screen reader calls `label` (exactly).
     pub fn button(&self, label: &str) -> ElementHandle {
-        self.buttons(label)
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| panic!("no button labelled {label:?} on page {:?}; buttons: {:?}", self.kiosk.page(), self.button_labels()))
+        self.buttons(label).into_iter().next().unwrap_or_else(|| {
+            panic!(
+                "no button labelled {label:?} on page {:?}; buttons: {:?}",
+                self.kiosk.page(),
+                self.button_labels()
+            )
+        })
     }
 
     pub fn buttons(&self, label: &str) -> Vec<ElementHandle> {
@@ -146,7 +155,16 @@ impl TestKiosk {
 
     /// Whether some element reads `text` (a Text, or an element's label).
     pub fn shows(&self, text: &str) -> bool {
-        ElementHandle::find_by_accessible_label(self.ui(), text).next().is_some()
+        ElementHandle::find_by_accessible_label(self.ui(), text)
+            .next()
+            .is_some()
+    }
+
+    /// Goes to a page as the app's navigation does, then lets the workers
+    /// answer.
+    pub fn go(&self, page: vitrine::ui::Page) {
+        self.ui().global::<vitrine::ui::generated::App>().invoke_navigate(page);
+        self.settle();
     }
 
     /// Advances Slint's mock clock one second at a time.
@@ -160,4 +178,24 @@ impl TestKiosk {
 
 pub fn global<'a, T: slint::Global<'a, KioskWindow>>(ui: &'a KioskWindow) -> T {
     ui.global::<T>()
+}
+
+/// The kiosk's outbox in `dir`, with a device identity as enrollment
+/// would leave it (a fresh key pair; `public_base_url` as HQ would give).
+pub fn enrolled_outbox(dir: &Path, public_base_url: &str) -> vitrine::sync::Outbox {
+    use vitrine_core::sign::SecretKey;
+    let outbox = vitrine::sync::Outbox::open(dir).expect("open the outbox");
+    outbox
+        .save_identity(&vitrine::sync::store::DeviceIdentity {
+            device_id: "kiosk-test-1".into(),
+            store: "paris-01".into(),
+            hq_url: "http://127.0.0.1:9".into(),
+            token: "test-token".into(),
+            hq_public_key: SecretKey::from_seed([4; 32]).public(),
+            device_key: SecretKey::from_seed([3; 32]),
+            public_base_url: public_base_url.into(),
+            enrolled_at: vitrine::clock::now(),
+        })
+        .expect("save the identity");
+    outbox
 }

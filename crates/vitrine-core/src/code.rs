@@ -305,7 +305,7 @@ pub fn parse_product_code_with(
     } else {
         rest.to_string()
     };
-    if digits.len() == 10 && digits[..9].bytes().all(|b| b.is_ascii_digit()) {
+    if digits.len() == 10 && digits.get(..9).is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit())) {
         return parse_isbn10(&digits);
     }
     if let Some((pos, ch)) = digits.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
@@ -675,6 +675,8 @@ mod tests {
             Err(CodeError::InvalidCharacter { ch: 'a', pos: 8 })
         );
         assert!(parse_product_code("]C1").is_err());
+        // Found by fuzzing: a 10-byte input with a multi-byte character.
+        assert!(parse_product_code("1sss4\u{1c7}\u{360}").is_err());
     }
 
     #[test]

@@ -14,6 +14,8 @@
 //! - [`pricing`]: the promotion engine, the one place a price is computed.
 //! - [`catalog`]: catalog changes, the unit in which the referential moves.
 //! - [`demo`]: the seeded generator of demo prices, stock, offers and promotions.
+//! - [`sign`]: ed25519 signatures of catalog updates and handoff baskets.
+//! - [`wire`]: the kiosk ↔ HQ protocol types (`/v1`), shared by both sides.
 
 pub mod catalog;
 pub mod code;
@@ -23,6 +25,8 @@ pub mod gtin;
 pub mod money;
 pub mod pricing;
 pub mod product;
+pub mod sign;
+pub mod wire;
 
 pub use code::{CodeError, ProductCode, Scanned, Symbology, parse_product_code};
 pub use gtin::Gtin;

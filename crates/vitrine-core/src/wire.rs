@@ -1,0 +1,780 @@
+//! The kiosk ↔ HQ protocol (`/v1`): every type that crosses the wire, used by
+//! the kiosk's client and HQ's router alike so the two cannot drift. The
+//! OpenAPI description is `crates/vitrine-hq/openapi.json`; HQ's tests check
+//! the server against it.
+//!
+//! # Identifiers
+//! Handoffs and orders carry a UUIDv7 made by the kiosk when the shopper
+//! taps; HQ deduplicates on it (same id and same content: the same answer;
+//! same id and other content: refused). An order's short number
+//! ([`order_number`]) is derived from its id, so the kiosk can print it while
+//! offline and HQ finds the same one.
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use thiserror::Error;
+use uuid::Uuid;
+
+use crate::catalog::Change;
+use crate::gtin::Gtin;
+use crate::money::{Lang, Money};
+use crate::product::{StockLevel, UnixTime};
+use crate::sign::{PublicKey, SecretKey, SignError, handoff_message, sha256_hex, update_message};
+
+/// The API's path prefix.
+pub const API_PREFIX: &str = "/v1";
+
+/// The SSE event name announcing a new catalog version.
+pub const EVENT_VERSION: &str = "version";
+
+/// An error answer: a machine code, a sentence a person can act on, and
+/// whether trying again later may work.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub error: String,
+    pub message: String,
+    pub retryable: bool,
+}
+
+/// Error codes HQ answers with.
+pub mod codes {
+    pub const BAD_REQUEST: &str = "bad_request";
+    pub const UNAUTHORIZED: &str = "unauthorized";
+    pub const REVOKED: &str = "device_revoked";
+    pub const FORBIDDEN: &str = "forbidden";
+    pub const NOT_FOUND: &str = "not_found";
+    pub const CONFLICT: &str = "id_reused_with_other_content";
+    pub const TOO_LARGE: &str = "body_too_large";
+    pub const RATE_LIMITED: &str = "rate_limited";
+    pub const BAD_SIGNATURE: &str = "bad_signature";
+    pub const INTERNAL: &str = "internal";
+    pub const UNAVAILABLE: &str = "unavailable";
+}
+
+// ---------------------------------------------------------------- enrollment
+
+/// `POST /v1/enroll`: a one-time code from `vitrine-hq device add` for a
+/// device token. The kiosk sends the public half of the key it signs handoff
+/// baskets with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollRequest {
+    pub code: String,
+    pub device_public_key: String,
+    #[serde(default)]
+    pub device_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollResponse {
+    pub device_id: String,
+    pub store: String,
+    /// The bearer token for every later call. Shown once.
+    pub token: String,
+    /// HQ's key that signs catalog updates.
+    pub hq_public_key: String,
+    /// Where phones open handoff links (`{public_base_url}/h/{id}`).
+    pub public_base_url: String,
+    pub catalog_version: u64,
+}
+
+// ------------------------------------------------------------------- catalog
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateKind {
+    /// The whole catalog of a store.
+    Snapshot,
+    /// The changes from one version to another.
+    Delta,
+}
+
+impl UpdateKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UpdateKind::Snapshot => "snapshot",
+            UpdateKind::Delta => "delta",
+        }
+    }
+}
+
+/// A signed catalog update. `changes` is kept as the exact JSON text HQ
+/// hashed, so the kiosk checks the very bytes that were signed before it
+/// parses them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SignedUpdate {
+    pub kind: UpdateKind,
+    pub store: String,
+    pub from_version: u64,
+    pub to_version: u64,
+    /// Hex SHA-256 of `changes` as sent.
+    pub content_sha256: String,
+    /// HQ's ed25519 signature over [`update_message`].
+    pub signature: String,
+    pub changes: Box<RawValue>,
+}
+
+/// What the kiosk expects of an update before it applies it.
+#[derive(Debug, Clone, Copy)]
+pub struct Expect<'a> {
+    /// The store the kiosk was enrolled for.
+    pub store: &'a str,
+    /// The kiosk's catalog version.
+    pub current_version: u64,
+    /// True until the kiosk has taken a first snapshot from this HQ (its
+    /// catalog may be the demo data, whose versions mean nothing to HQ).
+    pub first_sync: bool,
+}
+
+/// Why the kiosk refused an update. The catalog is left as it was.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum UpdateRejected {
+    #[error("catalog update refused: its signature is not HQ's ({0})")]
+    Signature(SignError),
+    #[error("catalog update refused: its content does not match its signed hash (damaged or tampered)")]
+    HashMismatch,
+    #[error("catalog update refused: it is for store {found}, this kiosk is enrolled for {expected}")]
+    OtherStore { expected: String, found: String },
+    #[error(
+        "catalog update refused: version {version} is not above this kiosk's version {current} (replayed or stale)"
+    )]
+    NotNewer { version: u64, current: u64 },
+    #[error(
+        "catalog update refused: it starts from version {from}, this kiosk is at {current} (replayed or out of order)"
+    )]
+    WrongBase { from: u64, current: u64 },
+    #[error("catalog update refused: unreadable content ({0})")]
+    Malformed(String),
+}
+
+impl SignedUpdate {
+    /// Builds and signs an update (HQ side).
+    pub fn sign(
+        kind: UpdateKind,
+        store: &str,
+        from_version: u64,
+        to_version: u64,
+        changes: &[Change],
+        key: &SecretKey,
+    ) -> Result<SignedUpdate, serde_json::Error> {
+        let text = serde_json::to_string(changes)?;
+        Self::sign_raw(kind, store, from_version, to_version, text, key)
+    }
+
+    /// Signs an update whose `changes` JSON array is already serialised.
+    pub fn sign_raw(
+        kind: UpdateKind,
+        store: &str,
+        from_version: u64,
+        to_version: u64,
+        changes_json: String,
+        key: &SecretKey,
+    ) -> Result<SignedUpdate, serde_json::Error> {
+        let content_sha256 = sha256_hex(changes_json.as_bytes());
+        let signature = key.sign(&update_message(
+            kind.as_str(),
+            store,
+            from_version,
+            to_version,
+            &content_sha256,
+        ));
+        Ok(SignedUpdate {
+            kind,
+            store: store.to_string(),
+            from_version,
+            to_version,
+            content_sha256,
+            signature,
+            changes: RawValue::from_string(changes_json)?,
+        })
+    }
+
+    /// Checks the signature, the content hash, the store and the versions,
+    /// then parses the changes (kiosk side).
+    pub fn verify(&self, hq: &PublicKey, expect: &Expect<'_>) -> Result<Vec<Change>, UpdateRejected> {
+        let msg = update_message(
+            self.kind.as_str(),
+            &self.store,
+            self.from_version,
+            self.to_version,
+            &self.content_sha256,
+        );
+        hq.verify(&msg, &self.signature).map_err(UpdateRejected::Signature)?;
+        if sha256_hex(self.changes.get().as_bytes()) != self.content_sha256 {
+            return Err(UpdateRejected::HashMismatch);
+        }
+        if self.store != expect.store {
+            return Err(UpdateRejected::OtherStore {
+                expected: expect.store.to_string(),
+                found: self.store.clone(),
+            });
+        }
+        let version_ok = self.to_version > expect.current_version
+            || (self.kind == UpdateKind::Snapshot && expect.first_sync && self.to_version > 0);
+        if !version_ok {
+            return Err(UpdateRejected::NotNewer {
+                version: self.to_version,
+                current: expect.current_version,
+            });
+        }
+        if self.kind == UpdateKind::Delta && (self.from_version != expect.current_version || expect.first_sync) {
+            return Err(UpdateRejected::WrongBase {
+                from: self.from_version,
+                current: expect.current_version,
+            });
+        }
+        serde_json::from_str(self.changes.get()).map_err(|e| UpdateRejected::Malformed(e.to_string()))
+    }
+}
+
+/// `GET /v1/catalog/changes?since=V`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum ChangesAnswer {
+    /// Nothing newer than `since`.
+    UpToDate { version: u64 },
+    /// The changes from `since` to the current version.
+    Delta { update: SignedUpdate },
+    /// HQ no longer has the changes since that version (or never had that
+    /// version): fetch `GET /v1/catalog/snapshot`.
+    SnapshotRequired { version: u64, reason: String },
+}
+
+/// The data of an SSE `version` event (its `id` is the version too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionEvent {
+    pub version: u64,
+}
+
+// ------------------------------------------------------------------ handoffs
+
+/// A basket line as it crosses the wire: the product and how many.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoffLine {
+    pub gtin: Gtin,
+    pub quantity: u32,
+}
+
+/// Most lines and units in one basket (keeps QR codes scannable and bodies small).
+pub const MAX_LINES: usize = 60;
+pub const MAX_QUANTITY: u32 = 99;
+
+/// A basket handed from a kiosk to a phone. Its compact, signed text goes in
+/// the QR code's URL fragment, so the phone page can submit it to HQ when the
+/// kiosk could not (offline).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandoffBasket {
+    pub id: Uuid,
+    pub device_id: String,
+    pub store: String,
+    pub created_at: UnixTime,
+    pub lines: Vec<HandoffLine>,
+}
+
+/// Why a compact basket was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CompactError {
+    #[error("the basket link is damaged or incomplete ({0}); scan the QR code again")]
+    Malformed(String),
+    #[error("the basket link was not signed by a Vitrine kiosk ({0})")]
+    Signature(SignError),
+}
+
+fn is_token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-' || c == '_'
+}
+
+impl HandoffBasket {
+    /// The signed text: `1.{id}.{device}.{store}.{created}.{gtin14*qty,...}`.
+    /// Only characters allowed in a URL fragment without escaping.
+    pub fn payload(&self) -> String {
+        let lines: Vec<String> = self
+            .lines
+            .iter()
+            .map(|l| format!("{}*{}", l.gtin.as_gtin14(), l.quantity))
+            .collect();
+        format!(
+            "1.{}.{}.{}.{}.{}",
+            self.id,
+            self.device_id,
+            self.store,
+            self.created_at,
+            lines.join(",")
+        )
+    }
+
+    /// Checks the basket is one HQ can accept (ids, line count, quantities).
+    pub fn validate(&self) -> Result<(), CompactError> {
+        let bad = |m: &str| Err(CompactError::Malformed(m.to_string()));
+        if self.device_id.is_empty() || !self.device_id.chars().all(is_token_char) {
+            return bad("device id");
+        }
+        if self.store.is_empty() || !self.store.chars().all(is_token_char) {
+            return bad("store id");
+        }
+        if self.lines.is_empty() {
+            return bad("the basket is empty");
+        }
+        if self.lines.len() > MAX_LINES {
+            return bad("too many lines");
+        }
+        if self.lines.iter().any(|l| l.quantity == 0 || l.quantity > MAX_QUANTITY) {
+            return bad("a quantity is out of range");
+        }
+        Ok(())
+    }
+
+    /// The compact text with the device's signature appended.
+    pub fn to_compact(&self, device_key: &SecretKey) -> String {
+        let payload = self.payload();
+        let sig = device_key.sign(&handoff_message(&payload));
+        format!("{payload}.{sig}")
+    }
+
+    /// Parses a compact basket without checking its signature; returns the
+    /// basket, the signed payload and the signature.
+    pub fn parse_compact(text: &str) -> Result<(HandoffBasket, String, String), CompactError> {
+        let bad = |m: &str| CompactError::Malformed(m.to_string());
+        let text = text.trim().trim_start_matches('#');
+        let (payload, sig) = text.rsplit_once('.').ok_or_else(|| bad("no signature"))?;
+        let parts: Vec<&str> = payload.split('.').collect();
+        let [ver, id, device, store, created, lines] = parts.as_slice() else {
+            return Err(bad("wrong number of fields"));
+        };
+        if *ver != "1" {
+            return Err(bad("unknown format version"));
+        }
+        let id = Uuid::parse_str(id).map_err(|_| bad("basket id"))?;
+        let created_at: UnixTime = created.parse().map_err(|_| bad("date"))?;
+        let mut out = Vec::new();
+        for l in lines.split(',').filter(|l| !l.is_empty()) {
+            let (g, q) = l.split_once('*').ok_or_else(|| bad("line"))?;
+            let gtin = Gtin::from_gtin14(g).map_err(|_| bad("product code"))?;
+            let quantity: u32 = q.parse().map_err(|_| bad("quantity"))?;
+            out.push(HandoffLine { gtin, quantity });
+        }
+        let basket = HandoffBasket {
+            id,
+            device_id: device.to_string(),
+            store: store.to_string(),
+            created_at,
+            lines: out,
+        };
+        basket.validate()?;
+        if basket.payload() != payload {
+            return Err(bad("not in canonical form"));
+        }
+        Ok((basket, payload.to_string(), sig.to_string()))
+    }
+
+    /// Parses and checks the device's signature.
+    pub fn verify_compact(text: &str, device_key: &PublicKey) -> Result<HandoffBasket, CompactError> {
+        let (basket, payload, sig) = Self::parse_compact(text)?;
+        device_key
+            .verify(&handoff_message(&payload), &sig)
+            .map_err(CompactError::Signature)?;
+        Ok(basket)
+    }
+}
+
+/// The link the kiosk's QR code encodes: `{base}/h/{id}#{compact}`.
+pub fn handoff_url(public_base_url: &str, id: &Uuid, compact: &str) -> String {
+    format!("{}/h/{id}#{compact}", public_base_url.trim_end_matches('/'))
+}
+
+/// Contact details a shopper gives for a confirmation. Never logged.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+impl Contact {
+    pub fn is_empty(&self) -> bool {
+        self.email.is_none() && self.phone.is_none()
+    }
+
+    /// Checks the shape of the email and phone number; the message says what
+    /// to fix (in English and French, it may reach a shopper).
+    pub fn validate(&self) -> Result<(), String> {
+        if let Some(e) = &self.email
+            && !valid_email(e)
+        {
+            return Err("the email address is not valid / l'adresse e-mail n'est pas valide".into());
+        }
+        if let Some(p) = &self.phone
+            && !valid_phone(p)
+        {
+            return Err(
+                "the phone number is not valid (digits, optionally starting with +) / le numéro de téléphone n'est pas valide"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// A plausible email: one `@`, something before, a dot after, no spaces.
+pub fn valid_email(s: &str) -> bool {
+    let s = s.trim();
+    match s.split_once('@') {
+        Some((user, domain)) => {
+            !user.is_empty()
+                && s.len() <= 254
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+        None => false,
+    }
+}
+
+/// A plausible phone number: 6 to 15 digits, optionally a leading `+`,
+/// spaces, dots and dashes between.
+pub fn valid_phone(s: &str) -> bool {
+    let s = s.trim();
+    let body = s.strip_prefix('+').unwrap_or(s);
+    let digits = body.chars().filter(char::is_ascii_digit).count();
+    (6..=15).contains(&digits) && body.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-'))
+}
+
+/// `POST /v1/handoffs` (kiosk) and `POST /h/{id}/submit` (phone page).
+/// The handoff's identity is its signed basket: contact details are merged,
+/// not compared, so the kiosk's copy and the phone's copy are one handoff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoffSubmit {
+    /// The compact basket signed by the device ([`HandoffBasket::to_compact`]).
+    pub compact: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+    /// The identified customer, if the shopper signed in at the kiosk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoffReceipt {
+    pub id: Uuid,
+    pub url: String,
+    pub store: String,
+    pub items: u32,
+    pub total: Money,
+}
+
+// -------------------------------------------------------------------- orders
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Received,
+    Preparing,
+    Ready,
+    Collected,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 4] = [
+        OrderStatus::Received,
+        OrderStatus::Preparing,
+        OrderStatus::Ready,
+        OrderStatus::Collected,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Received => "received",
+            OrderStatus::Preparing => "preparing",
+            OrderStatus::Ready => "ready",
+            OrderStatus::Collected => "collected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OrderStatus> {
+        OrderStatus::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            OrderStatus::Received => lang.pick("Reçue", "Received"),
+            OrderStatus::Preparing => lang.pick("En préparation", "Being prepared"),
+            OrderStatus::Ready => lang.pick("Prête à retirer", "Ready for collection"),
+            OrderStatus::Collected => lang.pick("Retirée", "Collected"),
+        }
+    }
+}
+
+/// Who collects a click&collect order. Never logged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderCustomer {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// The identified customer, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+}
+
+/// `POST /v1/orders`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderRequest {
+    /// UUIDv7 made by the kiosk.
+    pub id: Uuid,
+    pub store: String,
+    pub created_at: UnixTime,
+    pub lines: Vec<HandoffLine>,
+    pub customer: OrderCustomer,
+    /// The language of the confirmation messages.
+    #[serde(default)]
+    pub lang: Lang,
+}
+
+impl OrderRequest {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.lines.is_empty() {
+            return Err("the order has no line".into());
+        }
+        if self.lines.len() > MAX_LINES {
+            return Err(format!("the order has more than {MAX_LINES} lines"));
+        }
+        if self.lines.iter().any(|l| l.quantity == 0 || l.quantity > MAX_QUANTITY) {
+            return Err(format!("each quantity must be 1 to {MAX_QUANTITY}"));
+        }
+        if self.customer.name.trim().is_empty() || self.customer.name.chars().count() > 100 {
+            return Err("the customer's name is required (at most 100 characters)".into());
+        }
+        let contact = Contact {
+            email: self.customer.email.clone(),
+            phone: self.customer.phone.clone(),
+        };
+        if contact.is_empty() {
+            return Err("an email or a phone number is required for the confirmation".into());
+        }
+        contact.validate()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderReceipt {
+    pub id: Uuid,
+    pub number: String,
+    pub store: String,
+    pub status: OrderStatus,
+    pub total: Money,
+    pub created_at: UnixTime,
+}
+
+const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// The short number a shopper reads out at the counter (`7KM-2QX`): 30 bits
+/// of the id's random part in Crockford base32. Unique enough per store and
+/// day; the id stays the key.
+pub fn order_number(id: &Uuid) -> String {
+    let b = id.as_bytes();
+    let v = u32::from_be_bytes([b[12], b[13], b[14], b[15]]) & 0x3FFF_FFFF;
+    let mut s = String::with_capacity(7);
+    for i in (0..6).rev() {
+        s.push(CROCKFORD[((v >> (i * 5)) & 31) as usize] as char);
+        if i == 3 {
+            s.push('-');
+        }
+    }
+    s
+}
+
+// -------------------------------------------------------------- availability
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreStock {
+    pub store: String,
+    pub name: String,
+    #[serde(default)]
+    pub city: Option<String>,
+    pub quantity: i64,
+    pub level: StockLevel,
+    pub updated_at: UnixTime,
+}
+
+/// `GET /v1/availability/{gtin}`: live stock in every store and online.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Availability {
+    pub gtin: Gtin,
+    /// Every store with a stock record, most units first.
+    pub stores: Vec<StoreStock>,
+    pub online: Option<StoreStock>,
+    /// HQ's clock when it answered.
+    pub as_of: UnixTime,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::product::PriceEntry;
+
+    fn key() -> SecretKey {
+        SecretKey::from_seed([3; 32])
+    }
+
+    fn gtin(s: &str) -> Gtin {
+        Gtin::from_digits(s).unwrap()
+    }
+
+    fn price_change(minor: i64) -> Change {
+        Change::SetPrice(PriceEntry {
+            gtin: gtin("5449000039231"),
+            store: None,
+            price: Money::eur(minor),
+        })
+    }
+
+    #[test]
+    fn signed_update_verifies_and_rejects() {
+        let k = key();
+        let pk = k.public();
+        let u = SignedUpdate::sign(UpdateKind::Delta, "paris-01", 4, 5, &[price_change(199)], &k).unwrap();
+        // Through JSON, as on the wire.
+        let u: SignedUpdate = serde_json::from_str(&serde_json::to_string(&u).unwrap()).unwrap();
+        let ok = Expect {
+            store: "paris-01",
+            current_version: 4,
+            first_sync: false,
+        };
+        assert_eq!(u.verify(&pk, &ok).unwrap(), vec![price_change(199)]);
+
+        let other_store = Expect { store: "lyon-02", ..ok };
+        assert!(matches!(
+            u.verify(&pk, &other_store),
+            Err(UpdateRejected::OtherStore { .. })
+        ));
+        let already = Expect {
+            current_version: 5,
+            ..ok
+        };
+        assert!(matches!(u.verify(&pk, &already), Err(UpdateRejected::NotNewer { .. })));
+        let older_base = Expect {
+            current_version: 3,
+            ..ok
+        };
+        assert!(matches!(
+            u.verify(&pk, &older_base),
+            Err(UpdateRejected::WrongBase { .. })
+        ));
+        assert!(matches!(
+            u.verify(&SecretKey::from_seed([9; 32]).public(), &ok),
+            Err(UpdateRejected::Signature(_))
+        ));
+
+        // Tampered content: another price under the same signature.
+        let mut t = u.clone();
+        t.changes = RawValue::from_string(serde_json::to_string(&[price_change(1)]).unwrap()).unwrap();
+        assert_eq!(t.verify(&pk, &ok), Err(UpdateRejected::HashMismatch));
+        // Tampered header.
+        let mut t = u.clone();
+        t.to_version = 6;
+        assert!(matches!(t.verify(&pk, &ok), Err(UpdateRejected::Signature(_))));
+    }
+
+    #[test]
+    fn first_snapshot_may_have_any_version() {
+        let k = key();
+        let s = SignedUpdate::sign(UpdateKind::Snapshot, "paris-01", 0, 2, &[], &k).unwrap();
+        let first = Expect {
+            store: "paris-01",
+            current_version: 7,
+            first_sync: true,
+        };
+        assert!(s.verify(&k.public(), &first).is_ok());
+        let later = Expect {
+            first_sync: false,
+            ..first
+        };
+        assert!(matches!(
+            s.verify(&k.public(), &later),
+            Err(UpdateRejected::NotNewer { .. })
+        ));
+    }
+
+    #[test]
+    fn compact_basket_roundtrip_and_tamper() {
+        let k = key();
+        let b = HandoffBasket {
+            id: Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0001),
+            device_id: "dev-ABC123".into(),
+            store: "paris-01".into(),
+            created_at: 1_790_000_000,
+            lines: vec![
+                HandoffLine {
+                    gtin: gtin("5449000039231"),
+                    quantity: 2,
+                },
+                HandoffLine {
+                    gtin: gtin("9780439023481"),
+                    quantity: 1,
+                },
+            ],
+        };
+        let c = b.to_compact(&k);
+        assert!(
+            c.chars().all(|ch| ch.is_ascii_alphanumeric() || "-_.*,".contains(ch)),
+            "{c}"
+        );
+        assert_eq!(HandoffBasket::verify_compact(&c, &k.public()).unwrap(), b);
+        let url = handoff_url("https://hq.example/", &b.id, &c);
+        assert!(url.starts_with(&format!("https://hq.example/h/{}#1.", b.id)), "{url}");
+
+        let tampered = c.replace("*2,", "*9,");
+        assert!(matches!(
+            HandoffBasket::verify_compact(&tampered, &k.public()),
+            Err(CompactError::Signature(_))
+        ));
+        assert!(matches!(
+            HandoffBasket::verify_compact("1.x.y", &k.public()),
+            Err(CompactError::Malformed(_))
+        ));
+        let other_key = SecretKey::from_seed([4; 32]).public();
+        assert!(HandoffBasket::verify_compact(&c, &other_key).is_err());
+    }
+
+    #[test]
+    fn order_numbers_are_short_and_stable() {
+        let id = Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_1234_5678);
+        let n = order_number(&id);
+        assert_eq!(n.len(), 7);
+        assert_eq!(n, order_number(&id));
+        assert_eq!(&n[3..4], "-");
+        assert_ne!(
+            n,
+            order_number(&Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_1234_5679))
+        );
+    }
+
+    #[test]
+    fn contact_checks() {
+        assert!(valid_email("a.b@example.fr"));
+        assert!(!valid_email("a b@example.fr"));
+        assert!(!valid_email("ab@example"));
+        assert!(valid_phone("+33 6 12 34 56 78"));
+        assert!(!valid_phone("06-12-ab"));
+        let order = OrderRequest {
+            id: Uuid::nil(),
+            store: "paris-01".into(),
+            created_at: 0,
+            lines: vec![HandoffLine {
+                gtin: gtin("5449000039231"),
+                quantity: 1,
+            }],
+            customer: OrderCustomer {
+                name: "Ana".into(),
+                email: None,
+                phone: None,
+                customer_id: None,
+            },
+            lang: Lang::Fr,
+        };
+        assert!(order.validate().unwrap_err().contains("email or a phone"));
+    }
+}

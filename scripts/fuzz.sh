@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every cargo-fuzz target for a fixed time budget each (default 60 s),
+# starting from the corpora committed under fuzz/corpus/. Fails on the first
+# crash, hang (timeout) or out-of-memory.
+#
+# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
+# Needs cargo-fuzz (`cargo install cargo-fuzz`). The stable toolchain is used
+# with RUSTC_BOOTSTRAP=1 for the sanitizer flags cargo-fuzz passes.
+set -euo pipefail
+cd "$(dirname "$0")/../fuzz"
+budget=${1:-60}
+shift || true
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  mapfile -t targets < <(cargo fuzz list)
+fi
+export RUSTC_BOOTSTRAP=1
+for t in "${targets[@]}"; do
+  echo "== fuzzing $t for ${budget}s"
+  mkdir -p "corpus/$t"
+  # Work on a copy so the committed corpus only grows when someone chooses to.
+  work=$(mktemp -d)
+  cp -r "corpus/$t/." "$work/"
+  cargo fuzz run "$t" "$work" -- -max_total_time="$budget" -timeout=5 -rss_limit_mb=1024 -max_len=4096
+  echo "== $t: $(ls "$work" | wc -l) inputs in the working corpus"
+  rm -rf "$work"
+done

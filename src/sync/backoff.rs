@@ -1,0 +1,56 @@
+//! Capped exponential backoff with full jitter: the n-th retry waits a random
+//! time between 0 and `min(cap, base * 2^n)`, so kiosks that lost HQ at the
+//! same moment do not all come back at the same moment.
+
+use std::time::Duration;
+
+/// Backoff parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    pub base: Duration,
+    pub cap: Duration,
+}
+
+impl Backoff {
+    /// The ceiling of the wait before retry number `attempt` (0-based).
+    pub fn ceiling(&self, attempt: u32) -> Duration {
+        let factor = 1u64.checked_shl(attempt.min(40)).unwrap_or(u64::MAX);
+        let ms = (self.base.as_millis() as u64).saturating_mul(factor);
+        Duration::from_millis(ms).min(self.cap)
+    }
+
+    /// The wait before retry number `attempt`, drawn with `rng` in `[0, 1)`.
+    pub fn delay_with(&self, attempt: u32, unit: f64) -> Duration {
+        self.ceiling(attempt).mul_f64(unit.clamp(0.0, 1.0))
+    }
+
+    /// The wait before retry number `attempt` (full jitter).
+    pub fn delay(&self, attempt: u32) -> Duration {
+        self.delay_with(attempt, fastrand::f64())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doubles_up_to_the_cap_and_jitters_below_the_ceiling() {
+        let b = Backoff {
+            base: Duration::from_millis(500),
+            cap: Duration::from_secs(60),
+        };
+        assert_eq!(b.ceiling(0), Duration::from_millis(500));
+        assert_eq!(b.ceiling(3), Duration::from_millis(4000));
+        assert_eq!(b.ceiling(20), Duration::from_secs(60));
+        assert_eq!(b.ceiling(u32::MAX), Duration::from_secs(60));
+        assert_eq!(b.delay_with(3, 0.0), Duration::ZERO);
+        assert_eq!(b.delay_with(3, 0.5), Duration::from_millis(2000));
+        fastrand::seed(7);
+        let draws: Vec<Duration> = (0..200).map(|_| b.delay(4)).collect();
+        assert!(draws.iter().all(|d| *d <= Duration::from_secs(8)));
+        // Full jitter spreads over the whole range, not around the ceiling.
+        assert!(draws.iter().any(|d| *d < Duration::from_secs(2)));
+        assert!(draws.iter().any(|d| *d > Duration::from_secs(6)));
+    }
+}

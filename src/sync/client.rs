@@ -1,0 +1,234 @@
+//! The kiosk's HTTP client for HQ's `/v1` API (types from
+//! `vitrine_core::wire`, shared with HQ's router).
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use thiserror::Error;
+use vitrine_core::Gtin;
+use vitrine_core::wire::{
+    ApiError, Availability, ChangesAnswer, EnrollRequest, EnrollResponse, HandoffReceipt, OrderReceipt, SignedUpdate,
+};
+
+/// A failed call to HQ.
+#[derive(Debug, Clone, Error)]
+pub enum HqError {
+    /// HQ could not be reached (down, network cut, timeout).
+    #[error("HQ cannot be reached: {0}")]
+    Unreachable(String),
+    /// HQ answered with an error.
+    #[error("HQ answered {status}: {message}")]
+    Http {
+        status: u16,
+        code: String,
+        message: String,
+        retryable: bool,
+    },
+    /// HQ's answer could not be read.
+    #[error("HQ's answer is not readable: {0}")]
+    Decode(String),
+}
+
+impl HqError {
+    /// Whether the same request may succeed later (network, 5xx, 408, 429).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            HqError::Unreachable(_) | HqError::Decode(_) => true,
+            HqError::Http { retryable, .. } => *retryable,
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            HqError::Http { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+/// A client bound to one HQ and one device token.
+#[derive(Clone)]
+pub struct HqClient {
+    http: reqwest::Client,
+    stream_http: reqwest::Client,
+    base: String,
+    token: String,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for HqClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HqClient")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
+    }
+}
+
+fn unreachable(e: reqwest::Error) -> HqError {
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(&e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    HqError::Unreachable(msg)
+}
+
+impl HqClient {
+    /// `timeout` bounds every request except the push stream, which only
+    /// bounds its connection.
+    pub fn new(base: &str, token: &str, timeout: Duration) -> Result<HqClient, HqError> {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .user_agent(concat!("vitrine-kiosk/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(unreachable)?;
+        let stream_http = reqwest::Client::builder()
+            .connect_timeout(timeout)
+            .user_agent(concat!("vitrine-kiosk/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(unreachable)?;
+        Ok(HqClient {
+            http,
+            stream_http,
+            base: base.trim_end_matches('/').to_string(),
+            token: token.to_string(),
+            timeout,
+        })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Reads a JSON answer, or turns an error answer into [`HqError::Http`].
+    async fn read<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, HqError> {
+        let status = resp.status();
+        let bytes = resp.bytes().await.map_err(unreachable)?;
+        if status.is_success() {
+            return serde_json::from_slice(&bytes).map_err(|e| HqError::Decode(e.to_string()));
+        }
+        Err(Self::error_of(status, &bytes))
+    }
+
+    fn error_of(status: StatusCode, bytes: &[u8]) -> HqError {
+        let retryable_status = status.is_server_error()
+            || status == StatusCode::TOO_MANY_REQUESTS
+            || status == StatusCode::REQUEST_TIMEOUT;
+        match serde_json::from_slice::<ApiError>(bytes) {
+            Ok(e) => HqError::Http {
+                status: status.as_u16(),
+                code: e.error,
+                message: e.message,
+                retryable: retryable_status,
+            },
+            Err(_) => HqError::Http {
+                status: status.as_u16(),
+                code: String::new(),
+                message: String::from_utf8_lossy(&bytes[..bytes.len().min(300)]).into_owned(),
+                retryable: retryable_status,
+            },
+        }
+    }
+
+    /// Exchanges a one-time code for a device token (no token needed).
+    pub async fn enroll(base: &str, req: &EnrollRequest, timeout: Duration) -> Result<EnrollResponse, HqError> {
+        let c = HqClient::new(base, "", timeout)?;
+        let resp = c
+            .http
+            .post(c.url("/v1/enroll"))
+            .json(req)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        Self::read(resp).await
+    }
+
+    /// Changes since `version` (or an answer that asks for a snapshot).
+    pub async fn changes_since(&self, version: u64) -> Result<ChangesAnswer, HqError> {
+        let resp = self
+            .http
+            .get(self.url("/v1/catalog/changes"))
+            .query(&[("since", version)])
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        Self::read(resp).await
+    }
+
+    /// The whole catalog of the device's store. Snapshots can be large: the
+    /// timeout is ten times the usual one.
+    pub async fn snapshot(&self) -> Result<SignedUpdate, HqError> {
+        let resp = self
+            .http
+            .get(self.url("/v1/catalog/snapshot"))
+            .timeout(self.timeout * 10)
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        Self::read(resp).await
+    }
+
+    /// Sends an outbox body (the same bytes on every retry).
+    async fn post_raw<T: DeserializeOwned>(&self, path: &str, body: &str) -> Result<T, HqError> {
+        let resp = self
+            .http
+            .post(self.url(path))
+            .bearer_auth(&self.token)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .map_err(unreachable)?;
+        Self::read(resp).await
+    }
+
+    pub async fn post_handoff(&self, body: &str) -> Result<HandoffReceipt, HqError> {
+        self.post_raw("/v1/handoffs", body).await
+    }
+
+    pub async fn post_order(&self, body: &str) -> Result<OrderReceipt, HqError> {
+        self.post_raw("/v1/orders", body).await
+    }
+
+    pub async fn availability(&self, gtin: Gtin) -> Result<Availability, HqError> {
+        let resp = self
+            .http
+            .get(self.url(&format!("/v1/availability/{}", gtin.as_gtin14())))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        Self::read(resp).await
+    }
+
+    /// Opens the push stream (`GET /v1/events`), resuming after
+    /// `last_event_id`. The caller reads it with `Response::chunk`.
+    pub async fn events(&self, last_event_id: Option<u64>) -> Result<reqwest::Response, HqError> {
+        let mut req = self
+            .stream_http
+            .get(self.url("/v1/events"))
+            .bearer_auth(&self.token)
+            .header(reqwest::header::ACCEPT, "text/event-stream");
+        if let Some(id) = last_event_id {
+            req = req.header("Last-Event-ID", id.to_string());
+        }
+        let resp = req.send().await.map_err(unreachable)?;
+        if resp.status().is_success() {
+            Ok(resp)
+        } else {
+            let status = resp.status();
+            let bytes = resp.bytes().await.map_err(unreachable)?;
+            Err(Self::error_of(status, &bytes))
+        }
+    }
+}

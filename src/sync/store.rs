@@ -1,0 +1,205 @@
+//! `kiosk.sqlite`: the kiosk's own records (device identity, handoffs,
+//! click&collect orders, the outbox and its dead letters, cached
+//! availability answers).
+//!
+//! A separate file from `catalog.sqlite`, on purpose: a million-product
+//! snapshot rewrites the catalog in one long transaction, and a shopper's
+//! order must never wait behind it; the catalog can also be deleted and
+//! rebuilt from HQ without losing an order. Each handoff or order is written
+//! in the same transaction as its outbox row, so one never exists without the
+//! other.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, params};
+use vitrine_core::product::UnixTime;
+use vitrine_core::sign::{PublicKey, SecretKey};
+
+use super::SyncError;
+use crate::catalog::schema;
+
+/// The file's name inside the data directory.
+pub const KIOSK_FILE: &str = "kiosk.sqlite";
+
+/// The kiosk file's migrations (component `kiosk`), append-only.
+pub const KIOSK_MIGRATIONS: &[&str] = &[
+    // 1: device identity, handoffs, orders, outbox, dead letters, availability cache
+    r#"
+    CREATE TABLE device (
+        id                 INTEGER PRIMARY KEY CHECK (id = 1),
+        device_id          TEXT NOT NULL,
+        store              TEXT NOT NULL,
+        hq_url             TEXT NOT NULL,
+        token              TEXT NOT NULL,
+        hq_public_key      TEXT NOT NULL,
+        device_secret_key  TEXT NOT NULL,
+        public_base_url    TEXT NOT NULL,
+        enrolled_at        INTEGER NOT NULL
+    );
+    CREATE TABLE handoffs (
+        id          TEXT PRIMARY KEY,      -- UUIDv7
+        store       TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        lines       TEXT NOT NULL,         -- JSON [HandoffLine]
+        url         TEXT NOT NULL,
+        delivered_at INTEGER
+    );
+    CREATE TABLE orders (
+        id          TEXT PRIMARY KEY,      -- UUIDv7
+        number      TEXT NOT NULL,
+        store       TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        lines       TEXT NOT NULL,         -- JSON [HandoffLine]
+        status      TEXT,                  -- HQ's status once delivered
+        delivered_at INTEGER
+    );
+    CREATE TABLE outbox (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind        TEXT NOT NULL CHECK (kind IN ('handoff', 'order')),
+        message_id  TEXT NOT NULL UNIQUE,
+        body        TEXT NOT NULL,         -- the exact JSON sent, every time
+        created_at  INTEGER NOT NULL,
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        last_error  TEXT
+    );
+    CREATE TABLE dead_letters (
+        message_id  TEXT PRIMARY KEY,
+        kind        TEXT NOT NULL,
+        body        TEXT NOT NULL,
+        http_status INTEGER,
+        error       TEXT NOT NULL,
+        attempts    INTEGER NOT NULL,
+        created_at  INTEGER NOT NULL,
+        dead_at     INTEGER NOT NULL
+    );
+    CREATE TABLE availability_cache (
+        gtin        INTEGER PRIMARY KEY,
+        data        TEXT NOT NULL,         -- JSON wire::Availability
+        fetched_at  INTEGER NOT NULL
+    );
+    "#,
+];
+
+/// What enrollment gave the kiosk. The token and the secret key never appear
+/// in `Debug` output or logs.
+#[derive(Clone)]
+pub struct DeviceIdentity {
+    pub device_id: String,
+    pub store: String,
+    pub hq_url: String,
+    pub token: String,
+    pub hq_public_key: PublicKey,
+    pub device_key: SecretKey,
+    pub public_base_url: String,
+    pub enrolled_at: UnixTime,
+}
+
+impl std::fmt::Debug for DeviceIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceIdentity")
+            .field("device_id", &self.device_id)
+            .field("store", &self.store)
+            .field("hq_url", &self.hq_url)
+            .field("public_base_url", &self.public_base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Opens (creating and migrating) `kiosk.sqlite` in `data_dir`.
+pub fn open(data_dir: &Path) -> Result<Connection, SyncError> {
+    std::fs::create_dir_all(data_dir).map_err(|e| SyncError::Storage(format!("{}: {e}", data_dir.display())))?;
+    let path = data_dir.join(KIOSK_FILE);
+    let mut conn = Connection::open(&path).map_err(|e| SyncError::Storage(format!("{}: {e}", path.display())))?;
+    restrict_permissions(&path);
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // A queued order must survive a power cut.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    schema::migrate(&mut conn, &path, "kiosk", KIOSK_MIGRATIONS).map_err(|e| SyncError::Storage(e.to_string()))?;
+    Ok(conn)
+}
+
+/// The file holds the device token and signing key: owner-only.
+fn restrict_permissions(path: &PathBuf) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Err(e) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
+            tracing::warn!(file = %path.display(), error = %e, "cannot make the kiosk file owner-only");
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// The enrolled identity, if any.
+pub fn identity(conn: &Connection) -> Result<Option<DeviceIdentity>, SyncError> {
+    let row = conn
+        .query_row(
+            "SELECT device_id, store, hq_url, token, hq_public_key, device_secret_key, public_base_url, enrolled_at
+             FROM device WHERE id = 1",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, i64>(7)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((device_id, store, hq_url, token, hq_key, secret, public_base_url, enrolled_at)) = row else {
+        return Ok(None);
+    };
+    let damaged = |what: &str, e: String| {
+        SyncError::Storage(format!(
+            "{KIOSK_FILE}: the stored {what} is damaged ({e}); enroll the kiosk again"
+        ))
+    };
+    Ok(Some(DeviceIdentity {
+        device_id,
+        store,
+        hq_url,
+        token,
+        hq_public_key: PublicKey::from_text(&hq_key).map_err(|e| damaged("HQ key", e.to_string()))?,
+        device_key: SecretKey::from_text(&secret).map_err(|e| damaged("device key", e.to_string()))?,
+        public_base_url,
+        enrolled_at,
+    }))
+}
+
+/// Records (or replaces) the enrolled identity.
+pub fn save_identity(conn: &Connection, id: &DeviceIdentity) -> Result<(), SyncError> {
+    conn.execute(
+        "INSERT INTO device(id, device_id, store, hq_url, token, hq_public_key, device_secret_key, public_base_url, enrolled_at)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT(id) DO UPDATE SET device_id = excluded.device_id, store = excluded.store,
+           hq_url = excluded.hq_url, token = excluded.token, hq_public_key = excluded.hq_public_key,
+           device_secret_key = excluded.device_secret_key, public_base_url = excluded.public_base_url,
+           enrolled_at = excluded.enrolled_at",
+        params![
+            id.device_id,
+            id.store,
+            id.hq_url,
+            id.token,
+            id.hq_public_key.to_text(),
+            id.device_key.to_text(),
+            id.public_base_url,
+            id.enrolled_at
+        ],
+    )?;
+    Ok(())
+}
+
+/// Outbox and dead-letter counts.
+pub fn counts(conn: &Connection) -> Result<(u64, u64), SyncError> {
+    let pending: i64 = conn.query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get(0))?;
+    let dead: i64 = conn.query_row("SELECT COUNT(*) FROM dead_letters", [], |r| r.get(0))?;
+    Ok((pending as u64, dead as u64))
+}

@@ -1,0 +1,589 @@
+//! The sync worker, on the tokio runtime the caller built:
+//! - the push stream (`GET /v1/events`, server-sent events), reconnected
+//!   with backoff and `Last-Event-ID` (the catalog version);
+//! - the catalog puller: on a push event, on each (re)connection, and every
+//!   `hq.poll_interval_s` while the stream is down; each update is verified
+//!   (HQ's signature, content hash, store, version) and applied in one
+//!   transaction, or refused with the old catalog kept and the reason in
+//!   [`SyncStatus::last_error`];
+//! - the outbox sender: oldest first, retried with capped exponential
+//!   backoff and full jitter, 4xx answers to the dead-letter table.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
+use vitrine_core::Gtin;
+use vitrine_core::product::UnixTime;
+use vitrine_core::sign::SecretKey;
+use vitrine_core::wire::{ChangesAnswer, EVENT_VERSION, EnrollRequest, Expect, SignedUpdate, UpdateKind, VersionEvent};
+
+use super::availability::{AvailabilityService, CachedAvailability};
+use super::backoff::Backoff;
+use super::client::{HqClient, HqError};
+use super::outbox::{MessageKind, Outbox};
+use super::sse::SseParser;
+use super::store::DeviceIdentity;
+use super::{SyncError, SyncStatus};
+use crate::catalog::{Catalog, VersionMove, meta};
+use crate::config::KioskConfig;
+
+/// What `prices_origin` says once the catalog comes from HQ.
+pub const HQ_ORIGIN: &str = "hq";
+
+/// The worker's timings.
+#[derive(Debug, Clone, Copy)]
+pub struct SyncSettings {
+    pub poll_interval: Duration,
+    pub request_timeout: Duration,
+    pub backoff: Backoff,
+    pub availability_max_age_s: u64,
+    /// Reconnect the push stream after this long without a byte (HQ sends
+    /// a keep-alive comment every 15 s).
+    pub stream_idle_timeout: Duration,
+}
+
+impl SyncSettings {
+    pub fn from_config(c: &KioskConfig) -> SyncSettings {
+        SyncSettings {
+            poll_interval: Duration::from_secs(u64::from(c.hq.poll_interval_s)),
+            request_timeout: Duration::from_secs(u64::from(c.hq.request_timeout_s)),
+            backoff: Backoff {
+                base: Duration::from_millis(u64::from(c.hq.retry_base_ms)),
+                cap: Duration::from_secs(u64::from(c.hq.retry_max_s)),
+            },
+            availability_max_age_s: u64::from(c.hq.availability_cache_s),
+            stream_idle_timeout: Duration::from_secs(45),
+        }
+    }
+}
+
+/// Runs `f` on the blocking pool (SQLite work never blocks the async threads).
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, SyncError> + Send + 'static,
+) -> Result<T, SyncError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| SyncError::Storage(format!("a database task failed: {e}")))?
+}
+
+/// Whether the catalog already came from HQ for this store.
+fn synced_with(cat: &Catalog, store: &str) -> Result<bool, SyncError> {
+    Ok(cat.meta(meta::STORE)?.as_deref() == Some(store) && cat.meta(meta::ORIGIN)?.as_deref() == Some(HQ_ORIGIN))
+}
+
+/// Verifies an update against the kiosk's state and applies it in one
+/// transaction. On any refusal the catalog is untouched. Returns the new
+/// version.
+pub fn apply_update(
+    cat: &mut Catalog,
+    ident: &DeviceIdentity,
+    update: &SignedUpdate,
+    now: UnixTime,
+) -> Result<u64, SyncError> {
+    let current = cat.version()?;
+    let first_sync = !synced_with(cat, &ident.store)?;
+    let changes = update.verify(
+        &ident.hq_public_key,
+        &Expect {
+            store: &ident.store,
+            current_version: current,
+            first_sync,
+        },
+    )?;
+    let v = match update.kind {
+        UpdateKind::Snapshot => cat.replace_all(&changes, update.to_version, now)?,
+        UpdateKind::Delta => cat.apply(&changes, VersionMove::To(update.to_version), now, &mut |_| {})?,
+    };
+    cat.set_meta(meta::ORIGIN, HQ_ORIGIN)?;
+    cat.set_meta(meta::STORE, &ident.store)?;
+    cat.set_meta(meta::LAST_SYNC, &now.to_string())?;
+    tracing::info!(
+        kind = update.kind.as_str(),
+        from = update.from_version,
+        to = v,
+        changes = changes.len(),
+        "catalog updated from HQ"
+    );
+    Ok(v)
+}
+
+/// Enrolls the kiosk: a new device key, the one-time code exchanged for a
+/// token and HQ's key, all recorded in `kiosk.sqlite`.
+pub async fn enroll(
+    data_dir: &Path,
+    hq_url: &str,
+    code: &str,
+    timeout: Duration,
+    now: UnixTime,
+) -> Result<DeviceIdentity, SyncError> {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|e| SyncError::Storage(format!("no random source for the device key: {e}")))?;
+    let key = SecretKey::from_seed(seed);
+    let hostname = std::env::var("HOSTNAME").ok();
+    let resp = HqClient::enroll(
+        hq_url,
+        &EnrollRequest {
+            code: code.trim().to_string(),
+            device_public_key: key.public().to_text(),
+            device_name: hostname,
+        },
+        timeout,
+    )
+    .await?;
+    let ident = DeviceIdentity {
+        device_id: resp.device_id,
+        store: resp.store,
+        hq_url: hq_url.trim_end_matches('/').to_string(),
+        token: resp.token,
+        hq_public_key: vitrine_core::sign::PublicKey::from_text(&resp.hq_public_key)
+            .map_err(|e| SyncError::Invalid(format!("HQ sent an unusable public key: {e}")))?,
+        device_key: key,
+        public_base_url: resp.public_base_url,
+        enrolled_at: now,
+    };
+    let dir = data_dir.to_path_buf();
+    let saved = ident.clone();
+    blocking(move || Outbox::open(&dir)?.save_identity(&saved)).await?;
+    tracing::info!(device = %ident.device_id, store = %ident.store, "kiosk enrolled");
+    Ok(ident)
+}
+
+/// Shared state of the worker's tasks.
+#[derive(Clone)]
+struct Ctx {
+    settings: SyncSettings,
+    outbox: Outbox,
+    catalog: Arc<Mutex<Catalog>>,
+    status: Arc<watch::Sender<SyncStatus>>,
+    /// Set while the push stream is connected.
+    stream_up: Arc<AtomicBool>,
+    pull_now: Arc<Notify>,
+}
+
+impl Ctx {
+    fn new(data_dir: &Path, settings: SyncSettings, outbox: Outbox) -> Result<Ctx, SyncError> {
+        let catalog = Catalog::open(data_dir)?;
+        let ctx = Ctx {
+            settings,
+            status: outbox.status_sender(),
+            outbox,
+            catalog: Arc::new(Mutex::new(catalog)),
+            stream_up: Arc::new(AtomicBool::new(false)),
+            pull_now: Arc::new(Notify::new()),
+        };
+        let (version, last_sync) = {
+            let cat = ctx.lock_catalog();
+            (cat.version()?, cat.meta(meta::LAST_SYNC)?.and_then(|v| v.parse().ok()))
+        };
+        ctx.outbox.refresh_status()?;
+        ctx.status.send_modify(|s| {
+            s.catalog_version = version;
+            s.last_sync = last_sync;
+        });
+        Ok(ctx)
+    }
+
+    fn lock_catalog(&self) -> std::sync::MutexGuard<'_, Catalog> {
+        // Nothing is awaited while it is held; a poisoned lock means a
+        // panic mid-transaction, which SQLite rolled back.
+        self.catalog.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn client(&self, ident: &DeviceIdentity) -> Result<HqClient, SyncError> {
+        Ok(HqClient::new(
+            &ident.hq_url,
+            &ident.token,
+            self.settings.request_timeout,
+        )?)
+    }
+
+    async fn identity(&self) -> Result<Option<DeviceIdentity>, SyncError> {
+        let ob = self.outbox.clone();
+        blocking(move || ob.identity()).await
+    }
+
+    fn set_error(&self, e: Option<String>) {
+        self.status.send_if_modified(|s| {
+            let changed = s.last_error != e;
+            s.last_error = e;
+            changed
+        });
+    }
+
+    fn set_online(&self, online: bool) {
+        self.status.send_if_modified(|s| {
+            let changed = s.online != online;
+            s.online = online;
+            changed
+        });
+    }
+
+    /// Pulls the catalog once: changes since our version, or a snapshot.
+    async fn pull(&self) -> Result<u64, SyncError> {
+        let ident = self.identity().await?.ok_or(SyncError::NotEnrolled)?;
+        let client = self.client(&ident)?;
+        let (version, synced) = {
+            let cat = self.lock_catalog();
+            (cat.version()?, synced_with(&cat, &ident.store)?)
+        };
+        let update = if !synced {
+            client.snapshot().await?
+        } else {
+            match client.changes_since(version).await? {
+                ChangesAnswer::UpToDate { .. } => {
+                    let now = crate::clock::now();
+                    let cat = self.catalog.clone();
+                    blocking(move || {
+                        let mut c = cat.lock().unwrap_or_else(|p| p.into_inner());
+                        Ok(c.set_meta(meta::LAST_SYNC, &now.to_string())?)
+                    })
+                    .await?;
+                    self.status.send_modify(|s| {
+                        s.last_sync = Some(now);
+                        s.catalog_version = version;
+                    });
+                    return Ok(version);
+                }
+                ChangesAnswer::Delta { update } => update,
+                ChangesAnswer::SnapshotRequired { reason, .. } => {
+                    tracing::info!(since = version, reason = %reason, "HQ asks for a snapshot");
+                    client.snapshot().await?
+                }
+            }
+        };
+        let now = crate::clock::now();
+        let cat = self.catalog.clone();
+        let id2 = ident.clone();
+        let v = blocking(move || {
+            let mut c = cat.lock().unwrap_or_else(|p| p.into_inner());
+            apply_update(&mut c, &id2, &update, now)
+        })
+        .await?;
+        self.status.send_modify(|s| {
+            s.last_sync = Some(now);
+            s.catalog_version = v;
+        });
+        Ok(v)
+    }
+
+    async fn pull_and_report(&self) -> bool {
+        match self.pull().await {
+            Ok(_) => {
+                self.set_error(None);
+                true
+            }
+            Err(SyncError::NotEnrolled) => false,
+            Err(e) => {
+                tracing::warn!(error = %e, "catalog sync failed");
+                self.set_error(Some(e.to_string()));
+                false
+            }
+        }
+    }
+
+    /// Sends the outbox, oldest first, until it is empty or HQ cannot take
+    /// more now.
+    async fn flush(&self) -> Flush {
+        let ident = match self.identity().await {
+            Ok(Some(i)) => i,
+            Ok(None) => return Flush::NotEnrolled,
+            Err(e) => return Flush::Retry(e.to_string()),
+        };
+        let client = match self.client(&ident) {
+            Ok(c) => c,
+            Err(e) => return Flush::Retry(e.to_string()),
+        };
+        loop {
+            let ob = self.outbox.clone();
+            let next = match blocking(move || ob.next_pending()).await {
+                Ok(Some(p)) => p,
+                Ok(None) => return Flush::Empty,
+                Err(e) => return Flush::Retry(e.to_string()),
+            };
+            let result: Result<Option<String>, HqError> = match next.kind {
+                MessageKind::Handoff => client.post_handoff(&next.body).await.map(|_| None),
+                MessageKind::Order => client
+                    .post_order(&next.body)
+                    .await
+                    .map(|r| Some(r.status.as_str().to_string())),
+            };
+            let ob = self.outbox.clone();
+            let outcome = match result {
+                Ok(status) => {
+                    tracing::info!(message = %next.id, kind = next.kind.as_str(), "delivered to HQ");
+                    blocking(move || ob.delivered(&next, status.as_deref())).await
+                }
+                Err(e) if e.is_retryable() || matches!(e.status(), Some(401 | 403)) => {
+                    let msg = e.to_string();
+                    if let Err(db) = blocking(move || ob.failed(&next, &msg)).await {
+                        tracing::warn!(error = %db, "cannot record a failed attempt");
+                    }
+                    return Flush::Retry(e.to_string());
+                }
+                Err(e) => {
+                    let msg = e.to_string();
+                    let status = e.status();
+                    blocking(move || ob.dead_letter(&next, status, &msg)).await
+                }
+            };
+            if let Err(e) = outcome {
+                return Flush::Retry(e.to_string());
+            }
+        }
+    }
+}
+
+enum Flush {
+    Empty,
+    NotEnrolled,
+    Retry(String),
+}
+
+/// The running worker. Dropping it stops the worker.
+pub struct SyncHandle {
+    outbox: Outbox,
+    availability: AvailabilityService,
+    status: watch::Receiver<SyncStatus>,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl SyncHandle {
+    pub fn outbox(&self) -> &Outbox {
+        &self.outbox
+    }
+
+    /// The status, updated by the worker and by every queueing call.
+    pub fn status(&self) -> watch::Receiver<SyncStatus> {
+        self.status.clone()
+    }
+
+    pub fn availability(&self) -> &AvailabilityService {
+        &self.availability
+    }
+
+    /// Availability from a thread outside the runtime (see
+    /// [`AvailabilityService::get_blocking`]).
+    pub fn availability_blocking(&self, gtin: Gtin) -> Result<CachedAvailability, SyncError> {
+        self.availability.get_blocking(gtin)
+    }
+
+    /// Asks the worker to stop and waits for it.
+    pub async fn stop(mut self) {
+        let _ = self.shutdown.send(true);
+        for t in self.tasks.drain(..) {
+            let _ = t.await;
+        }
+    }
+}
+
+impl Drop for SyncHandle {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+/// Starts the worker on `rt` for the kiosk whose files are in `data_dir`.
+pub fn start(rt: &tokio::runtime::Handle, data_dir: &Path, settings: SyncSettings) -> Result<SyncHandle, SyncError> {
+    let outbox = Outbox::open(data_dir)?;
+    let ctx = Ctx::new(data_dir, settings, outbox.clone())?;
+    let (shutdown, shut_rx) = watch::channel(false);
+    let tasks = vec![
+        rt.spawn(stream_task(ctx.clone(), shut_rx.clone())),
+        rt.spawn(pull_task(ctx.clone(), shut_rx.clone())),
+        rt.spawn(outbox_task(ctx.clone(), shut_rx)),
+    ];
+    let availability = AvailabilityService::new(
+        outbox.clone(),
+        settings.availability_max_age_s,
+        settings.request_timeout,
+    )
+    .with_runtime(rt.clone());
+    Ok(SyncHandle {
+        status: outbox.subscribe(),
+        outbox,
+        availability,
+        shutdown,
+        tasks,
+    })
+}
+
+/// One pull and one pass over the outbox (`vitrine sync --once`); no
+/// waiting for retries. Returns the status after.
+pub async fn sync_once(data_dir: &Path, settings: SyncSettings) -> Result<SyncStatus, SyncError> {
+    let dir: PathBuf = data_dir.to_path_buf();
+    let outbox = blocking(move || Outbox::open(&dir)).await?;
+    let dir: PathBuf = data_dir.to_path_buf();
+    let ctx = blocking(move || Ctx::new(&dir, settings, outbox)).await?;
+    if ctx.identity().await?.is_none() {
+        return Err(SyncError::NotEnrolled);
+    }
+    let pulled = ctx.pull_and_report().await;
+    let flushed = ctx.flush().await;
+    if let Flush::Retry(e) = &flushed {
+        ctx.set_error(Some(e.clone()));
+    }
+    ctx.set_online(pulled && matches!(flushed, Flush::Empty));
+    ctx.outbox.refresh_status()?;
+    Ok(ctx.status.borrow().clone())
+}
+
+async fn stopped(rx: &mut watch::Receiver<bool>) {
+    while !*rx.borrow() {
+        if rx.changed().await.is_err() {
+            return;
+        }
+    }
+}
+
+/// The push stream: connect, pull on connect and on each new version event,
+/// reconnect with backoff.
+async fn stream_task(ctx: Ctx, mut shut: watch::Receiver<bool>) {
+    let mut attempt: u32 = 0;
+    loop {
+        if *shut.borrow() {
+            return;
+        }
+        let ident = match ctx.identity().await {
+            Ok(Some(i)) => Some(i),
+            Ok(None) => None,
+            Err(e) => {
+                ctx.set_error(Some(e.to_string()));
+                None
+            }
+        };
+        if let Some(ident) = ident {
+            let last_id = { ctx.lock_catalog().version().ok() };
+            let opened = match ctx.client(&ident) {
+                Ok(c) => tokio::select! {
+                    r = c.events(last_id) => r.map_err(SyncError::from),
+                    _ = stopped(&mut shut) => return,
+                },
+                Err(e) => Err(e),
+            };
+            match opened {
+                Ok(mut resp) => {
+                    attempt = 0;
+                    ctx.stream_up.store(true, Ordering::SeqCst);
+                    tracing::info!("push stream connected");
+                    // Whatever happened while we were away.
+                    ctx.pull_now.notify_one();
+                    let mut parser = SseParser::default();
+                    loop {
+                        let chunk = tokio::select! {
+                            c = tokio::time::timeout(ctx.settings.stream_idle_timeout, resp.chunk()) => c,
+                            _ = stopped(&mut shut) => { ctx.stream_up.store(false, Ordering::SeqCst); return; }
+                        };
+                        match chunk {
+                            Ok(Ok(Some(bytes))) => {
+                                for ev in parser.feed(&bytes) {
+                                    if ev.event != EVENT_VERSION {
+                                        continue;
+                                    }
+                                    let v = serde_json::from_str::<VersionEvent>(&ev.data).map(|e| e.version).ok();
+                                    let current = ctx.status.borrow().catalog_version;
+                                    if v.is_none_or(|v| v > current) {
+                                        ctx.pull_now.notify_one();
+                                    }
+                                }
+                            }
+                            Ok(Ok(None)) => {
+                                tracing::info!("push stream closed by HQ");
+                                break;
+                            }
+                            Ok(Err(e)) => {
+                                tracing::info!(error = %e, "push stream cut");
+                                break;
+                            }
+                            Err(_) => {
+                                tracing::info!("push stream silent too long; reconnecting");
+                                break;
+                            }
+                        }
+                    }
+                    ctx.stream_up.store(false, Ordering::SeqCst);
+                    ctx.set_online(false);
+                }
+                Err(e) => {
+                    tracing::debug!(error = %e, "push stream not available");
+                    if !matches!(e, SyncError::NotEnrolled) {
+                        ctx.set_error(Some(e.to_string()));
+                    }
+                    ctx.set_online(false);
+                }
+            }
+        }
+        let delay = if ctx.status.borrow().configured {
+            ctx.settings.backoff.delay(attempt)
+        } else {
+            ctx.settings.poll_interval
+        };
+        attempt = attempt.saturating_add(1);
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = stopped(&mut shut) => return,
+        }
+    }
+}
+
+/// Pulls when the stream says so, and polls while the stream is down.
+async fn pull_task(ctx: Ctx, mut shut: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = ctx.pull_now.notified() => {}
+            _ = tokio::time::sleep(ctx.settings.poll_interval) => {
+                if ctx.stream_up.load(Ordering::SeqCst) {
+                    continue;
+                }
+            }
+            _ = stopped(&mut shut) => return,
+        }
+        let ok = ctx.pull_and_report().await;
+        ctx.set_online(ok && ctx.stream_up.load(Ordering::SeqCst));
+    }
+}
+
+/// Sends the outbox; backs off while HQ cannot take it.
+async fn outbox_task(ctx: Ctx, mut shut: watch::Receiver<bool>) {
+    let wake = ctx.outbox.wake_signal();
+    let mut attempt: u32 = 0;
+    loop {
+        match ctx.flush().await {
+            Flush::Empty => {
+                if attempt > 0 {
+                    ctx.set_error(None);
+                }
+                attempt = 0;
+                tokio::select! {
+                    _ = wake.notified() => {}
+                    _ = tokio::time::sleep(ctx.settings.poll_interval) => {}
+                    _ = stopped(&mut shut) => return,
+                }
+            }
+            Flush::NotEnrolled => {
+                tokio::select! {
+                    _ = wake.notified() => {}
+                    _ = tokio::time::sleep(ctx.settings.poll_interval) => {}
+                    _ = stopped(&mut shut) => return,
+                }
+            }
+            Flush::Retry(e) => {
+                tracing::info!(error = %e, attempt, "outbox: HQ cannot take messages now; retrying later");
+                ctx.set_error(Some(e));
+                let delay = ctx.settings.backoff.delay(attempt);
+                attempt = attempt.saturating_add(1);
+                tokio::select! {
+                    _ = tokio::time::sleep(delay) => {}
+                    _ = stopped(&mut shut) => return,
+                }
+            }
+        }
+    }
+}
