@@ -62,7 +62,8 @@ fn every_screen_in_both_languages_and_orientations() {
     seed(dir.path());
     for (orient, w, h) in [("landscape", 1920, 1080), ("portrait", 1080, 1920)] {
         for lang in ["fr", "en"] {
-            let k = TestKiosk::new(config(dir.path(), &[("VITRINE__UI__LANGUAGE", lang)]));
+            let outbox = support::enrolled_outbox(dir.path(), "https://shop.example");
+            let k = TestKiosk::with_outbox(config(dir.path(), &[("VITRINE__UI__LANGUAGE", lang)]), Some(outbox));
             k.ui().window().set_size(slint::PhysicalSize::new(w, h));
             k.ui().show().unwrap();
             let mut shot = |k: &TestKiosk, name: &str| {
@@ -107,6 +108,13 @@ fn every_screen_in_both_languages_and_orientations() {
             c.invoke_next();
             k.settle();
             shot(&k, "06d-collect-summary");
+            c.invoke_confirm();
+            k.settle();
+            shot(&k, "06e-collect-done");
+            app.invoke_navigate(Page::Basket);
+            k.ui().global::<vitrine::ui::generated::BasketAdapter>().invoke_send_to_phone();
+            k.settle();
+            shot(&k, "04b-send-to-phone");
             app.invoke_navigate(Page::Scan);
             k.ui()
                 .global::<vitrine::ui::generated::ScanAdapter>()
