@@ -95,6 +95,7 @@ fn main() {
             runtime: rt.handle().clone(),
             orders: None,
             sync_status: None,
+            availability: None,
         },
     )
     .expect("kiosk");

@@ -203,6 +203,7 @@ pub fn run_kiosk(cli: &Cli, mut cfg: LoadedConfig, utc_offset: time::UtcOffset) 
             sync.outbox().clone(),
         ))),
         sync_status: Some(sync.status()),
+        availability: Some(sync.availability().clone()),
     };
     let result = crate::ui::run(cfg, opts).map_err(|e| Exit::new(EXIT_FAILURE, e.to_string()));
     drop(sync);

@@ -112,7 +112,9 @@ fn every_screen_in_both_languages_and_orientations() {
             k.settle();
             shot(&k, "06e-collect-done");
             app.invoke_navigate(Page::Basket);
-            k.ui().global::<vitrine::ui::generated::BasketAdapter>().invoke_send_to_phone();
+            k.ui()
+                .global::<vitrine::ui::generated::BasketAdapter>()
+                .invoke_send_to_phone();
             k.settle();
             shot(&k, "04b-send-to-phone");
             app.invoke_navigate(Page::Scan);

@@ -49,6 +49,9 @@ pub struct KioskOptions {
     pub orders: Option<Arc<dyn OrderDesk>>,
     /// The sync worker's status (online, last sync, outbox depth).
     pub sync_status: Option<tokio::sync::watch::Receiver<SyncStatus>>,
+    /// Live stock in other stores and online, asked of HQ (cached answers
+    /// with their time when HQ cannot be reached).
+    pub availability: Option<crate::sync::AvailabilityService>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -69,6 +72,8 @@ pub(super) struct Shown {
     pub view: Box<ProductView>,
     pub code: Box<ProductCode>,
     pub photo: Option<Image>,
+    /// HQ's answer about stock elsewhere, when it came.
+    pub live: Option<crate::sync::CachedAvailability>,
 }
 
 /// A message on a page, with its tone.
@@ -118,6 +123,8 @@ pub(super) struct State {
     pub page: Page,
     pub promotions: Vec<Promotion>,
     pub slides: Vec<SlideData>,
+    /// The catalog's prices and stock are generated demo values.
+    pub demo: bool,
     pub stores: Vec<Store>,
     pub product: Option<Shown>,
     pub cache: CacheInfo,
@@ -181,6 +188,7 @@ pub struct Kiosk {
     pub(super) rt: Handle,
     pub(super) gate: Arc<Mutex<StaffGate>>,
     pub(super) orders: Option<Arc<dyn OrderDesk>>,
+    availability: Option<crate::sync::AvailabilityService>,
     timers: Timers,
     pub(super) me: Weak<Kiosk>,
 }
@@ -237,6 +245,7 @@ impl Kiosk {
             page: Page::Attract,
             promotions: Vec::new(),
             slides: Vec::new(),
+            demo: false,
             stores: Vec::new(),
             product: None,
             cache: CacheInfo::default(),
@@ -270,6 +279,7 @@ impl Kiosk {
             rt: opts.runtime,
             gate,
             orders: opts.orders,
+            availability: opts.availability,
             timers: Timers {
                 idle: Timer::default(),
                 toast: Timer::default(),
@@ -393,6 +403,27 @@ impl Kiosk {
                 }
                 self.on_reply(r);
             }
+            Msg::Live { seq, result } => {
+                self.done_pending();
+                let shown = {
+                    let mut st = self.st.borrow_mut();
+                    let current = st.lookup_seq == seq;
+                    match (result, st.product.as_mut()) {
+                        (Ok(live), Some(p)) if current && live.availability.gtin == p.view.product.gtin => {
+                            p.live = Some(live);
+                            true
+                        }
+                        (Err(e), _) => {
+                            tracing::debug!(error = %e, "no live availability; showing the catalog's stock");
+                            false
+                        }
+                        _ => false,
+                    }
+                };
+                if shown {
+                    self.render_product();
+                }
+            }
             Msg::Pin(r) => {
                 self.done_pending();
                 self.on_pin_result(r);
@@ -455,11 +486,16 @@ impl Kiosk {
                 drop(st);
                 self.render_scan();
             }
-            Reply::Promotions { promotions, slides } => {
+            Reply::Promotions {
+                promotions,
+                slides,
+                demo,
+            } => {
                 {
                     let mut st = self.st.borrow_mut();
                     st.promotions = promotions;
                     st.slides = slides;
+                    st.demo = demo;
                 }
                 self.render_attract();
                 self.render_basket();
@@ -469,11 +505,7 @@ impl Kiosk {
                 self.render_app();
                 self.render_staff();
             }
-            Reply::Availability {
-                seq,
-                stores,
-                online_missing,
-            } => self.on_availability(seq, stores, online_missing),
+            Reply::Availability { seq, stores } => self.on_availability(seq, stores),
             Reply::Status(s) => {
                 match s {
                     Ok(s) => self.st.borrow_mut().staff.status = Some(s),
@@ -713,12 +745,12 @@ impl Kiosk {
             st.identify = None;
             st.handoff = HandoffUi::default();
             st.collect = CollectUi::default();
-            let last_code = std::mem::take(&mut st.staff.last_code);
+            // Staff state goes too (a staff member who walks away is logged
+            // out), except the lockout.
             st.staff = StaffUi {
                 locked_until: st.staff.locked_until,
                 ..StaffUi::default()
             };
-            drop(last_code);
             st.hid.clear();
             st.toast = None;
             st.page = Page::Attract;
@@ -792,9 +824,7 @@ impl Kiosk {
             a.set_current(0);
         }
         a.set_slides(model(slides));
-        self.ui.global::<App>().set_demo(
-            st.cfg.config.demo.seed_on_empty && st.slides.iter().any(|s| s.promotion.id.starts_with("demo-")),
-        );
+        self.ui.global::<App>().set_demo(st.demo);
     }
 
     // ----- scanning -----
@@ -922,19 +952,21 @@ impl Kiosk {
         }
         match result {
             Ok(Lookup::Found(view)) => {
-                let name = view.product.name.clone();
                 {
+                    let name = view.product.name.clone();
                     let mut st = self.st.borrow_mut();
                     st.product = Some(Shown {
                         view,
                         code,
                         photo: photo.map(Image::from_rgba8),
+                        live: None,
                     });
                     st.cache = cache;
-                    st.feedback = Some((Text2::same(format!("{name}")), Tone::Ok));
+                    st.feedback = Some((Text2::same(name), Tone::Ok));
                 }
                 self.render_product();
                 self.navigate(Page::Product);
+                self.ask_live_availability(seq);
                 let latency = captured_at.elapsed();
                 tracing::debug!(latency_ms = latency.as_secs_f64() * 1000.0, "scan to product on screen");
                 self.st.borrow_mut().latencies.push(latency);
@@ -961,6 +993,23 @@ impl Kiosk {
                 );
             }
         }
+    }
+
+    /// Asks HQ (through the sync link's cache) for the product's stock in
+    /// other stores and online; the page is already shown from the catalog.
+    fn ask_live_availability(&self, seq: u64) {
+        let (Some(svc), Some(gtin)) = (
+            self.availability.clone(),
+            self.st.borrow().product.as_ref().map(|p| p.view.product.gtin),
+        ) else {
+            return;
+        };
+        self.st.borrow_mut().pending += 1;
+        let outlet = self.outlet.clone();
+        self.rt.spawn(async move {
+            let result = svc.get(gtin).await.map_err(|e| e.to_string());
+            outlet.send(Msg::Live { seq, result });
+        });
     }
 
     fn keypad_key(&self, key: &str) {
@@ -1142,7 +1191,15 @@ impl Kiosk {
             return;
         };
         let lang = st.lang();
-        let screen = present::product_screen(&shown.view, &shown.code, &st.store_name(), lang);
+        let screen = present::product_screen(
+            &shown.view,
+            &shown.code,
+            shown.live.as_ref(),
+            (&st.store_id(), &st.store_name()),
+            clock::now(),
+            st.offset,
+            lang,
+        );
         let p = self.ui.global::<ProductAdapter>();
         p.set_name(screen.name.into());
         p.set_subtitle(screen.subtitle.into());
@@ -1162,7 +1219,15 @@ impl Kiosk {
         p.set_price(screen.price.into());
         p.set_price_note(screen.price_note.into());
         p.set_demo(shown.view.demo_values);
-        p.set_since(present::since_text(&st.sync, st.cache, clock::now(), st.offset, lang).into());
+        let mut since = present::since_text(&st.sync, st.cache, clock::now(), st.offset, lang);
+        if !screen.live_note.is_empty() {
+            since = if since.is_empty() {
+                screen.live_note.clone()
+            } else {
+                format!("{since} {}", screen.live_note)
+            };
+        }
+        p.set_since(since.into());
         p.set_promotions(model(screen.promotions));
         p.set_member_price(screen.member_price.into());
         p.set_stock_here(screen.stock_here);

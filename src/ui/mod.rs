@@ -49,6 +49,7 @@ pub struct RunOptions {
     pub runtime: tokio::runtime::Handle,
     pub orders: Option<Arc<dyn orders::OrderDesk>>,
     pub sync_status: Option<tokio::sync::watch::Receiver<crate::sync::SyncStatus>>,
+    pub availability: Option<crate::sync::AvailabilityService>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -97,6 +98,7 @@ pub fn run(cfg: LoadedConfig, opts: RunOptions) -> Result<(), RunError> {
             runtime: opts.runtime,
             orders: opts.orders,
             sync_status: opts.sync_status,
+            availability: opts.availability,
         },
     )?;
     let window = kiosk.window().window();

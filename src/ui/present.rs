@@ -152,6 +152,8 @@ pub struct ProductScreen {
     pub allergens: Vec<SharedString>,
     pub facts_title: String,
     pub facts: Vec<FactRow>,
+    /// Where the other stores' stock comes from (HQ, live or cached).
+    pub live_note: String,
     pub out_here: bool,
     pub can_add: bool,
     pub can_collect_elsewhere: bool,
@@ -164,7 +166,16 @@ pub fn pack_price(view: &ProductView, code: &ProductCode) -> Option<Money> {
     crate::cli::effective_price(view, code)
 }
 
-pub fn product_screen(view: &ProductView, code: &ProductCode, store_name: &str, lang: Lang) -> ProductScreen {
+#[allow(clippy::too_many_arguments)]
+pub fn product_screen(
+    view: &ProductView,
+    code: &ProductCode,
+    live: Option<&crate::sync::CachedAvailability>,
+    (store_id, store_name): (&str, &str),
+    now: UnixTime,
+    offset: UtcOffset,
+    lang: Lang,
+) -> ProductScreen {
     let p = &view.product;
     let mut subtitle: Vec<String> = Vec::new();
     if let Some(b) = &p.brand {
@@ -231,13 +242,51 @@ pub fn product_screen(view: &ProductView, code: &ProductCode, store_name: &str, 
     }
     let here = lang.pick("Ici", "Here");
     let stock_here = stock_row(&format!("{here} ({store_name})"), view.stock_here, lang);
-    let stock_elsewhere = view
-        .stock_elsewhere
+    // HQ's live answer, when it came, replaces the catalog's figures for
+    // the other stores and online.
+    let (elsewhere_q, online_q): (Vec<(String, i64)>, Option<i64>) = match live {
+        Some(l) => (
+            l.availability
+                .stores
+                .iter()
+                .filter(|s| s.store != ONLINE && s.store != store_id)
+                .map(|s| (s.name.clone(), s.quantity))
+                .collect(),
+            l.availability.online.as_ref().map(|o| o.quantity).or(view.stock_online),
+        ),
+        None => (
+            view.stock_elsewhere
+                .iter()
+                .filter(|(s, _)| s.id != ONLINE)
+                .map(|(s, q)| (s.name.clone(), *q))
+                .collect(),
+            view.stock_online,
+        ),
+    };
+    let stock_elsewhere = elsewhere_q
         .iter()
-        .filter(|(s, _)| s.id != ONLINE)
-        .map(|(s, q)| stock_row(&s.name, Some(*q), lang))
+        .map(|(name, q)| stock_row(name, Some(*q), lang))
         .collect();
-    let online = match view.stock_online {
+    let live_note = match live {
+        Some(l) if l.from_cache => match lang {
+            Lang::Fr => format!(
+                "Stock des autres magasins : réponse du siège {}.",
+                when(l.fetched_at, now, offset, lang)
+            ),
+            Lang::En => format!(
+                "Other stores' stock: HQ's answer {}.",
+                when(l.fetched_at, now, offset, lang)
+            ),
+        },
+        Some(_) => lang
+            .pick(
+                "Stock des autres magasins en direct du siège.",
+                "Other stores' stock live from HQ.",
+            )
+            .to_string(),
+        None => String::new(),
+    };
+    let online = match online_q {
         Some(q) => stock_row(lang.pick("En ligne (livraison)", "Online (delivery)"), Some(q), lang),
         None => StockRow {
             place: SharedString::new(),
@@ -299,7 +348,7 @@ pub fn product_screen(view: &ProductView, code: &ProductCode, store_name: &str, 
         _ => (Vec::new(), String::new(), Vec::new()),
     };
     let out_here = view.stock_here.is_some_and(|q| q <= 0);
-    let elsewhere = view.stock_elsewhere.iter().any(|(s, q)| s.id != ONLINE && *q > 0);
+    let elsewhere = elsewhere_q.iter().any(|(_, q)| *q > 0);
     ProductScreen {
         name: p.name.clone(),
         subtitle: subtitle.join(" · "),
@@ -325,7 +374,8 @@ pub fn product_screen(view: &ProductView, code: &ProductCode, store_name: &str, 
         out_here,
         can_add: price.is_some(),
         can_collect_elsewhere: out_here && elsewhere && price.is_some(),
-        can_deliver: out_here && (view.stock_online.unwrap_or(0) > 0 || !view.offers.is_empty()),
+        can_deliver: out_here && (online_q.unwrap_or(0) > 0 || !view.offers.is_empty()),
+        live_note,
     }
 }
 

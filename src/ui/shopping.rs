@@ -3,7 +3,6 @@
 use slint::{ComponentHandle, Image, SharedString};
 use vitrine_core::Lang;
 use vitrine_core::code::Embedded;
-use vitrine_core::product::ONLINE;
 
 use super::generated::*;
 use super::kiosk::Kiosk;
@@ -197,9 +196,7 @@ impl Kiosk {
         let st = self.st.borrow();
         let lang = st.lang();
         let b = self.ui.global::<BasketAdapter>();
-        let demo = st.product.as_ref().is_some_and(|p| p.view.demo_values)
-            || st.slides.iter().any(|s| s.promotion.id.starts_with("demo-"));
-        b.set_demo(demo && !st.session.is_empty());
+        b.set_demo(st.demo && !st.session.is_empty());
         b.set_customer_line(
             st.session
                 .customer
@@ -473,7 +470,7 @@ impl Kiosk {
         self.render_collect();
     }
 
-    pub(super) fn on_availability(&self, seq: u64, stores: Vec<(vitrine_core::product::Store, usize)>, online: usize) {
+    pub(super) fn on_availability(&self, seq: u64, stores: Vec<(vitrine_core::product::Store, usize)>) {
         {
             let mut st = self.st.borrow_mut();
             if seq != st.collect.seq {
@@ -489,7 +486,6 @@ impl Kiosk {
                 st.session.collect.store = list.iter().find(|(_, m)| *m == 0).map(|(s, _)| s.id.clone());
             }
             st.collect.stores = list;
-            let _ = online;
         }
         self.render_collect();
     }
@@ -826,7 +822,6 @@ impl Kiosk {
         });
         c.set_remaining(st.collect.remaining as i32);
         c.set_busy(st.collect.busy);
-        let _ = ONLINE;
     }
 }
 

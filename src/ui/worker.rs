@@ -35,6 +35,11 @@ pub enum Msg {
     Sync(SyncStatus),
     Pin(Result<PinCheck, StaffError>),
     Saved(Box<Result<Saved, SettingsError>>),
+    /// HQ's live answer about a product's stock elsewhere (or its cached one).
+    Live {
+        seq: u64,
+        result: Result<crate::sync::CachedAvailability, String>,
+    },
     Handoff(Result<super::orders::HandoffTicket, super::orders::DeskError>),
     Order(Result<super::orders::OrderTicket, super::orders::DeskError>),
 }
@@ -56,13 +61,14 @@ pub enum Reply {
     Promotions {
         promotions: Vec<Promotion>,
         slides: Vec<SlideData>,
+        /// Prices and stock are the generated demo values.
+        demo: bool,
     },
     Stores(Vec<Store>),
     Availability {
         seq: u64,
         /// Per store: lines not in stock there (0: everything is there).
         stores: Vec<(Store, usize)>,
-        online_missing: usize,
     },
     Status(Result<CatalogStatus, String>),
 }
@@ -231,7 +237,16 @@ fn serve(catalog: Catalog, data_dir: PathBuf, mut store: String, rx: Receiver<Re
                     Vec::new()
                 });
                 let slides = slides(&catalog, &store, &promotions);
-                Reply::Promotions { promotions, slides }
+                let demo = catalog
+                    .meta(meta::ORIGIN)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|o| o.starts_with("demo"));
+                Reply::Promotions {
+                    promotions,
+                    slides,
+                    demo,
+                }
             }
             Request::Stores => Reply::Stores(catalog.stores().unwrap_or_else(|e| {
                 tracing::error!(error = %e, "cannot read the stores");
@@ -329,14 +344,12 @@ fn availability(catalog: &Catalog, store: &str, seq: u64, lines: &[(Gtin, u32)])
         .filter(|s| s.id != vitrine_core::product::ONLINE)
         .map(|s| (s, 0))
         .collect();
-    let mut online_missing = 0;
     for &(g, wanted) in lines {
         let wanted = i64::from(wanted.max(1));
         let Ok(Some(view)) = catalog.product_view(g, store, now) else {
             for m in &mut missing {
                 m.1 += 1;
             }
-            online_missing += 1;
             continue;
         };
         for (s, count) in &mut missing {
@@ -353,13 +366,6 @@ fn availability(catalog: &Catalog, store: &str, seq: u64, lines: &[(Gtin, u32)])
                 *count += 1;
             }
         }
-        if view.stock_online.unwrap_or(0) < wanted {
-            online_missing += 1;
-        }
     }
-    Reply::Availability {
-        seq,
-        stores: missing,
-        online_missing,
-    }
+    Reply::Availability { seq, stores: missing }
 }

@@ -58,6 +58,7 @@ impl TestKiosk {
                 utc_offset: time::UtcOffset::UTC,
                 runtime: runtime.handle().clone(),
                 sync_status: outbox.as_ref().map(|o| o.subscribe()),
+                availability: None,
                 orders: outbox.map(|o| {
                     std::sync::Arc::new(vitrine::ui::orders::OutboxDesk(o))
                         as std::sync::Arc<dyn vitrine::ui::orders::OrderDesk>
