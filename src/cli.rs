@@ -203,6 +203,46 @@ pub fn open_catalog(cfg: &LoadedConfig) -> Result<Catalog, Exit> {
     Ok(cat)
 }
 
+/// Starts the kiosk screen (no subcommand): seeds the catalog if needed,
+/// builds the tokio runtime (the UI's event loop keeps the main thread) and
+/// runs the window until it closes.
+pub fn run_kiosk(cli: &Cli, mut cfg: LoadedConfig, utc_offset: time::UtcOffset) -> Result<(), Exit> {
+    if let Some(dir) = &cli.replay {
+        cfg.config.camera.source = "replay".into();
+        cfg.config.camera.replay_dir = dir.display().to_string();
+    }
+    // Creates and migrates the catalog (and seeds the demo data on first
+    // start); the screen then reads it through its own read-only handle.
+    drop(open_catalog(&cfg)?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("vitrine-rt")
+        .enable_all()
+        .build()
+        .map_err(|e| Exit::new(EXIT_FAILURE, format!("cannot start the background workers: {e}")))?;
+    // The link with HQ: catalog updates and the outbox of handoffs and
+    // orders. Without enrollment it waits, and the screen says what cannot
+    // be done.
+    let sync = crate::sync::start(
+        runtime.handle(),
+        &cfg.config.kiosk.data_dir,
+        crate::sync::SyncSettings::from_config(&cfg.config),
+    )
+    .map_err(|e| Exit::new(EXIT_FAILURE, format!("cannot start the link with HQ: {e}")))?;
+    let opts = crate::ui::RunOptions {
+        utc_offset,
+        runtime: runtime.handle().clone(),
+        orders: Some(std::sync::Arc::new(crate::ui::orders::OutboxDesk(
+            sync.outbox().clone(),
+        ))),
+        sync_status: Some(sync.status()),
+        availability: Some(sync.availability().clone()),
+    };
+    let result = crate::ui::run(cfg, opts).map_err(|e| Exit::new(EXIT_FAILURE, e.to_string()));
+    drop(sync);
+    result
+}
+
 /// Runs a subcommand; `out` is stdout.
 pub fn run(cli: &Cli, cfg: &LoadedConfig, command: &Command, out: &mut dyn Write) -> Result<(), Exit> {
     let w = |e: std::io::Error| Exit::new(EXIT_FAILURE, format!("cannot write the output: {e}"));

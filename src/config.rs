@@ -24,6 +24,7 @@ pub struct KioskConfig {
     pub camera: CameraSection,
     pub scan: ScanSection,
     pub staff: StaffSection,
+    pub collect: CollectSection,
     pub demo: DemoSection,
     pub log: LogSection,
 }
@@ -56,6 +57,15 @@ pub struct UiSection {
     pub fullscreen: bool,
     /// Seconds the "send to my phone" QR code stays on screen.
     pub handoff_countdown_s: u32,
+    /// Slint backend: "auto", "winit" (X11/Wayland desktop) or "linuxkms"
+    /// (bare hardware, no desktop).
+    pub backend: String,
+    /// Renderer: "auto", "software" or "femtovg" (OpenGL).
+    pub renderer: String,
+    /// Seconds each promotion stays on the attract screen.
+    pub attract_slide_s: u32,
+    /// Milliseconds to hold the hidden staff corner before the PIN pad opens.
+    pub staff_hold_ms: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,6 +124,25 @@ pub struct StaffSection {
     pub pin_hash: String,
     /// Failed PIN attempts before lockout.
     pub max_attempts: u32,
+    /// Seconds of the first lockout; each further one doubles it.
+    pub lockout_base_s: u32,
+    /// Longest lockout in seconds.
+    pub lockout_max_s: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CollectSection {
+    /// Hour the store opens for collection (local time, 0-23).
+    pub open_hour: u32,
+    /// Hour the store closes (local time, 1-24, after open_hour).
+    pub close_hour: u32,
+    /// Length of a collection slot in minutes.
+    pub slot_minutes: u32,
+    /// Minutes the store needs to prepare an order.
+    pub lead_minutes: u32,
+    /// Days ahead offered (today included).
+    pub days: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -148,6 +177,10 @@ impl Default for KioskConfig {
                 large_text: false,
                 fullscreen: true,
                 handoff_countdown_s: 45,
+                backend: "auto".into(),
+                renderer: "auto".into(),
+                attract_slide_s: 6,
+                staff_hold_ms: 2000,
             },
             hq: HqSection {
                 url: String::new(),
@@ -176,6 +209,15 @@ impl Default for KioskConfig {
             staff: StaffSection {
                 pin_hash: String::new(),
                 max_attempts: 5,
+                lockout_base_s: 30,
+                lockout_max_s: 3600,
+            },
+            collect: CollectSection {
+                open_hour: 9,
+                close_hour: 20,
+                slot_minutes: 60,
+                lead_minutes: 120,
+                days: 3,
             },
             demo: DemoSection {
                 seed_on_empty: true,
@@ -481,6 +523,36 @@ fn validate(l: &LoadedConfig) -> Result<(), ConfigError> {
             ),
         ));
     }
+    if !["auto", "winit", "linuxkms"].contains(&c.ui.backend.as_str()) {
+        return Err(bad(
+            "ui.backend",
+            format!(
+                "expected \"auto\", \"winit\" or \"linuxkms\", found \"{}\"",
+                c.ui.backend
+            ),
+        ));
+    }
+    if !["auto", "software", "femtovg"].contains(&c.ui.renderer.as_str()) {
+        return Err(bad(
+            "ui.renderer",
+            format!(
+                "expected \"auto\", \"software\" or \"femtovg\", found \"{}\"",
+                c.ui.renderer
+            ),
+        ));
+    }
+    if !(2..=120).contains(&c.ui.attract_slide_s) {
+        return Err(bad(
+            "ui.attract_slide_s",
+            format!("expected 2 to 120 seconds, found {}", c.ui.attract_slide_s),
+        ));
+    }
+    if !(500..=10_000).contains(&c.ui.staff_hold_ms) {
+        return Err(bad(
+            "ui.staff_hold_ms",
+            format!("expected 500 to 10000 ms, found {}", c.ui.staff_hold_ms),
+        ));
+    }
     if !(c.hq.url.is_empty() || c.hq.url.starts_with("http://") || c.hq.url.starts_with("https://")) {
         return Err(bad(
             "hq.url",
@@ -590,6 +662,57 @@ fn validate(l: &LoadedConfig) -> Result<(), ConfigError> {
         return Err(bad(
             "staff.max_attempts",
             format!("expected 1 to 20, found {}", c.staff.max_attempts),
+        ));
+    }
+    if !(1..=3600).contains(&c.staff.lockout_base_s) {
+        return Err(bad(
+            "staff.lockout_base_s",
+            format!("expected 1 to 3600 seconds, found {}", c.staff.lockout_base_s),
+        ));
+    }
+    if c.staff.lockout_max_s < c.staff.lockout_base_s || c.staff.lockout_max_s > 86_400 {
+        return Err(bad(
+            "staff.lockout_max_s",
+            format!(
+                "expected staff.lockout_base_s ({}) to 86400 seconds, found {}",
+                c.staff.lockout_base_s, c.staff.lockout_max_s
+            ),
+        ));
+    }
+    if c.collect.open_hour > 23 {
+        return Err(bad(
+            "collect.open_hour",
+            format!("expected an hour from 0 to 23, found {}", c.collect.open_hour),
+        ));
+    }
+    if c.collect.close_hour > 24 || c.collect.close_hour <= c.collect.open_hour {
+        return Err(bad(
+            "collect.close_hour",
+            format!(
+                "expected an hour after collect.open_hour ({}) and at most 24, found {}",
+                c.collect.open_hour, c.collect.close_hour
+            ),
+        ));
+    }
+    if !(15..=480).contains(&c.collect.slot_minutes) {
+        return Err(bad(
+            "collect.slot_minutes",
+            format!("expected 15 to 480 minutes, found {}", c.collect.slot_minutes),
+        ));
+    }
+    if c.collect.lead_minutes > 10_080 {
+        return Err(bad(
+            "collect.lead_minutes",
+            format!(
+                "expected at most 10080 minutes (a week), found {}",
+                c.collect.lead_minutes
+            ),
+        ));
+    }
+    if !(1..=14).contains(&c.collect.days) {
+        return Err(bad(
+            "collect.days",
+            format!("expected 1 to 14 days, found {}", c.collect.days),
         ));
     }
     if !c.staff.pin_hash.is_empty() && !c.staff.pin_hash.starts_with("$argon2") {

@@ -18,6 +18,12 @@
 //!   the live pipeline (capture and decoder threads, debounce), the barcode
 //!   decoder (zxing-cpp) and the USB scanner classifier.
 //! - [`sync`]: the link with HQ (catalog pull, outbox) and its status.
+//! - [`session`]: the shopper's session (basket, customer, typed text, idle
+//!   reset, click & collect draft), wiped between shoppers.
+//! - [`staff`]: staff PIN (Argon2), lockout, audit log, settings written
+//!   atomically to the config file.
+//! - [`ui`]: the Slint touchscreen (`ui/*.slint`) and the adapters between
+//!   it and the rest of the kiosk.
 //!
 //! The domain (codes, money, pricing) lives in the `vitrine-core` crate.
 
@@ -27,4 +33,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod scan;
+pub mod session;
+pub mod staff;
 pub mod sync;
+pub mod ui;

@@ -7,6 +7,8 @@ use clap::Parser;
 use vitrine::cli::{self, Cli, EXIT_CONFIG};
 
 fn main() -> ExitCode {
+    // Read while the process has one thread (the `time` crate refuses later).
+    let utc_offset = time::UtcOffset::current_local_offset().unwrap_or(time::UtcOffset::UTC);
     let cli = Cli::parse();
     let cfg = match cli::load_config(&cli) {
         Ok(c) => c,
@@ -18,10 +20,7 @@ fn main() -> ExitCode {
     init_tracing(&cfg.config.log.level);
     let result = match &cli.command {
         Some(command) => cli::run(&cli, &cfg, command, &mut std::io::stdout().lock()),
-        None => Err(cli::Exit::new(
-            cli::EXIT_FAILURE,
-            "the kiosk screen is not built yet: use a subcommand (vitrine --help)",
-        )),
+        None => cli::run_kiosk(&cli, cfg, utc_offset),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,175 @@
+//! Kiosk UI benchmarks (figures in docs/BENCHMARKS.md, section "Kiosk UI").
+//!
+//! 1. Frame time of the scan screen, portrait 1080×1920, with a live camera
+//!    preview changing every frame, drawn by Slint's software renderer into
+//!    a 32-bit buffer: full repaints and partial (only what changed).
+//! 2. Scan to product visible: from a scan event's capture time to the end
+//!    of the first frame that shows the product (catalog lookup on the
+//!    catalog thread, page switch, render), over real demo products.
+//!
+//! Run: `cargo bench --bench kiosk_ui` (release build; no display needed).
+
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use slint::platform::software_renderer::{MinimalSoftwareWindow, PremultipliedRgbaColor, RepaintBufferType};
+use slint::platform::{Platform, WindowAdapter};
+use slint::{ComponentHandle, PhysicalSize, Rgb8Pixel, SharedPixelBuffer};
+use vitrine::catalog::Catalog;
+use vitrine::scan::{ScanEvent, ScanSource};
+use vitrine::ui::generated::App;
+use vitrine::ui::{Kiosk, KioskOptions, Page, Wake};
+use vitrine_core::Symbology;
+use vitrine_core::code::{VariableMeasureRules, classify};
+
+struct BenchPlatform {
+    window: Rc<MinimalSoftwareWindow>,
+}
+
+impl Platform for BenchPlatform {
+    fn create_window_adapter(&self) -> Result<Rc<dyn WindowAdapter>, slint::PlatformError> {
+        Ok(self.window.clone())
+    }
+}
+
+const W: u32 = 1080;
+const H: u32 = 1920;
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn report(name: &str, mut v: Vec<Duration>) {
+    v.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{name:<58} n={:<4} p50={:>7.2} ms  p95={:>7.2} ms  max={:>7.2} ms",
+        v.len(),
+        ms(percentile(&v, 0.5)),
+        ms(percentile(&v, 0.95)),
+        ms(*v.last().unwrap_or(&Duration::ZERO))
+    );
+}
+
+/// A camera-like picture that changes every frame (a moving gradient with
+/// bars, like a barcode going by).
+fn frame(w: u32, h: u32, t: u32) -> SharedPixelBuffer<Rgb8Pixel> {
+    let mut buf = SharedPixelBuffer::<Rgb8Pixel>::new(w, h);
+    let px = buf.make_mut_slice();
+    for y in 0..h {
+        for x in 0..w {
+            let bar = ((x + t * 7) / 9) % 2 == 0 && y > h / 3 && y < 2 * h / 3;
+            let v = if bar { 20 } else { ((x + y + t * 3) % 200 + 40) as u8 };
+            px[(y * w + x) as usize] = Rgb8Pixel { r: v, g: v, b: v };
+        }
+    }
+    buf
+}
+
+fn main() {
+    let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
+    slint::platform::set_platform(Box::new(BenchPlatform { window: window.clone() })).expect("platform");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let products = {
+        let mut cat = Catalog::open(dir.path()).expect("catalog");
+        cat.seed_demo_if_empty(vitrine_core::demo::DEMO_SEED, vitrine::clock::now())
+            .expect("demo data");
+        cat.all_products().expect("products")
+    };
+    let cfg = vitrine::config::load(
+        None,
+        vec![("VITRINE__KIOSK__DATA_DIR".to_string(), dir.path().display().to_string())],
+    )
+    .expect("config");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let kiosk: Rc<Kiosk> = Kiosk::new(
+        cfg,
+        KioskOptions {
+            wake: Wake::Manual,
+            utc_offset: time::UtcOffset::UTC,
+            runtime: rt.handle().clone(),
+            orders: None,
+            sync_status: None,
+            availability: None,
+        },
+    )
+    .expect("kiosk");
+    kiosk.settle(Duration::from_secs(10));
+    window.set_size(PhysicalSize::new(W, H));
+    kiosk.window().show().expect("show");
+    let mut pixels = vec![PremultipliedRgbaColor::default(); (W * H) as usize];
+    let repaint_mode = std::cell::Cell::new(RepaintBufferType::NewBuffer);
+    let draw = |pixels: &mut Vec<PremultipliedRgbaColor>| {
+        slint::platform::update_timers_and_animations();
+        window.draw_if_needed(|r| {
+            r.set_repaint_buffer_type(repaint_mode.get());
+            r.render(pixels, W as usize);
+        });
+    };
+    let app = kiosk.window().global::<App>();
+    app.invoke_navigate(Page::Scan);
+    draw(&mut pixels);
+    let sender = kiosk.scan_sender();
+
+    println!("Kiosk UI, {W}x{H} portrait, software renderer");
+    for (label, repaint) in [
+        ("full repaint", RepaintBufferType::NewBuffer),
+        ("partial repaint", RepaintBufferType::ReusedBuffer),
+    ] {
+        // Takes effect on the next draw (the first frame below is not counted).
+        repaint_mode.set(repaint);
+        window.request_redraw();
+        for (pw, ph) in [(640u32, 360u32), (1280, 720)] {
+            let frames: Vec<_> = (0..8).map(|t| frame(pw, ph, t)).collect();
+            let mut times = Vec::new();
+            for i in 0..240 {
+                sender.preview(frames[i % frames.len()].clone());
+                let t0 = Instant::now();
+                kiosk.pump();
+                draw(&mut pixels);
+                if i >= 20 {
+                    times.push(t0.elapsed());
+                }
+            }
+            report(&format!("scan screen frame, {pw}x{ph} preview, {label}"), times);
+        }
+    }
+
+    // Scan to product visible.
+    repaint_mode.set(RepaintBufferType::ReusedBuffer);
+    let rules = VariableMeasureRules::default();
+    let mut latencies = Vec::new();
+    let codes: Vec<String> = products
+        .iter()
+        .filter(|p| !p.gtin.is_restricted_circulation())
+        .take(400)
+        .map(|p| p.gtin.short_form())
+        .filter(|c| c.len() == 13)
+        .take(300)
+        .collect();
+    for (i, code) in codes.iter().enumerate() {
+        app.invoke_navigate(Page::Scan);
+        sender.preview(frame(640, 360, i as u32));
+        kiosk.pump();
+        draw(&mut pixels);
+        let captured_at = Instant::now();
+        sender.send(ScanEvent {
+            text: code.clone(),
+            symbology: Some(Symbology::Ean13),
+            result: classify(code, Symbology::Ean13, &rules),
+            source: ScanSource::Replay,
+            captured_at,
+        });
+        kiosk.settle(Duration::from_secs(5));
+        draw(&mut pixels);
+        if kiosk.page() == Page::Product {
+            latencies.push(captured_at.elapsed());
+        }
+    }
+    report("scan event to product visible (lookup + page + frame)", latencies);
+}

@@ -1,0 +1,666 @@
+//! Staff mode: the PIN (kept as an Argon2 hash), the lockout after repeated
+//! failures, the audit log of staff entries, and the settings staff change
+//! on the spot (validated, then written atomically to the config file).
+//!
+//! # Lockout
+//! After `staff.max_attempts` wrong PINs in a row the PIN pad locks for
+//! `staff.lockout_base_s` seconds. Once it reopens, every further wrong PIN
+//! locks it again for twice as long as the previous lockout, up to
+//! `staff.lockout_max_s`; a right PIN resets everything. The state is kept
+//! in `<data_dir>/staff-lockout.json` (written atomically), so switching the
+//! kiosk off and on again does not reset the count.
+//!
+//! # Audit
+//! Every entry, failure, lockout and change is a line of
+//! `<data_dir>/staff-audit.jsonl` and a `tracing` event: the time, what
+//! happened and which setting keys changed. No PIN, no value that could
+//! identify a person.
+//!
+//! Argon2 takes tens of milliseconds on purpose: callers run [`StaffGate::check`]
+//! off the UI thread.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use argon2::Argon2;
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use vitrine_core::Lang;
+use vitrine_core::product::UnixTime;
+
+use crate::config::{self, ConfigError, LoadedConfig, StaffSection};
+
+/// The PIN in force while `staff.pin_hash` is empty (the staff screen asks
+/// to change it).
+pub const DEFAULT_PIN: &str = "2468";
+
+const LOCKOUT_FILE: &str = "staff-lockout.json";
+const AUDIT_FILE: &str = "staff-audit.jsonl";
+
+#[derive(Debug, Error)]
+pub enum StaffError {
+    #[error("{path}: cannot write the staff state: {reason} (check the data folder's permissions and free space)")]
+    Write { path: PathBuf, reason: String },
+    #[error("the stored staff PIN hash is damaged ({0}): set a new PIN with the configuration file")]
+    BadHash(String),
+    #[error("cannot hash the PIN: {0}")]
+    Hash(String),
+}
+
+/// The result of a PIN attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PinCheck {
+    /// Right PIN. `default_pin`: it is still the factory PIN, to be changed.
+    Granted { default_pin: bool },
+    /// Wrong PIN; this many attempts before a lockout.
+    Wrong { attempts_left: u32 },
+    /// Locked until this time (a wrong PIN may just have caused it).
+    Locked { until: UnixTime },
+}
+
+impl PinCheck {
+    /// What the PIN pad says, in the staff member's language.
+    pub fn message(&self, now: UnixTime, lang: Lang) -> String {
+        match (self, lang) {
+            (PinCheck::Granted { .. }, Lang::Fr) => "Accès accordé".into(),
+            (PinCheck::Granted { .. }, Lang::En) => "Access granted".into(),
+            (PinCheck::Wrong { attempts_left }, Lang::Fr) => {
+                format!("Code incorrect. Essais restants avant blocage : {attempts_left}")
+            }
+            (PinCheck::Wrong { attempts_left }, Lang::En) => {
+                format!("Wrong PIN. Attempts left before lockout: {attempts_left}")
+            }
+            (PinCheck::Locked { until }, Lang::Fr) => {
+                format!("Trop d'essais : réessayez dans {}", duration_words(until - now, lang))
+            }
+            (PinCheck::Locked { until }, Lang::En) => {
+                format!("Too many attempts: try again in {}", duration_words(until - now, lang))
+            }
+        }
+    }
+}
+
+fn duration_words(secs: i64, lang: Lang) -> String {
+    let secs = secs.max(1);
+    if secs < 60 {
+        format!("{secs} s")
+    } else {
+        let min = (secs + 59) / 60;
+        match lang {
+            Lang::Fr => format!("{min} min"),
+            Lang::En => format!("{min} min"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct LockoutState {
+    /// Wrong PINs since the last right one.
+    failures: u32,
+    /// Lockouts since the last right PIN (the next one lasts 2^n times longer).
+    lockouts: u32,
+    locked_until: Option<UnixTime>,
+}
+
+/// The staff PIN pad's state.
+#[derive(Debug)]
+pub struct StaffGate {
+    data_dir: PathBuf,
+    pin_hash: String,
+    max_attempts: u32,
+    base_s: u32,
+    max_s: u32,
+    state: LockoutState,
+}
+
+impl StaffGate {
+    /// Reads the lockout state left by the previous run (a missing or
+    /// unreadable file is a fresh state, logged).
+    pub fn open(data_dir: &Path, cfg: &StaffSection) -> StaffGate {
+        let path = data_dir.join(LOCKOUT_FILE);
+        let state = match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+                tracing::warn!(path = %path.display(), error = %e, "staff lockout state unreadable; starting afresh");
+                LockoutState::default()
+            }),
+            Err(_) => LockoutState::default(),
+        };
+        StaffGate {
+            data_dir: data_dir.to_path_buf(),
+            pin_hash: cfg.pin_hash.clone(),
+            max_attempts: cfg.max_attempts,
+            base_s: cfg.lockout_base_s,
+            max_s: cfg.lockout_max_s,
+            state,
+        }
+    }
+
+    /// New staff settings (a PIN change, new limits).
+    pub fn configure(&mut self, cfg: &StaffSection) {
+        self.pin_hash = cfg.pin_hash.clone();
+        self.max_attempts = cfg.max_attempts;
+        self.base_s = cfg.lockout_base_s;
+        self.max_s = cfg.lockout_max_s;
+    }
+
+    /// When the pad is locked, until when.
+    pub fn locked_until(&self, now: UnixTime) -> Option<UnixTime> {
+        self.state.locked_until.filter(|&u| u > now)
+    }
+
+    /// Checks a PIN at `now`. The new state is on disk before this returns,
+    /// so cutting the power after a wrong PIN does not forget it.
+    pub fn check(&mut self, pin: &str, now: UnixTime) -> Result<PinCheck, StaffError> {
+        if let Some(until) = self.locked_until(now) {
+            audit(&self.data_dir, now, "pin_refused_locked", &[]);
+            return Ok(PinCheck::Locked { until });
+        }
+        let right = if self.pin_hash.is_empty() {
+            pin == DEFAULT_PIN
+        } else {
+            let hash = PasswordHash::new(&self.pin_hash).map_err(|e| StaffError::BadHash(e.to_string()))?;
+            Argon2::default().verify_password(pin.as_bytes(), &hash).is_ok()
+        };
+        if right {
+            self.state = LockoutState::default();
+            self.save()?;
+            audit(&self.data_dir, now, "staff_entered", &[]);
+            return Ok(PinCheck::Granted {
+                default_pin: self.pin_hash.is_empty(),
+            });
+        }
+        self.state.failures += 1;
+        let result = if self.state.failures >= self.max_attempts {
+            let factor = 1u64 << self.state.lockouts.min(20);
+            let secs = (u64::from(self.base_s) * factor).min(u64::from(self.max_s));
+            self.state.lockouts += 1;
+            let until = now + secs as i64;
+            self.state.locked_until = Some(until);
+            audit(&self.data_dir, now, "staff_locked", &[]);
+            tracing::warn!(lockout_s = secs, lockouts = self.state.lockouts, "staff PIN pad locked");
+            PinCheck::Locked { until }
+        } else {
+            audit(&self.data_dir, now, "pin_wrong", &[]);
+            PinCheck::Wrong {
+                attempts_left: self.max_attempts - self.state.failures,
+            }
+        };
+        self.save()?;
+        Ok(result)
+    }
+
+    fn save(&self) -> Result<(), StaffError> {
+        let bytes = serde_json::to_vec(&self.state).map_err(|e| StaffError::Hash(e.to_string()))?;
+        write_atomically(&self.data_dir.join(LOCKOUT_FILE), &bytes)
+    }
+}
+
+/// Hashes a new PIN (Argon2id, random salt) for `staff.pin_hash`.
+pub fn hash_pin(pin: &str) -> Result<String, StaffError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(pin.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| StaffError::Hash(e.to_string()))
+}
+
+/// Why a new PIN is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinRule {
+    Length,
+    Trivial,
+    Default,
+    Mismatch,
+}
+
+impl PinRule {
+    pub fn message(self, lang: Lang) -> &'static str {
+        match self {
+            PinRule::Length => lang.pick(
+                "Le code doit avoir de 4 à 8 chiffres.",
+                "The PIN must have 4 to 8 digits.",
+            ),
+            PinRule::Trivial => lang.pick(
+                "Code trop simple (chiffres identiques ou suite) : choisissez-en un autre.",
+                "PIN too easy (repeated or consecutive digits): choose another one.",
+            ),
+            PinRule::Default => lang.pick(
+                "C'est le code d'usine : choisissez-en un autre.",
+                "This is the factory PIN: choose another one.",
+            ),
+            PinRule::Mismatch => lang.pick(
+                "Les deux saisies ne sont pas identiques.",
+                "The two entries do not match.",
+            ),
+        }
+    }
+}
+
+/// Checks a new PIN typed twice.
+pub fn validate_new_pin(pin: &str, again: &str) -> Result<(), PinRule> {
+    if !(4..=8).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(PinRule::Length);
+    }
+    let b = pin.as_bytes();
+    let same = b.iter().all(|&c| c == b[0]);
+    let up = b.windows(2).all(|w| w[1] == w[0] + 1);
+    let down = b.windows(2).all(|w| w[0] == w[1] + 1);
+    if same || up || down {
+        return Err(PinRule::Trivial);
+    }
+    if pin == DEFAULT_PIN {
+        return Err(PinRule::Default);
+    }
+    if pin != again {
+        return Err(PinRule::Mismatch);
+    }
+    Ok(())
+}
+
+/// Appends a line to the staff audit log (and logs it). Never fails the
+/// caller: an audit line that cannot be written is itself logged as an error.
+pub fn audit(data_dir: &Path, now: UnixTime, event: &str, keys: &[&str]) {
+    tracing::info!(target: "vitrine::staff", event, keys = ?keys, "staff audit");
+    let line = serde_json::json!({ "at": now, "event": event, "keys": keys });
+    let path = data_dir.join(AUDIT_FILE);
+    let result = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut f| writeln!(f, "{line}"));
+    if let Err(e) = result {
+        tracing::error!(path = %path.display(), error = %e, "cannot write the staff audit log");
+    }
+}
+
+/// Writes `bytes` to `path` so that a reader (or a power cut) sees the old
+/// content or the new, never half: a temporary file in the same folder,
+/// flushed to disk, then renamed over.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StaffError> {
+    let err = |e: std::io::Error| StaffError::Write {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(err)?;
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(err)
+}
+
+/// The settings staff can change from the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub store: String,
+    pub hq_url: String,
+    pub camera_device: String,
+    pub camera_width: u32,
+    pub camera_height: u32,
+    pub language: String,
+    pub idle_timeout_s: u32,
+    pub layout: String,
+    /// A new PIN's hash (from [`hash_pin`]), when staff changed it.
+    pub new_pin_hash: Option<String>,
+}
+
+impl Settings {
+    pub fn from_config(c: &LoadedConfig) -> Settings {
+        let k = &c.config;
+        Settings {
+            store: k.kiosk.store.clone(),
+            hq_url: k.hq.url.clone(),
+            camera_device: k.camera.device.clone(),
+            camera_width: k.camera.width,
+            camera_height: k.camera.height,
+            language: k.ui.language.clone(),
+            idle_timeout_s: k.ui.idle_timeout_s,
+            layout: k.ui.layout.clone(),
+            new_pin_hash: None,
+        }
+    }
+
+    /// `(section, key, value)` for every setting, in file order.
+    fn entries(&self) -> Vec<(&'static str, &'static str, toml_edit::Value)> {
+        let mut v: Vec<(&'static str, &'static str, toml_edit::Value)> = vec![
+            ("kiosk", "store", self.store.as_str().into()),
+            ("ui", "language", self.language.as_str().into()),
+            ("ui", "idle_timeout_s", i64::from(self.idle_timeout_s).into()),
+            ("ui", "layout", self.layout.as_str().into()),
+            ("hq", "url", self.hq_url.as_str().into()),
+            ("camera", "device", self.camera_device.as_str().into()),
+            ("camera", "width", i64::from(self.camera_width).into()),
+            ("camera", "height", i64::from(self.camera_height).into()),
+        ];
+        if let Some(h) = &self.new_pin_hash {
+            v.push(("staff", "pin_hash", h.as_str().into()));
+        }
+        v
+    }
+}
+
+/// Why settings could not be saved.
+#[derive(Debug, Error)]
+pub enum SettingsError {
+    /// A value is out of range or malformed: nothing was written.
+    #[error("{0}")]
+    Invalid(ConfigError),
+    #[error("{path}: cannot read the configuration file: {reason}")]
+    Read { path: PathBuf, reason: String },
+    #[error("{path}: the configuration file is not valid TOML ({reason}); fix it by hand first")]
+    Syntax { path: PathBuf, reason: String },
+    #[error(transparent)]
+    Write(#[from] StaffError),
+}
+
+/// What a save changed.
+#[derive(Debug)]
+pub struct Saved {
+    pub config: LoadedConfig,
+    /// `section.key` of every setting whose value changed (no values: the
+    /// list goes to the audit log).
+    pub changed: Vec<String>,
+    /// Changed keys that an environment variable overrides, so the new value
+    /// in the file does not take effect.
+    pub overridden: Vec<String>,
+}
+
+/// Writes `settings` into the configuration `file` (keeping its comments and
+/// every other key), after checking that the result is a valid
+/// configuration with the same environment. All or nothing: on any error the
+/// file is unchanged.
+pub fn save_settings(
+    file: &Path,
+    current: &LoadedConfig,
+    settings: &Settings,
+    env: Vec<(String, String)>,
+) -> Result<Saved, SettingsError> {
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => {
+            return Err(SettingsError::Read {
+                path: file.to_path_buf(),
+                reason: e.to_string(),
+            });
+        }
+    };
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| SettingsError::Syntax {
+        path: file.to_path_buf(),
+        reason: e.to_string().trim().replace('\n', " "),
+    })?;
+    let before = Settings::from_config(current);
+    let before_entries = before.entries();
+    let mut changed = Vec::new();
+    for (section, key, value) in settings.entries() {
+        let old = before_entries
+            .iter()
+            .find(|(s, k, _)| *s == section && *k == key)
+            .map(|(_, _, v)| v.to_string());
+        let is_change = old.as_deref().map(str::trim) != Some(value.to_string().trim());
+        if !is_change && doc.get(section).and_then(|t| t.get(key)).is_none() {
+            continue;
+        }
+        if is_change {
+            changed.push(format!("{section}.{key}"));
+        }
+        if !doc.contains_key(section) {
+            doc.insert(section, toml_edit::Item::Table(toml_edit::Table::new()));
+        }
+        if let Some(table) = doc.get_mut(section).and_then(|t| t.as_table_like_mut()) {
+            match table.get_mut(key).and_then(|i| i.as_value_mut()) {
+                Some(existing) => {
+                    // Keep the comment and spacing around the old value.
+                    let decor = existing.decor().clone();
+                    *existing = value;
+                    *existing.decor_mut() = decor;
+                }
+                None => {
+                    table.insert(key, toml_edit::Item::Value(value));
+                }
+            }
+        }
+    }
+    let new_text = doc.to_string();
+    // Validate exactly what will be written, with the same environment.
+    let dir = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| StaffError::Write {
+        path: dir.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let check = dir.join(format!(".kiosk-check-{}.toml", std::process::id()));
+    std::fs::write(&check, &new_text).map_err(|e| StaffError::Write {
+        path: check.clone(),
+        reason: e.to_string(),
+    })?;
+    let loaded = config::load(Some(&check), env.clone());
+    let _ = std::fs::remove_file(&check);
+    let mut loaded = loaded.map_err(|e| SettingsError::Invalid(rename_origin(e, file)))?;
+    write_atomically(file, new_text.as_bytes())?;
+    loaded.file = Some(file.to_path_buf());
+    loaded.config.kiosk.data_dir = current.config.kiosk.data_dir.clone();
+    let overridden = changed
+        .iter()
+        .filter(|k| {
+            let var = format!("VITRINE__{}", k.replace('.', "__").to_uppercase());
+            env.iter().any(|(n, _)| *n == var)
+        })
+        .cloned()
+        .collect();
+    Ok(Saved {
+        config: loaded,
+        changed,
+        overridden,
+    })
+}
+
+/// Errors found in the temporary copy name the real file.
+fn rename_origin(e: ConfigError, file: &Path) -> ConfigError {
+    use config::Origin;
+    let fix = |o: Origin| match o {
+        Origin::File(_) => Origin::File(file.to_path_buf()),
+        other => other,
+    };
+    match e {
+        ConfigError::Invalid { origin, key, reason } => ConfigError::Invalid {
+            origin: fix(origin),
+            key,
+            reason,
+        },
+        ConfigError::Type {
+            origin,
+            key,
+            expected,
+            found,
+        } => ConfigError::Type {
+            origin: fix(origin),
+            key,
+            expected,
+            found,
+        },
+        ConfigError::UnknownKey { origin, key } => ConfigError::UnknownKey {
+            origin: fix(origin),
+            key,
+        },
+        ConfigError::Syntax { origin, reason } => ConfigError::Syntax {
+            origin: fix(origin),
+            reason,
+        },
+        ConfigError::Read { origin, reason } => ConfigError::Read {
+            origin: fix(origin),
+            reason,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn staff_cfg(hash: &str) -> StaffSection {
+        StaffSection {
+            pin_hash: hash.into(),
+            max_attempts: 3,
+            lockout_base_s: 30,
+            lockout_max_s: 100,
+        }
+    }
+
+    #[test]
+    fn lockout_grows_and_survives_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let hash = hash_pin("9731").unwrap();
+        let mut gate = StaffGate::open(dir.path(), &staff_cfg(&hash));
+        let t0 = 1_000_000;
+        assert_eq!(gate.check("0000", t0).unwrap(), PinCheck::Wrong { attempts_left: 2 });
+        assert_eq!(gate.check("0001", t0).unwrap(), PinCheck::Wrong { attempts_left: 1 });
+        assert_eq!(gate.check("0002", t0).unwrap(), PinCheck::Locked { until: t0 + 30 });
+        // Even the right PIN is refused while locked.
+        assert_eq!(
+            gate.check("9731", t0 + 10).unwrap(),
+            PinCheck::Locked { until: t0 + 30 }
+        );
+        // A restart (a new gate on the same folder) keeps the lockout.
+        let mut gate = StaffGate::open(dir.path(), &staff_cfg(&hash));
+        assert_eq!(gate.locked_until(t0 + 29), Some(t0 + 30));
+        // After it, one more failure locks again for twice as long, then capped.
+        assert_eq!(
+            gate.check("1111", t0 + 30).unwrap(),
+            PinCheck::Locked { until: t0 + 90 }
+        );
+        assert_eq!(
+            gate.check("1111", t0 + 90).unwrap(),
+            PinCheck::Locked { until: t0 + 190 }
+        );
+        // The right PIN after the lockout resets everything.
+        assert_eq!(
+            gate.check("9731", t0 + 190).unwrap(),
+            PinCheck::Granted { default_pin: false }
+        );
+        assert_eq!(
+            gate.check("0000", t0 + 191).unwrap(),
+            PinCheck::Wrong { attempts_left: 2 }
+        );
+        let audit = std::fs::read_to_string(dir.path().join(AUDIT_FILE)).unwrap();
+        assert!(audit.contains("\"staff_entered\"") && audit.contains("\"staff_locked\""));
+        assert!(
+            !audit.contains("9731") && !audit.contains("0000"),
+            "no PIN in the audit log"
+        );
+        let msg = PinCheck::Locked { until: t0 + 90 }.message(t0, Lang::En);
+        assert_eq!(msg, "Too many attempts: try again in 2 min");
+    }
+
+    #[test]
+    fn default_pin_until_one_is_set() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut gate = StaffGate::open(dir.path(), &staff_cfg(""));
+        assert_eq!(
+            gate.check(DEFAULT_PIN, 0).unwrap(),
+            PinCheck::Granted { default_pin: true }
+        );
+        let mut gate = StaffGate::open(dir.path(), &staff_cfg("not-a-hash"));
+        assert!(matches!(gate.check("1234", 0), Err(StaffError::BadHash(_))));
+    }
+
+    #[test]
+    fn new_pin_rules() {
+        assert_eq!(validate_new_pin("12", "12"), Err(PinRule::Length));
+        assert_eq!(validate_new_pin("12a4", "12a4"), Err(PinRule::Length));
+        assert_eq!(validate_new_pin("1111", "1111"), Err(PinRule::Trivial));
+        assert_eq!(validate_new_pin("4321", "4321"), Err(PinRule::Trivial));
+        assert_eq!(validate_new_pin(DEFAULT_PIN, DEFAULT_PIN), Err(PinRule::Default));
+        assert_eq!(validate_new_pin("9731", "9713"), Err(PinRule::Mismatch));
+        assert_eq!(validate_new_pin("9731", "9731"), Ok(()));
+    }
+
+    #[test]
+    fn settings_are_validated_and_written_atomically_keeping_comments() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("kiosk.toml");
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/kiosk.toml");
+        std::fs::copy(&shipped, &file).unwrap();
+        let current = config::load(Some(&file), Vec::new()).unwrap();
+        let mut s = Settings::from_config(&current);
+        s.store = "lyon-02".into();
+        s.idle_timeout_s = 90;
+        s.new_pin_hash = Some(hash_pin("9731").unwrap());
+        let saved = save_settings(
+            &file,
+            &current,
+            &s,
+            vec![("VITRINE__UI__IDLE_TIMEOUT_S".into(), "120".into())],
+        )
+        .unwrap();
+        assert_eq!(
+            saved.changed,
+            vec!["kiosk.store", "ui.idle_timeout_s", "staff.pin_hash"]
+        );
+        assert_eq!(saved.overridden, vec!["ui.idle_timeout_s"]);
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains("store = \"lyon-02\""), "{text}");
+        assert!(text.contains("# Store this kiosk stands in"), "comments kept");
+        let reread = config::load(Some(&file), Vec::new()).unwrap();
+        assert_eq!(reread.config.kiosk.store, "lyon-02");
+        assert_eq!(reread.config.ui.idle_timeout_s, 90);
+        assert!(reread.config.staff.pin_hash.starts_with("$argon2"));
+
+        // An invalid value is refused and the file is left as it was.
+        let before = std::fs::read(&file).unwrap();
+        let mut bad = Settings::from_config(&reread);
+        bad.idle_timeout_s = 3;
+        let e = save_settings(&file, &reread, &bad, Vec::new()).unwrap_err().to_string();
+        assert!(
+            e.contains("ui.idle_timeout_s") && e.contains(&file.display().to_string()),
+            "{e}"
+        );
+        let mut bad = Settings::from_config(&reread);
+        bad.hq_url = "ftp://hq".into();
+        assert!(save_settings(&file, &reread, &bad, Vec::new()).is_err());
+        assert_eq!(std::fs::read(&file).unwrap(), before);
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[test]
+    fn settings_into_a_missing_file_create_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("conf/kiosk.toml");
+        let current = config::load(None, Vec::new()).unwrap();
+        let mut s = Settings::from_config(&current);
+        s.layout = "low-reach".into();
+        let saved = save_settings(&file, &current, &s, Vec::new()).unwrap();
+        assert_eq!(saved.changed, vec!["ui.layout"]);
+        assert_eq!(saved.config.config.ui.layout, "low-reach");
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains("layout = \"low-reach\""), "{text}");
+    }
+}

@@ -1,0 +1,116 @@
+//! The kiosk's touchscreen: the Slint UI (`ui/*.slint`, one global adapter
+//! per page) and the Rust side that feeds it.
+//!
+//! # Layout
+//! - [`kiosk`]: the controller on the UI thread (session, navigation,
+//!   scanning, product page, timers).
+//! - `shopping`: basket, identify, send-to-phone, click & collect.
+//! - `staff_ui`: the staff PIN pad, settings, status, camera test.
+//! - [`present`]: domain data to screen text, in French or English.
+//! - [`worker`]: the catalog thread and how results come back.
+//! - [`qr`]: the handoff QR code.
+//! - [`orders`]: the outbox port for handoffs and orders.
+//! - [`run`]: picks the display backend, opens the window, runs the event
+//!   loop on the main thread.
+//!
+//! # Threads
+//! The Slint event loop owns the main thread. Callbacks change the session
+//! or send a request and return; catalog queries run on their own thread,
+//! Argon2 and file writes on the tokio runtime's blocking pool, and results
+//! come back through `slint::invoke_from_event_loop` (an error there is
+//! logged, never unwrapped).
+
+pub mod kiosk;
+pub mod orders;
+pub mod present;
+pub mod qr;
+mod shopping;
+mod staff_ui;
+pub mod worker;
+
+/// The code slint-build generated from `ui/main.slint`.
+#[allow(clippy::all, missing_docs, unused_qualifications)]
+pub mod generated {
+    slint::include_modules!();
+}
+
+use std::sync::Arc;
+
+use slint::ComponentHandle;
+
+pub use generated::{KioskWindow, Page};
+pub use kiosk::{Kiosk, KioskError, KioskOptions, ScanSender, Wake};
+
+use crate::config::LoadedConfig;
+
+/// How the kiosk is started from the command line.
+pub struct RunOptions {
+    pub utc_offset: time::UtcOffset,
+    pub runtime: tokio::runtime::Handle,
+    pub orders: Option<Arc<dyn orders::OrderDesk>>,
+    pub sync_status: Option<tokio::sync::watch::Receiver<crate::sync::SyncStatus>>,
+    pub availability: Option<crate::sync::AvailabilityService>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(
+        "no display backend could start ({0}): on a desktop check DISPLAY or WAYLAND_DISPLAY; on store hardware set ui.backend = \"linuxkms\" and run from a console with access to /dev/dri"
+    )]
+    Backend(slint::PlatformError),
+    #[error(transparent)]
+    Kiosk(#[from] KioskError),
+    #[error("the window's event loop stopped: {0}")]
+    EventLoop(slint::PlatformError),
+}
+
+/// Chooses the display backend from `ui.backend` / `ui.renderer` unless
+/// `SLINT_BACKEND` is set (Slint reads it itself).
+fn select_backend(cfg: &LoadedConfig) -> Result<(), RunError> {
+    if std::env::var_os("SLINT_BACKEND").is_some() {
+        return Ok(());
+    }
+    let ui = &cfg.config.ui;
+    if ui.backend == "auto" && ui.renderer == "auto" {
+        return Ok(());
+    }
+    let mut sel = slint::BackendSelector::new();
+    if ui.backend != "auto" {
+        sel = sel.backend_name(ui.backend.clone());
+    }
+    if ui.renderer != "auto" {
+        sel = sel.renderer_name(ui.renderer.clone());
+    }
+    sel.select().map_err(RunError::Backend)
+}
+
+/// Opens the kiosk window (full screen unless `ui.fullscreen = false`) and
+/// runs until it is closed.
+pub fn run(cfg: LoadedConfig, opts: RunOptions) -> Result<(), RunError> {
+    select_backend(&cfg)?;
+    let fullscreen = cfg.config.ui.fullscreen;
+    let portrait = cfg.config.ui.layout != "landscape";
+    let kiosk = Kiosk::new(
+        cfg,
+        KioskOptions {
+            wake: Wake::EventLoop,
+            utc_offset: opts.utc_offset,
+            runtime: opts.runtime,
+            orders: opts.orders,
+            sync_status: opts.sync_status,
+            availability: opts.availability,
+        },
+    )?;
+    let window = kiosk.window().window();
+    if fullscreen {
+        window.set_fullscreen(true);
+    } else {
+        let size = if portrait {
+            slint::LogicalSize::new(1080.0, 1920.0)
+        } else {
+            slint::LogicalSize::new(1920.0, 1080.0)
+        };
+        window.set_size(size);
+    }
+    kiosk.window().run().map_err(RunError::EventLoop)
+}

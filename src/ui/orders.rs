@@ -1,0 +1,131 @@
+//! Where baskets sent to a phone and click & collect orders go: the outbox
+//! of the HQ link (`crate::sync::Outbox`, issue 5). The UI sees it through
+//! [`OrderDesk`], called off the UI thread (it writes to SQLite).
+
+use vitrine_core::pricing::{BasketLine, CustomerContext};
+use vitrine_core::product::UnixTime;
+use vitrine_core::wire::{HandoffLine, OrderCustomer};
+
+use crate::session::Contact;
+use crate::sync::{NewOrder, Outbox, SyncError};
+
+/// A basket handed to a phone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandoffTicket {
+    pub id: String,
+    /// What the QR code carries.
+    pub url: String,
+}
+
+/// A click & collect order as the kiosk hands it over.
+#[derive(Debug, Clone)]
+pub struct CollectOrder {
+    pub lines: Vec<BasketLine>,
+    pub customer: Option<CustomerContext>,
+    /// The store chosen for the collection.
+    pub store: String,
+    pub slot_start: UnixTime,
+    pub slot_end: UnixTime,
+    /// The name the order is collected under.
+    pub name: String,
+    /// Email or phone (its `Debug` is masked): never logged in full.
+    pub contact: Contact,
+    /// The language of the confirmation message.
+    pub lang: vitrine_core::Lang,
+}
+
+/// The order's reference for the shopper.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderTicket {
+    pub id: String,
+    pub number: String,
+}
+
+/// Why a handoff or an order could not be queued.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeskError {
+    /// The kiosk is not enrolled with HQ: it cannot sign a basket.
+    #[error("the kiosk is not enrolled with HQ")]
+    NotConnected,
+    /// The basket or the contact was refused (permanent).
+    #[error("refused: {0}")]
+    Refused(String),
+    /// The kiosk's database failed (may work again).
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl From<SyncError> for DeskError {
+    fn from(e: SyncError) -> DeskError {
+        match e {
+            SyncError::NotEnrolled => DeskError::NotConnected,
+            SyncError::Invalid(m) => DeskError::Refused(m),
+            other => DeskError::Failed(other.to_string()),
+        }
+    }
+}
+
+/// Queues handoffs and orders for HQ.
+pub trait OrderDesk: Send + Sync {
+    fn queue_handoff(
+        &self,
+        lines: &[BasketLine],
+        customer: Option<&CustomerContext>,
+    ) -> Result<HandoffTicket, DeskError>;
+    fn queue_order(&self, order: &CollectOrder) -> Result<OrderTicket, DeskError>;
+}
+
+fn wire_lines(lines: &[BasketLine]) -> Vec<HandoffLine> {
+    lines
+        .iter()
+        .map(|l| HandoffLine {
+            gtin: l.gtin,
+            quantity: l.quantity,
+        })
+        .collect()
+}
+
+/// The real desk: the kiosk's outbox (`kiosk.sqlite`), delivered by the
+/// sync worker when HQ can be reached.
+pub struct OutboxDesk(pub Outbox);
+
+impl OrderDesk for OutboxDesk {
+    fn queue_handoff(
+        &self,
+        lines: &[BasketLine],
+        customer: Option<&CustomerContext>,
+    ) -> Result<HandoffTicket, DeskError> {
+        let q = self
+            .0
+            .queue_handoff(&wire_lines(lines), None, customer.map(|c| c.customer_id.clone()))?;
+        Ok(HandoffTicket {
+            id: q.id.to_string(),
+            url: q.url,
+        })
+    }
+
+    /// The order carries the lines, the name, the contact and the language.
+    /// The wire order (issue 5's `OrderRequest`) has no field yet for the
+    /// collection store and slot chosen on screen: the order goes to this
+    /// kiosk's store (see the README).
+    fn queue_order(&self, order: &CollectOrder) -> Result<OrderTicket, DeskError> {
+        let (email, phone) = match &order.contact {
+            Contact::Email(e) => (Some(e.clone()), None),
+            Contact::Phone(p) => (None, Some(p.clone())),
+        };
+        let q = self.0.queue_order(NewOrder {
+            lines: wire_lines(&order.lines),
+            customer: OrderCustomer {
+                name: order.name.clone(),
+                email,
+                phone,
+                customer_id: order.customer.as_ref().map(|c| c.customer_id.clone()),
+            },
+            lang: order.lang,
+        })?;
+        Ok(OrderTicket {
+            id: q.id.to_string(),
+            number: q.number,
+        })
+    }
+}

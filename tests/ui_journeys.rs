@@ -1,0 +1,643 @@
+//! The kiosk's journeys driven headless through Slint's testing backend, by
+//! accessible labels, on the real catalog (embedded demo data in a temporary
+//! folder) and the real controller and workers.
+
+mod support;
+
+use i_slint_backend_testing::{AccessibleRole, ElementQuery};
+use slint::{ComponentHandle, Model};
+use support::{NORDIC, TestKiosk, config, enrolled_outbox, seed};
+use vitrine::ui::Page;
+use vitrine::ui::generated::{
+    App, BasketAdapter, CollectAdapter, CollectStep, HandoffAdapter, IdentifyAdapter, ProductAdapter, ScanAdapter,
+    StaffAdapter, Theme,
+};
+use vitrine_core::Symbology;
+
+fn demo_kiosk(extra: &[(&str, &str)]) -> (tempfile::TempDir, TestKiosk) {
+    i_slint_backend_testing::init_no_event_loop();
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    let k = TestKiosk::new(config(dir.path(), extra));
+    (dir, k)
+}
+
+#[test]
+fn a_scan_shows_the_product_and_the_basket_total_applies_the_promotion() {
+    let (_dir, k) = demo_kiosk(&[]);
+    assert_eq!(k.kiosk.page(), Page::Attract);
+    k.scan(NORDIC, Symbology::Ean13);
+    assert_eq!(k.kiosk.page(), Page::Product);
+    let p = k.ui().global::<ProductAdapter>();
+    assert_eq!(p.get_name(), "Nordic must original");
+    let promos: Vec<_> = p.get_promotions().iter().map(|l| l.badge.to_string()).collect();
+    assert!(promos.contains(&"3 pour 2".to_string()), "{promos:?}");
+    assert!(p.get_demo(), "demo prices are labelled as such");
+    assert!(k.shows("Prix de démonstration : ce n'est pas un vrai prix."));
+    // Price check: nothing is in the basket until the shopper adds it.
+    assert!(k.kiosk.session().is_empty());
+    let unit = p.get_price().to_string();
+
+    for _ in 0..3 {
+        k.press("Ajouter au panier");
+    }
+    let app = k.ui().global::<App>();
+    assert_eq!(app.get_basket_count(), 3);
+    let label = format!("Panier : 3 articles, {}", app.get_basket_total());
+    assert_eq!(app.get_basket_long(), label);
+    k.press(&label);
+    assert_eq!(k.kiosk.page(), Page::Basket);
+    let b = k.ui().global::<BasketAdapter>();
+    // 3 for the price of 2, computed by vitrine_core's pricing engine.
+    let unit_minor = parse_eur(&unit);
+    assert_eq!(parse_eur(&b.get_total()), 2 * unit_minor, "total {}", b.get_total());
+    assert_eq!(parse_eur(&b.get_subtotal()), 3 * unit_minor);
+    let savings: Vec<String> = b.get_savings().iter().map(|s| s.to_string()).collect();
+    assert!(
+        savings
+            .iter()
+            .any(|s| s.starts_with("3 pour le prix de 2 : 1 article offert")),
+        "{savings:?}"
+    );
+    let line = b.get_lines().row_data(0).unwrap();
+    assert_eq!(line.quantity, 3);
+    assert!(!line.was.is_empty(), "the line shows the price before the promotion");
+
+    // One less: the promotion no longer applies and a hint says what is missing.
+    k.press("Un de moins : Nordic must original");
+    assert_eq!(parse_eur(&b.get_total()), 2 * unit_minor);
+    let hints: Vec<String> = b.get_hints().iter().map(|s| s.to_string()).collect();
+    assert!(hints.iter().any(|h| h.contains("Ajoutez-en 1")), "{hints:?}");
+
+    // The language switches at any time, Rust texts and @tr texts alike.
+    k.press("English: switch to English");
+    assert_eq!(app.get_lang(), "en");
+    assert!(b.get_total().starts_with('€'), "{}", b.get_total());
+    assert!(k.has_button("Send to my phone"));
+    assert!(k.has_button("Continue shopping"));
+    k.press("Français : passer en français");
+    assert!(k.has_button("Envoyer sur mon téléphone"));
+}
+
+fn parse_eur(s: &str) -> i64 {
+    let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
+    digits.parse().unwrap_or_else(|_| panic!("not an amount: {s:?}"))
+}
+
+#[test]
+fn the_keypad_and_the_search_find_products_without_a_barcode() {
+    let (_dir, k) = demo_kiosk(&[]);
+    k.press("Commencer : scanner un produit");
+    assert_eq!(k.kiosk.page(), Page::Scan);
+    k.type_keys("5449000039232");
+    k.press("Voir le produit");
+    // A wrong check digit is explained, in words.
+    let s = k.ui().global::<ScanAdapter>();
+    assert!(
+        s.get_feedback().contains("vérifiez les chiffres"),
+        "{}",
+        s.get_feedback()
+    );
+    assert_eq!(k.kiosk.page(), Page::Scan);
+    k.press("Effacer le dernier chiffre"); // the field was emptied on submit: nothing happens
+    k.type_keys(NORDIC);
+    assert_eq!(s.get_keypad_text(), NORDIC);
+    k.press("Voir le produit");
+    assert_eq!(k.kiosk.page(), Page::Product);
+
+    k.press("Scanner un autre produit");
+    k.press("Chercher par nom");
+    k.type_keys("nordic");
+    let names: Vec<String> = s.get_results().iter().map(|r| r.name.to_string()).collect();
+    assert!(names.iter().any(|n| n == "Nordic must original"), "{names:?}");
+    let first = s.get_results().row_data(0).unwrap();
+    k.press(&format!("{}, {}, {}", first.name, first.detail, first.price));
+    assert_eq!(k.kiosk.page(), Page::Product);
+    assert_eq!(k.ui().global::<ProductAdapter>().get_name(), first.name);
+}
+
+#[test]
+fn an_unknown_or_unreadable_code_is_said_in_words() {
+    let (_dir, k) = demo_kiosk(&[]);
+    k.scan("4006381333931", Symbology::Ean13); // a valid EAN-13 not in the catalog
+    let s = k.ui().global::<ScanAdapter>();
+    assert_eq!(k.kiosk.page(), Page::Scan);
+    assert!(
+        s.get_feedback().starts_with("Produit inconnu (code 4006381333931)"),
+        "{}",
+        s.get_feedback()
+    );
+    k.scan("https://example.com/promo", Symbology::Qr);
+    assert!(
+        s.get_feedback().contains("ouvrez-le avec votre téléphone"),
+        "{}",
+        s.get_feedback()
+    );
+}
+
+#[test]
+fn idle_reset_wipes_everything() {
+    let (_dir, k) = demo_kiosk(&[
+        ("VITRINE__UI__IDLE_TIMEOUT_S", "20"),
+        ("VITRINE__UI__IDLE_WARNING_S", "5"),
+    ]);
+    k.scan(NORDIC, Symbology::Ean13);
+    k.press("Ajouter au panier");
+    k.press("English: switch to English");
+    k.press("Accessibility: text size and layout");
+    k.press("Larger text");
+    k.press("Close");
+    k.press("Scan a product");
+    k.press("Search by name");
+    k.type_keys("lindt");
+    k.go(Page::Identify);
+    k.type_keys("camille@example.fr");
+    assert_eq!(k.ui().global::<IdentifyAdapter>().get_typed(), "camille@example.fr");
+
+    // A touch puts the countdown back.
+    k.wait_seconds(19);
+    assert!(!k.ui().global::<App>().get_idle_warning());
+    k.wait_seconds(1);
+    let app = k.ui().global::<App>();
+    assert!(app.get_idle_warning());
+    assert!(k.shows("Your session will be erased in 5 s."));
+    k.press("I'm here");
+    assert!(!app.get_idle_warning());
+    assert_eq!(k.kiosk.page(), Page::Identify);
+
+    k.wait_seconds(20);
+    assert!(app.get_idle_warning());
+    k.wait_seconds(4);
+    assert_eq!(k.kiosk.page(), Page::Identify, "still counting down");
+    k.wait_seconds(1);
+
+    // Nothing of that shopper is left, in the session or on screen.
+    assert_eq!(k.kiosk.page(), Page::Attract);
+    assert!(k.kiosk.session().is_blank());
+    assert!(!app.get_idle_warning());
+    assert_eq!(app.get_basket_count(), 0);
+    assert_eq!(app.get_lang(), "fr", "back to the kiosk's language");
+    assert!(!k.ui().global::<Theme>().get_large_text());
+    assert_eq!(k.ui().global::<BasketAdapter>().get_lines().row_count(), 0);
+    assert_eq!(k.ui().global::<ProductAdapter>().get_name(), "");
+    let s = k.ui().global::<ScanAdapter>();
+    assert_eq!(s.get_search_text(), "");
+    assert_eq!(s.get_results().row_count(), 0);
+    assert_eq!(s.get_keypad_text(), "");
+    assert_eq!(s.get_feedback(), "");
+    assert_eq!(k.ui().global::<IdentifyAdapter>().get_typed(), "");
+    assert_eq!(app.get_toast(), "");
+}
+
+#[test]
+fn identification_validates_input_and_says_it_is_not_available_yet() {
+    let (_dir, k) = demo_kiosk(&[]);
+    k.scan(NORDIC, Symbology::Ean13);
+    k.press("Ajouter au panier");
+    k.go(Page::Basket);
+    k.press("M'identifier pour mes prix personnels");
+    assert_eq!(k.kiosk.page(), Page::Identify);
+    let id = k.ui().global::<IdentifyAdapter>();
+    k.type_keys("0612");
+    k.press("Valider");
+    assert!(
+        id.get_message().starts_with("Ce numéro n'est pas valide"),
+        "{}",
+        id.get_message()
+    );
+    k.type_keys("345678");
+    k.press("Valider");
+    assert!(
+        id.get_message()
+            .starts_with("L'identification n'est pas encore disponible"),
+        "{}",
+        id.get_message()
+    );
+    assert_eq!(id.get_typed(), "", "the number does not stay on screen");
+    assert!(!id.get_identified());
+}
+
+#[test]
+fn send_to_phone_and_click_and_collect_say_when_the_outbox_is_missing() {
+    let (_dir, k) = demo_kiosk(&[]);
+    k.scan(NORDIC, Symbology::Ean13);
+    k.press("Ajouter au panier");
+    k.go(Page::Basket);
+    k.press("Envoyer sur mon téléphone");
+    assert_eq!(k.kiosk.page(), Page::Basket);
+    assert!(
+        k.ui().global::<App>().get_toast().contains("pas reliée au siège"),
+        "{}",
+        k.ui().global::<App>().get_toast()
+    );
+
+    // Click & collect: store (this one by default when it has everything),
+    // slot, name and validated contact, summary.
+    k.press("Click & collect : réserver");
+    assert_eq!(k.kiosk.page(), Page::Collect);
+    let c = k.ui().global::<CollectAdapter>();
+    let stores: Vec<_> = c.get_stores().iter().collect();
+    assert!(stores.len() >= 2, "this store and others with stock");
+    assert!(stores[0].label.ends_with("(ce magasin)") && stores[0].selected);
+    assert!(stores.iter().skip(1).all(|s| s.note.starts_with('✓')));
+    k.press("Suivant");
+    assert_eq!(c.get_step(), CollectStep::Slot);
+    k.press("Suivant");
+    assert_eq!(c.get_message(), "Choisissez un créneau.");
+    let slot = c.get_slots().row_data(0).unwrap().label.to_string();
+    k.press(&slot);
+    k.press("Suivant");
+    assert_eq!(c.get_step(), CollectStep::Contact);
+    k.type_keys("camille");
+    k.press("Suivant");
+    k.type_keys("camille@example");
+    k.press("Suivant");
+    assert!(
+        c.get_message().starts_with("Cette adresse email n'est pas complète"),
+        "{}",
+        c.get_message()
+    );
+    k.type_keys(".fr");
+    k.press("Suivant");
+    assert_eq!(c.get_step(), CollectStep::Summary);
+    let summary: Vec<String> = c
+        .get_summary()
+        .iter()
+        .map(|r| format!("{}: {}", r.label, r.value))
+        .collect();
+    assert!(summary.contains(&"Contact: c•••@e•••.fr".to_string()), "{summary:?}");
+    assert!(summary.contains(&"Nom: camille".to_string()), "{summary:?}");
+    assert!(summary.contains(&format!("Créneau: {slot}")), "{summary:?}");
+    assert!(
+        !summary.iter().any(|r| r.contains("camille@example.fr")),
+        "no full email on screen"
+    );
+    k.press("Confirmer la commande");
+    assert!(c.get_message().contains("pas reliée au siège"), "{}", c.get_message());
+}
+
+#[test]
+fn staff_pin_locks_after_the_allowed_failures_and_stays_locked_after_a_restart() {
+    i_slint_backend_testing::init_no_event_loop();
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    let extra = [
+        ("VITRINE__STAFF__MAX_ATTEMPTS", "3"),
+        ("VITRINE__STAFF__LOCKOUT_BASE_S", "600"),
+    ];
+    {
+        let k = TestKiosk::new(config(dir.path(), &extra));
+        k.press("Accès personnel (appui long)");
+        assert_eq!(k.kiosk.page(), Page::StaffPin);
+        let s = k.ui().global::<StaffAdapter>();
+        for left in [2, 1] {
+            k.type_keys("1357");
+            assert_eq!(s.get_pin_length(), 4);
+            k.press("Entrer");
+            assert_eq!(s.get_pin_length(), 0, "the PIN does not stay typed");
+            assert_eq!(
+                s.get_pin_message(),
+                format!("Code incorrect. Essais restants avant blocage : {left}")
+            );
+        }
+        k.type_keys("1357");
+        k.press("Entrer");
+        assert!(s.get_locked());
+        assert!(
+            s.get_pin_message().starts_with("Trop d'essais : réessayez dans 10 min"),
+            "{}",
+            s.get_pin_message()
+        );
+        // Even the right PIN cannot be submitted while locked.
+        k.type_keys("2468");
+        assert_eq!(k.button("Entrer").accessible_enabled(), Some(false));
+        k.press("Annuler");
+        assert_eq!(k.kiosk.page(), Page::Attract);
+    }
+    // A restart does not lift the lockout.
+    let k = TestKiosk::new(config(dir.path(), &extra));
+    k.press("Accès personnel (appui long)");
+    let s = k.ui().global::<StaffAdapter>();
+    assert!(s.get_locked());
+    assert!(
+        s.get_pin_message().starts_with("Trop d'essais"),
+        "{}",
+        s.get_pin_message()
+    );
+    let audit = std::fs::read_to_string(dir.path().join("staff-audit.jsonl")).unwrap();
+    assert_eq!(audit.matches("\"pin_wrong\"").count(), 2);
+    assert_eq!(audit.matches("\"staff_locked\"").count(), 1);
+}
+
+#[test]
+fn staff_enter_with_the_pin_change_settings_and_see_the_status() {
+    i_slint_backend_testing::init_no_event_loop();
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    let file = dir.path().join("kiosk.toml");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/config/kiosk.toml"), &file).unwrap();
+    let mut cfg = vitrine::config::load(Some(&file), Vec::new()).unwrap();
+    cfg.config.kiosk.data_dir = dir.path().to_path_buf();
+    let k = TestKiosk::new(cfg);
+    k.press("Accès personnel (appui long)");
+    k.type_keys("2468");
+    k.press("Entrer");
+    assert_eq!(k.kiosk.page(), Page::Staff);
+    let s = k.ui().global::<StaffAdapter>();
+    assert!(s.get_default_pin(), "the factory PIN is flagged");
+    k.press("Dix secondes de plus");
+    assert_eq!(s.get_idle_timeout(), 70);
+    k.press("Lyon");
+    // A new PIN, typed twice.
+    k.press("Nouveau code");
+    k.type_keys("9731");
+    k.press("OK");
+    k.press("Confirmer le code");
+    k.type_keys("9731");
+    k.press("OK");
+    k.press("Enregistrer");
+    assert!(
+        s.get_message()
+            .starts_with("Enregistré : kiosk.store, ui.idle_timeout_s, staff.pin_hash."),
+        "{}",
+        s.get_message()
+    );
+    let saved = vitrine::config::load(Some(&file), Vec::new()).unwrap();
+    assert_eq!(saved.config.kiosk.store, "lyon-02");
+    assert_eq!(saved.config.ui.idle_timeout_s, 70);
+    assert!(saved.config.staff.pin_hash.starts_with("$argon2id$"));
+    assert!(!std::fs::read_to_string(&file).unwrap().contains("9731"));
+    // The status tab shows the catalog version and the outbox depth.
+    k.press("État");
+    let rows: Vec<String> = s
+        .get_status()
+        .iter()
+        .map(|r| format!("{}: {}", r.label, r.value))
+        .collect();
+    assert!(
+        rows.iter().any(|r| r.starts_with("Version du catalogue: 1 ")),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter().any(|r| r.starts_with("Envois en attente (file): 0")),
+        "{rows:?}"
+    );
+    k.press("Quitter le mode personnel");
+    assert_eq!(k.kiosk.page(), Page::Attract);
+    // The new PIN is the one now.
+    k.press("Accès personnel (appui long)");
+    k.type_keys("2468");
+    k.press("Entrer");
+    assert_eq!(k.kiosk.page(), Page::StaffPin);
+    k.type_keys("9731");
+    k.press("Entrer");
+    assert_eq!(k.kiosk.page(), Page::Staff);
+}
+
+/// Every control has an accessible label and is at least 44 × 44 px at
+/// 1080p, on every page, in both orientations.
+#[test]
+fn every_control_is_labelled_and_large_enough() {
+    let (_dir, k) = demo_kiosk(&[]);
+    k.scan(NORDIC, Symbology::Ean13);
+    k.press("Ajouter au panier");
+    for (w, h) in [(1920, 1080), (1080, 1920)] {
+        k.ui().window().set_size(slint::PhysicalSize::new(w, h));
+        for page in [
+            Page::Attract,
+            Page::Scan,
+            Page::Product,
+            Page::Basket,
+            Page::Identify,
+            Page::Collect,
+            Page::StaffPin,
+        ] {
+            k.ui().global::<App>().set_page(page);
+            k.settle();
+            let buttons = ElementQuery::from_root(k.ui())
+                .match_accessible_role(AccessibleRole::Button)
+                .find_all();
+            assert!(buttons.len() >= 3, "{page:?}: {} buttons", buttons.len());
+            for b in buttons {
+                let label = b.accessible_label().unwrap_or_default();
+                assert!(!label.trim().is_empty(), "{page:?} at {w}x{h}: a button has no label");
+                let size = b.size();
+                assert!(
+                    size.width >= 44.0 && size.height >= 44.0,
+                    "{page:?} at {w}x{h}: {label:?} is {}x{}",
+                    size.width,
+                    size.height
+                );
+            }
+        }
+    }
+}
+
+/// Text colours against their backgrounds reach 4.5:1 (WCAG 2.2 AA).
+#[test]
+fn theme_contrast_is_at_least_4_5_to_1() {
+    i_slint_backend_testing::init_no_event_loop();
+    let ui = vitrine::ui::KioskWindow::new().unwrap();
+    let t = ui.global::<Theme>();
+    let pairs = [
+        ("text/bg", t.get_text(), t.get_bg()),
+        ("text/surface", t.get_text(), t.get_surface()),
+        ("text/surface-alt", t.get_text(), t.get_surface_alt()),
+        ("text/selected", t.get_text(), t.get_selected_bg()),
+        ("muted/bg", t.get_text_muted(), t.get_bg()),
+        ("muted/surface", t.get_text_muted(), t.get_surface()),
+        ("muted/surface-alt", t.get_text_muted(), t.get_surface_alt()),
+        ("on-primary", t.get_on_primary(), t.get_primary()),
+        ("on-accent", t.get_on_accent(), t.get_accent()),
+        ("accent/surface", t.get_accent(), t.get_surface()),
+        ("accent/bg", t.get_accent(), t.get_bg()),
+        ("ok/surface", t.get_ok(), t.get_surface()),
+        ("ok/bg", t.get_ok(), t.get_bg()),
+        ("warn/surface", t.get_warn(), t.get_surface()),
+        ("warn/bg", t.get_warn(), t.get_bg()),
+        ("bad/surface", t.get_bad(), t.get_surface()),
+        ("on-header", t.get_on_header(), t.get_header_bg()),
+        ("on-preview", t.get_on_preview(), t.get_preview_bg()),
+    ];
+    for (name, fg, bg) in pairs {
+        let r = contrast(fg, bg);
+        assert!(r >= 4.5, "{name}: {r:.2}:1");
+    }
+    // Component edges (WCAG 1.4.11) need 3:1.
+    assert!(contrast(t.get_border(), t.get_surface()) >= 3.0);
+    assert!(t.get_target() >= 2.0 * t.get_min_target() - 0.5);
+}
+
+fn contrast(a: slint::Color, b: slint::Color) -> f64 {
+    fn lum(c: slint::Color) -> f64 {
+        let ch = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * ch(c.red()) + 0.7152 * ch(c.green()) + 0.0722 * ch(c.blue())
+    }
+    let (x, y) = (lum(a), lum(b));
+    let (hi, lo) = if x > y { (x, y) } else { (y, x) };
+    (hi + 0.05) / (lo + 0.05)
+}
+
+/// Every `@tr` string of ui/*.slint has its English translation.
+#[test]
+fn every_screen_text_has_an_english_translation() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let po = std::fs::read_to_string(root.join("ui/translations/en/LC_MESSAGES/vitrine.po")).unwrap();
+    let mut translated = std::collections::HashMap::new();
+    let mut id: Option<String> = None;
+    for line in po.lines() {
+        if let Some(rest) = line.strip_prefix("msgid \"") {
+            id = Some(rest.trim_end_matches('"').to_string());
+        } else if let Some(rest) = line.strip_prefix("msgstr \"")
+            && let Some(i) = id.take()
+        {
+            translated.insert(i, rest.trim_end_matches('"').to_string());
+        }
+    }
+    let mut missing = Vec::new();
+    let mut count = 0;
+    let mut stack = vec![root.join("ui")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "slint") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                for s in tr_strings(&text) {
+                    count += 1;
+                    if translated.get(&s).is_none_or(|t| t.is_empty()) {
+                        missing.push(format!("{}: {s}", p.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(count > 100, "only {count} @tr strings found");
+    assert!(missing.is_empty(), "no English for:\n{}", missing.join("\n"));
+}
+
+/// The string literals of `@tr("…"` calls, escapes kept as written.
+fn tr_strings(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("@tr(\"") {
+        rest = &rest[i + 5..];
+        let mut s = String::new();
+        let mut chars = rest.char_indices();
+        while let Some((j, c)) = chars.next() {
+            match c {
+                '\\' => {
+                    s.push('\\');
+                    if let Some((_, n)) = chars.next() {
+                        s.push(n);
+                    }
+                }
+                '"' => {
+                    rest = &rest[j + 1..];
+                    break;
+                }
+                c => s.push(c),
+            }
+        }
+        out.push(s);
+    }
+    out
+}
+
+#[test]
+fn send_to_my_phone_draws_the_qr_code_of_the_queued_handoff_then_resets() {
+    let (dir, _) = (tempfile::tempdir().unwrap(), ());
+    i_slint_backend_testing::init_no_event_loop();
+    seed(dir.path());
+    let outbox = enrolled_outbox(dir.path(), "https://shop.example/");
+    let k = TestKiosk::with_outbox(
+        config(dir.path(), &[("VITRINE__UI__HANDOFF_COUNTDOWN_S", "30")]),
+        Some(outbox),
+    );
+    k.scan(NORDIC, Symbology::Ean13);
+    k.press("Ajouter au panier");
+    k.press("Ajouter au panier");
+    k.go(Page::Basket);
+    k.press("Envoyer sur mon téléphone");
+    assert_eq!(k.kiosk.page(), Page::Handoff);
+    let h = k.ui().global::<HandoffAdapter>();
+    assert!(h.get_has_qr());
+    // The URL the outbox queued (with the signed basket in its fragment).
+    let conn = rusqlite::Connection::open(dir.path().join("kiosk.sqlite")).unwrap();
+    let url: String = conn.query_row("SELECT url FROM handoffs", [], |r| r.get(0)).unwrap();
+    assert!(url.starts_with("https://shop.example/h/") && url.contains('#'), "{url}");
+    assert_eq!(k.kiosk.session().handoff_url.as_deref(), Some(url.as_str()));
+    // The picture on screen is the QR code of exactly that URL.
+    let shown = h.get_qr().to_rgb8().expect("an RGB picture");
+    let expected = vitrine::ui::qr::render(&url, 720).unwrap();
+    assert_eq!((shown.width(), shown.height()), (expected.width(), expected.height()));
+    assert!(
+        shown.as_slice() == expected.as_slice(),
+        "the QR code on screen is the URL's"
+    );
+    // Not delivered yet: said on screen.
+    assert!(
+        h.get_status()
+            .starts_with("Il sera envoyé dès que la borne sera en ligne"),
+        "{}",
+        h.get_status()
+    );
+    assert!(k.shows("Cet écran s'efface dans 30 s."));
+    k.wait_seconds(29);
+    assert_eq!(k.kiosk.page(), Page::Handoff);
+    k.wait_seconds(1);
+    assert_eq!(k.kiosk.page(), Page::Attract);
+    assert!(k.kiosk.session().is_blank());
+    assert!(!h.get_has_qr(), "the code left the screen");
+}
+
+#[test]
+fn click_and_collect_confirms_with_the_order_number_from_the_outbox() {
+    let dir = tempfile::tempdir().unwrap();
+    i_slint_backend_testing::init_no_event_loop();
+    seed(dir.path());
+    let outbox = enrolled_outbox(dir.path(), "https://shop.example");
+    let k = TestKiosk::with_outbox(config(dir.path(), &[]), Some(outbox));
+    k.scan(NORDIC, Symbology::Ean13);
+    k.press("Ajouter au panier");
+    k.go(Page::Collect);
+    let c = k.ui().global::<CollectAdapter>();
+    k.press("Suivant");
+    let slot = c.get_slots().row_data(2).unwrap().label.to_string();
+    k.press(&slot);
+    k.press("Suivant");
+    k.type_keys("camille");
+    k.press("Suivant");
+    k.type_keys("06 12 34 56 78");
+    k.press("Suivant");
+    assert_eq!(c.get_step(), CollectStep::Summary);
+    k.press("Confirmer la commande");
+    assert_eq!(c.get_step(), CollectStep::Done);
+    let conn = rusqlite::Connection::open(dir.path().join("kiosk.sqlite")).unwrap();
+    let number: String = conn.query_row("SELECT number FROM orders", [], |r| r.get(0)).unwrap();
+    assert_eq!(c.get_order_number(), number);
+    assert!(k.shows(&format!("Numéro de commande : {number}")));
+    let note = c.get_done_note().to_string();
+    assert!(
+        note.contains("dès que la borne sera en ligne") && note.ends_with("•• •• •• •• 78."),
+        "{note}"
+    );
+    let body: String = conn
+        .query_row("SELECT body FROM outbox WHERE kind = 'order'", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        body.contains("+33612345678") && body.contains("camille"),
+        "the order carries the contact"
+    );
+    k.press("J'ai terminé");
+    assert_eq!(k.kiosk.page(), Page::Attract);
+    assert!(k.kiosk.session().is_blank());
+}

@@ -1,0 +1,178 @@
+//! Renders every screen, in French and English, landscape (1920×1080) and
+//! portrait (1080×1920), with Slint's software renderer and no display, on
+//! the real catalog and controller.
+//!
+//! The test always renders and checks the pictures are drawn; with
+//! `VITRINE_WRITE_SCREENSHOTS=1` it also writes them, at half size, to
+//! `docs/screenshots/` (see `scripts/screenshots.sh`).
+
+mod support;
+
+use std::path::PathBuf;
+
+use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
+use slint::ComponentHandle;
+use support::{NORDIC, TestKiosk, config, seed};
+use vitrine::ui::Page;
+use vitrine::ui::generated::App;
+use vitrine_core::Symbology;
+
+struct Shooter {
+    out: Option<PathBuf>,
+    count: usize,
+}
+
+impl Shooter {
+    fn shoot(&mut self, k: &TestKiosk, name: &str) {
+        k.settle();
+        // A toast goes after 4 s; mock time does not run between shots.
+        k.ui().global::<App>().set_toast("".into());
+        i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(20));
+        let snap = k.ui().window().take_snapshot().expect("snapshot");
+        let (w, h) = (snap.width(), snap.height());
+        // Not blank: the page draws more than its background.
+        let px = snap.as_slice();
+        let first = px[(h / 2 * w + w / 2) as usize];
+        assert!(px.iter().any(|p| *p != first), "{name}: blank picture");
+        self.count += 1;
+        if let Some(dir) = &self.out {
+            let img = image::RgbaImage::from_raw(w, h, snap.as_bytes().to_vec()).expect("pixels");
+            let small = image::imageops::resize(&img, w / 2, h / 2, image::imageops::FilterType::Triangle);
+            write_palette_png(&dir.join(format!("{name}.png")), &small);
+        }
+    }
+}
+
+#[test]
+fn every_screen_in_both_languages_and_orientations() {
+    slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
+        mock_time: true,
+        threading: false,
+        renderer_name: Some("software".into()),
+    })))
+    .expect("platform");
+    let out = std::env::var_os("VITRINE_WRITE_SCREENSHOTS").map(|_| {
+        let d = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    });
+    let only = std::env::var("VITRINE_SCREENSHOT_ONLY").ok();
+    let mut shooter = Shooter { out, count: 0 };
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    for (orient, w, h) in [("landscape", 1920, 1080), ("portrait", 1080, 1920)] {
+        for lang in ["fr", "en"] {
+            let outbox = support::enrolled_outbox(dir.path(), "https://shop.example");
+            let k = TestKiosk::with_outbox(config(dir.path(), &[("VITRINE__UI__LANGUAGE", lang)]), Some(outbox));
+            k.ui().window().set_size(slint::PhysicalSize::new(w, h));
+            k.ui().show().unwrap();
+            let mut shot = |k: &TestKiosk, name: &str| {
+                k.settle();
+                let full = format!("{orient}-{lang}-{name}");
+                if only.as_deref().is_none_or(|o| full.contains(o)) {
+                    shooter.shoot(k, &full);
+                }
+            };
+            let app = k.ui().global::<App>();
+            shot(&k, "01-attract");
+            app.invoke_navigate(Page::Scan);
+            k.type_keys("544900");
+            shot(&k, "02-scan-keypad");
+            k.scan(NORDIC, Symbology::Ean13);
+            shot(&k, "03-product");
+            for _ in 0..2 {
+                k.kiosk
+                    .window()
+                    .global::<vitrine::ui::generated::ProductAdapter>()
+                    .invoke_add();
+            }
+            k.settle();
+            app.invoke_navigate(Page::Basket);
+            shot(&k, "04-basket");
+            app.invoke_navigate(Page::Identify);
+            k.type_keys("0612");
+            shot(&k, "05-identify");
+            app.invoke_navigate(Page::Collect);
+            shot(&k, "06-collect-store");
+            let c = k.ui().global::<vitrine::ui::generated::CollectAdapter>();
+            c.invoke_next();
+            c.invoke_pick_slot(1);
+            k.settle();
+            shot(&k, "06b-collect-slot");
+            c.invoke_next();
+            k.type_keys("camille");
+            c.invoke_key("OK".into());
+            k.type_keys("camille@example.fr");
+            k.settle();
+            shot(&k, "06c-collect-contact");
+            c.invoke_next();
+            k.settle();
+            shot(&k, "06d-collect-summary");
+            c.invoke_confirm();
+            k.settle();
+            shot(&k, "06e-collect-done");
+            app.invoke_navigate(Page::Basket);
+            k.ui()
+                .global::<vitrine::ui::generated::BasketAdapter>()
+                .invoke_send_to_phone();
+            k.settle();
+            shot(&k, "04b-send-to-phone");
+            app.invoke_navigate(Page::Scan);
+            k.ui()
+                .global::<vitrine::ui::generated::ScanAdapter>()
+                .set_mode(vitrine::ui::generated::ScanMode::Search);
+            k.type_keys("choco");
+            shot(&k, "07-scan-search");
+            k.wait_seconds(60);
+            shot(&k, "08-idle-warning");
+            k.kiosk.reset_session("screenshots");
+            k.press(if lang == "fr" {
+                "Accès personnel (appui long)"
+            } else {
+                "Staff access (long press)"
+            });
+            k.type_keys("1111");
+            k.press(if lang == "fr" { "Entrer" } else { "Enter" });
+            shot(&k, "09-staff-pin");
+            k.type_keys("2468");
+            k.press(if lang == "fr" { "Entrer" } else { "Enter" });
+            shot(&k, "10-staff-settings");
+            let staff = k.ui().global::<vitrine::ui::generated::StaffAdapter>();
+            staff.set_tab(vitrine::ui::generated::StaffTab::Status);
+            shot(&k, "11-staff-status");
+            staff.set_tab(vitrine::ui::generated::StaffTab::Camera);
+            shot(&k, "12-staff-camera-test");
+            k.kiosk.reset_session("screenshots");
+            // Accessibility: the options, larger text, controls low down.
+            app.set_a11y_open(true);
+            shot(&k, "13-accessibility");
+            app.invoke_set_large_text(true);
+            app.set_a11y_open(false);
+            k.scan(NORDIC, Symbology::Ean13);
+            shot(&k, "14-product-large-text");
+            app.invoke_set_large_text(false);
+            app.invoke_set_low_reach(true);
+            app.invoke_navigate(Page::Scan);
+            shot(&k, "15-scan-low-reach");
+            k.kiosk.reset_session("screenshots");
+        }
+    }
+    assert!(shooter.count > 0);
+}
+
+/// A 64-colour palette PNG: a flat UI survives the quantisation, the file
+/// is a third of an RGB one.
+fn write_palette_png(path: &std::path::Path, img: &image::RgbaImage) {
+    let rgba = img.as_raw();
+    let nq = color_quant::NeuQuant::new(10, 64, rgba);
+    let palette: Vec<u8> = nq.color_map_rgb();
+    let indices: Vec<u8> = rgba.chunks_exact(4).map(|p| nq.index_of(p) as u8).collect();
+    let file = std::fs::File::create(path).expect("create the screenshot");
+    let mut enc = png::Encoder::new(std::io::BufWriter::new(file), img.width(), img.height());
+    enc.set_color(png::ColorType::Indexed);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_palette(palette);
+    enc.set_compression(png::Compression::High);
+    let mut w = enc.write_header().expect("PNG header");
+    w.write_image_data(&indices).expect("PNG data");
+}
