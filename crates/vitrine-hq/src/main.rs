@@ -102,6 +102,10 @@ struct ServeArgs {
     /// Catalog versions whose changes are kept for deltas (older cursors get a snapshot).
     #[arg(long, env = "VITRINE_HQ_KEEP_VERSIONS", default_value_t = 10_000)]
     keep_versions: u64,
+    /// Hours a signed catalog update stays valid: kiosks refuse it after
+    /// (a captured update cannot be replayed later).
+    #[arg(long, env = "VITRINE_HQ_UPDATE_VALID_HOURS", default_value_t = 168)]
+    update_valid_hours: i64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -226,6 +230,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         config.rate_per_minute = a.rate_per_minute;
         config.max_body_bytes = a.max_body_bytes;
         config.keep_versions = a.keep_versions;
+        config.update_valid_hours = a.update_valid_hours.max(1);
     }
     let hq = Hq::open(config).with_context(|| format!("opening HQ in {}", cli.data_dir.display()))?;
     match cli.command {
