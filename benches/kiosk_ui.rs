@@ -64,7 +64,7 @@ fn frame(w: u32, h: u32, t: u32) -> SharedPixelBuffer<Rgb8Pixel> {
     let px = buf.make_mut_slice();
     for y in 0..h {
         for x in 0..w {
-            let bar = ((x + t * 7) / 9) % 2 == 0 && y > h / 3 && y < 2 * h / 3;
+            let bar = ((x + t * 7) / 9).is_multiple_of(2) && y > h / 3 && y < 2 * h / 3;
             let v = if bar { 20 } else { ((x + y + t * 3) % 200 + 40) as u8 };
             px[(y * w + x) as usize] = Rgb8Pixel { r: v, g: v, b: v };
         }

@@ -1143,17 +1143,8 @@ impl Kiosk {
                 "BACK" => {
                     t.pop();
                 }
-                "SPACE" => {
-                    if !t.is_empty() && !t.ends_with(' ') && t.len() < 64 {
-                        t.push(' ');
-                    }
-                }
-                "OK" => {}
-                k if k.chars().count() == 1 => {
-                    if t.chars().count() < 64 {
-                        t.push_str(k);
-                    }
-                }
+                "SPACE" if !t.is_empty() && !t.ends_with(' ') && t.len() < 64 => t.push(' '),
+                k if k.chars().count() == 1 && t.chars().count() < 64 => t.push_str(k),
                 _ => {}
             }
             st.session.typed.search.clone()
