@@ -367,7 +367,9 @@ pub fn load_text(
         .clone()
         .try_into()
         .map_err(|e: toml::de::Error| ConfigError::Syntax {
-            origin: file_path.map(|p| Origin::File(p.to_path_buf())).unwrap_or(Origin::Default),
+            origin: file_path
+                .map(|p| Origin::File(p.to_path_buf()))
+                .unwrap_or(Origin::Default),
             reason: e.to_string().trim().replace('\n', " "),
         })?;
     let loaded = LoadedConfig {

@@ -26,10 +26,10 @@ use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 use vitrine::catalog::Catalog;
+use vitrine::sync::NewOrder;
 use vitrine::sync::outbox::Outbox;
 use vitrine::sync::store::DeviceIdentity;
 use vitrine::sync::worker::apply_update;
-use vitrine::sync::NewOrder;
 use vitrine_core::catalog::Change;
 use vitrine_core::product::{PriceEntry, Product};
 use vitrine_core::sign::SecretKey;
@@ -154,7 +154,10 @@ fn child(dir: &Path, seed: u64) {
             let mut changes = Vec::new();
             for i in 0..PRODUCTS {
                 if snapshot {
-                    changes.push(Change::UpsertProduct(Product::new(gtin(i), format!("Crash product {i}"))));
+                    changes.push(Change::UpsertProduct(Product::new(
+                        gtin(i),
+                        format!("Crash product {i}"),
+                    )));
                 }
                 changes.push(Change::SetPrice(PriceEntry {
                     gtin: gtin(i),
@@ -162,7 +165,11 @@ fn child(dir: &Path, seed: u64) {
                     price: Money::eur(price_of(to, i)),
                 }));
             }
-            let kind = if snapshot { UpdateKind::Snapshot } else { UpdateKind::Delta };
+            let kind = if snapshot {
+                UpdateKind::Snapshot
+            } else {
+                UpdateKind::Delta
+            };
             let update = SignedUpdate::sign(kind, STORE, current, to, NOW + 3600, &changes, &key).expect("sign");
             let v = apply_update(&mut cat, &ident, &update, NOW).expect("apply the update");
             println!("C {v}");

@@ -72,7 +72,11 @@ async fn random_cuts_delays_truncations_and_lost_answers_lose_and_duplicate_noth
         let mut price = 0;
         for i in 0..messages {
             if i % 2 == 0 {
-                hs.push(ob.queue_handoff(&[line(COKE, 1 + (i % 3) as u32)], None, None).unwrap().id);
+                hs.push(
+                    ob.queue_handoff(&[line(COKE, 1 + (i % 3) as u32)], None, None)
+                        .unwrap()
+                        .id,
+                );
             } else {
                 os.push(ob.queue_order(order(i)).unwrap().id);
             }
@@ -101,7 +105,10 @@ async fn random_cuts_delays_truncations_and_lost_answers_lose_and_duplicate_noth
         faults.answers_truncated.load(Ordering::SeqCst),
         faults.answers_dropped.load(Ordering::SeqCst),
     );
-    assert_eq!(st.outbox_dead, 0, "the network's faults are not the messages' fault: {st:?}");
+    assert_eq!(
+        st.outbox_dead, 0,
+        "the network's faults are not the messages' fault: {st:?}"
+    );
     for kind in [
         &faults.requests_cut,
         &faults.answers_delayed,

@@ -51,7 +51,10 @@ fn seventy_two_hours_without_hq_then_every_message_arrives_exactly_once() {
         .unwrap_or(1_000);
     let real_start = std::time::Instant::now();
     if let Ok(filter) = std::env::var("VITRINE_TEST_LOG") {
-        let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_test_writer()
+            .try_init();
     }
     // HQ and the proxy: real time, their own threads.
     let hq_rt = tokio::runtime::Builder::new_multi_thread()
@@ -83,9 +86,8 @@ fn seventy_two_hours_without_hq_then_every_message_arrives_exactly_once() {
         availability_max_age_s: 60,
         stream_idle_timeout: Duration::from_secs(24 * HOUR),
     };
-    let handle = kiosk_rt.block_on(async {
-        vitrine::sync::start(&tokio::runtime::Handle::current(), k_dir.path(), settings).unwrap()
-    });
+    let handle = kiosk_rt
+        .block_on(async { vitrine::sync::start(&tokio::runtime::Handle::current(), k_dir.path(), settings).unwrap() });
     let mut rx = handle.status();
     let sim = |secs: u64| async move { tokio::time::sleep(Duration::from_secs(secs)).await };
     // Waits on the simulated clock, bounded in real time.
@@ -139,7 +141,11 @@ fn seventy_two_hours_without_hq_then_every_message_arrives_exactly_once() {
                 break;
             }
             if i % 2 == 0 {
-                handoffs.push(ob.queue_handoff(&[line(COKE, 1 + (i % 3) as u32)], None, None).unwrap().id);
+                handoffs.push(
+                    ob.queue_handoff(&[line(COKE, 1 + (i % 3) as u32)], None, None)
+                        .unwrap()
+                        .id,
+                );
             } else {
                 let q = ob
                     .queue_order(NewOrder {
@@ -197,7 +203,10 @@ fn seventy_two_hours_without_hq_then_every_message_arrives_exactly_once() {
         assert!(hq.hq.storage.order(id).unwrap().is_some(), "order {id} missing at HQ");
     }
     for id in &handoffs {
-        assert!(hq.hq.storage.handoff(id).unwrap().is_some(), "handoff {id} missing at HQ");
+        assert!(
+            hq.hq.storage.handoff(id).unwrap().is_some(),
+            "handoff {id} missing at HQ"
+        );
     }
     let delivered: i64 = rusqlite::Connection::open(k_dir.path().join("kiosk.sqlite"))
         .unwrap()
@@ -268,9 +277,7 @@ fn a_thousand_kiosks_recovering_together_come_back_spread_out() {
     let window = b.cap.as_secs() as usize;
     let back_at = (72 * HOUR) as f64;
     // The kiosk's own delay function (full jitter) ...
-    let jitter = recovery_histogram(1000, back_at, window, |n, rng| {
-        b.delay_with(n, rng.f64()).as_secs_f64()
-    });
+    let jitter = recovery_histogram(1000, back_at, window, |n, rng| b.delay_with(n, rng.f64()).as_secs_f64());
     // ... against the same backoff without jitter.
     let plain = recovery_histogram(1000, back_at, window, |n, _| b.ceiling(n).as_secs_f64());
     assert_eq!(jitter.iter().sum::<u32>(), 1000, "every kiosk retries within one cap");

@@ -218,7 +218,10 @@ async fn contact_details_leave_the_disk_once_delivered_and_never_reach_the_logs(
     drop(ob);
     let after = kiosk_bytes(k_dir.path());
     for pii in [EMAIL, PHONE, NAME, "698765432", "camille.zebulon"] {
-        assert!(!contains(&after, pii), "{pii:?} is still in kiosk.sqlite after delivery");
+        assert!(
+            !contains(&after, pii),
+            "{pii:?} is still in kiosk.sqlite after delivery"
+        );
     }
     // Nor in anything the kiosk (or HQ) logged at any level.
     let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();

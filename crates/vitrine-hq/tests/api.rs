@@ -637,10 +637,22 @@ async fn malformed_and_oversized_bodies_get_a_json_error_and_change_nothing() {
     // A first real order and handoff, so that "nothing changed" covers
     // existing records too.
     let first = order(&k, Uuid::now_v7(), 1);
-    let r = c.post(s.url("/v1/orders")).bearer_auth(&k.token).json(&first).send().await.unwrap();
+    let r = c
+        .post(s.url("/v1/orders"))
+        .bearer_auth(&k.token)
+        .json(&first)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 201);
     let h = handoff(&k);
-    let r = c.post(s.url("/v1/handoffs")).bearer_auth(&k.token).json(&h).send().await.unwrap();
+    let r = c
+        .post(s.url("/v1/handoffs"))
+        .bearer_auth(&k.token)
+        .json(&h)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 201);
     let before = dump(s._dir.path());
 
@@ -650,15 +662,24 @@ async fn malformed_and_oversized_bodies_get_a_json_error_and_change_nothing() {
     let mut bodies: Vec<(&str, Vec<u8>)> = vec![
         ("empty", Vec::new()),
         ("not json", b"hello".to_vec()),
-        ("truncated order", valid_order.as_bytes()[..valid_order.len() / 2].to_vec()),
-        ("truncated handoff", valid_handoff.as_bytes()[..valid_handoff.len() - 1].to_vec()),
+        (
+            "truncated order",
+            valid_order.as_bytes()[..valid_order.len() / 2].to_vec(),
+        ),
+        (
+            "truncated handoff",
+            valid_handoff.as_bytes()[..valid_handoff.len() - 1].to_vec(),
+        ),
         ("wrong types", br#"{"id": 5, "store": [], "lines": "x"}"#.to_vec()),
         ("null", b"null".to_vec()),
         ("array", b"[1,2,3]".to_vec()),
         ("invalid utf-8", vec![b'{', b'"', 0xff, 0xfe, b'"', b':', b'1', b'}']),
         ("nul bytes", b"{\"id\":\"\0\0\"}".to_vec()),
         ("deep nesting", deep.into_bytes()),
-        ("oversized", format!("{{\"pad\":\"{}\"}}", "x".repeat(100_000)).into_bytes()),
+        (
+            "oversized",
+            format!("{{\"pad\":\"{}\"}}", "x".repeat(100_000)).into_bytes(),
+        ),
         ("huge number", br#"{"created_at": 1e999999}"#.to_vec()),
     ];
     // A valid order whose quantities, names and codes are out of range.
@@ -691,7 +712,10 @@ async fn malformed_and_oversized_bodies_get_a_json_error_and_change_nothing() {
             let e: Value = serde_json::from_str(&text)
                 .unwrap_or_else(|_| panic!("{route} {what}: not a JSON error ({status}): {text}"));
             assert!(ok_status, "{route} {what}: status {status}, body {text}");
-            assert!(e["error"].is_string() && e["message"].is_string(), "{route} {what}: {e}");
+            assert!(
+                e["error"].is_string() && e["message"].is_string(),
+                "{route} {what}: {e}"
+            );
             assert_eq!(e["retryable"], false, "{route} {what}: {e}");
             tried += 1;
         }
