@@ -180,6 +180,16 @@ impl SignedUpdate {
         changes_json: String,
         key: &SecretKey,
     ) -> Result<SignedUpdate, serde_json::Error> {
+        // What the kiosk hashes is the `changes` value as its JSON parser
+        // captures it, without the whitespace around it: sign exactly that
+        // (found by the `catalog_update` fuzz target: a trailing newline
+        // made every genuine update fail its hash check).
+        let trimmed = changes_json.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+        let changes_json = if trimmed.len() == changes_json.len() {
+            changes_json
+        } else {
+            trimmed.to_string()
+        };
         let content_sha256 = sha256_hex(changes_json.as_bytes());
         let signature = key.sign(&update_message(
             kind.as_str(),
@@ -773,6 +783,22 @@ mod tests {
         let up: ChangesAnswer = serde_json::from_str(r#"{"status":"up_to_date","version":3}"#).unwrap();
         assert!(matches!(up, ChangesAnswer::UpToDate { version: 3 }));
         assert!(serde_json::from_str::<ChangesAnswer>(r#"{"status":"nope"}"#).is_err());
+    }
+
+    #[test]
+    fn changes_with_surrounding_whitespace_still_verify_after_the_wire() {
+        let k = key();
+        let text = format!(" \n{}\r\n", serde_json::to_string(&[price_change(5)]).unwrap());
+        let u = SignedUpdate::sign_raw(UpdateKind::Delta, "paris-01", 1, 2, 1000, text, &k).unwrap();
+        let wire = serde_json::to_string(&u).unwrap();
+        let back: SignedUpdate = serde_json::from_str(&wire).unwrap();
+        let ok = Expect {
+            store: "paris-01",
+            current_version: 1,
+            first_sync: false,
+            now: 999,
+        };
+        assert_eq!(back.verify(&k.public(), &ok).unwrap(), vec![price_change(5)]);
     }
 
     #[test]
