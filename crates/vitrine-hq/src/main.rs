@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use vitrine_hq::admin::{self, AdminError, PromoSpec};
+use vitrine_hq::customers::{self, CustomerError, NewCustomer};
 use vitrine_hq::{Hq, HqConfig, SmtpConfig};
 
 #[derive(Debug, Parser)]
@@ -62,8 +63,50 @@ enum Command {
         #[command(subcommand)]
         command: DeviceCommand,
     },
+    /// Customers (the customer referential).
+    Customer {
+        #[command(subcommand)]
+        command: CustomerCommand,
+    },
+    /// Loyalty tokens (what the retailer's app shows as a QR code).
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// The catalog version and counts.
     Status,
+}
+
+#[derive(Debug, Subcommand)]
+enum CustomerCommand {
+    /// Add a customer; prints the customer id alone on the last line.
+    Add {
+        #[arg(long)]
+        first_name: String,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        /// Loyalty tier: member, silver or gold.
+        #[arg(long)]
+        tier: Option<String>,
+        /// Loyalty card number (13 digits in the retailer's card range).
+        #[arg(long)]
+        card: Option<String>,
+        /// The customer consents to personalisation (member prices, personal offers).
+        #[arg(long)]
+        consent: bool,
+    },
+    /// Show what HQ holds about a customer (never a contact detail).
+    Show { id: String },
+    /// Erase a customer's personal data (right to erasure).
+    Forget { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Issue a short-lived loyalty token; prints it alone on the last line.
+    Issue { customer_id: String },
 }
 
 #[derive(Debug, clap::Args)]
@@ -191,7 +234,10 @@ fn main() -> ExitCode {
             eprintln!("vitrine-hq: {e:#}");
             let invalid = e
                 .downcast_ref::<AdminError>()
-                .is_some_and(|a| matches!(a, AdminError::Invalid(_)));
+                .is_some_and(|a| matches!(a, AdminError::Invalid(_)))
+                || e.downcast_ref::<CustomerError>().is_some_and(|c| {
+                    matches!(c, CustomerError::Invalid(_) | CustomerError::NotFound(_))
+                });
             ExitCode::from(if invalid { 2 } else { 1 })
         }
     }
@@ -337,6 +383,81 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 };
                 println!("{}  {}  {}  {}", d.id, d.store, state, d.name.unwrap_or_default());
             }
+        }
+        Command::Customer {
+            command:
+                CustomerCommand::Add {
+                    first_name,
+                    email,
+                    phone,
+                    tier,
+                    card,
+                    consent,
+                },
+        } => {
+            let tier = tier
+                .as_deref()
+                .map(|t| {
+                    vitrine_core::pricing::Tier::parse(t)
+                        .ok_or_else(|| CustomerError::Invalid(format!("--tier: \"{t}\" is not member, silver or gold")))
+                })
+                .transpose()?;
+            let id = customers::add(
+                &hq,
+                &NewCustomer {
+                    first_name,
+                    email,
+                    phone,
+                    card,
+                    tier,
+                    consent,
+                },
+            )?;
+            println!("customer added (contact details stored only as keyed hashes)");
+            println!("{id}");
+        }
+        Command::Customer {
+            command: CustomerCommand::Show { id },
+        } => {
+            let c = customers::get(&hq, &id)?;
+            println!("id           {}", c.id);
+            println!("first name   {}", c.first_name.as_deref().unwrap_or("(forgotten)"));
+            println!(
+                "tier         {}",
+                c.tier.map(|t| t.label(vitrine_core::Lang::En)).unwrap_or("-")
+            );
+            println!("consent      {}", if c.consent { "yes" } else { "no" });
+            println!(
+                "identifiers  {}",
+                if c.identifiers.is_empty() { "-".to_string() } else { c.identifiers.join(", ") }
+            );
+            if let Some(at) = c.forgotten_at {
+                println!("forgotten at {at}");
+            }
+            for coupon in hq.storage.live_coupons(&c.id, hq.now())? {
+                println!(
+                    "coupon       {} {} % until {}",
+                    coupon.code,
+                    coupon.basis_points / 100,
+                    coupon.valid_until
+                );
+            }
+        }
+        Command::Customer {
+            command: CustomerCommand::Forget { id },
+        } => {
+            customers::forget(&hq, &id)?;
+            println!("customer {id} forgotten: first name, identifiers and contact details erased");
+        }
+        Command::Token {
+            command: TokenCommand::Issue { customer_id },
+        } => {
+            let t = customers::issue_token(&hq, &customer_id)?;
+            println!(
+                "loyalty token for {customer_id}, valid {} minutes:",
+                vitrine_core::loyalty::TOKEN_LIFETIME_S / 60
+            );
+            println!("{t}");
         }
         Command::Status => {
             println!("catalog version  {}", hq.storage.current_version()?);

@@ -104,6 +104,7 @@ fn order(k: &Kiosk, id: Uuid, qty: u32) -> OrderRequest {
             customer_id: None,
         },
         lang: Lang::Fr,
+        coupons: vec![],
     }
 }
 
