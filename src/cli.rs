@@ -107,6 +107,7 @@ pub enum Command {
         items: Vec<String>,
         #[arg(long)]
         json: bool,
+    },
     /// Read barcodes in image files, or run the live scan pipeline on a folder.
     ///
     /// With files: one line per file with four tab-separated fields, FILE,
