@@ -204,7 +204,7 @@ impl LoyaltyToken {
             tier,
             consent,
             iat: now,
-            exp: now + TOKEN_LIFETIME_S,
+            exp: now.saturating_add(TOKEN_LIFETIME_S),
         }
     }
 
@@ -220,10 +220,10 @@ impl LoyaltyToken {
             return Err(TokenError::OtherRetailer);
         }
         check_sig(hq, "vitrine-loyalty-v1", &payload, &sig)?;
-        if now >= t.exp + CLOCK_SKEW_S {
+        if now >= t.exp.saturating_add(CLOCK_SKEW_S) {
             return Err(TokenError::Expired(t.exp));
         }
-        if now + CLOCK_SKEW_S < t.iat || t.exp - t.iat > 24 * 3600 {
+        if now.saturating_add(CLOCK_SKEW_S) < t.iat || t.exp.saturating_sub(t.iat) > 24 * 3600 {
             return Err(TokenError::NotYetValid);
         }
         Ok(t)
