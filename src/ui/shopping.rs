@@ -300,6 +300,8 @@ impl Kiosk {
     /// typed; the answer comes back as `Msg::Identified`. The typed text is
     /// wiped at once.
     pub(super) fn identify_input(&self, input: String) {
+        // What was typed leaves the screen at once, whatever happens next.
+        self.st.borrow_mut().session.typed.identify.clear();
         let Some(desk) = self.orders.clone() else {
             self.st.borrow_mut().identify = Some((
                 Text2::with(|l| crate::customer::IdentifyError::NotEnrolled.message(l)),
