@@ -6,6 +6,11 @@
 //! 2. Scan to product visible: from a scan event's capture time to the end
 //!    of the first frame that shows the product (catalog lookup on the
 //!    catalog thread, page switch, render), over real demo products.
+//! 3. The same in replay: QR codes (GS1 Digital Link of demo products)
+//!    played as a camera through the real scan pipeline (capture thread,
+//!    zxing-cpp decoder thread, debounce) and the camera link to the
+//!    screen; from the frame's capture time to the end of the frame that
+//!    shows the product.
 //!
 //! Run: `cargo bench --bench kiosk_ui` (release build; no display needed).
 
@@ -59,7 +64,7 @@ fn frame(w: u32, h: u32, t: u32) -> SharedPixelBuffer<Rgb8Pixel> {
     let px = buf.make_mut_slice();
     for y in 0..h {
         for x in 0..w {
-            let bar = ((x + t * 7) / 9) % 2 == 0 && y > h / 3 && y < 2 * h / 3;
+            let bar = ((x + t * 7) / 9).is_multiple_of(2) && y > h / 3 && y < 2 * h / 3;
             let v = if bar { 20 } else { ((x + y + t * 3) % 200 + 40) as u8 };
             px[(y * w + x) as usize] = Rgb8Pixel { r: v, g: v, b: v };
         }
@@ -68,6 +73,12 @@ fn frame(w: u32, h: u32, t: u32) -> SharedPixelBuffer<Rgb8Pixel> {
 }
 
 fn main() {
+    // `cargo test --all-targets` runs bench binaries without `--bench`: do
+    // nothing then (the figures mean something only in a release build).
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("kiosk UI bench: run it with `cargo bench --bench kiosk_ui` (see benches/kiosk_ui.rs)");
+        return;
+    }
     let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
     slint::platform::set_platform(Box::new(BenchPlatform { window: window.clone() })).expect("platform");
     let dir = tempfile::tempdir().expect("temp dir");
@@ -172,4 +183,66 @@ fn main() {
         }
     }
     report("scan event to product visible (lookup + page + frame)", latencies);
+
+    // Scan to product visible in replay: frames through the real pipeline.
+    let frames_dir = dir.path().join("replay");
+    std::fs::create_dir_all(&frames_dir).expect("replay folder");
+    let replayed: Vec<&String> = codes.iter().take(40).collect();
+    for (i, code) in replayed.iter().enumerate() {
+        write_qr_frame(
+            &frames_dir.join(format!("{i:03}.png")),
+            &format!("https://id.gs1.org/01/0{code}"),
+        );
+    }
+    let mut camera_cfg = vitrine::config::KioskConfig::default();
+    camera_cfg.camera.source = "replay".into();
+    camera_cfg.camera.replay_dir = frames_dir.display().to_string();
+    // Each frame shows another product: one scan per frame.
+    camera_cfg.camera.replay_fps = 4;
+    let before = kiosk.latencies().len();
+    let link = vitrine::ui::camera_link::CameraLink::start(&camera_cfg, kiosk.scan_sender()).expect("camera link");
+    let mut latencies = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut seen = before;
+    while latencies.len() < 2 * replayed.len() && Instant::now() < deadline {
+        kiosk.pump();
+        let all = kiosk.latencies();
+        if all.len() > seen {
+            // The product is on the page: draw the frame that shows it.
+            let t0 = Instant::now();
+            draw(&mut pixels);
+            latencies.push(all[all.len() - 1] + t0.elapsed());
+            seen = all.len();
+        } else {
+            draw(&mut pixels);
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+    drop(link);
+    report(
+        "replay frame capture to product visible (pipeline + link + lookup + page + frame)",
+        latencies,
+    );
+}
+
+/// A 1280x720 camera frame showing a QR code of `data` in its middle.
+fn write_qr_frame(path: &std::path::Path, data: &str) {
+    let code = qrcode::QrCode::new(data.as_bytes()).expect("qr");
+    let n = code.width() as u32;
+    let colors = code.to_colors();
+    let scale = 6;
+    let (w, h) = (1280u32, 720u32);
+    let size = (n + 8) * scale;
+    let (ox, oy) = ((w - size) / 2, (h - size) / 2);
+    let img = image::GrayImage::from_fn(w, h, |x, y| {
+        if x < ox || y < oy || x >= ox + size || y >= oy + size {
+            return image::Luma([150]);
+        }
+        let (mx, my) = ((x - ox) / scale, (y - oy) / scale);
+        let dark = (4..n + 4).contains(&mx)
+            && (4..n + 4).contains(&my)
+            && colors[((my - 4) * n + (mx - 4)) as usize] == qrcode::Color::Dark;
+        image::Luma([if dark { 20 } else { 235 }])
+    });
+    img.save(path).expect("write a replay frame");
 }

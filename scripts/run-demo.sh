@@ -3,8 +3,9 @@
 # The catalog is created in ./data on first start (demo prices and stock).
 # The kiosk's settings live in data/kiosk.toml (a copy of config/kiosk.toml made
 # on first start), so the staff screen can change them without touching the
-# repository. Extra arguments go to `vitrine` (e.g. --replay DIR, or a
-# subcommand). VITRINE__UI__FULLSCREEN=false opens a window instead of the
+# repository. Extra arguments go to `vitrine` (e.g. a subcommand, or
+# `--replay assets/demo/frames` to play demo barcode photos as the camera on a
+# machine without one). VITRINE__UI__FULLSCREEN=false opens a window instead of the
 # full screen.
 set -euo pipefail
 cd "$(dirname "$0")/.."

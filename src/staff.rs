@@ -535,7 +535,7 @@ mod tests {
         let hash = hash_pin("9731").unwrap();
         let mut gate = StaffGate::open(dir.path(), &staff_cfg(&hash));
         let t0 = 1_000_000;
-        assert_eq!(gate.check("0000", t0).unwrap(), PinCheck::Wrong { attempts_left: 2 });
+        assert_eq!(gate.check("5555", t0).unwrap(), PinCheck::Wrong { attempts_left: 2 });
         assert_eq!(gate.check("0001", t0).unwrap(), PinCheck::Wrong { attempts_left: 1 });
         assert_eq!(gate.check("0002", t0).unwrap(), PinCheck::Locked { until: t0 + 30 });
         // Even the right PIN is refused while locked.
@@ -561,13 +561,13 @@ mod tests {
             PinCheck::Granted { default_pin: false }
         );
         assert_eq!(
-            gate.check("0000", t0 + 191).unwrap(),
+            gate.check("5555", t0 + 191).unwrap(),
             PinCheck::Wrong { attempts_left: 2 }
         );
         let audit = std::fs::read_to_string(dir.path().join(AUDIT_FILE)).unwrap();
         assert!(audit.contains("\"staff_entered\"") && audit.contains("\"staff_locked\""));
         assert!(
-            !audit.contains("9731") && !audit.contains("0000"),
+            !audit.contains("9731") && !audit.contains("5555"),
             "no PIN in the audit log"
         );
         let msg = PinCheck::Locked { until: t0 + 90 }.message(t0, Lang::En);

@@ -170,3 +170,15 @@ fn scan_replay_prints_events_with_latency() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no readable image"));
 }
+
+#[test]
+fn the_demo_camera_frames_replay_to_three_demo_products() {
+    let out = vitrine(&["scan", "--replay", "assets/demo/frames", "--fps", "24", "--loops", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let gtins: Vec<String> = stdout(&out)
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split('\t').nth(3).map(str::to_string))
+        .collect();
+    assert_eq!(gtins, ["05449000039231", "00049000006582", "00069000061015"]);
+}

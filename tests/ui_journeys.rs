@@ -583,6 +583,27 @@ fn send_to_my_phone_draws_the_qr_code_of_the_queued_handoff_then_resets() {
         shown.as_slice() == expected.as_slice(),
         "the QR code on screen is the URL's"
     );
+    // And the project's own decoder reads it back from the screen's pixels.
+    let luma: Vec<u8> = shown
+        .as_slice()
+        .iter()
+        .map(|p| ((u32::from(p.r) * 299 + u32::from(p.g) * 587 + u32::from(p.b) * 114) / 1000) as u8)
+        .collect();
+    let mut decoder = vitrine::scan::decoder::ZxingDecoder::new();
+    let read = vitrine::scan::decoder::decode_still(
+        &mut decoder,
+        vitrine::scan::decoder::LumaImage {
+            data: &luma,
+            width: shown.width(),
+            height: shown.height(),
+        },
+    )
+    .expect("decode the QR code on screen");
+    assert_eq!(
+        read.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(),
+        vec![url.as_str()],
+        "the decoder reads the URL back"
+    );
     // Not delivered yet: said on screen.
     assert!(
         h.get_status()

@@ -360,6 +360,15 @@ impl ScanPipeline {
         }
     }
 
+    /// Like [`Self::from_config`] with `settings` (e.g. a preview callback)
+    /// instead of the ones the configuration gives.
+    pub fn from_config_with(cfg: &KioskConfig, settings: PipelineSettings) -> ScanPipeline {
+        match camera::source_from_config(&cfg.camera) {
+            Some(source) => ScanPipeline::start(source, settings),
+            None => ScanPipeline::idle(settings, CameraStatus::Off),
+        }
+    }
+
     /// Starts a pipeline on `source`.
     pub fn start(source: Box<dyn FrameSource>, settings: PipelineSettings) -> ScanPipeline {
         let mut p = ScanPipeline::idle(settings, CameraStatus::Stopped);

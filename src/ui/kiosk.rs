@@ -26,7 +26,8 @@ use super::worker::{CacheInfo, CatalogClient, Inbox, Msg, Outlet, Reply, Request
 use crate::catalog::{Lookup, ProductView, SearchHit};
 use crate::clock;
 use crate::config::LoadedConfig;
-use crate::scan::{ScanEvent, ScanSource};
+use crate::scan::hid::{HidClassifier, HidOutput, Key};
+use crate::scan::{CameraStatus, ScanEvent, ScanMetrics, ScanSource};
 use crate::session::{IdleClock, IdlePhase, Session};
 use crate::staff::StaffGate;
 use crate::sync::SyncStatus;
@@ -141,7 +142,8 @@ pub(super) struct State {
     pub collect: CollectUi,
     pub staff: StaffUi,
     pub camera_status: Text2,
-    pub hid: String,
+    /// Tells a USB barcode scanner's key bursts from a person typing.
+    pub hid: HidClassifier,
     pub toast: Note,
     /// Scan (capture time) to product on screen, most recent last.
     pub latencies: Vec<Duration>,
@@ -176,6 +178,8 @@ struct Timers {
     toast: Timer,
     countdown: Timer,
     refresh: Timer,
+    /// Releases keys held back by the USB scanner classifier.
+    hid: Timer,
 }
 
 /// The kiosk on the UI thread.
@@ -210,6 +214,11 @@ impl ScanSender {
 
     pub fn sync_status(&self, status: SyncStatus) {
         self.0.send(Msg::Sync(status));
+    }
+
+    /// The scan pipeline's state and figures (staff status, camera test).
+    pub fn camera(&self, status: CameraStatus, metrics: ScanMetrics) {
+        self.0.send(Msg::Camera { status, metrics });
     }
 }
 
@@ -265,7 +274,7 @@ impl Kiosk {
             collect: CollectUi::default(),
             staff: StaffUi::default(),
             camera_status,
-            hid: String::new(),
+            hid: HidClassifier::from_config(&cfg.config.scan),
             toast: None,
             latencies: Vec::new(),
             cfg,
@@ -285,6 +294,7 @@ impl Kiosk {
                 toast: Timer::default(),
                 countdown: Timer::default(),
                 refresh: Timer::default(),
+                hid: Timer::default(),
             },
             me: me.clone(),
         });
@@ -380,6 +390,7 @@ impl Kiosk {
         match msg {
             Msg::Scan(ev) => self.on_scan(ev),
             Msg::Preview => self.on_preview(),
+            Msg::Camera { status, metrics } => self.on_camera(&status, &metrics),
             Msg::Sync(s) => {
                 let new_catalog = {
                     let mut st = self.st.borrow_mut();
@@ -759,7 +770,7 @@ impl Kiosk {
                 locked_until: st.staff.locked_until,
                 ..StaffUi::default()
             };
-            st.hid.clear();
+            st.hid = HidClassifier::from_config(&st.cfg.config.scan);
             st.toast = None;
             st.page = Page::Attract;
         }
@@ -1082,25 +1093,66 @@ impl Kiosk {
         }
     }
 
-    /// Keys from a physical keyboard: a USB barcode scanner types a code and
-    /// Enter.
+    /// Keys from a physical keyboard. A USB barcode scanner types a code
+    /// and Enter faster than any person: [`HidClassifier`] tells its bursts
+    /// (a scan) from typing (applied to the field on screen).
     fn on_key_text(&self, text: &str) {
-        let done = {
-            let mut st = self.st.borrow_mut();
-            match text {
-                "\n" | "\r" => Some(std::mem::take(&mut st.hid)),
-                t if t.chars().count() == 1 && !t.chars().any(char::is_control) => {
-                    if st.hid.len() < 512 {
-                        st.hid.push_str(t);
-                    }
-                    None
-                }
-                _ => None,
-            }
+        let Some(key) = Key::from_text(text) else {
+            return;
         };
-        if let Some(code) = done.filter(|c| !c.trim().is_empty()) {
-            let ev = self.typed_event(&code, ScanSource::Hid);
-            self.on_scan(ev);
+        let outputs = self.st.borrow_mut().hid.key(key, Instant::now());
+        self.hid_outputs(outputs);
+        self.arm_hid_timer();
+    }
+
+    /// Keys held back as a possible scanner burst are released as typed when
+    /// no fast key follows.
+    fn arm_hid_timer(&self) {
+        let Some(deadline) = self.st.borrow().hid.deadline() else {
+            self.timers.hid.stop();
+            return;
+        };
+        let me = self.me.clone();
+        let wait = deadline.saturating_duration_since(Instant::now());
+        self.timers.hid.start(TimerMode::SingleShot, wait, move || {
+            if let Some(k) = me.upgrade() {
+                let out = k.st.borrow_mut().hid.tick(Instant::now());
+                k.hid_outputs(out.into_iter().collect());
+                k.arm_hid_timer();
+            }
+        });
+    }
+
+    fn hid_outputs(&self, outputs: Vec<HidOutput>) {
+        for out in outputs {
+            match out {
+                HidOutput::Scan { code, last_key_at, .. } => {
+                    if code.trim().is_empty() {
+                        continue;
+                    }
+                    let mut ev = self.typed_event(&code, ScanSource::Hid);
+                    ev.captured_at = last_key_at;
+                    self.on_scan(ev);
+                }
+                HidOutput::Keys(keys) => self.typed_keys(&keys),
+            }
+        }
+    }
+
+    /// Keys a person typed on a physical keyboard go to the field on
+    /// screen (the code keypad, the search, the identify field); elsewhere
+    /// they are ignored.
+    fn typed_keys(&self, keys: &str) {
+        let page = self.st.borrow().page;
+        let mode = self.ui.global::<ScanAdapter>().get_mode();
+        for c in keys.chars() {
+            let key = if c == '\n' { "OK".to_string() } else { c.to_string() };
+            match page {
+                Page::Scan if mode == ScanMode::Keypad => self.keypad_key(&key),
+                Page::Scan => self.search_key(&key),
+                Page::Identify => self.identify_key(&key),
+                _ => {}
+            }
         }
     }
 
@@ -1112,17 +1164,8 @@ impl Kiosk {
                 "BACK" => {
                     t.pop();
                 }
-                "SPACE" => {
-                    if !t.is_empty() && !t.ends_with(' ') && t.len() < 64 {
-                        t.push(' ');
-                    }
-                }
-                "OK" => {}
-                k if k.chars().count() == 1 => {
-                    if t.chars().count() < 64 {
-                        t.push_str(k);
-                    }
-                }
+                "SPACE" if !t.is_empty() && !t.ends_with(' ') && t.len() < 64 => t.push(' '),
+                k if k.chars().count() == 1 && t.chars().count() < 64 => t.push_str(k),
                 _ => {}
             }
             st.session.typed.search.clone()
@@ -1154,6 +1197,25 @@ impl Kiosk {
                 self.lookup(Box::new(code), Instant::now());
             }
             Err(e) => tracing::error!(error = %e, "search hit with an unreadable GTIN"),
+        }
+    }
+
+    /// The scan pipeline reported: the text under the preview (when there
+    /// is no picture) and on the staff screens says what the camera does.
+    fn on_camera(&self, status: &CameraStatus, metrics: &ScanMetrics) {
+        let text = camera_text(status, metrics);
+        let changed = {
+            let mut st = self.st.borrow_mut();
+            let changed = st.camera_status != text;
+            st.camera_status = text;
+            changed
+        };
+        if !status.is_running() {
+            self.ui.global::<ScanAdapter>().set_has_preview(false);
+        }
+        if changed {
+            self.render_scan();
+            self.render_staff();
         }
     }
 
@@ -1284,6 +1346,30 @@ pub(super) fn code_error_text(e: &CodeError) -> Text2 {
             "This code could not be read as a product code: try again or type the digits.",
         ),
     }
+}
+
+/// The camera's state as the scan pipeline reports it, with its figures
+/// while it runs (frames read per second, decode time).
+pub fn camera_text(status: &CameraStatus, m: &ScanMetrics) -> Text2 {
+    Text2::with(|lang| {
+        let base = status.message(lang);
+        if !status.is_running() || m.frames_decoded == 0 {
+            return base;
+        }
+        match lang {
+            Lang::Fr => format!(
+                "{base} — {:.0} images lues/s sur {:.0}, décodage {} ms en moyenne ({} ms au plus)",
+                m.decode_fps,
+                m.capture_fps,
+                format!("{:.1}", m.decode_ms_mean).replace('.', ","),
+                format!("{:.1}", m.decode_ms_max).replace('.', ",")
+            ),
+            Lang::En => format!(
+                "{base} — {:.0} of {:.0} frames/s read, decode {:.1} ms on average ({:.1} ms at most)",
+                m.decode_fps, m.capture_fps, m.decode_ms_mean, m.decode_ms_max
+            ),
+        }
+    })
 }
 
 /// The camera's state before the scan pipeline reports anything.

@@ -9,6 +9,8 @@
 //! - [`present`]: domain data to screen text, in French or English.
 //! - [`worker`]: the catalog thread and how results come back.
 //! - [`qr`]: the handoff QR code.
+//! - [`camera_link`]: scan events, preview pictures and the camera's state
+//!   from the scan pipeline to the screen.
 //! - [`orders`]: the outbox port for handoffs and orders.
 //! - [`run`]: picks the display backend, opens the window, runs the event
 //!   loop on the main thread.
@@ -20,6 +22,7 @@
 //! come back through `slint::invoke_from_event_loop` (an error there is
 //! logged, never unwrapped).
 
+pub mod camera_link;
 pub mod kiosk;
 pub mod orders;
 pub mod present;
@@ -60,6 +63,8 @@ pub enum RunError {
     Backend(slint::PlatformError),
     #[error(transparent)]
     Kiosk(#[from] KioskError),
+    #[error("cannot start the scanning thread: {0}")]
+    Camera(std::io::Error),
     #[error("the window's event loop stopped: {0}")]
     EventLoop(slint::PlatformError),
 }
@@ -90,6 +95,7 @@ pub fn run(cfg: LoadedConfig, opts: RunOptions) -> Result<(), RunError> {
     select_backend(&cfg)?;
     let fullscreen = cfg.config.ui.fullscreen;
     let portrait = cfg.config.ui.layout != "landscape";
+    let kiosk_config = cfg.config.clone();
     let kiosk = Kiosk::new(
         cfg,
         KioskOptions {
@@ -112,5 +118,10 @@ pub fn run(cfg: LoadedConfig, opts: RunOptions) -> Result<(), RunError> {
         };
         window.set_size(size);
     }
-    kiosk.window().run().map_err(RunError::EventLoop)
+    // The camera (or replay) and the decoder run on their own threads; the
+    // link stops them when the window closes.
+    let camera = camera_link::CameraLink::start(&kiosk_config, kiosk.scan_sender()).map_err(RunError::Camera)?;
+    let result = kiosk.window().run().map_err(RunError::EventLoop);
+    drop(camera);
+    result
 }

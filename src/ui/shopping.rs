@@ -246,7 +246,7 @@ impl Kiosk {
 
     // ----- identify -----
 
-    fn identify_key(&self, key: &str) {
+    pub(super) fn identify_key(&self, key: &str) {
         let submit = {
             let mut st = self.st.borrow_mut();
             let t = &mut st.session.typed.identify;

@@ -210,11 +210,8 @@ impl Kiosk {
                     "BACK" => {
                         t.pop();
                     }
-                    "SPACE" => {
-                        if !pin_field {
-                            t.push(' ');
-                        }
-                    }
+                    "SPACE" if !pin_field => t.push(' '),
+                    "SPACE" => {}
                     "OK" => close = true,
                     k if k.chars().count() == 1 => {
                         let ok = !pin_field || k.chars().all(|c| c.is_ascii_digit());

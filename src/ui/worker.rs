@@ -32,6 +32,11 @@ pub enum Msg {
     Reply(Reply),
     /// A camera (or replay) picture for the preview (only the latest is kept).
     Preview,
+    /// The camera's (or replay's) state and figures, from the scan pipeline.
+    Camera {
+        status: crate::scan::CameraStatus,
+        metrics: crate::scan::ScanMetrics,
+    },
     Sync(SyncStatus),
     Pin(Result<PinCheck, StaffError>),
     Saved(Box<Result<Saved, SettingsError>>),

@@ -1,0 +1,100 @@
+//! The link between the scan pipeline (camera or replay, decoder thread)
+//! and the kiosk's screen.
+//!
+//! A bridge thread forwards the pipeline's debounced scan events to the UI
+//! thread as they come, and its state and figures twice a second (only when
+//! they changed). Preview pictures are pushed from the capture thread
+//! through the pipeline's preview callback; the UI keeps only the latest, so
+//! a busy screen drops pictures, never queues them. Nothing here runs on the
+//! UI thread.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use slint::{Rgb8Pixel, SharedPixelBuffer};
+
+use super::ScanSender;
+use crate::config::KioskConfig;
+use crate::scan::pipeline::{PipelineSettings, PreviewCallback};
+use crate::scan::{CameraStatus, PreviewFrame, ScanMetrics, ScanPipeline};
+
+/// How often the bridge reports the camera's state and figures.
+const REPORT_EVERY: Duration = Duration::from_millis(500);
+
+/// The running link; dropping it stops the bridge and the pipeline.
+pub struct CameraLink {
+    stop: Arc<AtomicBool>,
+    bridge: Option<JoinHandle<ScanPipeline>>,
+}
+
+/// A preview frame as a Slint picture.
+pub fn preview_buffer(p: &PreviewFrame) -> Option<SharedPixelBuffer<Rgb8Pixel>> {
+    let len = (p.width as usize) * (p.height as usize) * 3;
+    (p.width > 0 && p.height > 0 && p.rgb.len() == len)
+        .then(|| SharedPixelBuffer::<Rgb8Pixel>::clone_from_slice(&p.rgb, p.width, p.height))
+}
+
+impl CameraLink {
+    /// Starts the pipeline the configuration describes (camera, replay or
+    /// none) and the bridge to `sender`. Never fails: a camera that cannot
+    /// open is reported on screen and retried by the pipeline. Without a
+    /// source, the screen is told once ("no camera on this kiosk").
+    pub fn start(cfg: &KioskConfig, sender: ScanSender) -> std::io::Result<CameraLink> {
+        let mut settings = PipelineSettings::from_config(cfg);
+        let to_ui = sender.clone();
+        let on_preview: PreviewCallback = Arc::new(move |p: Arc<PreviewFrame>| {
+            if let Some(buf) = preview_buffer(&p) {
+                to_ui.preview(buf);
+            }
+        });
+        settings.on_preview = Some(on_preview);
+        let pipeline = ScanPipeline::from_config_with(cfg, settings);
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let bridge = std::thread::Builder::new()
+            .name("vitrine-scan-link".into())
+            .spawn(move || bridge(pipeline, sender, flag))?;
+        Ok(CameraLink {
+            stop,
+            bridge: Some(bridge),
+        })
+    }
+}
+
+fn bridge(pipeline: ScanPipeline, sender: ScanSender, stop: Arc<AtomicBool>) -> ScanPipeline {
+    let events = pipeline.events();
+    let mut last: Option<(CameraStatus, ScanMetrics)> = None;
+    let mut next_report = Instant::now();
+    while !stop.load(Ordering::Acquire) {
+        match events.recv_timeout(Duration::from_millis(100)) {
+            Ok(ev) => sender.send(ev),
+            Err(flume::RecvTimeoutError::Timeout) => {}
+            Err(flume::RecvTimeoutError::Disconnected) => break,
+        }
+        let now = Instant::now();
+        if now >= next_report {
+            next_report = now + REPORT_EVERY;
+            let report = (pipeline.status(), pipeline.metrics());
+            if last.as_ref() != Some(&report) {
+                sender.camera(report.0.clone(), report.1.clone());
+                last = Some(report);
+            }
+        }
+    }
+    pipeline
+}
+
+impl Drop for CameraLink {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Release);
+        if let Some(h) = self.bridge.take() {
+            match h.join() {
+                // Dropping the pipeline stops its threads.
+                Ok(pipeline) => drop(pipeline),
+                Err(_) => tracing::error!("the scan link thread panicked"),
+            }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! The kiosk's screen fed by the real scan pipeline: a replayed "camera"
+//! (image files played as frames) through the zxing-cpp decoder thread and
+//! the camera link, and a USB barcode scanner typing on the keyboard.
+
+mod support;
+
+use std::path::Path;
+
+use slint::ComponentHandle;
+use std::time::{Duration, Instant};
+
+use support::{NORDIC, TestKiosk, config, seed};
+use vitrine::ui::Page;
+use vitrine::ui::camera_link::CameraLink;
+use vitrine::ui::generated::{App, ProductAdapter, ScanAdapter};
+
+/// A QR code holding `data`, 6 pixels per module, with its quiet zone, on a
+/// 1280x720 grey frame (a camera picture of a phone screen or a label).
+fn write_qr_frame(path: &Path, data: &str) {
+    let code = qrcode::QrCode::new(data.as_bytes()).unwrap();
+    let n = code.width() as u32;
+    let colors = code.to_colors();
+    let scale = 6;
+    let (w, h) = (1280u32, 720u32);
+    let size = (n + 8) * scale;
+    let (ox, oy) = ((w - size) / 2, (h - size) / 2);
+    let img = image::GrayImage::from_fn(w, h, |x, y| {
+        if x < ox || y < oy || x >= ox + size || y >= oy + size {
+            return image::Luma([150]);
+        }
+        let (mx, my) = ((x - ox) / scale, (y - oy) / scale);
+        let dark = (4..n + 4).contains(&mx)
+            && (4..n + 4).contains(&my)
+            && colors[((my - 4) * n + (mx - 4)) as usize] == qrcode::Color::Dark;
+        image::Luma([if dark { 20 } else { 235 }])
+    });
+    img.save(path).unwrap();
+}
+
+/// Lets the kiosk handle what the workers send until `done` or 20 s.
+fn wait_for(k: &TestKiosk, mut done: impl FnMut(&TestKiosk) -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        k.kiosk.settle(Duration::from_millis(50));
+        if done(k) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+#[test]
+fn a_replayed_camera_shows_its_picture_and_the_product_it_reads() {
+    i_slint_backend_testing::init_no_event_loop();
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    let frames = dir.path().join("frames");
+    std::fs::create_dir(&frames).unwrap();
+    // A GS1 Digital Link QR code naming the demo's showcase product.
+    write_qr_frame(&frames.join("01.png"), &format!("https://id.gs1.org/01/0{NORDIC}"));
+    let cfg = config(
+        dir.path(),
+        &[
+            ("VITRINE__CAMERA__SOURCE", "replay"),
+            ("VITRINE__CAMERA__REPLAY_DIR", frames.to_str().unwrap()),
+            ("VITRINE__CAMERA__REPLAY_FPS", "10"),
+        ],
+    );
+    let k = TestKiosk::new(cfg.clone());
+    let link = CameraLink::start(&cfg.config, k.kiosk.scan_sender()).unwrap();
+    let scan = k.ui().global::<ScanAdapter>();
+    assert!(
+        wait_for(&k, |k| k.kiosk.page() == Page::Product),
+        "the replayed code reached the screen"
+    );
+    assert_eq!(k.ui().global::<ProductAdapter>().get_name(), "Nordic must original");
+    // Its latency was measured from the frame's capture time.
+    let latencies = k.kiosk.latencies();
+    assert_eq!(latencies.len(), 1, "one code held in view is one scan");
+    assert!(latencies[0] < Duration::from_secs(20));
+    // The preview and the camera's state reached the screen too.
+    assert!(wait_for(&k, |_| scan.get_has_preview()), "a preview picture");
+    let preview = scan.get_preview().to_rgb8().expect("an RGB preview");
+    assert!(preview.width() > 0 && preview.width() <= 640, "{}", preview.width());
+    assert!(
+        wait_for(&k, |_| scan.get_camera_status().starts_with("Caméra en marche")),
+        "{}",
+        scan.get_camera_status()
+    );
+    // The same code still in view for a few frames is not a second scan.
+    std::thread::sleep(Duration::from_millis(500));
+    k.kiosk.settle(Duration::from_millis(50));
+    assert_eq!(k.kiosk.latencies().len(), 1);
+    drop(link);
+}
+
+#[test]
+fn a_missing_replay_folder_is_said_on_screen_and_the_kiosk_keeps_working() {
+    i_slint_backend_testing::init_no_event_loop();
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    let missing = dir.path().join("no-such-folder");
+    let cfg = config(
+        dir.path(),
+        &[
+            ("VITRINE__CAMERA__SOURCE", "replay"),
+            ("VITRINE__CAMERA__REPLAY_DIR", missing.to_str().unwrap()),
+        ],
+    );
+    let k = TestKiosk::new(cfg.clone());
+    let _link = CameraLink::start(&cfg.config, k.kiosk.scan_sender()).unwrap();
+    let scan = k.ui().global::<ScanAdapter>();
+    assert!(
+        wait_for(&k, |_| scan.get_camera_status().starts_with("Caméra indisponible")),
+        "{}",
+        scan.get_camera_status()
+    );
+    assert!(!scan.get_has_preview());
+    // Codes still come in other ways.
+    k.scan(NORDIC, vitrine_core::Symbology::Ean13);
+    assert_eq!(k.kiosk.page(), Page::Product);
+}
+
+#[test]
+fn a_usb_scanner_burst_is_a_scan_and_slow_typing_goes_to_the_keypad() {
+    i_slint_backend_testing::init_no_event_loop();
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    let k = TestKiosk::new(config(dir.path(), &[]));
+    let app = k.ui().global::<App>();
+    // A scanner types the 13 digits and Enter within a few milliseconds.
+    for c in NORDIC.chars() {
+        app.invoke_key_text(c.to_string().into());
+    }
+    app.invoke_key_text("\n".into());
+    k.settle();
+    assert_eq!(k.kiosk.page(), Page::Product);
+    assert_eq!(k.ui().global::<ProductAdapter>().get_name(), "Nordic must original");
+
+    // A person types on the code keypad: keys far apart are typing, applied
+    // to the field (after the short hold the classifier needs).
+    k.go(Page::Scan);
+    let scan = k.ui().global::<ScanAdapter>();
+    for c in "54".chars() {
+        app.invoke_key_text(c.to_string().into());
+        std::thread::sleep(Duration::from_millis(80));
+    }
+    i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(100));
+    k.settle();
+    assert_eq!(scan.get_keypad_text(), "54");
+    assert_eq!(k.kiosk.page(), Page::Scan, "typing is not a scan");
+}
