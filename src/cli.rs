@@ -496,8 +496,14 @@ pub fn run(cli: &Cli, cfg: &LoadedConfig, command: &Command, out: &mut dyn Write
                         writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default()).map_err(w)?;
                     } else {
                         writeln!(out, "first name  {}", id.customer.first_name).map_err(w)?;
-                        writeln!(out, "tier        {}", tier_label(id.tier).unwrap_or_else(|| "-".into())).map_err(w)?;
-                        writeln!(out, "consent     {}", if id.consent { "yes" } else { "no (no personal prices)" }).map_err(w)?;
+                        writeln!(out, "tier        {}", tier_label(id.tier).unwrap_or_else(|| "-".into()))
+                            .map_err(w)?;
+                        writeln!(
+                            out,
+                            "consent     {}",
+                            if id.consent { "yes" } else { "no (no personal prices)" }
+                        )
+                        .map_err(w)?;
                         writeln!(out, "offers      {}", id.offers.len()).map_err(w)?;
                     }
                     Ok(())

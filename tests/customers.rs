@@ -99,8 +99,13 @@ async fn identify_by_loyalty_qr_with_hq_stopped_and_refuse_expired_forged_and_fo
 
     // The loyalty card, offline, from the synced table of keyed hashes.
     let card = vitrine_core::loyalty::card_number("0450", 4242);
-    let who = customer::identify(&ob, &card, vitrine::clock::now(), TIMEOUT).await.unwrap();
-    assert_eq!((who.via, who.customer.first_name.as_str()), (Via::CardOffline, "Camille"));
+    let who = customer::identify(&ob, &card, vitrine::clock::now(), TIMEOUT)
+        .await
+        .unwrap();
+    assert_eq!(
+        (who.via, who.customer.first_name.as_str()),
+        (Via::CardOffline, "Camille")
+    );
     // A phone number needs HQ.
     assert_eq!(
         customer::identify(&ob, "06 12 34 56 78", vitrine::clock::now(), TIMEOUT).await,
@@ -112,7 +117,9 @@ async fn identify_by_loyalty_qr_with_hq_stopped_and_refuse_expired_forged_and_fo
         (&forged, "Forged", "not valid (forged"),
         (&foreign, "OtherRetailer", "another retailer"),
     ] {
-        let e = customer::identify(&ob, t, vitrine::clock::now(), TIMEOUT).await.unwrap_err();
+        let e = customer::identify(&ob, t, vitrine::clock::now(), TIMEOUT)
+            .await
+            .unwrap_err();
         assert!(format!("{e:?}").contains(want), "{e:?}");
         let out = vitrine(k_dir.path(), &["identify", t, "--json"]);
         assert_eq!(out.status.code(), Some(2));
@@ -312,8 +319,18 @@ async fn a_member_basket_is_priced_the_same_by_kiosk_and_hq_and_a_coupon_is_used
         .await
         .unwrap();
     assert!(resp.text().await.unwrap().contains("déjà été utilisé"));
-    let redemption = hq.hq.storage.coupon("MERCI-TEST0001").unwrap().unwrap().redemption.unwrap();
-    assert_eq!((redemption.channel.as_str(), redemption.reference), ("kiosk", format!("order:{}", q.id)));
+    let redemption = hq
+        .hq
+        .storage
+        .coupon("MERCI-TEST0001")
+        .unwrap()
+        .unwrap()
+        .redemption
+        .unwrap();
+    assert_eq!(
+        (redemption.channel.as_str(), redemption.reference),
+        ("kiosk", format!("order:{}", q.id))
+    );
 
     // A fresh coupon works on the phone page, once.
     let mut fresh = coupon.clone();
@@ -361,7 +378,10 @@ async fn next_due_becomes(hq: &HqServer, want: Option<i64>) {
         if got == want {
             return;
         }
-        assert!(tokio::time::Instant::now() < deadline, "next message due {got:?}, expected {want:?}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "next message due {got:?}, expected {want:?}"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -416,7 +436,10 @@ async fn thank_you_survey_coupon_and_reminder_emails_arrive_in_order_on_a_contro
         .await
         .unwrap();
     assert!(resp.status().is_success() || resp.status().is_redirection());
-    assert_eq!(hq.hq.storage.order(&q.id).unwrap().unwrap().status, OrderStatus::Collected);
+    assert_eq!(
+        hq.hq.storage.order(&q.id).unwrap().unwrap().status,
+        OrderStatus::Collected
+    );
     let thanks = unqp(&next_mail(&mut mails).await);
     assert!(thanks.contains("Subject: Thank you for your visit"), "{thanks}");
     assert!(thanks.contains("To: camille@example.fr"), "{thanks}");
@@ -454,7 +477,10 @@ async fn thank_you_survey_coupon_and_reminder_emails_arrive_in_order_on_a_contro
         .to_string();
 
     let coupon_mail = unqp(&next_mail(&mut mails).await);
-    assert!(coupon_mail.contains(&format!("Subject: Your 10 % coupon: {code}")), "{coupon_mail}");
+    assert!(
+        coupon_mail.contains(&format!("Subject: Your 10 % coupon: {code}")),
+        "{coupon_mail}"
+    );
     // The coupon's QR text, checked as a kiosk would, is 10 % for 14 days.
     let qr = coupon_mail
         .split_whitespace()
@@ -464,7 +490,15 @@ async fn thank_you_survey_coupon_and_reminder_emails_arrive_in_order_on_a_contro
     assert_eq!((signed.code.as_str(), signed.basis_points), (code.as_str(), 1000));
     assert_eq!(signed.valid_until, start + 2 * 3600 + 14 * 86_400);
     // Answering twice gives the same coupon, no new email.
-    let again = c.post(&path).form(&[("score", "4")]).send().await.unwrap().text().await.unwrap();
+    let again = c
+        .post(&path)
+        .form(&[("score", "4")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(again.contains(&code));
 
     // The reminder goes 3 days before the end, not before.
@@ -473,7 +507,10 @@ async fn thank_you_survey_coupon_and_reminder_emails_arrive_in_order_on_a_contro
     clock.set(reminder_at);
     hq.hq.wake_notifier();
     let reminder = unqp(&next_mail(&mut mails).await);
-    assert!(reminder.contains(&format!("Subject: Your coupon {code} expires soon")), "{reminder}");
+    assert!(
+        reminder.contains(&format!("Subject: Your coupon {code} expires soon")),
+        "{reminder}"
+    );
     next_due_becomes(&hq, None).await;
 
     // Collected twice: one survey only.

@@ -687,7 +687,9 @@ fn loyalty_qr_identifies_offline_shows_the_first_name_and_member_prices_and_a_co
         .unwrap()
         .into_iter()
         .find_map(|p| match (&p.audience, &p.target) {
-            (vitrine_core::pricing::Audience::Members { .. }, vitrine_core::pricing::Target::Gtins(g)) => g.first().copied(),
+            (vitrine_core::pricing::Audience::Members { .. }, vitrine_core::pricing::Target::Gtins(g)) => {
+                g.first().copied()
+            }
             _ => None,
         })
         .expect("a member price in the demo catalog");
@@ -699,8 +701,15 @@ fn loyalty_qr_identifies_offline_shows_the_first_name_and_member_prices_and_a_co
     let anonymous_total = b.get_total().to_string();
     k.press("M'identifier pour mes prix personnels");
     let now = vitrine::clock::now();
-    let token = LoyaltyToken::new(&hq_key.public(), "cus-TESTCAMILLE", "Camille", Some(Tier::Gold), true, now)
-        .sign(&hq_key);
+    let token = LoyaltyToken::new(
+        &hq_key.public(),
+        "cus-TESTCAMILLE",
+        "Camille",
+        Some(Tier::Gold),
+        true,
+        now,
+    )
+    .sign(&hq_key);
     k.scan(&token, Symbology::Qr);
     let id = k.ui().global::<IdentifyAdapter>();
     assert!(id.get_identified(), "{}", id.get_message());
@@ -709,7 +718,11 @@ fn loyalty_qr_identifies_offline_shows_the_first_name_and_member_prices_and_a_co
     assert!(!id.get_masked().contains("TESTCAMILLE"));
     assert!(k.shows("Bonjour Camille !"));
     k.press("Retour au panier");
-    assert!(b.get_customer_line().starts_with("Camille · "), "{}", b.get_customer_line());
+    assert!(
+        b.get_customer_line().starts_with("Camille · "),
+        "{}",
+        b.get_customer_line()
+    );
     // The demo catalog's member promotions now count (gold: every tier).
     let member_total = b.get_total().to_string();
     let savings: Vec<String> = b.get_savings().iter().map(|s| s.to_string()).collect();

@@ -224,7 +224,12 @@ pub fn card_prefix(outbox: &Outbox) -> String {
 }
 
 /// Identifies the shopper from what they scanned or typed.
-pub async fn identify(outbox: &Outbox, input: &str, now: UnixTime, timeout: Duration) -> Result<Identified, IdentifyError> {
+pub async fn identify(
+    outbox: &Outbox,
+    input: &str,
+    now: UnixTime,
+    timeout: Duration,
+) -> Result<Identified, IdentifyError> {
     let ob = outbox.clone();
     let (ident, prefix) = tokio::task::spawn_blocking(move || {
         let ident = ob.identity()?;
@@ -235,7 +240,8 @@ pub async fn identify(outbox: &Outbox, input: &str, now: UnixTime, timeout: Dura
     let ident = ident.ok_or(IdentifyError::NotEnrolled)?;
     let presented = classify(input, &prefix)?;
     tracing::info!(kind = ?presented, "identification asked");
-    let client = HqClient::new(&ident.hq_url, &ident.token, timeout).map_err(|e| IdentifyError::Failed(e.to_string()))?;
+    let client =
+        HqClient::new(&ident.hq_url, &ident.token, timeout).map_err(|e| IdentifyError::Failed(e.to_string()))?;
     let ask = |kind: LookupKind, value: String| {
         let client = client.clone();
         async move { client.lookup_customer(&CustomerLookup { kind, value }).await }
@@ -244,7 +250,15 @@ pub async fn identify(outbox: &Outbox, input: &str, now: UnixTime, timeout: Dura
         Presented::Coupon(_) => Err(IdentifyError::NotUnderstood),
         Presented::Token(text) => {
             let t = LoyaltyToken::verify(&text, &ident.hq_public_key, now)?;
-            let tail: String = t.sub.chars().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect();
+            let tail: String = t
+                .sub
+                .chars()
+                .rev()
+                .take(2)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
             let masked = format!("•••• {tail}");
             match ask(LookupKind::Token, text).await {
                 Ok(v) => Ok(Identified::from_view(v, masked, Via::TokenOnline)),
@@ -252,7 +266,15 @@ pub async fn identify(outbox: &Outbox, input: &str, now: UnixTime, timeout: Dura
                     if !e.is_retryable() {
                         tracing::info!(error = %e, "HQ did not confirm the token; identified offline");
                     }
-                    Ok(Identified::new(t.sub, t.name, masked, t.tier, t.consent, Vec::new(), Via::TokenOffline))
+                    Ok(Identified::new(
+                        t.sub,
+                        t.name,
+                        masked,
+                        t.tier,
+                        t.consent,
+                        Vec::new(),
+                        Via::TokenOffline,
+                    ))
                 }
             }
         }
@@ -267,13 +289,25 @@ pub async fn identify(outbox: &Outbox, input: &str, now: UnixTime, timeout: Dura
                         .await
                         .map_err(|e| IdentifyError::Failed(e.to_string()))??;
                     let e = entry.ok_or(IdentifyError::Unknown)?;
-                    Ok(Identified::new(e.customer_id, e.first_name, masked, e.tier, e.consent, Vec::new(), Via::CardOffline))
+                    Ok(Identified::new(
+                        e.customer_id,
+                        e.first_name,
+                        masked,
+                        e.tier,
+                        e.consent,
+                        Vec::new(),
+                        Via::CardOffline,
+                    ))
                 }
                 Err(e) => Err(IdentifyError::Failed(e.to_string())),
             }
         }
         Presented::Email(v) | Presented::Phone(v) => {
-            let kind = if v.contains('@') { LookupKind::Email } else { LookupKind::Phone };
+            let kind = if v.contains('@') {
+                LookupKind::Email
+            } else {
+                LookupKind::Phone
+            };
             let masked = loyalty::mask_identifier(&v);
             match ask(kind, v).await {
                 Ok(view) => Ok(Identified::from_view(view, masked, Via::Contact)),
@@ -388,7 +422,10 @@ pub fn store_card_table(outbox: &Outbox, t: &CardTable) -> Result<(), SyncError>
     tx.execute("DELETE FROM card_table", [])?;
     for e in &t.entries {
         let data = serde_json::to_string(e).map_err(|e| SyncError::Invalid(e.to_string()))?;
-        tx.execute("INSERT OR REPLACE INTO card_table(hash, data) VALUES (?1, ?2)", params![e.hash, data])?;
+        tx.execute(
+            "INSERT OR REPLACE INTO card_table(hash, data) VALUES (?1, ?2)",
+            params![e.hash, data],
+        )?;
     }
     tx.execute(
         "INSERT INTO card_meta(id, prefix, key, as_of) VALUES (1, ?1, ?2, ?3)

@@ -221,7 +221,10 @@ impl HqClient {
 
     /// `GET /v1/coupons/{code}`.
     pub async fn coupon_state(&self, code: &str) -> Result<CouponState, HqError> {
-        let code: String = code.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+        let code: String = code
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
         let resp = self
             .http
             .get(self.url(&format!("/v1/coupons/{code}")))

@@ -138,14 +138,14 @@ impl OrderDesk for OutboxDesk {
         };
         let q = self.0.queue_order_with_coupons(
             NewOrder {
-            lines: wire_lines(&order.lines),
-            customer: OrderCustomer {
-                name: order.name.clone(),
-                email,
-                phone,
-                customer_id: order.customer.as_ref().map(|c| c.customer_id.clone()),
-            },
-            lang: order.lang,
+                lines: wire_lines(&order.lines),
+                customer: OrderCustomer {
+                    name: order.name.clone(),
+                    email,
+                    phone,
+                    customer_id: order.customer.as_ref().map(|c| c.customer_id.clone()),
+                },
+                lang: order.lang,
             },
             order.coupons.clone(),
         )?;

@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::sync::mpsc;
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
 use tokio::sync::oneshot;
 use vitrine::sync::SyncSettings;
 use vitrine::sync::backoff::Backoff;
@@ -360,4 +360,3 @@ pub fn unqp(s: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
-

@@ -196,7 +196,14 @@ pub fn parse_loyalty_token(text: &str) -> Result<(LoyaltyToken, String, String),
 
 impl LoyaltyToken {
     /// A token for a customer, valid [`TOKEN_LIFETIME_S`] from `now`.
-    pub fn new(hq: &PublicKey, customer_id: &str, first_name: &str, tier: Option<Tier>, consent: bool, now: UnixTime) -> LoyaltyToken {
+    pub fn new(
+        hq: &PublicKey,
+        customer_id: &str,
+        first_name: &str,
+        tier: Option<Tier>,
+        consent: bool,
+        now: UnixTime,
+    ) -> LoyaltyToken {
         LoyaltyToken {
             iss: issuer_id(hq),
             sub: customer_id.to_string(),
@@ -442,7 +449,10 @@ mod tests {
         // Same issuer name, wrong key: forged.
         let other = SecretKey::from_seed([4; 32]);
         let forged = t.sign(&other);
-        assert_eq!(LoyaltyToken::verify(&forged, &k.public(), 1100), Err(TokenError::Forged));
+        assert_eq!(
+            LoyaltyToken::verify(&forged, &k.public(), 1100),
+            Err(TokenError::Forged)
+        );
         // A payload edited after signing: forged.
         let (_, payload, sig) = split_token(&text).unwrap();
         let mut t2 = t.clone();
@@ -460,7 +470,10 @@ mod tests {
             LoyaltyToken::verify(&theirs, &k.public(), 1100),
             Err(TokenError::OtherRetailer)
         );
-        assert_eq!(LoyaltyToken::verify("hello", &k.public(), 0), Err(TokenError::NotAToken));
+        assert_eq!(
+            LoyaltyToken::verify("hello", &k.public(), 0),
+            Err(TokenError::NotAToken)
+        );
         assert!(matches!(
             LoyaltyToken::verify("VTL1.abc", &k.public(), 0),
             Err(TokenError::Malformed(_))
@@ -488,10 +501,7 @@ mod tests {
             Err(TokenError::Expired(5000))
         );
         assert_eq!(c.promotion().coupon_code.as_deref(), Some("MERCI-ABCD"));
-        assert_eq!(
-            LoyaltyToken::verify(&text, &k.public(), 10),
-            Err(TokenError::NotAToken)
-        );
+        assert_eq!(LoyaltyToken::verify(&text, &k.public(), 10), Err(TokenError::NotAToken));
     }
 
     #[test]
@@ -509,16 +519,25 @@ mod tests {
 
     #[test]
     fn normalising_and_masking() {
-        assert_eq!(normalise_email(" Camille@Example.COM ").as_deref(), Some("camille@example.com"));
+        assert_eq!(
+            normalise_email(" Camille@Example.COM ").as_deref(),
+            Some("camille@example.com")
+        );
         assert_eq!(normalise_phone("06 12 34 56 78").as_deref(), Some("+33612345678"));
         assert_eq!(normalise_phone("+33 6 12 34 56 78").as_deref(), Some("+33612345678"));
         assert_eq!(normalise_phone("0033612345678").as_deref(), Some("+33612345678"));
         let card = card_number(DEFAULT_CARD_PREFIX, 42);
         assert_eq!(card.len(), 13);
-        assert_eq!(normalise_card(&card, DEFAULT_CARD_PREFIX).as_deref(), Some(card.as_str()));
+        assert_eq!(
+            normalise_card(&card, DEFAULT_CARD_PREFIX).as_deref(),
+            Some(card.as_str())
+        );
         let mut bad = card.clone().into_bytes();
         bad[12] = if bad[12] == b'0' { b'1' } else { b'0' };
-        assert_eq!(normalise_card(&String::from_utf8(bad).unwrap(), DEFAULT_CARD_PREFIX), None);
+        assert_eq!(
+            normalise_card(&String::from_utf8(bad).unwrap(), DEFAULT_CARD_PREFIX),
+            None
+        );
         assert_eq!(normalise_card("5449000039231", DEFAULT_CARD_PREFIX), None);
         assert_eq!(mask_identifier("06 12 34 56 78"), "•••• 78");
         assert_eq!(mask_identifier("camille@example.com"), "c•••@e•••.com");

@@ -585,7 +585,11 @@ pub fn accept_order(hq: &Hq, dev: &Device, req: &OrderRequest) -> Result<(bool, 
         Some(id) => hq.storage.customer(id)?.map(|c| crate::customers::pricing_context(&c)),
         None => None,
     };
-    let (coupons, promos, accepted) = crate::customers::apply_coupons(
+    let crate::customers::AppliedCoupons {
+        outcomes: coupons,
+        promotions: promos,
+        codes: accepted,
+    } = crate::customers::apply_coupons(
         hq,
         &req.coupons,
         "kiosk",

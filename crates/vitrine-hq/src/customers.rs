@@ -33,12 +33,12 @@
 
 use std::sync::Arc;
 
+use axum::Json;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{self, post};
-use axum::Json;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
@@ -55,12 +55,12 @@ use vitrine_core::wire::customers::{
 };
 use vitrine_core::wire::{Contact, OrderRequest};
 
+use crate::Hq;
 use crate::api::{ApiJson, AuthDevice, Failure, blocking};
 use crate::keys;
 use crate::pages::esc;
 use crate::storage::customers::{CouponRecord, CustomerRecord, Redeem, Redemption, Scheduled, SurveyRecord};
 use crate::storage::{HandoffRecord, NewNotification, OrderRecord, StorageError};
-use crate::Hq;
 
 /// Why a customer command failed.
 #[derive(Debug, Error)]
@@ -324,6 +324,17 @@ pub fn used_message(r: &Redemption, lang: Lang) -> String {
     }
 }
 
+/// The coupons of an order or a phone basket, once HQ has looked at them.
+#[derive(Debug, Clone, Default)]
+pub struct AppliedCoupons {
+    /// One per code, accepted or refused with the reason.
+    pub outcomes: Vec<CouponOutcome>,
+    /// The promotions of the accepted HQ coupons (to price with).
+    pub promotions: Vec<Promotion>,
+    /// The accepted codes (to price with, as scanned codes).
+    pub codes: Vec<String>,
+}
+
 /// Records the use of each coupon of an order or a phone basket and
 /// returns the outcomes with the promotions of the accepted ones. Catalog
 /// coupons (a code printed on a leaflet) are not single-use.
@@ -334,7 +345,7 @@ pub fn apply_coupons(
     reference: &str,
     store: Option<&str>,
     used_at: UnixTime,
-) -> Result<(Vec<CouponOutcome>, Vec<Promotion>, Vec<String>), CustomerError> {
+) -> Result<AppliedCoupons, CustomerError> {
     let mut outcomes = Vec::new();
     let mut promos = Vec::new();
     let mut accepted = Vec::new();
@@ -354,9 +365,7 @@ pub fn apply_coupons(
                     reason: None,
                 });
             } else {
-                outcomes.push(refused(
-                    "unknown coupon code / code de réduction inconnu".into(),
-                ));
+                outcomes.push(refused("unknown coupon code / code de réduction inconnu".into()));
             }
             continue;
         };
@@ -392,7 +401,11 @@ pub fn apply_coupons(
             Redeem::Unknown => outcomes.push(refused("unknown coupon code / code de réduction inconnu".into())),
         }
     }
-    Ok((outcomes, promos, accepted))
+    Ok(AppliedCoupons {
+        outcomes,
+        promotions: promos,
+        codes: accepted,
+    })
 }
 
 // ------------------------------------------------------------ survey loop
@@ -410,7 +423,13 @@ fn mail(hq: &Hq, to: &str, subject: String, body: String) -> Option<NewNotificat
     })
 }
 
-fn schedule(hq: &Hq, email: Option<&str>, customer_id: Option<&str>, lang: Lang, reference: String) -> Result<bool, CustomerError> {
+fn schedule(
+    hq: &Hq,
+    email: Option<&str>,
+    customer_id: Option<&str>,
+    lang: Lang,
+    reference: String,
+) -> Result<bool, CustomerError> {
     let Some(email) = email.filter(|e| vitrine_core::wire::valid_email(e)) else {
         return Ok(false);
     };
@@ -579,10 +598,7 @@ pub fn answer_survey(hq: &Hq, id: &str, score: u8) -> Result<CouponRecord, Custo
         // Answered meanwhile by another request: that one's coupon.
         let s = hq.storage.survey(id)?;
         match s.and_then(|s| s.coupon_code) {
-            Some(code) => hq
-                .storage
-                .coupon(&code)?
-                .ok_or_else(|| CustomerError::NotFound(code)),
+            Some(code) => hq.storage.coupon(&code)?.ok_or_else(|| CustomerError::NotFound(code)),
             None => Err(CustomerError::NotFound(format!("survey {id}"))),
         }
     }
@@ -688,7 +704,11 @@ async fn survey_page(State(hq): State<Arc<Hq>>, Path(id): Path<String>, Query(q)
         }
         Ok(None) => (
             StatusCode::NOT_FOUND,
-            page(lang, title, lang.pick("Ce lien n'est pas valide.", "This link is not valid.")),
+            page(
+                lang,
+                title,
+                lang.pick("Ce lien n'est pas valide.", "This link is not valid."),
+            ),
         )
             .into_response(),
         Err(f) => f.into_response(),
@@ -758,8 +778,18 @@ async fn phone_coupon(
             .handoff(&uuid)?
             .ok_or_else(|| Failure::not_found("basket not found"))?;
         let now = hq2.now();
-        let (outcomes, promos, accepted) =
-            apply_coupons(&hq2, std::slice::from_ref(&f.code), "phone", &format!("handoff:{uuid}"), Some(&h.store), now)?;
+        let AppliedCoupons {
+            outcomes,
+            promotions: promos,
+            codes: accepted,
+        } = apply_coupons(
+            &hq2,
+            std::slice::from_ref(&f.code),
+            "phone",
+            &format!("handoff:{uuid}"),
+            Some(&h.store),
+            now,
+        )?;
         let total = if accepted.is_empty() {
             None
         } else {

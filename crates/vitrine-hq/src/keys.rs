@@ -107,7 +107,10 @@ pub fn load_or_create_lookup_key(data_dir: &Path) -> std::io::Result<[u8; 32]> {
     let path = data_dir.join(LOOKUP_KEY_FILE);
     match std::fs::read_to_string(&path) {
         Ok(text) => {
-            let raw = URL_SAFE_NO_PAD.decode(text.trim()).ok().and_then(|v| <[u8; 32]>::try_from(v).ok());
+            let raw = URL_SAFE_NO_PAD
+                .decode(text.trim())
+                .ok()
+                .and_then(|v| <[u8; 32]>::try_from(v).ok());
             raw.ok_or_else(|| {
                 std::io::Error::new(
                     std::io::ErrorKind::InvalidData,

@@ -235,9 +235,8 @@ fn main() -> ExitCode {
             let invalid = e
                 .downcast_ref::<AdminError>()
                 .is_some_and(|a| matches!(a, AdminError::Invalid(_)))
-                || e.downcast_ref::<CustomerError>().is_some_and(|c| {
-                    matches!(c, CustomerError::Invalid(_) | CustomerError::NotFound(_))
-                });
+                || e.downcast_ref::<CustomerError>()
+                    .is_some_and(|c| matches!(c, CustomerError::Invalid(_) | CustomerError::NotFound(_)));
             ExitCode::from(if invalid { 2 } else { 1 })
         }
     }
@@ -429,7 +428,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("consent      {}", if c.consent { "yes" } else { "no" });
             println!(
                 "identifiers  {}",
-                if c.identifiers.is_empty() { "-".to_string() } else { c.identifiers.join(", ") }
+                if c.identifiers.is_empty() {
+                    "-".to_string()
+                } else {
+                    c.identifiers.join(", ")
+                }
             );
             if let Some(at) = c.forgotten_at {
                 println!("forgotten at {at}");

@@ -12,9 +12,9 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use vitrine_core::Lang;
 use vitrine_core::wire::{OrderReceipt, OrderRequest, OrderStatus};
 
+use crate::Hq;
 use crate::api::PricedLines;
 use crate::storage::{HandoffRecord, NewNotification, Notification, OrderRecord};
-use crate::Hq;
 
 /// Tries before a message is given up.
 pub const MAX_ATTEMPTS: u32 = 8;

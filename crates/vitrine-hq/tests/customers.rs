@@ -83,17 +83,39 @@ fn customer_add_show_token_and_refusals_from_the_command_line() {
     let id = last_line(&out);
     assert!(id.starts_with("cus-"), "{out}");
     let show = ok(&hq(dir.path(), &["customer", "show", &id]));
-    assert!(show.contains("Camille") && show.contains("Gold") && show.contains("consent      yes"), "{show}");
+    assert!(
+        show.contains("Camille") && show.contains("Gold") && show.contains("consent      yes"),
+        "{show}"
+    );
     assert!(show.contains("card, email, phone"), "{show}");
-    assert!(!show.contains("camille@example.com") && !show.contains("12 34"), "{show}");
+    assert!(
+        !show.contains("camille@example.com") && !show.contains("12 34"),
+        "{show}"
+    );
 
     // The same email twice is refused (exit 2) with a message.
-    let dup = hq(dir.path(), &["customer", "add", "--first-name", "Eve", "--email", "CAMILLE@example.com"]);
+    let dup = hq(
+        dir.path(),
+        &[
+            "customer",
+            "add",
+            "--first-name",
+            "Eve",
+            "--email",
+            "CAMILLE@example.com",
+        ],
+    );
     assert_eq!(dup.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&dup.stderr).contains("already on file"));
-    let bad = hq(dir.path(), &["customer", "add", "--first-name", "Eve", "--card", "5449000039231"]);
+    let bad = hq(
+        dir.path(),
+        &["customer", "add", "--first-name", "Eve", "--card", "5449000039231"],
+    );
     assert_eq!(bad.status.code(), Some(2));
-    assert_eq!(hq(dir.path(), &["customer", "show", "cus-nobody"]).status.code(), Some(2));
+    assert_eq!(
+        hq(dir.path(), &["customer", "show", "cus-nobody"]).status.code(),
+        Some(2)
+    );
 
     // A token verifies with HQ's public key, for a few minutes.
     let token = last_line(&ok(&hq(dir.path(), &["token", "issue", &id])));
@@ -106,7 +128,10 @@ fn customer_add_show_token_and_refusals_from_the_command_line() {
     let key = PublicKey::from_text(key).unwrap();
     let now = vitrine_hq::now();
     let t = LoyaltyToken::verify(&token, &key, now).unwrap();
-    assert_eq!((t.sub.as_str(), t.name.as_str(), t.tier, t.consent), (id.as_str(), "Camille", Some(Tier::Gold), true));
+    assert_eq!(
+        (t.sub.as_str(), t.name.as_str(), t.tier, t.consent),
+        (id.as_str(), "Camille", Some(Tier::Gold), true)
+    );
     assert!(matches!(
         LoyaltyToken::verify(&token, &key, now + 3600),
         Err(TokenError::Expired(_))
@@ -205,19 +230,33 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
     }
     let before = db_bytes(dir.path());
     assert!(contains(&before, NAME.as_bytes()), "the name is in the database before");
-    assert!(contains(&before, EMAIL.as_bytes()), "the email is in the database before");
+    assert!(
+        contains(&before, EMAIL.as_bytes()),
+        "the email is in the database before"
+    );
 
     let out = ok(&hq(dir.path(), &["customer", "forget", &id]));
     assert!(out.contains("forgotten"), "{out}");
     let after = db_bytes(dir.path());
-    for needle in [NAME, EMAIL, PHONE, PHONE_DIGITS, "+33671429358", card.as_str(), "Dupont"] {
+    for needle in [
+        NAME,
+        EMAIL,
+        PHONE,
+        PHONE_DIGITS,
+        "+33671429358",
+        card.as_str(),
+        "Dupont",
+    ] {
         assert!(
             !contains(&after, needle.as_bytes()),
             "\"{needle}\" is still in HQ's database files after forget"
         );
     }
     let show = ok(&hq(dir.path(), &["customer", "show", &id]));
-    assert!(show.contains("(forgotten)") && show.contains("identifiers  -"), "{show}");
+    assert!(
+        show.contains("(forgotten)") && show.contains("identifiers  -"),
+        "{show}"
+    );
     // No token for a forgotten customer; forgetting twice is fine.
     assert_eq!(hq(dir.path(), &["token", "issue", &id]).status.code(), Some(2));
     ok(&hq(dir.path(), &["customer", "forget", &id]));

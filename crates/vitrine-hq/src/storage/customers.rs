@@ -367,7 +367,9 @@ impl CustomerStore for SqliteStorage {
         Ok(self
             .lock()
             .query_row(
-                &format!("SELECT {COUPON_COLS} FROM coupons c LEFT JOIN redemptions r ON r.code = c.code WHERE c.code = ?1"),
+                &format!(
+                    "SELECT {COUPON_COLS} FROM coupons c LEFT JOIN redemptions r ON r.code = c.code WHERE c.code = ?1"
+                ),
                 [code],
                 coupon_row,
             )
@@ -390,7 +392,9 @@ impl CustomerStore for SqliteStorage {
         let tx = conn.transaction()?;
         let coupon = tx
             .query_row(
-                &format!("SELECT {COUPON_COLS} FROM coupons c LEFT JOIN redemptions r ON r.code = c.code WHERE c.code = ?1"),
+                &format!(
+                    "SELECT {COUPON_COLS} FROM coupons c LEFT JOIN redemptions r ON r.code = c.code WHERE c.code = ?1"
+                ),
                 [&r.code],
                 coupon_row,
             )
