@@ -344,6 +344,16 @@ async fn a_member_basket_is_priced_the_same_by_kiosk_and_hq_and_a_coupon_is_used
         .unwrap();
     assert_eq!(resp.status(), 200);
     assert!(resp.text().await.unwrap().contains("New total"));
+    // Scanned at a kiosk that reaches HQ, its QR is refused at once.
+    let qr2 = hq_customers::signed_coupon(&hq.hq, &fresh);
+    assert!(
+        customer::check_coupon(&ob, &qr2, vitrine::clock::now()).is_ok(),
+        "offline it looks fine"
+    );
+    assert!(matches!(
+        customer::check_coupon_online(&ob, &qr2, vitrine::clock::now(), TIMEOUT).await,
+        Err(customer::CouponError::AlreadyUsed)
+    ));
     // And an order from a kiosk with it is taken, without the coupon.
     let q2 = ob
         .queue_order_with_coupons(

@@ -34,7 +34,7 @@ use vitrine_core::Lang;
 use vitrine_core::loyalty::{self, CardEntry, LoyaltyToken, SignedCoupon, TokenError};
 use vitrine_core::pricing::{Promotion, Tier};
 use vitrine_core::product::UnixTime;
-use vitrine_core::wire::customers::{CardTable, CouponOutcome, CustomerLookup, CustomerView, LookupKind};
+use vitrine_core::wire::customers::{CardTable, CouponOutcome, CouponStatus, CustomerLookup, CustomerView, LookupKind};
 
 use crate::session::{self, Customer};
 use crate::sync::client::{HqClient, HqError};
@@ -336,6 +336,40 @@ pub fn check_coupon(outbox: &Outbox, text: &str, now: UnixTime) -> Result<Signed
         return Err(CouponError::AlreadyUsed);
     }
     Ok(c)
+}
+
+/// [`check_coupon`], then HQ's word when it answers within `timeout`: a
+/// coupon used on another channel is refused at once rather than at sync.
+/// Offline, the offline check stands (the use is provisional).
+pub async fn check_coupon_online(
+    outbox: &Outbox,
+    text: &str,
+    now: UnixTime,
+    timeout: Duration,
+) -> Result<SignedCoupon, CouponError> {
+    let ob = outbox.clone();
+    let t = text.to_string();
+    let (coupon, ident) = tokio::task::spawn_blocking(move || {
+        let c = check_coupon(&ob, &t, now)?;
+        Ok::<_, CouponError>((c, ob.identity()?))
+    })
+    .await
+    .map_err(|e| CouponError::Storage(e.to_string()))??;
+    let Some(ident) = ident else { return Ok(coupon) };
+    let Ok(client) = HqClient::new(&ident.hq_url, &ident.token, timeout) else {
+        return Ok(coupon);
+    };
+    match client.coupon_state(&coupon.code).await {
+        Ok(st) if st.status == CouponStatus::Used => Err(CouponError::AlreadyUsed),
+        Ok(st) if st.status == CouponStatus::Expired => {
+            Err(CouponError::Token(TokenError::Expired(coupon.valid_until)))
+        }
+        Ok(_) => Ok(coupon),
+        Err(e) => {
+            tracing::info!(error = %e, "HQ not reached for a coupon check; accepted provisionally");
+            Ok(coupon)
+        }
+    }
 }
 
 /// Why a coupon QR was refused at the kiosk.

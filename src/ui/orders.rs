@@ -166,7 +166,18 @@ impl OrderDesk for OutboxDesk {
     }
 
     fn check_coupon(&self, text: &str) -> Result<Promotion, CouponError> {
-        crate::customer::check_coupon(&self.0, text, crate::clock::now()).map(|c| c.promotion())
+        let now = crate::clock::now();
+        match tokio::runtime::Handle::try_current() {
+            Ok(rt) => rt
+                .block_on(crate::customer::check_coupon_online(
+                    &self.0,
+                    text,
+                    now,
+                    std::time::Duration::from_secs(2),
+                ))
+                .map(|c| c.promotion()),
+            Err(_) => crate::customer::check_coupon(&self.0, text, now).map(|c| c.promotion()),
+        }
     }
 
     fn card_prefix(&self) -> String {
