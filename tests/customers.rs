@@ -526,4 +526,31 @@ async fn thank_you_survey_coupon_and_reminder_emails_arrive_in_order_on_a_contro
     // Collected twice: one survey only.
     let o = hq.hq.storage.order(&q.id).unwrap().unwrap();
     assert!(!hq_customers::after_collected(&hq.hq, &o).unwrap());
+
+    // A basket claimed on a phone with an email: its confirmation, then the
+    // thank-you; the survey follows after the delay.
+    let h = ob
+        .queue_handoff(
+            &[HandoffLine {
+                gtin: Gtin::from_digits(BOOK).unwrap(),
+                quantity: 1,
+            }],
+            None,
+            None,
+        )
+        .unwrap();
+    sync_once(k_dir.path(), settings()).await.unwrap();
+    let resp = c
+        .post(format!("{}/h/{}/claim", hq.url(), h.id))
+        .form(&[("email", "lou@example.fr"), ("lang", "fr")])
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success() || resp.status().is_redirection());
+    let confirmation = unqp(&next_mail(&mut mails).await);
+    assert!(confirmation.contains("Subject: Votre panier Vitrine"), "{confirmation}");
+    let thanks = unqp(&next_mail(&mut mails).await);
+    assert!(thanks.contains("Subject: Merci pour votre visite"), "{thanks}");
+    assert!(thanks.contains("To: lou@example.fr"), "{thanks}");
+    next_due_becomes(&hq, Some(reminder_at + 2 * 3600)).await;
 }

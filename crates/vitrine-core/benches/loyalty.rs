@@ -74,7 +74,13 @@ fn main() {
             coupon_code: None,
         })
         .collect();
-    promos.push(vitrine_core::loyalty::coupon_promotion("MERCI-1", 1000, 0, None, now + 86_400));
+    promos.push(vitrine_core::loyalty::coupon_promotion(
+        "MERCI-1",
+        1000,
+        0,
+        None,
+        now + 86_400,
+    ));
     let lines: Vec<BasketLine> = gtins
         .iter()
         .step_by(25)

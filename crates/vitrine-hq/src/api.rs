@@ -579,6 +579,24 @@ pub fn accept_order(hq: &Hq, dev: &Device, req: &OrderRequest) -> Result<(bool, 
     if let Some(old) = hq.storage.order(&req.id)? {
         return Ok((false, same_or_conflict(&old, &fingerprint)?));
     }
+    // Every product must be sold here, checked before any coupon is used.
+    for l in &req.lines {
+        match hq.storage.product_price(l.gtin, &req.store)? {
+            Some((_, Some(_))) => {}
+            None => {
+                return Err(Failure::unprocessable(format!(
+                    "product {} is not in HQ's catalog; remove it from the order",
+                    l.gtin
+                )));
+            }
+            Some((_, None)) => {
+                return Err(Failure::unprocessable(format!(
+                    "product {} has no price at store {}; remove it from the order",
+                    l.gtin, req.store
+                )));
+            }
+        }
+    }
     // The identified customer's member prices (with their consent) and
     // the coupons the kiosk applied, each used once across channels.
     let customer = match req.customer.customer_id.as_deref() {
@@ -606,19 +624,6 @@ pub fn accept_order(hq: &Hq, dev: &Device, req: &OrderRequest) -> Result<(bool, 
         &accepted,
         req.created_at,
     )?;
-    if let Some((l, p, _)) = priced
-        .products
-        .iter()
-        .find(|(_, p, price)| p.is_none() || price.is_none())
-    {
-        return Err(Failure::unprocessable(match p {
-            None => format!("product {} is not in HQ's catalog; remove it from the order", l.gtin),
-            Some(_) => format!(
-                "product {} has no price at store {}; remove it from the order",
-                l.gtin, req.store
-            ),
-        }));
-    }
     let total = priced
         .priced
         .as_ref()
