@@ -262,6 +262,8 @@ pub async fn identify(
             let masked = format!("•••• {tail}");
             match ask(LookupKind::Token, text).await {
                 Ok(v) => Ok(Identified::from_view(v, masked, Via::TokenOnline)),
+                // HQ no longer knows the customer (forgotten meanwhile).
+                Err(HqError::Http { status: 404, .. }) => Err(IdentifyError::Unknown),
                 Err(e) => {
                     if !e.is_retryable() {
                         tracing::info!(error = %e, "HQ did not confirm the token; identified offline");
