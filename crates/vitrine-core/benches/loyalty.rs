@@ -1,7 +1,8 @@
 //! What identification costs the kiosk's CPU: checking a loyalty token and
 //! a coupon QR offline (ed25519 + JSON), the keyed hash of a card number
 //! (the offline card table's lookup key), and pricing a member's basket.
-//! Prints figures; no assertions. `cargo bench -p vitrine-core --bench loyalty`.
+//! Prints figures; no assertions. `cargo bench -p vitrine-core --bench loyalty`;
+//! under `cargo test` (no `--bench` argument) each runs a few times only.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -16,6 +17,11 @@ use vitrine_core::sign::SecretKey;
 use vitrine_core::{Currency, Gtin, Money};
 
 fn time(label: &str, n: u32, mut f: impl FnMut(u32)) {
+    let n = if std::env::args().any(|a| a == "--bench") {
+        n
+    } else {
+        10
+    };
     for i in 0..n / 10 {
         f(i);
     }

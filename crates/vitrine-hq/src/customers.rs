@@ -36,7 +36,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{self, post};
 use base64::Engine;
@@ -760,13 +760,7 @@ pub fn coupon_form(id: &Uuid, lang: Lang) -> String {
 
 /// The phone page applies a coupon to a handed-off basket: recorded once
 /// (channel `phone`), refused if used before anywhere.
-async fn phone_coupon(
-    State(hq): State<Arc<Hq>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    Form(f): Form<CouponForm>,
-) -> Response {
-    let _ = headers;
+async fn phone_coupon(State(hq): State<Arc<Hq>>, Path(id): Path<String>, Form(f): Form<CouponForm>) -> Response {
     let lang = Hq::lang_or_default(f.lang.as_deref());
     let Ok(uuid) = Uuid::parse_str(&id) else {
         return Failure::not_found("this basket link is not valid").into_response();
