@@ -28,6 +28,10 @@ struct Cli {
         value_name = "DIR"
     )]
     data_dir: PathBuf,
+    /// The loyalty card number range: the first digits of a card's EAN-13
+    /// (GS1 restricted circulation, 040-049).
+    #[arg(long, global = true, env = "VITRINE_HQ_CARD_PREFIX", default_value = vitrine_core::loyalty::DEFAULT_CARD_PREFIX)]
+    card_prefix: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -145,6 +149,15 @@ struct ServeArgs {
     /// Catalog versions whose changes are kept for deltas (older cursors get a snapshot).
     #[arg(long, env = "VITRINE_HQ_KEEP_VERSIONS", default_value_t = 10_000)]
     keep_versions: u64,
+    /// Hours between the thank-you email and the satisfaction survey.
+    #[arg(long, env = "VITRINE_HQ_SURVEY_DELAY_HOURS", default_value_t = 24)]
+    survey_delay_hours: i64,
+    /// Days the survey's coupon stays valid.
+    #[arg(long, env = "VITRINE_HQ_COUPON_VALID_DAYS", default_value_t = 30)]
+    coupon_valid_days: i64,
+    /// Days before the coupon's end that the reminder is sent.
+    #[arg(long, env = "VITRINE_HQ_REMINDER_DAYS_BEFORE", default_value_t = 3)]
+    reminder_days_before: i64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -244,6 +257,14 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     let mut config = HqConfig::new(&cli.data_dir);
+    if cli.card_prefix.is_empty() || cli.card_prefix.len() > 8 || !cli.card_prefix.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AdminError::Invalid(format!(
+            "--card-prefix: 1 to 8 digits expected, found \"{}\"",
+            cli.card_prefix
+        ))
+        .into());
+    }
+    config.card_prefix = cli.card_prefix.clone();
     if let Command::Serve(a) = &cli.command {
         config.public_base_url = a
             .public_url
@@ -271,6 +292,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         config.rate_per_minute = a.rate_per_minute;
         config.max_body_bytes = a.max_body_bytes;
         config.keep_versions = a.keep_versions;
+        if a.survey_delay_hours < 0 || a.coupon_valid_days < 1 || a.reminder_days_before < 0 {
+            return Err(AdminError::Invalid(
+                "--survey-delay-hours and --reminder-days-before must be 0 or more, --coupon-valid-days 1 or more"
+                    .into(),
+            )
+            .into());
+        }
+        config.survey.survey_delay_s = a.survey_delay_hours * 3600;
+        config.survey.coupon_valid_days = a.coupon_valid_days;
+        config.survey.reminder_days_before = a.reminder_days_before;
     }
     let hq = Hq::open(config).with_context(|| format!("opening HQ in {}", cli.data_dir.display()))?;
     match cli.command {
