@@ -4,8 +4,8 @@
 # The kiosk's settings live in data/kiosk.toml (a copy of config/kiosk.toml made
 # on first start), so the staff screen can change them without touching the
 # repository. Extra arguments go to `vitrine` (e.g. a subcommand, or
-# `--replay assets/demo/frames` to play demo barcode photos as the camera on a
-# machine without one). VITRINE__UI__FULLSCREEN=false opens a window instead of the
+# `--replay assets/demo/frames --replay-fps 1` to play demo barcode photos as
+# the camera on a machine without one). VITRINE__UI__FULLSCREEN=false opens a window instead of the
 # full screen.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -41,6 +41,9 @@ pub struct Cli {
     /// Start the kiosk with a replay of the images in DIR instead of the camera.
     #[arg(long, value_name = "DIR")]
     pub replay: Option<PathBuf>,
+    /// Frames per second of that replay (default: camera.replay_fps).
+    #[arg(long, value_name = "N", requires = "replay", value_parser = clap::value_parser!(u32).range(1..=120))]
+    pub replay_fps: Option<u32>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -222,6 +225,9 @@ pub fn run_kiosk(cli: &Cli, mut cfg: LoadedConfig, utc_offset: time::UtcOffset) 
     if let Some(dir) = &cli.replay {
         cfg.config.camera.source = "replay".into();
         cfg.config.camera.replay_dir = dir.display().to_string();
+        if let Some(fps) = cli.replay_fps {
+            cfg.config.camera.replay_fps = fps;
+        }
     }
     // Creates and migrates the catalog (and seeds the demo data on first
     // start); the screen then reads it through its own read-only handle.

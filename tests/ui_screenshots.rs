@@ -155,9 +155,56 @@ fn every_screen_in_both_languages_and_orientations() {
             app.invoke_navigate(Page::Scan);
             shot(&k, "15-scan-low-reach");
             k.kiosk.reset_session("screenshots");
+            app.invoke_set_low_reach(false);
+            // The scan screen with a camera picture (a barcode photo from
+            // the demo frames) and the camera's state from the pipeline.
+            app.invoke_navigate(Page::Scan);
+            let sender = k.kiosk.scan_sender();
+            sender.preview(camera_picture());
+            sender.camera(
+                vitrine::scan::CameraStatus::Running {
+                    source: "replay".into(),
+                    mode: None,
+                },
+                vitrine::scan::ScanMetrics::default(),
+            );
+            shot(&k, "16-scan-camera-preview");
+            // Out of stock here: collect it in another store (endless aisle).
+            k.scan(&out_of_stock_here(dir.path()), Symbology::Ean13);
+            shot(&k, "17-product-out-of-stock-here");
+            k.kiosk.reset_session("screenshots");
         }
     }
     assert!(shooter.count > 0);
+}
+
+/// A 640x360 camera picture: a demo barcode photo on a grey background.
+fn camera_picture() -> slint::SharedPixelBuffer<slint::Rgb8Pixel> {
+    let photo =
+        image::open(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo/frames/00-nordic-must-original.webp"))
+            .expect("demo frame")
+            .to_luma8();
+    let mut frame = image::GrayImage::from_pixel(640, 360, image::Luma([120]));
+    let (x, y) = ((640 - photo.width().min(640)) / 2, (360 - photo.height().min(360)) / 2);
+    image::imageops::overlay(&mut frame, &photo, i64::from(x), i64::from(y));
+    let rgb: Vec<u8> = frame.as_raw().iter().flat_map(|&l| [l, l, l]).collect();
+    slint::SharedPixelBuffer::clone_from_slice(&rgb, 640, 360)
+}
+
+/// A demo EAN-13 product out of stock in the kiosk's store and in stock in
+/// another.
+fn out_of_stock_here(dir: &std::path::Path) -> String {
+    let conn = rusqlite::Connection::open(dir.join("catalog.sqlite")).unwrap();
+    let gtin: i64 = conn
+        .query_row(
+            "SELECT s.gtin FROM stock s JOIN stock o ON o.gtin = s.gtin AND o.store != s.store AND o.quantity > 5
+             WHERE s.store = 'paris-01' AND s.quantity = 0 AND s.gtin BETWEEN 3000000000000 AND 9999999999999
+             ORDER BY s.gtin LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("a demo product out of stock in paris-01");
+    format!("{gtin:013}")
 }
 
 /// A 64-colour palette PNG: a flat UI survives the quantisation, the file

@@ -108,15 +108,17 @@ pub fn run(cfg: LoadedConfig, opts: RunOptions) -> Result<(), RunError> {
         },
     )?;
     let window = kiosk.window().window();
+    // The design size first: on a display with no window manager (a bare X
+    // server, some store players) full screen is not honoured and the window
+    // would otherwise open at a small default size.
+    let size = if portrait {
+        slint::LogicalSize::new(1080.0, 1920.0)
+    } else {
+        slint::LogicalSize::new(1920.0, 1080.0)
+    };
+    window.set_size(size);
     if fullscreen {
         window.set_fullscreen(true);
-    } else {
-        let size = if portrait {
-            slint::LogicalSize::new(1080.0, 1920.0)
-        } else {
-            slint::LogicalSize::new(1920.0, 1080.0)
-        };
-        window.set_size(size);
     }
     // The camera (or replay) and the decoder run on their own threads; the
     // link stops them when the window closes.
