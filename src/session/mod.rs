@@ -498,6 +498,35 @@ mod tests {
     }
 
     #[test]
+    fn personal_offers_and_coupon_qr_promotions_price_and_are_wiped() {
+        let mut s = Session::new(Lang::Fr, false, false, Currency::EUR);
+        s.add(item("5449000039231", 1000)).unwrap();
+        let coupon = vitrine_core::loyalty::coupon_promotion("MERCI-1", 1000, 0, None, 100);
+        assert!(s.add_coupon_promotion(coupon.clone()));
+        assert!(!s.add_coupon_promotion(coupon));
+        let priced = s.price(&[], "paris-01", 0).unwrap();
+        assert_eq!(priced.total, Money::eur(900));
+        assert_eq!(Session::used_coupons(&priced), vec!["MERCI-1".to_string()]);
+        // Expired by then: not applied.
+        assert_eq!(s.price(&[], "paris-01", 100).unwrap().total, Money::eur(1000));
+        s.customer_offers = vec![vitrine_core::loyalty::coupon_promotion("MERCI-2", 2000, 0, None, 100)];
+        s.customer = Some(Customer {
+            customer_id: "c1".into(),
+            first_name: "Camille".into(),
+            masked_identifier: "•••• 78".into(),
+            tier: None,
+            coupons: vec!["MERCI-2".into()],
+        });
+        // One basket coupon applies: the best.
+        assert_eq!(s.price(&[], "paris-01", 0).unwrap().total, Money::eur(800));
+        s.forget_customer();
+        assert!(s.customer_offers.is_empty());
+        assert_eq!(s.price(&[], "paris-01", 0).unwrap().total, Money::eur(900));
+        s.reset();
+        assert!(s.is_blank() && s.coupon_promotions.is_empty());
+    }
+
+    #[test]
     fn refuses_another_currency() {
         let mut s = Session::new(Lang::Fr, false, false, Currency::EUR);
         let mut i = item("5449000039231", 199);

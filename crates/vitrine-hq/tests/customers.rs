@@ -261,3 +261,66 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
     assert_eq!(hq(dir.path(), &["token", "issue", &id]).status.code(), Some(2));
     ok(&hq(dir.path(), &["customer", "forget", &id]));
 }
+
+#[test]
+fn an_order_uses_a_coupon_once_and_a_refused_order_does_not_use_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Hq::open(HqConfig::new(dir.path())).unwrap();
+    let products = r#"{"gtin14":"05449000039231","name":"Nordic must original"}"#;
+    admin::import(&h, products.as_bytes(), Some(vitrine_core::demo::DEMO_SEED)).unwrap();
+    let (dev_id, _) = admin::device_add(&h, "paris-01").unwrap();
+    let dev = h.storage.device(&dev_id).unwrap().unwrap();
+    let now = vitrine_hq::now();
+    h.storage
+        .put_coupon(&vitrine_hq::storage::customers::CouponRecord {
+            code: "MERCI-ONCE".into(),
+            customer_id: None,
+            basis_points: 1000,
+            min_spend_minor: 0,
+            valid_from: None,
+            valid_until: now + 86_400,
+            source: "admin".into(),
+            created_at: now,
+            redemption: None,
+        })
+        .unwrap();
+    let order = |gtin: &str| OrderRequest {
+        id: Uuid::now_v7(),
+        store: "paris-01".into(),
+        created_at: now,
+        lines: vec![HandoffLine {
+            gtin: Gtin::from_digits(gtin).unwrap(),
+            quantity: 4,
+        }],
+        customer: OrderCustomer {
+            name: "Ana".into(),
+            email: Some("ana@example.fr".into()),
+            phone: None,
+            customer_id: None,
+        },
+        lang: Lang::En,
+        coupons: vec!["MERCI-ONCE".into(), "NOT-A-CODE".into()],
+    };
+    // Unknown product: refused, and the coupon stays unused.
+    let bad = vitrine_hq::api::accept_order(&h, &dev, &order("4006381333931"));
+    assert_eq!(bad.unwrap_err().status, 422);
+    assert!(h.storage.coupon("MERCI-ONCE").unwrap().unwrap().redemption.is_none());
+
+    let first = order("05449000039231");
+    let (_, r1) = vitrine_hq::api::accept_order(&h, &dev, &first).unwrap();
+    assert!(r1.coupons[0].accepted, "{:?}", r1.coupons);
+    assert!(!r1.coupons[1].accepted && r1.coupons[1].reason.as_deref().unwrap().contains("unknown"));
+    // The same order again (a retry): the same answer, still one use.
+    let (created, again) = vitrine_hq::api::accept_order(&h, &dev, &first).unwrap();
+    assert!(!created);
+    assert_eq!(again, r1);
+    // Another order with it: taken, without the discount, with the reason.
+    let (_, r2) = vitrine_hq::api::accept_order(&h, &dev, &order("05449000039231")).unwrap();
+    assert!(!r2.coupons[0].accepted);
+    let reason = r2.coupons[0].reason.as_deref().unwrap();
+    assert!(
+        reason.contains("already used") && reason.contains("déjà été utilisé"),
+        "{reason}"
+    );
+    assert!(r2.total.amount_minor > r1.total.amount_minor);
+}
