@@ -92,6 +92,17 @@ pub enum Command {
         #[arg(long)]
         code: String,
     },
+    /// Identify a shopper by loyalty QR token, card number, phone or email:
+    /// prints the first name and tier, or why it was refused. Exit 0
+    /// identified; 2 refused (expired, forged, another retailer's, not an
+    /// identifier); 3 no such customer; 1 HQ unreachable for a phone/email.
+    Identify {
+        /// The token (`VTL1.…`), a card number, a phone number or an email.
+        #[arg(value_name = "TOKEN_OR_CODE")]
+        input: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Sync with HQ: pull the catalog and send the outbox.
     Sync {
         /// Pull once and send what is queued, then print the status.
@@ -466,6 +477,60 @@ pub fn run(cli: &Cli, cfg: &LoadedConfig, command: &Command, out: &mut dyn Write
                 .map_err(w)?;
             }
             Ok(())
+        }
+        Command::Identify { input, json } => {
+            let dir = cfg.config.kiosk.data_dir.clone();
+            let ob = crate::sync::Outbox::open(&dir)?;
+            let timeout = crate::sync::SyncSettings::from_config(&cfg.config).request_timeout;
+            let lang = Lang::parse(&cfg.config.ui.language).unwrap_or_default();
+            let rt = runtime()?;
+            let result = rt.block_on(crate::customer::identify(&ob, input, clock::now(), timeout));
+            let tier_label = |t: Option<vitrine_core::pricing::Tier>| t.map(|t| t.label(lang).to_string());
+            match result {
+                Ok(id) => {
+                    if *json {
+                        let v = json!({
+                            "identified": true,
+                            "customer_id": id.customer.customer_id,
+                            "first_name": id.customer.first_name,
+                            "tier": id.tier,
+                            "consent": id.consent,
+                            "masked": id.customer.masked_identifier,
+                            "offers": id.offers.iter().filter_map(|p| p.coupon_code.clone()).collect::<Vec<_>>(),
+                            "via": format!("{:?}", id.via),
+                        });
+                        writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default()).map_err(w)?;
+                    } else {
+                        writeln!(out, "first name  {}", id.customer.first_name).map_err(w)?;
+                        writeln!(out, "tier        {}", tier_label(id.tier).unwrap_or_else(|| "-".into()))
+                            .map_err(w)?;
+                        writeln!(
+                            out,
+                            "consent     {}",
+                            if id.consent { "yes" } else { "no (no personal prices)" }
+                        )
+                        .map_err(w)?;
+                        writeln!(out, "offers      {}", id.offers.len()).map_err(w)?;
+                    }
+                    Ok(())
+                }
+                Err(e) => {
+                    let code = match &e {
+                        crate::customer::IdentifyError::Unknown => EXIT_NOT_FOUND,
+                        e if e.is_retryable() => EXIT_FAILURE,
+                        _ => EXIT_INVALID,
+                    };
+                    if *json {
+                        let v = json!({
+                            "identified": false,
+                            "reason": e.to_string(),
+                            "message": e.message(lang),
+                        });
+                        writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default()).map_err(w)?;
+                    }
+                    Err(Exit::new(code, format!("{e} ({})", e.message(lang))))
+                }
+            }
         }
         Command::Sync { once, follow, json } => {
             let settings = crate::sync::SyncSettings::from_config(&cfg.config);

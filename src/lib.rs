@@ -6,6 +6,9 @@
 //! this library.
 //!
 //! # Layout
+//! - [`customer`]: recognising the shopper (loyalty QR checked offline,
+//!   card online or from the synced card table, phone/email online) and
+//!   their coupons (checked offline, redeemed once through the outbox).
 //! - [`config`]: layered configuration (defaults, `config/kiosk.toml`,
 //!   `VITRINE__SECTION__KEY`), validated before anything touches data.
 //! - [`camera`]: frame sources (V4L2 camera through nokhwa, image replay)
@@ -32,6 +35,7 @@ pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod customer;
 pub mod scan;
 pub mod session;
 pub mod staff;

@@ -8,9 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::*;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
-use tokio::sync::mpsc;
 use vitrine::sync::{NewOrder, Outbox, sync_once};
 use vitrine_core::wire::{HandoffLine, OrderCustomer, order_number};
 use vitrine_core::{Gtin, Lang};
@@ -128,58 +126,6 @@ async fn the_handoff_page_in_headless_chromium_shows_the_basket_even_before_the_
     assert!(hq.hq.storage.handoff(&q2.id).unwrap().is_none());
 }
 
-/// A minimal SMTP server: enough of RFC 5321 for a client to deliver mail.
-async fn smtp_server() -> (u16, mpsc::UnboundedReceiver<String>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let (tx, rx) = mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        while let Ok((sock, _)) = listener.accept().await {
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                let (r, mut w) = sock.into_split();
-                let mut r = BufReader::new(r);
-                w.write_all(b"220 test.invalid ESMTP\r\n").await.unwrap();
-                let mut line = String::new();
-                loop {
-                    line.clear();
-                    if r.read_line(&mut line).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let cmd = line.trim_end().to_ascii_uppercase();
-                    let reply: &[u8] = if cmd.starts_with("EHLO") {
-                        b"250-test.invalid\r\n250 8BITMIME\r\n"
-                    } else if cmd.starts_with("HELO") || cmd.starts_with("MAIL") || cmd.starts_with("RCPT") {
-                        b"250 OK\r\n"
-                    } else if cmd.starts_with("DATA") {
-                        w.write_all(b"354 end with .\r\n").await.unwrap();
-                        let mut msg = String::new();
-                        loop {
-                            let mut l = String::new();
-                            if r.read_line(&mut l).await.unwrap_or(0) == 0 {
-                                return;
-                            }
-                            if l == ".\r\n" {
-                                break;
-                            }
-                            msg.push_str(&l);
-                        }
-                        let _ = tx.send(msg);
-                        b"250 queued\r\n"
-                    } else if cmd.starts_with("QUIT") {
-                        let _ = w.write_all(b"221 bye\r\n").await;
-                        return;
-                    } else {
-                        b"250 OK\r\n"
-                    };
-                    w.write_all(reply).await.unwrap();
-                }
-            });
-        }
-    });
-    (port, rx)
-}
-
 /// A real HTTP endpoint standing in for the SMS provider.
 async fn sms_webhook() -> (String, Arc<Mutex<Vec<serde_json::Value>>>) {
     let got = Arc::new(Mutex::new(Vec::new()));
@@ -198,34 +144,6 @@ async fn sms_webhook() -> (String, Arc<Mutex<Vec<serde_json::Value>>>) {
     let url = format!("http://{}/sms", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
     (url, got)
-}
-
-async fn next_mail(rx: &mut mpsc::UnboundedReceiver<String>) -> String {
-    tokio::time::timeout(Duration::from_secs(30), rx.recv())
-        .await
-        .expect("no email within 30 s")
-        .unwrap()
-}
-
-/// Decodes a quoted-printable body well enough to search it.
-fn unqp(s: &str) -> String {
-    let joined = s.replace("=\r\n", "");
-    let b = joined.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'='
-            && i + 2 < b.len()
-            && let Ok(v) = u8::from_str_radix(&joined[i + 1..i + 3], 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -190,7 +190,7 @@ fn idle_reset_wipes_everything() {
 }
 
 #[test]
-fn identification_validates_input_and_says_it_is_not_available_yet() {
+fn identification_validates_input_and_says_when_the_kiosk_is_not_connected() {
     let (_dir, k) = demo_kiosk(&[]);
     k.scan(NORDIC, Symbology::Ean13);
     k.press("Ajouter au panier");
@@ -209,7 +209,7 @@ fn identification_validates_input_and_says_it_is_not_available_yet() {
     k.press("Valider");
     assert!(
         id.get_message()
-            .starts_with("L'identification n'est pas encore disponible"),
+            .starts_with("L'identification est indisponible pour le moment"),
         "{}",
         id.get_message()
     );
@@ -669,4 +669,103 @@ fn click_and_collect_confirms_with_the_order_number_from_the_outbox() {
     assert_eq!(c.get_order_number(), "");
     assert_eq!(k.ui().global::<App>().get_customer_name(), "");
     assert!(!k.shows("camille") && !k.shows(&format!("Numéro de commande : {number}")));
+}
+
+/// The app's loyalty QR scanned on the identify page, with HQ unreachable:
+/// checked offline, first name and tier on screen (never the id), member
+/// prices in the basket; a coupon QR adds its 10 %; "Not you?" and the
+/// session reset forget everything.
+#[test]
+fn loyalty_qr_identifies_offline_shows_the_first_name_and_member_prices_and_a_coupon_qr_applies() {
+    use vitrine_core::loyalty::{LoyaltyToken, SignedCoupon, issuer_id};
+    use vitrine_core::pricing::Tier;
+    use vitrine_core::sign::SecretKey;
+    let dir = tempfile::tempdir().unwrap();
+    i_slint_backend_testing::init_no_event_loop();
+    seed(dir.path());
+    // enrolled_outbox trusts the HQ key of seed [4; 32].
+    let hq_key = SecretKey::from_seed([4; 32]);
+    let outbox = enrolled_outbox(dir.path(), "https://shop.example");
+    let cfg = config(dir.path(), &[]);
+    let store = cfg.config.kiosk.store.clone();
+    // A product with a member price in the demo catalog.
+    let member_item = vitrine::catalog::Catalog::open(dir.path())
+        .unwrap()
+        .active_promotions(&store, vitrine::clock::now())
+        .unwrap()
+        .into_iter()
+        .find_map(|p| match (&p.audience, &p.target) {
+            (vitrine_core::pricing::Audience::Members { .. }, vitrine_core::pricing::Target::Gtins(g)) => {
+                g.first().copied()
+            }
+            _ => None,
+        })
+        .expect("a member price in the demo catalog");
+    let k = TestKiosk::with_outbox(cfg, Some(outbox));
+    k.scan(&member_item.short_form(), Symbology::Ean13);
+    k.press("Ajouter au panier");
+    k.go(Page::Basket);
+    let b = k.ui().global::<BasketAdapter>();
+    let anonymous_total = b.get_total().to_string();
+    k.press("M'identifier pour mes prix personnels");
+    let now = vitrine::clock::now();
+    let token = LoyaltyToken::new(
+        &hq_key.public(),
+        "cus-TESTCAMILLE",
+        "Camille",
+        Some(Tier::Gold),
+        true,
+        now,
+    )
+    .sign(&hq_key);
+    k.scan(&token, Symbology::Qr);
+    let id = k.ui().global::<IdentifyAdapter>();
+    assert!(id.get_identified(), "{}", id.get_message());
+    assert_eq!(id.get_first_name(), "Camille");
+    assert!(id.get_masked().contains("Or"), "{}", id.get_masked());
+    assert!(!id.get_masked().contains("TESTCAMILLE"));
+    assert!(k.shows("Bonjour Camille !"));
+    k.press("Retour au panier");
+    assert!(
+        b.get_customer_line().starts_with("Camille · "),
+        "{}",
+        b.get_customer_line()
+    );
+    // The demo catalog's member promotions now count (gold: every tier).
+    let member_total = b.get_total().to_string();
+    let savings: Vec<String> = b.get_savings().iter().map(|s| s.to_string()).collect();
+    assert_ne!(member_total, anonymous_total);
+    assert!(savings.iter().any(|s| s.starts_with("Prix membre")), "{savings:?}");
+
+    // A coupon QR (signed by HQ): 10 % off the basket.
+    let coupon = SignedCoupon {
+        iss: issuer_id(&hq_key.public()),
+        code: "MERCI-UI0001".into(),
+        basis_points: 1000,
+        min_spend_minor: 0,
+        valid_from: None,
+        valid_until: now + 86_400,
+    }
+    .sign(&hq_key);
+    k.scan(&coupon, Symbology::Qr);
+    assert!(k.ui().global::<App>().get_toast().contains("Bon de réduction ajouté"));
+    let savings: Vec<String> = b.get_savings().iter().map(|s| s.to_string()).collect();
+    assert!(savings.iter().any(|s| s.contains("10 %")), "{savings:?}");
+    // A forged one is refused in words.
+    let forged = LoyaltyToken::new(&hq_key.public(), "cus-X", "Eve", Some(Tier::Gold), true, now)
+        .sign(&SecretKey::from_seed([5; 32]));
+    k.go(Page::Identify);
+    k.press("Pas vous ?");
+    assert!(!id.get_identified());
+    k.scan(&forged, Symbology::Qr);
+    assert!(!id.get_identified());
+    assert!(id.get_message().contains("pas authentique"), "{}", id.get_message());
+
+    // Identified again, then the session reset forgets everything.
+    k.scan(&token, Symbology::Qr);
+    assert!(id.get_identified());
+    k.kiosk.reset_session("test");
+    assert!(k.kiosk.session().is_blank());
+    assert!(!id.get_identified());
+    assert_eq!(id.get_first_name(), "");
 }

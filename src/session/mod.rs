@@ -134,6 +134,11 @@ pub struct Session {
     pub customer: Option<Customer>,
     /// Coupon codes scanned during this session.
     pub coupons: Vec<String>,
+    /// The promotions of coupon QR codes scanned (HQ-signed coupons that
+    /// are not in the catalog).
+    pub coupon_promotions: Vec<Promotion>,
+    /// The identified customer's personal offers (with their consent).
+    pub customer_offers: Vec<Promotion>,
     pub typed: TypedText,
     pub collect: CollectDraft,
     /// The handoff on screen (its URL is personal: it carries the basket).
@@ -155,6 +160,8 @@ impl Session {
             basket: Vec::new(),
             customer: None,
             coupons: Vec::new(),
+            coupon_promotions: Vec::new(),
+            customer_offers: Vec::new(),
             typed: TypedText::default(),
             collect: CollectDraft::default(),
             handoff_url: None,
@@ -178,6 +185,8 @@ impl Session {
         self.basket.is_empty()
             && self.customer.is_none()
             && self.coupons.is_empty()
+            && self.coupon_promotions.is_empty()
+            && self.customer_offers.is_empty()
             && self.typed.is_empty()
             && self.collect == CollectDraft::default()
             && self.handoff_url.is_none()
@@ -288,8 +297,22 @@ impl Session {
     /// Prices the basket with the promotions in force (through
     /// `vitrine_core::pricing::price_basket`, the one place a price is
     /// computed).
+    /// The catalog's `promotions` are joined by the customer's personal
+    /// offers and the scanned coupon QR codes' promotions.
     pub fn price(&self, promotions: &[Promotion], store: &str, now: UnixTime) -> Result<PricedBasket, PricingError> {
         let customer = self.customer_context();
+        let joined;
+        let promotions = if self.customer_offers.is_empty() && self.coupon_promotions.is_empty() {
+            promotions
+        } else {
+            joined = promotions
+                .iter()
+                .chain(&self.customer_offers)
+                .chain(&self.coupon_promotions)
+                .cloned()
+                .collect::<Vec<_>>();
+            &joined
+        };
         let ctx = PricingContext {
             promotions,
             customer: customer.as_ref(),
@@ -298,6 +321,28 @@ impl Session {
             store: Some(store),
         };
         price_basket(&self.basket_lines(), &ctx, self.currency)
+    }
+
+    /// Adds a scanned coupon QR's promotion (and its code). Returns false if
+    /// it was there.
+    pub fn add_coupon_promotion(&mut self, p: Promotion) -> bool {
+        let Some(code) = p.coupon_code.clone() else {
+            return false;
+        };
+        if !self.add_coupon(&code) {
+            return false;
+        }
+        self.coupon_promotions.push(p);
+        true
+    }
+
+    /// The coupon codes the priced basket used (to list in an order).
+    pub fn used_coupons(priced: &PricedBasket) -> Vec<String> {
+        priced
+            .applied
+            .iter()
+            .filter_map(|a| a.promotion.coupon_code.clone())
+            .collect()
     }
 
     /// Records a scanned coupon code once. Returns false if it was there.
@@ -313,6 +358,7 @@ impl Session {
     /// effect on prices), keeping the basket.
     pub fn forget_customer(&mut self) {
         self.customer = None;
+        self.customer_offers.clear();
         self.typed.identify.clear();
     }
 }
@@ -449,6 +495,35 @@ mod tests {
         s.forget_customer();
         assert!(s.customer.is_none() && s.typed.identify.is_empty());
         assert_eq!(s.items().len(), 1);
+    }
+
+    #[test]
+    fn personal_offers_and_coupon_qr_promotions_price_and_are_wiped() {
+        let mut s = Session::new(Lang::Fr, false, false, Currency::EUR);
+        s.add(item("5449000039231", 1000)).unwrap();
+        let coupon = vitrine_core::loyalty::coupon_promotion("MERCI-1", 1000, 0, None, 100);
+        assert!(s.add_coupon_promotion(coupon.clone()));
+        assert!(!s.add_coupon_promotion(coupon));
+        let priced = s.price(&[], "paris-01", 0).unwrap();
+        assert_eq!(priced.total, Money::eur(900));
+        assert_eq!(Session::used_coupons(&priced), vec!["MERCI-1".to_string()]);
+        // Expired by then: not applied.
+        assert_eq!(s.price(&[], "paris-01", 100).unwrap().total, Money::eur(1000));
+        s.customer_offers = vec![vitrine_core::loyalty::coupon_promotion("MERCI-2", 2000, 0, None, 100)];
+        s.customer = Some(Customer {
+            customer_id: "c1".into(),
+            first_name: "Camille".into(),
+            masked_identifier: "•••• 78".into(),
+            tier: None,
+            coupons: vec!["MERCI-2".into()],
+        });
+        // One basket coupon applies: the best.
+        assert_eq!(s.price(&[], "paris-01", 0).unwrap().total, Money::eur(800));
+        s.forget_customer();
+        assert!(s.customer_offers.is_empty());
+        assert_eq!(s.price(&[], "paris-01", 0).unwrap().total, Money::eur(900));
+        s.reset();
+        assert!(s.is_blank() && s.coupon_promotions.is_empty());
     }
 
     #[test]

@@ -7,6 +7,7 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use thiserror::Error;
 use vitrine_core::Gtin;
+use vitrine_core::wire::customers::{CardTable, CouponState, CustomerLookup, CustomerView};
 use vitrine_core::wire::{
     ApiError, Availability, ChangesAnswer, EnrollRequest, EnrollResponse, HandoffReceipt, OrderReceipt, SignedUpdate,
 };
@@ -198,6 +199,40 @@ impl HqClient {
 
     pub async fn post_order(&self, body: &str) -> Result<OrderReceipt, HqError> {
         self.post_raw("/v1/orders", body).await
+    }
+
+    /// `POST /v1/customers/lookup` (the body is never logged).
+    pub async fn lookup_customer(&self, q: &CustomerLookup) -> Result<CustomerView, HqError> {
+        let body = serde_json::to_string(q).map_err(|e| HqError::Decode(e.to_string()))?;
+        self.post_raw("/v1/customers/lookup", &body).await
+    }
+
+    /// `GET /v1/customers/cards`: the offline card table.
+    pub async fn card_table(&self) -> Result<CardTable, HqError> {
+        let resp = self
+            .http
+            .get(self.url("/v1/customers/cards"))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        Self::read(resp).await
+    }
+
+    /// `GET /v1/coupons/{code}`.
+    pub async fn coupon_state(&self, code: &str) -> Result<CouponState, HqError> {
+        let code: String = code
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        let resp = self
+            .http
+            .get(self.url(&format!("/v1/coupons/{code}")))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        Self::read(resp).await
     }
 
     pub async fn availability(&self, gtin: Gtin) -> Result<Availability, HqError> {

@@ -211,6 +211,13 @@ impl Outbox {
 
     /// Queues a click&collect order; returns its id and short number.
     pub fn queue_order(&self, order: NewOrder) -> Result<QueuedOrder, SyncError> {
+        self.queue_order_with_coupons(order, Vec::new())
+    }
+
+    /// [`Outbox::queue_order`] with the coupons the basket used: listed in
+    /// the order for HQ, and recorded here as provisional redemptions in the
+    /// same transaction (HQ confirms or refuses each on delivery).
+    pub fn queue_order_with_coupons(&self, order: NewOrder, coupons: Vec<String>) -> Result<QueuedOrder, SyncError> {
         let mut conn = self.lock();
         let ident = self.require_identity(&conn)?;
         let id = Uuid::now_v7();
@@ -221,6 +228,7 @@ impl Outbox {
             lines: merge_lines(&order.lines),
             customer: order.customer,
             lang: order.lang,
+            coupons,
         };
         req.validate().map_err(SyncError::Invalid)?;
         let number = order_number(&id);
@@ -235,6 +243,14 @@ impl Outbox {
             "INSERT INTO outbox(kind, message_id, body, created_at) VALUES ('order', ?1, ?2, ?3)",
             params![id.to_string(), body, req.created_at],
         )?;
+        for c in &req.coupons {
+            tx.execute(
+                "INSERT INTO redemptions(code, order_id, used_at, status) VALUES (?1, ?2, ?3, 'provisional')
+                 ON CONFLICT(code) DO UPDATE SET order_id = excluded.order_id, used_at = excluded.used_at,
+                   status = 'provisional', reason = NULL",
+                params![c, id.to_string(), req.created_at],
+            )?;
+        }
         tx.commit()?;
         drop(conn);
         self.after_queue();

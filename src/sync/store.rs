@@ -79,6 +79,28 @@ pub const KIOSK_MIGRATIONS: &[&str] = &[
         fetched_at  INTEGER NOT NULL
     );
     "#,
+    // 2: customers (issue 6): the offline card table (keyed hashes of card
+    // numbers, never the numbers) and coupon redemptions made here,
+    // provisional until HQ confirms them.
+    r#"
+    CREATE TABLE card_table (
+        hash        TEXT PRIMARY KEY,
+        data        TEXT NOT NULL          -- JSON loyalty::CardEntry
+    ) WITHOUT ROWID;
+    CREATE TABLE card_meta (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        prefix      TEXT NOT NULL,
+        key         TEXT NOT NULL,
+        as_of       INTEGER NOT NULL
+    );
+    CREATE TABLE redemptions (
+        code        TEXT PRIMARY KEY,
+        order_id    TEXT NOT NULL,
+        used_at     INTEGER NOT NULL,
+        status      TEXT NOT NULL,         -- provisional, confirmed, refused
+        reason      TEXT
+    );
+    "#,
 ];
 
 /// What enrollment gave the kiosk. The token and the secret key never appear

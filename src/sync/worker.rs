@@ -288,6 +288,7 @@ impl Ctx {
         match self.pull().await {
             Ok(_) => {
                 self.set_error(None);
+                self.refresh_cards().await;
                 true
             }
             Err(SyncError::NotEnrolled) => false,
@@ -296,6 +297,16 @@ impl Ctx {
                 self.set_error(Some(e.to_string()));
                 false
             }
+        }
+    }
+
+    /// Refreshes the offline loyalty card table; a failure keeps the old one.
+    async fn refresh_cards(&self) {
+        let Ok(Some(ident)) = self.identity().await else { return };
+        let Ok(client) = self.client(&ident) else { return };
+        match crate::customer::refresh_card_table(&self.outbox, &client).await {
+            Ok(n) => tracing::debug!(cards = n, "card table synced"),
+            Err(e) => tracing::warn!(error = %e, "cannot sync the loyalty card table; the previous one stays"),
         }
     }
 
@@ -318,18 +329,23 @@ impl Ctx {
                 Ok(None) => return Flush::Empty,
                 Err(e) => return Flush::Retry(e.to_string()),
             };
-            let result: Result<Option<String>, HqError> = match next.kind {
-                MessageKind::Handoff => client.post_handoff(&next.body).await.map(|_| None),
+            let result: Result<(Option<String>, Vec<_>), HqError> = match next.kind {
+                MessageKind::Handoff => client.post_handoff(&next.body).await.map(|_| (None, Vec::new())),
                 MessageKind::Order => client
                     .post_order(&next.body)
                     .await
-                    .map(|r| Some(r.status.as_str().to_string())),
+                    .map(|r| (Some(r.status.as_str().to_string()), r.coupons)),
             };
             let ob = self.outbox.clone();
             let outcome = match result {
-                Ok(status) => {
+                Ok((status, coupons)) => {
                     tracing::info!(message = %next.id, kind = next.kind.as_str(), "delivered to HQ");
-                    blocking(move || ob.delivered(&next, status.as_deref())).await
+                    blocking(move || {
+                        // HQ's word on the coupons this order used here.
+                        crate::customer::reconcile(&ob, &next.id, &coupons)?;
+                        ob.delivered(&next, status.as_deref())
+                    })
+                    .await
                 }
                 Err(e) if e.is_retryable() || matches!(e.status(), Some(401 | 403)) => {
                     let msg = e.to_string();

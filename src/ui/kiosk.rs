@@ -451,6 +451,14 @@ impl Kiosk {
                 self.done_pending();
                 self.on_order(r);
             }
+            Msg::Identified(r) => {
+                self.done_pending();
+                self.on_identified(*r);
+            }
+            Msg::Coupon(r) => {
+                self.done_pending();
+                self.on_coupon(r);
+            }
         }
     }
 
@@ -859,6 +867,11 @@ impl Kiosk {
                     self.navigate(Page::Scan);
                 }
             }
+            Ok(Scanned::Product(code)) if self.is_loyalty_card(&code) => {
+                // A loyalty card (the retailer's internal number range),
+                // not a product: identify the shopper.
+                self.identify_input(code.gtin.short_form());
+            }
             Ok(Scanned::Product(code)) => {
                 let shown = code.gtin.short_form();
                 self.feedback(
@@ -901,6 +914,14 @@ impl Kiosk {
 
     fn on_payload(&self, text: &str) {
         let code = text.trim();
+        if code.starts_with("VTL1.") {
+            self.identify_input(code.to_string());
+            return;
+        }
+        if code.starts_with("VTC1.") {
+            self.scan_coupon(code.to_string());
+            return;
+        }
         let coupon = {
             let st = self.st.borrow();
             st.promotions
@@ -932,7 +953,7 @@ impl Kiosk {
             return;
         }
         if self.st.borrow().page == Page::Identify {
-            self.identify_token();
+            self.identify_input(code.to_string());
             return;
         }
         let msg = if code.starts_with("http://") || code.starts_with("https://") {

@@ -6,6 +6,9 @@ use vitrine_core::pricing::{BasketLine, CustomerContext};
 use vitrine_core::product::UnixTime;
 use vitrine_core::wire::{HandoffLine, OrderCustomer};
 
+use vitrine_core::pricing::Promotion;
+
+use crate::customer::{CouponError, Identified, IdentifyError};
 use crate::session::Contact;
 use crate::sync::{NewOrder, Outbox, SyncError};
 
@@ -32,6 +35,8 @@ pub struct CollectOrder {
     pub contact: Contact,
     /// The language of the confirmation message.
     pub lang: vitrine_core::Lang,
+    /// The coupons the priced basket used (HQ records their one use).
+    pub coupons: Vec<String>,
 }
 
 /// The order's reference for the shopper.
@@ -73,6 +78,24 @@ pub trait OrderDesk: Send + Sync {
         customer: Option<&CustomerContext>,
     ) -> Result<HandoffTicket, DeskError>;
     fn queue_order(&self, order: &CollectOrder) -> Result<OrderTicket, DeskError>;
+
+    /// Recognises the shopper (loyalty QR, card, phone or email). Runs off
+    /// the UI thread; may wait for HQ up to the request timeout.
+    fn identify(&self, input: &str) -> Result<Identified, IdentifyError> {
+        let _ = input;
+        Err(IdentifyError::NotEnrolled)
+    }
+
+    /// Checks a scanned coupon QR (offline): its promotion.
+    fn check_coupon(&self, text: &str) -> Result<Promotion, CouponError> {
+        let _ = text;
+        Err(CouponError::NotEnrolled)
+    }
+
+    /// The loyalty card number range (first digits of the EAN-13).
+    fn card_prefix(&self) -> String {
+        vitrine_core::loyalty::DEFAULT_CARD_PREFIX.to_string()
+    }
 }
 
 fn wire_lines(lines: &[BasketLine]) -> Vec<HandoffLine> {
@@ -113,19 +136,51 @@ impl OrderDesk for OutboxDesk {
             Contact::Email(e) => (Some(e.clone()), None),
             Contact::Phone(p) => (None, Some(p.clone())),
         };
-        let q = self.0.queue_order(NewOrder {
-            lines: wire_lines(&order.lines),
-            customer: OrderCustomer {
-                name: order.name.clone(),
-                email,
-                phone,
-                customer_id: order.customer.as_ref().map(|c| c.customer_id.clone()),
+        let q = self.0.queue_order_with_coupons(
+            NewOrder {
+                lines: wire_lines(&order.lines),
+                customer: OrderCustomer {
+                    name: order.name.clone(),
+                    email,
+                    phone,
+                    customer_id: order.customer.as_ref().map(|c| c.customer_id.clone()),
+                },
+                lang: order.lang,
             },
-            lang: order.lang,
-        })?;
+            order.coupons.clone(),
+        )?;
         Ok(OrderTicket {
             id: q.id.to_string(),
             number: q.number,
         })
+    }
+
+    fn identify(&self, input: &str) -> Result<Identified, IdentifyError> {
+        let rt = tokio::runtime::Handle::try_current().map_err(|e| IdentifyError::Failed(e.to_string()))?;
+        rt.block_on(crate::customer::identify(
+            &self.0,
+            input,
+            crate::clock::now(),
+            std::time::Duration::from_secs(4),
+        ))
+    }
+
+    fn check_coupon(&self, text: &str) -> Result<Promotion, CouponError> {
+        let now = crate::clock::now();
+        match tokio::runtime::Handle::try_current() {
+            Ok(rt) => rt
+                .block_on(crate::customer::check_coupon_online(
+                    &self.0,
+                    text,
+                    now,
+                    std::time::Duration::from_secs(2),
+                ))
+                .map(|c| c.promotion()),
+            Err(_) => crate::customer::check_coupon(&self.0, text, now).map(|c| c.promotion()),
+        }
+    }
+
+    fn card_prefix(&self) -> String {
+        crate::customer::card_prefix(&self.0)
     }
 }

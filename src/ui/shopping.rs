@@ -272,32 +272,121 @@ impl Kiosk {
             }
         };
         if let Some(text) = submit {
-            match session::parse_contact(&text) {
-                Err(e) => {
-                    self.st.borrow_mut().identify = Some((Text2::with(|l| e.message(l).to_string()), Tone::Bad));
-                }
-                Ok(_) => self.identify_token(),
+            // Checked here first, so a typo gets its precise message at once.
+            if crate::customer::classify(&text, &self.card_prefix()).is_err()
+                && let Err(e) = session::parse_contact(&text)
+            {
+                self.st.borrow_mut().identify = Some((Text2::with(|l| e.message(l).to_string()), Tone::Bad));
+            } else {
+                self.identify_input(text);
             }
         }
         self.render_identify();
     }
 
-    /// Looks the shopper up. The customer referential is not part of this
-    /// kiosk yet (a later issue): say so, keep nothing.
-    pub(super) fn identify_token(&self) {
+    fn card_prefix(&self) -> String {
+        self.orders
+            .as_ref()
+            .map(|d| d.card_prefix())
+            .unwrap_or_else(|| vitrine_core::loyalty::DEFAULT_CARD_PREFIX.to_string())
+    }
+
+    /// Whether a scanned "product" code is one of the retailer's loyalty cards.
+    pub(super) fn is_loyalty_card(&self, code: &vitrine_core::ProductCode) -> bool {
+        vitrine_core::loyalty::normalise_card(&code.gtin.short_form(), &self.card_prefix()).is_some()
+    }
+
+    /// Looks the shopper up from a scanned loyalty QR or card, or what they
+    /// typed; the answer comes back as `Msg::Identified`. The typed text is
+    /// wiped at once.
+    pub(super) fn identify_input(&self, input: String) {
+        // What was typed leaves the screen at once, whatever happens next.
+        self.st.borrow_mut().session.typed.identify.clear();
+        let Some(desk) = self.orders.clone() else {
+            self.st.borrow_mut().identify = Some((
+                Text2::with(|l| crate::customer::IdentifyError::NotEnrolled.message(l)),
+                Tone::Bad,
+            ));
+            self.render_identify();
+            return;
+        };
         {
             let mut st = self.st.borrow_mut();
             st.session.typed.identify.clear();
             st.identify = Some((
-                Text2::new(
-                    "L'identification n'est pas encore disponible sur cette borne : rien n'a été enregistré, vos prix restent ceux affichés.",
-                    "Identification is not available on this kiosk yet: nothing was kept, your prices stay as shown.",
-                ),
-                Tone::Warn,
+                Text2::new("Recherche de votre compte…", "Looking up your account…"),
+                Tone::Busy,
             ));
         }
-        tracing::info!("identification asked; no customer referential on this kiosk");
+        if self.st.borrow().page != Page::Identify {
+            self.navigate(Page::Identify);
+        }
         self.render_identify();
+        self.spawn_blocking(move || Msg::Identified(Box::new(desk.identify(&input))));
+    }
+
+    pub(super) fn on_identified(&self, r: Result<crate::customer::Identified, crate::customer::IdentifyError>) {
+        match r {
+            Ok(id) => {
+                tracing::info!(via = ?id.via, consent = id.consent, "shopper identified");
+                let consent = id.consent;
+                let mut st = self.st.borrow_mut();
+                id.apply(&mut st.session);
+                st.identify = if consent {
+                    None
+                } else {
+                    Some((
+                        Text2::new(
+                            "Vous n'avez pas accepté les offres personnalisées : vos prix restent les prix du magasin.",
+                            "You have not accepted personalised offers: your prices stay the store's prices.",
+                        ),
+                        Tone::Info,
+                    ))
+                };
+            }
+            Err(e) => {
+                tracing::info!(reason = %e, "shopper not identified");
+                self.st.borrow_mut().identify = Some((Text2::with(|l| e.message(l)), Tone::Bad));
+            }
+        }
+        self.render_identify();
+        self.render_basket();
+    }
+
+    /// A coupon QR code was scanned: checked off the UI thread.
+    pub(super) fn scan_coupon(&self, text: String) {
+        let Some(desk) = self.orders.clone() else {
+            self.toast(
+                Text2::with(|l| crate::customer::CouponError::NotEnrolled.message(l)),
+                Tone::Bad,
+            );
+            return;
+        };
+        self.spawn_blocking(move || Msg::Coupon(desk.check_coupon(&text)));
+    }
+
+    pub(super) fn on_coupon(&self, r: Result<vitrine_core::pricing::Promotion, crate::customer::CouponError>) {
+        match r {
+            Ok(p) => {
+                let currency = self.st.borrow().session.currency;
+                let describe = Text2::with(|l| p.kind.badge(l, currency));
+                let added = self.st.borrow_mut().session.add_coupon_promotion(p);
+                let msg = if added {
+                    Text2::new(
+                        format!("Bon de réduction ajouté : {} sur le panier", describe.fr),
+                        format!("Coupon added: {} off the basket", describe.en.trim_start_matches('-')),
+                    )
+                } else {
+                    Text2::new(
+                        "Ce bon est déjà dans votre panier.",
+                        "This coupon is already in your basket.",
+                    )
+                };
+                self.toast(msg, Tone::Ok);
+                self.render_basket();
+            }
+            Err(e) => self.toast(Text2::with(|l| e.message(l)), Tone::Bad),
+        }
     }
 
     pub(super) fn render_identify(&self) {
@@ -316,7 +405,10 @@ impl Kiosk {
             Some(c) => {
                 a.set_identified(true);
                 a.set_first_name(c.first_name.as_str().into());
-                a.set_masked(c.masked_identifier.as_str().into());
+                // First name only; the identifier masked; the tier if the
+                // shopper consented to personal prices.
+                let tier = c.tier.map(|t| format!(" · {}", t.label(lang))).unwrap_or_default();
+                a.set_masked(format!("{}{tier}", c.masked_identifier).into());
             }
             None => {
                 a.set_identified(false);
@@ -678,6 +770,11 @@ impl Kiosk {
                 name,
                 contact,
                 lang: st.session.lang,
+                coupons: st
+                    .session
+                    .price(&st.promotions, &st.store_id(), clock::now())
+                    .map(|p| session::Session::used_coupons(&p))
+                    .unwrap_or_default(),
             }
         };
         self.render_collect();

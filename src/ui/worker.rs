@@ -47,6 +47,10 @@ pub enum Msg {
     },
     Handoff(Result<super::orders::HandoffTicket, super::orders::DeskError>),
     Order(Result<super::orders::OrderTicket, super::orders::DeskError>),
+    /// The shopper recognised (or why not).
+    Identified(Box<Result<crate::customer::Identified, crate::customer::IdentifyError>>),
+    /// A scanned coupon QR checked.
+    Coupon(Result<vitrine_core::pricing::Promotion, crate::customer::CouponError>),
 }
 
 /// A catalog query's answer.

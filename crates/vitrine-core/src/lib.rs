@@ -9,6 +9,8 @@
 //! - [`code`]: every code a shopper can present (retail barcodes, ISBN, GS1
 //!   element strings, GS1 Digital Link, variable-measure labels) to a
 //!   [`code::ProductCode`].
+//! - [`loyalty`]: loyalty tokens and coupon QR codes signed by HQ, card
+//!   numbers, keyed hashes of identifiers, masking.
 //! - [`money`]: integer minor units with an ISO currency, formatting, rounding.
 //! - [`product`]: products, prices, marketplace offers, stock.
 //! - [`pricing`]: the promotion engine, the one place a price is computed.
@@ -22,6 +24,7 @@ pub mod code;
 pub mod demo;
 pub mod gs1;
 pub mod gtin;
+pub mod loyalty;
 pub mod money;
 pub mod pricing;
 pub mod product;

@@ -21,6 +21,8 @@ use crate::money::{Lang, Money};
 use crate::product::{StockLevel, UnixTime};
 use crate::sign::{PublicKey, SecretKey, SignError, handoff_message, sha256_hex, update_message};
 
+pub mod customers;
+
 /// The API's path prefix.
 pub const API_PREFIX: &str = "/v1";
 
@@ -603,6 +605,10 @@ pub struct OrderRequest {
     /// The language of the confirmation messages.
     #[serde(default)]
     pub lang: Lang,
+    /// Coupon codes the kiosk applied (scanned, or the identified
+    /// customer's): HQ records their one use, or refuses one already used.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupons: Vec<String>,
 }
 
 impl OrderRequest {
@@ -638,6 +644,10 @@ pub struct OrderReceipt {
     pub status: OrderStatus,
     pub total: Money,
     pub created_at: UnixTime,
+    /// What HQ did with each coupon of the order (a refused one is not in
+    /// the total).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coupons: Vec<customers::CouponOutcome>,
 }
 
 const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -898,6 +908,7 @@ mod tests {
                 customer_id: None,
             },
             lang: Lang::Fr,
+            coupons: vec![],
         };
         assert!(order.validate().unwrap_err().contains("email or a phone"));
     }

@@ -19,7 +19,7 @@ use futures_util::stream::{self, Stream};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
-use vitrine_core::pricing::{BasketLine, PricedBasket, PricingContext, price_basket};
+use vitrine_core::pricing::{BasketLine, CustomerContext, PricedBasket, PricingContext, Promotion, price_basket};
 use vitrine_core::product::{ONLINE, Product};
 use vitrine_core::sign::{PublicKey, handoff_message, sha256_hex};
 use vitrine_core::wire::{
@@ -212,6 +212,7 @@ pub fn router(hq: Arc<Hq>) -> Router {
         .route("/v1/availability/{gtin}", get(availability))
         .route("/openapi.json", get(openapi))
         .merge(pages::routes())
+        .merge(crate::customers::routes())
         .fallback(fallback)
         .layer(DefaultBodyLimit::max(limit))
         .with_state(hq)
@@ -280,7 +281,7 @@ async fn snapshot(State(hq): State<Arc<Hq>>, AuthDevice(dev): AuthDevice) -> Res
 /// The signed snapshot of `store`, cut once per version and store.
 pub async fn snapshot_body(hq: &Arc<Hq>, store: &str) -> Result<Bytes, Failure> {
     let current = *hq.versions().borrow();
-    let now = crate::now();
+    let now = hq.now();
     if let Some((v, signed_at, b)) = hq.snapshots.lock().unwrap_or_else(|p| p.into_inner()).get(store)
         && *v >= current
         && now - *signed_at < 3600
@@ -329,7 +330,7 @@ async fn changes(
                     &dev.store,
                     since,
                     to,
-                    crate::now() + hq2.config.update_valid_hours * 3600,
+                    hq2.now() + hq2.config.update_valid_hours * 3600,
                     changes_json,
                     &hq2.key,
                 )
@@ -438,7 +439,7 @@ pub fn accept_handoff(
         compact: sub.compact.trim().to_string(),
         contact: sub.contact.clone().filter(|c| !c.is_empty()),
         customer_id: sub.customer_id.clone(),
-        received_at: now(),
+        received_at: hq.now(),
         source: match source {
             Source::Kiosk => "kiosk".into(),
             Source::Phone => "phone".into(),
@@ -497,6 +498,21 @@ pub struct PricedLines {
 /// Prices `lines` at `store` with HQ's catalog and `vitrine_core::pricing`.
 /// Products HQ does not know, or without a price, are listed but not priced.
 pub fn price_lines(hq: &Hq, store: &str, lines: &[HandoffLine]) -> Result<PricedLines, Failure> {
+    price_lines_with(hq, store, lines, None, &[], &[], hq.now())
+}
+
+/// [`price_lines`] for an identified customer (member prices) with extra
+/// promotions (accepted personal coupons) and coupon codes, at `now`: the
+/// same engine and inputs as the kiosk's, so both find the same total.
+pub fn price_lines_with(
+    hq: &Hq,
+    store: &str,
+    lines: &[HandoffLine],
+    customer: Option<&CustomerContext>,
+    extra: &[Promotion],
+    coupons: &[String],
+    now: vitrine_core::product::UnixTime,
+) -> Result<PricedLines, Failure> {
     let mut products = Vec::with_capacity(lines.len());
     let mut basket = Vec::with_capacity(lines.len());
     for l in lines {
@@ -512,14 +528,15 @@ pub fn price_lines(hq: &Hq, store: &str, lines: &[HandoffLine]) -> Result<Priced
             None => products.push((*l, None, None)),
         }
     }
-    let promotions = hq.storage.promotions()?;
+    let mut promotions = hq.storage.promotions()?;
+    promotions.extend(extra.iter().cloned());
     let priced = price_basket(
         &basket,
         &PricingContext {
             promotions: &promotions,
-            customer: None,
-            scanned_coupons: &[],
-            now: now(),
+            customer,
+            scanned_coupons: coupons,
+            now,
             store: Some(store),
         },
         hq.config.currency,
@@ -573,20 +590,51 @@ pub fn accept_order(hq: &Hq, dev: &Device, req: &OrderRequest) -> Result<(bool, 
     if let Some(old) = hq.storage.order(&req.id)? {
         return Ok((false, same_or_conflict(&old, &fingerprint)?));
     }
-    let priced = price_lines(hq, &req.store, &req.lines)?;
-    if let Some((l, p, _)) = priced
-        .products
-        .iter()
-        .find(|(_, p, price)| p.is_none() || price.is_none())
-    {
-        return Err(Failure::unprocessable(match p {
-            None => format!("product {} is not in HQ's catalog; remove it from the order", l.gtin),
-            Some(_) => format!(
-                "product {} has no price at store {}; remove it from the order",
-                l.gtin, req.store
-            ),
-        }));
+    // Every product must be sold here, checked before any coupon is used.
+    for l in &req.lines {
+        match hq.storage.product_price(l.gtin, &req.store)? {
+            Some((_, Some(_))) => {}
+            None => {
+                return Err(Failure::unprocessable(format!(
+                    "product {} is not in HQ's catalog; remove it from the order",
+                    l.gtin
+                )));
+            }
+            Some((_, None)) => {
+                return Err(Failure::unprocessable(format!(
+                    "product {} has no price at store {}; remove it from the order",
+                    l.gtin, req.store
+                )));
+            }
+        }
     }
+    // The identified customer's member prices (with their consent) and
+    // the coupons the kiosk applied, each used once across channels.
+    let customer = match req.customer.customer_id.as_deref() {
+        Some(id) => hq.storage.customer(id)?.map(|c| crate::customers::pricing_context(&c)),
+        None => None,
+    };
+    let crate::customers::AppliedCoupons {
+        outcomes: coupons,
+        promotions: promos,
+        codes: accepted,
+    } = crate::customers::apply_coupons(
+        hq,
+        &req.coupons,
+        "kiosk",
+        &format!("order:{}", req.id),
+        Some(&req.store),
+        req.created_at,
+    )?;
+    let priced = price_lines_with(
+        hq,
+        &req.store,
+        &req.lines,
+        customer.as_ref(),
+        &promos,
+        &accepted,
+        req.created_at,
+    )?;
     let total = priced
         .priced
         .as_ref()
@@ -599,6 +647,7 @@ pub fn accept_order(hq: &Hq, dev: &Device, req: &OrderRequest) -> Result<(bool, 
         status: OrderStatus::Received,
         total,
         created_at: req.created_at,
+        coupons,
     };
     let record = OrderRecord {
         id: req.id,
@@ -606,7 +655,7 @@ pub fn accept_order(hq: &Hq, dev: &Device, req: &OrderRequest) -> Result<(bool, 
         store: req.store.clone(),
         device_id: dev.id.clone(),
         created_at: req.created_at,
-        received_at: now(),
+        received_at: hq.now(),
         status: OrderStatus::Received,
         request_json: serde_json::to_string(req).map_err(Failure::internal)?,
         fingerprint: fingerprint.clone(),

@@ -97,6 +97,50 @@ pub fn load_or_create_key(data_dir: &Path) -> std::io::Result<SecretKey> {
     }
 }
 
+/// The file holding the secret of the customer identifiers' keyed hashes.
+pub const LOOKUP_KEY_FILE: &str = "hq-lookup.key";
+
+/// Loads the secret of the keyed hashes (HMAC-SHA256) of customer emails,
+/// phone numbers and cards, creating it (owner-only file) on first start.
+/// Losing it makes every stored identifier unfindable.
+pub fn load_or_create_lookup_key(data_dir: &Path) -> std::io::Result<[u8; 32]> {
+    let path = data_dir.join(LOOKUP_KEY_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let raw = URL_SAFE_NO_PAD
+                .decode(text.trim())
+                .ok()
+                .and_then(|v| <[u8; 32]>::try_from(v).ok());
+            raw.ok_or_else(|| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("{}: not a 32-byte key; restore it from a backup", path.display()),
+                )
+            })
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(data_dir)?;
+            let key = random::<32>()?;
+            let tmp = path.with_extension("tmp");
+            std::fs::write(&tmp, URL_SAFE_NO_PAD.encode(key))?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
+            }
+            std::fs::rename(&tmp, &path)?;
+            tracing::info!(file = %path.display(), "created HQ's customer lookup secret");
+            Ok(key)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A random id or code of `chars` Crockford base32 characters.
+pub fn random_code(chars: usize) -> std::io::Result<String> {
+    Ok(base32(&random::<16>()?, chars.min(25)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

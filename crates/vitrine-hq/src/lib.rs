@@ -13,6 +13,9 @@
 //! - [`notify`]: the confirmation sender (SMTP relay, SMS webhook) with retries.
 //! - [`admin`]: what the `vitrine-hq` commands do (import, prices, promotions,
 //!   stock, devices).
+//! - [`customers`]: the customer referential (keyed-hash lookup, loyalty
+//!   tokens, card table, personal prices and coupons, one use per coupon,
+//!   forget-me) and the survey loop (thank-you, survey, coupon, reminder).
 //! - [`keys`]: HQ's signing key, device ids, codes and tokens.
 //! - [`ratelimit`]: per-device token buckets.
 //!
@@ -21,6 +24,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod customers;
 pub mod keys;
 pub mod notify;
 pub mod pages;
@@ -49,6 +53,74 @@ pub fn now() -> UnixTime {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
+}
+
+/// Where HQ reads the time: the system clock, or a clock a test moves
+/// (the survey loop's scheduler is tested with it).
+#[derive(Clone, Default)]
+pub struct Clock(Option<Arc<std::sync::atomic::AtomicI64>>);
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Clock {
+        Clock(None)
+    }
+
+    /// A clock that stays at `start` until [`Clock::set`] or [`Clock::advance`].
+    pub fn manual(start: UnixTime) -> Clock {
+        Clock(Some(Arc::new(std::sync::atomic::AtomicI64::new(start))))
+    }
+
+    pub fn now(&self) -> UnixTime {
+        match &self.0 {
+            Some(t) => t.load(std::sync::atomic::Ordering::SeqCst),
+            None => now(),
+        }
+    }
+
+    /// Moves a manual clock (no effect on the system clock).
+    pub fn set(&self, t: UnixTime) {
+        if let Some(c) = &self.0 {
+            c.store(t, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    pub fn advance(&self, seconds: i64) {
+        self.set(self.now() + seconds);
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Some(_) => write!(f, "Clock(manual {})", self.now()),
+            None => write!(f, "Clock(system)"),
+        }
+    }
+}
+
+/// The survey loop's timing and the coupon it gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurveySettings {
+    /// Seconds between the thank-you email and the survey email.
+    pub survey_delay_s: i64,
+    /// Days the survey's coupon is valid.
+    pub coupon_valid_days: i64,
+    /// Days before the coupon's expiry that the reminder goes.
+    pub reminder_days_before: i64,
+    /// The coupon's percentage off the basket (basis points: 1000 = 10 %).
+    pub coupon_basis_points: u32,
+}
+
+impl Default for SurveySettings {
+    fn default() -> Self {
+        SurveySettings {
+            survey_delay_s: 24 * 3600,
+            coupon_valid_days: 30,
+            reminder_days_before: 3,
+            coupon_basis_points: 1000,
+        }
+    }
 }
 
 /// The SMTP relay confirmations go through.
@@ -92,6 +164,11 @@ pub struct HqConfig {
     /// replayed to a fresh kiosk later. A week leaves room for kiosk clocks
     /// that drift.
     pub update_valid_hours: i64,
+    /// HQ's time (the system clock unless a test sets a manual one).
+    pub clock: Clock,
+    pub survey: SurveySettings,
+    /// The loyalty card number range (the first digits of a card's EAN-13).
+    pub card_prefix: String,
 }
 
 impl HqConfig {
@@ -112,6 +189,9 @@ impl HqConfig {
             currency: Currency::EUR,
             code_valid_hours: 72,
             update_valid_hours: 168,
+            clock: Clock::system(),
+            survey: SurveySettings::default(),
+            card_prefix: vitrine_core::loyalty::DEFAULT_CARD_PREFIX.into(),
         }
     }
 }
@@ -130,6 +210,8 @@ pub struct Hq {
     pub config: HqConfig,
     pub storage: Arc<dyn HqStorage>,
     pub key: SecretKey,
+    /// The secret of the customer identifiers' keyed hashes.
+    lookup_key: [u8; 32],
     pub limiter: ratelimit::RateLimiter,
     version_tx: watch::Sender<u64>,
     shutdown_tx: watch::Sender<bool>,
@@ -145,11 +227,27 @@ impl Hq {
     pub fn open(config: HqConfig) -> Result<Arc<Hq>, HqError> {
         let storage = SqliteStorage::open(&config.data_dir, config.max_delta_changes)?;
         let key = keys::load_or_create_key(&config.data_dir)?;
-        Hq::with_storage(config, Arc::new(storage), key)
+        let lookup = keys::load_or_create_lookup_key(&config.data_dir)?;
+        Hq::build(config, Arc::new(storage), key, lookup)
     }
 
-    /// HQ over any storage backend.
+    /// HQ over any storage backend. Its lookup secret is derived from the
+    /// signing key ([`Hq::open`] keeps a separate one in the data directory).
     pub fn with_storage(config: HqConfig, storage: Arc<dyn HqStorage>, key: SecretKey) -> Result<Arc<Hq>, HqError> {
+        let mut lookup_key = [0u8; 32];
+        let derived = vitrine_core::loyalty::hmac_sha256_hex(&key.seed(), b"vitrine-lookup-v1");
+        for (i, b) in lookup_key.iter_mut().enumerate() {
+            *b = u8::from_str_radix(&derived[2 * i..2 * i + 2], 16).unwrap_or(0);
+        }
+        Hq::build(config, storage, key, lookup_key)
+    }
+
+    fn build(
+        config: HqConfig,
+        storage: Arc<dyn HqStorage>,
+        key: SecretKey,
+        lookup_key: [u8; 32],
+    ) -> Result<Arc<Hq>, HqError> {
         let version = storage.current_version()?;
         let (version_tx, _) = watch::channel(version);
         let (shutdown_tx, _) = watch::channel(false);
@@ -158,6 +256,7 @@ impl Hq {
             config,
             storage,
             key,
+            lookup_key,
             version_tx,
             shutdown_tx,
             snapshots: Mutex::new(HashMap::new()),
@@ -196,7 +295,18 @@ impl Hq {
         self.shutdown_tx.subscribe()
     }
 
-    pub(crate) fn wake_notifier(&self) {
+    /// HQ's time now (its configured clock).
+    pub fn now(&self) -> UnixTime {
+        self.config.clock.now()
+    }
+
+    /// The secret of the identifiers' keyed hashes.
+    pub(crate) fn lookup_key(&self) -> &[u8; 32] {
+        &self.lookup_key
+    }
+
+    /// Wakes the notifier to send what is due (after a test moves the clock).
+    pub fn wake_notifier(&self) {
         self.notifier_wake.notify_one();
     }
 

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use vitrine_hq::admin::{self, AdminError, PromoSpec};
+use vitrine_hq::customers::{self, CustomerError, NewCustomer};
 use vitrine_hq::{Hq, HqConfig, SmtpConfig};
 
 #[derive(Debug, Parser)]
@@ -27,6 +28,10 @@ struct Cli {
         value_name = "DIR"
     )]
     data_dir: PathBuf,
+    /// The loyalty card number range: the first digits of a card's EAN-13
+    /// (GS1 restricted circulation, 040-049).
+    #[arg(long, global = true, env = "VITRINE_HQ_CARD_PREFIX", default_value = vitrine_core::loyalty::DEFAULT_CARD_PREFIX)]
+    card_prefix: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -62,8 +67,50 @@ enum Command {
         #[command(subcommand)]
         command: DeviceCommand,
     },
+    /// Customers (the customer referential).
+    Customer {
+        #[command(subcommand)]
+        command: CustomerCommand,
+    },
+    /// Loyalty tokens (what the retailer's app shows as a QR code).
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// The catalog version and counts.
     Status,
+}
+
+#[derive(Debug, Subcommand)]
+enum CustomerCommand {
+    /// Add a customer; prints the customer id alone on the last line.
+    Add {
+        #[arg(long)]
+        first_name: String,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        /// Loyalty tier: member, silver or gold.
+        #[arg(long)]
+        tier: Option<String>,
+        /// Loyalty card number (13 digits in the retailer's card range).
+        #[arg(long)]
+        card: Option<String>,
+        /// The customer consents to personalisation (member prices, personal offers).
+        #[arg(long)]
+        consent: bool,
+    },
+    /// Show what HQ holds about a customer (never a contact detail).
+    Show { id: String },
+    /// Erase a customer's personal data (right to erasure).
+    Forget { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Issue a short-lived loyalty token; prints it alone on the last line.
+    Issue { customer_id: String },
 }
 
 #[derive(Debug, clap::Args)]
@@ -106,6 +153,15 @@ struct ServeArgs {
     /// (a captured update cannot be replayed later).
     #[arg(long, env = "VITRINE_HQ_UPDATE_VALID_HOURS", default_value_t = 168)]
     update_valid_hours: i64,
+    /// Hours between the thank-you email and the satisfaction survey.
+    #[arg(long, env = "VITRINE_HQ_SURVEY_DELAY_HOURS", default_value_t = 24)]
+    survey_delay_hours: i64,
+    /// Days the survey's coupon stays valid.
+    #[arg(long, env = "VITRINE_HQ_COUPON_VALID_DAYS", default_value_t = 30)]
+    coupon_valid_days: i64,
+    /// Days before the coupon's end that the reminder is sent.
+    #[arg(long, env = "VITRINE_HQ_REMINDER_DAYS_BEFORE", default_value_t = 3)]
+    reminder_days_before: i64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -195,7 +251,9 @@ fn main() -> ExitCode {
             eprintln!("vitrine-hq: {e:#}");
             let invalid = e
                 .downcast_ref::<AdminError>()
-                .is_some_and(|a| matches!(a, AdminError::Invalid(_)));
+                .is_some_and(|a| matches!(a, AdminError::Invalid(_)))
+                || e.downcast_ref::<CustomerError>()
+                    .is_some_and(|c| matches!(c, CustomerError::Invalid(_) | CustomerError::NotFound(_)));
             ExitCode::from(if invalid { 2 } else { 1 })
         }
     }
@@ -203,6 +261,14 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     let mut config = HqConfig::new(&cli.data_dir);
+    if cli.card_prefix.is_empty() || cli.card_prefix.len() > 8 || !cli.card_prefix.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AdminError::Invalid(format!(
+            "--card-prefix: 1 to 8 digits expected, found \"{}\"",
+            cli.card_prefix
+        ))
+        .into());
+    }
+    config.card_prefix = cli.card_prefix.clone();
     if let Command::Serve(a) = &cli.command {
         config.public_base_url = a
             .public_url
@@ -231,6 +297,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         config.max_body_bytes = a.max_body_bytes;
         config.keep_versions = a.keep_versions;
         config.update_valid_hours = a.update_valid_hours.max(1);
+        if a.survey_delay_hours < 0 || a.coupon_valid_days < 1 || a.reminder_days_before < 0 {
+            return Err(AdminError::Invalid(
+                "--survey-delay-hours and --reminder-days-before must be 0 or more, --coupon-valid-days 1 or more"
+                    .into(),
+            )
+            .into());
+        }
+        config.survey.survey_delay_s = a.survey_delay_hours * 3600;
+        config.survey.coupon_valid_days = a.coupon_valid_days;
+        config.survey.reminder_days_before = a.reminder_days_before;
     }
     let hq = Hq::open(config).with_context(|| format!("opening HQ in {}", cli.data_dir.display()))?;
     match cli.command {
@@ -342,6 +418,85 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 };
                 println!("{}  {}  {}  {}", d.id, d.store, state, d.name.unwrap_or_default());
             }
+        }
+        Command::Customer {
+            command:
+                CustomerCommand::Add {
+                    first_name,
+                    email,
+                    phone,
+                    tier,
+                    card,
+                    consent,
+                },
+        } => {
+            let tier = tier
+                .as_deref()
+                .map(|t| {
+                    vitrine_core::pricing::Tier::parse(t)
+                        .ok_or_else(|| CustomerError::Invalid(format!("--tier: \"{t}\" is not member, silver or gold")))
+                })
+                .transpose()?;
+            let id = customers::add(
+                &hq,
+                &NewCustomer {
+                    first_name,
+                    email,
+                    phone,
+                    card,
+                    tier,
+                    consent,
+                },
+            )?;
+            println!("customer added (contact details stored only as keyed hashes)");
+            println!("{id}");
+        }
+        Command::Customer {
+            command: CustomerCommand::Show { id },
+        } => {
+            let c = customers::get(&hq, &id)?;
+            println!("id           {}", c.id);
+            println!("first name   {}", c.first_name.as_deref().unwrap_or("(forgotten)"));
+            println!(
+                "tier         {}",
+                c.tier.map(|t| t.label(vitrine_core::Lang::En)).unwrap_or("-")
+            );
+            println!("consent      {}", if c.consent { "yes" } else { "no" });
+            println!(
+                "identifiers  {}",
+                if c.identifiers.is_empty() {
+                    "-".to_string()
+                } else {
+                    c.identifiers.join(", ")
+                }
+            );
+            if let Some(at) = c.forgotten_at {
+                println!("forgotten at {at}");
+            }
+            for coupon in hq.storage.live_coupons(&c.id, hq.now())? {
+                println!(
+                    "coupon       {} {} % until {}",
+                    coupon.code,
+                    coupon.basis_points / 100,
+                    coupon.valid_until
+                );
+            }
+        }
+        Command::Customer {
+            command: CustomerCommand::Forget { id },
+        } => {
+            customers::forget(&hq, &id)?;
+            println!("customer {id} forgotten: first name, identifiers and contact details erased");
+        }
+        Command::Token {
+            command: TokenCommand::Issue { customer_id },
+        } => {
+            let t = customers::issue_token(&hq, &customer_id)?;
+            println!(
+                "loyalty token for {customer_id}, valid {} minutes:",
+                vitrine_core::loyalty::TOKEN_LIFETIME_S / 60
+            );
+            println!("{t}");
         }
         Command::Status => {
             println!("catalog version  {}", hq.storage.current_version()?);

@@ -12,9 +12,9 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use vitrine_core::Lang;
 use vitrine_core::wire::{OrderReceipt, OrderRequest, OrderStatus};
 
+use crate::Hq;
 use crate::api::PricedLines;
 use crate::storage::{HandoffRecord, NewNotification, Notification, OrderRecord};
-use crate::{Hq, now};
 
 /// Tries before a message is given up.
 pub const MAX_ATTEMPTS: u32 = 8;
@@ -260,7 +260,8 @@ pub async fn run(hq: Arc<Hq>) {
     let mut shut = hq.shutdown_signal();
     loop {
         let st = hq.storage.clone();
-        let due = tokio::task::spawn_blocking(move || st.due_notifications(now(), 20)).await;
+        let now = hq.now();
+        let due = tokio::task::spawn_blocking(move || st.due_notifications(now, 20)).await;
         let due = match due {
             Ok(Ok(d)) => d,
             Ok(Err(e)) => {
@@ -273,13 +274,14 @@ pub async fn run(hq: Arc<Hq>) {
             let result = send(&hq, &http, n).await;
             let st = hq.storage.clone();
             let (id, channel, attempts) = (n.id, n.channel.clone(), n.attempts);
+            let now = hq.now();
             let _ = tokio::task::spawn_blocking(move || match result {
                 Ok(()) => {
                     tracing::info!(notification = id, channel = %channel, "confirmation sent");
-                    st.notification_sent(id, now())
+                    st.notification_sent(id, now)
                 }
                 Err(e) => {
-                    let next = (attempts + 1 < MAX_ATTEMPTS).then(|| now() + (5i64 << attempts.min(10)));
+                    let next = (attempts + 1 < MAX_ATTEMPTS).then(|| now + (5i64 << attempts.min(10)));
                     tracing::warn!(notification = id, channel = %channel, error = %e, gave_up = next.is_none(), "confirmation not sent");
                     st.notification_failed(id, &e, next)
                 }
@@ -296,7 +298,7 @@ pub async fn run(hq: Arc<Hq>) {
             .and_then(Result::ok)
             .flatten();
         let wait = next
-            .map(|t| Duration::from_secs((t - now()).clamp(1, 60) as u64))
+            .map(|t| Duration::from_secs((t - hq.now()).clamp(1, 60) as u64))
             .unwrap_or(Duration::from_secs(60));
         tokio::select! {
             _ = hq.notifier_wake.notified() => {}

@@ -24,7 +24,7 @@ use vitrine_core::Lang;
 use vitrine_core::wire::{Contact, HandoffSubmit, OrderStatus};
 
 use crate::api::{ApiJson, Failure, Source, accept_handoff, blocking, handoff_receipt, price_lines};
-use crate::{Hq, notify, now};
+use crate::{Hq, notify};
 
 pub fn routes() -> Router<Arc<Hq>> {
     Router::new()
@@ -202,8 +202,9 @@ async fn handoff_page(
     let section = match found {
         Ok(Some(h)) => {
             let hq3 = hq.clone();
+            let hid = h.id;
             match blocking(move || basket_section(&hq3, &h, lang)).await {
-                Ok(s) => s,
+                Ok(s) => format!("{s}{}", crate::customers::coupon_form(&hid, lang)),
                 Err(f) => f.body.message,
             }
         }
@@ -325,7 +326,11 @@ async fn claim(
             .ok_or_else(|| Failure::not_found("basket not found"))?;
         let priced = price_lines(&hq2, &h.store, &h.lines)?;
         let notes = notify::claim_messages(&hq2, &h, &contact, &priced, lang);
-        Ok(hq2.storage.claim_handoff(&uuid, &contact, now(), &notes)?)
+        let claimed = hq2.storage.claim_handoff(&uuid, &contact, hq2.now(), &notes)?;
+        if claimed && let Err(e) = crate::customers::after_claim(&hq2, &h, &contact, lang) {
+            tracing::warn!(error = %e, "cannot schedule the thank-you and survey emails");
+        }
+        Ok(claimed)
     })
     .await;
     match res {
@@ -472,7 +477,14 @@ async fn staff_set_status(
             .filter(|o| o.store == store2)
             .ok_or_else(|| Failure::not_found("no such order in this store"))?;
         let notes = notify::status_messages(&hq2, &o, status);
-        Ok(hq2.storage.set_order_status(&uuid, status, now(), &notes)?)
+        let updated = hq2.storage.set_order_status(&uuid, status, hq2.now(), &notes)?;
+        if status == OrderStatus::Collected
+            && let Some(o) = &updated
+            && let Err(e) = crate::customers::after_collected(&hq2, o)
+        {
+            tracing::warn!(error = %e, "cannot schedule the thank-you and survey emails");
+        }
+        Ok(updated)
     })
     .await;
     match res {

@@ -9,6 +9,8 @@
 //! bulk import) is logged without its content: a kiosk behind it takes a
 //! snapshot, which is smaller than such a delta anyway.
 
+pub mod customers;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -35,6 +37,8 @@ pub enum StorageError {
     TooNew { path: PathBuf, found: i64, known: i64 },
     #[error("stored record is damaged: {0}")]
     Corrupt(String),
+    #[error("{0}")]
+    Duplicate(String),
 }
 
 impl StorageError {
@@ -145,7 +149,7 @@ pub struct NewNotification {
 
 /// Everything HQ stores. Implementations are synchronous; the server calls
 /// them on the blocking pool when they may be slow.
-pub trait HqStorage: Send + Sync + 'static {
+pub trait HqStorage: customers::CustomerStore + Send + Sync + 'static {
     // catalog
     /// Writes `changes` as one new catalog version and returns it. `scope`:
     /// the one store it concerns, or None for every store.
@@ -264,6 +268,33 @@ pub const HQ_MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX notifications_due ON notifications(next_at) WHERE sent_at IS NULL;
     "#,
+    // 2: the customer referential (issue 6): identifiers only as keyed
+    // hashes, single-use coupons, surveys.
+    r#"
+    CREATE TABLE customers (
+        id TEXT PRIMARY KEY, first_name TEXT, tier TEXT, consent INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL, forgotten_at INTEGER
+    );
+    CREATE TABLE customer_ids (
+        hash TEXT PRIMARY KEY, customer_id TEXT NOT NULL, kind TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX customer_ids_customer ON customer_ids(customer_id);
+    CREATE TABLE coupons (
+        code TEXT PRIMARY KEY, customer_id TEXT, basis_points INTEGER NOT NULL,
+        min_spend_minor INTEGER NOT NULL DEFAULT 0, valid_from INTEGER, valid_until INTEGER NOT NULL,
+        source TEXT NOT NULL, created_at INTEGER NOT NULL
+    );
+    CREATE INDEX coupons_customer ON coupons(customer_id);
+    CREATE TABLE redemptions (
+        code TEXT PRIMARY KEY, channel TEXT NOT NULL, reference TEXT NOT NULL, store TEXT,
+        used_at INTEGER NOT NULL, recorded_at INTEGER NOT NULL
+    );
+    CREATE TABLE surveys (
+        id TEXT PRIMARY KEY, customer_id TEXT, email TEXT, lang TEXT NOT NULL,
+        reference TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL,
+        answered_at INTEGER, score INTEGER, coupon_code TEXT
+    );
+    "#,
 ];
 
 /// The SQLite backend.
@@ -336,6 +367,9 @@ impl SqliteStorage {
         conn.busy_timeout(Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
+        // Deleted content is overwritten, not only unlinked: a forgotten
+        // customer's data must not stay readable in free pages.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         migrate(&mut conn, &path)?;
         Ok(SqliteStorage {
             conn: Mutex::new(conn),
@@ -588,10 +622,15 @@ fn device_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
 const DEVICE_COLS: &str = "id, store, name, public_key, created_at, enrolled_at, revoked_at";
 
 fn insert_notes(tx: &Transaction<'_>, notes: &[NewNotification], now: UnixTime) -> Result<()> {
+    insert_notes_at(tx, notes, now, now)
+}
+
+/// Queues messages due at `at` (later than `now` for the survey loop).
+fn insert_notes_at(tx: &Transaction<'_>, notes: &[NewNotification], now: UnixTime, at: UnixTime) -> Result<()> {
     for n in notes {
         tx.execute(
-            "INSERT INTO notifications(channel, recipient, subject, body, created_at, next_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-            params![n.channel, n.to, n.subject, n.body, now],
+            "INSERT INTO notifications(channel, recipient, subject, body, created_at, next_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![n.channel, n.to, n.subject, n.body, now, at],
         )?;
     }
     Ok(())

@@ -104,6 +104,7 @@ fn order(k: &Kiosk, id: Uuid, qty: u32) -> OrderRequest {
             customer_id: None,
         },
         lang: Lang::Fr,
+        coupons: vec![],
     }
 }
 
@@ -444,6 +445,87 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
     .await;
     assert_eq!(st, 400);
     hit("/v1/availability/{gtin}", "get");
+
+    // Customers: lookup (the minimum), the card table, a coupon's state.
+    let card = vitrine_core::loyalty::card_number("0450", 7);
+    let cid = vitrine_hq::customers::add(
+        &s.hq,
+        &vitrine_hq::customers::NewCustomer {
+            first_name: "Camille".into(),
+            email: Some("camille@example.com".into()),
+            card: Some(card.clone()),
+            tier: Some(vitrine_core::pricing::Tier::Silver),
+            consent: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let lookup = |kind: &str, value: &str| {
+        auth(c.post(s.url("/v1/customers/lookup")))
+            .json(&json!({"kind": kind, "value": value}))
+            .send()
+    };
+    let (st, v) = conforms(
+        &spec,
+        "/v1/customers/lookup",
+        "post",
+        lookup("email", " Camille@Example.com").await.unwrap(),
+    )
+    .await;
+    assert_eq!(st, 200);
+    assert_eq!(
+        (v["customer_id"].as_str(), v["first_name"].as_str()),
+        (Some(cid.as_str()), Some("Camille"))
+    );
+    assert!(
+        !v.to_string().contains("example.com"),
+        "no contact detail in the answer: {v}"
+    );
+    let (st, _) = conforms(
+        &spec,
+        "/v1/customers/lookup",
+        "post",
+        lookup("card", &card).await.unwrap(),
+    )
+    .await;
+    assert_eq!(st, 200);
+    let (st, _) = conforms(
+        &spec,
+        "/v1/customers/lookup",
+        "post",
+        lookup("phone", "06 99 99 99 99").await.unwrap(),
+    )
+    .await;
+    assert_eq!(st, 404);
+    let (st, _) = conforms(
+        &spec,
+        "/v1/customers/lookup",
+        "post",
+        lookup("email", "nope").await.unwrap(),
+    )
+    .await;
+    assert_eq!(st, 422);
+    hit("/v1/customers/lookup", "post");
+    let (st, t) = conforms(
+        &spec,
+        "/v1/customers/cards",
+        "get",
+        auth(c.get(s.url("/v1/customers/cards"))).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!(st, 200);
+    assert_eq!(t["entries"].as_array().unwrap().len(), 1);
+    assert!(!t.to_string().contains(&card), "card numbers only as keyed hashes");
+    hit("/v1/customers/cards", "get");
+    let (st, v) = conforms(
+        &spec,
+        "/v1/coupons/{code}",
+        "get",
+        auth(c.get(s.url("/v1/coupons/NOPE-123"))).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!((st, v["status"].as_str()), (200, Some("unknown")));
+    hit("/v1/coupons/{code}", "get");
 
     // Every operation in the file was exercised.
     for (path, item) in spec["paths"].as_object().unwrap() {

@@ -1,0 +1,96 @@
+//! The customer part of the kiosk ↔ HQ protocol (`/v1/customers`,
+//! `/v1/coupons`). HQ answers with the minimum a kiosk needs: first name,
+//! tier, consent and personal offers; never a contact detail.
+
+use serde::{Deserialize, Serialize};
+
+use crate::loyalty::CardEntry;
+use crate::pricing::{Promotion, Tier};
+use crate::product::UnixTime;
+
+/// What the shopper presented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LookupKind {
+    Email,
+    Phone,
+    Card,
+    /// A loyalty token (already checked by the kiosk; HQ checks it again).
+    Token,
+}
+
+/// `POST /v1/customers/lookup`. Never logged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerLookup {
+    pub kind: LookupKind,
+    pub value: String,
+}
+
+/// HQ's answer to a lookup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerView {
+    pub customer_id: String,
+    pub first_name: String,
+    #[serde(default)]
+    pub tier: Option<Tier>,
+    /// Consent to personalisation: without it, no member price and no
+    /// personal offer apply (and `offers` is empty).
+    pub consent: bool,
+    /// The customer's personal coupons as promotions, applied when the
+    /// shopper is identified.
+    #[serde(default)]
+    pub offers: Vec<Promotion>,
+}
+
+impl CustomerView {
+    /// The coupon codes of the personal offers.
+    pub fn coupon_codes(&self) -> Vec<String> {
+        self.offers.iter().filter_map(|p| p.coupon_code.clone()).collect()
+    }
+}
+
+/// `GET /v1/customers/cards`: the offline card table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardTable {
+    /// The card number range (first digits of the EAN-13).
+    pub prefix: String,
+    /// The key of the card hashes (base64url), a secret of its own: it is
+    /// not the key of the email and phone hashes.
+    pub key: String,
+    pub entries: Vec<CardEntry>,
+    pub as_of: UnixTime,
+}
+
+/// Where a coupon stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CouponStatus {
+    Valid,
+    Used,
+    Expired,
+    Unknown,
+}
+
+/// `GET /v1/coupons/{code}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CouponState {
+    pub code: String,
+    pub status: CouponStatus,
+    #[serde(default)]
+    pub promotion: Option<Promotion>,
+    /// For a used coupon: the channel and when.
+    #[serde(default)]
+    pub used_channel: Option<String>,
+    #[serde(default)]
+    pub used_at: Option<UnixTime>,
+}
+
+/// What HQ did with a coupon of an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CouponOutcome {
+    pub code: String,
+    pub accepted: bool,
+    /// Why it was refused (English and French).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}

@@ -1,0 +1,326 @@
+//! The customer referential driven as an operator would (`vitrine-hq
+//! customer …`, `vitrine-hq token issue`) on a real data dir, and the right
+//! to erasure checked on the bytes of HQ's SQLite files.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use uuid::Uuid;
+use vitrine_core::loyalty::{LoyaltyToken, TokenError};
+use vitrine_core::pricing::Tier;
+use vitrine_core::sign::PublicKey;
+use vitrine_core::wire::{Contact, HandoffLine, OrderCustomer, OrderRequest, OrderStatus};
+use vitrine_core::{Gtin, Lang};
+use vitrine_hq::storage::HandoffRecord;
+use vitrine_hq::{Hq, HqConfig, SmtpConfig, admin, customers};
+
+fn hq(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vitrine-hq"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env("VITRINE_HQ_LOG", "warn")
+        .output()
+        .expect("run vitrine-hq")
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn last_line(s: &str) -> String {
+    s.lines().last().unwrap_or("").trim().to_string()
+}
+
+const NAME: &str = "Séraphine";
+const EMAIL: &str = "seraphine.dupont@example.org";
+const PHONE: &str = "06 71 42 93 58";
+const PHONE_DIGITS: &str = "0671429358";
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Every byte of HQ's database files (main file, WAL, shared memory).
+fn db_bytes(dir: &Path) -> Vec<u8> {
+    let mut all = Vec::new();
+    for f in ["hq.sqlite", "hq.sqlite-wal", "hq.sqlite-shm"] {
+        if let Ok(b) = std::fs::read(dir.join(f)) {
+            all.extend(b);
+        }
+    }
+    all
+}
+
+#[test]
+fn customer_add_show_token_and_refusals_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let card = vitrine_core::loyalty::card_number("0450", 1234);
+    let out = ok(&hq(
+        dir.path(),
+        &[
+            "customer",
+            "add",
+            "--first-name",
+            "Camille",
+            "--email",
+            "camille@example.com",
+            "--phone",
+            "+33 6 12 34 56 78",
+            "--tier",
+            "gold",
+            "--card",
+            &card,
+            "--consent",
+        ],
+    ));
+    let id = last_line(&out);
+    assert!(id.starts_with("cus-"), "{out}");
+    let show = ok(&hq(dir.path(), &["customer", "show", &id]));
+    assert!(
+        show.contains("Camille") && show.contains("Gold") && show.contains("consent      yes"),
+        "{show}"
+    );
+    assert!(show.contains("card, email, phone"), "{show}");
+    assert!(
+        !show.contains("camille@example.com") && !show.contains("12 34"),
+        "{show}"
+    );
+
+    // The same email twice is refused (exit 2) with a message.
+    let dup = hq(
+        dir.path(),
+        &[
+            "customer",
+            "add",
+            "--first-name",
+            "Eve",
+            "--email",
+            "CAMILLE@example.com",
+        ],
+    );
+    assert_eq!(dup.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&dup.stderr).contains("already on file"));
+    let bad = hq(
+        dir.path(),
+        &["customer", "add", "--first-name", "Eve", "--card", "5449000039231"],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(
+        hq(dir.path(), &["customer", "show", "cus-nobody"]).status.code(),
+        Some(2)
+    );
+
+    // A token verifies with HQ's public key, for a few minutes.
+    let token = last_line(&ok(&hq(dir.path(), &["token", "issue", &id])));
+    let status = ok(&hq(dir.path(), &["status"]));
+    let key = status
+        .lines()
+        .find_map(|l| l.strip_prefix("public key"))
+        .map(str::trim)
+        .unwrap();
+    let key = PublicKey::from_text(key).unwrap();
+    let now = vitrine_hq::now();
+    let t = LoyaltyToken::verify(&token, &key, now).unwrap();
+    assert_eq!(
+        (t.sub.as_str(), t.name.as_str(), t.tier, t.consent),
+        (id.as_str(), "Camille", Some(Tier::Gold), true)
+    );
+    assert!(matches!(
+        LoyaltyToken::verify(&token, &key, now + 3600),
+        Err(TokenError::Expired(_))
+    ));
+    assert_eq!(hq(dir.path(), &["token", "issue", "cus-nobody"]).status.code(), Some(2));
+}
+
+#[test]
+fn forget_me_leaves_no_personal_data_in_hqs_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let card = vitrine_core::loyalty::card_number("0450", 77);
+    let out = ok(&hq(
+        dir.path(),
+        &[
+            "customer",
+            "add",
+            "--first-name",
+            NAME,
+            "--email",
+            EMAIL,
+            "--phone",
+            PHONE,
+            "--card",
+            &card,
+            "--tier",
+            "silver",
+            "--consent",
+        ],
+    ));
+    let id = last_line(&out);
+
+    // The customer shops: a click&collect order collected (thank-you and
+    // survey queued), a survey answered (coupon, reminder queued) and a
+    // handoff claimed with their contact.
+    {
+        let mut cfg = HqConfig::new(dir.path());
+        cfg.smtp = Some(SmtpConfig {
+            host: "127.0.0.1".into(),
+            port: 9,
+            from: "Vitrine <no-reply@vitrine.invalid>".into(),
+        });
+        let h = Hq::open(cfg).unwrap();
+        let products = r#"{"gtin14":"05449000039231","name":"Nordic must original"}"#;
+        admin::import(&h, products.as_bytes(), Some(vitrine_core::demo::DEMO_SEED)).unwrap();
+        let (dev_id, _) = admin::device_add(&h, "paris-01").unwrap();
+        let dev = h.storage.device(&dev_id).unwrap().unwrap();
+        let gtin = Gtin::from_digits("05449000039231").unwrap();
+        let req = OrderRequest {
+            id: Uuid::now_v7(),
+            store: "paris-01".into(),
+            created_at: vitrine_hq::now(),
+            lines: vec![HandoffLine { gtin, quantity: 2 }],
+            customer: OrderCustomer {
+                name: format!("{NAME} Dupont"),
+                email: Some(EMAIL.into()),
+                phone: Some(PHONE.into()),
+                customer_id: Some(id.clone()),
+            },
+            lang: Lang::Fr,
+            coupons: vec![],
+        };
+        vitrine_hq::api::accept_order(&h, &dev, &req).unwrap();
+        let o = h
+            .storage
+            .set_order_status(&req.id, OrderStatus::Collected, vitrine_hq::now(), &[])
+            .unwrap()
+            .unwrap();
+        assert!(customers::after_collected(&h, &o).unwrap());
+        let survey_id: String = {
+            let conn = rusqlite::Connection::open(dir.path().join("hq.sqlite")).unwrap();
+            conn.query_row("SELECT id FROM surveys", [], |r| r.get(0)).unwrap()
+        };
+        let coupon = customers::answer_survey(&h, &survey_id, 5).unwrap();
+        assert_eq!(coupon.customer_id.as_deref(), Some(id.as_str()));
+        let hid = Uuid::now_v7();
+        let rec = HandoffRecord {
+            id: hid,
+            store: "paris-01".into(),
+            device_id: dev_id.clone(),
+            created_at: 1,
+            lines: vec![HandoffLine { gtin, quantity: 1 }],
+            payload: "p".into(),
+            compact: "c".into(),
+            contact: None,
+            customer_id: Some(id.clone()),
+            received_at: 1,
+            source: "kiosk".into(),
+            claimed_at: None,
+        };
+        h.storage.put_handoff(&rec).unwrap();
+        let contact = Contact {
+            email: Some(EMAIL.into()),
+            phone: Some(PHONE.into()),
+        };
+        h.storage.claim_handoff(&hid, &contact, 2, &[]).unwrap();
+    }
+    let before = db_bytes(dir.path());
+    assert!(contains(&before, NAME.as_bytes()), "the name is in the database before");
+    assert!(
+        contains(&before, EMAIL.as_bytes()),
+        "the email is in the database before"
+    );
+
+    let out = ok(&hq(dir.path(), &["customer", "forget", &id]));
+    assert!(out.contains("forgotten"), "{out}");
+    let after = db_bytes(dir.path());
+    for needle in [
+        NAME,
+        EMAIL,
+        PHONE,
+        PHONE_DIGITS,
+        "+33671429358",
+        card.as_str(),
+        "Dupont",
+    ] {
+        assert!(
+            !contains(&after, needle.as_bytes()),
+            "\"{needle}\" is still in HQ's database files after forget"
+        );
+    }
+    let show = ok(&hq(dir.path(), &["customer", "show", &id]));
+    assert!(
+        show.contains("(forgotten)") && show.contains("identifiers  -"),
+        "{show}"
+    );
+    // No token for a forgotten customer; forgetting twice is fine.
+    assert_eq!(hq(dir.path(), &["token", "issue", &id]).status.code(), Some(2));
+    ok(&hq(dir.path(), &["customer", "forget", &id]));
+}
+
+#[test]
+fn an_order_uses_a_coupon_once_and_a_refused_order_does_not_use_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Hq::open(HqConfig::new(dir.path())).unwrap();
+    let products = r#"{"gtin14":"05449000039231","name":"Nordic must original"}"#;
+    admin::import(&h, products.as_bytes(), Some(vitrine_core::demo::DEMO_SEED)).unwrap();
+    let (dev_id, _) = admin::device_add(&h, "paris-01").unwrap();
+    let dev = h.storage.device(&dev_id).unwrap().unwrap();
+    let now = vitrine_hq::now();
+    h.storage
+        .put_coupon(&vitrine_hq::storage::customers::CouponRecord {
+            code: "MERCI-ONCE".into(),
+            customer_id: None,
+            basis_points: 1000,
+            min_spend_minor: 0,
+            valid_from: None,
+            valid_until: now + 86_400,
+            source: "admin".into(),
+            created_at: now,
+            redemption: None,
+        })
+        .unwrap();
+    let order = |gtin: &str| OrderRequest {
+        id: Uuid::now_v7(),
+        store: "paris-01".into(),
+        created_at: now,
+        lines: vec![HandoffLine {
+            gtin: Gtin::from_digits(gtin).unwrap(),
+            quantity: 4,
+        }],
+        customer: OrderCustomer {
+            name: "Ana".into(),
+            email: Some("ana@example.fr".into()),
+            phone: None,
+            customer_id: None,
+        },
+        lang: Lang::En,
+        coupons: vec!["MERCI-ONCE".into(), "NOT-A-CODE".into()],
+    };
+    // Unknown product: refused, and the coupon stays unused.
+    let bad = vitrine_hq::api::accept_order(&h, &dev, &order("4006381333931"));
+    assert_eq!(bad.unwrap_err().status, 422);
+    assert!(h.storage.coupon("MERCI-ONCE").unwrap().unwrap().redemption.is_none());
+
+    let first = order("05449000039231");
+    let (_, r1) = vitrine_hq::api::accept_order(&h, &dev, &first).unwrap();
+    assert!(r1.coupons[0].accepted, "{:?}", r1.coupons);
+    assert!(!r1.coupons[1].accepted && r1.coupons[1].reason.as_deref().unwrap().contains("unknown"));
+    // The same order again (a retry): the same answer, still one use.
+    let (created, again) = vitrine_hq::api::accept_order(&h, &dev, &first).unwrap();
+    assert!(!created);
+    assert_eq!(again, r1);
+    // Another order with it: taken, without the discount, with the reason.
+    let (_, r2) = vitrine_hq::api::accept_order(&h, &dev, &order("05449000039231")).unwrap();
+    assert!(!r2.coupons[0].accepted);
+    let reason = r2.coupons[0].reason.as_deref().unwrap();
+    assert!(
+        reason.contains("already used") && reason.contains("déjà été utilisé"),
+        "{reason}"
+    );
+    assert!(r2.total.amount_minor > r1.total.amount_minor);
+}

@@ -1,0 +1,500 @@
+//! Recognising the shopper at the kiosk, and their coupons.
+//!
+//! # Ways to identify
+//! - The retailer app's loyalty QR (`VTL1.…`): checked **offline** with the
+//!   HQ public key stored at enrollment (issuer, signature, expiry). When HQ
+//!   answers, the customer's personal offers are fetched too; when it does
+//!   not, member prices still apply from the token's tier.
+//! - A loyalty card (an EAN-13 in the retailer's card range): looked up
+//!   online, else in the card table synced from HQ (keyed hashes of card
+//!   numbers, `kiosk.sqlite`).
+//! - An email or a phone number typed on the screen: online only; HQ
+//!   answers with the first name, tier, consent and personal offers.
+//!
+//! # What the kiosk keeps
+//! Only [`crate::session::Customer`] (first name, masked identifier, tier,
+//! coupon codes) and the personal offers, in the session, wiped at reset.
+//! Without consent to personalisation the tier and offers are dropped: no
+//! personal price. Nothing identifying reaches the log.
+//!
+//! # Coupons
+//! A coupon QR (`VTC1.…`) is checked offline and priced at once; the order
+//! lists the coupons it used, HQ records their one use, and the kiosk keeps
+//! a provisional redemption until the order is delivered
+//! ([`crate::sync::Outbox::queue_order_with_coupons`], [`reconcile`]).
+
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rusqlite::{OptionalExtension, params};
+use thiserror::Error;
+use uuid::Uuid;
+use vitrine_core::Lang;
+use vitrine_core::loyalty::{self, CardEntry, LoyaltyToken, SignedCoupon, TokenError};
+use vitrine_core::pricing::{Promotion, Tier};
+use vitrine_core::product::UnixTime;
+use vitrine_core::wire::customers::{CardTable, CouponOutcome, CouponStatus, CustomerLookup, CustomerView, LookupKind};
+
+use crate::session::{self, Customer};
+use crate::sync::client::{HqClient, HqError};
+use crate::sync::{Outbox, SyncError};
+
+/// What the shopper presented, as the kiosk reads it.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Presented {
+    Token(String),
+    Coupon(String),
+    Card(String),
+    Email(String),
+    Phone(String),
+}
+
+impl std::fmt::Debug for Presented {
+    /// Never the identifier itself (logs).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Presented::Token(_) => "Token",
+            Presented::Coupon(_) => "Coupon",
+            Presented::Card(_) => "Card",
+            Presented::Email(_) => "Email",
+            Presented::Phone(_) => "Phone",
+        })
+    }
+}
+
+/// Why the shopper was not identified.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum IdentifyError {
+    #[error("{0}")]
+    Token(#[from] TokenError),
+    #[error("this is not a loyalty QR code, a card number, an email or a phone number")]
+    NotUnderstood,
+    #[error("no customer with this card, email or phone")]
+    Unknown,
+    #[error("HQ cannot be reached, and a phone number or email is looked up online only")]
+    Offline,
+    #[error(
+        "this kiosk is not enrolled with HQ: run `vitrine enroll --hq URL --code CODE` (or enroll from the staff screen)"
+    )]
+    NotEnrolled,
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl IdentifyError {
+    /// The message for the shopper.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            IdentifyError::Token(t) => t.message(lang).to_string(),
+            IdentifyError::NotUnderstood => lang
+                .pick(
+                    "Nous ne reconnaissons pas ce code : scannez le QR code de l'application ou votre carte, ou tapez votre téléphone ou votre email.",
+                    "We do not recognise this code: scan the app's QR code or your card, or type your phone or email.",
+                )
+                .into(),
+            IdentifyError::Unknown => lang
+                .pick(
+                    "Nous ne trouvons pas de compte fidélité avec ces informations.",
+                    "We cannot find a loyalty account with these details.",
+                )
+                .into(),
+            IdentifyError::Offline => lang
+                .pick(
+                    "La borne n'est pas connectée : scannez le QR code de l'application pour vous identifier.",
+                    "The kiosk is offline: scan the app's QR code to identify yourself.",
+                )
+                .into(),
+            IdentifyError::NotEnrolled | IdentifyError::Failed(_) => lang
+                .pick(
+                    "L'identification est indisponible pour le moment : demandez à un vendeur.",
+                    "Identification is unavailable right now: please ask a member of staff.",
+                )
+                .into(),
+        }
+    }
+
+    /// Whether the same input may work later.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, IdentifyError::Offline | IdentifyError::Failed(_))
+    }
+}
+
+impl From<SyncError> for IdentifyError {
+    fn from(e: SyncError) -> Self {
+        match e {
+            SyncError::NotEnrolled => IdentifyError::NotEnrolled,
+            e => IdentifyError::Failed(e.to_string()),
+        }
+    }
+}
+
+/// How the shopper was recognised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// The token, checked offline; HQ gave the offers too.
+    TokenOnline,
+    /// The token alone (HQ not reached): member prices, no personal offer.
+    TokenOffline,
+    CardOnline,
+    /// The synced card table.
+    CardOffline,
+    Contact,
+}
+
+/// A recognised shopper: what the session keeps, and their offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identified {
+    pub customer: Customer,
+    /// Consent to personalisation.
+    pub consent: bool,
+    /// The tier as HQ knows it (shown even without consent).
+    pub tier: Option<Tier>,
+    pub offers: Vec<Promotion>,
+    pub via: Via,
+}
+
+impl Identified {
+    fn new(
+        customer_id: String,
+        first_name: String,
+        masked: String,
+        tier: Option<Tier>,
+        consent: bool,
+        offers: Vec<Promotion>,
+        via: Via,
+    ) -> Identified {
+        // Without consent: no member price, no personal offer.
+        let offers = if consent { offers } else { Vec::new() };
+        Identified {
+            customer: Customer {
+                customer_id,
+                first_name,
+                masked_identifier: masked,
+                tier: if consent { tier } else { None },
+                coupons: offers.iter().filter_map(|p| p.coupon_code.clone()).collect(),
+            },
+            consent,
+            tier,
+            offers,
+            via,
+        }
+    }
+
+    fn from_view(v: CustomerView, masked: String, via: Via) -> Identified {
+        Identified::new(v.customer_id, v.first_name, masked, v.tier, v.consent, v.offers, via)
+    }
+
+    /// Puts the shopper into the session (replacing anyone before).
+    pub fn apply(self, s: &mut session::Session) {
+        s.customer = Some(self.customer);
+        s.customer_offers = self.offers;
+    }
+}
+
+/// Reads what was scanned or typed. `card_prefix`: the card range.
+pub fn classify(input: &str, card_prefix: &str) -> Result<Presented, IdentifyError> {
+    let t = input.trim();
+    if t.starts_with("VTL1.") {
+        return Ok(Presented::Token(t.to_string()));
+    }
+    if t.starts_with("VTC1.") {
+        return Ok(Presented::Coupon(t.to_string()));
+    }
+    if let Some(card) = loyalty::normalise_card(t, card_prefix) {
+        return Ok(Presented::Card(card));
+    }
+    match session::parse_contact(t) {
+        Ok(session::Contact::Email(e)) => Ok(Presented::Email(e)),
+        Ok(session::Contact::Phone(p)) => Ok(Presented::Phone(p)),
+        Err(_) => Err(IdentifyError::NotUnderstood),
+    }
+}
+
+/// The card range this kiosk knows (from the synced card table), else the
+/// default.
+pub fn card_prefix(outbox: &Outbox) -> String {
+    outbox
+        .lock()
+        .query_row("SELECT prefix FROM card_meta WHERE id = 1", [], |r| r.get(0))
+        .optional()
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| loyalty::DEFAULT_CARD_PREFIX.to_string())
+}
+
+/// Identifies the shopper from what they scanned or typed.
+pub async fn identify(
+    outbox: &Outbox,
+    input: &str,
+    now: UnixTime,
+    timeout: Duration,
+) -> Result<Identified, IdentifyError> {
+    let ob = outbox.clone();
+    let (ident, prefix) = tokio::task::spawn_blocking(move || {
+        let ident = ob.identity()?;
+        Ok::<_, SyncError>((ident, card_prefix(&ob)))
+    })
+    .await
+    .map_err(|e| IdentifyError::Failed(e.to_string()))??;
+    let ident = ident.ok_or(IdentifyError::NotEnrolled)?;
+    let presented = classify(input, &prefix)?;
+    tracing::info!(kind = ?presented, "identification asked");
+    let client =
+        HqClient::new(&ident.hq_url, &ident.token, timeout).map_err(|e| IdentifyError::Failed(e.to_string()))?;
+    let ask = |kind: LookupKind, value: String| {
+        let client = client.clone();
+        async move { client.lookup_customer(&CustomerLookup { kind, value }).await }
+    };
+    match presented {
+        Presented::Coupon(_) => Err(IdentifyError::NotUnderstood),
+        Presented::Token(text) => {
+            let t = LoyaltyToken::verify(&text, &ident.hq_public_key, now)?;
+            let tail: String = t
+                .sub
+                .chars()
+                .rev()
+                .take(2)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let masked = format!("•••• {tail}");
+            match ask(LookupKind::Token, text).await {
+                Ok(v) => Ok(Identified::from_view(v, masked, Via::TokenOnline)),
+                // HQ no longer knows the customer (forgotten meanwhile).
+                Err(HqError::Http { status: 404, .. }) => Err(IdentifyError::Unknown),
+                Err(e) => {
+                    if !e.is_retryable() {
+                        tracing::info!(error = %e, "HQ did not confirm the token; identified offline");
+                    }
+                    Ok(Identified::new(
+                        t.sub,
+                        t.name,
+                        masked,
+                        t.tier,
+                        t.consent,
+                        Vec::new(),
+                        Via::TokenOffline,
+                    ))
+                }
+            }
+        }
+        Presented::Card(card) => {
+            let masked = loyalty::mask_identifier(&card);
+            match ask(LookupKind::Card, card.clone()).await {
+                Ok(v) => Ok(Identified::from_view(v, masked, Via::CardOnline)),
+                Err(HqError::Http { status: 404, .. }) => Err(IdentifyError::Unknown),
+                Err(e) if e.is_retryable() => {
+                    let ob = outbox.clone();
+                    let entry = tokio::task::spawn_blocking(move || card_offline(&ob, &card))
+                        .await
+                        .map_err(|e| IdentifyError::Failed(e.to_string()))??;
+                    let e = entry.ok_or(IdentifyError::Unknown)?;
+                    Ok(Identified::new(
+                        e.customer_id,
+                        e.first_name,
+                        masked,
+                        e.tier,
+                        e.consent,
+                        Vec::new(),
+                        Via::CardOffline,
+                    ))
+                }
+                Err(e) => Err(IdentifyError::Failed(e.to_string())),
+            }
+        }
+        Presented::Email(v) | Presented::Phone(v) => {
+            let kind = if v.contains('@') {
+                LookupKind::Email
+            } else {
+                LookupKind::Phone
+            };
+            let masked = loyalty::mask_identifier(&v);
+            match ask(kind, v).await {
+                Ok(view) => Ok(Identified::from_view(view, masked, Via::Contact)),
+                Err(HqError::Http { status: 404, .. }) => Err(IdentifyError::Unknown),
+                Err(e) if e.is_retryable() => Err(IdentifyError::Offline),
+                Err(e) => Err(IdentifyError::Failed(e.to_string())),
+            }
+        }
+    }
+}
+
+/// Checks a scanned coupon QR offline: its promotion, or why it is refused
+/// (including "already used at this kiosk").
+pub fn check_coupon(outbox: &Outbox, text: &str, now: UnixTime) -> Result<SignedCoupon, CouponError> {
+    let ident = outbox.identity()?.ok_or(CouponError::NotEnrolled)?;
+    let c = SignedCoupon::verify(text, &ident.hq_public_key, now)?;
+    let used: Option<String> = outbox
+        .lock()
+        .query_row(
+            "SELECT status FROM redemptions WHERE code = ?1 AND status <> 'refused'",
+            [&c.code],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if used.is_some() {
+        return Err(CouponError::AlreadyUsed);
+    }
+    Ok(c)
+}
+
+/// [`check_coupon`], then HQ's word when it answers within `timeout`: a
+/// coupon used on another channel is refused at once rather than at sync.
+/// Offline, the offline check stands (the use is provisional).
+pub async fn check_coupon_online(
+    outbox: &Outbox,
+    text: &str,
+    now: UnixTime,
+    timeout: Duration,
+) -> Result<SignedCoupon, CouponError> {
+    let ob = outbox.clone();
+    let t = text.to_string();
+    let (coupon, ident) = tokio::task::spawn_blocking(move || {
+        let c = check_coupon(&ob, &t, now)?;
+        Ok::<_, CouponError>((c, ob.identity()?))
+    })
+    .await
+    .map_err(|e| CouponError::Storage(e.to_string()))??;
+    let Some(ident) = ident else { return Ok(coupon) };
+    let Ok(client) = HqClient::new(&ident.hq_url, &ident.token, timeout) else {
+        return Ok(coupon);
+    };
+    match client.coupon_state(&coupon.code).await {
+        Ok(st) if st.status == CouponStatus::Used => Err(CouponError::AlreadyUsed),
+        Ok(st) if st.status == CouponStatus::Expired => {
+            Err(CouponError::Token(TokenError::Expired(coupon.valid_until)))
+        }
+        Ok(_) => Ok(coupon),
+        Err(e) => {
+            tracing::info!(error = %e, "HQ not reached for a coupon check; accepted provisionally");
+            Ok(coupon)
+        }
+    }
+}
+
+/// Why a coupon QR was refused at the kiosk.
+#[derive(Debug, Error)]
+pub enum CouponError {
+    #[error("{0}")]
+    Token(#[from] TokenError),
+    #[error("this coupon was already used")]
+    AlreadyUsed,
+    #[error("this kiosk is not enrolled with HQ")]
+    NotEnrolled,
+    #[error("kiosk database: {0}")]
+    Storage(String),
+}
+
+impl From<SyncError> for CouponError {
+    fn from(e: SyncError) -> Self {
+        match e {
+            SyncError::NotEnrolled => CouponError::NotEnrolled,
+            e => CouponError::Storage(e.to_string()),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for CouponError {
+    fn from(e: rusqlite::Error) -> Self {
+        CouponError::Storage(e.to_string())
+    }
+}
+
+impl CouponError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            CouponError::Token(t) => t.message(lang).to_string(),
+            CouponError::AlreadyUsed => lang
+                .pick(
+                    "Ce bon de réduction a déjà été utilisé : il ne sert qu'une fois.",
+                    "This coupon was already used: it can be used only once.",
+                )
+                .into(),
+            CouponError::NotEnrolled | CouponError::Storage(_) => lang
+                .pick(
+                    "Ce bon ne peut pas être vérifié pour le moment : demandez à un vendeur.",
+                    "This coupon cannot be checked right now: please ask a member of staff.",
+                )
+                .into(),
+        }
+    }
+}
+
+/// HQ's word on an order's coupons: confirmed, or refused with the reason.
+pub fn reconcile(outbox: &Outbox, order_id: &Uuid, outcomes: &[CouponOutcome]) -> Result<(), SyncError> {
+    let conn = outbox.lock();
+    for o in outcomes {
+        conn.execute(
+            "UPDATE redemptions SET status = ?3, reason = ?4 WHERE code = ?1 AND order_id = ?2",
+            params![
+                o.code,
+                order_id.to_string(),
+                if o.accepted { "confirmed" } else { "refused" },
+                o.reason
+            ],
+        )?;
+        if !o.accepted {
+            tracing::warn!(order = %order_id, "HQ refused a coupon of this order (used before elsewhere)");
+        }
+    }
+    Ok(())
+}
+
+/// A coupon's redemption as the kiosk knows it: `provisional`, `confirmed`
+/// or `refused`.
+pub fn redemption_status(outbox: &Outbox, code: &str) -> Result<Option<String>, SyncError> {
+    Ok(outbox
+        .lock()
+        .query_row("SELECT status FROM redemptions WHERE code = ?1", [code], |r| r.get(0))
+        .optional()?)
+}
+
+/// Replaces the offline card table with HQ's.
+pub fn store_card_table(outbox: &Outbox, t: &CardTable) -> Result<(), SyncError> {
+    let mut conn = outbox.lock();
+    let tx = conn.transaction()?;
+    tx.execute("DELETE FROM card_table", [])?;
+    for e in &t.entries {
+        let data = serde_json::to_string(e).map_err(|e| SyncError::Invalid(e.to_string()))?;
+        tx.execute(
+            "INSERT OR REPLACE INTO card_table(hash, data) VALUES (?1, ?2)",
+            params![e.hash, data],
+        )?;
+    }
+    tx.execute(
+        "INSERT INTO card_meta(id, prefix, key, as_of) VALUES (1, ?1, ?2, ?3)
+         ON CONFLICT(id) DO UPDATE SET prefix = excluded.prefix, key = excluded.key, as_of = excluded.as_of",
+        params![t.prefix, t.key, t.as_of],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Looks a card number up in the synced table.
+pub fn card_offline(outbox: &Outbox, card: &str) -> Result<Option<CardEntry>, SyncError> {
+    let conn = outbox.lock();
+    let key: Option<String> = conn
+        .query_row("SELECT key FROM card_meta WHERE id = 1", [], |r| r.get(0))
+        .optional()?;
+    let Some(key) = key.and_then(|k| URL_SAFE_NO_PAD.decode(k).ok()) else {
+        return Ok(None);
+    };
+    let hash = loyalty::keyed_hash(&key, loyalty::IdKind::Card, card);
+    let data: Option<String> = conn
+        .query_row("SELECT data FROM card_table WHERE hash = ?1", [&hash], |r| r.get(0))
+        .optional()?;
+    Ok(data.and_then(|d| serde_json::from_str(&d).ok()))
+}
+
+/// Fetches the card table from HQ and stores it (after a catalog sync).
+pub async fn refresh_card_table(outbox: &Outbox, client: &HqClient) -> Result<usize, SyncError> {
+    let t = client.card_table().await?;
+    let n = t.entries.len();
+    let ob = outbox.clone();
+    tokio::task::spawn_blocking(move || store_card_table(&ob, &t))
+        .await
+        .map_err(|e| SyncError::Storage(e.to_string()))??;
+    Ok(n)
+}
