@@ -772,19 +772,53 @@ async fn malformed_and_oversized_bodies_get_a_json_error_and_change_nothing() {
     bad["lines"][0]["gtin"] = json!("05449000039232");
     bodies.push(("bad check digit", serde_json::to_vec(&bad).unwrap()));
 
-    let routes = ["/v1/orders", "/v1/handoffs", "/v1/enroll"];
+    let hid = HandoffBasket::parse_compact(&h.compact).unwrap().0.id;
+    let (submit, claim, coupon) = (
+        format!("/h/{hid}/submit"),
+        format!("/h/{hid}/claim"),
+        format!("/h/{hid}/coupon"),
+    );
+    let routes = [
+        "/v1/orders",
+        "/v1/handoffs",
+        "/v1/enroll",
+        "/v1/customers/lookup",
+        submit.as_str(),
+        claim.as_str(),
+        coupon.as_str(),
+    ];
+    // A fresh connection per request: HQ closes one after refusing a body
+    // it did not read (413), and a pooled one could be reused meanwhile.
+    let c = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
     let mut tried = 0;
     for route in routes {
         for (what, body) in &bodies {
-            let r = c
+            let page_form = route.ends_with("/claim") || route.ends_with("/coupon");
+            let sent = c
                 .post(s.url(route))
                 .bearer_auth(&k.token)
                 .header("content-type", "application/json")
                 .body(body.clone())
                 .send()
-                .await
-                .unwrap();
+                .await;
+            let r = match sent {
+                Ok(r) => r,
+                // A form route may refuse (and close) before reading a
+                // 100 KB body: the client sees its write cut.
+                Err(_) if page_form && *what == "oversized" => {
+                    tried += 1;
+                    continue;
+                }
+                Err(e) => panic!("{route} {what}: {e}"),
+            };
             let status = r.status().as_u16();
+            if page_form {
+                // The phone page's forms (HTML for a browser): refused, in
+                // the page's words; what matters is that nothing changes.
+                assert!((400..500).contains(&status), "{route} {what}: {status}");
+                tried += 1;
+                continue;
+            }
             let ok_status = if *what == "oversized" {
                 status == 413
             } else {
@@ -815,5 +849,5 @@ async fn malformed_and_oversized_bodies_get_a_json_error_and_change_nothing() {
     let e: Value = r.json().await.unwrap();
     assert!(e["error"].is_string(), "{e}");
     assert_eq!(dump(s._dir.path()), before, "a refused body changed HQ's data");
-    assert!(tried >= 40);
+    assert!(tried >= 90);
 }
