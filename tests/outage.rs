@@ -185,8 +185,12 @@ fn seventy_two_hours_without_hq_then_every_message_arrives_exactly_once() {
         down_for.as_secs_f64() / 3600.0,
         proxy.connections.load(std::sync::atomic::Ordering::SeqCst)
     );
+    // The bounds are wide on the low side: while a request is on the (real)
+    // wire the paused clock may jump to the next timer (a poll, the stream's
+    // retry), which lengthens some waits; a hot loop would be thousands
+    // above, a retry that gave up near zero.
     assert!(
-        (attempts as f64) > expected * 0.7 && (attempts as f64) < expected * 1.3,
+        (attempts as f64) > expected * 0.5 && (attempts as f64) < expected * 1.3,
         "{attempts} attempts in the outage, the backoff predicts about {expected:.0}"
     );
 
