@@ -143,7 +143,7 @@ fn apply_changes(n: u64) {
     cat.apply(&products, VersionMove::To(1), 0, &mut |_| {}).unwrap();
     let changes: Vec<Change> = (0..n).map(|i| price(i, 199 + (i % 1000) as i64)).collect();
     let key = SecretKey::from_seed([5; 32]);
-    let update = SignedUpdate::sign(UpdateKind::Delta, "paris-01", 1, 2, &changes, &key).unwrap();
+    let update = SignedUpdate::sign(UpdateKind::Delta, "paris-01", 1, 2, i64::MAX, &changes, &key).unwrap();
     let wire = serde_json::to_vec(&update).unwrap();
     let t0 = Instant::now();
     let parsed: SignedUpdate = serde_json::from_slice(&wire).unwrap();
@@ -154,6 +154,7 @@ fn apply_changes(n: u64) {
                 store: "paris-01",
                 current_version: 1,
                 first_sync: false,
+                now: 0,
             },
         )
         .unwrap();
@@ -192,7 +193,7 @@ fn snapshot(n: u64) {
     let t_load = t0.elapsed();
     let t1 = Instant::now();
     let (version, json) = hq.storage.snapshot_json("paris-01").unwrap();
-    let update = SignedUpdate::sign_raw(UpdateKind::Snapshot, "paris-01", 0, version, json, &hq.key).unwrap();
+    let update = SignedUpdate::sign_raw(UpdateKind::Snapshot, "paris-01", 0, version, i64::MAX, json, &hq.key).unwrap();
     let body = serde_json::to_vec(&update).unwrap();
     let t_cut = t1.elapsed();
     drop(update);
@@ -205,6 +206,7 @@ fn snapshot(n: u64) {
                 store: "paris-01",
                 current_version: 0,
                 first_sync: true,
+                now: 0,
             },
         )
         .unwrap();

@@ -312,18 +312,31 @@ pub fn default_config_path() -> Option<PathBuf> {
 /// Loads and validates: defaults, then `file`, then `VITRINE__SECTION__KEY`
 /// variables from `env`.
 pub fn load(file: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> Result<LoadedConfig, ConfigError> {
+    let text = match file {
+        Some(path) => Some(std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+            origin: Origin::File(path.to_path_buf()),
+            reason: e.to_string(),
+        })?),
+        None => None,
+    };
+    load_text(file.zip(text.as_deref()), env)
+}
+
+/// [`load`] on a file's text already read: `(its path, its text)`. No I/O
+/// (the configuration fuzz target calls it directly).
+pub fn load_text(
+    file: Option<(&Path, &str)>,
+    env: impl IntoIterator<Item = (String, String)>,
+) -> Result<LoadedConfig, ConfigError> {
     let defaults = Value::try_from(KioskConfig::default()).map_err(|e| ConfigError::Syntax {
         origin: Origin::Default,
         reason: e.to_string(),
     })?;
     let mut merged = defaults.clone();
     let mut origins = Vec::new();
-    if let Some(path) = file {
+    let file_path = file.map(|(p, _)| p);
+    if let Some((path, text)) = file {
         let origin = Origin::File(path.to_path_buf());
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
-            origin: origin.clone(),
-            reason: e.to_string(),
-        })?;
         let table: toml::Table = text.parse().map_err(|e: toml::de::Error| ConfigError::Syntax {
             origin: origin.clone(),
             reason: e.to_string().trim().replace('\n', " "),
@@ -354,12 +367,14 @@ pub fn load(file: Option<&Path>, env: impl IntoIterator<Item = (String, String)>
         .clone()
         .try_into()
         .map_err(|e: toml::de::Error| ConfigError::Syntax {
-            origin: file.map(|p| Origin::File(p.to_path_buf())).unwrap_or(Origin::Default),
+            origin: file_path
+                .map(|p| Origin::File(p.to_path_buf()))
+                .unwrap_or(Origin::Default),
             reason: e.to_string().trim().replace('\n', " "),
         })?;
     let loaded = LoadedConfig {
         config,
-        file: file.map(Path::to_path_buf),
+        file: file_path.map(Path::to_path_buf),
         origins,
     };
     validate(&loaded)?;

@@ -263,6 +263,12 @@ async fn tampered_replayed_and_other_store_deltas_are_refused_and_the_old_catalo
     );
     assert!(e.to_string().contains("lyon-02"));
     unchanged(&cat);
+    // The genuine one, presented after it expired (captured and replayed
+    // later, or a kiosk clock far ahead).
+    let e = apply_update(&mut cat, &ident, &update, update.expires_at + 1).unwrap_err();
+    assert!(matches!(e, SyncError::Rejected(UpdateRejected::Expired { .. })), "{e}");
+    assert!(e.to_string().contains("expired"), "{e}");
+    unchanged(&cat);
     // The genuine one applies; replaying it is refused.
     assert_eq!(apply_update(&mut cat, &ident, &update, 1).unwrap(), v1);
     assert_eq!(cat.price(gtin(COKE), "paris-01").unwrap(), Some(Money::eur(249)));

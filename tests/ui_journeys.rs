@@ -661,6 +661,14 @@ fn click_and_collect_confirms_with_the_order_number_from_the_outbox() {
     k.press("J'ai terminé");
     assert_eq!(k.kiosk.page(), Page::Attract);
     assert!(k.kiosk.session().is_blank());
+    // Nothing of that shopper stays in the screen's state (issue 7): name,
+    // phone (even masked), order number.
+    assert_eq!(c.get_name_typed(), "");
+    assert_eq!(c.get_contact_typed(), "");
+    assert_eq!(c.get_done_note(), "");
+    assert_eq!(c.get_order_number(), "");
+    assert_eq!(k.ui().global::<App>().get_customer_name(), "");
+    assert!(!k.shows("camille") && !k.shows(&format!("Numéro de commande : {number}")));
 }
 
 /// The app's loyalty QR scanned on the identify page, with HQ unreachable:

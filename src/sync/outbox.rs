@@ -337,7 +337,24 @@ impl Outbox {
             }
             tx.commit()?;
         }
-        self.refresh_status()
+        self.refresh_status()?;
+        self.purge_if_drained();
+        Ok(())
+    }
+
+    /// Once nothing is left to send, no shopper's contact details may stay
+    /// on disk: deleted rows are already zeroed (`secure_delete`), and the
+    /// WAL, which still holds the pages as they were when the message was
+    /// queued, is checkpointed and truncated. Best effort: a reader holding
+    /// the WAL delays it to the next drained queue.
+    fn purge_if_drained(&self) {
+        let conn = self.lock();
+        let pending = store::counts(&conn).map(|(p, _)| p).unwrap_or(1);
+        if pending == 0
+            && let Err(e) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        {
+            tracing::warn!(error = %e, "cannot checkpoint kiosk.sqlite after the outbox drained");
+        }
     }
 
     /// A failed attempt that may work later.
@@ -357,14 +374,16 @@ impl Outbox {
             let tx = conn.transaction()?;
             tx.execute(
                 "INSERT OR REPLACE INTO dead_letters(message_id, kind, body, http_status, error, attempts, created_at, dead_at)
-                 SELECT message_id, kind, body, ?2, ?3, attempts + 1, created_at, ?4 FROM outbox WHERE seq = ?1",
-                params![p.seq, http_status, error, now],
+                 SELECT message_id, kind, ?5, ?2, ?3, attempts + 1, created_at, ?4 FROM outbox WHERE seq = ?1",
+                params![p.seq, http_status, error, now, redact(&p.body)],
             )?;
             tx.execute("DELETE FROM outbox WHERE seq = ?1", [p.seq])?;
             tx.commit()?;
         }
         tracing::warn!(message = %p.id, kind = p.kind.as_str(), status = ?http_status, "HQ refused a message; moved to the dead-letter table");
-        self.refresh_status()
+        self.refresh_status()?;
+        self.purge_if_drained();
+        Ok(())
     }
 
     /// The dead letters, newest first.
@@ -401,6 +420,30 @@ impl Outbox {
         )?;
         Ok(n + m > 0)
     }
+}
+
+/// A dead letter keeps its body for staff to see what was refused, but not
+/// the shopper's contact details: it will never be delivered, so they have
+/// no reason to stay (a handoff's `contact`, an order's customer name,
+/// email and phone are replaced by `"[redacted]"`).
+fn redact(body: &str) -> String {
+    let Ok(mut v) = serde_json::from_str::<serde_json::Value>(body) else {
+        return "[redacted: unreadable body]".into();
+    };
+    let hidden = serde_json::Value::String("[redacted]".into());
+    if let Some(o) = v.as_object_mut()
+        && o.contains_key("contact")
+    {
+        o.insert("contact".into(), hidden.clone());
+    }
+    if let Some(c) = v.get_mut("customer").and_then(|c| c.as_object_mut()) {
+        for k in ["name", "email", "phone"] {
+            if c.contains_key(k) {
+                c.insert(k.into(), hidden.clone());
+            }
+        }
+    }
+    v.to_string()
 }
 
 /// Merges lines of the same product (the QR code stays small and HQ sees one
@@ -511,6 +554,13 @@ mod tests {
         ob.dead_letter(&p, Some(422), "refused").unwrap();
         assert_eq!(ob.counts().unwrap(), (0, 1));
         assert_eq!(ob.dead_letters().unwrap()[0].http_status, Some(422));
+        // The dead letter keeps what was refused, not who it was for.
+        let body: String = ob
+            .lock()
+            .query_row("SELECT body FROM dead_letters", [], |r| r.get(0))
+            .unwrap();
+        assert!(body.contains("5449000039231") && body.contains("[redacted]"), "{body}");
+        assert!(!body.contains("Ana") && !body.contains("ana@example.fr"), "{body}");
     }
 
     #[test]

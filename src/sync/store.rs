@@ -138,6 +138,10 @@ pub fn open(data_dir: &Path) -> Result<Connection, SyncError> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // A queued order must survive a power cut.
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // Outbox bodies carry the shopper's contact details: a deleted row is
+    // overwritten with zeros, not left in a free page (see
+    // [`crate::sync::Outbox::delivered`] for the WAL side).
+    conn.pragma_update(None, "secure_delete", "ON")?;
     schema::migrate(&mut conn, &path, "kiosk", KIOSK_MIGRATIONS).map_err(|e| SyncError::Storage(e.to_string()))?;
     Ok(conn)
 }

@@ -92,6 +92,7 @@ pub fn apply_update(
             store: &ident.store,
             current_version: current,
             first_sync,
+            now,
         },
     )?;
     let v = match update.kind {

@@ -147,6 +147,29 @@ pub enum Mode {
     Delay(Duration),
     /// Replace bytes in HQ's answers (same length, so framing stays valid).
     Rewrite(Vec<u8>, Vec<u8>),
+    /// Random faults: each piece of a request or an answer meets a fault
+    /// with this probability (percent): a request cut half-way, an answer
+    /// delayed (up to `max_delay`), truncated half-way or dropped whole
+    /// (after HQ committed). Counted in [`Proxy::faults`].
+    Chaos { percent: u32, max_delay: Duration },
+}
+
+/// What [`Mode::Chaos`] did, by kind.
+#[derive(Debug, Default)]
+pub struct Faults {
+    pub requests_cut: AtomicU64,
+    pub answers_delayed: AtomicU64,
+    pub answers_truncated: AtomicU64,
+    pub answers_dropped: AtomicU64,
+}
+
+impl Faults {
+    pub fn total(&self) -> u64 {
+        self.requests_cut.load(Ordering::SeqCst)
+            + self.answers_delayed.load(Ordering::SeqCst)
+            + self.answers_truncated.load(Ordering::SeqCst)
+            + self.answers_dropped.load(Ordering::SeqCst)
+    }
 }
 
 /// A TCP proxy in front of HQ.
@@ -155,6 +178,7 @@ pub struct Proxy {
     mode: Arc<Mutex<Mode>>,
     pub dropped: Arc<AtomicU32>,
     pub connections: Arc<AtomicU64>,
+    pub faults: Arc<Faults>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -165,11 +189,12 @@ impl Proxy {
         let mode = Arc::new(Mutex::new(Mode::Pass));
         let dropped = Arc::new(AtomicU32::new(0));
         let connections = Arc::new(AtomicU64::new(0));
-        let (m, d, n) = (mode.clone(), dropped.clone(), connections.clone());
+        let faults = Arc::new(Faults::default());
+        let (m, d, n, f) = (mode.clone(), dropped.clone(), connections.clone(), faults.clone());
         let task = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 n.fetch_add(1, Ordering::SeqCst);
-                tokio::spawn(handle(client, upstream, m.clone(), d.clone()));
+                tokio::spawn(handle(client, upstream, m.clone(), d.clone(), f.clone()));
             }
         });
         Proxy {
@@ -177,6 +202,7 @@ impl Proxy {
             mode,
             dropped,
             connections,
+            faults,
             task,
         }
     }
@@ -211,7 +237,23 @@ fn replace_all(buf: &mut [u8], from: &[u8], to: &[u8]) {
     }
 }
 
-async fn handle(mut client: TcpStream, upstream: SocketAddr, mode: Arc<Mutex<Mode>>, dropped: Arc<AtomicU32>) {
+/// A chaos roll: `Some(kind in 0..4)` with `percent` probability.
+fn roll(mode: &Mode) -> Option<(u32, Duration)> {
+    match mode {
+        Mode::Chaos { percent, max_delay } if fastrand::u32(0..100) < *percent => {
+            Some((fastrand::u32(0..4), max_delay.mul_f64(fastrand::f64())))
+        }
+        _ => None,
+    }
+}
+
+async fn handle(
+    mut client: TcpStream,
+    upstream: SocketAddr,
+    mode: Arc<Mutex<Mode>>,
+    dropped: Arc<AtomicU32>,
+    faults: Arc<Faults>,
+) {
     if *mode.lock().unwrap() == Mode::Refuse {
         drop(client);
         return;
@@ -227,6 +269,14 @@ async fn handle(mut client: TcpStream, upstream: SocketAddr, mode: Arc<Mutex<Mod
             match cr.read(&mut buf).await {
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
+                    let current = mode.lock().unwrap().clone();
+                    if let Some((0, _)) = roll(&current) {
+                        // The request is cut half-way: HQ sees half of it,
+                        // the kiosk a closed connection.
+                        faults.requests_cut.fetch_add(1, Ordering::SeqCst);
+                        let _ = sw.write_all(&buf[..n / 2]).await;
+                        return;
+                    }
                     if sw.write_all(&buf[..n]).await.is_err() {
                         break;
                     }
@@ -263,6 +313,22 @@ async fn handle(mut client: TcpStream, upstream: SocketAddr, mode: Arc<Mutex<Mod
                         }
                         Mode::Delay(d) => tokio::time::sleep(*d).await,
                         Mode::Rewrite(from, to) => replace_all(&mut buf[..n], from, to),
+                        Mode::Chaos { .. } => match roll(&current) {
+                            Some((1, d)) => {
+                                faults.answers_delayed.fetch_add(1, Ordering::SeqCst);
+                                tokio::time::sleep(d).await;
+                            }
+                            Some((2, _)) => {
+                                faults.answers_truncated.fetch_add(1, Ordering::SeqCst);
+                                let _ = cw.write_all(&buf[..n / 2]).await;
+                                return;
+                            }
+                            Some((3, _)) => {
+                                faults.answers_dropped.fetch_add(1, Ordering::SeqCst);
+                                return;
+                            }
+                            _ => {}
+                        },
                         Mode::Pass => {}
                     }
                     if cw.write_all(&buf[..n]).await.is_err() {

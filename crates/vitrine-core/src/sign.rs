@@ -4,9 +4,10 @@
 //! the kiosk and HQ cannot disagree on what is signed.
 //!
 //! # What is signed
-//! - A catalog update: `vitrine-catalog-v1`, its kind (`snapshot`/`delta`),
-//!   the store, the from and to versions and the SHA-256 of the exact bytes of
-//!   its `changes` array, one per line ([`update_message`]).
+//! - A catalog update: `vitrine-catalog-v2`, its kind (`snapshot`/`delta`),
+//!   the store, the from and to versions, the SHA-256 of the exact bytes of
+//!   its `changes` array and the time it expires, one per line
+//!   ([`update_message`]).
 //! - A handoff basket: `vitrine-handoff-v1` and the basket's compact text
 //!   ([`crate::wire::HandoffBasket::payload`]).
 //!
@@ -119,9 +120,19 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     out
 }
 
-/// The bytes HQ signs for a catalog update.
-pub fn update_message(kind: &str, store: &str, from_version: u64, to_version: u64, content_sha256: &str) -> Vec<u8> {
-    format!("vitrine-catalog-v1\n{kind}\n{store}\n{from_version}\n{to_version}\n{content_sha256}").into_bytes()
+/// The bytes HQ signs for a catalog update. `expires_at` (Unix seconds) is
+/// signed too, so an update captured on the way cannot be replayed to a
+/// kiosk (a fresh one, which takes any first snapshot) once it has expired.
+pub fn update_message(
+    kind: &str,
+    store: &str,
+    from_version: u64,
+    to_version: u64,
+    content_sha256: &str,
+    expires_at: i64,
+) -> Vec<u8> {
+    format!("vitrine-catalog-v2\n{kind}\n{store}\n{from_version}\n{to_version}\n{content_sha256}\n{expires_at}")
+        .into_bytes()
 }
 
 /// The bytes a device signs for a handoff basket.
@@ -136,12 +147,14 @@ mod tests {
     #[test]
     fn sign_and_verify_roundtrip_and_tamper() {
         let k = SecretKey::from_seed([7; 32]);
-        let msg = update_message("delta", "paris-01", 3, 4, &sha256_hex(b"[]"));
+        let msg = update_message("delta", "paris-01", 3, 4, &sha256_hex(b"[]"), 100);
         let sig = k.sign(&msg);
         let pk = PublicKey::from_text(&k.public().to_text()).unwrap();
         pk.verify(&msg, &sig).unwrap();
-        let other = update_message("delta", "lyon-02", 3, 4, &sha256_hex(b"[]"));
+        let other = update_message("delta", "lyon-02", 3, 4, &sha256_hex(b"[]"), 100);
         assert_eq!(pk.verify(&other, &sig), Err(SignError::Mismatch));
+        let later = update_message("delta", "paris-01", 3, 4, &sha256_hex(b"[]"), 101);
+        assert_eq!(pk.verify(&later, &sig), Err(SignError::Mismatch));
         let wrong_key = SecretKey::from_seed([8; 32]).public();
         assert_eq!(wrong_key.verify(&msg, &sig), Err(SignError::Mismatch));
         assert!(matches!(

@@ -110,6 +110,9 @@ pub struct SignedUpdate {
     pub to_version: u64,
     /// Hex SHA-256 of `changes` as sent.
     pub content_sha256: String,
+    /// Unix seconds after which the kiosk refuses this update (signed): a
+    /// captured update cannot be replayed for ever.
+    pub expires_at: UnixTime,
     /// HQ's ed25519 signature over [`update_message`].
     pub signature: String,
     pub changes: Box<RawValue>,
@@ -125,6 +128,8 @@ pub struct Expect<'a> {
     /// True until the kiosk has taken a first snapshot from this HQ (its
     /// catalog may be the demo data, whose versions mean nothing to HQ).
     pub first_sync: bool,
+    /// The kiosk's clock: an update whose `expires_at` is before it is refused.
+    pub now: UnixTime,
 }
 
 /// Why the kiosk refused an update. The catalog is left as it was.
@@ -144,6 +149,10 @@ pub enum UpdateRejected {
         "catalog update refused: it starts from version {from}, this kiosk is at {current} (replayed or out of order)"
     )]
     WrongBase { from: u64, current: u64 },
+    #[error(
+        "catalog update refused: it expired at {expires_at} (Unix time), the kiosk's clock says {now} (replayed, or check the kiosk's clock)"
+    )]
+    Expired { expires_at: UnixTime, now: UnixTime },
     #[error("catalog update refused: unreadable content ({0})")]
     Malformed(String),
 }
@@ -155,11 +164,12 @@ impl SignedUpdate {
         store: &str,
         from_version: u64,
         to_version: u64,
+        expires_at: UnixTime,
         changes: &[Change],
         key: &SecretKey,
     ) -> Result<SignedUpdate, serde_json::Error> {
         let text = serde_json::to_string(changes)?;
-        Self::sign_raw(kind, store, from_version, to_version, text, key)
+        Self::sign_raw(kind, store, from_version, to_version, expires_at, text, key)
     }
 
     /// Signs an update whose `changes` JSON array is already serialised.
@@ -168,9 +178,20 @@ impl SignedUpdate {
         store: &str,
         from_version: u64,
         to_version: u64,
+        expires_at: UnixTime,
         changes_json: String,
         key: &SecretKey,
     ) -> Result<SignedUpdate, serde_json::Error> {
+        // What the kiosk hashes is the `changes` value as its JSON parser
+        // captures it, without the whitespace around it: sign exactly that
+        // (found by the `catalog_update` fuzz target: a trailing newline
+        // made every genuine update fail its hash check).
+        let trimmed = changes_json.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+        let changes_json = if trimmed.len() == changes_json.len() {
+            changes_json
+        } else {
+            trimmed.to_string()
+        };
         let content_sha256 = sha256_hex(changes_json.as_bytes());
         let signature = key.sign(&update_message(
             kind.as_str(),
@@ -178,6 +199,7 @@ impl SignedUpdate {
             from_version,
             to_version,
             &content_sha256,
+            expires_at,
         ));
         Ok(SignedUpdate {
             kind,
@@ -185,6 +207,7 @@ impl SignedUpdate {
             from_version,
             to_version,
             content_sha256,
+            expires_at,
             signature,
             changes: RawValue::from_string(changes_json)?,
         })
@@ -199,6 +222,7 @@ impl SignedUpdate {
             self.from_version,
             self.to_version,
             &self.content_sha256,
+            self.expires_at,
         );
         hq.verify(&msg, &self.signature).map_err(UpdateRejected::Signature)?;
         if sha256_hex(self.changes.get().as_bytes()) != self.content_sha256 {
@@ -208,6 +232,12 @@ impl SignedUpdate {
             return Err(UpdateRejected::OtherStore {
                 expected: expect.store.to_string(),
                 found: self.store.clone(),
+            });
+        }
+        if expect.now > self.expires_at {
+            return Err(UpdateRejected::Expired {
+                expires_at: self.expires_at,
+                now: expect.now,
             });
         }
         let version_ok = self.to_version > expect.current_version
@@ -687,13 +717,14 @@ mod tests {
     fn signed_update_verifies_and_rejects() {
         let k = key();
         let pk = k.public();
-        let u = SignedUpdate::sign(UpdateKind::Delta, "paris-01", 4, 5, &[price_change(199)], &k).unwrap();
+        let u = SignedUpdate::sign(UpdateKind::Delta, "paris-01", 4, 5, 1000, &[price_change(199)], &k).unwrap();
         // Through JSON, as on the wire.
         let u: SignedUpdate = serde_json::from_str(&serde_json::to_string(&u).unwrap()).unwrap();
         let ok = Expect {
             store: "paris-01",
             current_version: 4,
             first_sync: false,
+            now: 999,
         };
         assert_eq!(u.verify(&pk, &ok).unwrap(), vec![price_change(199)]);
 
@@ -728,12 +759,25 @@ mod tests {
         let mut t = u.clone();
         t.to_version = 6;
         assert!(matches!(t.verify(&pk, &ok), Err(UpdateRejected::Signature(_))));
+        // Expired: refused once the kiosk's clock is past it, and pushing
+        // the expiry further breaks the signature.
+        let late = Expect { now: 1001, ..ok };
+        assert_eq!(
+            u.verify(&pk, &late),
+            Err(UpdateRejected::Expired {
+                expires_at: 1000,
+                now: 1001
+            })
+        );
+        let mut t = u.clone();
+        t.expires_at = 5000;
+        assert!(matches!(t.verify(&pk, &late), Err(UpdateRejected::Signature(_))));
     }
 
     #[test]
     fn changes_answer_keeps_the_signed_bytes_through_json() {
         let k = key();
-        let u = SignedUpdate::sign(UpdateKind::Delta, "paris-01", 1, 2, &[price_change(5)], &k).unwrap();
+        let u = SignedUpdate::sign(UpdateKind::Delta, "paris-01", 1, 2, 1000, &[price_change(5)], &k).unwrap();
         let a = ChangesAnswer::Delta { update: u };
         let back: ChangesAnswer = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
         let ChangesAnswer::Delta { update } = back else {
@@ -743,6 +787,7 @@ mod tests {
             store: "paris-01",
             current_version: 1,
             first_sync: false,
+            now: 999,
         };
         assert_eq!(update.verify(&k.public(), &ok).unwrap(), vec![price_change(5)]);
         let up: ChangesAnswer = serde_json::from_str(r#"{"status":"up_to_date","version":3}"#).unwrap();
@@ -751,13 +796,30 @@ mod tests {
     }
 
     #[test]
+    fn changes_with_surrounding_whitespace_still_verify_after_the_wire() {
+        let k = key();
+        let text = format!(" \n{}\r\n", serde_json::to_string(&[price_change(5)]).unwrap());
+        let u = SignedUpdate::sign_raw(UpdateKind::Delta, "paris-01", 1, 2, 1000, text, &k).unwrap();
+        let wire = serde_json::to_string(&u).unwrap();
+        let back: SignedUpdate = serde_json::from_str(&wire).unwrap();
+        let ok = Expect {
+            store: "paris-01",
+            current_version: 1,
+            first_sync: false,
+            now: 999,
+        };
+        assert_eq!(back.verify(&k.public(), &ok).unwrap(), vec![price_change(5)]);
+    }
+
+    #[test]
     fn first_snapshot_may_have_any_version() {
         let k = key();
-        let s = SignedUpdate::sign(UpdateKind::Snapshot, "paris-01", 0, 2, &[], &k).unwrap();
+        let s = SignedUpdate::sign(UpdateKind::Snapshot, "paris-01", 0, 2, 1000, &[], &k).unwrap();
         let first = Expect {
             store: "paris-01",
             current_version: 7,
             first_sync: true,
+            now: 1000,
         };
         assert!(s.verify(&k.public(), &first).is_ok());
         let later = Expect {

@@ -281,8 +281,10 @@ async fn snapshot(State(hq): State<Arc<Hq>>, AuthDevice(dev): AuthDevice) -> Res
 /// The signed snapshot of `store`, cut once per version and store.
 pub async fn snapshot_body(hq: &Arc<Hq>, store: &str) -> Result<Bytes, Failure> {
     let current = *hq.versions().borrow();
-    if let Some((v, b)) = hq.snapshots.lock().unwrap_or_else(|p| p.into_inner()).get(store)
+    let now = hq.now();
+    if let Some((v, signed_at, b)) = hq.snapshots.lock().unwrap_or_else(|p| p.into_inner()).get(store)
         && *v >= current
+        && now - *signed_at < 3600
     {
         return Ok(b.clone());
     }
@@ -290,7 +292,8 @@ pub async fn snapshot_body(hq: &Arc<Hq>, store: &str) -> Result<Bytes, Failure> 
     let store2 = store.to_string();
     let (version, body) = blocking(move || {
         let (version, json) = hq2.storage.snapshot_json(&store2)?;
-        let update = SignedUpdate::sign_raw(UpdateKind::Snapshot, &store2, 0, version, json, &hq2.key)
+        let expires_at = now + hq2.config.update_valid_hours * 3600;
+        let update = SignedUpdate::sign_raw(UpdateKind::Snapshot, &store2, 0, version, expires_at, json, &hq2.key)
             .map_err(Failure::internal)?;
         let body = serde_json::to_vec(&update).map_err(Failure::internal)?;
         Ok((version, Bytes::from(body)))
@@ -299,7 +302,7 @@ pub async fn snapshot_body(hq: &Arc<Hq>, store: &str) -> Result<Bytes, Failure> 
     hq.snapshots
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .insert(store.to_string(), (version, body.clone()));
+        .insert(store.to_string(), (version, now, body.clone()));
     Ok(body)
 }
 
@@ -322,8 +325,16 @@ async fn changes(
             ChangesSince::UpToDate { version } => ChangesAnswer::UpToDate { version },
             ChangesSince::TooOld { version, reason } => ChangesAnswer::SnapshotRequired { version, reason },
             ChangesSince::Changes { to, changes_json } => ChangesAnswer::Delta {
-                update: SignedUpdate::sign_raw(UpdateKind::Delta, &dev.store, since, to, changes_json, &hq2.key)
-                    .map_err(Failure::internal)?,
+                update: SignedUpdate::sign_raw(
+                    UpdateKind::Delta,
+                    &dev.store,
+                    since,
+                    to,
+                    hq2.now() + hq2.config.update_valid_hours * 3600,
+                    changes_json,
+                    &hq2.key,
+                )
+                .map_err(Failure::internal)?,
             },
         })
     })

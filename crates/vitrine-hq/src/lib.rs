@@ -159,6 +159,11 @@ pub struct HqConfig {
     pub currency: Currency,
     /// Hours a one-time enrollment code stays valid.
     pub code_valid_hours: i64,
+    /// Hours a signed catalog update stays valid (its signed `expires_at`).
+    /// Kiosks refuse an expired one, so a captured snapshot cannot be
+    /// replayed to a fresh kiosk later. A week leaves room for kiosk clocks
+    /// that drift.
+    pub update_valid_hours: i64,
     /// HQ's time (the system clock unless a test sets a manual one).
     pub clock: Clock,
     pub survey: SurveySettings,
@@ -183,6 +188,7 @@ impl HqConfig {
             sse_keepalive: Duration::from_secs(15),
             currency: Currency::EUR,
             code_valid_hours: 72,
+            update_valid_hours: 168,
             clock: Clock::system(),
             survey: SurveySettings::default(),
             card_prefix: vitrine_core::loyalty::DEFAULT_CARD_PREFIX.into(),
@@ -210,7 +216,9 @@ pub struct Hq {
     version_tx: watch::Sender<u64>,
     shutdown_tx: watch::Sender<bool>,
     /// Serialised snapshot answers per store, for the version they were cut at.
-    snapshots: Mutex<HashMap<String, (u64, Bytes)>>,
+    /// With the time each was signed: one is cut again once it has used
+    /// an hour of its validity.
+    snapshots: Mutex<HashMap<String, (u64, UnixTime, Bytes)>>,
     notifier_wake: Notify,
 }
 

@@ -149,6 +149,10 @@ struct ServeArgs {
     /// Catalog versions whose changes are kept for deltas (older cursors get a snapshot).
     #[arg(long, env = "VITRINE_HQ_KEEP_VERSIONS", default_value_t = 10_000)]
     keep_versions: u64,
+    /// Hours a signed catalog update stays valid: kiosks refuse it after
+    /// (a captured update cannot be replayed later).
+    #[arg(long, env = "VITRINE_HQ_UPDATE_VALID_HOURS", default_value_t = 168)]
+    update_valid_hours: i64,
     /// Hours between the thank-you email and the satisfaction survey.
     #[arg(long, env = "VITRINE_HQ_SURVEY_DELAY_HOURS", default_value_t = 24)]
     survey_delay_hours: i64,
@@ -292,6 +296,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         config.rate_per_minute = a.rate_per_minute;
         config.max_body_bytes = a.max_body_bytes;
         config.keep_versions = a.keep_versions;
+        config.update_valid_hours = a.update_valid_hours.max(1);
         if a.survey_delay_hours < 0 || a.coupon_valid_days < 1 || a.reminder_days_before < 0 {
             return Err(AdminError::Invalid(
                 "--survey-delay-hours and --reminder-days-before must be 0 or more, --coupon-valid-days 1 or more"

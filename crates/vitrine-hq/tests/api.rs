@@ -679,3 +679,175 @@ async fn a_revoked_kiosk_is_cut_off_with_a_message_saying_what_to_do() {
     let e: Value = r.json().await.unwrap();
     assert!(e["message"].as_str().unwrap().contains("/v1"));
 }
+
+/// Every row of every table of HQ's SQLite file, as text: what "nothing
+/// changed" is compared on.
+fn dump(data_dir: &std::path::Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(data_dir.join(vitrine_hq::storage::HQ_DB_FILE)).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut out = Vec::new();
+    for t in tables {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
+        let n = stmt.column_count();
+        let rows: Vec<String> = stmt
+            .query_map([], |r| {
+                let cells: Vec<String> = (0..n)
+                    .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
+                    .collect();
+                Ok(format!("{t}: {}", cells.join(" | ")))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        out.extend(rows);
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_and_oversized_bodies_get_a_json_error_and_change_nothing() {
+    let s = start(|c| c.max_body_bytes = 8 * 1024).await;
+    let k = enroll(&s, "paris-01", 1).await;
+    let c = reqwest::Client::new();
+    // A first real order and handoff, so that "nothing changed" covers
+    // existing records too.
+    let first = order(&k, Uuid::now_v7(), 1);
+    let r = c
+        .post(s.url("/v1/orders"))
+        .bearer_auth(&k.token)
+        .json(&first)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let h = handoff(&k);
+    let r = c
+        .post(s.url("/v1/handoffs"))
+        .bearer_auth(&k.token)
+        .json(&h)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let before = dump(s._dir.path());
+
+    let valid_order = serde_json::to_string(&order(&k, Uuid::now_v7(), 1)).unwrap();
+    let valid_handoff = serde_json::to_string(&handoff(&k)).unwrap();
+    let deep = format!("{}{}", "[".repeat(3_000), "]".repeat(3_000));
+    let mut bodies: Vec<(&str, Vec<u8>)> = vec![
+        ("empty", Vec::new()),
+        ("not json", b"hello".to_vec()),
+        (
+            "truncated order",
+            valid_order.as_bytes()[..valid_order.len() / 2].to_vec(),
+        ),
+        (
+            "truncated handoff",
+            valid_handoff.as_bytes()[..valid_handoff.len() - 1].to_vec(),
+        ),
+        ("wrong types", br#"{"id": 5, "store": [], "lines": "x"}"#.to_vec()),
+        ("null", b"null".to_vec()),
+        ("array", b"[1,2,3]".to_vec()),
+        ("invalid utf-8", vec![b'{', b'"', 0xff, 0xfe, b'"', b':', b'1', b'}']),
+        ("nul bytes", b"{\"id\":\"\0\0\"}".to_vec()),
+        ("deep nesting", deep.into_bytes()),
+        (
+            "oversized",
+            format!("{{\"pad\":\"{}\"}}", "x".repeat(100_000)).into_bytes(),
+        ),
+        ("huge number", br#"{"created_at": 1e999999}"#.to_vec()),
+    ];
+    // A valid order whose quantities, names and codes are out of range.
+    let mut bad = order(&k, Uuid::now_v7(), 1);
+    bad.lines[0].quantity = 0;
+    bodies.push(("zero quantity", serde_json::to_vec(&bad).unwrap()));
+    let mut bad = serde_json::to_value(order(&k, Uuid::now_v7(), 1)).unwrap();
+    bad["lines"][0]["gtin"] = json!("05449000039232");
+    bodies.push(("bad check digit", serde_json::to_vec(&bad).unwrap()));
+
+    let hid = HandoffBasket::parse_compact(&h.compact).unwrap().0.id;
+    let (submit, claim, coupon) = (
+        format!("/h/{hid}/submit"),
+        format!("/h/{hid}/claim"),
+        format!("/h/{hid}/coupon"),
+    );
+    let routes = [
+        "/v1/orders",
+        "/v1/handoffs",
+        "/v1/enroll",
+        "/v1/customers/lookup",
+        submit.as_str(),
+        claim.as_str(),
+        coupon.as_str(),
+    ];
+    // A fresh connection per request: HQ closes one after refusing a body
+    // it did not read (413), and a pooled one could be reused meanwhile.
+    let c = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
+    let mut tried = 0;
+    for route in routes {
+        for (what, body) in &bodies {
+            let page_form = route.ends_with("/claim") || route.ends_with("/coupon");
+            let sent = c
+                .post(s.url(route))
+                .bearer_auth(&k.token)
+                .header("content-type", "application/json")
+                .body(body.clone())
+                .send()
+                .await;
+            let r = match sent {
+                Ok(r) => r,
+                // A form route may refuse (and close) before reading a
+                // 100 KB body: the client sees its write cut.
+                Err(_) if page_form && *what == "oversized" => {
+                    tried += 1;
+                    continue;
+                }
+                Err(e) => panic!("{route} {what}: {e}"),
+            };
+            let status = r.status().as_u16();
+            if page_form {
+                // The phone page's forms (HTML for a browser): refused, in
+                // the page's words; what matters is that nothing changes.
+                assert!((400..500).contains(&status), "{route} {what}: {status}");
+                tried += 1;
+                continue;
+            }
+            let ok_status = if *what == "oversized" {
+                status == 413
+            } else {
+                status == 400 || status == 422
+            };
+            let text = r.text().await.unwrap();
+            let e: Value = serde_json::from_str(&text)
+                .unwrap_or_else(|_| panic!("{route} {what}: not a JSON error ({status}): {text}"));
+            assert!(ok_status, "{route} {what}: status {status}, body {text}");
+            assert!(
+                e["error"].is_string() && e["message"].is_string(),
+                "{route} {what}: {e}"
+            );
+            assert_eq!(e["retryable"], false, "{route} {what}: {e}");
+            tried += 1;
+        }
+    }
+    // Not JSON at all: the content type is checked too.
+    let r = c
+        .post(s.url("/v1/orders"))
+        .bearer_auth(&k.token)
+        .header("content-type", "text/plain")
+        .body(valid_order.clone())
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_client_error(), "{}", r.status());
+    let e: Value = r.json().await.unwrap();
+    assert!(e["error"].is_string(), "{e}");
+    assert_eq!(dump(s._dir.path()), before, "a refused body changed HQ's data");
+    assert!(tried >= 90);
+}

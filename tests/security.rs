@@ -1,0 +1,232 @@
+//! Security proofs that need real processes and files:
+//!
+//! - the kiosk's sync worker (`vitrine sync --follow`, the same worker the
+//!   UI starts) opens no listening socket: its sockets, read from
+//!   `/proc/PID/fd` and matched in `/proc/net/{tcp,tcp6,udp,udp6}`, are
+//!   all outgoing connections;
+//! - a revoked kiosk is refused by HQ and says so, and keeps its queue
+//!   (nothing is lost, nothing is dead-lettered for it);
+//! - a shopper's phone number, email and full name stay on disk only while
+//!   the message that carries them waits for HQ: once delivered, not a byte
+//!   of them is left in `kiosk.sqlite` or its WAL; none ever reaches the
+//!   kiosk's logs.
+//!
+//! The staff PIN (Argon2 hash, lockout growing and surviving a restart,
+//! audit log) is proved in `src/staff.rs` and `tests/ui_journeys.rs`; the
+//! screen forgetting the shopper in `tests/ui_journeys.rs`
+//! (`idle_reset_wipes_everything`, `click_and_collect_…`).
+
+mod common;
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::*;
+use vitrine::sync::{NewOrder, Outbox, sync_once};
+use vitrine_core::wire::{Contact, HandoffLine, OrderCustomer};
+use vitrine_core::{Gtin, Lang};
+use vitrine_hq::admin;
+
+const NAME: &str = "Camille Zébulon-Paradis";
+const EMAIL: &str = "camille.zebulon@example.fr";
+const PHONE: &str = "+33698765432";
+
+fn lines() -> Vec<HandoffLine> {
+    vec![HandoffLine {
+        gtin: Gtin::from_digits(COKE).unwrap(),
+        quantity: 2,
+    }]
+}
+
+fn order() -> NewOrder {
+    NewOrder {
+        lines: lines(),
+        customer: OrderCustomer {
+            name: NAME.into(),
+            email: Some(EMAIL.into()),
+            phone: Some(PHONE.into()),
+            customer_id: None,
+        },
+        lang: Lang::Fr,
+    }
+}
+
+/// Socket inodes of a process.
+fn socket_inodes(pid: u32) -> HashSet<String> {
+    let mut out = HashSet::new();
+    if let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/fd")) {
+        for e in dir.flatten() {
+            if let Ok(target) = std::fs::read_link(e.path()) {
+                let t = target.to_string_lossy();
+                if let Some(inode) = t.strip_prefix("socket:[").and_then(|r| r.strip_suffix(']')) {
+                    out.insert(inode.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `(file, local address, state, inode)` of every socket in `/proc/net/*`.
+fn proc_net() -> Vec<(String, String, String, String)> {
+    let mut out = Vec::new();
+    for file in ["tcp", "tcp6", "udp", "udp6"] {
+        let Ok(text) = std::fs::read_to_string(format!("/proc/net/{file}")) else {
+            continue;
+        };
+        for l in text.lines().skip(1) {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            if f.len() > 9 {
+                out.push((file.to_string(), f[1].to_string(), f[3].to_string(), f[9].to_string()));
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kiosk_listens_on_no_port() {
+    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let hq = start_hq(hq_dir.path(), |_| {}).await;
+    enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .arg("--data-dir")
+        .arg(k_dir.path())
+        .args(["sync", "--follow"])
+        .env_remove("VITRINE_CONFIG")
+        .env("VITRINE_LOG", "warn")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let stdout = child.stdout.take().unwrap();
+    // Up and synced: the push stream is connected, the catalog pulled.
+    let online = tokio::task::spawn_blocking(move || {
+        for line in BufReader::new(stdout).lines() {
+            let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+            if v["online"] == true {
+                return true;
+            }
+        }
+        false
+    });
+    let online = tokio::time::timeout(Duration::from_secs(60), online).await;
+    let inodes = socket_inodes(pid);
+    let table = proc_net();
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(matches!(online, Ok(Ok(true))), "the kiosk never came online");
+    let mine: Vec<_> = table.iter().filter(|(_, _, _, inode)| inodes.contains(inode)).collect();
+    assert!(!mine.is_empty(), "the kiosk's connection to HQ is seen");
+    for (file, local, state, _) in &mine {
+        // TCP state 0A is LISTEN; a UDP socket is bound to receive.
+        assert!(
+            file.starts_with("tcp") && state != "0A",
+            "the kiosk has a listening socket: {file} {local} state {state}"
+        );
+    }
+    println!("kiosk sockets: {} (all outgoing TCP, none listening)", mine.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_kiosk_is_refused_and_keeps_its_queue() {
+    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let hq = start_hq(hq_dir.path(), |_| {}).await;
+    let ident = enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
+    sync_once(k_dir.path(), settings()).await.unwrap();
+    admin::device_revoke(hq.hq.storage.as_ref(), &ident.device_id).unwrap();
+    let ob = Outbox::open(k_dir.path()).unwrap();
+    let q = ob.queue_order(order()).unwrap();
+    let (v, _) = admin::price_set(&hq.hq, COKE, "9.99", Some("paris-01")).unwrap();
+    let st = sync_once(k_dir.path(), settings()).await.unwrap();
+    let err = st.last_error.clone().unwrap_or_default();
+    assert!(err.contains("401") && err.contains("enroll"), "{st:?}");
+    assert!(st.catalog_version < v, "no catalog for a revoked kiosk");
+    assert_eq!((st.outbox_pending, st.outbox_dead), (1, 0), "the order waits");
+    assert!(hq.hq.storage.order(&q.id).unwrap().is_none());
+}
+
+/// A `tracing` writer into a shared buffer.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Every file of the kiosk's database (main file, WAL, shared memory), as bytes.
+fn kiosk_bytes(dir: &Path) -> Vec<u8> {
+    let mut all = Vec::new();
+    for f in ["kiosk.sqlite", "kiosk.sqlite-wal", "kiosk.sqlite-shm"] {
+        if let Ok(b) = std::fs::read(dir.join(f)) {
+            all.extend(b);
+        }
+    }
+    all
+}
+
+fn contains(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contact_details_leave_the_disk_once_delivered_and_never_reach_the_logs() {
+    let logs = Captured::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_env_filter("vitrine=trace,vitrine_hq=trace")
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_global_default(subscriber);
+
+    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let hq = start_hq(hq_dir.path(), |_| {}).await;
+    enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
+    let ob = Outbox::open(k_dir.path()).unwrap();
+    // While HQ has not taken them, the messages carry the contact details.
+    let o = ob.queue_order(order()).unwrap();
+    let h = ob
+        .queue_handoff(
+            &lines(),
+            Some(Contact {
+                email: Some(EMAIL.into()),
+                phone: Some(PHONE.into()),
+            }),
+            None,
+        )
+        .unwrap();
+    let before = kiosk_bytes(k_dir.path());
+    assert!(contains(&before, EMAIL) && contains(&before, PHONE) && contains(&before, NAME));
+
+    // Delivered: not a byte of them is left, in the tables, the free pages
+    // or the WAL.
+    let st = sync_once(k_dir.path(), settings()).await.unwrap();
+    assert_eq!((st.outbox_pending, st.outbox_dead), (0, 0), "{st:?}");
+    assert!(hq.hq.storage.order(&o.id).unwrap().is_some());
+    assert!(hq.hq.storage.handoff(&h.id).unwrap().is_some());
+    drop(ob);
+    let after = kiosk_bytes(k_dir.path());
+    for pii in [EMAIL, PHONE, NAME, "698765432", "camille.zebulon"] {
+        assert!(
+            !contains(&after, pii),
+            "{pii:?} is still in kiosk.sqlite after delivery"
+        );
+    }
+    // Nor in anything the kiosk (or HQ) logged at any level.
+    let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    assert!(text.contains("delivered to HQ"), "the logs were captured: {text}");
+    for pii in [EMAIL, PHONE, NAME, "698765432", "Zébulon"] {
+        assert!(!text.contains(pii), "{pii:?} in the logs:\n{text}");
+    }
+}
