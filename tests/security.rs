@@ -3,7 +3,8 @@
 //! - the kiosk's sync worker (`vitrine sync --follow`, the same worker the
 //!   UI starts) opens no listening socket: its sockets, read from
 //!   `/proc/PID/fd` and matched in `/proc/net/{tcp,tcp6,udp,udp6}`, are
-//!   all outgoing connections;
+//!   all outgoing connections; the same for the whole kiosk with its window
+//!   on a real X server (Xvfb);
 //! - a revoked kiosk is refused by HQ and says so, and keeps its queue
 //!   (nothing is lost, nothing is dead-lettered for it);
 //! - a shopper's phone number, email and full name stay on disk only while
@@ -130,6 +131,101 @@ async fn the_kiosk_listens_on_no_port() {
         );
     }
     println!("kiosk sockets: {} (all outgoing TCP, none listening)", mine.len());
+}
+
+/// Kills a child process when dropped (a failed assertion must not leave
+/// an X server or a kiosk behind).
+struct Reaped(std::process::Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The whole kiosk, window included (Slint on a real X server, Xvfb), with
+/// its sync worker, camera pipeline and catalog threads: connected to HQ,
+/// it has no listening socket either.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kiosk_with_its_window_listens_on_no_port() {
+    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let hq = start_hq(hq_dir.path(), |_| {}).await;
+    enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
+    // A private X display (no TCP listener of its own: -nolisten tcp).
+    let display = 40 + (std::process::id() % 400);
+    let xvfb = std::process::Command::new("Xvfb")
+        .arg(format!(":{display}"))
+        .args(["-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("Xvfb (package xvfb, installed by scripts/setup-debian.sh)");
+    let _xvfb = Reaped(xvfb);
+    let socket = std::path::PathBuf::from(format!("/tmp/.X11-unix/X{display}"));
+    for _ in 0..100 {
+        if socket.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(socket.exists(), "Xvfb did not start");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .arg("--data-dir")
+        .arg(k_dir.path())
+        .env_remove("VITRINE_CONFIG")
+        .env("DISPLAY", format!(":{display}"))
+        .env_remove("WAYLAND_DISPLAY")
+        .env("VITRINE__UI__RENDERER", "software")
+        .env("VITRINE__UI__FULLSCREEN", "false")
+        .env("VITRINE__CAMERA__SOURCE", "none")
+        .env("VITRINE_LOG", "warn")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut kiosk = Reaped(child);
+    let pid = kiosk.0.id();
+    // Wait until its connection to HQ (the push stream) is established.
+    let mut mine = Vec::new();
+    for _ in 0..600 {
+        if let Ok(Some(status)) = kiosk.0.try_wait() {
+            panic!("the kiosk stopped: {status}");
+        }
+        let inodes = socket_inodes(pid);
+        mine = proc_net()
+            .into_iter()
+            .filter(|(_, _, _, inode)| inodes.contains(inode))
+            .collect();
+        // TCP state 01 is ESTABLISHED.
+        if mine.iter().any(|(f, _, st, _)| f.starts_with("tcp") && st == "01") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        mine.iter().any(|(f, _, st, _)| f.starts_with("tcp") && st == "01"),
+        "the kiosk's connection to HQ is seen"
+    );
+    // Let the window and every thread settle, then look again.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(kiosk.0.try_wait().unwrap().is_none(), "the kiosk is running");
+    let inodes = socket_inodes(pid);
+    let mine: Vec<_> = proc_net()
+        .into_iter()
+        .filter(|(_, _, _, inode)| inodes.contains(inode))
+        .collect();
+    for (file, local, state, _) in &mine {
+        assert!(
+            file.starts_with("tcp") && state != "0A",
+            "the kiosk has a listening socket: {file} {local} state {state}"
+        );
+    }
+    println!(
+        "kiosk with its window: {} TCP sockets, all outgoing, none listening",
+        mine.len()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

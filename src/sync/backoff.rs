@@ -30,9 +30,37 @@ impl Backoff {
     }
 }
 
+/// A periodic wait spread by ±25 % (`unit` in `[0, 1)`), so that kiosks
+/// polling HQ while their push stream is down do not poll in step.
+pub fn spread_with(period: Duration, unit: f64) -> Duration {
+    period.mul_f64(0.75 + 0.5 * unit.clamp(0.0, 1.0))
+}
+
+/// [`spread_with`] with a random draw.
+pub fn spread(period: Duration) -> Duration {
+    spread_with(period, fastrand::f64())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn polling_is_spread_around_its_period() {
+        let p = Duration::from_secs(60);
+        assert_eq!(spread_with(p, 0.0), Duration::from_secs(45));
+        assert_eq!(spread_with(p, 0.5), Duration::from_secs(60));
+        assert_eq!(spread_with(p, 1.0), Duration::from_secs(75));
+        fastrand::seed(11);
+        let draws: Vec<Duration> = (0..200).map(|_| spread(p)).collect();
+        assert!(
+            draws
+                .iter()
+                .all(|d| *d >= Duration::from_secs(45) && *d <= Duration::from_secs(75))
+        );
+        assert!(draws.iter().any(|d| *d < Duration::from_secs(50)));
+        assert!(draws.iter().any(|d| *d > Duration::from_secs(70)));
+    }
 
     #[test]
     fn doubles_up_to_the_cap_and_jitters_below_the_ceiling() {

@@ -568,7 +568,9 @@ async fn pull_task(ctx: Ctx, mut shut: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             _ = ctx.pull_now.notified() => {}
-            _ = tokio::time::sleep(ctx.settings.poll_interval) => {
+            // Spread (±25 %): kiosks whose stream went down together do not
+            // poll HQ in step.
+            _ = tokio::time::sleep(super::backoff::spread(ctx.settings.poll_interval)) => {
                 if ctx.stream_up.load(Ordering::SeqCst) {
                     continue;
                 }
