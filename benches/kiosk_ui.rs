@@ -14,6 +14,9 @@
 //!
 //! Run: `cargo bench --bench kiosk_ui` (release build; no display needed).
 
+#[path = "../tests/support/frames.rs"]
+mod frames;
+
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -189,7 +192,7 @@ fn main() {
     std::fs::create_dir_all(&frames_dir).expect("replay folder");
     let replayed: Vec<&String> = codes.iter().take(40).collect();
     for (i, code) in replayed.iter().enumerate() {
-        write_qr_frame(
+        frames::write_qr_frame(
             &frames_dir.join(format!("{i:03}.png")),
             &format!("https://id.gs1.org/01/0{code}"),
         );
@@ -223,26 +226,4 @@ fn main() {
         "replay frame capture to product visible (pipeline + link + lookup + page + frame)",
         latencies,
     );
-}
-
-/// A 1280x720 camera frame showing a QR code of `data` in its middle.
-fn write_qr_frame(path: &std::path::Path, data: &str) {
-    let code = qrcode::QrCode::new(data.as_bytes()).expect("qr");
-    let n = code.width() as u32;
-    let colors = code.to_colors();
-    let scale = 6;
-    let (w, h) = (1280u32, 720u32);
-    let size = (n + 8) * scale;
-    let (ox, oy) = ((w - size) / 2, (h - size) / 2);
-    let img = image::GrayImage::from_fn(w, h, |x, y| {
-        if x < ox || y < oy || x >= ox + size || y >= oy + size {
-            return image::Luma([150]);
-        }
-        let (mx, my) = ((x - ox) / scale, (y - oy) / scale);
-        let dark = (4..n + 4).contains(&mx)
-            && (4..n + 4).contains(&my)
-            && colors[((my - 4) * n + (mx - 4)) as usize] == qrcode::Color::Dark;
-        image::Luma([if dark { 20 } else { 235 }])
-    });
-    img.save(path).expect("write a replay frame");
 }

@@ -4,38 +4,14 @@
 
 mod support;
 
-use std::path::Path;
-
 use slint::ComponentHandle;
 use std::time::{Duration, Instant};
 
+use support::frames::write_qr_frame;
 use support::{NORDIC, TestKiosk, config, seed};
 use vitrine::ui::Page;
 use vitrine::ui::camera_link::CameraLink;
 use vitrine::ui::generated::{App, ProductAdapter, ScanAdapter};
-
-/// A QR code holding `data`, 6 pixels per module, with its quiet zone, on a
-/// 1280x720 grey frame (a camera picture of a phone screen or a label).
-fn write_qr_frame(path: &Path, data: &str) {
-    let code = qrcode::QrCode::new(data.as_bytes()).unwrap();
-    let n = code.width() as u32;
-    let colors = code.to_colors();
-    let scale = 6;
-    let (w, h) = (1280u32, 720u32);
-    let size = (n + 8) * scale;
-    let (ox, oy) = ((w - size) / 2, (h - size) / 2);
-    let img = image::GrayImage::from_fn(w, h, |x, y| {
-        if x < ox || y < oy || x >= ox + size || y >= oy + size {
-            return image::Luma([150]);
-        }
-        let (mx, my) = ((x - ox) / scale, (y - oy) / scale);
-        let dark = (4..n + 4).contains(&mx)
-            && (4..n + 4).contains(&my)
-            && colors[((my - 4) * n + (mx - 4)) as usize] == qrcode::Color::Dark;
-        image::Luma([if dark { 20 } else { 235 }])
-    });
-    img.save(path).unwrap();
-}
 
 /// Lets the kiosk handle what the workers send until `done` or 20 s.
 fn wait_for(k: &TestKiosk, mut done: impl FnMut(&TestKiosk) -> bool) -> bool {

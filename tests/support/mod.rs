@@ -3,6 +3,8 @@
 //! backend, and helpers that find controls the way a screen reader does.
 #![allow(dead_code)]
 
+pub mod frames;
+
 use std::path::Path;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
