@@ -1213,9 +1213,14 @@ impl Kiosk {
         if !status.is_running() {
             self.ui.global::<ScanAdapter>().set_has_preview(false);
         }
+        // The figures change twice a second: redraw only the page showing
+        // them (navigating to a page renders it from the state).
         if changed {
-            self.render_scan();
-            self.render_staff();
+            match self.page() {
+                Page::Scan => self.render_scan(),
+                Page::Staff => self.render_staff(),
+                _ => {}
+            }
         }
     }
 
