@@ -1,8 +1,9 @@
 //! The single customer view end to end, on the real HQ (127.0.0.1:0, real
 //! SQLite), real kiosks (enrolled for real, real outbox), the `vitrine`
 //! binary, and a real SMTP server on loopback:
-//! - identify by loyalty QR token with HQ stopped; expired, forged and other
-//!   retailers' tokens refused;
+//! - identify by loyalty QR token with HQ stopped, member price and the
+//!   personal coupon the token carries applied offline, once; expired,
+//!   forged and other retailers' tokens refused;
 //! - the same basket priced identically by the kiosk and by HQ for a member;
 //! - a coupon used once at the kiosk (provisional, then confirmed at sync),
 //!   then refused on the phone page;
@@ -65,8 +66,23 @@ async fn identify_by_loyalty_qr_with_hq_stopped_and_refuse_expired_forged_and_fo
     let mut hq = start_hq(hq_dir.path(), |_| {}).await;
     enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
     let id = camille(&hq.hq, Tier::Gold, true);
-    let token = hq_customers::issue_token(&hq.hq, &id).unwrap();
     let now = vitrine_hq::now();
+    // A personal coupon: the token carries it to a kiosk that cannot ask HQ.
+    hq.hq
+        .storage
+        .put_coupon(&CouponRecord {
+            code: "MERCI-OFFLINE1".into(),
+            customer_id: Some(id.clone()),
+            basis_points: 1000,
+            min_spend_minor: 0,
+            valid_from: None,
+            valid_until: now + 30 * 86_400,
+            source: "survey".into(),
+            created_at: now,
+            redemption: None,
+        })
+        .unwrap();
+    let token = hq_customers::issue_token(&hq.hq, &id).unwrap();
     let key = hq.hq.key.clone();
     let expired = LoyaltyToken::new(&key.public(), &id, "Camille", Some(Tier::Gold), true, now - 3600).sign(&key);
     let other = SecretKey::from_seed([9; 32]);
@@ -86,6 +102,59 @@ async fn identify_by_loyalty_qr_with_hq_stopped_and_refuse_expired_forged_and_fo
     assert_eq!(who.customer.first_name, "Camille");
     assert_eq!(who.customer.tier, Some(Tier::Gold));
     assert!(!who.customer.masked_identifier.contains(&id));
+    // The personal coupon applies offline: 10 % off a basket.
+    assert_eq!(who.customer.coupons, vec!["MERCI-OFFLINE1".to_string()]);
+    let mut anonymous = Session::new(Lang::Fr, false, false, Currency::EUR);
+    basket(k_dir.path(), &mut anonymous);
+    let mut session = anonymous.clone();
+    who.clone().apply(&mut session);
+    let at = vitrine::clock::now();
+    let promos = Catalog::open(k_dir.path())
+        .unwrap()
+        .active_promotions("paris-01", at)
+        .unwrap();
+    let plain = anonymous.price(&promos, "paris-01", at).unwrap();
+    let member = session.price(&promos, "paris-01", at).unwrap();
+    assert!(member.total.amount_minor < plain.total.amount_minor, "{member:?}");
+    let used = Session::used_coupons(&member);
+    assert_eq!(used, vec!["MERCI-OFFLINE1".to_string()]);
+    // Once used in an order still queued here (provisional), the same token
+    // no longer brings it at this kiosk.
+    let lines: Vec<HandoffLine> = session
+        .items()
+        .iter()
+        .map(|i| HandoffLine {
+            gtin: i.gtin,
+            quantity: i.quantity,
+        })
+        .collect();
+    ob.queue_order_with_coupons(
+        NewOrder {
+            lines,
+            customer: OrderCustomer {
+                name: "Camille".into(),
+                email: Some("camille@example.com".into()),
+                phone: None,
+                customer_id: Some(id.clone()),
+            },
+            lang: Lang::Fr,
+        },
+        used,
+    )
+    .unwrap();
+    assert_eq!(
+        customer::redemption_status(&ob, "MERCI-OFFLINE1").unwrap().as_deref(),
+        Some("provisional")
+    );
+    let again = customer::identify(&ob, &token, vitrine::clock::now(), TIMEOUT)
+        .await
+        .unwrap();
+    assert_eq!(again.via, Via::TokenOffline);
+    assert!(
+        again.offers.is_empty() && again.customer.coupons.is_empty(),
+        "{again:?}"
+    );
+    assert_eq!(again.customer.tier, Some(Tier::Gold));
 
     // The same from the command line, JSON and text.
     let out = vitrine(k_dir.path(), &["identify", &token, "--json"]);

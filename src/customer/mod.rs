@@ -4,7 +4,9 @@
 //! - The retailer app's loyalty QR (`VTL1.…`): checked **offline** with the
 //!   HQ public key stored at enrollment (issuer, signature, expiry). When HQ
 //!   answers, the customer's personal offers are fetched too; when it does
-//!   not, member prices still apply from the token's tier.
+//!   not, member prices still apply from the token's tier and the personal
+//!   coupons the token carries apply (less those already used at this
+//!   kiosk; HQ records their one use when the order or handoff arrives).
 //! - A loyalty card (an EAN-13 in the retailer's card range): looked up
 //!   online, else in the card table synced from HQ (keyed hashes of card
 //!   numbers, `kiosk.sqlite`).
@@ -134,7 +136,8 @@ impl From<SyncError> for IdentifyError {
 pub enum Via {
     /// The token, checked offline; HQ gave the offers too.
     TokenOnline,
-    /// The token alone (HQ not reached): member prices, no personal offer.
+    /// The token alone (HQ not reached): member prices and the personal
+    /// coupons the token carries.
     TokenOffline,
     CardOnline,
     /// The synced card table.
@@ -268,13 +271,18 @@ pub async fn identify(
                     if !e.is_retryable() {
                         tracing::info!(error = %e, "HQ did not confirm the token; identified offline");
                     }
+                    let ob = outbox.clone();
+                    let carried = t.offers.clone();
+                    let offers = tokio::task::spawn_blocking(move || token_offers(&ob, &carried, now))
+                        .await
+                        .map_err(|e| IdentifyError::Failed(e.to_string()))??;
                     Ok(Identified::new(
                         t.sub,
                         t.name,
                         masked,
                         t.tier,
                         t.consent,
-                        Vec::new(),
+                        offers,
                         Via::TokenOffline,
                     ))
                 }
@@ -319,6 +327,20 @@ pub async fn identify(
             }
         }
     }
+}
+
+/// The personal coupons a token carries that can apply now at this kiosk:
+/// live, and not already used here (a provisional or confirmed redemption).
+fn token_offers(outbox: &Outbox, carried: &[loyalty::TokenOffer], now: UnixTime) -> Result<Vec<Promotion>, SyncError> {
+    let conn = outbox.lock();
+    let mut used = conn.prepare("SELECT 1 FROM redemptions WHERE code = ?1 AND status <> 'refused'")?;
+    let mut out = Vec::new();
+    for o in carried.iter().filter(|o| o.is_live(now)) {
+        if !used.exists([&o.code])? {
+            out.push(o.promotion());
+        }
+    }
+    Ok(out)
 }
 
 /// Checks a scanned coupon QR offline: its promotion, or why it is refused

@@ -12,6 +12,10 @@
 //! told apart from a forged one. A token lives a few minutes
 //! ([`TOKEN_LIFETIME_S`]); the kiosk checks it offline with the HQ key it
 //! stored at enrollment, allowing [`CLOCK_SKEW_S`] of clock difference.
+//! The token carries the customer's personal coupons (at most
+//! [`MAX_TOKEN_OFFERS`], the soonest to expire first), so a kiosk that cannot
+//! reach HQ still applies them; their one use is HQ's to record when the
+//! order or handoff arrives, as for a scanned coupon.
 //!
 //! # Coupon QR code
 //! `VTC1.<payload>.<signature>`, the same scheme over
@@ -44,6 +48,10 @@ pub const MAX_TOKEN_LEN: usize = 1024;
 /// (numbers a company uses internally); Vitrine's default is `0450…`.
 pub const DEFAULT_CARD_PREFIX: &str = "0450";
 
+/// The most personal coupons a loyalty token carries (it stays a QR code a
+/// phone shows and a kiosk camera reads at arm's length).
+pub const MAX_TOKEN_OFFERS: usize = 4;
+
 const TOKEN_PREFIX: &str = "VTL1.";
 const COUPON_PREFIX: &str = "VTC1.";
 
@@ -63,6 +71,45 @@ pub struct LoyaltyToken {
     pub consent: bool,
     pub iat: UnixTime,
     pub exp: UnixTime,
+    /// The customer's personal coupons when the token was issued (empty
+    /// without consent), for a kiosk that cannot ask HQ.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub offers: Vec<TokenOffer>,
+}
+
+/// A personal coupon as a loyalty token carries it (the fields of
+/// [`SignedCoupon`] without the issuer, which is the token's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenOffer {
+    pub code: String,
+    pub basis_points: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub min_spend_minor: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<UnixTime>,
+    pub valid_until: UnixTime,
+}
+
+fn is_zero(v: &i64) -> bool {
+    *v == 0
+}
+
+impl TokenOffer {
+    /// The promotion the pricing engine applies (the same as the coupon's QR).
+    pub fn promotion(&self) -> Promotion {
+        coupon_promotion(
+            &self.code,
+            self.basis_points,
+            self.min_spend_minor,
+            self.valid_from,
+            self.valid_until,
+        )
+    }
+
+    /// Usable at `now` (its validity window).
+    pub fn is_live(&self, now: UnixTime) -> bool {
+        now < self.valid_until && self.valid_from.is_none_or(|f| f <= now)
+    }
 }
 
 /// A coupon as its QR code carries it.
@@ -191,6 +238,13 @@ pub fn parse_loyalty_token(text: &str) -> Result<(LoyaltyToken, String, String),
     if t.sub.is_empty() || t.sub.len() > 64 || t.name.chars().count() > 64 {
         return Err(TokenError::Malformed("customer id or first name out of bounds".into()));
     }
+    if t.offers.len() > MAX_TOKEN_OFFERS
+        || t.offers
+            .iter()
+            .any(|o| o.code.is_empty() || o.code.len() > 40 || o.basis_points > 10_000 || o.min_spend_minor < 0)
+    {
+        return Err(TokenError::Malformed("personal offers out of bounds".into()));
+    }
     Ok((t, payload.to_string(), sig.to_string()))
 }
 
@@ -212,7 +266,22 @@ impl LoyaltyToken {
             consent,
             iat: now,
             exp: now.saturating_add(TOKEN_LIFETIME_S),
+            offers: Vec::new(),
         }
+    }
+
+    /// The same token carrying personal coupons: only with consent, only
+    /// those live at `iat`, the soonest to expire first, at most
+    /// [`MAX_TOKEN_OFFERS`].
+    pub fn with_offers(mut self, mut offers: Vec<TokenOffer>) -> LoyaltyToken {
+        if !self.consent {
+            return self;
+        }
+        offers.retain(|o| o.is_live(self.iat));
+        offers.sort_by(|a, b| a.valid_until.cmp(&b.valid_until).then_with(|| a.code.cmp(&b.code)));
+        offers.truncate(MAX_TOKEN_OFFERS);
+        self.offers = offers;
+        self
     }
 
     /// The QR code's text, signed with HQ's key.
@@ -433,6 +502,73 @@ mod tests {
 
     fn hq() -> SecretKey {
         SecretKey::from_seed([3; 32])
+    }
+
+    fn offer(code: &str, until: UnixTime) -> TokenOffer {
+        TokenOffer {
+            code: format!("{code}-8WCSSNDW"),
+            basis_points: 1000,
+            min_spend_minor: 0,
+            valid_from: None,
+            valid_until: until,
+        }
+    }
+
+    #[test]
+    fn a_token_carries_live_personal_offers_within_bounds_and_signed() {
+        let k = hq();
+        let offers = vec![
+            offer("MERCI-LATE", 9_000),
+            offer("MERCI-OLD", 900),
+            offer("MERCI-A", 5_000),
+            offer("MERCI-B", 6_000),
+            offer("MERCI-C", 7_000),
+            offer("MERCI-D", 8_000),
+        ];
+        let now = 1_795_000_000;
+        let offers: Vec<_> = offers
+            .into_iter()
+            .map(|mut o| {
+                o.valid_until += now - 1000;
+                o
+            })
+            .collect();
+        let t = LoyaltyToken::new(&k.public(), "cus-8WCSSNDWZ2", "Camille", Some(Tier::Gold), true, now)
+            .with_offers(offers.clone());
+        // Expired dropped, soonest first, at most four.
+        let codes: Vec<_> = t.offers.iter().map(|o| &o.code[..7]).collect();
+        assert_eq!(codes, ["MERCI-A", "MERCI-B", "MERCI-C", "MERCI-D"]);
+        let text = t.sign(&k);
+        assert!(text.len() < 800, "still a QR code a camera reads: {}", text.len());
+        let k1 = LoyaltyToken::new(&k.public(), "cus-8WCSSNDWZ2", "Camille", Some(Tier::Gold), true, now)
+            .with_offers(t.offers[..1].to_vec())
+            .sign(&k);
+        assert!(k1.len() < 450, "one coupon: {}", k1.len());
+        let back = LoyaltyToken::verify(&text, &k.public(), now + 100).unwrap();
+        assert_eq!(back.offers, t.offers);
+        assert_eq!(
+            back.offers[0].promotion(),
+            coupon_promotion("MERCI-A-8WCSSNDW", 1000, 0, None, now + 4_000)
+        );
+        // Without consent: no offer in the token.
+        let no = LoyaltyToken::new(&k.public(), "cus-1", "Camille", Some(Tier::Gold), false, now).with_offers(offers);
+        assert!(no.offers.is_empty());
+        // An offer added after signing: forged; too many: malformed.
+        let (_, _, sig) = split_token(&text).unwrap();
+        let mut more = back.clone();
+        more.offers.push(offer("MERCI-E", 9_500));
+        let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&more).unwrap());
+        assert_eq!(
+            LoyaltyToken::verify(&format!("VTL1.{payload}.{sig}"), &k.public(), now + 100),
+            Err(TokenError::Malformed("personal offers out of bounds".into()))
+        );
+        more.offers.truncate(4);
+        more.offers[0].basis_points = 5000;
+        let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&more).unwrap());
+        assert_eq!(
+            LoyaltyToken::verify(&format!("VTL1.{payload}.{sig}"), &k.public(), now + 100),
+            Err(TokenError::Forged)
+        );
     }
 
     #[test]

@@ -46,7 +46,7 @@ use thiserror::Error;
 use uuid::Uuid;
 use vitrine_core::Lang;
 use vitrine_core::loyalty::{
-    self, CardEntry, IdKind, LoyaltyToken, SignedCoupon, coupon_promotion, issuer_id, keyed_hash,
+    self, CardEntry, IdKind, LoyaltyToken, SignedCoupon, TokenOffer, coupon_promotion, issuer_id, keyed_hash,
 };
 use vitrine_core::pricing::{CustomerContext, Promotion, Tier};
 use vitrine_core::product::UnixTime;
@@ -171,7 +171,25 @@ pub fn issue_token(hq: &Hq, id: &str) -> Result<String, CustomerError> {
         .first_name
         .filter(|_| c.forgotten_at.is_none())
         .ok_or_else(|| CustomerError::Invalid(format!("customer {id} was forgotten: no token")))?;
-    let t = LoyaltyToken::new(&hq.key.public(), &c.id, &name, c.tier, c.consent, hq.now());
+    let now = hq.now();
+    // The personal coupons ride along, so a kiosk that cannot reach HQ still
+    // applies them (HQ records their one use when the order arrives).
+    let offers = if c.consent {
+        hq.storage
+            .live_coupons(&c.id, now)?
+            .iter()
+            .map(|k| TokenOffer {
+                code: k.code.clone(),
+                basis_points: k.basis_points,
+                min_spend_minor: k.min_spend_minor,
+                valid_from: k.valid_from,
+                valid_until: k.valid_until,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let t = LoyaltyToken::new(&hq.key.public(), &c.id, &name, c.tier, c.consent, now).with_offers(offers);
     Ok(t.sign(&hq.key))
 }
 
