@@ -173,9 +173,67 @@ fn every_screen_in_both_languages_and_orientations() {
             k.scan(&out_of_stock_here(dir.path()), Symbology::Ean13);
             shot(&k, "17-product-out-of-stock-here");
             k.kiosk.reset_session("screenshots");
+            // An identified shopper (the app's QR code, HQ unreachable: the
+            // token's tier and personal coupon apply offline).
+            k.scan(&member_item(dir.path()), Symbology::Ean13);
+            k.kiosk
+                .window()
+                .global::<vitrine::ui::generated::ProductAdapter>()
+                .invoke_add();
+            k.scan(NORDIC, Symbology::Ean13);
+            k.kiosk
+                .window()
+                .global::<vitrine::ui::generated::ProductAdapter>()
+                .invoke_add();
+            app.invoke_navigate(Page::Identify);
+            k.scan(&loyalty_qr(), Symbology::Qr);
+            shot(&k, "05b-identified");
+            app.invoke_navigate(Page::Basket);
+            shot(&k, "04c-basket-member");
+            k.kiosk.reset_session("screenshots");
         }
     }
     assert!(shooter.count > 0);
+}
+
+/// A demo product with a member price.
+fn member_item(dir: &std::path::Path) -> String {
+    vitrine::catalog::Catalog::open(dir)
+        .unwrap()
+        .active_promotions("paris-01", vitrine::clock::now())
+        .unwrap()
+        .into_iter()
+        .find_map(|p| match (&p.audience, &p.target) {
+            (vitrine_core::pricing::Audience::Members { .. }, vitrine_core::pricing::Target::Gtins(g)) => {
+                g.first().map(|g| g.short_form())
+            }
+            _ => None,
+        })
+        .expect("a member price in the demo catalog")
+}
+
+/// The retailer app's QR text for a gold member with a 10 % coupon, signed
+/// by the key `support::enrolled_outbox` trusts as HQ's.
+fn loyalty_qr() -> String {
+    use vitrine_core::loyalty::{LoyaltyToken, TokenOffer};
+    let hq = vitrine_core::sign::SecretKey::from_seed([4; 32]);
+    let now = vitrine::clock::now();
+    LoyaltyToken::new(
+        &hq.public(),
+        "cus-DEMOCAMILLE",
+        "Camille",
+        Some(vitrine_core::pricing::Tier::Gold),
+        true,
+        now,
+    )
+    .with_offers(vec![TokenOffer {
+        code: "MERCI-DEMO0001".into(),
+        basis_points: 1000,
+        min_spend_minor: 0,
+        valid_from: None,
+        valid_until: now + 30 * 86_400,
+    }])
+    .sign(&hq)
 }
 
 /// A 640x360 camera picture: a demo barcode photo on a grey background.
