@@ -10,7 +10,9 @@
 //! - a shopper's phone number, email and full name stay on disk only while
 //!   the message that carries them waits for HQ: once delivered, not a byte
 //!   of them is left in `kiosk.sqlite` or its WAL; none ever reaches the
-//!   kiosk's logs.
+//!   kiosk's logs, nor do they, a loyalty card number or token, through
+//!   every identification path (online and offline) and a claim on the
+//!   phone page, reach the kiosk's or HQ's logs.
 //!
 //! The staff PIN (Argon2 hash, lockout growing and surviving a restart,
 //! audit log) is proved in `src/staff.rs` and `tests/ui_journeys.rs`; the
@@ -319,10 +321,76 @@ async fn contact_details_leave_the_disk_once_delivered_and_never_reach_the_logs(
             "{pii:?} is still in kiosk.sqlite after delivery"
         );
     }
+
+    // The identification paths: a customer added at HQ with these contact
+    // details and a card, then recognised at the kiosk by email, phone,
+    // card and the app's QR code (online), by card and QR code offline; a
+    // basket claimed on the phone page with an email.
+    let card = vitrine_core::loyalty::card_number("0450", 777);
+    let id = vitrine_hq::customers::add(
+        &hq.hq,
+        &vitrine_hq::customers::NewCustomer {
+            first_name: "Camille".into(),
+            email: Some(EMAIL.into()),
+            phone: Some(PHONE.into()),
+            card: Some(card.clone()),
+            tier: Some(vitrine_core::pricing::Tier::Gold),
+            consent: true,
+        },
+    )
+    .unwrap();
+    let token = vitrine_hq::customers::issue_token(&hq.hq, &id).unwrap();
+    let ob = Outbox::open(k_dir.path()).unwrap();
+    let t = Duration::from_secs(3);
+    for presented in [EMAIL, PHONE, "06 98 76 54 32", card.as_str(), token.as_str()] {
+        let who = vitrine::customer::identify(&ob, presented, vitrine::clock::now(), t)
+            .await
+            .unwrap();
+        assert_eq!(who.customer.first_name, "Camille");
+    }
+    let h = ob.queue_handoff(&lines(), None, None).unwrap();
+    let st = sync_once(k_dir.path(), settings()).await.unwrap();
+    assert_eq!(st.outbox_pending, 0, "{st:?}");
+    let resp = reqwest::Client::new()
+        .post(format!("{}/h/{}/claim", hq.url(), h.id))
+        .form(&[("email", EMAIL), ("phone", PHONE), ("lang", "fr")])
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success() || resp.status().is_redirection(), "{resp:?}");
+    let mut hq = hq;
+    hq.stop().await;
+    for presented in [card.as_str(), token.as_str()] {
+        let who = vitrine::customer::identify(&ob, presented, vitrine::clock::now(), t)
+            .await
+            .unwrap();
+        assert_eq!(who.customer.first_name, "Camille");
+    }
+    assert!(
+        vitrine::customer::identify(&ob, EMAIL, vitrine::clock::now(), t)
+            .await
+            .is_err()
+    );
+    let card_digits = card.trim_start_matches('0').to_string();
+
     // Nor in anything the kiosk (or HQ) logged at any level.
     let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
     assert!(text.contains("delivered to HQ"), "the logs were captured: {text}");
-    for pii in [EMAIL, PHONE, NAME, "698765432", "Zébulon"] {
+    assert!(
+        text.contains("identification asked"),
+        "the identify path was logged: {text}"
+    );
+    assert!(text.contains("customer added"), "HQ's customer path was logged: {text}");
+    for pii in [
+        EMAIL,
+        PHONE,
+        NAME,
+        "698765432",
+        "Zébulon",
+        "06 98 76 54 32",
+        &card_digits,
+        &token[5..40],
+    ] {
         assert!(!text.contains(pii), "{pii:?} in the logs:\n{text}");
     }
 }
