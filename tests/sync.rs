@@ -452,3 +452,43 @@ async fn the_kiosk_command_line_enrolls_syncs_and_queues_handoffs() {
     let _ = child.wait();
     assert!(matches!(saw, Ok(Ok(true))), "sync --follow never showed version {v1}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limited_kiosk_waits_as_long_as_hq_asks_and_keeps_its_queue() {
+    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    // Two requests a minute for each kiosk: once spent, HQ says "retry after
+    // about 30 s".
+    let hq = start_hq(hq_dir.path(), |c| c.rate_per_minute = 2).await;
+    let ident = enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
+    let client = HqClient::new(&hq.url(), &ident.token, Duration::from_secs(5)).unwrap();
+    let mut refused = None;
+    for _ in 0..3 {
+        if let Err(e) = client.changes_since(0).await {
+            refused = Some(e);
+            break;
+        }
+    }
+    let e = refused.expect("HQ rate-limits the kiosk");
+    assert_eq!(e.status(), Some(429));
+    assert!(e.is_retryable());
+    let wait = e.retry_after().expect("HQ says how long to wait");
+    assert!(wait >= Duration::from_secs(20), "{wait:?}");
+
+    // The worker retries every 20-300 ms when HQ is down; told to wait, it
+    // tries once and waits.
+    let ob = Outbox::open(k_dir.path()).unwrap();
+    let q = ob.queue_order(new_order("Jean")).unwrap();
+    let handle = vitrine::sync::start(&tokio::runtime::Handle::current(), k_dir.path(), settings()).unwrap();
+    let mut rx = handle.status();
+    let st = wait_until(&mut rx, 10, "the outbox to be refused for now", |s| {
+        s.last_error.as_deref().is_some_and(|e| e.contains("429"))
+    })
+    .await;
+    assert_eq!((st.outbox_pending, st.outbox_dead), (1, 0), "{st:?}");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let pending = ob.next_pending().unwrap().expect("the order still waits");
+    assert_eq!(pending.id, q.id);
+    assert_eq!(pending.attempts, 1, "one try, then HQ's Retry-After was honoured");
+    assert!(hq.hq.storage.order(&q.id).unwrap().is_none());
+    handle.stop().await;
+}

@@ -28,6 +28,19 @@ impl Backoff {
     pub fn delay(&self, attempt: u32) -> Duration {
         self.delay_with(attempt, fastrand::f64())
     }
+
+    /// The jittered wait, but never less than HQ's `Retry-After` (which the
+    /// client caps): a rate-limited kiosk waits as long as HQ asked, and
+    /// kiosks told the same time still spread when their draw is longer.
+    pub fn delay_after_with(&self, attempt: u32, retry_after: Option<Duration>, unit: f64) -> Duration {
+        let drawn = self.delay_with(attempt, unit);
+        retry_after.map_or(drawn, |r| drawn.max(r))
+    }
+
+    /// [`Backoff::delay_after_with`] with a random draw.
+    pub fn delay_after(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        self.delay_after_with(attempt, retry_after, fastrand::f64())
+    }
 }
 
 /// A periodic wait spread by ±25 % (`unit` in `[0, 1)`), so that kiosks
@@ -44,6 +57,22 @@ pub fn spread(period: Duration) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_after_is_a_floor_under_the_jittered_wait() {
+        let b = Backoff {
+            base: Duration::from_millis(500),
+            cap: Duration::from_secs(60),
+        };
+        let hq = Some(Duration::from_secs(30));
+        assert_eq!(b.delay_after_with(0, hq, 0.9), Duration::from_secs(30));
+        assert_eq!(b.delay_after_with(10, hq, 1.0), Duration::from_secs(60));
+        assert_eq!(b.delay_after_with(3, None, 0.5), Duration::from_millis(2000));
+        assert_eq!(
+            b.delay_after_with(3, Some(Duration::ZERO), 0.5),
+            Duration::from_millis(2000)
+        );
+    }
 
     #[test]
     fn polling_is_spread_around_its_period() {

@@ -25,6 +25,8 @@ pub enum HqError {
         code: String,
         message: String,
         retryable: bool,
+        /// HQ's `Retry-After` (seconds), when it gave one.
+        retry_after: Option<Duration>,
     },
     /// HQ's answer could not be read.
     #[error("HQ's answer is not readable: {0}")]
@@ -37,6 +39,14 @@ impl HqError {
         match self {
             HqError::Unreachable(_) | HqError::Decode(_) => true,
             HqError::Http { retryable, .. } => *retryable,
+        }
+    }
+
+    /// How long HQ asked the kiosk to wait before trying again.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            HqError::Http { retry_after, .. } => *retry_after,
+            _ => None,
         }
     }
 
@@ -64,6 +74,19 @@ impl std::fmt::Debug for HqClient {
             .field("base", &self.base)
             .finish_non_exhaustive()
     }
+}
+
+/// The longest `Retry-After` the kiosk honours: a wrong header never stalls
+/// the queue for longer.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(15 * 60);
+
+/// `Retry-After` in seconds (what HQ sends), capped at [`MAX_RETRY_AFTER`].
+/// An HTTP date is not read: HQ never sends one, and the kiosk's clock may
+/// be wrong.
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let v = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    let secs: u64 = v.trim().parse().ok()?;
+    Some(Duration::from_secs(secs).min(MAX_RETRY_AFTER))
 }
 
 fn unreachable(e: reqwest::Error) -> HqError {
@@ -112,14 +135,15 @@ impl HqClient {
     /// Reads a JSON answer, or turns an error answer into [`HqError::Http`].
     async fn read<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, HqError> {
         let status = resp.status();
+        let retry_after = retry_after(resp.headers());
         let bytes = resp.bytes().await.map_err(unreachable)?;
         if status.is_success() {
             return serde_json::from_slice(&bytes).map_err(|e| HqError::Decode(e.to_string()));
         }
-        Err(Self::error_of(status, &bytes))
+        Err(Self::error_of(status, retry_after, &bytes))
     }
 
-    fn error_of(status: StatusCode, bytes: &[u8]) -> HqError {
+    fn error_of(status: StatusCode, retry_after: Option<Duration>, bytes: &[u8]) -> HqError {
         let retryable_status = status.is_server_error()
             || status == StatusCode::TOO_MANY_REQUESTS
             || status == StatusCode::REQUEST_TIMEOUT;
@@ -129,12 +153,14 @@ impl HqClient {
                 code: e.error,
                 message: e.message,
                 retryable: retryable_status,
+                retry_after,
             },
             Err(_) => HqError::Http {
                 status: status.as_u16(),
                 code: String::new(),
                 message: String::from_utf8_lossy(&bytes[..bytes.len().min(300)]).into_owned(),
                 retryable: retryable_status,
+                retry_after,
             },
         }
     }
@@ -262,8 +288,32 @@ impl HqClient {
             Ok(resp)
         } else {
             let status = resp.status();
+            let retry_after = retry_after(resp.headers());
             let bytes = resp.bytes().await.map_err(unreachable)?;
-            Err(Self::error_of(status, &bytes))
+            Err(Self::error_of(status, retry_after, &bytes))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+
+    fn with(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, HeaderValue::from_str(v).unwrap());
+        h
+    }
+
+    #[test]
+    fn retry_after_is_read_in_seconds_and_capped() {
+        assert_eq!(retry_after(&with("30")), Some(Duration::from_secs(30)));
+        assert_eq!(retry_after(&with(" 7 ")), Some(Duration::from_secs(7)));
+        assert_eq!(retry_after(&with("999999999")), Some(MAX_RETRY_AFTER));
+        // A date, garbage or nothing: the kiosk's own backoff decides.
+        assert_eq!(retry_after(&with("Wed, 21 Oct 2026 07:28:00 GMT")), None);
+        assert_eq!(retry_after(&with("-5")), None);
+        assert_eq!(retry_after(&HeaderMap::new()), None);
     }
 }

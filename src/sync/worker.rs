@@ -316,18 +316,18 @@ impl Ctx {
         let ident = match self.identity().await {
             Ok(Some(i)) => i,
             Ok(None) => return Flush::NotEnrolled,
-            Err(e) => return Flush::Retry(e.to_string()),
+            Err(e) => return Flush::Retry(e.to_string(), None),
         };
         let client = match self.client(&ident) {
             Ok(c) => c,
-            Err(e) => return Flush::Retry(e.to_string()),
+            Err(e) => return Flush::Retry(e.to_string(), None),
         };
         loop {
             let ob = self.outbox.clone();
             let next = match blocking(move || ob.next_pending()).await {
                 Ok(Some(p)) => p,
                 Ok(None) => return Flush::Empty,
-                Err(e) => return Flush::Retry(e.to_string()),
+                Err(e) => return Flush::Retry(e.to_string(), None),
             };
             let result: Result<(Option<String>, Vec<_>), HqError> = match next.kind {
                 MessageKind::Handoff => client.post_handoff(&next.body).await.map(|_| (None, Vec::new())),
@@ -352,7 +352,7 @@ impl Ctx {
                     if let Err(db) = blocking(move || ob.failed(&next, &msg)).await {
                         tracing::warn!(error = %db, "cannot record a failed attempt");
                     }
-                    return Flush::Retry(e.to_string());
+                    return Flush::Retry(e.to_string(), e.retry_after());
                 }
                 Err(e) => {
                     let msg = e.to_string();
@@ -361,7 +361,7 @@ impl Ctx {
                 }
             };
             if let Err(e) = outcome {
-                return Flush::Retry(e.to_string());
+                return Flush::Retry(e.to_string(), None);
             }
         }
     }
@@ -370,7 +370,8 @@ impl Ctx {
 enum Flush {
     Empty,
     NotEnrolled,
-    Retry(String),
+    /// Try again later; HQ's `Retry-After` when it gave one.
+    Retry(String, Option<Duration>),
 }
 
 /// The running worker. Dropping it stops the worker.
@@ -457,7 +458,7 @@ pub async fn sync_once(data_dir: &Path, settings: SyncSettings) -> Result<SyncSt
     }
     let pulled = ctx.pull_and_report().await;
     let flushed = ctx.flush().await;
-    if let Flush::Retry(e) = &flushed {
+    if let Flush::Retry(e, _) = &flushed {
         ctx.set_error(Some(e.clone()));
     }
     ctx.set_online(pulled && matches!(flushed, Flush::Empty));
@@ -606,10 +607,10 @@ async fn outbox_task(ctx: Ctx, mut shut: watch::Receiver<bool>) {
                     _ = stopped(&mut shut) => return,
                 }
             }
-            Flush::Retry(e) => {
-                tracing::info!(error = %e, attempt, "outbox: HQ cannot take messages now; retrying later");
+            Flush::Retry(e, retry_after) => {
+                tracing::info!(error = %e, attempt, ?retry_after, "outbox: HQ cannot take messages now; retrying later");
                 ctx.set_error(Some(e));
-                let delay = ctx.settings.backoff.delay(attempt);
+                let delay = ctx.settings.backoff.delay_after(attempt, retry_after);
                 attempt = attempt.saturating_add(1);
                 tokio::select! {
                     _ = tokio::time::sleep(delay) => {}
