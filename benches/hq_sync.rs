@@ -197,6 +197,17 @@ fn snapshot(n: u64) {
     let body = serde_json::to_vec(&update).unwrap();
     let t_cut = t1.elapsed();
     drop(update);
+    // What goes on the wire to a kiosk that accepts gzip (all of them), and
+    // what inflating it costs the kiosk.
+    let tz = Instant::now();
+    let gz = vitrine_hq::api::gzip(&body).map_err(|_| "gzip").unwrap();
+    let t_gzip = tz.elapsed();
+    let tu = Instant::now();
+    let mut inflated = Vec::with_capacity(body.len());
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut inflated).unwrap();
+    let t_gunzip = tu.elapsed();
+    assert_eq!(inflated.len(), body.len());
+    drop(inflated);
     let t2 = Instant::now();
     let parsed: SignedUpdate = serde_json::from_slice(&body).unwrap();
     let changes = parsed
@@ -220,11 +231,14 @@ fn snapshot(n: u64) {
         .map(|m| m.len())
         .unwrap_or(0);
     println!(
-        "snapshot of {n} products ({} changes): {:.1} MB JSON; HQ load {:.1} s; HQ cut + sign + serialise {:.1} s; kiosk parse + verify {:.1} s; kiosk replace_all (one transaction, FTS index) {:.1} s; kiosk catalog file {:.1} MB; peak RSS {:.0} MB",
+        "snapshot of {n} products ({} changes): {:.1} MB JSON, {:.1} MB gzipped; HQ load {:.1} s; HQ cut + sign + serialise {:.1} s, gzip {:.1} s; kiosk gunzip {:.1} s; kiosk parse + verify {:.1} s; kiosk replace_all (one transaction, FTS index) {:.1} s; kiosk catalog file {:.1} MB; peak RSS {:.0} MB",
         changes.len(),
         body.len() as f64 / 1e6,
+        gz.len() as f64 / 1e6,
         t_load.as_secs_f64(),
         t_cut.as_secs_f64(),
+        t_gzip.as_secs_f64(),
+        t_gunzip.as_secs_f64(),
         t_verify.as_secs_f64(),
         t_apply.as_secs_f64(),
         db as f64 / 1e6,

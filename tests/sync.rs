@@ -492,3 +492,44 @@ async fn a_rate_limited_kiosk_waits_as_long_as_hq_asks_and_keeps_its_queue() {
     assert!(hq.hq.storage.order(&q.id).unwrap().is_none());
     handle.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kiosk_asks_for_gzipped_catalogs_and_reads_them() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // What the kiosk's client sends, read by a bare listener.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = tokio::spawn(async move {
+        let (mut sock, _) = listener.accept().await.unwrap();
+        let mut buf = vec![0u8; 4096];
+        let n = sock.read(&mut buf).await.unwrap();
+        let _ = sock
+            .write_all(b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+            .await;
+        String::from_utf8_lossy(&buf[..n]).to_lowercase()
+    });
+    let client = HqClient::new(&url, "t", Duration::from_secs(5)).unwrap();
+    assert!(client.snapshot().await.is_err());
+    let request = seen.await.unwrap();
+    assert!(request.starts_with("get /v1/catalog/snapshot"), "{request}");
+    assert!(request.contains("accept-encoding: gzip"), "{request}");
+
+    // From the real HQ, the demo catalog's snapshot (gzipped on the wire,
+    // several hundred kilobytes as JSON) is read and applied.
+    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let hq = start_hq(hq_dir.path(), |_| {}).await;
+    let ident = enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
+    let raw = reqwest::Client::builder().no_gzip().build().unwrap();
+    let r = raw
+        .get(format!("{}/v1/catalog/snapshot", hq.url()))
+        .bearer_auth(&ident.token)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    let st = sync_once(k_dir.path(), settings()).await.unwrap();
+    assert_eq!(st.catalog_version, hq.hq.storage.current_version().unwrap());
+    assert!(st.last_error.is_none(), "{st:?}");
+    assert!(price_at(k_dir.path(), COKE, "paris-01").is_some());
+}

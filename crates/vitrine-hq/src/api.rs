@@ -273,37 +273,110 @@ fn json_bytes(body: Bytes) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], Body::from(body)).into_response()
 }
 
-async fn snapshot(State(hq): State<Arc<Hq>>, AuthDevice(dev): AuthDevice) -> Result<Response, Failure> {
-    let body = snapshot_body(&hq, &dev.store).await?;
-    Ok(json_bytes(body))
+/// Bodies above this size are sent gzipped to a client that accepts it.
+const GZIP_ABOVE: usize = 16 * 1024;
+
+/// Whether the request accepts a gzipped answer (`Accept-Encoding: gzip`,
+/// not with `q=0`).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|part| {
+            let mut it = part.split(';');
+            let coding = it.next().unwrap_or("").trim();
+            let refused = it.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q <= 0.0))
+            });
+            coding.eq_ignore_ascii_case("gzip") && !refused
+        })
 }
 
-/// The signed snapshot of `store`, cut once per version and store.
+/// gzip at the fastest level: catalog JSON shrinks several times even so, and
+/// HQ spends a fraction of the time level 6 would take.
+pub fn gzip(body: &[u8]) -> Result<Bytes, Failure> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 6), flate2::Compression::fast());
+    enc.write_all(body).map_err(Failure::internal)?;
+    Ok(Bytes::from(enc.finish().map_err(Failure::internal)?))
+}
+
+fn gzip_json(body: Bytes) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CONTENT_ENCODING, "gzip"),
+            (header::VARY, "accept-encoding"),
+        ],
+        Body::from(body),
+    )
+        .into_response()
+}
+
+/// A signed snapshot as cut for a store: its JSON and the same gzipped.
+#[derive(Clone)]
+pub struct CutSnapshot {
+    pub version: u64,
+    pub signed_at: vitrine_core::product::UnixTime,
+    pub json: Bytes,
+    pub gzip: Bytes,
+}
+
+async fn snapshot(
+    State(hq): State<Arc<Hq>>,
+    AuthDevice(dev): AuthDevice,
+    headers: HeaderMap,
+) -> Result<Response, Failure> {
+    let cut = cut_snapshot(&hq, &dev.store).await?;
+    Ok(if accepts_gzip(&headers) {
+        gzip_json(cut.gzip)
+    } else {
+        json_bytes(cut.json)
+    })
+}
+
+/// The signed snapshot of `store` as JSON.
 pub async fn snapshot_body(hq: &Arc<Hq>, store: &str) -> Result<Bytes, Failure> {
+    Ok(cut_snapshot(hq, store).await?.json)
+}
+
+/// The signed snapshot of `store`, cut (and gzipped) once per version and
+/// store, re-signed after an hour.
+pub async fn cut_snapshot(hq: &Arc<Hq>, store: &str) -> Result<CutSnapshot, Failure> {
     let current = *hq.versions().borrow();
     let now = hq.now();
-    if let Some((v, signed_at, b)) = hq.snapshots.lock().unwrap_or_else(|p| p.into_inner()).get(store)
-        && *v >= current
-        && now - *signed_at < 3600
+    if let Some(cut) = hq.snapshots.lock().unwrap_or_else(|p| p.into_inner()).get(store)
+        && cut.version >= current
+        && now - cut.signed_at < 3600
     {
-        return Ok(b.clone());
+        return Ok(cut.clone());
     }
     let hq2 = hq.clone();
     let store2 = store.to_string();
-    let (version, body) = blocking(move || {
+    let cut = blocking(move || {
         let (version, json) = hq2.storage.snapshot_json(&store2)?;
         let expires_at = now + hq2.config.update_valid_hours * 3600;
         let update = SignedUpdate::sign_raw(UpdateKind::Snapshot, &store2, 0, version, expires_at, json, &hq2.key)
             .map_err(Failure::internal)?;
         let body = serde_json::to_vec(&update).map_err(Failure::internal)?;
-        Ok((version, Bytes::from(body)))
+        let gz = gzip(&body)?;
+        Ok(CutSnapshot {
+            version,
+            signed_at: now,
+            json: Bytes::from(body),
+            gzip: gz,
+        })
     })
     .await?;
     hq.snapshots
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .insert(store.to_string(), (version, now, body.clone()));
-    Ok(body)
+        .insert(store.to_string(), cut.clone());
+    Ok(cut)
 }
 
 #[derive(Deserialize)]
@@ -315,13 +388,15 @@ async fn changes(
     State(hq): State<Arc<Hq>>,
     AuthDevice(dev): AuthDevice,
     Query(q): Query<Since>,
-) -> Result<Json<ChangesAnswer>, Failure> {
+    headers: HeaderMap,
+) -> Result<Response, Failure> {
     let since = q
         .since
         .ok_or_else(|| Failure::bad_request("missing ?since=VERSION (the kiosk's catalog version)"))?;
     let hq2 = hq.clone();
-    let answer = blocking(move || {
-        Ok(match hq2.storage.changes_since(since, &dev.store)? {
+    let gz = accepts_gzip(&headers);
+    blocking(move || {
+        let answer = match hq2.storage.changes_since(since, &dev.store)? {
             ChangesSince::UpToDate { version } => ChangesAnswer::UpToDate { version },
             ChangesSince::TooOld { version, reason } => ChangesAnswer::SnapshotRequired { version, reason },
             ChangesSince::Changes { to, changes_json } => ChangesAnswer::Delta {
@@ -336,10 +411,16 @@ async fn changes(
                 )
                 .map_err(Failure::internal)?,
             },
+        };
+        // A large delta (thousands of price changes) goes gzipped.
+        let body = serde_json::to_vec(&answer).map_err(Failure::internal)?;
+        Ok(if gz && body.len() > GZIP_ABOVE {
+            gzip_json(gzip(&body)?)
+        } else {
+            json_bytes(Bytes::from(body))
         })
     })
-    .await?;
-    Ok(Json(answer))
+    .await
 }
 
 fn version_event(v: u64) -> Event {

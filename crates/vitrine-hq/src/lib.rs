@@ -37,7 +37,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use axum::body::Bytes;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 use vitrine_core::catalog::Change;
@@ -218,7 +217,7 @@ pub struct Hq {
     /// Serialised snapshot answers per store, for the version they were cut at.
     /// With the time each was signed: one is cut again once it has used
     /// an hour of its validity.
-    snapshots: Mutex<HashMap<String, (u64, UnixTime, Bytes)>>,
+    snapshots: Mutex<HashMap<String, api::CutSnapshot>>,
     notifier_wake: Notify,
 }
 

@@ -851,3 +851,96 @@ async fn malformed_and_oversized_bodies_get_a_json_error_and_change_nothing() {
     assert_eq!(dump(s._dir.path()), before, "a refused body changed HQ's data");
     assert!(tried >= 90);
 }
+
+/// Reads a gzip body back.
+fn gunzip(b: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(b).read_to_end(&mut out).unwrap();
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn catalog_answers_go_gzipped_to_clients_that_accept_it() {
+    let s = start(|_| {}).await;
+    let k = enroll(&s, "paris-01", 1).await;
+    let v0 = s.hq.storage.current_version().unwrap();
+    // 2,000 products: a snapshot and a delta of a few hundred kilobytes.
+    let changes: Vec<Change> = (0..2000u64)
+        .map(|i| {
+            let mut p = Product::new(
+                Gtin::from_body(&format!("{:012}", 377_000_000_000 + i)).unwrap(),
+                format!("Produit de démonstration numéro {i}"),
+            );
+            p.brand = Some("Marque Démo".into());
+            Change::UpsertProduct(p)
+        })
+        .collect();
+    s.hq.commit(&changes, None).unwrap();
+    // A client that does not decode (raw bytes), asking for gzip or not.
+    let raw = reqwest::Client::builder().no_gzip().build().unwrap();
+    for path in [
+        "/v1/catalog/snapshot".to_string(),
+        format!("/v1/catalog/changes?since={v0}"),
+    ] {
+        let plain = raw
+            .get(s.url(&path))
+            .bearer_auth(&k.token)
+            .header("accept-encoding", "identity")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(plain.status(), 200);
+        assert!(plain.headers().get("content-encoding").is_none());
+        let plain = plain.bytes().await.unwrap();
+        let gz = raw
+            .get(s.url(&path))
+            .bearer_auth(&k.token)
+            .header("accept-encoding", "br;q=1.0, gzip;q=0.8")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(gz.status(), 200);
+        assert_eq!(gz.headers()["content-encoding"], "gzip", "{path}");
+        assert_eq!(gz.headers()["content-type"], "application/json");
+        let gz = gz.bytes().await.unwrap();
+        assert!(
+            gz.len() * 4 < plain.len(),
+            "{path}: {} gzipped vs {} plain",
+            gz.len(),
+            plain.len()
+        );
+        let inflated = gunzip(&gz);
+        // The same signed answer (a delta is signed afresh each time: same
+        // changes and versions).
+        let a: Value = serde_json::from_slice(&inflated).unwrap();
+        let b: Value = serde_json::from_slice(&plain).unwrap();
+        if path.ends_with("snapshot") {
+            assert_eq!(inflated, plain.to_vec());
+        } else {
+            assert_eq!(a["status"], "delta");
+            assert_eq!(a["update"]["changes"].as_array().map(Vec::len), Some(2000));
+            assert_eq!(a["update"]["changes"], b["update"]["changes"]);
+            assert_eq!(a["update"]["to_version"], b["update"]["to_version"]);
+        }
+        // `gzip;q=0` means no.
+        let refused = raw
+            .get(s.url(&path))
+            .bearer_auth(&k.token)
+            .header("accept-encoding", "gzip;q=0")
+            .send()
+            .await
+            .unwrap();
+        assert!(refused.headers().get("content-encoding").is_none());
+    }
+    // A small answer is not worth compressing.
+    let v = s.hq.storage.current_version().unwrap();
+    let small = raw
+        .get(s.url(&format!("/v1/catalog/changes?since={v}")))
+        .bearer_auth(&k.token)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert!(small.headers().get("content-encoding").is_none());
+}
