@@ -709,6 +709,7 @@ fn loyalty_qr_identifies_offline_shows_the_first_name_and_member_prices_and_a_co
     let anonymous_total = b.get_total().to_string();
     k.press("M'identifier pour mes prix personnels");
     let now = vitrine::clock::now();
+    // The app's QR code carries a personal 5 % coupon (HQ unreachable here).
     let token = LoyaltyToken::new(
         &hq_key.public(),
         "cus-TESTCAMILLE",
@@ -717,11 +718,19 @@ fn loyalty_qr_identifies_offline_shows_the_first_name_and_member_prices_and_a_co
         true,
         now,
     )
+    .with_offers(vec![vitrine_core::loyalty::TokenOffer {
+        code: "MERCI-UITOKEN".into(),
+        basis_points: 500,
+        min_spend_minor: 0,
+        valid_from: None,
+        valid_until: now + 86_400,
+    }])
     .sign(&hq_key);
     k.scan(&token, Symbology::Qr);
     let id = k.ui().global::<IdentifyAdapter>();
     assert!(id.get_identified(), "{}", id.get_message());
     assert_eq!(id.get_first_name(), "Camille");
+    assert_eq!(id.get_coupons(), "Votre bon de réduction personnel s'applique aussi.");
     assert!(id.get_masked().contains("Or"), "{}", id.get_masked());
     assert!(!id.get_masked().contains("TESTCAMILLE"));
     assert!(k.shows("Bonjour Camille !"));
@@ -736,6 +745,7 @@ fn loyalty_qr_identifies_offline_shows_the_first_name_and_member_prices_and_a_co
     let savings: Vec<String> = b.get_savings().iter().map(|s| s.to_string()).collect();
     assert_ne!(member_total, anonymous_total);
     assert!(savings.iter().any(|s| s.starts_with("Prix membre")), "{savings:?}");
+    assert!(savings.iter().any(|s| s.contains("5 %")), "the token's coupon: {savings:?}");
 
     // A coupon QR (signed by HQ): 10 % off the basket.
     let coupon = SignedCoupon {
@@ -768,4 +778,5 @@ fn loyalty_qr_identifies_offline_shows_the_first_name_and_member_prices_and_a_co
     assert!(k.kiosk.session().is_blank());
     assert!(!id.get_identified());
     assert_eq!(id.get_first_name(), "");
+    assert_eq!(id.get_coupons(), "");
 }

@@ -409,11 +409,13 @@ impl Kiosk {
                 // shopper consented to personal prices.
                 let tier = c.tier.map(|t| format!(" · {}", t.label(lang))).unwrap_or_default();
                 a.set_masked(format!("{}{tier}", c.masked_identifier).into());
+                a.set_coupons(coupons_line(c.coupons.len(), lang).into());
             }
             None => {
                 a.set_identified(false);
                 a.set_first_name(SharedString::new());
                 a.set_masked(SharedString::new());
+                a.set_coupons(SharedString::new());
             }
         }
     }
@@ -941,5 +943,16 @@ fn desk_error_text(e: &DeskError) -> Text2 {
             "Un problème sur la borne empêche l'envoi : réessayez ou demandez à un vendeur.",
             "A problem on the kiosk prevents sending: try again or ask a member of staff.",
         ),
+    }
+}
+
+/// The identified shopper's personal coupons, in words (none: empty).
+fn coupons_line(n: usize, lang: Lang) -> String {
+    match (n, lang) {
+        (0, _) => String::new(),
+        (1, Lang::Fr) => "Votre bon de réduction personnel s'applique aussi.".into(),
+        (n, Lang::Fr) => format!("Vos {n} bons de réduction personnels s'appliquent aussi."),
+        (1, Lang::En) => "Your personal coupon applies too.".into(),
+        (n, Lang::En) => format!("Your {n} personal coupons apply too."),
     }
 }
