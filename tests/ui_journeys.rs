@@ -745,7 +745,10 @@ fn loyalty_qr_identifies_offline_shows_the_first_name_and_member_prices_and_a_co
     let savings: Vec<String> = b.get_savings().iter().map(|s| s.to_string()).collect();
     assert_ne!(member_total, anonymous_total);
     assert!(savings.iter().any(|s| s.starts_with("Prix membre")), "{savings:?}");
-    assert!(savings.iter().any(|s| s.contains("5 %")), "the token's coupon: {savings:?}");
+    assert!(
+        savings.iter().any(|s| s.contains("5 %")),
+        "the token's coupon: {savings:?}"
+    );
 
     // A coupon QR (signed by HQ): 10 % off the basket.
     let coupon = SignedCoupon {
