@@ -533,3 +533,47 @@ async fn the_kiosk_asks_for_gzipped_catalogs_and_reads_them() {
     assert!(st.last_error.is_none(), "{st:?}");
     assert!(price_at(k_dir.path(), COKE, "paris-01").is_some());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gzip_bomb_from_a_false_hq_is_stopped_at_the_size_ceiling() {
+    use std::io::Write;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // 16 MB of zeros gzipped: about 16 KB on the wire.
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(&vec![0u8; 16 << 20]).unwrap();
+    let bomb = enc.finish().unwrap();
+    assert!(bomb.len() < 100_000);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let bomb = bomb.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 4096];
+                let _ = sock.read(&mut buf).await;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-encoding: gzip\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    bomb.len()
+                );
+                let _ = sock.write_all(head.as_bytes()).await;
+                let _ = sock.write_all(&bomb).await;
+            });
+        }
+    });
+    let client = HqClient::new(&url, "t", Duration::from_secs(5))
+        .unwrap()
+        .with_max_snapshot_bytes(1 << 20);
+    let e = client.snapshot().await.unwrap_err();
+    assert!(
+        matches!(e, vitrine::sync::client::HqError::TooLarge(n) if n == 1 << 20),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("larger than"), "{e}");
+    // Other answers have their own ceiling (64 MB): the same 16 MB are read,
+    // then found not to be JSON.
+    let default = HqClient::new(&url, "t", Duration::from_secs(5)).unwrap();
+    assert!(matches!(
+        default.changes_since(1).await,
+        Err(vitrine::sync::client::HqError::Decode(_))
+    ));
+}

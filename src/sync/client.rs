@@ -31,13 +31,16 @@ pub enum HqError {
     /// HQ's answer could not be read.
     #[error("HQ's answer is not readable: {0}")]
     Decode(String),
+    /// HQ's answer (decoded) is larger than the kiosk reads.
+    #[error("HQ's answer is larger than the {0} bytes this kiosk reads; the download was stopped")]
+    TooLarge(usize),
 }
 
 impl HqError {
     /// Whether the same request may succeed later (network, 5xx, 408, 429).
     pub fn is_retryable(&self) -> bool {
         match self {
-            HqError::Unreachable(_) | HqError::Decode(_) => true,
+            HqError::Unreachable(_) | HqError::Decode(_) | HqError::TooLarge(_) => true,
             HqError::Http { retryable, .. } => *retryable,
         }
     }
@@ -66,6 +69,7 @@ pub struct HqClient {
     base: String,
     token: String,
     timeout: Duration,
+    max_snapshot_bytes: usize,
 }
 
 impl std::fmt::Debug for HqClient {
@@ -74,6 +78,24 @@ impl std::fmt::Debug for HqClient {
             .field("base", &self.base)
             .finish_non_exhaustive()
     }
+}
+
+/// The largest answer the kiosk reads from HQ, decoded (a delta of
+/// 200,000 changes, HQ's most, is about 22 MB).
+pub const MAX_ANSWER_BYTES: usize = 64 << 20;
+/// The largest snapshot, decoded (a 1,000,000-product snapshot is 333 MB).
+pub const MAX_SNAPSHOT_BYTES: usize = 1 << 30;
+
+/// The body, chunk by chunk, refused past `max` bytes.
+async fn body_limited(mut resp: reqwest::Response, max: usize) -> Result<Vec<u8>, HqError> {
+    let mut out = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(unreachable)? {
+        if out.len().saturating_add(chunk.len()) > max {
+            return Err(HqError::TooLarge(max));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
 }
 
 /// The longest `Retry-After` the kiosk honours: a wrong header never stalls
@@ -121,7 +143,14 @@ impl HqClient {
             base: base.trim_end_matches('/').to_string(),
             token: token.to_string(),
             timeout,
+            max_snapshot_bytes: MAX_SNAPSHOT_BYTES,
         })
+    }
+
+    /// Another ceiling for a snapshot's decoded size (tests).
+    pub fn with_max_snapshot_bytes(mut self, max: usize) -> HqClient {
+        self.max_snapshot_bytes = max;
+        self
     }
 
     pub fn base(&self) -> &str {
@@ -134,9 +163,16 @@ impl HqClient {
 
     /// Reads a JSON answer, or turns an error answer into [`HqError::Http`].
     async fn read<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, HqError> {
+        Self::read_limited(resp, MAX_ANSWER_BYTES).await
+    }
+
+    /// [`HqClient::read`], stopping the download past `max` decoded bytes
+    /// (a gzip answer inflates: a small body must not fill the kiosk's
+    /// memory).
+    async fn read_limited<T: DeserializeOwned>(resp: reqwest::Response, max: usize) -> Result<T, HqError> {
         let status = resp.status();
         let retry_after = retry_after(resp.headers());
-        let bytes = resp.bytes().await.map_err(unreachable)?;
+        let bytes = body_limited(resp, max).await?;
         if status.is_success() {
             return serde_json::from_slice(&bytes).map_err(|e| HqError::Decode(e.to_string()));
         }
@@ -202,7 +238,7 @@ impl HqClient {
             .send()
             .await
             .map_err(unreachable)?;
-        Self::read(resp).await
+        Self::read_limited(resp, self.max_snapshot_bytes).await
     }
 
     /// Sends an outbox body (the same bytes on every retry).
@@ -289,7 +325,7 @@ impl HqClient {
         } else {
             let status = resp.status();
             let retry_after = retry_after(resp.headers());
-            let bytes = resp.bytes().await.map_err(unreachable)?;
+            let bytes = body_limited(resp, MAX_ANSWER_BYTES).await?;
             Err(Self::error_of(status, retry_after, &bytes))
         }
     }
