@@ -13,7 +13,7 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Duration;
 
 use common::*;
@@ -34,15 +34,7 @@ use vitrine_hq::{Clock, SmtpConfig};
 const TIMEOUT: Duration = Duration::from_secs(3);
 
 fn vitrine(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vitrine"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env_remove("VITRINE_CONFIG")
-        .env("VITRINE_LOG", "warn")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run vitrine")
+    kiosk_command(data_dir).args(args).output().expect("run vitrine")
 }
 
 fn camille(hq: &vitrine_hq::Hq, tier: Tier, consent: bool) -> String {
@@ -60,6 +52,47 @@ fn camille(hq: &vitrine_hq::Hq, tier: Tier, consent: bool) -> String {
     .unwrap()
 }
 
+/// A personal 10 % coupon for `customer`, as the survey loop issues them,
+/// valid 30 days from `now`.
+fn survey_coupon(code: &str, customer: &str, now: i64) -> CouponRecord {
+    CouponRecord {
+        code: code.into(),
+        customer_id: Some(customer.to_string()),
+        basis_points: 1000,
+        min_spend_minor: 0,
+        valid_from: None,
+        valid_until: now + 30 * 86_400,
+        source: "survey".into(),
+        created_at: now,
+        redemption: None,
+    }
+}
+
+/// The session's basket as order lines.
+fn order_lines(s: &Session) -> Vec<HandoffLine> {
+    s.items()
+        .iter()
+        .map(|i| HandoffLine {
+            gtin: i.gtin,
+            quantity: i.quantity,
+        })
+        .collect()
+}
+
+/// Camille's click&collect order of `lines`.
+fn camille_order(lines: Vec<HandoffLine>, customer: &str, lang: Lang) -> NewOrder {
+    NewOrder {
+        lines,
+        customer: OrderCustomer {
+            name: "Camille".into(),
+            email: Some("camille@example.com".into()),
+            phone: None,
+            customer_id: Some(customer.to_string()),
+        },
+        lang,
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn identify_by_loyalty_qr_with_hq_stopped_and_refuse_expired_forged_and_foreign_tokens() {
     let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
@@ -70,17 +103,7 @@ async fn identify_by_loyalty_qr_with_hq_stopped_and_refuse_expired_forged_and_fo
     // A personal coupon: the token carries it to a kiosk that cannot ask HQ.
     hq.hq
         .storage
-        .put_coupon(&CouponRecord {
-            code: "MERCI-OFFLINE1".into(),
-            customer_id: Some(id.clone()),
-            basis_points: 1000,
-            min_spend_minor: 0,
-            valid_from: None,
-            valid_until: now + 30 * 86_400,
-            source: "survey".into(),
-            created_at: now,
-            redemption: None,
-        })
+        .put_coupon(&survey_coupon("MERCI-OFFLINE1", &id, now))
         .unwrap();
     let token = hq_customers::issue_token(&hq.hq, &id).unwrap();
     let key = hq.hq.key.clone();
@@ -120,28 +143,8 @@ async fn identify_by_loyalty_qr_with_hq_stopped_and_refuse_expired_forged_and_fo
     assert_eq!(used, vec!["MERCI-OFFLINE1".to_string()]);
     // Once used in an order still queued here (provisional), the same token
     // no longer brings it at this kiosk.
-    let lines: Vec<HandoffLine> = session
-        .items()
-        .iter()
-        .map(|i| HandoffLine {
-            gtin: i.gtin,
-            quantity: i.quantity,
-        })
-        .collect();
-    ob.queue_order_with_coupons(
-        NewOrder {
-            lines,
-            customer: OrderCustomer {
-                name: "Camille".into(),
-                email: Some("camille@example.com".into()),
-                phone: None,
-                customer_id: Some(id.clone()),
-            },
-            lang: Lang::Fr,
-        },
-        used,
-    )
-    .unwrap();
+    ob.queue_order_with_coupons(camille_order(order_lines(&session), &id, Lang::Fr), used)
+        .unwrap();
     assert_eq!(
         customer::redemption_status(&ob, "MERCI-OFFLINE1").unwrap().as_deref(),
         Some("provisional")
@@ -252,17 +255,7 @@ async fn a_member_basket_is_priced_the_same_by_kiosk_and_hq_and_a_coupon_is_used
     let id = camille(&hq.hq, Tier::Gold, true);
     // A personal coupon (as the survey loop issues them): 10 % off.
     let now = vitrine_hq::now();
-    let coupon = CouponRecord {
-        code: "MERCI-TEST0001".into(),
-        customer_id: Some(id.clone()),
-        basis_points: 1000,
-        min_spend_minor: 0,
-        valid_from: None,
-        valid_until: now + 30 * 86_400,
-        source: "survey".into(),
-        created_at: now,
-        redemption: None,
-    };
+    let coupon = survey_coupon("MERCI-TEST0001", &id, now);
     hq.hq.storage.put_coupon(&coupon).unwrap();
     sync_once(k_dir.path(), settings()).await.unwrap();
     let ob = Outbox::open(k_dir.path()).unwrap();
@@ -311,28 +304,9 @@ async fn a_member_basket_is_priced_the_same_by_kiosk_and_hq_and_a_coupon_is_used
     // The order leaves through the outbox: the coupon is provisional here
     // (the kiosk is "offline" until it syncs), then HQ prices the same
     // basket for the same member at the same time and confirms the coupon.
-    let lines: Vec<HandoffLine> = session
-        .items()
-        .iter()
-        .map(|i| HandoffLine {
-            gtin: i.gtin,
-            quantity: i.quantity,
-        })
-        .collect();
+    let lines = order_lines(&session);
     let q = ob
-        .queue_order_with_coupons(
-            NewOrder {
-                lines: lines.clone(),
-                customer: OrderCustomer {
-                    name: "Camille".into(),
-                    email: Some("camille@example.com".into()),
-                    phone: None,
-                    customer_id: Some(id.clone()),
-                },
-                lang: Lang::Fr,
-            },
-            used.clone(),
-        )
+        .queue_order_with_coupons(camille_order(lines.clone(), &id, Lang::Fr), used.clone())
         .unwrap();
     assert_eq!(
         customer::redemption_status(&ob, "MERCI-TEST0001").unwrap().as_deref(),
@@ -425,19 +399,7 @@ async fn a_member_basket_is_priced_the_same_by_kiosk_and_hq_and_a_coupon_is_used
     ));
     // And an order from a kiosk with it is taken, without the coupon.
     let q2 = ob
-        .queue_order_with_coupons(
-            NewOrder {
-                lines,
-                customer: OrderCustomer {
-                    name: "Camille".into(),
-                    email: Some("camille@example.com".into()),
-                    phone: None,
-                    customer_id: Some(id.clone()),
-                },
-                lang: Lang::En,
-            },
-            vec!["MERCI-TEST0002".into()],
-        )
+        .queue_order_with_coupons(camille_order(lines, &id, Lang::En), vec!["MERCI-TEST0002".into()])
         .unwrap();
     sync_once(k_dir.path(), settings()).await.unwrap();
     assert_eq!(

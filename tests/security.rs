@@ -95,13 +95,8 @@ async fn the_kiosk_listens_on_no_port() {
     let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let hq = start_hq(hq_dir.path(), |_| {}).await;
     enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"))
-        .arg("--data-dir")
-        .arg(k_dir.path())
+    let mut child = kiosk_command(k_dir.path())
         .args(["sync", "--follow"])
-        .env_remove("VITRINE_CONFIG")
-        .env("VITRINE_LOG", "warn")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -172,17 +167,12 @@ async fn the_kiosk_with_its_window_listens_on_no_port() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(socket.exists(), "Xvfb did not start");
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"))
-        .arg("--data-dir")
-        .arg(k_dir.path())
-        .env_remove("VITRINE_CONFIG")
+    let child = kiosk_command(k_dir.path())
         .env("DISPLAY", format!(":{display}"))
         .env_remove("WAYLAND_DISPLAY")
         .env("VITRINE__UI__RENDERER", "software")
         .env("VITRINE__UI__FULLSCREEN", "false")
         .env("VITRINE__CAMERA__SOURCE", "none")
-        .env("VITRINE_LOG", "warn")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()

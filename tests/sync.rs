@@ -353,14 +353,9 @@ async fn a_refused_message_goes_to_the_dead_letters_and_does_not_block_the_queue
 }
 
 fn vitrine(data_dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"))
-        .arg("--data-dir")
-        .arg(data_dir)
+    kiosk_command(data_dir)
         .args(args)
-        .env_remove("VITRINE_CONFIG")
-        .env("VITRINE_LOG", "warn")
         .env("VITRINE__HQ__RETRY_BASE_MS", "20")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("run vitrine")
 }
@@ -425,13 +420,8 @@ async fn the_kiosk_command_line_enrolls_syncs_and_queues_handoffs() {
     assert!(hq.hq.storage.handoff(&Uuid::parse_str(id).unwrap()).unwrap().is_some());
 
     // --follow prints the status as JSON lines until stopped.
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"))
-        .arg("--data-dir")
-        .arg(k_dir.path())
+    let mut child = kiosk_command(k_dir.path())
         .args(["sync", "--follow"])
-        .env_remove("VITRINE_CONFIG")
-        .env("VITRINE_LOG", "warn")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -493,24 +483,35 @@ async fn a_rate_limited_kiosk_waits_as_long_as_hq_asks_and_keeps_its_queue() {
     handle.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_kiosk_asks_for_gzipped_catalogs_and_reads_them() {
+/// A false HQ on loopback: answers every connection with `reply` (bytes as
+/// they go on the wire) and passes on the request it read, lower-cased.
+async fn false_hq(reply: Vec<u8>) -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    // What the kiosk's client sends, read by a bare listener.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let seen = tokio::spawn(async move {
-        let (mut sock, _) = listener.accept().await.unwrap();
-        let mut buf = vec![0u8; 4096];
-        let n = sock.read(&mut buf).await.unwrap();
-        let _ = sock
-            .write_all(b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
-            .await;
-        String::from_utf8_lossy(&buf[..n]).to_lowercase()
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let (reply, tx) = (reply.clone(), tx.clone());
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 4096];
+                let n = sock.read(&mut buf).await.unwrap_or(0);
+                let _ = tx.send(String::from_utf8_lossy(&buf[..n]).to_lowercase());
+                let _ = sock.write_all(&reply).await;
+            });
+        }
     });
+    (url, rx)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kiosk_asks_for_gzipped_catalogs_and_reads_them() {
+    // What the kiosk's client sends, read by a false HQ.
+    let (url, mut seen) =
+        false_hq(b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".to_vec()).await;
     let client = HqClient::new(&url, "t", Duration::from_secs(5)).unwrap();
     assert!(client.snapshot().await.is_err());
-    let request = seen.await.unwrap();
+    let request = seen.recv().await.unwrap();
     assert!(request.starts_with("get /v1/catalog/snapshot"), "{request}");
     assert!(request.contains("accept-encoding: gzip"), "{request}");
 
@@ -537,29 +538,18 @@ async fn the_kiosk_asks_for_gzipped_catalogs_and_reads_them() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_gzip_bomb_from_a_false_hq_is_stopped_at_the_size_ceiling() {
     use std::io::Write;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     // 16 MB of zeros gzipped: about 16 KB on the wire.
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     enc.write_all(&vec![0u8; 16 << 20]).unwrap();
     let bomb = enc.finish().unwrap();
     assert!(bomb.len() < 100_000);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        while let Ok((mut sock, _)) = listener.accept().await {
-            let bomb = bomb.clone();
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 4096];
-                let _ = sock.read(&mut buf).await;
-                let head = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-encoding: gzip\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-                    bomb.len()
-                );
-                let _ = sock.write_all(head.as_bytes()).await;
-                let _ = sock.write_all(&bomb).await;
-            });
-        }
-    });
+    let mut reply = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-encoding: gzip\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        bomb.len()
+    )
+    .into_bytes();
+    reply.extend_from_slice(&bomb);
+    let (url, _seen) = false_hq(reply).await;
     let client = HqClient::new(&url, "t", Duration::from_secs(5))
         .unwrap()
         .with_max_snapshot_bytes(1 << 20);

@@ -333,14 +333,20 @@ pub async fn identify(
 /// live, and not already used here (a provisional or confirmed redemption).
 fn token_offers(outbox: &Outbox, carried: &[loyalty::TokenOffer], now: UnixTime) -> Result<Vec<Promotion>, SyncError> {
     let conn = outbox.lock();
-    let mut used = conn.prepare("SELECT 1 FROM redemptions WHERE code = ?1 AND status <> 'refused'")?;
     let mut out = Vec::new();
     for o in carried.iter().filter(|o| o.is_live(now)) {
-        if !used.exists([&o.code])? {
+        if !used_here(&conn, &o.code)? {
             out.push(o.promotion());
         }
     }
     Ok(out)
+}
+
+/// Whether a coupon was used at this kiosk (a provisional or confirmed
+/// redemption; a refused one does not count).
+fn used_here(conn: &rusqlite::Connection, code: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT 1 FROM redemptions WHERE code = ?1 AND status <> 'refused'")?
+        .exists([code])
 }
 
 /// Checks a scanned coupon QR offline: its promotion, or why it is refused
@@ -348,15 +354,7 @@ fn token_offers(outbox: &Outbox, carried: &[loyalty::TokenOffer], now: UnixTime)
 pub fn check_coupon(outbox: &Outbox, text: &str, now: UnixTime) -> Result<SignedCoupon, CouponError> {
     let ident = outbox.identity()?.ok_or(CouponError::NotEnrolled)?;
     let c = SignedCoupon::verify(text, &ident.hq_public_key, now)?;
-    let used: Option<String> = outbox
-        .lock()
-        .query_row(
-            "SELECT status FROM redemptions WHERE code = ?1 AND status <> 'refused'",
-            [&c.code],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if used.is_some() {
+    if used_here(&outbox.lock(), &c.code)? {
         return Err(CouponError::AlreadyUsed);
     }
     Ok(c)

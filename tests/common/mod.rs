@@ -90,6 +90,18 @@ pub async fn start_hq(data_dir: &Path, tweak: impl FnOnce(&mut HqConfig)) -> HqS
     s
 }
 
+/// The `vitrine` binary on the kiosk files in `data_dir`, with no
+/// configuration file from the environment and quiet logs.
+pub fn kiosk_command(data_dir: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"));
+    c.arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("VITRINE_CONFIG")
+        .env("VITRINE_LOG", "warn")
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
 /// Fast retries, no polling unless a test wants it.
 pub fn settings() -> SyncSettings {
     SyncSettings {
