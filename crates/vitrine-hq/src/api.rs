@@ -131,8 +131,12 @@ fn json_rejection(rej: JsonRejection) -> Failure {
             "the request body is larger than HQ accepts; send a smaller basket (at most 60 lines)",
         );
     }
+    // Everything else is a body HQ cannot read (not JSON, wrong shape or
+    // types, wrong content type): 400. A body that reads but whose values are
+    // out of range (a zero quantity, a bad check digit) is refused later with
+    // 422.
     Failure::new(
-        status,
+        StatusCode::BAD_REQUEST,
         codes::BAD_REQUEST,
         format!("the request body is not valid: {}", rej.body_text()),
     )

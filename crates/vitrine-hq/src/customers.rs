@@ -35,7 +35,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{self, post};
@@ -58,7 +58,7 @@ use vitrine_core::wire::{Contact, OrderRequest};
 use crate::Hq;
 use crate::api::{ApiJson, AuthDevice, Failure, blocking};
 use crate::keys;
-use crate::pages::esc;
+use crate::pages::{PageForm, esc};
 use crate::storage::customers::{CouponRecord, CustomerRecord, Redeem, Redemption, Scheduled, SurveyRecord};
 use crate::storage::{HandoffRecord, NewNotification, OrderRecord, StorageError};
 
@@ -739,7 +739,11 @@ struct SurveyForm {
     lang: Option<String>,
 }
 
-async fn survey_answer(State(hq): State<Arc<Hq>>, Path(id): Path<String>, Form(f): Form<SurveyForm>) -> Response {
+async fn survey_answer(
+    State(hq): State<Arc<Hq>>,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<SurveyForm>,
+) -> Response {
     let lang = Hq::lang_or_default(f.lang.as_deref());
     let hq2 = hq.clone();
     match blocking(move || Ok(answer_survey(&hq2, &id, f.score)?)).await {
@@ -778,7 +782,11 @@ pub fn coupon_form(id: &Uuid, lang: Lang) -> String {
 
 /// The phone page applies a coupon to a handed-off basket: recorded once
 /// (channel `phone`), refused if used before anywhere.
-async fn phone_coupon(State(hq): State<Arc<Hq>>, Path(id): Path<String>, Form(f): Form<CouponForm>) -> Response {
+async fn phone_coupon(
+    State(hq): State<Arc<Hq>>,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<CouponForm>,
+) -> Response {
     let lang = Hq::lang_or_default(f.lang.as_deref());
     let Ok(uuid) = Uuid::parse_str(&id) else {
         return Failure::not_found("this basket link is not valid").into_response();

@@ -13,15 +13,16 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, FromRequest, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use base64::Engine;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use uuid::Uuid;
 use vitrine_core::Lang;
-use vitrine_core::wire::{Contact, HandoffSubmit, OrderStatus};
+use vitrine_core::wire::{Contact, HandoffSubmit, OrderStatus, codes};
 
 use crate::api::{ApiJson, Failure, Source, accept_handoff, blocking, handoff_receipt, price_lines};
 use crate::{Hq, notify};
@@ -49,6 +50,67 @@ pub fn esc(s: &str) -> String {
         }
     }
     o
+}
+
+/// A form posted by a page (phone basket, survey, staff orders). A body HQ
+/// cannot read gets 400 (413 when too large) with the reason in the page's
+/// two languages, as HTML for a browser or as a JSON [`Failure`] when the
+/// client asks for JSON (`Accept: application/json`).
+pub struct PageForm<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
+        let headers = req.headers().clone();
+        match Form::<T>::from_request(req, state).await {
+            Ok(Form(v)) => Ok(PageForm(v)),
+            Err(rej) => Err(form_rejection(&rej, &headers)),
+        }
+    }
+}
+
+fn form_rejection(rej: &FormRejection, headers: &HeaderMap) -> Response {
+    let too_large = rej.status() == StatusCode::PAYLOAD_TOO_LARGE;
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
+    if wants_json {
+        return if too_large {
+            Failure::new(rej.status(), codes::TOO_LARGE, "the form is larger than HQ accepts")
+        } else {
+            Failure::new(
+                StatusCode::BAD_REQUEST,
+                codes::BAD_REQUEST,
+                format!("the form is not valid: {}", rej.body_text()),
+            )
+        }
+        .into_response();
+    }
+    let lang = lang_of(None, headers);
+    let (status, msg) = if too_large {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            lang.pick(
+                "Le formulaire envoyé est trop long. Revenez en arrière et réessayez.",
+                "The form sent is too long. Go back and try again.",
+            ),
+        )
+    } else {
+        (
+            StatusCode::BAD_REQUEST,
+            lang.pick(
+                "Le formulaire envoyé est incomplet ou illisible. Revenez en arrière et réessayez.",
+                "The form sent is incomplete or unreadable. Go back and try again.",
+            ),
+        )
+    };
+    (
+        status,
+        Html(page(lang, "Vitrine", &format!("<p role=\"alert\">{}</p>", esc(msg)))),
+    )
+        .into_response()
 }
 
 fn lang_of(q: Option<&str>, headers: &HeaderMap) -> Lang {
@@ -274,12 +336,8 @@ async fn claim(
     State(hq): State<Arc<Hq>>,
     Path(id): Path<String>,
     headers: HeaderMap,
-    form: Result<Form<ClaimForm>, FormRejection>,
+    PageForm(form): PageForm<ClaimForm>,
 ) -> Response {
-    let form = match form {
-        Ok(Form(f)) => f,
-        Err(e) => return (e.status(), Html(page(Lang::Fr, "Vitrine", &esc(&e.body_text())))).into_response(),
-    };
     let lang = lang_of(form.lang.as_deref(), &headers);
     let back = |msg: &str, status: StatusCode| {
         (
@@ -454,7 +512,7 @@ async fn staff_set_status(
     State(hq): State<Arc<Hq>>,
     Path((store, id)): Path<(String, String)>,
     headers: HeaderMap,
-    Form(f): Form<StatusForm>,
+    PageForm(f): PageForm<StatusForm>,
 ) -> Response {
     if let Err(r) = staff_ok(&hq, &headers) {
         return *r;
