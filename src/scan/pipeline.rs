@@ -732,12 +732,15 @@ fn decode_loop(shared: &Shared, settings: &PipelineSettings, source: ScanSource,
         for (symbology, text) in debouncer.frame(frame.captured_at, &keys) {
             let result = vitrine_core::code::classify(&text, symbology, &settings.rules);
             match &result {
+                // A company-internal number may be a loyalty card: only its
+                // prefix is logged.
                 Ok(Scanned::Product(p)) => {
-                    tracing::info!(symbology = symbology.name(), gtin = %p.gtin, "scan")
+                    tracing::info!(symbology = symbology.name(), gtin = %p.gtin.for_log(), "scan")
                 }
-                // Payloads may be personal (loyalty, handoff): not logged.
+                // Payloads may be personal (loyalty, handoff): not logged;
+                // nor is a refused code (it may be a mistyped card).
                 Ok(Scanned::Payload(_)) => tracing::info!(symbology = symbology.name(), "scan (payload)"),
-                Err(e) => tracing::info!(symbology = symbology.name(), error = %e, "scan refused"),
+                Err(_) => tracing::info!(symbology = symbology.name(), "scan refused"),
             }
             let event = ScanEvent {
                 text,

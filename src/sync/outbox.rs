@@ -350,10 +350,21 @@ impl Outbox {
     fn purge_if_drained(&self) {
         let conn = self.lock();
         let pending = store::counts(&conn).map(|(p, _)| p).unwrap_or(1);
-        if pending == 0
-            && let Err(e) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-        {
-            tracing::warn!(error = %e, "cannot checkpoint kiosk.sqlite after the outbox drained");
+        if pending != 0 {
+            return;
+        }
+        // The pragma answers (busy, WAL frames, frames checkpointed); busy
+        // is an answer, not an error.
+        match conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+        }) {
+            Ok((0, _, _)) => {}
+            Ok((_, log, done)) => tracing::warn!(
+                wal_frames = log,
+                checkpointed = done,
+                "kiosk.sqlite's WAL could not be truncated after the outbox drained (a reader held it); retried at the next delivery"
+            ),
+            Err(e) => tracing::warn!(error = %e, "cannot checkpoint kiosk.sqlite after the outbox drained"),
         }
     }
 

@@ -1004,7 +1004,7 @@ impl Kiosk {
                 self.st.borrow_mut().latencies.push(latency);
             }
             Ok(Lookup::Unknown { gtin, catalog_version }) => {
-                tracing::info!(%gtin, catalog_version, "scanned product not in the catalog");
+                tracing::info!(gtin = %gtin.for_log(), catalog_version, "scanned product not in the catalog");
                 let short = gtin.short_form();
                 self.feedback(
                     Text2::new(

@@ -106,6 +106,26 @@ impl Gtin {
         let s = self.as_gtin14();
         s.starts_with("02") || s.starts_with("002")
     }
+
+    /// True for numbers a company allocates for its own use (GS1
+    /// restricted circulation: EAN-13 prefixes 02, 04 and 20–29): weighed
+    /// items, and loyalty cards (Vitrine's card range is `0450…`).
+    pub fn is_company_internal(&self) -> bool {
+        let s = self.as_gtin14();
+        s.starts_with("02") || s.starts_with("002") || s.starts_with("004")
+    }
+
+    /// The GTIN as a log may show it: in full for a trade item, its first
+    /// four digits (of 14) only for a company-internal number, which may be a
+    /// shopper's loyalty card.
+    pub fn for_log(&self) -> String {
+        let s = self.as_gtin14();
+        if self.is_company_internal() {
+            format!("{}… (company-internal number)", &s[..4])
+        } else {
+            s.to_string()
+        }
+    }
 }
 
 impl fmt::Display for Gtin {
@@ -213,6 +233,21 @@ pub fn expand_upce(upce: &str) -> Result<String, CodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn company_internal_numbers_are_not_logged_in_full() {
+        let trade = Gtin::from_digits("5449000039231").unwrap();
+        assert!(!trade.is_company_internal());
+        assert_eq!(trade.for_log(), "05449000039231");
+        // A loyalty card (04…), a weighed item (2…), a store code (02…).
+        for code in ["0450000042423", "2500100075000", "0212345678900"] {
+            let g = Gtin::from_digits(&format!("{}{}", &code[..12], check_digit(code[..12].as_bytes()))).unwrap();
+            assert!(g.is_company_internal(), "{code}");
+            let shown = g.for_log();
+            assert!(!shown.contains(&g.as_gtin14()[4..]), "{shown}");
+            assert!(shown.starts_with(&g.as_gtin14()[..4]), "{shown}");
+        }
+    }
 
     #[test]
     fn check_digits_of_known_codes() {
