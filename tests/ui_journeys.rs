@@ -329,6 +329,46 @@ fn staff_pin_locks_after_the_allowed_failures_and_stays_locked_after_a_restart()
     assert_eq!(audit.matches("\"staff_locked\"").count(), 1);
 }
 
+/// Holds a finger on an element for `ms` (real pointer events, Slint's mock
+/// clock), then lifts it.
+fn hold(k: &TestKiosk, e: &i_slint_backend_testing::ElementHandle, ms: u64) {
+    use slint::platform::{PointerEventButton, WindowEvent};
+    let (p, sz) = (e.absolute_position(), e.size());
+    let position = slint::LogicalPosition::new(p.x + sz.width / 2.0, p.y + sz.height / 2.0);
+    let w = k.ui().window();
+    w.dispatch_event(WindowEvent::PointerPressed {
+        position,
+        button: PointerEventButton::Left,
+    });
+    for _ in 0..ms / 100 {
+        i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(100));
+    }
+    w.dispatch_event(WindowEvent::PointerReleased {
+        position,
+        button: PointerEventButton::Left,
+    });
+    k.settle();
+}
+
+#[test]
+fn the_staff_corner_opens_on_a_long_press_every_time_and_not_on_a_tap() {
+    let (_dir, k) = demo_kiosk(&[]);
+    let corner = || k.button("Accès personnel (appui long)");
+    // A tap is not a long press.
+    hold(&k, &corner(), 300);
+    assert_eq!(k.kiosk.page(), Page::Attract);
+    for round in 0..3 {
+        hold(&k, &corner(), 2_500);
+        assert_eq!(k.kiosk.page(), Page::StaffPin, "long press {round}");
+        k.press("Annuler");
+        assert_eq!(k.kiosk.page(), Page::Attract);
+    }
+    // From another page too.
+    k.press("Commencer : scanner un produit");
+    hold(&k, &corner(), 2_500);
+    assert_eq!(k.kiosk.page(), Page::StaffPin);
+}
+
 #[test]
 fn staff_enter_with_the_pin_change_settings_and_see_the_status() {
     i_slint_backend_testing::init_no_event_loop();
