@@ -218,6 +218,39 @@ fn identification_validates_input_and_says_when_the_kiosk_is_not_connected() {
 }
 
 #[test]
+fn an_answer_that_arrives_after_the_session_ended_does_not_reach_the_next_shopper() {
+    i_slint_backend_testing::init_no_event_loop();
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    // An HQ that accepts the connection and never answers: the lookup of a
+    // typed phone number waits for its timeout.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let outbox = enrolled_outbox(dir.path(), "https://shop.example");
+    let mut ident = outbox.identity().unwrap().unwrap();
+    ident.hq_url = format!("http://{}", silent.local_addr().unwrap());
+    outbox.save_identity(&ident).unwrap();
+    let k = TestKiosk::with_outbox(config(dir.path(), &[]), Some(outbox));
+    k.scan(NORDIC, Symbology::Ean13);
+    k.press("Ajouter au panier");
+    k.go(Page::Basket);
+    k.press("M'identifier pour mes prix personnels");
+    k.type_keys("0612345678");
+    // Pressed without waiting for the answer; the shopper walks away.
+    k.button("Valider").invoke_accessible_default_action();
+    let id = k.ui().global::<IdentifyAdapter>();
+    assert_eq!(id.get_message(), "Recherche de votre compte…");
+    k.kiosk.reset_session("test: end of session");
+    k.settle();
+    // The first shopper's answer (here HQ's silence) was dropped: the next
+    // session starts clean.
+    assert_eq!(k.kiosk.page(), Page::Attract);
+    assert_eq!(id.get_message(), "");
+    assert!(!id.get_identified());
+    assert!(k.kiosk.session().customer.is_none());
+    assert!(k.kiosk.session().is_empty());
+}
+
+#[test]
 fn send_to_phone_and_click_and_collect_say_when_the_outbox_is_missing() {
     let (_dir, k) = demo_kiosk(&[]);
     k.scan(NORDIC, Symbology::Ean13);

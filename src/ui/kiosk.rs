@@ -133,6 +133,8 @@ pub(super) struct State {
     pub search_hits: Vec<SearchHit>,
     pub search_note: Text2,
     pub seq: u64,
+    /// Which shopper's session is on screen: moves at every reset.
+    pub session_no: u64,
     pub lookup_seq: u64,
     pub search_seq: u64,
     pub pending: usize,
@@ -262,6 +264,7 @@ impl Kiosk {
             search_hits: Vec::new(),
             search_note: Text2::default(),
             seq: 0,
+            session_no: 0,
             lookup_seq: 0,
             search_seq: 0,
             pending: 0,
@@ -386,8 +389,23 @@ impl Kiosk {
         self.rt.spawn_blocking(move || outlet.send(f()));
     }
 
+    /// As [`Self::spawn_blocking`], for an answer that belongs to the
+    /// current shopper's session only.
+    pub(super) fn spawn_for_session(&self, f: impl FnOnce() -> Msg + Send + 'static) {
+        let no = self.st.borrow().session_no;
+        self.spawn_blocking(move || Msg::ForSession(no, Box::new(f())));
+    }
+
     fn handle(&self, msg: Msg) {
         match msg {
+            Msg::ForSession(no, inner) => {
+                if no == self.st.borrow().session_no {
+                    self.handle(*inner);
+                } else {
+                    self.done_pending();
+                    tracing::info!("an answer for a session that has ended was dropped");
+                }
+            }
             Msg::Scan(ev) => self.on_scan(ev),
             Msg::Preview => self.on_preview(),
             Msg::Camera { status, metrics } => self.on_camera(&status, &metrics),
@@ -756,6 +774,7 @@ impl Kiosk {
         {
             let mut st = self.st.borrow_mut();
             st.session.reset();
+            st.session_no += 1;
             st.idle.touch();
             st.product = None;
             st.feedback = None;

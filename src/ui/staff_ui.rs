@@ -461,7 +461,13 @@ fn status_rows(st: &super::kiosk::State, lang: Lang) -> Vec<SummaryRow> {
         ),
     ];
     if let Some(e) = &st.sync.last_error {
-        rows.push(row(lang.pick("Dernière erreur", "Last error"), e.clone()));
+        // The sentence in the kiosk's language, the technical words after
+        // it (for HQ's support).
+        let text = match st.sync.problem {
+            Some(p) => format!("{} ({e})", p.message(lang)),
+            None => e.clone(),
+        };
+        rows.push(row(lang.pick("Dernière erreur", "Last error"), text));
     }
     match &st.staff.status {
         Some(s) => {

@@ -51,6 +51,10 @@ pub enum Msg {
     Identified(Box<Result<crate::customer::Identified, crate::customer::IdentifyError>>),
     /// A scanned coupon QR checked.
     Coupon(Result<vitrine_core::pricing::Promotion, crate::customer::CouponError>),
+    /// An answer about one shopper's session (identification, coupon,
+    /// handoff, order): dropped if that session has ended meanwhile, so it
+    /// never reaches the next shopper's screen.
+    ForSession(u64, Box<Msg>),
 }
 
 /// A catalog query's answer.

@@ -164,6 +164,9 @@ pub enum Mode {
     /// delayed (up to `max_delay`), truncated half-way or dropped whole
     /// (after HQ committed). Counted in [`Proxy::faults`].
     Chaos { percent: u32, max_delay: Duration },
+    /// Close every connection whose request asks for this path (a firewall
+    /// that blocks the push stream); forward the rest.
+    BlockPath(String),
 }
 
 /// What [`Mode::Chaos`] did, by kind.
@@ -282,6 +285,12 @@ async fn handle(
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
                     let current = mode.lock().unwrap().clone();
+                    if let Mode::BlockPath(path) = &current {
+                        let needle = format!(" {path}");
+                        if buf[..n].windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                            return;
+                        }
+                    }
                     if let Some((0, _)) = roll(&current) {
                         // The request is cut half-way: HQ sees half of it,
                         // the kiosk a closed connection.
@@ -341,7 +350,7 @@ async fn handle(
                             }
                             _ => {}
                         },
-                        Mode::Pass => {}
+                        Mode::Pass | Mode::BlockPath(_) => {}
                     }
                     if cw.write_all(&buf[..n]).await.is_err() {
                         break;
