@@ -496,10 +496,16 @@ async fn with_the_push_stream_blocked_the_kiosk_polls_and_still_gets_changes() {
     let handle = vitrine::sync::start(&tokio::runtime::Handle::current(), k_dir.path(), s).unwrap();
     let mut rx = handle.status();
     let v0 = hq.hq.storage.current_version().unwrap();
-    wait_until(&mut rx, 30, "the first catalog, by polling", |s| s.catalog_version == v0).await;
+    wait_until(&mut rx, 30, "the first catalog, by polling", |s| {
+        s.catalog_version == v0
+    })
+    .await;
     let (v1, _) = admin::price_set(&hq.hq, COKE, "2.34", Some("paris-01")).unwrap();
     let st = wait_until(&mut rx, 30, "the new price, by polling", |s| s.catalog_version == v1).await;
-    assert!(!st.online, "the push stream is blocked: the kiosk is not online: {st:?}");
+    assert!(
+        !st.online,
+        "the push stream is blocked: the kiosk is not online: {st:?}"
+    );
     assert_eq!(price_at(k_dir.path(), COKE, "paris-01"), Some(Money::eur(234)));
     handle.stop().await;
 }

@@ -402,6 +402,65 @@ fn the_staff_corner_opens_on_a_long_press_every_time_and_not_on_a_tap() {
     assert_eq!(k.kiosk.page(), Page::StaffPin);
 }
 
+/// Staff enroll the kiosk on the spot: HQ address (here from the config)
+/// and the one-time code from `vitrine-hq device add`, against a real HQ.
+#[test]
+fn staff_enroll_the_kiosk_with_hq_from_the_staff_screen() {
+    i_slint_backend_testing::init_no_event_loop();
+    let (dir, hq_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    seed(dir.path());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut hq_cfg = vitrine_hq::HqConfig::new(hq_dir.path());
+    hq_cfg.public_base_url = format!("http://{addr}");
+    let hq = vitrine_hq::Hq::open(hq_cfg).unwrap();
+    rt.spawn(vitrine_hq::serve(listener, hq.clone(), std::future::pending::<()>()));
+    let (_, code) = vitrine_hq::admin::device_add(&hq, "paris-01").unwrap();
+
+    let url = format!("http://{addr}");
+    let outbox = vitrine::sync::Outbox::open(dir.path()).unwrap();
+    let k = TestKiosk::with_outbox(config(dir.path(), &[("VITRINE__HQ__URL", &url)]), Some(outbox.clone()));
+    k.press("Accès personnel (appui long)");
+    k.type_keys("2468");
+    k.press("Entrer");
+    assert_eq!(k.kiosk.page(), Page::Staff);
+    let s = k.ui().global::<StaffAdapter>();
+    // A wrong code first: refused, in words, nothing stored.
+    k.press("Taper le code d'enrôlement");
+    k.type_keys("zzzz2222");
+    k.press("OK");
+    k.press("Relier la borne au siège avec ce code");
+    assert!(s.get_message().starts_with("Enrôlement refusé"), "{}", s.get_message());
+    assert!(outbox.identity().unwrap().is_none());
+    // The real code (typed as staff would, without the dash, in lower case).
+    k.press("Taper le code d'enrôlement");
+    k.type_keys(&code.replace('-', "").to_lowercase());
+    k.press("OK");
+    k.press("Relier la borne au siège avec ce code");
+    assert!(
+        s.get_message().starts_with("Borne reliée au siège") && s.get_message().contains("paris-01"),
+        "{}",
+        s.get_message()
+    );
+    let ident = outbox.identity().unwrap().expect("enrolled");
+    assert_eq!(ident.store, "paris-01");
+    assert_eq!(ident.hq_url, url);
+    assert_eq!(s.get_enroll_code(), "", "the code does not stay on screen");
+    // The status tab shows the address the kiosk is enrolled with.
+    outbox.refresh_status().unwrap();
+    k.settle();
+    k.press("État");
+    let rows: Vec<String> = s
+        .get_status()
+        .iter()
+        .map(|r| format!("{}={}", r.label, r.value))
+        .collect();
+    assert!(rows.iter().any(|r| r == &format!("Siège (HQ)={url}")), "{rows:?}");
+    let audit = std::fs::read_to_string(dir.path().join("staff-audit.jsonl")).unwrap();
+    assert!(audit.contains("\"kiosk_enrolled\""), "{audit}");
+}
+
 #[test]
 fn staff_enter_with_the_pin_change_settings_and_see_the_status() {
     i_slint_backend_testing::init_no_event_loop();

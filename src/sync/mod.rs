@@ -58,6 +58,11 @@ pub struct SyncStatus {
     /// What kind of problem it is, for the staff screen's sentence in the
     /// kiosk's language ([`Problem::message`]).
     pub problem: Option<Problem>,
+    /// The HQ address this kiosk is enrolled with.
+    pub hq_url: Option<String>,
+    /// The loyalty card range of the synced card table (the UI reads it
+    /// here rather than from SQLite on its thread).
+    pub card_prefix: Option<String>,
 }
 
 /// The kind of sync problem, told to store staff in French or English,

@@ -295,12 +295,23 @@ impl Outbox {
     /// Re-reads the counts into the published status.
     pub fn refresh_status(&self) -> Result<(), SyncError> {
         let (pending, dead) = self.counts()?;
-        let configured = self.identity()?.is_some();
+        let hq_url = self.identity()?.map(|i| i.hq_url);
+        let configured = hq_url.is_some();
+        let card_prefix: Option<String> = self
+            .lock()
+            .query_row("SELECT prefix FROM card_meta WHERE id = 1", [], |r| r.get(0))
+            .optional()?;
         self.status.send_if_modified(|s| {
-            let changed = s.outbox_pending != pending || s.outbox_dead != dead || s.configured != configured;
+            let changed = s.outbox_pending != pending
+                || s.outbox_dead != dead
+                || s.configured != configured
+                || s.hq_url != hq_url
+                || s.card_prefix != card_prefix;
             s.outbox_pending = pending;
             s.outbox_dead = dead;
             s.configured = configured;
+            s.hq_url = hq_url;
+            s.card_prefix = card_prefix;
             changed
         });
         Ok(())

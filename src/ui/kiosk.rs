@@ -114,6 +114,10 @@ pub(super) struct StaffUi {
     pub saving: bool,
     pub status: Option<crate::catalog::CatalogStatus>,
     pub last_code: String,
+    /// The one-time enrollment code being typed, and whether the exchange
+    /// with HQ is under way.
+    pub enroll_code: String,
+    pub enrolling: bool,
 }
 
 pub(super) struct State {
@@ -468,6 +472,10 @@ impl Kiosk {
             Msg::Order(r) => {
                 self.done_pending();
                 self.on_order(r);
+            }
+            Msg::Enrolled(r) => {
+                self.done_pending();
+                self.on_enrolled(*r);
             }
             Msg::Identified(r) => {
                 self.done_pending();

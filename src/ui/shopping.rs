@@ -284,10 +284,14 @@ impl Kiosk {
         self.render_identify();
     }
 
+    /// The card range, as the sync worker last published it (no database
+    /// read on the UI thread).
     fn card_prefix(&self) -> String {
-        self.orders
-            .as_ref()
-            .map(|d| d.card_prefix())
+        self.st
+            .borrow()
+            .sync
+            .card_prefix
+            .clone()
             .unwrap_or_else(|| vitrine_core::loyalty::DEFAULT_CARD_PREFIX.to_string())
     }
 

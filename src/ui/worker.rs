@@ -47,6 +47,8 @@ pub enum Msg {
     },
     Handoff(Result<super::orders::HandoffTicket, super::orders::DeskError>),
     Order(Result<super::orders::OrderTicket, super::orders::DeskError>),
+    /// Enrollment with HQ from the staff screen.
+    Enrolled(Box<Result<crate::sync::store::DeviceIdentity, crate::sync::SyncError>>),
     /// The shopper recognised (or why not).
     Identified(Box<Result<crate::customer::Identified, crate::customer::IdentifyError>>),
     /// A scanned coupon QR checked.
