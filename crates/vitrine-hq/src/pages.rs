@@ -24,7 +24,7 @@ use uuid::Uuid;
 use vitrine_core::Lang;
 use vitrine_core::wire::{Contact, HandoffSubmit, OrderStatus, codes};
 
-use crate::api::{ApiJson, Failure, Source, accept_handoff, blocking, handoff_receipt, price_lines};
+use crate::api::{ApiJson, Failure, Source, accept_handoff, blocking, handoff_receipt};
 use crate::{Hq, notify};
 
 pub fn routes() -> Router<Arc<Hq>> {
@@ -158,8 +158,10 @@ fn lang_links(path: &str, lang: Lang) -> String {
 }
 
 /// The basket section (also sent alone to the page's script).
+/// Priced for the customer the kiosk identified, with the coupons used on
+/// the phone ([`crate::customers::price_handoff`]).
 fn basket_section(hq: &Hq, h: &crate::storage::HandoffRecord, lang: Lang) -> Result<String, Failure> {
-    let priced = price_lines(hq, &h.store, &h.lines)?;
+    let priced = crate::customers::price_handoff(hq, h)?;
     let mut rows = String::new();
     for (l, p, price) in &priced.products {
         let name = p
@@ -382,7 +384,7 @@ async fn claim(
             .storage
             .handoff(&uuid)?
             .ok_or_else(|| Failure::not_found("basket not found"))?;
-        let priced = price_lines(&hq2, &h.store, &h.lines)?;
+        let priced = crate::customers::price_handoff(&hq2, &h)?;
         let notes = notify::claim_messages(&hq2, &h, &contact, &priced, lang);
         let claimed = hq2.storage.claim_handoff(&uuid, &contact, hq2.now(), &notes)?;
         if claimed && let Err(e) = crate::customers::after_claim(&hq2, &h, &contact, lang) {
