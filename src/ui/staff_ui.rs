@@ -575,7 +575,18 @@ fn status_rows(st: &super::kiosk::State, lang: Lang) -> Vec<SummaryRow> {
                 ),
             ));
             if let Some(o) = &s.prices_origin {
-                rows.push(row(lang.pick("Origine des prix", "Prices from"), o.clone()));
+                let origin = if o == "hq" {
+                    lang.pick("le siège (HQ)", "HQ").to_string()
+                } else if o.starts_with("demo") {
+                    lang.pick(
+                        "données de démonstration (pas de vrais prix)",
+                        "demo data (not real prices)",
+                    )
+                    .to_string()
+                } else {
+                    o.clone()
+                };
+                rows.push(row(lang.pick("Origine des prix", "Prices from"), origin));
             }
         }
         None => rows.push(row(lang.pick("Catalogue", "Catalog"), "…".into())),
