@@ -84,6 +84,25 @@ fn parse_eur(s: &str) -> i64 {
     digits.parse().unwrap_or_else(|_| panic!("not an amount: {s:?}"))
 }
 
+/// A photo the retailer put in `<data_dir>/images/` is shown; without one,
+/// the placeholder.
+#[test]
+fn a_cached_product_photo_is_shown_and_the_placeholder_otherwise() {
+    let (dir, k) = demo_kiosk(&[]);
+    k.scan(NORDIC, Symbology::Ean13);
+    let p = k.ui().global::<ProductAdapter>();
+    assert!(!p.get_has_photo());
+    std::fs::create_dir_all(dir.path().join("images")).unwrap();
+    image::RgbImage::from_pixel(40, 30, image::Rgb([200, 30, 30]))
+        .save(dir.path().join("images/05449000039231.png"))
+        .unwrap();
+    k.press("Scanner un autre produit");
+    k.scan(NORDIC, Symbology::Ean13);
+    assert!(p.get_has_photo(), "the photo in images/ is shown");
+    let photo = p.get_photo().size();
+    assert_eq!((photo.width, photo.height), (40, 30));
+}
+
 #[test]
 fn the_keypad_and_the_search_find_products_without_a_barcode() {
     let (_dir, k) = demo_kiosk(&[]);
