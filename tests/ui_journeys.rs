@@ -549,36 +549,67 @@ fn staff_enter_with_the_pin_change_settings_and_see_the_status() {
 /// 1080p, on every page, in both orientations.
 #[test]
 fn every_control_is_labelled_and_large_enough() {
+    use vitrine::ui::generated::StaffTab;
     let (_dir, k) = demo_kiosk(&[]);
     k.scan(NORDIC, Symbology::Ean13);
     k.press("Ajouter au panier");
-    for (w, h) in [(1920, 1080), (1080, 1920)] {
-        k.ui().window().set_size(slint::PhysicalSize::new(w, h));
-        for page in [
-            Page::Attract,
-            Page::Scan,
-            Page::Product,
-            Page::Basket,
-            Page::Identify,
-            Page::Collect,
-            Page::StaffPin,
-        ] {
-            k.ui().global::<App>().set_page(page);
-            k.settle();
-            let buttons = ElementQuery::from_root(k.ui())
-                .match_accessible_role(AccessibleRole::Button)
-                .find_all();
-            assert!(buttons.len() >= 3, "{page:?}: {} buttons", buttons.len());
-            for b in buttons {
-                let label = b.accessible_label().unwrap_or_default();
-                assert!(!label.trim().is_empty(), "{page:?} at {w}x{h}: a button has no label");
-                let size = b.size();
-                assert!(
-                    size.width >= 44.0 && size.height >= 44.0,
-                    "{page:?} at {w}x{h}: {label:?} is {}x{}",
-                    size.width,
-                    size.height
-                );
+    let app = k.ui().global::<App>();
+    // Every page (the staff screen's three tabs too), in both orientations,
+    // with normal text, large text and the low-reach layout.
+    let mut screens: Vec<(Page, Option<StaffTab>)> = [
+        Page::Attract,
+        Page::Scan,
+        Page::Product,
+        Page::Basket,
+        Page::Identify,
+        Page::Handoff,
+        Page::Collect,
+        Page::StaffPin,
+    ]
+    .into_iter()
+    .map(|p| (p, None))
+    .collect();
+    for tab in [StaffTab::Settings, StaffTab::Status, StaffTab::Camera] {
+        screens.push((Page::Staff, Some(tab)));
+    }
+    for (large, low) in [(false, false), (true, false), (false, true)] {
+        app.invoke_set_large_text(large);
+        app.invoke_set_low_reach(low);
+        for (w, h) in [(1920, 1080), (1080, 1920)] {
+            k.ui().window().set_size(slint::PhysicalSize::new(w, h));
+            // The low-reach layout keeps the upper part of the screen for
+            // information: every control is below it.
+            let reach_top = if !low {
+                0.0
+            } else if w < h {
+                h as f32 * 0.42
+            } else {
+                h as f32 * 0.22
+            };
+            for (page, tab) in &screens {
+                app.set_page(*page);
+                if let Some(t) = tab {
+                    k.ui().global::<StaffAdapter>().set_tab(*t);
+                }
+                k.settle();
+                let buttons = ElementQuery::from_root(k.ui())
+                    .match_accessible_role(AccessibleRole::Button)
+                    .find_all();
+                assert!(buttons.len() >= 3, "{page:?}: {} buttons", buttons.len());
+                let at = format!("{page:?} {tab:?} at {w}x{h} (large text {large}, low reach {low})");
+                for b in buttons {
+                    let label = b.accessible_label().unwrap_or_default();
+                    assert!(!label.trim().is_empty(), "{at}: a button has no label");
+                    let size = b.size();
+                    assert!(
+                        size.width >= 44.0 && size.height >= 44.0,
+                        "{at}: {label:?} is {}x{}",
+                        size.width,
+                        size.height
+                    );
+                    let y = b.absolute_position().y;
+                    assert!(y + 1.0 >= reach_top, "{at}: {label:?} is at y = {y}, above {reach_top}");
+                }
             }
         }
     }
