@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
@@ -33,51 +33,36 @@ const STORE: &str = "paris-01";
 
 // ------------------------------------------------------------------ email
 
-/// A minimal SMTP server: enough of RFC 5321 for lettre to deliver mail.
+/// A real SMTP server on loopback: aiosmtpd (Debian's python3-aiosmtpd) run
+/// by the repository's `tests/support/smtp_sink.py`; each message received
+/// comes out of the channel. The child is killed with the test's runtime.
 async fn smtp_server() -> (u16, mpsc::UnboundedReceiver<String>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/support/smtp_sink.py");
+    let mut child = tokio::process::Command::new("/usr/bin/python3")
+        .arg(script)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the SMTP server (apt-get install python3-aiosmtpd)");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let ready = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("the SMTP server did not start within 30 s")
+        .unwrap()
+        .expect("the SMTP server exited (is python3-aiosmtpd installed?)");
+    let port: u16 = ready
+        .strip_prefix("READY ")
+        .and_then(|p| p.trim().parse().ok())
+        .unwrap_or_else(|| panic!("unexpected first line from the SMTP server: {ready}"));
     let (tx, rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {
-        while let Ok((sock, _)) = listener.accept().await {
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                let (r, mut w) = sock.into_split();
-                let mut r = BufReader::new(r);
-                w.write_all(b"220 test.invalid ESMTP\r\n").await.unwrap();
-                let mut line = String::new();
-                loop {
-                    line.clear();
-                    if r.read_line(&mut line).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let cmd = line.trim_end().to_ascii_uppercase();
-                    let reply: &[u8] = if cmd.starts_with("EHLO") {
-                        b"250-test.invalid\r\n250 8BITMIME\r\n"
-                    } else if cmd.starts_with("DATA") {
-                        w.write_all(b"354 end with .\r\n").await.unwrap();
-                        let mut msg = String::new();
-                        loop {
-                            let mut l = String::new();
-                            if r.read_line(&mut l).await.unwrap_or(0) == 0 {
-                                return;
-                            }
-                            if l == ".\r\n" {
-                                break;
-                            }
-                            msg.push_str(&l);
-                        }
-                        let _ = tx.send(msg);
-                        b"250 queued\r\n"
-                    } else if cmd.starts_with("QUIT") {
-                        let _ = w.write_all(b"221 bye\r\n").await;
-                        return;
-                    } else {
-                        b"250 OK\r\n"
-                    };
-                    w.write_all(reply).await.unwrap();
-                }
-            });
+        let _child = child;
+        while let Ok(Some(line)) = lines.next_line().await {
+            let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+            if tx.send(v["mail"].as_str().unwrap_or_default().to_string()).is_err() {
+                return;
+            }
         }
     });
     (port, rx)
