@@ -269,6 +269,73 @@ fn an_answer_that_arrives_after_the_session_ended_does_not_reach_the_next_shoppe
     assert!(k.kiosk.session().is_empty());
 }
 
+/// A loyalty card held to the camera, then a phone number typed: both
+/// recognised through a real HQ (enrolled kiosk), first name and a masked
+/// identifier only; "Not you?" clears it.
+#[test]
+fn a_scanned_loyalty_card_and_a_typed_phone_number_identify_the_shopper_through_hq() {
+    i_slint_backend_testing::init_no_event_loop();
+    let (dir, hq_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    seed(dir.path());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let mut hq_cfg = vitrine_hq::HqConfig::new(hq_dir.path());
+    hq_cfg.public_base_url = url.clone();
+    let hq = vitrine_hq::Hq::open(hq_cfg).unwrap();
+    rt.spawn(vitrine_hq::serve(listener, hq.clone(), std::future::pending::<()>()));
+    let card = vitrine_core::loyalty::card_number("0450", 4242);
+    vitrine_hq::customers::add(
+        &hq,
+        &vitrine_hq::customers::NewCustomer {
+            first_name: "Camille".into(),
+            email: Some("camille.zebulon@example.fr".into()),
+            phone: Some("06 12 34 56 78".into()),
+            card: Some(card.clone()),
+            tier: Some(vitrine_core::pricing::Tier::Gold),
+            consent: true,
+        },
+    )
+    .unwrap();
+    let (_, code) = vitrine_hq::admin::device_add(&hq, "paris-01").unwrap();
+    rt.block_on(vitrine::sync::enroll(
+        dir.path(),
+        &url,
+        &code,
+        std::time::Duration::from_secs(5),
+        vitrine::clock::now(),
+    ))
+    .unwrap();
+    let outbox = vitrine::sync::Outbox::open(dir.path()).unwrap();
+    let k = TestKiosk::with_outbox(config(dir.path(), &[]), Some(outbox));
+    k.scan(NORDIC, Symbology::Ean13);
+    k.press("Ajouter au panier");
+    k.go(Page::Basket);
+    k.press("M'identifier pour mes prix personnels");
+    let id = k.ui().global::<IdentifyAdapter>();
+    // The card, as the camera reads it: never looked up as a product.
+    k.scan(&card[card.len() - 13..], Symbology::Ean13);
+    assert_eq!(k.kiosk.page(), Page::Identify);
+    assert!(id.get_identified(), "{}", id.get_message());
+    assert_eq!(id.get_first_name(), "Camille");
+    assert!(!id.get_masked().contains(&card[card.len() - 8..]), "{}", id.get_masked());
+    assert!(k.kiosk.session().customer.is_some());
+    k.press("Pas vous ?");
+    assert!(!id.get_identified());
+    assert!(k.kiosk.session().customer.is_none());
+    // A phone number typed on the keypad, looked up online.
+    k.type_keys("0612345678");
+    k.press("Valider");
+    assert!(id.get_identified(), "{}", id.get_message());
+    assert_eq!(id.get_first_name(), "Camille");
+    let masked = id.get_masked().to_string();
+    assert!(!masked.contains("12 34 56") && !masked.contains("123456"), "{masked}");
+    assert!(!k.shows("Zébulon") && !k.shows("camille.zebulon@example.fr"));
+    k.kiosk.reset_session("test: end");
+    assert!(!id.get_identified());
+    assert_eq!(id.get_first_name(), "");
+}
+
 #[test]
 fn send_to_phone_and_click_and_collect_say_when_the_outbox_is_missing() {
     let (_dir, k) = demo_kiosk(&[]);
