@@ -103,6 +103,62 @@ fn a_cached_product_photo_is_shown_and_the_placeholder_otherwise() {
     assert_eq!((photo.width, photo.height), (40, 30));
 }
 
+/// The product page's details from the catalog: other sellers' offers,
+/// allergens with the nutrition table, the member price.
+#[test]
+fn the_product_page_shows_offers_allergens_and_the_member_price() {
+    let (dir, k) = demo_kiosk(&[]);
+    let cat = vitrine::catalog::Catalog::open(dir.path()).unwrap();
+    let products = cat.all_products().unwrap();
+    let with_offers = products
+        .iter()
+        .find(|p| cat.offers(p.gtin).unwrap().len() >= 2)
+        .expect("a product sold by several sellers in the demo data");
+    let with_allergens = products
+        .iter()
+        .find(|p| {
+            p.food
+                .as_ref()
+                .is_some_and(|f| f.allergens.iter().any(|a| a == "en:milk"))
+        })
+        .expect("a food with milk in the demo data");
+    let member = cat
+        .active_promotions("paris-01", vitrine::clock::now())
+        .unwrap()
+        .into_iter()
+        .find_map(|p| match (&p.audience, &p.target) {
+            (vitrine_core::pricing::Audience::Members { .. }, vitrine_core::pricing::Target::Gtins(g)) => {
+                g.first().copied()
+            }
+            _ => None,
+        })
+        .expect("a member price in the demo data");
+    drop(cat);
+    let p = k.ui().global::<ProductAdapter>();
+
+    k.scan(&with_offers.gtin.short_form(), Symbology::Ean13);
+    assert_eq!(p.get_name(), with_offers.name.as_str());
+    let offers: Vec<String> = p.get_offers().iter().map(|o| o.seller.to_string()).collect();
+    assert!(offers.len() >= 2, "{offers:?}");
+
+    k.scan(&with_allergens.gtin.short_form(), Symbology::Ean13);
+    let allergens: Vec<String> = p.get_allergens().iter().map(|a| a.to_string()).collect();
+    assert!(
+        allergens.iter().any(|a| a.to_lowercase().contains("lait")),
+        "{allergens:?}"
+    );
+    k.press("English: switch to English");
+    let allergens: Vec<String> = p.get_allergens().iter().map(|a| a.to_string()).collect();
+    assert!(
+        allergens.iter().any(|a| a.to_lowercase().contains("milk")),
+        "{allergens:?}"
+    );
+    k.press("Français : passer en français");
+
+    k.scan(&member.short_form(), Symbology::Ean13);
+    assert!(!p.get_member_price().is_empty(), "the member price is shown");
+}
+
 #[test]
 fn the_keypad_and_the_search_find_products_without_a_barcode() {
     let (_dir, k) = demo_kiosk(&[]);
@@ -318,7 +374,11 @@ fn a_scanned_loyalty_card_and_a_typed_phone_number_identify_the_shopper_through_
     assert_eq!(k.kiosk.page(), Page::Identify);
     assert!(id.get_identified(), "{}", id.get_message());
     assert_eq!(id.get_first_name(), "Camille");
-    assert!(!id.get_masked().contains(&card[card.len() - 8..]), "{}", id.get_masked());
+    assert!(
+        !id.get_masked().contains(&card[card.len() - 8..]),
+        "{}",
+        id.get_masked()
+    );
     assert!(k.kiosk.session().customer.is_some());
     k.press("Pas vous ?");
     assert!(!id.get_identified());
