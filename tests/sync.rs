@@ -65,8 +65,22 @@ async fn a_price_change_at_hq_reaches_the_kiosk_by_push() {
     })
     .await;
 
+    // HQ's referential has generated demo prices (start_hq imports with the
+    // demo seed): the kiosk keeps saying they are not real prices.
+    assert!(
+        vitrine::catalog::Catalog::open_readonly(k_dir.path())
+            .unwrap()
+            .demo_values()
+            .unwrap()
+    );
     let (v1, _) = admin::price_set(&hq.hq, COKE, "1.23", Some("paris-01")).unwrap();
     let st = wait_until(&mut rx, 10, "the pushed price", |s| s.catalog_version == v1).await;
+    assert!(
+        vitrine::catalog::Catalog::open_readonly(k_dir.path())
+            .unwrap()
+            .demo_values()
+            .unwrap()
+    );
     assert!(st.last_error.is_none(), "{st:?}");
     assert_eq!(price_at(k_dir.path(), COKE, "paris-01"), Some(Money::eur(123)));
 

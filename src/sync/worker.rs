@@ -110,6 +110,10 @@ pub fn apply_update(
         (meta::ORIGIN, HQ_ORIGIN.to_string()),
         (meta::STORE, ident.store.clone()),
         (meta::LAST_SYNC, now.to_string()),
+        (
+            meta::HQ_DEMO_PRICES,
+            if update.demo_prices { "1" } else { "0" }.to_string(),
+        ),
     ] {
         tx.execute(
             "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -252,11 +252,7 @@ fn serve(catalog: Catalog, data_dir: PathBuf, mut store: String, rx: Receiver<Re
                     Vec::new()
                 });
                 let slides = slides(&catalog, &store, &promotions);
-                let demo = catalog
-                    .meta(meta::ORIGIN)
-                    .ok()
-                    .flatten()
-                    .is_some_and(|o| o.starts_with("demo"));
+                let demo = catalog.demo_values().unwrap_or(false);
                 Reply::Promotions {
                     promotions,
                     slides,

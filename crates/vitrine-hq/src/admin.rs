@@ -63,6 +63,10 @@ pub fn import(hq: &Hq, reader: impl BufRead, demo_prices: Option<u64>) -> Result
     let extra = demo_prices
         .map(|seed| vitrine_core::demo::demo_changes(&products, seed, now()))
         .unwrap_or_default();
+    if demo_prices.is_some() {
+        // Every update HQ signs from now on says its prices are demo values.
+        hq.storage.set_meta(crate::api::DEMO_PRICES_META, "1")?;
+    }
     let mut changes: Vec<Change> = products.into_iter().map(Change::UpsertProduct).collect();
     changes.extend(extra);
     report.changes = changes.len() as u64;
