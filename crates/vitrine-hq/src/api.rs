@@ -374,6 +374,7 @@ pub async fn cut_snapshot(hq: &Arc<Hq>, store: &str) -> Result<CutSnapshot, Fail
         let expires_at = now + hq2.config.update_valid_hours * 3600;
         let update = SignedUpdate::sign_raw(UpdateKind::Snapshot, &store2, 0, version, expires_at, json, &hq2.key)
             .map_err(Failure::internal)?;
+        let update = demo_marked(&hq2, update)?;
         let body = serde_json::to_vec(&update).map_err(Failure::internal)?;
         let gz = gzip(&body)?;
         Ok(CutSnapshot {
@@ -389,6 +390,18 @@ pub async fn cut_snapshot(hq: &Arc<Hq>, store: &str) -> Result<CutSnapshot, Fail
         .unwrap_or_else(|p| p.into_inner())
         .insert(store.to_string(), cut.clone());
     Ok(cut)
+}
+
+/// HQ's meta key set when its prices are generated demo values.
+pub const DEMO_PRICES_META: &str = "demo_prices";
+
+/// Marks an update as carrying demo prices when HQ's are (signed again).
+fn demo_marked(hq: &Hq, update: SignedUpdate) -> Result<SignedUpdate, Failure> {
+    Ok(if hq.storage.meta(DEMO_PRICES_META)?.as_deref() == Some("1") {
+        update.with_demo_prices(&hq.key)
+    } else {
+        update
+    })
 }
 
 #[derive(Deserialize)]
@@ -412,16 +425,19 @@ async fn changes(
             ChangesSince::UpToDate { version } => ChangesAnswer::UpToDate { version },
             ChangesSince::TooOld { version, reason } => ChangesAnswer::SnapshotRequired { version, reason },
             ChangesSince::Changes { to, changes_json } => ChangesAnswer::Delta {
-                update: SignedUpdate::sign_raw(
-                    UpdateKind::Delta,
-                    &dev.store,
-                    since,
-                    to,
-                    hq2.now() + hq2.config.update_valid_hours * 3600,
-                    changes_json,
-                    &hq2.key,
-                )
-                .map_err(Failure::internal)?,
+                update: demo_marked(
+                    &hq2,
+                    SignedUpdate::sign_raw(
+                        UpdateKind::Delta,
+                        &dev.store,
+                        since,
+                        to,
+                        hq2.now() + hq2.config.update_valid_hours * 3600,
+                        changes_json,
+                        &hq2.key,
+                    )
+                    .map_err(Failure::internal)?,
+                )?,
             },
         };
         // A large delta (thousands of price changes) goes gzipped.

@@ -210,6 +210,13 @@ enum PromoCommand {
         /// Coupon code that must be scanned.
         #[arg(long)]
         coupon: Option<String>,
+        /// A member price: only for identified customers who consented, of
+        /// this tier or above (member, silver or gold).
+        #[arg(long, value_name = "TIER", conflicts_with = "members")]
+        min_tier: Option<String>,
+        /// A member price for every tier (the same as --min-tier member).
+        #[arg(long)]
+        members: bool,
     },
 }
 
@@ -370,8 +377,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     from,
                     until,
                     coupon,
+                    min_tier,
+                    members,
                 },
         } => {
+            let min_tier = match (min_tier, members) {
+                (Some(t), _) => Some(vitrine_core::pricing::Tier::parse(&t).ok_or_else(|| {
+                    AdminError::Invalid(format!("--min-tier: \"{t}\" is not member, silver or gold"))
+                })?),
+                (None, true) => Some(vitrine_core::pricing::Tier::Member),
+                (None, false) => None,
+            };
             let spec = PromoSpec {
                 id: id.clone(),
                 percent,
@@ -385,6 +401,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 from: from.as_deref().map(admin::parse_time).transpose()?,
                 until: until.as_deref().map(admin::parse_time).transpose()?,
                 coupon,
+                min_tier,
             };
             let v = admin::promo_add(&hq, &spec)?;
             println!("promotion {id} saved; catalog version {v}");

@@ -25,7 +25,7 @@ use vitrine_core::Lang;
 use vitrine_core::loyalty::{normalise_email, normalise_phone};
 use vitrine_core::wire::{Contact, HandoffSubmit, OrderStatus, codes};
 
-use crate::api::{ApiJson, Failure, Source, accept_handoff, blocking, handoff_receipt, price_lines};
+use crate::api::{ApiJson, Failure, Source, accept_handoff, blocking, handoff_receipt};
 use crate::storage::Claim;
 use crate::{Hq, notify};
 
@@ -228,8 +228,10 @@ fn lang_links(path: &str, lang: Lang) -> String {
 }
 
 /// The basket section (also sent alone to the page's script).
+/// Priced for the customer the kiosk identified, with the coupons used on
+/// the phone ([`crate::customers::price_handoff`]).
 fn basket_section(hq: &Hq, h: &crate::storage::HandoffRecord, lang: Lang) -> Result<String, Failure> {
-    let priced = price_lines(hq, &h.store, &h.lines)?;
+    let priced = crate::customers::price_handoff(hq, h)?;
     let mut rows = String::new();
     for (l, p, price) in &priced.products {
         let name = p
@@ -475,7 +477,7 @@ async fn claim(
         if h.claimed_at.is_some() {
             return Ok(Claim::AlreadyClaimed(h.contact));
         }
-        let priced = price_lines(&hq2, &h.store, &h.lines)?;
+        let priced = crate::customers::price_handoff(&hq2, &h)?;
         let notes = notify::claim_messages(&hq2, &h, &contact, &priced, lang);
         // Claimed once, in one statement: of two claims at the same time one
         // wins, the other is answered as a repeat.

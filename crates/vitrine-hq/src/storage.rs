@@ -331,6 +331,12 @@ pub const HQ_MIGRATIONS: &[&str] = &[
         answered_at INTEGER, score INTEGER, coupon_code TEXT
     );
     "#,
+    // 3: a message cancelled once a coupon is used (the reminder of an
+    // unused coupon).
+    r#"
+    ALTER TABLE notifications ADD COLUMN until_redeemed TEXT;
+    CREATE INDEX notifications_until_redeemed ON notifications(until_redeemed) WHERE until_redeemed IS NOT NULL;
+    "#,
 ];
 
 /// The SQLite backend: one write connection, pooled read connections (see
