@@ -270,4 +270,34 @@ async fn click_and_collect_confirmation_reaches_a_real_smtp_server_and_the_sms_w
         .await
         .unwrap();
     assert_eq!(bad.status(), 422);
+
+    // Another basket claimed with a phone number: the link comes by SMS.
+    let h2 = ob.queue_handoff(&lines(), None, None).unwrap();
+    sync_once(k_dir.path(), settings()).await.unwrap();
+    let sent_before = sms.lock().unwrap().len();
+    let r = no_redirect
+        .post(format!("{}/h/{}/claim", hq.url(), h2.id))
+        .form(&[("phone", "06 98 76 54 32"), ("lang", "fr")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let found = sms.lock().unwrap().iter().skip(sent_before).any(|m| {
+            m["to"]
+                .as_str()
+                .is_some_and(|t| t.replace(' ', "").ends_with("698765432"))
+                && m["text"].as_str().is_some_and(|t| t.contains(&format!("/h/{}", h2.id)))
+        });
+        if found {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no SMS with the basket's link: {:?}",
+            sms.lock().unwrap()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
