@@ -16,6 +16,8 @@ PACKAGES=(
   xvfb xdotool x11-apps imagemagick libgl1-mesa-dri libegl1
   # the phone handoff page is tested in headless Chromium
   chromium
+  # the tests' SMTP server (aiosmtpd) that receives HQ's emails on loopback
+  python3-aiosmtpd
   # benchmarks: GNU time for the peak RSS of a process
   time
 )

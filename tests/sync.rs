@@ -65,8 +65,22 @@ async fn a_price_change_at_hq_reaches_the_kiosk_by_push() {
     })
     .await;
 
+    // HQ's referential has generated demo prices (start_hq imports with the
+    // demo seed): the kiosk keeps saying they are not real prices.
+    assert!(
+        vitrine::catalog::Catalog::open_readonly(k_dir.path())
+            .unwrap()
+            .demo_values()
+            .unwrap()
+    );
     let (v1, _) = admin::price_set(&hq.hq, COKE, "1.23", Some("paris-01")).unwrap();
     let st = wait_until(&mut rx, 10, "the pushed price", |s| s.catalog_version == v1).await;
+    assert!(
+        vitrine::catalog::Catalog::open_readonly(k_dir.path())
+            .unwrap()
+            .demo_values()
+            .unwrap()
+    );
     assert!(st.last_error.is_none(), "{st:?}");
     assert_eq!(price_at(k_dir.path(), COKE, "paris-01"), Some(Money::eur(123)));
 
@@ -419,28 +433,95 @@ async fn the_kiosk_command_line_enrolls_syncs_and_queues_handoffs() {
     let id = url_line.split("/h/").nth(1).unwrap().split('#').next().unwrap();
     assert!(hq.hq.storage.handoff(&Uuid::parse_str(id).unwrap()).unwrap().is_some());
 
-    // --follow prints the status as JSON lines until stopped.
+    // --follow prints the status as JSON lines until stopped. It polls
+    // once an hour here: what it shows comes from the push stream, and from
+    // noticing messages another process queued.
     let mut child = kiosk_command(k_dir.path())
         .args(["sync", "--follow"])
+        .env("VITRINE__HQ__POLL_INTERVAL_S", "3600")
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
-    let (v1, _) = admin::price_set(&hq.hq, COKE, "4.56", Some("paris-01")).unwrap();
-    let saw = tokio::task::spawn_blocking(move || {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<serde_json::Value>();
+    std::thread::spawn(move || {
         use std::io::BufRead;
         for line in std::io::BufReader::new(stdout).lines() {
-            let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
-            if v["catalog_version"] == v1 {
-                return true;
+            let Ok(line) = line else { return };
+            if tx.send(serde_json::from_str(&line).unwrap()).is_err() {
+                return;
             }
         }
-        false
     });
-    let saw = tokio::time::timeout(Duration::from_secs(30), saw).await;
+    async fn wait_for(
+        rx: &mut tokio::sync::mpsc::UnboundedReceiver<serde_json::Value>,
+        what: &str,
+        f: impl Fn(&serde_json::Value) -> bool,
+    ) {
+        let found = tokio::time::timeout(Duration::from_secs(30), async {
+            while let Some(v) = rx.recv().await {
+                if f(&v) {
+                    return true;
+                }
+            }
+            false
+        })
+        .await;
+        assert!(matches!(found, Ok(true)), "sync --follow never showed {what}");
+    }
+    let (v1, _) = admin::price_set(&hq.hq, COKE, "4.56", Some("paris-01")).unwrap();
+    wait_for(&mut rx, "the new version", |v| v["catalog_version"] == v1).await;
+    // A handoff queued by another process (`vitrine handoff`) is sent by
+    // the running worker within seconds, not at its next poll.
+    let out = stdout_ok(&run(s(&["handoff", "5449000039231"])).await.unwrap());
+    let id = out
+        .trim()
+        .split("/h/")
+        .nth(1)
+        .unwrap()
+        .split('#')
+        .next()
+        .unwrap()
+        .to_string();
+    let id = Uuid::parse_str(&id).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while hq.hq.storage.handoff(&id).unwrap().is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the handoff queued by another process never reached HQ"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     child.kill().unwrap();
     let _ = child.wait();
-    assert!(matches!(saw, Ok(Ok(true))), "sync --follow never showed version {v1}");
+}
+
+/// The push stream blocked on the way (a firewall closes `/v1/events`):
+/// the kiosk says it is not online and polls, and HQ's changes still arrive.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_push_stream_blocked_the_kiosk_polls_and_still_gets_changes() {
+    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let hq = start_hq(hq_dir.path(), |_| {}).await;
+    let proxy = Proxy::start(hq.addr).await;
+    proxy.set(Mode::BlockPath("/v1/events".into()));
+    enroll(&hq, &proxy.url(), k_dir.path(), "paris-01").await;
+    let mut s = settings();
+    s.poll_interval = Duration::from_secs(1);
+    let handle = vitrine::sync::start(&tokio::runtime::Handle::current(), k_dir.path(), s).unwrap();
+    let mut rx = handle.status();
+    let v0 = hq.hq.storage.current_version().unwrap();
+    wait_until(&mut rx, 30, "the first catalog, by polling", |s| {
+        s.catalog_version == v0
+    })
+    .await;
+    let (v1, _) = admin::price_set(&hq.hq, COKE, "2.34", Some("paris-01")).unwrap();
+    let st = wait_until(&mut rx, 30, "the new price, by polling", |s| s.catalog_version == v1).await;
+    assert!(
+        !st.online,
+        "the push stream is blocked: the kiosk is not online: {st:?}"
+    );
+    assert_eq!(price_at(k_dir.path(), COKE, "paris-01"), Some(Money::eur(234)));
+    handle.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -84,6 +84,81 @@ fn parse_eur(s: &str) -> i64 {
     digits.parse().unwrap_or_else(|_| panic!("not an amount: {s:?}"))
 }
 
+/// A photo the retailer put in `<data_dir>/images/` is shown; without one,
+/// the placeholder.
+#[test]
+fn a_cached_product_photo_is_shown_and_the_placeholder_otherwise() {
+    let (dir, k) = demo_kiosk(&[]);
+    k.scan(NORDIC, Symbology::Ean13);
+    let p = k.ui().global::<ProductAdapter>();
+    assert!(!p.get_has_photo());
+    std::fs::create_dir_all(dir.path().join("images")).unwrap();
+    image::RgbImage::from_pixel(40, 30, image::Rgb([200, 30, 30]))
+        .save(dir.path().join("images/05449000039231.png"))
+        .unwrap();
+    k.press("Scanner un autre produit");
+    k.scan(NORDIC, Symbology::Ean13);
+    assert!(p.get_has_photo(), "the photo in images/ is shown");
+    let photo = p.get_photo().size();
+    assert_eq!((photo.width, photo.height), (40, 30));
+}
+
+/// The product page's details from the catalog: other sellers' offers,
+/// allergens with the nutrition table, the member price.
+#[test]
+fn the_product_page_shows_offers_allergens_and_the_member_price() {
+    let (dir, k) = demo_kiosk(&[]);
+    let cat = vitrine::catalog::Catalog::open(dir.path()).unwrap();
+    let products = cat.all_products().unwrap();
+    let with_offers = products
+        .iter()
+        .find(|p| cat.offers(p.gtin).unwrap().len() >= 2)
+        .expect("a product sold by several sellers in the demo data");
+    let with_allergens = products
+        .iter()
+        .find(|p| {
+            p.food
+                .as_ref()
+                .is_some_and(|f| f.allergens.iter().any(|a| a == "en:milk"))
+        })
+        .expect("a food with milk in the demo data");
+    let member = cat
+        .active_promotions("paris-01", vitrine::clock::now())
+        .unwrap()
+        .into_iter()
+        .find_map(|p| match (&p.audience, &p.target) {
+            (vitrine_core::pricing::Audience::Members { .. }, vitrine_core::pricing::Target::Gtins(g)) => {
+                g.first().copied()
+            }
+            _ => None,
+        })
+        .expect("a member price in the demo data");
+    drop(cat);
+    let p = k.ui().global::<ProductAdapter>();
+
+    k.scan(&with_offers.gtin.short_form(), Symbology::Ean13);
+    assert_eq!(p.get_name(), with_offers.name.as_str());
+    let offers: Vec<String> = p.get_offers().iter().map(|o| o.seller.to_string()).collect();
+    assert!(offers.len() >= 2, "{offers:?}");
+
+    k.scan(&with_allergens.gtin.short_form(), Symbology::Ean13);
+    let allergens: Vec<String> = p.get_allergens().iter().map(|a| a.to_string()).collect();
+    assert!(
+        allergens.iter().any(|a| a.to_lowercase().contains("lait")),
+        "{allergens:?}"
+    );
+    k.press("English: switch to English");
+    let allergens: Vec<String> = p.get_allergens().iter().map(|a| a.to_string()).collect();
+    assert!(
+        allergens.iter().any(|a| a.to_lowercase().contains("milk")),
+        "{allergens:?}"
+    );
+    k.press("Français : passer en français");
+
+    k.scan(&member.short_form(), Symbology::Ean13);
+    assert!(!p.get_member_price().is_empty(), "the member price is shown");
+}
+
 #[test]
 fn the_keypad_and_the_search_find_products_without_a_barcode() {
     let (_dir, k) = demo_kiosk(&[]);
@@ -218,6 +293,110 @@ fn identification_validates_input_and_says_when_the_kiosk_is_not_connected() {
 }
 
 #[test]
+fn an_answer_that_arrives_after_the_session_ended_does_not_reach_the_next_shopper() {
+    i_slint_backend_testing::init_no_event_loop();
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    // An HQ that accepts the connection and never answers: the lookup of a
+    // typed phone number waits for its timeout.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let outbox = enrolled_outbox(dir.path(), "https://shop.example");
+    let mut ident = outbox.identity().unwrap().unwrap();
+    ident.hq_url = format!("http://{}", silent.local_addr().unwrap());
+    outbox.save_identity(&ident).unwrap();
+    let k = TestKiosk::with_outbox(config(dir.path(), &[]), Some(outbox));
+    k.scan(NORDIC, Symbology::Ean13);
+    k.press("Ajouter au panier");
+    k.go(Page::Basket);
+    k.press("M'identifier pour mes prix personnels");
+    k.type_keys("0612345678");
+    // Pressed without waiting for the answer; the shopper walks away.
+    k.button("Valider").invoke_accessible_default_action();
+    let id = k.ui().global::<IdentifyAdapter>();
+    assert_eq!(id.get_message(), "Recherche de votre compte…");
+    k.kiosk.reset_session("test: end of session");
+    k.settle();
+    // The first shopper's answer (here HQ's silence) was dropped: the next
+    // session starts clean.
+    assert_eq!(k.kiosk.page(), Page::Attract);
+    assert_eq!(id.get_message(), "");
+    assert!(!id.get_identified());
+    assert!(k.kiosk.session().customer.is_none());
+    assert!(k.kiosk.session().is_empty());
+}
+
+/// A loyalty card held to the camera, then a phone number typed: both
+/// recognised through a real HQ (enrolled kiosk), first name and a masked
+/// identifier only; "Not you?" clears it.
+#[test]
+fn a_scanned_loyalty_card_and_a_typed_phone_number_identify_the_shopper_through_hq() {
+    i_slint_backend_testing::init_no_event_loop();
+    let (dir, hq_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    seed(dir.path());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let mut hq_cfg = vitrine_hq::HqConfig::new(hq_dir.path());
+    hq_cfg.public_base_url = url.clone();
+    let hq = vitrine_hq::Hq::open(hq_cfg).unwrap();
+    rt.spawn(vitrine_hq::serve(listener, hq.clone(), std::future::pending::<()>()));
+    let card = vitrine_core::loyalty::card_number("0450", 4242);
+    vitrine_hq::customers::add(
+        &hq,
+        &vitrine_hq::customers::NewCustomer {
+            first_name: "Camille".into(),
+            email: Some("camille.zebulon@example.fr".into()),
+            phone: Some("06 12 34 56 78".into()),
+            card: Some(card.clone()),
+            tier: Some(vitrine_core::pricing::Tier::Gold),
+            consent: true,
+        },
+    )
+    .unwrap();
+    let (_, code) = vitrine_hq::admin::device_add(&hq, "paris-01").unwrap();
+    rt.block_on(vitrine::sync::enroll(
+        dir.path(),
+        &url,
+        &code,
+        std::time::Duration::from_secs(5),
+        vitrine::clock::now(),
+    ))
+    .unwrap();
+    let outbox = vitrine::sync::Outbox::open(dir.path()).unwrap();
+    let k = TestKiosk::with_outbox(config(dir.path(), &[]), Some(outbox));
+    k.scan(NORDIC, Symbology::Ean13);
+    k.press("Ajouter au panier");
+    k.go(Page::Basket);
+    k.press("M'identifier pour mes prix personnels");
+    let id = k.ui().global::<IdentifyAdapter>();
+    // The card, as the camera reads it: never looked up as a product.
+    k.scan(&card[card.len() - 13..], Symbology::Ean13);
+    assert_eq!(k.kiosk.page(), Page::Identify);
+    assert!(id.get_identified(), "{}", id.get_message());
+    assert_eq!(id.get_first_name(), "Camille");
+    assert!(
+        !id.get_masked().contains(&card[card.len() - 8..]),
+        "{}",
+        id.get_masked()
+    );
+    assert!(k.kiosk.session().customer.is_some());
+    k.press("Pas vous ?");
+    assert!(!id.get_identified());
+    assert!(k.kiosk.session().customer.is_none());
+    // A phone number typed on the keypad, looked up online.
+    k.type_keys("0612345678");
+    k.press("Valider");
+    assert!(id.get_identified(), "{}", id.get_message());
+    assert_eq!(id.get_first_name(), "Camille");
+    let masked = id.get_masked().to_string();
+    assert!(!masked.contains("12 34 56") && !masked.contains("123456"), "{masked}");
+    assert!(!k.shows("Zébulon") && !k.shows("camille.zebulon@example.fr"));
+    k.kiosk.reset_session("test: end");
+    assert!(!id.get_identified());
+    assert_eq!(id.get_first_name(), "");
+}
+
+#[test]
 fn send_to_phone_and_click_and_collect_say_when_the_outbox_is_missing() {
     let (_dir, k) = demo_kiosk(&[]);
     k.scan(NORDIC, Symbology::Ean13);
@@ -329,6 +508,105 @@ fn staff_pin_locks_after_the_allowed_failures_and_stays_locked_after_a_restart()
     assert_eq!(audit.matches("\"staff_locked\"").count(), 1);
 }
 
+/// Holds a finger on an element for `ms` (real pointer events, Slint's mock
+/// clock), then lifts it.
+fn hold(k: &TestKiosk, e: &i_slint_backend_testing::ElementHandle, ms: u64) {
+    use slint::platform::{PointerEventButton, WindowEvent};
+    let (p, sz) = (e.absolute_position(), e.size());
+    let position = slint::LogicalPosition::new(p.x + sz.width / 2.0, p.y + sz.height / 2.0);
+    let w = k.ui().window();
+    w.dispatch_event(WindowEvent::PointerPressed {
+        position,
+        button: PointerEventButton::Left,
+    });
+    for _ in 0..ms / 100 {
+        i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(100));
+    }
+    w.dispatch_event(WindowEvent::PointerReleased {
+        position,
+        button: PointerEventButton::Left,
+    });
+    k.settle();
+}
+
+#[test]
+fn the_staff_corner_opens_on_a_long_press_every_time_and_not_on_a_tap() {
+    let (_dir, k) = demo_kiosk(&[]);
+    let corner = || k.button("Accès personnel (appui long)");
+    // A tap is not a long press.
+    hold(&k, &corner(), 300);
+    assert_eq!(k.kiosk.page(), Page::Attract);
+    for round in 0..3 {
+        hold(&k, &corner(), 2_500);
+        assert_eq!(k.kiosk.page(), Page::StaffPin, "long press {round}");
+        k.press("Annuler");
+        assert_eq!(k.kiosk.page(), Page::Attract);
+    }
+    // From another page too.
+    k.press("Commencer : scanner un produit");
+    hold(&k, &corner(), 2_500);
+    assert_eq!(k.kiosk.page(), Page::StaffPin);
+}
+
+/// Staff enroll the kiosk on the spot: HQ address (here from the config)
+/// and the one-time code from `vitrine-hq device add`, against a real HQ.
+#[test]
+fn staff_enroll_the_kiosk_with_hq_from_the_staff_screen() {
+    i_slint_backend_testing::init_no_event_loop();
+    let (dir, hq_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    seed(dir.path());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut hq_cfg = vitrine_hq::HqConfig::new(hq_dir.path());
+    hq_cfg.public_base_url = format!("http://{addr}");
+    let hq = vitrine_hq::Hq::open(hq_cfg).unwrap();
+    rt.spawn(vitrine_hq::serve(listener, hq.clone(), std::future::pending::<()>()));
+    let (_, code) = vitrine_hq::admin::device_add(&hq, "paris-01").unwrap();
+
+    let url = format!("http://{addr}");
+    let outbox = vitrine::sync::Outbox::open(dir.path()).unwrap();
+    let k = TestKiosk::with_outbox(config(dir.path(), &[("VITRINE__HQ__URL", &url)]), Some(outbox.clone()));
+    k.press("Accès personnel (appui long)");
+    k.type_keys("2468");
+    k.press("Entrer");
+    assert_eq!(k.kiosk.page(), Page::Staff);
+    let s = k.ui().global::<StaffAdapter>();
+    // A wrong code first: refused, in words, nothing stored.
+    k.press("Taper le code d'enrôlement");
+    k.type_keys("zzzz2222");
+    k.press("OK");
+    k.press("Relier la borne au siège avec ce code");
+    assert!(s.get_message().starts_with("Enrôlement refusé"), "{}", s.get_message());
+    assert!(outbox.identity().unwrap().is_none());
+    // The real code (typed as staff would, without the dash, in lower case).
+    k.press("Taper le code d'enrôlement");
+    k.type_keys(&code.replace('-', "").to_lowercase());
+    k.press("OK");
+    k.press("Relier la borne au siège avec ce code");
+    assert!(
+        s.get_message().starts_with("Borne reliée au siège") && s.get_message().contains("paris-01"),
+        "{}",
+        s.get_message()
+    );
+    let ident = outbox.identity().unwrap().expect("enrolled");
+    assert_eq!(ident.store, "paris-01");
+    assert_eq!(ident.hq_url, url);
+    assert_eq!(s.get_enroll_code(), "", "the code does not stay on screen");
+    // The status tab shows the address the kiosk is enrolled with.
+    outbox.refresh_status().unwrap();
+    k.settle();
+    k.press("État");
+    let rows: Vec<String> = s
+        .get_status()
+        .iter()
+        .map(|r| format!("{}={}", r.label, r.value))
+        .collect();
+    assert!(rows.iter().any(|r| r == &format!("Siège (HQ)={url}")), "{rows:?}");
+    let audit = std::fs::read_to_string(dir.path().join("staff-audit.jsonl")).unwrap();
+    assert!(audit.contains("\"kiosk_enrolled\""), "{audit}");
+}
+
 #[test]
 fn staff_enter_with_the_pin_change_settings_and_see_the_status() {
     i_slint_backend_testing::init_no_event_loop();
@@ -398,36 +676,67 @@ fn staff_enter_with_the_pin_change_settings_and_see_the_status() {
 /// 1080p, on every page, in both orientations.
 #[test]
 fn every_control_is_labelled_and_large_enough() {
+    use vitrine::ui::generated::StaffTab;
     let (_dir, k) = demo_kiosk(&[]);
     k.scan(NORDIC, Symbology::Ean13);
     k.press("Ajouter au panier");
-    for (w, h) in [(1920, 1080), (1080, 1920)] {
-        k.ui().window().set_size(slint::PhysicalSize::new(w, h));
-        for page in [
-            Page::Attract,
-            Page::Scan,
-            Page::Product,
-            Page::Basket,
-            Page::Identify,
-            Page::Collect,
-            Page::StaffPin,
-        ] {
-            k.ui().global::<App>().set_page(page);
-            k.settle();
-            let buttons = ElementQuery::from_root(k.ui())
-                .match_accessible_role(AccessibleRole::Button)
-                .find_all();
-            assert!(buttons.len() >= 3, "{page:?}: {} buttons", buttons.len());
-            for b in buttons {
-                let label = b.accessible_label().unwrap_or_default();
-                assert!(!label.trim().is_empty(), "{page:?} at {w}x{h}: a button has no label");
-                let size = b.size();
-                assert!(
-                    size.width >= 44.0 && size.height >= 44.0,
-                    "{page:?} at {w}x{h}: {label:?} is {}x{}",
-                    size.width,
-                    size.height
-                );
+    let app = k.ui().global::<App>();
+    // Every page (the staff screen's three tabs too), in both orientations,
+    // with normal text, large text and the low-reach layout.
+    let mut screens: Vec<(Page, Option<StaffTab>)> = [
+        Page::Attract,
+        Page::Scan,
+        Page::Product,
+        Page::Basket,
+        Page::Identify,
+        Page::Handoff,
+        Page::Collect,
+        Page::StaffPin,
+    ]
+    .into_iter()
+    .map(|p| (p, None))
+    .collect();
+    for tab in [StaffTab::Settings, StaffTab::Status, StaffTab::Camera] {
+        screens.push((Page::Staff, Some(tab)));
+    }
+    for (large, low) in [(false, false), (true, false), (false, true)] {
+        app.invoke_set_large_text(large);
+        app.invoke_set_low_reach(low);
+        for (w, h) in [(1920, 1080), (1080, 1920)] {
+            k.ui().window().set_size(slint::PhysicalSize::new(w, h));
+            // The low-reach layout keeps the upper part of the screen for
+            // information: every control is below it.
+            let reach_top = if !low {
+                0.0
+            } else if w < h {
+                h as f32 * 0.42
+            } else {
+                h as f32 * 0.22
+            };
+            for (page, tab) in &screens {
+                app.set_page(*page);
+                if let Some(t) = tab {
+                    k.ui().global::<StaffAdapter>().set_tab(*t);
+                }
+                k.settle();
+                let buttons = ElementQuery::from_root(k.ui())
+                    .match_accessible_role(AccessibleRole::Button)
+                    .find_all();
+                assert!(buttons.len() >= 3, "{page:?}: {} buttons", buttons.len());
+                let at = format!("{page:?} {tab:?} at {w}x{h} (large text {large}, low reach {low})");
+                for b in buttons {
+                    let label = b.accessible_label().unwrap_or_default();
+                    assert!(!label.trim().is_empty(), "{at}: a button has no label");
+                    let size = b.size();
+                    assert!(
+                        size.width >= 44.0 && size.height >= 44.0,
+                        "{at}: {label:?} is {}x{}",
+                        size.width,
+                        size.height
+                    );
+                    let y = b.absolute_position().y;
+                    assert!(y + 1.0 >= reach_top, "{at}: {label:?} is at y = {y}, above {reach_top}");
+                }
             }
         }
     }

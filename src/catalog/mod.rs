@@ -72,6 +72,8 @@ pub mod meta {
     pub const ORIGIN: &str = "prices_origin";
     pub const STORE: &str = "catalog_store";
     pub const LAST_SYNC: &str = "last_sync";
+    /// "1" when HQ said its prices are generated demo values.
+    pub const HQ_DEMO_PRICES: &str = "hq_demo_prices";
 }
 
 /// The catalog cache.
@@ -374,8 +376,15 @@ impl Catalog {
             stock_updated_at,
             offers,
             catalog_version: self.version()?,
-            demo_values: self.meta(meta::ORIGIN)?.is_some_and(|o| o.starts_with("demo")),
+            demo_values: self.demo_values()?,
         }))
+    }
+
+    /// Whether prices and stock are generated demo values: the embedded
+    /// demo data, or an HQ that says its own are.
+    pub fn demo_values(&self) -> Result<bool, CatalogError> {
+        Ok(self.meta(meta::ORIGIN)?.is_some_and(|o| o.starts_with("demo"))
+            || self.meta(meta::HQ_DEMO_PRICES)?.as_deref() == Some("1"))
     }
 
     pub fn product(&self, gtin: Gtin) -> Result<Option<Product>, CatalogError> {

@@ -513,8 +513,12 @@ pub async fn refresh_card_table(outbox: &Outbox, client: &HqClient) -> Result<us
     let t = client.card_table().await?;
     let n = t.entries.len();
     let ob = outbox.clone();
-    tokio::task::spawn_blocking(move || store_card_table(&ob, &t))
-        .await
-        .map_err(|e| SyncError::Storage(e.to_string()))??;
+    tokio::task::spawn_blocking(move || {
+        store_card_table(&ob, &t)?;
+        // The screen learns the card range from the status.
+        ob.refresh_status()
+    })
+    .await
+    .map_err(|e| SyncError::Storage(e.to_string()))??;
     Ok(n)
 }

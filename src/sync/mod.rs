@@ -53,8 +53,92 @@ pub struct SyncStatus {
     pub outbox_pending: u64,
     /// Messages HQ refused (moved to the dead-letter table).
     pub outbox_dead: u64,
-    /// The last error, in words for store staff.
+    /// The last error, in technical words (for the log and `--json`).
     pub last_error: Option<String>,
+    /// What kind of problem it is, for the staff screen's sentence in the
+    /// kiosk's language ([`Problem::message`]).
+    pub problem: Option<Problem>,
+    /// The HQ address this kiosk is enrolled with.
+    pub hq_url: Option<String>,
+    /// The loyalty card range of the synced card table (the UI reads it
+    /// here rather than from SQLite on its thread).
+    pub card_prefix: Option<String>,
+}
+
+/// The kind of sync problem, told to store staff in French or English,
+/// with what to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Problem {
+    NotEnrolled,
+    Unreachable,
+    /// HQ refused the kiosk's token (revoked, or enrolled elsewhere).
+    Refused,
+    /// HQ asked the kiosk to slow down.
+    Busy,
+    /// HQ answered with an error of its own.
+    HqFailed,
+    /// A catalog update failed its checks (signature, version, store).
+    UpdateRefused,
+    /// The kiosk's own database.
+    Storage,
+    Other,
+}
+
+impl Problem {
+    /// The kind of `e`.
+    pub fn of(e: &SyncError) -> Problem {
+        match e {
+            SyncError::NotEnrolled => Problem::NotEnrolled,
+            SyncError::Hq(e) => Problem::of_hq(e),
+            SyncError::Rejected(_) => Problem::UpdateRefused,
+            SyncError::Storage(_) | SyncError::Sql(_) | SyncError::Catalog(_) => Problem::Storage,
+            SyncError::Invalid(_) => Problem::Other,
+        }
+    }
+
+    /// The kind of an error of HQ's.
+    pub fn of_hq(e: &client::HqError) -> Problem {
+        match e {
+            client::HqError::Unreachable(_) => Problem::Unreachable,
+            client::HqError::Http { status: 401 | 403, .. } => Problem::Refused,
+            client::HqError::Http { status: 429, .. } => Problem::Busy,
+            _ => Problem::HqFailed,
+        }
+    }
+
+    /// The sentence for store staff.
+    pub fn message(self, lang: vitrine_core::Lang) -> &'static str {
+        use vitrine_core::Lang::{En, Fr};
+        match (self, lang) {
+            (Problem::NotEnrolled, Fr) => "Borne non reliée au siège : reliez-la depuis l'écran du personnel.",
+            (Problem::NotEnrolled, En) => "Kiosk not enrolled with HQ: enroll it from the staff screen.",
+            (Problem::Unreachable, Fr) => {
+                "Siège injoignable (réseau ou serveur) : la borne continue sur son cache et réessaie."
+            }
+            (Problem::Unreachable, En) => {
+                "HQ cannot be reached (network or server): the kiosk goes on from its cache and retries."
+            }
+            (Problem::Refused, Fr) => {
+                "Le siège refuse cette borne (révoquée ?) : demandez un nouveau code d'enrôlement."
+            }
+            (Problem::Refused, En) => "HQ refuses this kiosk (revoked?): ask for a new enrollment code.",
+            (Problem::Busy, Fr) => "Le siège demande d'attendre : la borne réessaie plus tard.",
+            (Problem::Busy, En) => "HQ asked the kiosk to wait: it retries later.",
+            (Problem::HqFailed, Fr) => "Le siège a répondu par une erreur : la borne réessaie.",
+            (Problem::HqFailed, En) => "HQ answered with an error: the kiosk retries.",
+            (Problem::UpdateRefused, Fr) => {
+                "Mise à jour du catalogue refusée (contrôle de signature, de version ou de magasin) : l'ancien catalogue est gardé."
+            }
+            (Problem::UpdateRefused, En) => {
+                "Catalog update refused (signature, version or store check): the previous catalog is kept."
+            }
+            (Problem::Storage, Fr) => "Problème de la base de données de la borne : voir son journal.",
+            (Problem::Storage, En) => "Problem with the kiosk's database: see its log.",
+            (Problem::Other, Fr) => "Problème de synchronisation : voir le détail.",
+            (Problem::Other, En) => "Sync problem: see the details.",
+        }
+    }
 }
 
 /// What went wrong in sync, queueing or enrollment.
@@ -87,5 +171,47 @@ impl SyncError {
             SyncError::Sql(_) | SyncError::Storage(_) => true,
             SyncError::NotEnrolled | SyncError::Invalid(_) | SyncError::Rejected(_) => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vitrine_core::Lang;
+
+    #[test]
+    fn every_sync_problem_is_told_to_staff_in_french_and_english() {
+        let http = |status: u16| {
+            SyncError::Hq(client::HqError::Http {
+                status,
+                code: "x".into(),
+                message: "x".into(),
+                retryable: false,
+                retry_after: None,
+            })
+        };
+        let cases = [
+            (SyncError::NotEnrolled, Problem::NotEnrolled),
+            (
+                SyncError::Hq(client::HqError::Unreachable("refused".into())),
+                Problem::Unreachable,
+            ),
+            (http(401), Problem::Refused),
+            (http(403), Problem::Refused),
+            (http(429), Problem::Busy),
+            (http(500), Problem::HqFailed),
+            (
+                SyncError::Rejected(vitrine_core::wire::UpdateRejected::HashMismatch),
+                Problem::UpdateRefused,
+            ),
+            (SyncError::Storage("disk full".into()), Problem::Storage),
+            (SyncError::Invalid("?".into()), Problem::Other),
+        ];
+        for (e, p) in cases {
+            assert_eq!(Problem::of(&e), p, "{e}");
+            let (fr, en) = (p.message(Lang::Fr), p.message(Lang::En));
+            assert!(!fr.is_empty() && !en.is_empty() && fr != en, "{p:?}");
+        }
+        assert!(Problem::Refused.message(Lang::Fr).contains("révoquée"));
     }
 }

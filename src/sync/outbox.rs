@@ -10,6 +10,7 @@
 //! from a worker thread, never from the UI thread's event loop callbacks.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -100,6 +101,10 @@ pub struct Outbox {
     wake: Arc<Notify>,
     status: Arc<watch::Sender<SyncStatus>>,
     clock: fn() -> UnixTime,
+    /// SQLite's `data_version` when last looked at: it moves when another
+    /// connection (another process: `vitrine handoff`, `vitrine enroll`)
+    /// commits to kiosk.sqlite.
+    seen_version: Arc<AtomicI64>,
 }
 
 impl Outbox {
@@ -112,7 +117,9 @@ impl Outbox {
             wake: Arc::new(Notify::new()),
             status: Arc::new(tx),
             clock: crate::clock::now,
+            seen_version: Arc::new(AtomicI64::new(0)),
         };
+        ob.written_elsewhere();
         ob.refresh_status()?;
         Ok(ob)
     }
@@ -144,6 +151,21 @@ impl Outbox {
     /// Woken when something is queued.
     pub(crate) fn wake_signal(&self) -> Arc<Notify> {
         self.wake.clone()
+    }
+
+    /// Whether another connection has committed to kiosk.sqlite since the
+    /// last call (a message queued by another process, an enrollment): the
+    /// sync worker then sends at once and refreshes its status. Writes
+    /// through this handle wake the worker directly.
+    pub fn written_elsewhere(&self) -> bool {
+        let v = match self.lock().query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0)) {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::debug!(error = %e, "cannot read kiosk.sqlite's data_version");
+                return false;
+            }
+        };
+        self.seen_version.swap(v, Ordering::SeqCst) != v
     }
 
     /// The enrolled identity, if the kiosk is enrolled.
@@ -273,12 +295,23 @@ impl Outbox {
     /// Re-reads the counts into the published status.
     pub fn refresh_status(&self) -> Result<(), SyncError> {
         let (pending, dead) = self.counts()?;
-        let configured = self.identity()?.is_some();
+        let hq_url = self.identity()?.map(|i| i.hq_url);
+        let configured = hq_url.is_some();
+        let card_prefix: Option<String> = self
+            .lock()
+            .query_row("SELECT prefix FROM card_meta WHERE id = 1", [], |r| r.get(0))
+            .optional()?;
         self.status.send_if_modified(|s| {
-            let changed = s.outbox_pending != pending || s.outbox_dead != dead || s.configured != configured;
+            let changed = s.outbox_pending != pending
+                || s.outbox_dead != dead
+                || s.configured != configured
+                || s.hq_url != hq_url
+                || s.card_prefix != card_prefix;
             s.outbox_pending = pending;
             s.outbox_dead = dead;
             s.configured = configured;
+            s.hq_url = hq_url;
+            s.card_prefix = card_prefix;
             changed
         });
         Ok(())

@@ -27,7 +27,12 @@ use super::client::{HqClient, HqError};
 use super::outbox::{MessageKind, Outbox};
 use super::sse::SseParser;
 use super::store::DeviceIdentity;
-use super::{SyncError, SyncStatus};
+use super::{Problem, SyncError, SyncStatus};
+
+/// An error as the status reports it: its kind, and its technical words.
+fn fault(e: &SyncError) -> (Problem, String) {
+    (Problem::of(e), e.to_string())
+}
 use crate::catalog::{Catalog, VersionMove, meta};
 use crate::config::KioskConfig;
 
@@ -105,6 +110,10 @@ pub fn apply_update(
         (meta::ORIGIN, HQ_ORIGIN.to_string()),
         (meta::STORE, ident.store.clone()),
         (meta::LAST_SYNC, now.to_string()),
+        (
+            meta::HQ_DEMO_PRICES,
+            if update.demo_prices { "1" } else { "0" }.to_string(),
+        ),
     ] {
         tx.execute(
             "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -217,10 +226,12 @@ impl Ctx {
         blocking(move || ob.identity()).await
     }
 
-    fn set_error(&self, e: Option<String>) {
+    fn set_error(&self, e: Option<(Problem, String)>) {
+        let (problem, text) = e.map_or((None, None), |(p, t)| (Some(p), Some(t)));
         self.status.send_if_modified(|s| {
-            let changed = s.last_error != e;
-            s.last_error = e;
+            let changed = s.last_error != text || s.problem != problem;
+            s.last_error = text;
+            s.problem = problem;
             changed
         });
     }
@@ -257,6 +268,7 @@ impl Ctx {
                         s.last_sync = Some(now);
                         s.catalog_version = version;
                         s.last_error = None;
+                        s.problem = None;
                     });
                     return Ok(version);
                 }
@@ -280,6 +292,7 @@ impl Ctx {
             s.last_sync = Some(now);
             s.catalog_version = v;
             s.last_error = None;
+            s.problem = None;
         });
         Ok(v)
     }
@@ -294,7 +307,7 @@ impl Ctx {
             Err(SyncError::NotEnrolled) => false,
             Err(e) => {
                 tracing::warn!(error = %e, "catalog sync failed");
-                self.set_error(Some(e.to_string()));
+                self.set_error(Some(fault(&e)));
                 false
             }
         }
@@ -316,18 +329,18 @@ impl Ctx {
         let ident = match self.identity().await {
             Ok(Some(i)) => i,
             Ok(None) => return Flush::NotEnrolled,
-            Err(e) => return Flush::Retry(e.to_string(), None),
+            Err(e) => return Flush::Retry(fault(&e), None),
         };
         let client = match self.client(&ident) {
             Ok(c) => c,
-            Err(e) => return Flush::Retry(e.to_string(), None),
+            Err(e) => return Flush::Retry(fault(&e), None),
         };
         loop {
             let ob = self.outbox.clone();
             let next = match blocking(move || ob.next_pending()).await {
                 Ok(Some(p)) => p,
                 Ok(None) => return Flush::Empty,
-                Err(e) => return Flush::Retry(e.to_string(), None),
+                Err(e) => return Flush::Retry(fault(&e), None),
             };
             let result: Result<(Option<String>, Vec<_>), HqError> = match next.kind {
                 MessageKind::Handoff => client.post_handoff(&next.body).await.map(|_| (None, Vec::new())),
@@ -352,7 +365,7 @@ impl Ctx {
                     if let Err(db) = blocking(move || ob.failed(&next, &msg)).await {
                         tracing::warn!(error = %db, "cannot record a failed attempt");
                     }
-                    return Flush::Retry(e.to_string(), e.retry_after());
+                    return Flush::Retry((Problem::of_hq(&e), e.to_string()), e.retry_after());
                 }
                 Err(e) => {
                     let msg = e.to_string();
@@ -361,7 +374,7 @@ impl Ctx {
                 }
             };
             if let Err(e) = outcome {
-                return Flush::Retry(e.to_string(), None);
+                return Flush::Retry(fault(&e), None);
             }
         }
     }
@@ -371,7 +384,7 @@ enum Flush {
     Empty,
     NotEnrolled,
     /// Try again later; HQ's `Retry-After` when it gave one.
-    Retry(String, Option<Duration>),
+    Retry((Problem, String), Option<Duration>),
 }
 
 /// The running worker. Dropping it stops the worker.
@@ -486,7 +499,7 @@ async fn stream_task(ctx: Ctx, mut shut: watch::Receiver<bool>) {
             Ok(Some(i)) => Some(i),
             Ok(None) => None,
             Err(e) => {
-                ctx.set_error(Some(e.to_string()));
+                ctx.set_error(Some(fault(&e)));
                 None
             }
         };
@@ -545,7 +558,7 @@ async fn stream_task(ctx: Ctx, mut shut: watch::Receiver<bool>) {
                 Err(e) => {
                     tracing::debug!(error = %e, "push stream not available");
                     if !matches!(e, SyncError::NotEnrolled) {
-                        ctx.set_error(Some(e.to_string()));
+                        ctx.set_error(Some(fault(&e)));
                     }
                     ctx.set_online(false);
                 }
@@ -564,22 +577,78 @@ async fn stream_task(ctx: Ctx, mut shut: watch::Receiver<bool>) {
     }
 }
 
-/// Pulls when the stream says so, and polls while the stream is down.
+/// How often the offline loyalty card table is fetched again while the
+/// catalog does not change (it is also fetched after every catalog pull): a
+/// customer added, or forgotten, at HQ reaches every kiosk within this time.
+pub const CARD_REFRESH: Duration = Duration::from_secs(10 * 60);
+
+/// Pulls when the stream says so, and polls while the stream is down. After
+/// a failed pull the poll waits as the outbox does (capped exponential
+/// backoff, full jitter), never less than the poll interval: kiosks facing
+/// a down HQ do not knock in step, nor every minute for days.
 async fn pull_task(ctx: Ctx, mut shut: watch::Receiver<bool>) {
+    let mut failures: u32 = 0;
+    let mut cards_at = tokio::time::Instant::now();
     loop {
+        // Spread (±25 %): kiosks whose stream went down together do not
+        // poll HQ in step.
+        let mut wait = super::backoff::spread(ctx.settings.poll_interval);
+        if failures > 0 {
+            wait = wait.max(ctx.settings.backoff.delay(failures));
+        }
         tokio::select! {
             _ = ctx.pull_now.notified() => {}
-            // Spread (±25 %): kiosks whose stream went down together do not
-            // poll HQ in step.
-            _ = tokio::time::sleep(super::backoff::spread(ctx.settings.poll_interval)) => {
+            _ = tokio::time::sleep(wait) => {
                 if ctx.stream_up.load(Ordering::SeqCst) {
+                    if cards_at.elapsed() >= CARD_REFRESH {
+                        ctx.refresh_cards().await;
+                        cards_at = tokio::time::Instant::now();
+                    }
                     continue;
                 }
             }
             _ = stopped(&mut shut) => return,
         }
         let ok = ctx.pull_and_report().await;
+        if ok {
+            failures = 0;
+            cards_at = tokio::time::Instant::now();
+        } else {
+            failures = failures.saturating_add(1);
+        }
         ctx.set_online(ok && ctx.stream_up.load(Ordering::SeqCst));
+    }
+}
+
+/// How often the worker looks for messages queued by another process.
+const ELSEWHERE_CHECK: Duration = Duration::from_secs(1);
+
+/// Waits until a message may be waiting: queued through this process's
+/// outbox (woken at once), queued by another process (seen within
+/// [`ELSEWHERE_CHECK`]), or the poll interval. False when the worker stops.
+async fn wait_for_messages(ctx: &Ctx, wake: &Notify, shut: &mut watch::Receiver<bool>) -> bool {
+    let until = tokio::time::Instant::now() + ctx.settings.poll_interval;
+    loop {
+        tokio::select! {
+            _ = wake.notified() => return true,
+            _ = tokio::time::sleep_until(until) => return true,
+            _ = tokio::time::sleep(ELSEWHERE_CHECK) => {
+                let ob = ctx.outbox.clone();
+                let elsewhere = blocking(move || {
+                    let w = ob.written_elsewhere();
+                    if w {
+                        ob.refresh_status()?;
+                    }
+                    Ok(w)
+                })
+                .await
+                .unwrap_or(false);
+                if elsewhere {
+                    return true;
+                }
+            }
+            _ = stopped(shut) => return false,
+        }
     }
 }
 
@@ -594,21 +663,17 @@ async fn outbox_task(ctx: Ctx, mut shut: watch::Receiver<bool>) {
                     ctx.set_error(None);
                 }
                 attempt = 0;
-                tokio::select! {
-                    _ = wake.notified() => {}
-                    _ = tokio::time::sleep(ctx.settings.poll_interval) => {}
-                    _ = stopped(&mut shut) => return,
+                if !wait_for_messages(&ctx, &wake, &mut shut).await {
+                    return;
                 }
             }
             Flush::NotEnrolled => {
-                tokio::select! {
-                    _ = wake.notified() => {}
-                    _ = tokio::time::sleep(ctx.settings.poll_interval) => {}
-                    _ = stopped(&mut shut) => return,
+                if !wait_for_messages(&ctx, &wake, &mut shut).await {
+                    return;
                 }
             }
             Flush::Retry(e, retry_after) => {
-                tracing::info!(error = %e, attempt, ?retry_after, "outbox: HQ cannot take messages now; retrying later");
+                tracing::info!(error = %e.1, attempt, ?retry_after, "outbox: HQ cannot take messages now; retrying later");
                 ctx.set_error(Some(e));
                 let delay = ctx.settings.backoff.delay_after(attempt, retry_after);
                 attempt = attempt.saturating_add(1);

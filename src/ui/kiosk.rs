@@ -114,6 +114,10 @@ pub(super) struct StaffUi {
     pub saving: bool,
     pub status: Option<crate::catalog::CatalogStatus>,
     pub last_code: String,
+    /// The one-time enrollment code being typed, and whether the exchange
+    /// with HQ is under way.
+    pub enroll_code: String,
+    pub enrolling: bool,
 }
 
 pub(super) struct State {
@@ -133,6 +137,8 @@ pub(super) struct State {
     pub search_hits: Vec<SearchHit>,
     pub search_note: Text2,
     pub seq: u64,
+    /// Which shopper's session is on screen: moves at every reset.
+    pub session_no: u64,
     pub lookup_seq: u64,
     pub search_seq: u64,
     pub pending: usize,
@@ -262,6 +268,7 @@ impl Kiosk {
             search_hits: Vec::new(),
             search_note: Text2::default(),
             seq: 0,
+            session_no: 0,
             lookup_seq: 0,
             search_seq: 0,
             pending: 0,
@@ -386,8 +393,23 @@ impl Kiosk {
         self.rt.spawn_blocking(move || outlet.send(f()));
     }
 
+    /// As [`Self::spawn_blocking`], for an answer that belongs to the
+    /// current shopper's session only.
+    pub(super) fn spawn_for_session(&self, f: impl FnOnce() -> Msg + Send + 'static) {
+        let no = self.st.borrow().session_no;
+        self.spawn_blocking(move || Msg::ForSession(no, Box::new(f())));
+    }
+
     fn handle(&self, msg: Msg) {
         match msg {
+            Msg::ForSession(no, inner) => {
+                if no == self.st.borrow().session_no {
+                    self.handle(*inner);
+                } else {
+                    self.done_pending();
+                    tracing::info!("an answer for a session that has ended was dropped");
+                }
+            }
             Msg::Scan(ev) => self.on_scan(ev),
             Msg::Preview => self.on_preview(),
             Msg::Camera { status, metrics } => self.on_camera(&status, &metrics),
@@ -450,6 +472,10 @@ impl Kiosk {
             Msg::Order(r) => {
                 self.done_pending();
                 self.on_order(r);
+            }
+            Msg::Enrolled(r) => {
+                self.done_pending();
+                self.on_enrolled(*r);
             }
             Msg::Identified(r) => {
                 self.done_pending();
@@ -756,6 +782,7 @@ impl Kiosk {
         {
             let mut st = self.st.borrow_mut();
             st.session.reset();
+            st.session_no += 1;
             st.idle.touch();
             st.product = None;
             st.feedback = None;

@@ -91,11 +91,6 @@ pub trait OrderDesk: Send + Sync {
         let _ = text;
         Err(CouponError::NotEnrolled)
     }
-
-    /// The loyalty card number range (first digits of the EAN-13).
-    fn card_prefix(&self) -> String {
-        vitrine_core::loyalty::DEFAULT_CARD_PREFIX.to_string()
-    }
 }
 
 fn wire_lines(lines: &[BasketLine]) -> Vec<HandoffLine> {
@@ -178,9 +173,5 @@ impl OrderDesk for OutboxDesk {
                 .map(|c| c.promotion()),
             Err(_) => crate::customer::check_coupon(&self.0, text, now).map(|c| c.promotion()),
         }
-    }
-
-    fn card_prefix(&self) -> String {
-        crate::customer::card_prefix(&self.0)
     }
 }

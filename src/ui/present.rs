@@ -94,7 +94,10 @@ pub fn stock_row(place: &str, quantity: Option<i64>, lang: Lang) -> StockRow {
         Some(StockLevel::InStock) => (StockLevel::InStock.label(lang).to_lowercase(), Tone::Ok),
         Some(StockLevel::Low) => (
             match lang {
-                Lang::Fr => format!("stock faible ({} restants)", quantity.unwrap_or(0)),
+                Lang::Fr => {
+                    let n = quantity.unwrap_or(0);
+                    format!("stock faible ({n} restant{})", if n > 1 { "s" } else { "" })
+                }
                 Lang::En => format!("low stock ({} left)", quantity.unwrap_or(0)),
             },
             Tone::Warn,
@@ -523,6 +526,14 @@ pub fn basket_rows(items: &[BasketItem], priced: &PricedBasket, lang: Lang) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn low_stock_agrees_in_number() {
+        let fr = |n| stock_row("Lyon", Some(n), Lang::Fr).text.to_string();
+        assert!(fr(1).contains("(1 restant)"), "{}", fr(1));
+        assert!(fr(2).contains("(2 restants)"), "{}", fr(2));
+        assert!(stock_row("Lyon", Some(1), Lang::En).text.contains("(1 left)"));
+    }
 
     #[test]
     fn dates_relative_to_today() {

@@ -284,10 +284,14 @@ impl Kiosk {
         self.render_identify();
     }
 
+    /// The card range, as the sync worker last published it (no database
+    /// read on the UI thread).
     fn card_prefix(&self) -> String {
-        self.orders
-            .as_ref()
-            .map(|d| d.card_prefix())
+        self.st
+            .borrow()
+            .sync
+            .card_prefix
+            .clone()
             .unwrap_or_else(|| vitrine_core::loyalty::DEFAULT_CARD_PREFIX.to_string())
     }
 
@@ -322,7 +326,7 @@ impl Kiosk {
             self.navigate(Page::Identify);
         }
         self.render_identify();
-        self.spawn_blocking(move || Msg::Identified(Box::new(desk.identify(&input))));
+        self.spawn_for_session(move || Msg::Identified(Box::new(desk.identify(&input))));
     }
 
     pub(super) fn on_identified(&self, r: Result<crate::customer::Identified, crate::customer::IdentifyError>) {
@@ -362,7 +366,7 @@ impl Kiosk {
             );
             return;
         };
-        self.spawn_blocking(move || Msg::Coupon(desk.check_coupon(&text)));
+        self.spawn_for_session(move || Msg::Coupon(desk.check_coupon(&text)));
     }
 
     pub(super) fn on_coupon(&self, r: Result<vitrine_core::pricing::Promotion, crate::customer::CouponError>) {
@@ -438,7 +442,7 @@ impl Kiosk {
             let st = self.st.borrow();
             (st.session.basket_lines(), st.session.customer_context())
         };
-        self.spawn_blocking(move || Msg::Handoff(desk.queue_handoff(&lines, customer.as_ref())));
+        self.spawn_for_session(move || Msg::Handoff(desk.queue_handoff(&lines, customer.as_ref())));
     }
 
     pub(super) fn on_handoff(&self, r: Result<super::orders::HandoffTicket, DeskError>) {
@@ -780,7 +784,7 @@ impl Kiosk {
             }
         };
         self.render_collect();
-        self.spawn_blocking(move || Msg::Order(desk.queue_order(&order)));
+        self.spawn_for_session(move || Msg::Order(desk.queue_order(&order)));
     }
 
     pub(super) fn on_order(&self, r: Result<super::orders::OrderTicket, DeskError>) {

@@ -71,6 +71,7 @@ impl Kiosk {
         }));
         s.on_key(on!(|k, key: SharedString| k.staff_key(&key)));
         s.on_save(on!(|k| k.save_settings()));
+        s.on_enroll(on!(|k| k.enroll()));
         s.on_exit(on!(|k| {
             let dir = k.st.borrow().cfg.config.kiosk.data_dir.clone();
             staff::audit(&dir, clock::now(), "staff_left", &[]);
@@ -201,6 +202,7 @@ impl Kiosk {
                 Some(StaffField::Camera) => staff.draft.as_mut().map(|d| &mut d.camera_device),
                 Some(StaffField::PinNew) => Some(&mut staff.new_pin),
                 Some(StaffField::PinAgain) => Some(&mut staff.new_pin_again),
+                Some(StaffField::EnrollCode) => Some(&mut staff.enroll_code),
                 _ => None,
             };
             let pin_field = matches!(editing, Some(StaffField::PinNew | StaffField::PinAgain));
@@ -226,6 +228,82 @@ impl Kiosk {
             if close {
                 st.staff.editing = None;
             }
+        }
+        self.render_staff();
+    }
+
+    /// Enrolls the kiosk with HQ (the address being edited, the one-time
+    /// code typed), off the UI thread; the sync worker picks the identity
+    /// up from kiosk.sqlite.
+    fn enroll(&self) {
+        let (url, code, dir, timeout) = {
+            let mut st = self.st.borrow_mut();
+            let url = st
+                .staff
+                .draft
+                .as_ref()
+                .map_or_else(|| st.cfg.config.hq.url.clone(), |d| d.hq_url.clone());
+            let code = st.staff.enroll_code.trim().to_string();
+            if url.trim().is_empty() || code.is_empty() {
+                return;
+            }
+            st.staff.enrolling = true;
+            st.staff.editing = None;
+            st.staff.message = None;
+            (
+                url.trim().to_string(),
+                code,
+                st.cfg.config.kiosk.data_dir.clone(),
+                std::time::Duration::from_secs(u64::from(st.cfg.config.hq.request_timeout_s)),
+            )
+        };
+        self.render_staff();
+        let rt = self.rt.clone();
+        self.spawn_blocking(move || {
+            Msg::Enrolled(Box::new(rt.block_on(crate::sync::enroll(
+                &dir,
+                &url,
+                &code,
+                timeout,
+                clock::now(),
+            ))))
+        });
+    }
+
+    pub(super) fn on_enrolled(&self, r: Result<crate::sync::store::DeviceIdentity, crate::sync::SyncError>) {
+        {
+            let mut st = self.st.borrow_mut();
+            st.staff.enrolling = false;
+            st.staff.enroll_code.clear();
+            let dir = st.cfg.config.kiosk.data_dir.clone();
+            st.staff.message = Some(match r {
+                Ok(ident) => {
+                    staff::audit(&dir, clock::now(), "kiosk_enrolled", &[ident.store.as_str()]);
+                    tracing::info!(store = %ident.store, device = %ident.device_id, "kiosk enrolled from the staff screen");
+                    let mut fr = format!("Borne reliée au siège ({}), magasin {}.", ident.hq_url, ident.store);
+                    let mut en = format!("Kiosk enrolled with HQ ({}), store {}.", ident.hq_url, ident.store);
+                    if ident.store != st.cfg.config.kiosk.store {
+                        fr.push_str(" Ce n'est pas le magasin réglé ici : choisissez-le et enregistrez.");
+                        en.push_str(" It is not the store set here: pick it and save.");
+                    }
+                    (Text2::new(fr, en), Tone::Ok)
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "enrollment from the staff screen failed");
+                    let p = crate::sync::Problem::of(&e);
+                    let detail = e.to_string();
+                    (
+                        Text2::with(|l| {
+                            format!(
+                                "{} {} ({detail})",
+                                l.pick("Enrôlement refusé ou impossible :", "Enrollment refused or impossible:"),
+                                p.message(l)
+                            )
+                        }),
+                        Tone::Bad,
+                    )
+                }
+            });
         }
         self.render_staff();
     }
@@ -383,6 +461,8 @@ impl Kiosk {
             .collect();
         s.set_stores(model(stores));
         s.set_hq_url(draft.hq_url.as_str().into());
+        s.set_enroll_code(st.staff.enroll_code.as_str().into());
+        s.set_enrolling(st.staff.enrolling);
         s.set_camera_device(draft.camera_device.as_str().into());
         s.set_resolutions(model(
             RESOLUTIONS
@@ -432,10 +512,17 @@ fn status_rows(st: &super::kiosk::State, lang: Lang) -> Vec<SummaryRow> {
         ),
         row(
             lang.pick("Siège (HQ)", "HQ"),
-            if c.hq.url.is_empty() {
-                lang.pick("aucun : borne autonome", "none: standalone kiosk").into()
-            } else {
-                c.hq.url.clone()
+            match (&st.sync.hq_url, c.hq.url.is_empty()) {
+                (Some(url), _) => url.clone(),
+                (None, true) => lang.pick("aucun : borne autonome", "none: standalone kiosk").into(),
+                (None, false) => format!(
+                    "{} {}",
+                    lang.pick(
+                        "non reliée ; adresse pour l'enrôlement :",
+                        "not enrolled; address to enroll with:"
+                    ),
+                    c.hq.url
+                ),
             },
         ),
         row(
@@ -461,7 +548,13 @@ fn status_rows(st: &super::kiosk::State, lang: Lang) -> Vec<SummaryRow> {
         ),
     ];
     if let Some(e) = &st.sync.last_error {
-        rows.push(row(lang.pick("Dernière erreur", "Last error"), e.clone()));
+        // The sentence in the kiosk's language, the technical words after
+        // it (for HQ's support).
+        let text = match st.sync.problem {
+            Some(p) => format!("{} ({e})", p.message(lang)),
+            None => e.clone(),
+        };
+        rows.push(row(lang.pick("Dernière erreur", "Last error"), text));
     }
     match &st.staff.status {
         Some(s) => {
@@ -482,7 +575,18 @@ fn status_rows(st: &super::kiosk::State, lang: Lang) -> Vec<SummaryRow> {
                 ),
             ));
             if let Some(o) = &s.prices_origin {
-                rows.push(row(lang.pick("Origine des prix", "Prices from"), o.clone()));
+                let origin = if o == "hq" {
+                    lang.pick("le siège (HQ)", "HQ").to_string()
+                } else if o.starts_with("demo") {
+                    lang.pick(
+                        "données de démonstration (pas de vrais prix)",
+                        "demo data (not real prices)",
+                    )
+                    .to_string()
+                } else {
+                    o.clone()
+                };
+                rows.push(row(lang.pick("Origine des prix", "Prices from"), origin));
             }
         }
         None => rows.push(row(lang.pick("Catalogue", "Catalog"), "…".into())),

@@ -47,10 +47,16 @@ pub enum Msg {
     },
     Handoff(Result<super::orders::HandoffTicket, super::orders::DeskError>),
     Order(Result<super::orders::OrderTicket, super::orders::DeskError>),
+    /// Enrollment with HQ from the staff screen.
+    Enrolled(Box<Result<crate::sync::store::DeviceIdentity, crate::sync::SyncError>>),
     /// The shopper recognised (or why not).
     Identified(Box<Result<crate::customer::Identified, crate::customer::IdentifyError>>),
     /// A scanned coupon QR checked.
     Coupon(Result<vitrine_core::pricing::Promotion, crate::customer::CouponError>),
+    /// An answer about one shopper's session (identification, coupon,
+    /// handoff, order): dropped if that session has ended meanwhile, so it
+    /// never reaches the next shopper's screen.
+    ForSession(u64, Box<Msg>),
 }
 
 /// A catalog query's answer.
@@ -246,11 +252,7 @@ fn serve(catalog: Catalog, data_dir: PathBuf, mut store: String, rx: Receiver<Re
                     Vec::new()
                 });
                 let slides = slides(&catalog, &store, &promotions);
-                let demo = catalog
-                    .meta(meta::ORIGIN)
-                    .ok()
-                    .flatten()
-                    .is_some_and(|o| o.starts_with("demo"));
+                let demo = catalog.demo_values().unwrap_or(false);
                 Reply::Promotions {
                     promotions,
                     slides,

@@ -164,6 +164,9 @@ pub enum Mode {
     /// delayed (up to `max_delay`), truncated half-way or dropped whole
     /// (after HQ committed). Counted in [`Proxy::faults`].
     Chaos { percent: u32, max_delay: Duration },
+    /// Close every connection whose request asks for this path (a firewall
+    /// that blocks the push stream); forward the rest.
+    BlockPath(String),
 }
 
 /// What [`Mode::Chaos`] did, by kind.
@@ -282,6 +285,12 @@ async fn handle(
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
                     let current = mode.lock().unwrap().clone();
+                    if let Mode::BlockPath(path) = &current {
+                        let needle = format!(" {path}");
+                        if buf[..n].windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                            return;
+                        }
+                    }
                     if let Some((0, _)) = roll(&current) {
                         // The request is cut half-way: HQ sees half of it,
                         // the kiosk a closed connection.
@@ -341,7 +350,7 @@ async fn handle(
                             }
                             _ => {}
                         },
-                        Mode::Pass => {}
+                        Mode::Pass | Mode::BlockPath(_) => {}
                     }
                     if cw.write_all(&buf[..n]).await.is_err() {
                         break;
@@ -359,53 +368,40 @@ async fn handle(
 
 // ------------------------------------------------------------------ email
 
-/// A minimal SMTP server: enough of RFC 5321 for a client to deliver mail.
+/// A real SMTP server on loopback: aiosmtpd (Debian's python3-aiosmtpd,
+/// installed by scripts/setup-debian.sh) run by `tests/support/smtp_sink.py`.
+/// Each message it receives comes out of the channel. The server stops with
+/// the test's runtime (the child is killed on drop, and exits when its
+/// standard input closes).
 pub async fn smtp_server() -> (u16, mpsc::UnboundedReceiver<String>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/smtp_sink.py");
+    let mut child = tokio::process::Command::new("/usr/bin/python3")
+        .arg(script)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the SMTP server (apt-get install python3-aiosmtpd)");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let ready = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("the SMTP server did not start within 30 s")
+        .unwrap()
+        .expect("the SMTP server exited (is python3-aiosmtpd installed?)");
+    let port: u16 = ready
+        .strip_prefix("READY ")
+        .and_then(|p| p.trim().parse().ok())
+        .unwrap_or_else(|| panic!("unexpected first line from the SMTP server: {ready}"));
     let (tx, rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {
-        while let Ok((sock, _)) = listener.accept().await {
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                let (r, mut w) = sock.into_split();
-                let mut r = BufReader::new(r);
-                w.write_all(b"220 test.invalid ESMTP\r\n").await.unwrap();
-                let mut line = String::new();
-                loop {
-                    line.clear();
-                    if r.read_line(&mut line).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let cmd = line.trim_end().to_ascii_uppercase();
-                    let reply: &[u8] = if cmd.starts_with("EHLO") {
-                        b"250-test.invalid\r\n250 8BITMIME\r\n"
-                    } else if cmd.starts_with("HELO") || cmd.starts_with("MAIL") || cmd.starts_with("RCPT") {
-                        b"250 OK\r\n"
-                    } else if cmd.starts_with("DATA") {
-                        w.write_all(b"354 end with .\r\n").await.unwrap();
-                        let mut msg = String::new();
-                        loop {
-                            let mut l = String::new();
-                            if r.read_line(&mut l).await.unwrap_or(0) == 0 {
-                                return;
-                            }
-                            if l == ".\r\n" {
-                                break;
-                            }
-                            msg.push_str(&l);
-                        }
-                        let _ = tx.send(msg);
-                        b"250 queued\r\n"
-                    } else if cmd.starts_with("QUIT") {
-                        let _ = w.write_all(b"221 bye\r\n").await;
-                        return;
-                    } else {
-                        b"250 OK\r\n"
-                    };
-                    w.write_all(reply).await.unwrap();
-                }
-            });
+        // Owns the child: it lives as long as this task.
+        let _child = child;
+        while let Ok(Some(line)) = lines.next_line().await {
+            let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+            if tx.send(v["mail"].as_str().unwrap_or_default().to_string()).is_err() {
+                return;
+            }
         }
     });
     (port, rx)

@@ -241,7 +241,7 @@ mod tests {
         assert_eq!(trade.for_log(), "05449000039231");
         // A loyalty card (04…), a weighed item (2…), a store code (02…).
         for code in ["0450000042423", "2500100075000", "0212345678900"] {
-            let g = Gtin::from_digits(&format!("{}{}", &code[..12], check_digit(code[..12].as_bytes()))).unwrap();
+            let g = Gtin::from_digits(&format!("{}{}", &code[..12], check_digit(&code.as_bytes()[..12]))).unwrap();
             assert!(g.is_company_internal(), "{code}");
             let shown = g.for_log();
             assert!(!shown.contains(&g.as_gtin14()[4..]), "{shown}");

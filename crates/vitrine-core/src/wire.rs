@@ -113,8 +113,14 @@ pub struct SignedUpdate {
     /// Unix seconds after which the kiosk refuses this update (signed): a
     /// captured update cannot be replayed for ever.
     pub expires_at: UnixTime,
-    /// HQ's ed25519 signature over [`update_message`].
+    /// HQ's ed25519 signature over [`update_message`] (with a
+    /// `demo-prices` line when [`SignedUpdate::demo_prices`]).
     pub signature: String,
+    /// The prices and stock are generated demo values (HQ imported its
+    /// referential with `--demo-prices`): the kiosk keeps saying they are
+    /// not real prices. Covered by the signature.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub demo_prices: bool,
     pub changes: Box<RawValue>,
 }
 
@@ -209,14 +215,21 @@ impl SignedUpdate {
             content_sha256,
             expires_at,
             signature,
+            demo_prices: false,
             changes: RawValue::from_string(changes_json)?,
         })
     }
 
-    /// Checks the signature, the content hash, the store and the versions,
-    /// then parses the changes (kiosk side).
-    pub fn verify(&self, hq: &PublicKey, expect: &Expect<'_>) -> Result<Vec<Change>, UpdateRejected> {
-        let msg = update_message(
+    /// Marks the update's prices as generated demo values, and signs again.
+    pub fn with_demo_prices(mut self, key: &SecretKey) -> SignedUpdate {
+        self.demo_prices = true;
+        self.signature = key.sign(&self.message());
+        self
+    }
+
+    /// The bytes HQ signs.
+    fn message(&self) -> Vec<u8> {
+        let mut m = update_message(
             self.kind.as_str(),
             &self.store,
             self.from_version,
@@ -224,7 +237,17 @@ impl SignedUpdate {
             &self.content_sha256,
             self.expires_at,
         );
-        hq.verify(&msg, &self.signature).map_err(UpdateRejected::Signature)?;
+        if self.demo_prices {
+            m.extend_from_slice(b"\ndemo-prices");
+        }
+        m
+    }
+
+    /// Checks the signature, the content hash, the store and the versions,
+    /// then parses the changes (kiosk side).
+    pub fn verify(&self, hq: &PublicKey, expect: &Expect<'_>) -> Result<Vec<Change>, UpdateRejected> {
+        hq.verify(&self.message(), &self.signature)
+            .map_err(UpdateRejected::Signature)?;
         if sha256_hex(self.changes.get().as_bytes()) != self.content_sha256 {
             return Err(UpdateRejected::HashMismatch);
         }
@@ -772,6 +795,22 @@ mod tests {
         let mut t = u.clone();
         t.expires_at = 5000;
         assert!(matches!(t.verify(&pk, &late), Err(UpdateRejected::Signature(_))));
+
+        // Demo prices: said and signed; the flag cannot be flipped on the
+        // way (either way).
+        let d = u.clone().with_demo_prices(&k);
+        let text = serde_json::to_string(&d).unwrap();
+        assert!(text.contains("\"demo_prices\":true"), "{text}");
+        let d: SignedUpdate = serde_json::from_str(&text).unwrap();
+        assert!(d.demo_prices);
+        assert_eq!(d.verify(&pk, &ok).unwrap(), vec![price_change(199)]);
+        let mut t = d.clone();
+        t.demo_prices = false;
+        assert!(matches!(t.verify(&pk, &ok), Err(UpdateRejected::Signature(_))));
+        let mut t = u.clone();
+        t.demo_prices = true;
+        assert!(matches!(t.verify(&pk, &ok), Err(UpdateRejected::Signature(_))));
+        assert!(!serde_json::to_string(&u).unwrap().contains("demo_prices"));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::io::BufRead;
 
 use thiserror::Error;
 use vitrine_core::catalog::{Change, parse_record};
-use vitrine_core::pricing::{Audience, PromoKind, Promotion, Target};
+use vitrine_core::pricing::{Audience, PromoKind, Promotion, Target, Tier};
 use vitrine_core::product::{PriceEntry, Product, StockEntry, UnixTime};
 use vitrine_core::{Currency, Gtin, Money};
 
@@ -63,6 +63,10 @@ pub fn import(hq: &Hq, reader: impl BufRead, demo_prices: Option<u64>) -> Result
     let extra = demo_prices
         .map(|seed| vitrine_core::demo::demo_changes(&products, seed, now()))
         .unwrap_or_default();
+    if demo_prices.is_some() {
+        // Every update HQ signs from now on says its prices are demo values.
+        hq.storage.set_meta(crate::api::DEMO_PRICES_META, "1")?;
+    }
     let mut changes: Vec<Change> = products.into_iter().map(Change::UpsertProduct).collect();
     changes.extend(extra);
     report.changes = changes.len() as u64;
@@ -149,6 +153,9 @@ pub struct PromoSpec {
     pub from: Option<UnixTime>,
     pub until: Option<UnixTime>,
     pub coupon: Option<String>,
+    /// Member price: only for identified customers who consented, of this
+    /// tier or above (None: every shopper).
+    pub min_tier: Option<Tier>,
 }
 
 fn basis_points(text: &str) -> Result<u32, AdminError> {
@@ -219,7 +226,10 @@ pub fn promo_add(hq: &Hq, spec: &PromoSpec) -> Result<u64, AdminError> {
         id: spec.id.trim().to_string(),
         kind,
         target,
-        audience: Audience::Everyone,
+        audience: match spec.min_tier {
+            Some(min_tier) => Audience::Members { min_tier },
+            None => Audience::Everyone,
+        },
         valid_from: spec.from,
         valid_until: spec.until,
         stores: spec.stores.clone(),

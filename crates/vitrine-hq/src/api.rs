@@ -161,7 +161,11 @@ impl FromRequestParts<Arc<Hq>> for AuthDevice {
                     "this request needs the kiosk's device token (Authorization: Bearer …); enroll the kiosk with `vitrine enroll`",
                 )
             })?;
-        let device = hq.storage.device_by_token(&keys::token_hash(token))?.ok_or_else(|| {
+        // On the blocking pool: an async worker thread never waits on SQLite.
+        let hash = keys::token_hash(token);
+        let st = hq.storage.clone();
+        let found = blocking(move || Ok(st.device_by_token(&hash)?)).await?;
+        let device = found.ok_or_else(|| {
             Failure::new(
                 StatusCode::UNAUTHORIZED,
                 codes::UNAUTHORIZED,
@@ -248,20 +252,24 @@ async fn enroll(
         .device_name
         .as_deref()
         .map(|n| n.chars().take(100).collect::<String>());
-    let device = hq
-        .storage
-        .enroll_device(
+    let st = hq.storage.clone();
+    let token_hash = keys::token_hash(&token);
+    let (device, catalog_version) = blocking(move || {
+        let device = st.enroll_device(
             &keys::code_hash(&req.code),
             &req.device_public_key,
             name.as_deref(),
-            &keys::token_hash(&token),
+            &token_hash,
             now(),
-        )?
-        .ok_or_else(|| {
-            Failure::forbidden(
-                "this enrollment code is unknown, already used, expired or revoked; get a new one with `vitrine-hq device add --store STORE`",
-            )
-        })?;
+        )?;
+        Ok((device, st.current_version()?))
+    })
+    .await?;
+    let device = device.ok_or_else(|| {
+        Failure::forbidden(
+            "this enrollment code is unknown, already used, expired or revoked; get a new one with `vitrine-hq device add --store STORE`",
+        )
+    })?;
     tracing::info!(device = %device.id, store = %device.store, "kiosk enrolled");
     Ok(Json(EnrollResponse {
         device_id: device.id,
@@ -269,7 +277,7 @@ async fn enroll(
         token,
         hq_public_key: hq.key.public().to_text(),
         public_base_url: hq.config.public_base_url.clone(),
-        catalog_version: hq.storage.current_version()?,
+        catalog_version,
     }))
 }
 
@@ -366,6 +374,7 @@ pub async fn cut_snapshot(hq: &Arc<Hq>, store: &str) -> Result<CutSnapshot, Fail
         let expires_at = now + hq2.config.update_valid_hours * 3600;
         let update = SignedUpdate::sign_raw(UpdateKind::Snapshot, &store2, 0, version, expires_at, json, &hq2.key)
             .map_err(Failure::internal)?;
+        let update = demo_marked(&hq2, update)?;
         let body = serde_json::to_vec(&update).map_err(Failure::internal)?;
         let gz = gzip(&body)?;
         Ok(CutSnapshot {
@@ -381,6 +390,18 @@ pub async fn cut_snapshot(hq: &Arc<Hq>, store: &str) -> Result<CutSnapshot, Fail
         .unwrap_or_else(|p| p.into_inner())
         .insert(store.to_string(), cut.clone());
     Ok(cut)
+}
+
+/// HQ's meta key set when its prices are generated demo values.
+pub const DEMO_PRICES_META: &str = "demo_prices";
+
+/// Marks an update as carrying demo prices when HQ's are (signed again).
+fn demo_marked(hq: &Hq, update: SignedUpdate) -> Result<SignedUpdate, Failure> {
+    Ok(if hq.storage.meta(DEMO_PRICES_META)?.as_deref() == Some("1") {
+        update.with_demo_prices(&hq.key)
+    } else {
+        update
+    })
 }
 
 #[derive(Deserialize)]
@@ -404,16 +425,19 @@ async fn changes(
             ChangesSince::UpToDate { version } => ChangesAnswer::UpToDate { version },
             ChangesSince::TooOld { version, reason } => ChangesAnswer::SnapshotRequired { version, reason },
             ChangesSince::Changes { to, changes_json } => ChangesAnswer::Delta {
-                update: SignedUpdate::sign_raw(
-                    UpdateKind::Delta,
-                    &dev.store,
-                    since,
-                    to,
-                    hq2.now() + hq2.config.update_valid_hours * 3600,
-                    changes_json,
-                    &hq2.key,
-                )
-                .map_err(Failure::internal)?,
+                update: demo_marked(
+                    &hq2,
+                    SignedUpdate::sign_raw(
+                        UpdateKind::Delta,
+                        &dev.store,
+                        since,
+                        to,
+                        hq2.now() + hq2.config.update_valid_hours * 3600,
+                        changes_json,
+                        &hq2.key,
+                    )
+                    .map_err(Failure::internal)?,
+                )?,
             },
         };
         // A large delta (thousands of price changes) goes gzipped.
@@ -434,9 +458,13 @@ fn version_event(v: u64) -> Event {
         .data(serde_json::to_string(&VersionEvent { version: v }).unwrap_or_default())
 }
 
+/// The push stream: a `version` event at once (unless the kiosk's
+/// `Last-Event-ID` is current), then one per new version. It ends when HQ
+/// shuts down or when its device is revoked (by `vitrine-hq device revoke`,
+/// seen by the version watcher); the kiosk's reconnection then gets 401.
 async fn events(
     State(hq): State<Arc<Hq>>,
-    AuthDevice(_dev): AuthDevice,
+    AuthDevice(dev): AuthDevice,
     headers: HeaderMap,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let last: Option<u64> = headers
@@ -452,19 +480,34 @@ async fn events(
         None
     };
     let shut = hq.shutdown_signal();
-    let s = stream::unfold((rx, shut, initial), |(mut rx, mut shut, pending)| async move {
-        if let Some(v) = pending {
-            return Some((Ok(version_event(v)), (rx, shut, None)));
+    let revoked = hq.revoked();
+    let id = Arc::new(dev.id);
+    let state = (rx, shut, revoked, id, initial);
+    let s = stream::unfold(state, |(mut rx, mut shut, mut revoked, id, pending)| async move {
+        loop {
+            if *shut.borrow() || revoked.borrow_and_update().contains(id.as_str()) {
+                return None;
+            }
+            if let Some(v) = pending {
+                return Some((Ok(version_event(v)), (rx, shut, revoked, id, None)));
+            }
+            tokio::select! {
+                r = rx.changed() => {
+                    r.ok()?;
+                    break;
+                }
+                _ = shut.changed() => return None,
+                r = revoked.changed() => {
+                    // Another device revoked: this stream goes on.
+                    r.ok()?;
+                }
+            }
         }
-        if *shut.borrow() {
+        if revoked.borrow().contains(id.as_str()) {
             return None;
         }
-        tokio::select! {
-            r = rx.changed() => r.ok()?,
-            _ = shut.changed() => return None,
-        }
         let v = *rx.borrow_and_update();
-        Some((Ok(version_event(v)), (rx, shut, None)))
+        Some((Ok(version_event(v)), (rx, shut, revoked, id, None)))
     });
     Sse::new(s).keep_alive(KeepAlive::new().interval(hq.config.sse_keepalive).text("keep-alive"))
 }
@@ -764,9 +807,9 @@ async fn get_order(
     Path(id): Path<String>,
 ) -> Result<Json<OrderReceipt>, Failure> {
     let id = Uuid::parse_str(&id).map_err(|_| Failure::bad_request("the order id is not a UUID"))?;
-    let o = hq
-        .storage
-        .order(&id)?
+    let st = hq.storage.clone();
+    let o = blocking(move || Ok(st.order(&id)?))
+        .await?
         .filter(|o| o.store == dev.store)
         .ok_or_else(|| Failure::not_found(format!("no order {id} at store {}", dev.store)))?;
     let mut receipt: OrderReceipt = serde_json::from_str(&o.receipt_json).map_err(Failure::internal)?;

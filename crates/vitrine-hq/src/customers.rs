@@ -56,7 +56,7 @@ use vitrine_core::wire::customers::{
 use vitrine_core::wire::{Contact, OrderRequest};
 
 use crate::Hq;
-use crate::api::{ApiJson, AuthDevice, Failure, blocking};
+use crate::api::{ApiJson, AuthDevice, Failure, PricedLines, blocking};
 use crate::keys;
 use crate::pages::{PageForm, esc};
 use crate::storage::customers::{CouponRecord, CustomerRecord, Redeem, Redemption, Scheduled, SurveyRecord};
@@ -154,9 +154,24 @@ pub fn get(hq: &Hq, id: &str) -> Result<CustomerRecord, CustomerError> {
 }
 
 /// Erases a customer's personal data (the right to erasure). The id stays,
-/// with no name and no identifier, so past redemptions still add up.
+/// with no name and no identifier, so past redemptions still add up. The
+/// records that carry one of the customer's email or phone without their id
+/// (an anonymous order, a basket claimed by email, the survey and messages
+/// that followed) are erased too: each contact stored in clear is
+/// normalised and hashed as [`lookup`] does and compared with the
+/// customer's hashes.
 pub fn forget(hq: &Hq, id: &str) -> Result<(), CustomerError> {
-    if !hq.storage.forget_customer(id, hq.now())? {
+    let hashes_of = |raw: &str| -> Vec<String> {
+        let mut out = Vec::with_capacity(2);
+        if let Some(e) = loyalty::normalise_email(raw) {
+            out.push(hash(hq, IdKind::Email, &e));
+        }
+        if let Some(p) = loyalty::normalise_phone(raw) {
+            out.push(hash(hq, IdKind::Phone, &p));
+        }
+        out
+    };
+    if !hq.storage.forget_customer(id, hq.now(), &hashes_of)? {
         return Err(CustomerError::NotFound(id.to_string()));
     }
     tracing::info!(customer = %id, "customer forgotten");
@@ -202,6 +217,43 @@ pub fn pricing_context(c: &CustomerRecord) -> CustomerContext {
     }
 }
 
+/// The reference of a handed-off basket's coupon uses (channel `phone`).
+fn handoff_reference(h: &HandoffRecord) -> String {
+    format!("handoff:{}", h.id)
+}
+
+/// What a handed-off basket is priced with: the customer the kiosk had
+/// identified (their member prices, with their consent, the same
+/// [`pricing_context`] as an order's) and the HQ coupons used on it from
+/// the phone page, with `extra` (a coupon code and its promotion, if it is
+/// an HQ coupon) on top.
+fn price_handoff_with(
+    hq: &Hq,
+    h: &HandoffRecord,
+    extra: Option<(&str, Option<Promotion>)>,
+) -> Result<PricedLines, Failure> {
+    let customer = match h.customer_id.as_deref() {
+        Some(id) => hq.storage.customer(id)?.map(|c| pricing_context(&c)),
+        None => None,
+    };
+    let used = hq.storage.coupons_redeemed_for(&handoff_reference(h))?;
+    let mut promos: Vec<Promotion> = used.iter().map(coupon_promo).collect();
+    let mut codes: Vec<String> = used.into_iter().map(|c| c.code).collect();
+    if let Some((code, promo)) = extra
+        && !codes.iter().any(|c| c == code)
+    {
+        promos.extend(promo);
+        codes.push(code.to_string());
+    }
+    crate::api::price_lines_with(hq, &h.store, &h.lines, customer.as_ref(), &promos, &codes, hq.now())
+}
+
+/// A handed-off basket priced as the phone page and the claim email show
+/// it: with the identified customer's prices and the coupons used on it.
+pub fn price_handoff(hq: &Hq, h: &HandoffRecord) -> Result<PricedLines, Failure> {
+    price_handoff_with(hq, h, None)
+}
+
 fn coupon_promo(c: &CouponRecord) -> Promotion {
     coupon_promotion(&c.code, c.basis_points, c.min_spend_minor, c.valid_from, c.valid_until)
 }
@@ -242,8 +294,15 @@ pub fn lookup(hq: &Hq, q: &CustomerLookup) -> Result<Option<CustomerView>, Custo
             hq.storage.customer_by_hash(&card_hash(&card_key(hq), &n))?
         }
         LookupKind::Token => {
-            let t = LoyaltyToken::verify(&q.value, &hq.key.public(), now)
-                .map_err(|e| CustomerError::Invalid(e.to_string()))?;
+            let t = LoyaltyToken::verify(&q.value, &hq.key.public(), now).map_err(|e| {
+                CustomerError::Invalid(match e {
+                    loyalty::TokenError::Expired(at) => format!(
+                        "the code has expired (at {}); show a fresh one",
+                        crate::admin::format_time(at)
+                    ),
+                    e => e.to_string(),
+                })
+            })?;
             hq.storage.customer(&t.sub)?.filter(|c| c.forgotten_at.is_none())
         }
     };
@@ -484,10 +543,15 @@ fn schedule(
         ),
     };
     let notes: Vec<Scheduled> = [
-        mail(hq, email, thanks.0, thanks.1).map(|note| Scheduled { note, at: now }),
+        mail(hq, email, thanks.0, thanks.1).map(|note| Scheduled {
+            note,
+            at: now,
+            until_redeemed: None,
+        }),
         mail(hq, email, survey.0, survey.1).map(|note| Scheduled {
             note,
             at: now + hq.config.survey.survey_delay_s.max(0),
+            until_redeemed: None,
         }),
     ]
     .into_iter()
@@ -597,10 +661,16 @@ pub fn answer_survey(hq: &Hq, id: &str, score: u8) -> Result<CouponRecord, Custo
     };
     let notes: Vec<Scheduled> = match s.email.as_deref() {
         Some(e) => [
-            mail(hq, e, s1, b1).map(|note| Scheduled { note, at: now }),
+            mail(hq, e, s1, b1).map(|note| Scheduled {
+                note,
+                at: now,
+                until_redeemed: None,
+            }),
+            // Not sent once the coupon is used (on any channel).
             mail(hq, e, s2, b2).map(|note| Scheduled {
                 note,
                 at: (coupon.valid_until - cfg.reminder_days_before.max(0) * 86_400).max(now),
+                until_redeemed: Some(coupon.code.clone()),
             }),
         ]
         .into_iter()
@@ -763,6 +833,45 @@ async fn survey_answer(
     }
 }
 
+/// Refuses, before it is used, a fresh coupon that the pricing of this
+/// basket would not use (minimum spend not reached, products not covered,
+/// not valid yet): it stays unused for another basket. Unknown, expired or
+/// already used coupons go on to [`apply_coupons`], which refuses them
+/// with their reason without recording anything.
+fn does_not_apply(hq: &Hq, h: &HandoffRecord, code: &str) -> Result<Option<CouponOutcome>, Failure> {
+    let now = hq.now();
+    let promo = match hq.storage.coupon(code)? {
+        Some(c) if c.redemption.is_none() && now < c.valid_until => Some(coupon_promo(&c)),
+        Some(_) => return Ok(None),
+        None => {
+            if !hq
+                .storage
+                .promotions()?
+                .iter()
+                .any(|p| p.coupon_code.as_deref() == Some(code))
+            {
+                return Ok(None);
+            }
+            None
+        }
+    };
+    let priced = price_handoff_with(hq, h, Some((code, promo)))?;
+    let used = priced.priced.as_ref().is_some_and(|b| {
+        b.applied
+            .iter()
+            .any(|a| a.promotion.coupon_code.as_deref() == Some(code))
+    });
+    Ok((!used).then(|| CouponOutcome {
+        code: code.to_string(),
+        accepted: false,
+        reason: Some(
+            "this coupon does not apply to this basket (minimum spend, products or dates): it was not used and stays valid \
+             / ce bon ne s'applique pas à ce panier (montant minimum, produits ou dates) : il n'a pas été utilisé et reste valable"
+                .into(),
+        ),
+    }))
+}
+
 #[derive(Deserialize)]
 struct CouponForm {
     code: String,
@@ -797,24 +906,24 @@ async fn phone_coupon(
             .storage
             .handoff(&uuid)?
             .ok_or_else(|| Failure::not_found("basket not found"))?;
-        let now = hq2.now();
-        let AppliedCoupons {
-            outcomes,
-            promotions: promos,
-            codes: accepted,
-        } = apply_coupons(
+        let code = f.code.trim().to_string();
+        if let Some(refusal) = does_not_apply(&hq2, &h, &code)? {
+            return Ok((vec![refusal], None));
+        }
+        let AppliedCoupons { outcomes, codes, .. } = apply_coupons(
             &hq2,
-            std::slice::from_ref(&f.code),
+            std::slice::from_ref(&code),
             "phone",
-            &format!("handoff:{uuid}"),
+            &handoff_reference(&h),
             Some(&h.store),
-            now,
+            hq2.now(),
         )?;
-        let total = if accepted.is_empty() {
+        let total = if codes.is_empty() {
             None
         } else {
-            let priced = crate::api::price_lines_with(&hq2, &h.store, &h.lines, None, &promos, &accepted, now)?;
-            priced.priced.map(|p| p.total)
+            // A catalog coupon (not single-use, not recorded) counts here.
+            let catalog = hq2.storage.coupon(&code)?.is_none().then_some((code.as_str(), None));
+            price_handoff_with(&hq2, &h, catalog)?.priced.map(|p| p.total)
         };
         Ok((outcomes, total))
     })

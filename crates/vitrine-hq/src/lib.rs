@@ -31,7 +31,7 @@ pub mod pages;
 pub mod ratelimit;
 pub mod storage;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -152,7 +152,8 @@ pub struct HqConfig {
     pub keep_versions: u64,
     /// A version with more changes than this is served as a snapshot.
     pub max_delta_changes: usize,
-    /// How often HQ looks for versions written by another process (the CLI).
+    /// How often HQ looks for versions written, and devices revoked, by
+    /// another process (the CLI).
     pub version_poll: Duration,
     pub sse_keepalive: Duration,
     pub currency: Currency,
@@ -213,6 +214,9 @@ pub struct Hq {
     lookup_key: [u8; 32],
     pub limiter: ratelimit::RateLimiter,
     version_tx: watch::Sender<u64>,
+    /// The revoked devices, as last read from storage: a push stream ends
+    /// when its device joins them.
+    revoked_tx: watch::Sender<Arc<HashSet<String>>>,
     shutdown_tx: watch::Sender<bool>,
     /// Serialised snapshot answers per store, for the version they were cut at.
     /// With the time each was signed: one is cut again once it has used
@@ -249,6 +253,8 @@ impl Hq {
     ) -> Result<Arc<Hq>, HqError> {
         let version = storage.current_version()?;
         let (version_tx, _) = watch::channel(version);
+        let revoked: HashSet<String> = storage.revoked_device_ids()?.into_iter().collect();
+        let (revoked_tx, _) = watch::channel(Arc::new(revoked));
         let (shutdown_tx, _) = watch::channel(false);
         Ok(Arc::new(Hq {
             limiter: ratelimit::RateLimiter::new(config.rate_per_minute),
@@ -257,6 +263,7 @@ impl Hq {
             key,
             lookup_key,
             version_tx,
+            revoked_tx,
             shutdown_tx,
             snapshots: Mutex::new(HashMap::new()),
             notifier_wake: Notify::new(),
@@ -290,6 +297,24 @@ impl Hq {
         self.version_tx.subscribe()
     }
 
+    /// The revoked devices; changes when one more is revoked.
+    pub fn revoked(&self) -> watch::Receiver<Arc<HashSet<String>>> {
+        self.revoked_tx.subscribe()
+    }
+
+    /// Takes the revoked devices as read from storage (revocation only ever
+    /// adds: a device is never un-revoked).
+    pub fn note_revoked(&self, ids: Vec<String>) {
+        self.revoked_tx.send_if_modified(|cur| {
+            if ids.len() != cur.len() || ids.iter().any(|id| !cur.contains(id)) {
+                *cur = Arc::new(ids.into_iter().collect());
+                true
+            } else {
+                false
+            }
+        });
+    }
+
     pub(crate) fn shutdown_signal(&self) -> watch::Receiver<bool> {
         self.shutdown_tx.subscribe()
     }
@@ -312,6 +337,13 @@ impl Hq {
     pub fn lang_or_default(lang: Option<&str>) -> Lang {
         lang.and_then(Lang::parse).unwrap_or_default()
     }
+}
+
+/// The public base URL HQ gives when none is configured: `http://` and the
+/// address it actually listens on (so `--listen 127.0.0.1:0` gives the port
+/// the system chose, not `:0`).
+pub fn default_public_url(bound: std::net::SocketAddr) -> String {
+    format!("http://{bound}")
 }
 
 /// Serves HQ on `listener` until `shutdown` completes: the API, the pages,
@@ -339,6 +371,9 @@ pub async fn serve(
     result
 }
 
+/// Watches storage for what other processes (the `vitrine-hq` commands)
+/// write: new catalog versions, announced to the push streams, and revoked
+/// devices, whose push streams end.
 async fn watch_versions(hq: Arc<Hq>) {
     let mut shut = hq.shutdown_signal();
     loop {
@@ -347,9 +382,16 @@ async fn watch_versions(hq: Arc<Hq>) {
             _ = shut.changed() => return,
         }
         let st = hq.storage.clone();
-        match tokio::task::spawn_blocking(move || st.current_version()).await {
-            Ok(Ok(v)) => hq.announce(v),
-            Ok(Err(e)) => tracing::warn!(error = %e, "cannot read the catalog version"),
+        match tokio::task::spawn_blocking(move || {
+            Ok::<_, StorageError>((st.current_version()?, st.revoked_device_ids()?))
+        })
+        .await
+        {
+            Ok(Ok((v, revoked))) => {
+                hq.announce(v);
+                hq.note_revoked(revoked);
+            }
+            Ok(Err(e)) => tracing::warn!(error = %e, "cannot read the catalog version and revoked devices"),
             Err(e) => tracing::warn!(error = %e, "version watcher task failed"),
         }
     }

@@ -118,7 +118,8 @@ struct ServeArgs {
     /// Address to listen on, e.g. 127.0.0.1:8080 or 0.0.0.0:8080.
     #[arg(long, env = "VITRINE_HQ_LISTEN", default_value = "127.0.0.1:8080")]
     listen: String,
-    /// The address phones reach HQ at (handoff links); default http://LISTEN.
+    /// The address phones reach HQ at (handoff links); default http:// and
+    /// the address bound (with the port the system chose for `:0`).
     #[arg(long, env = "VITRINE_HQ_PUBLIC_URL")]
     public_url: Option<String>,
     /// The app's deep link, {id} replaced by the handoff id (e.g. vitrine://basket/{id}).
@@ -209,6 +210,13 @@ enum PromoCommand {
         /// Coupon code that must be scanned.
         #[arg(long)]
         coupon: Option<String>,
+        /// A member price: only for identified customers who consented, of
+        /// this tier or above (member, silver or gold).
+        #[arg(long, value_name = "TIER", conflicts_with = "members")]
+        min_tier: Option<String>,
+        /// A member price for every tier (the same as --min-tier member).
+        #[arg(long)]
+        members: bool,
     },
 }
 
@@ -269,11 +277,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .into());
     }
     config.card_prefix = cli.card_prefix.clone();
+    let mut listener = None;
     if let Command::Serve(a) = &cli.command {
+        // Bound first: without --public-url, handoff links name the address
+        // actually bound (the port the system chose for `:0`).
+        let l = std::net::TcpListener::bind(&a.listen).with_context(|| format!("cannot listen on {}", a.listen))?;
+        let bound = l.local_addr()?;
+        listener = Some(l);
         config.public_base_url = a
             .public_url
             .clone()
-            .unwrap_or_else(|| format!("http://{}", a.listen))
+            .unwrap_or_else(|| vitrine_hq::default_public_url(bound))
             .trim_end_matches('/')
             .to_string();
         config.app_deep_link = a.app_deep_link.clone();
@@ -311,11 +325,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let hq = Hq::open(config).with_context(|| format!("opening HQ in {}", cli.data_dir.display()))?;
     match cli.command {
         Command::Serve(a) => {
+            let std_listener = listener.with_context(|| format!("cannot listen on {}", a.listen))?;
+            std_listener.set_nonblocking(true)?;
             let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
             rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind(&a.listen)
-                    .await
-                    .with_context(|| format!("cannot listen on {}", a.listen))?;
+                let listener = tokio::net::TcpListener::from_std(std_listener)?;
                 tracing::info!(listen = %listener.local_addr()?, public = %hq.config.public_base_url, "HQ serving");
                 vitrine_hq::serve(listener, hq, async {
                     let _ = tokio::signal::ctrl_c().await;
@@ -363,8 +377,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     from,
                     until,
                     coupon,
+                    min_tier,
+                    members,
                 },
         } => {
+            let min_tier = match (min_tier, members) {
+                (Some(t), _) => Some(vitrine_core::pricing::Tier::parse(&t).ok_or_else(|| {
+                    AdminError::Invalid(format!("--min-tier: \"{t}\" is not member, silver or gold"))
+                })?),
+                (None, true) => Some(vitrine_core::pricing::Tier::Member),
+                (None, false) => None,
+            };
             let spec = PromoSpec {
                 id: id.clone(),
                 percent,
@@ -378,6 +401,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 from: from.as_deref().map(admin::parse_time).transpose()?,
                 until: until.as_deref().map(admin::parse_time).transpose()?,
                 coupon,
+                min_tier,
             };
             let v = admin::promo_add(&hq, &spec)?;
             println!("promotion {id} saved; catalog version {v}");

@@ -91,7 +91,44 @@ fn sms(hq: &Hq, to: &Option<String>, text: String) -> Option<NewNotification> {
     }
 }
 
-/// The confirmation of a new click&collect order.
+/// One sentence per coupon HQ refused for an order (already used
+/// elsewhere, expired, unknown): the shopper learns why the total is higher
+/// than the kiosk showed. The outcome's reason is "English / French".
+fn refused_coupons_text(receipt: &OrderReceipt, lang: Lang) -> String {
+    let mut out = String::new();
+    for c in receipt.coupons.iter().filter(|c| !c.accepted) {
+        let reason = c.reason.as_deref().unwrap_or("");
+        let reason = match (lang, reason.split_once(" / ")) {
+            (Lang::Fr, Some((_, fr))) => fr,
+            (Lang::En, Some((en, _))) => en,
+            _ => reason,
+        };
+        let reason = reason.trim().trim_end_matches('.');
+        // Inside a sentence: "(this coupon was already used …)".
+        let mut chars = reason.chars();
+        let reason: String = chars
+            .next()
+            .map(|c| c.to_lowercase().chain(chars).collect())
+            .unwrap_or_default();
+        out.push_str(&match lang {
+            Lang::Fr => format!(
+                "Le bon {} n'a pas pu être appliqué ({reason}) : le total ci-dessus est calculé sans ce bon.\n",
+                c.code
+            ),
+            Lang::En => format!(
+                "Coupon {} could not be applied ({reason}): the total above is without it.\n",
+                c.code
+            ),
+        });
+    }
+    if !out.is_empty() {
+        out.insert(0, '\n');
+    }
+    out
+}
+
+/// The confirmation of a new click&collect order, with the reason of each
+/// coupon HQ refused (the receipt's coupon outcomes).
 pub fn order_messages(
     hq: &Hq,
     req: &OrderRequest,
@@ -105,18 +142,20 @@ pub fn order_messages(
     };
     let body = match lang {
         Lang::Fr => format!(
-            "Bonjour {},\n\nNous avons bien reçu votre commande click&collect {} pour le magasin {}.\n\n{}\nNous vous prévenons dès qu'elle est prête à retirer.\n\nVitrine\n",
+            "Bonjour {},\n\nNous avons bien reçu votre commande click&collect {} pour le magasin {}.\n\n{}{}\nNous vous prévenons dès qu'elle est prête à retirer.\n\nVitrine\n",
             req.customer.name,
             receipt.number,
             receipt.store,
-            lines_text(hq, priced, lang)
+            lines_text(hq, priced, lang),
+            refused_coupons_text(receipt, lang)
         ),
         Lang::En => format!(
-            "Hello {},\n\nWe have received your click&collect order {} for store {}.\n\n{}\nWe will let you know as soon as it is ready for collection.\n\nVitrine\n",
+            "Hello {},\n\nWe have received your click&collect order {} for store {}.\n\n{}{}\nWe will let you know as soon as it is ready for collection.\n\nVitrine\n",
             req.customer.name,
             receipt.number,
             receipt.store,
-            lines_text(hq, priced, lang)
+            lines_text(hq, priced, lang),
+            refused_coupons_text(receipt, lang)
         ),
     };
     let text = match lang {

@@ -22,9 +22,11 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 use vitrine_core::Lang;
+use vitrine_core::loyalty::{normalise_email, normalise_phone};
 use vitrine_core::wire::{Contact, HandoffSubmit, OrderStatus, codes};
 
-use crate::api::{ApiJson, Failure, Source, accept_handoff, blocking, handoff_receipt, price_lines};
+use crate::api::{ApiJson, Failure, Source, accept_handoff, blocking, handoff_receipt};
+use crate::storage::Claim;
 use crate::{Hq, notify};
 
 pub fn routes() -> Router<Arc<Hq>> {
@@ -70,13 +72,81 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
     }
 }
 
-fn form_rejection(rej: &FormRejection, headers: &HeaderMap) -> Response {
-    let too_large = rej.status() == StatusCode::PAYLOAD_TOO_LARGE;
-    let wants_json = headers
+/// Whether the client asks for JSON rather than a page.
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
-    if wants_json {
+        .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"))
+}
+
+/// What a page shows for an error code of HQ's answers
+/// ([`vitrine_core::wire::codes`]), in `lang`: the phone page's script and
+/// the pages themselves show these, never the API's English message.
+pub fn error_text(code: &str, lang: Lang) -> &'static str {
+    match code {
+        codes::BAD_SIGNATURE => lang.pick(
+            "Ce lien a été abîmé ou modifié : la signature du panier ne correspond pas à la borne qui l'a créé. Scannez à nouveau le QR code de la borne.",
+            "This link was damaged or altered: the basket's signature does not match the kiosk that made it. Scan the kiosk's QR code again.",
+        ),
+        codes::BAD_REQUEST => lang.pick(
+            "Ce lien est incomplet ou illisible : scannez à nouveau le QR code de la borne.",
+            "This link is incomplete or unreadable: scan the kiosk's QR code again.",
+        ),
+        codes::FORBIDDEN | codes::UNAUTHORIZED | codes::REVOKED => lang.pick(
+            "Ce panier vient d'une borne que le magasin ne reconnaît plus. Demandez de l'aide à un vendeur.",
+            "This basket comes from a kiosk the store no longer recognises. Ask a member of staff for help.",
+        ),
+        codes::NOT_FOUND => lang.pick(
+            "Panier introuvable : scannez à nouveau le QR code de la borne.",
+            "Basket not found: scan the kiosk's QR code again.",
+        ),
+        codes::CONFLICT => lang.pick(
+            "Ce lien correspond à un autre panier : scannez à nouveau le QR code de la borne.",
+            "This link belongs to another basket: scan the kiosk's QR code again.",
+        ),
+        codes::TOO_LARGE => lang.pick(
+            "Ce panier est trop grand pour être ouvert ici. Demandez de l'aide à un vendeur.",
+            "This basket is too large to open here. Ask a member of staff for help.",
+        ),
+        codes::RATE_LIMITED => lang.pick(
+            "Trop de demandes d'un coup : réessayez dans une minute.",
+            "Too many requests at once: try again in a minute.",
+        ),
+        _ => lang.pick(
+            "Le service est momentanément indisponible : réessayez dans un instant.",
+            "The service is unavailable for a moment: try again shortly.",
+        ),
+    }
+}
+
+/// Every error code with its text in `lang`, as a JSON object for a page's
+/// script (`""`: any other code).
+fn error_texts_json(lang: Lang) -> String {
+    let mut m = serde_json::Map::new();
+    for code in [
+        codes::BAD_SIGNATURE,
+        codes::BAD_REQUEST,
+        codes::FORBIDDEN,
+        codes::UNAUTHORIZED,
+        codes::REVOKED,
+        codes::NOT_FOUND,
+        codes::CONFLICT,
+        codes::TOO_LARGE,
+        codes::RATE_LIMITED,
+        codes::INTERNAL,
+        codes::UNAVAILABLE,
+        "",
+    ] {
+        m.insert(code.to_string(), error_text(code, lang).into());
+    }
+    // Inside a <script>: no "</" can close it early.
+    serde_json::Value::Object(m).to_string().replace("</", "<\\/")
+}
+
+fn form_rejection(rej: &FormRejection, headers: &HeaderMap) -> Response {
+    let too_large = rej.status() == StatusCode::PAYLOAD_TOO_LARGE;
+    if wants_json(headers) {
         return if too_large {
             Failure::new(rej.status(), codes::TOO_LARGE, "the form is larger than HQ accepts")
         } else {
@@ -158,8 +228,10 @@ fn lang_links(path: &str, lang: Lang) -> String {
 }
 
 /// The basket section (also sent alone to the page's script).
+/// Priced for the customer the kiosk identified, with the coupons used on
+/// the phone ([`crate::customers::price_handoff`]).
 fn basket_section(hq: &Hq, h: &crate::storage::HandoffRecord, lang: Lang) -> Result<String, Failure> {
-    let priced = price_lines(hq, &h.store, &h.lines)?;
+    let priced = crate::customers::price_handoff(hq, h)?;
     let mut rows = String::new();
     for (l, p, price) in &priced.products {
         let name = p
@@ -267,7 +339,7 @@ async fn handoff_page(
             let hid = h.id;
             match blocking(move || basket_section(&hq3, &h, lang)).await {
                 Ok(s) => format!("{s}{}", crate::customers::coupon_form(&hid, lang)),
-                Err(f) => f.body.message,
+                Err(f) => format!("<p role=\"alert\">{}</p>", esc(error_text(&f.body.error, lang))),
             }
         }
         Ok(None) => format!(
@@ -278,7 +350,7 @@ async fn handoff_page(
                 "Turn on JavaScript to get this basket."
             )
         ),
-        Err(f) => esc(&f.body.message),
+        Err(f) => format!("<p role=\"alert\">{}</p>", esc(error_text(&f.body.error, lang))),
     };
     if q.partial.is_some() {
         return Html(section).into_response();
@@ -293,17 +365,25 @@ async fn handoff_page(
 (async function() {{
   var box = document.getElementById('basket');
   if (!document.getElementById('loading')) return;
+  var texts = {texts};
   var frag = decodeURIComponent(location.hash.slice(1));
   if (!frag) {{ box.textContent = {nf}; return; }}
   try {{
     var r = await fetch('{path}/submit', {{method: 'POST', headers: {{'Content-Type': 'application/json'}}, body: JSON.stringify({{compact: frag}})}});
-    if (!r.ok) {{ var e = await r.json(); box.textContent = e.message; return; }}
+    if (!r.ok) {{
+      var code = '';
+      try {{ code = (await r.json()).error || ''; }} catch (_) {{}}
+      box.textContent = texts[code] || texts[''];
+      box.setAttribute('data-error', code);
+      return;
+    }}
     var s = await fetch('{path}?partial=1&lang={l}');
     box.innerHTML = await s.text();
   }} catch (e) {{ box.textContent = {nf}; }}
 }})();
 </script>"#,
         nf = serde_json::to_string(not_found).unwrap_or_default(),
+        texts = error_texts_json(lang),
         l = lang.code(),
     );
     let body = format!(
@@ -373,31 +453,99 @@ async fn claim(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    if let Err(m) = contact.validate() {
-        return back(&m, StatusCode::UNPROCESSABLE_ENTITY);
+    if contact.validate().is_err() {
+        let msg = if contact
+            .email
+            .as_deref()
+            .is_some_and(|e| !vitrine_core::wire::valid_email(e))
+        {
+            lang.pick("L'adresse e-mail n'est pas valide.", "The email address is not valid.")
+        } else {
+            lang.pick(
+                "Le numéro de téléphone n'est pas valide (des chiffres, éventuellement précédés de +).",
+                "The phone number is not valid (digits, optionally starting with +).",
+            )
+        };
+        return back(msg, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let hq2 = hq.clone();
+    let given = contact.clone();
     let res = blocking(move || {
-        let h = hq2
-            .storage
-            .handoff(&uuid)?
-            .ok_or_else(|| Failure::not_found("basket not found"))?;
-        let priced = price_lines(&hq2, &h.store, &h.lines)?;
+        let Some(h) = hq2.storage.handoff(&uuid)? else {
+            return Ok(Claim::NotFound);
+        };
+        if h.claimed_at.is_some() {
+            return Ok(Claim::AlreadyClaimed(h.contact));
+        }
+        let priced = crate::customers::price_handoff(&hq2, &h)?;
         let notes = notify::claim_messages(&hq2, &h, &contact, &priced, lang);
-        let claimed = hq2.storage.claim_handoff(&uuid, &contact, hq2.now(), &notes)?;
-        if claimed && let Err(e) = crate::customers::after_claim(&hq2, &h, &contact, lang) {
+        // Claimed once, in one statement: of two claims at the same time one
+        // wins, the other is answered as a repeat.
+        let outcome = hq2.storage.claim_handoff(&uuid, &contact, hq2.now(), &notes)?;
+        if outcome == Claim::Claimed
+            && let Err(e) = crate::customers::after_claim(&hq2, &h, &contact, lang)
+        {
             tracing::warn!(error = %e, "cannot schedule the thank-you and survey emails");
         }
-        Ok(claimed)
+        Ok(outcome)
     })
     .await;
+    let to_basket = || Redirect::to(&format!("/h/{uuid}?lang={}", lang.code())).into_response();
     match res {
-        Ok(_) => {
+        Ok(Claim::Claimed) => {
             hq.wake_notifier();
-            Redirect::to(&format!("/h/{uuid}?lang={}", lang.code())).into_response()
+            to_basket()
         }
-        Err(f) => back(&f.body.message, f.status),
+        // The same shopper sending the form again (a double tap, a reload):
+        // the same confirmation page, no second message.
+        Ok(Claim::AlreadyClaimed(Some(before))) if same_contact(&before, &given) => to_basket(),
+        Ok(Claim::AlreadyClaimed(_)) => {
+            tracing::info!(handoff = %uuid, "claim refused: the basket was claimed with another contact");
+            let fr = "Ce panier a déjà été enregistré avec une autre adresse e-mail ou un autre numéro. \
+Pour votre sécurité, il ne peut pas être envoyé ailleurs. Pour recevoir un panier, scannez à nouveau le QR code de la borne.";
+            let en = "This basket was already saved with another email address or phone number. \
+For your safety it cannot be sent anywhere else. To receive a basket, scan the kiosk's QR code again.";
+            let (first, second, other) = match lang {
+                Lang::Fr => (fr, en, Lang::En),
+                Lang::En => (en, fr, Lang::Fr),
+            };
+            (
+                StatusCode::CONFLICT,
+                Html(page(
+                    lang,
+                    "Vitrine",
+                    &format!(
+                        "<h1>{}</h1><p role=\"alert\" id=\"claim-refused\">{}</p><p lang=\"{}\">{}</p><p><a href=\"/h/{uuid}?lang={}\">{}</a></p>",
+                        lang.pick("Panier déjà enregistré", "Basket already saved"),
+                        esc(first),
+                        other.code(),
+                        esc(second),
+                        lang.code(),
+                        lang.pick("Retour au panier", "Back to the basket")
+                    ),
+                )),
+            )
+                .into_response()
+        }
+        Ok(Claim::NotFound) => back(error_text(codes::NOT_FOUND, lang), StatusCode::NOT_FOUND),
+        Err(f) => back(error_text(&f.body.error, lang), f.status),
     }
+}
+
+/// Whether two contacts name the same email and phone (as looked up:
+/// case and spacing aside).
+fn same_contact(a: &Contact, b: &Contact) -> bool {
+    let email = |c: &Contact| {
+        c.email
+            .as_deref()
+            .map(|e| normalise_email(e).unwrap_or_else(|| e.trim().to_lowercase()))
+    };
+    let phone = |c: &Contact| {
+        c.phone
+            .as_deref()
+            .map(|p| normalise_phone(p).unwrap_or_else(|| p.trim().to_string()))
+    };
+    email(a) == email(b) && phone(a) == phone(b)
 }
 
 /// HTTP Basic with the configured staff password (any user name).
@@ -406,7 +554,8 @@ fn staff_ok(hq: &Hq, headers: &HeaderMap) -> Result<(), Box<Response>> {
         return Err(Box::new(
             (
                 StatusCode::FORBIDDEN,
-                "staff pages are off: start vitrine-hq with --staff-password (or VITRINE_HQ_STAFF_PASSWORD)",
+                "staff pages are off: start vitrine-hq with --staff-password (or VITRINE_HQ_STAFF_PASSWORD) / \
+les pages du personnel sont désactivées : démarrez vitrine-hq avec --staff-password (ou VITRINE_HQ_STAFF_PASSWORD)",
             )
                 .into_response(),
         ));
@@ -517,23 +666,60 @@ async fn staff_set_status(
     if let Err(r) = staff_ok(&hq, &headers) {
         return *r;
     }
-    if store.is_empty() || !store.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        return Failure::not_found("no such store").into_response();
+    let lang = lang_of(f.lang.as_deref(), &headers);
+    // An error is a page in the staff page's language (JSON for a client
+    // that asks for JSON only).
+    let refuse = |failure: Failure, fr: &str, en: &str| -> Response {
+        if wants_json(&headers) {
+            return failure.into_response();
+        }
+        let back = if store_ok(&store) {
+            format!(
+                "<p><a href=\"/staff/{}/orders?lang={}\">{}</a></p>",
+                esc(&store),
+                lang.code(),
+                lang.pick("Retour aux commandes", "Back to the orders")
+            )
+        } else {
+            String::new()
+        };
+        (
+            failure.status,
+            Html(page(
+                lang,
+                lang.pick("Commandes", "Orders"),
+                &format!("<p role=\"alert\">{}</p>{back}", esc(lang.pick(fr, en))),
+            )),
+        )
+            .into_response()
+    };
+    if !store_ok(&store) {
+        return refuse(
+            Failure::not_found("no such store"),
+            "Ce magasin n'existe pas.",
+            "There is no such store.",
+        );
     }
     let Some(status) = OrderStatus::parse(&f.status) else {
-        return Failure::unprocessable("status must be received, preparing, ready or collected").into_response();
+        return refuse(
+            Failure::unprocessable("status must be received, preparing, ready or collected"),
+            "Statut inconnu : choisissez reçue, en préparation, prête ou retirée.",
+            "Unknown status: choose received, preparing, ready or collected.",
+        );
     };
     let Ok(uuid) = Uuid::parse_str(&id) else {
-        return Failure::not_found("no such order").into_response();
+        return refuse(
+            Failure::not_found("no such order"),
+            "Cette commande n'existe pas.",
+            "There is no such order.",
+        );
     };
     let hq2 = hq.clone();
     let store2 = store.clone();
     let res = blocking(move || {
-        let o = hq2
-            .storage
-            .order(&uuid)?
-            .filter(|o| o.store == store2)
-            .ok_or_else(|| Failure::not_found("no such order in this store"))?;
+        let Some(o) = hq2.storage.order(&uuid)?.filter(|o| o.store == store2) else {
+            return Ok(None);
+        };
         let notes = notify::status_messages(&hq2, &o, status);
         let updated = hq2.storage.set_order_status(&uuid, status, hq2.now(), &notes)?;
         if status == OrderStatus::Collected
@@ -542,15 +728,39 @@ async fn staff_set_status(
         {
             tracing::warn!(error = %e, "cannot schedule the thank-you and survey emails");
         }
-        Ok(updated)
+        Ok(Some(updated))
     })
     .await;
     match res {
-        Ok(_) => {
+        Ok(Some(_)) => {
             hq.wake_notifier();
-            let lang = Hq::lang_or_default(f.lang.as_deref());
             Redirect::to(&format!("/staff/{store}/orders?lang={}", lang.code())).into_response()
         }
-        Err(e) => e.into_response(),
+        Ok(None) => refuse(
+            Failure::not_found("no such order in this store"),
+            "Cette commande n'existe pas dans ce magasin.",
+            "There is no such order in this store.",
+        ),
+        Err(e) => {
+            let retry = e.body.retryable;
+            refuse(
+                e,
+                if retry {
+                    "Le siège est occupé : réessayez dans un instant."
+                } else {
+                    "Le siège a rencontré un problème : réessayez dans un instant ; s'il persiste, prévenez le support."
+                },
+                if retry {
+                    "HQ is busy: try again in a moment."
+                } else {
+                    "HQ had a problem: try again in a moment; if it persists, tell support."
+                },
+            )
+        }
     }
+}
+
+/// A store id as HQ makes them (letters, digits, `-`, `_`).
+fn store_ok(store: &str) -> bool {
+    !store.is_empty() && store.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }

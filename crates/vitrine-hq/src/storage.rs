@@ -1,6 +1,24 @@
 //! HQ's storage, behind the [`HqStorage`] trait so that a PostgreSQL backend
-//! can follow for large chains; [`SqliteStorage`] is the default (one file,
-//! WAL, append-only migrations).
+//! can follow for large chains (none exists yet); [`SqliteStorage`] is the
+//! only backend (one file, WAL, append-only migrations).
+//!
+//! # Connections: one writer, pooled readers
+//! [`SqliteStorage`] keeps one write connection behind a mutex (SQLite allows
+//! one writer at a time anyway) and a pool of read connections
+//! ([`SqliteStorage::read_view`]). In WAL mode a reader sees the database as
+//! of its transaction's start and neither waits on the writer nor holds it
+//! up. Every pure read (the device-token check, deltas, snapshots, prices,
+//! handoffs, orders, notifications due) goes through a reader, so a snapshot
+//! cut (seconds for a million products, in one read transaction for a
+//! consistent version) holds only its own reader: price changes, enrolments,
+//! orders and other kiosks' requests go on meanwhile. Reads that decide a
+//! write (idempotent inserts, one-time codes, claims) stay in the writer's
+//! transaction. Idle readers are kept up to [`MAX_IDLE_READERS`]; more are
+//! opened when needed (the blocking pool bounds how many run at once).
+//!
+//! The server never calls storage from an async worker thread: handlers go
+//! through `spawn_blocking`, so a slow query cannot stall `/v1/health` or the
+//! push streams.
 //!
 //! Catalog: the current state (products, prices, promotions, stock, offers,
 //! stores) plus a change log, one row per catalog version with its changes
@@ -11,6 +29,7 @@
 
 pub mod customers;
 
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -127,6 +146,18 @@ pub enum Put<T> {
     Conflict,
 }
 
+/// The outcome of claiming a handoff from the phone page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// Claimed now: the contact is recorded and the confirmation queued.
+    Claimed,
+    /// Claimed before (with this contact, or None if it was lost): nothing
+    /// changed and nothing was queued.
+    AlreadyClaimed(Option<Contact>),
+    /// No such handoff.
+    NotFound,
+}
+
 /// A message to a shopper (email or SMS), sent by HQ's notifier with retries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notification {
@@ -147,8 +178,9 @@ pub struct NewNotification {
     pub body: String,
 }
 
-/// Everything HQ stores. Implementations are synchronous; the server calls
-/// them on the blocking pool when they may be slow.
+/// Everything HQ stores. Implementations are synchronous and may block; the
+/// server calls them on the blocking pool only, never on an async worker
+/// thread.
 pub trait HqStorage: customers::CustomerStore + Send + Sync + 'static {
     // catalog
     /// Writes `changes` as one new catalog version and returns it. `scope`:
@@ -189,12 +221,16 @@ pub trait HqStorage: customers::CustomerStore + Send + Sync + 'static {
     fn device(&self, id: &str) -> Result<Option<Device>>;
     fn revoke_device(&self, id: &str, now: UnixTime) -> Result<bool>;
     fn devices(&self) -> Result<Vec<Device>>;
+    /// The ids of every revoked device (push streams of these end).
+    fn revoked_device_ids(&self) -> Result<Vec<String>>;
 
     // handoffs
     fn put_handoff(&self, h: &HandoffRecord) -> Result<Put<HandoffRecord>>;
     fn handoff(&self, id: &Uuid) -> Result<Option<HandoffRecord>>;
-    /// Records the shopper's contact and queues their confirmation.
-    fn claim_handoff(&self, id: &Uuid, contact: &Contact, now: UnixTime, notes: &[NewNotification]) -> Result<bool>;
+    /// Records the shopper's contact and queues their confirmation, once: a
+    /// handoff already claimed is left as it is (nothing queued) and its
+    /// recorded contact returned.
+    fn claim_handoff(&self, id: &Uuid, contact: &Contact, now: UnixTime, notes: &[NewNotification]) -> Result<Claim>;
 
     // orders
     fn put_order(&self, o: &OrderRecord, notes: &[NewNotification]) -> Result<Put<OrderRecord>>;
@@ -295,13 +331,81 @@ pub const HQ_MIGRATIONS: &[&str] = &[
         answered_at INTEGER, score INTEGER, coupon_code TEXT
     );
     "#,
+    // 3: a message cancelled once a coupon is used (the reminder of an
+    // unused coupon).
+    r#"
+    ALTER TABLE notifications ADD COLUMN until_redeemed TEXT;
+    CREATE INDEX notifications_until_redeemed ON notifications(until_redeemed) WHERE until_redeemed IS NOT NULL;
+    "#,
 ];
 
-/// The SQLite backend.
+/// The SQLite backend: one write connection, pooled read connections (see
+/// the module's documentation).
 pub struct SqliteStorage {
     conn: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
     path: PathBuf,
     max_delta_changes: usize,
+}
+
+/// Idle read connections kept open for reuse.
+pub const MAX_IDLE_READERS: usize = 8;
+
+/// A read connection taken from the pool; back to the pool when dropped.
+pub struct Reader<'a> {
+    conn: Option<Connection>,
+    storage: &'a SqliteStorage,
+}
+
+impl Deref for Reader<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        // Only None inside drop.
+        self.conn
+            .as_ref()
+            .unwrap_or_else(|| unreachable!("a reader is used after its drop"))
+    }
+}
+
+impl Drop for Reader<'_> {
+    fn drop(&mut self) {
+        if let Some(c) = self.conn.take()
+            && c.is_autocommit()
+        {
+            let mut pool = self.storage.readers.lock().unwrap_or_else(|p| p.into_inner());
+            if pool.len() < MAX_IDLE_READERS {
+                pool.push(c);
+            }
+        }
+    }
+}
+
+/// A consistent read of HQ's database: a reader with its read transaction
+/// open. Everything read through it is as of the moment it was opened, while
+/// writes and other reads go on. A snapshot cut runs in one.
+pub struct ReadView<'a> {
+    reader: Reader<'a>,
+}
+
+impl ReadView<'_> {
+    /// The catalog version this view sees.
+    pub fn version(&self) -> Result<u64> {
+        current_version_on(&self.reader)
+    }
+
+    /// The whole catalog of `store` as a JSON array of `Change`, with the
+    /// version it is at.
+    pub fn snapshot_json(&self, store: &str) -> Result<(u64, String)> {
+        snapshot_on(&self.reader, store)
+    }
+}
+
+impl Drop for ReadView<'_> {
+    fn drop(&mut self) {
+        // Ends the read transaction; the reader then goes back to the pool.
+        let _ = self.reader.execute_batch("COMMIT");
+    }
 }
 
 /// The file's name in HQ's data directory.
@@ -373,9 +477,47 @@ impl SqliteStorage {
         migrate(&mut conn, &path)?;
         Ok(SqliteStorage {
             conn: Mutex::new(conn),
+            readers: Mutex::new(Vec::new()),
             path,
             max_delta_changes,
         })
+    }
+
+    /// A read connection: an idle one from the pool, else a new one. It
+    /// cannot write (`query_only`).
+    pub fn reader(&self) -> Result<Reader<'_>> {
+        let idle = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let conn = match idle {
+            Some(c) => c,
+            None => {
+                let c = Connection::open(&self.path).map_err(|e| StorageError::Open {
+                    path: self.path.clone(),
+                    reason: e.to_string(),
+                })?;
+                c.busy_timeout(Duration::from_secs(10))?;
+                c.pragma_update(None, "query_only", "ON")?;
+                c
+            }
+        };
+        Ok(Reader {
+            conn: Some(conn),
+            storage: self,
+        })
+    }
+
+    /// Opens a consistent read of the database (see [`ReadView`]).
+    pub fn read_view(&self) -> Result<ReadView<'_>> {
+        let reader = self.reader()?;
+        reader.execute_batch("BEGIN DEFERRED")?;
+        let view = ReadView { reader };
+        // A deferred transaction takes its snapshot at its first read.
+        view.version()?;
+        Ok(view)
+    }
+
+    /// Read connections open and idle in the pool.
+    pub fn idle_readers(&self) -> usize {
+        self.readers.lock().unwrap_or_else(|p| p.into_inner()).len()
     }
 
     pub fn path(&self) -> &Path {
@@ -636,6 +778,70 @@ fn insert_notes_at(tx: &Transaction<'_>, notes: &[NewNotification], now: UnixTim
     Ok(())
 }
 
+fn current_version_on(conn: &Connection) -> Result<u64> {
+    let v: i64 = conn.query_row("SELECT COALESCE(MAX(version), 0) FROM catalog_versions", [], |r| {
+        r.get(0)
+    })?;
+    Ok(v as u64)
+}
+
+/// The catalog of `store` read on `tx` (a connection in a read transaction).
+fn snapshot_on(tx: &Connection, store: &str) -> Result<(u64, String)> {
+    let version = current_version_on(tx)?;
+    let mut out = String::with_capacity(1 << 20);
+    out.push('[');
+    let mut first = true;
+    {
+        let mut s = tx.prepare("SELECT data FROM stores ORDER BY id")?;
+        let mut rows = s.query([])?;
+        while let Some(r) = rows.next()? {
+            push_raw(&mut out, &mut first, "upsert_store", &r.get::<_, String>(0)?);
+        }
+        let mut s = tx.prepare("SELECT data FROM products ORDER BY gtin")?;
+        let mut rows = s.query([])?;
+        while let Some(r) = rows.next()? {
+            push_raw(&mut out, &mut first, "upsert_product", &r.get::<_, String>(0)?);
+        }
+        let mut s = tx.prepare(
+            "SELECT gtin, store, amount_minor, currency FROM prices WHERE store IN ('', ?1) ORDER BY gtin, store",
+        )?;
+        let mut rows = s.query([store])?;
+        while let Some(r) = rows.next()? {
+            let st: String = r.get(1)?;
+            let cur = Currency::from_code(&r.get::<_, String>(3)?).map_err(corrupt)?;
+            let e = PriceEntry {
+                gtin: gtin_of(r.get(0)?)?,
+                store: (!st.is_empty()).then_some(st),
+                price: Money::new(r.get(2)?, cur),
+            };
+            push_raw(&mut out, &mut first, "set_price", &json(&e)?);
+        }
+        let mut s = tx.prepare("SELECT data FROM promotions ORDER BY id")?;
+        let mut rows = s.query([])?;
+        while let Some(r) = rows.next()? {
+            push_raw(&mut out, &mut first, "upsert_promotion", &r.get::<_, String>(0)?);
+        }
+        let mut s = tx.prepare("SELECT gtin, store, quantity, updated_at FROM stock ORDER BY gtin, store")?;
+        let mut rows = s.query([])?;
+        while let Some(r) = rows.next()? {
+            let e = StockEntry {
+                gtin: gtin_of(r.get(0)?)?,
+                store: r.get(1)?,
+                quantity: r.get(2)?,
+                updated_at: r.get(3)?,
+            };
+            push_raw(&mut out, &mut first, "set_stock", &json(&e)?);
+        }
+        let mut s = tx.prepare("SELECT data FROM offers ORDER BY gtin, seller_id")?;
+        let mut rows = s.query([])?;
+        while let Some(r) = rows.next()? {
+            push_raw(&mut out, &mut first, "upsert_offer", &r.get::<_, String>(0)?);
+        }
+    }
+    out.push(']');
+    Ok((version, out))
+}
+
 impl HqStorage for SqliteStorage {
     fn commit_changes(&self, changes: &[Change], scope: Option<&str>, now: UnixTime) -> Result<u64> {
         let mut conn = self.lock();
@@ -661,16 +867,11 @@ impl HqStorage for SqliteStorage {
     }
 
     fn current_version(&self) -> Result<u64> {
-        let v: i64 = self
-            .lock()
-            .query_row("SELECT COALESCE(MAX(version), 0) FROM catalog_versions", [], |r| {
-                r.get(0)
-            })?;
-        Ok(v as u64)
+        current_version_on(&*self.reader()?)
     }
 
     fn changes_since(&self, since: u64, store: &str) -> Result<ChangesSince> {
-        let conn = self.lock();
+        let conn = self.reader()?;
         let current: i64 = conn.query_row("SELECT COALESCE(MAX(version), 0) FROM catalog_versions", [], |r| {
             r.get(0)
         })?;
@@ -737,69 +938,13 @@ impl HqStorage for SqliteStorage {
     }
 
     fn snapshot_json(&self, store: &str) -> Result<(u64, String)> {
-        let mut conn = self.lock();
-        // One read transaction: the snapshot is consistent with its version.
-        let tx = conn.transaction()?;
-        let version: i64 = tx.query_row("SELECT COALESCE(MAX(version), 0) FROM catalog_versions", [], |r| {
-            r.get(0)
-        })?;
-        let mut out = String::with_capacity(1 << 20);
-        out.push('[');
-        let mut first = true;
-        {
-            let mut s = tx.prepare("SELECT data FROM stores ORDER BY id")?;
-            let mut rows = s.query([])?;
-            while let Some(r) = rows.next()? {
-                push_raw(&mut out, &mut first, "upsert_store", &r.get::<_, String>(0)?);
-            }
-            let mut s = tx.prepare("SELECT data FROM products ORDER BY gtin")?;
-            let mut rows = s.query([])?;
-            while let Some(r) = rows.next()? {
-                push_raw(&mut out, &mut first, "upsert_product", &r.get::<_, String>(0)?);
-            }
-            let mut s = tx.prepare(
-                "SELECT gtin, store, amount_minor, currency FROM prices WHERE store IN ('', ?1) ORDER BY gtin, store",
-            )?;
-            let mut rows = s.query([store])?;
-            while let Some(r) = rows.next()? {
-                let st: String = r.get(1)?;
-                let cur = Currency::from_code(&r.get::<_, String>(3)?).map_err(corrupt)?;
-                let e = PriceEntry {
-                    gtin: gtin_of(r.get(0)?)?,
-                    store: (!st.is_empty()).then_some(st),
-                    price: Money::new(r.get(2)?, cur),
-                };
-                push_raw(&mut out, &mut first, "set_price", &json(&e)?);
-            }
-            let mut s = tx.prepare("SELECT data FROM promotions ORDER BY id")?;
-            let mut rows = s.query([])?;
-            while let Some(r) = rows.next()? {
-                push_raw(&mut out, &mut first, "upsert_promotion", &r.get::<_, String>(0)?);
-            }
-            let mut s = tx.prepare("SELECT gtin, store, quantity, updated_at FROM stock ORDER BY gtin, store")?;
-            let mut rows = s.query([])?;
-            while let Some(r) = rows.next()? {
-                let e = StockEntry {
-                    gtin: gtin_of(r.get(0)?)?,
-                    store: r.get(1)?,
-                    quantity: r.get(2)?,
-                    updated_at: r.get(3)?,
-                };
-                push_raw(&mut out, &mut first, "set_stock", &json(&e)?);
-            }
-            let mut s = tx.prepare("SELECT data FROM offers ORDER BY gtin, seller_id")?;
-            let mut rows = s.query([])?;
-            while let Some(r) = rows.next()? {
-                push_raw(&mut out, &mut first, "upsert_offer", &r.get::<_, String>(0)?);
-            }
-        }
-        tx.commit()?;
-        out.push(']');
-        Ok((version as u64, out))
+        // One read transaction on a reader of its own: the snapshot is
+        // consistent with its version, and the writer is free meanwhile.
+        self.read_view()?.snapshot_json(store)
     }
 
     fn product_price(&self, gtin: Gtin, store: &str) -> Result<Option<(Product, Option<Money>)>> {
-        let conn = self.lock();
+        let conn = self.reader()?;
         let data: Option<String> = conn
             .query_row(
                 "SELECT data FROM products WHERE gtin = ?1",
@@ -822,7 +967,7 @@ impl HqStorage for SqliteStorage {
     }
 
     fn promotions(&self) -> Result<Vec<Promotion>> {
-        let conn = self.lock();
+        let conn = self.reader()?;
         let mut s = conn.prepare_cached("SELECT data FROM promotions ORDER BY id")?;
         let rows = s.query_map([], |r| r.get::<_, String>(0))?;
         let mut out = Vec::new();
@@ -833,7 +978,7 @@ impl HqStorage for SqliteStorage {
     }
 
     fn stock_of(&self, gtin: Gtin) -> Result<Vec<StoreStock>> {
-        let conn = self.lock();
+        let conn = self.reader()?;
         let mut s = conn.prepare_cached(
             "SELECT s.store, s.quantity, s.updated_at, st.data FROM stock s LEFT JOIN stores st ON st.id = s.store
              WHERE s.gtin = ?1 ORDER BY s.quantity DESC, s.store",
@@ -870,7 +1015,7 @@ impl HqStorage for SqliteStorage {
     }
 
     fn store_ids(&self) -> Result<Vec<String>> {
-        let conn = self.lock();
+        let conn = self.reader()?;
         let mut s = conn.prepare("SELECT id FROM stores ORDER BY id")?;
         let rows = s.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -934,7 +1079,7 @@ impl HqStorage for SqliteStorage {
 
     fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>> {
         Ok(self
-            .lock()
+            .reader()?
             .prepare_cached(&format!("SELECT {DEVICE_COLS} FROM devices WHERE token_hash = ?1"))?
             .query_row([token_hash], device_of)
             .optional()?)
@@ -942,7 +1087,7 @@ impl HqStorage for SqliteStorage {
 
     fn device(&self, id: &str) -> Result<Option<Device>> {
         Ok(self
-            .lock()
+            .reader()?
             .prepare_cached(&format!("SELECT {DEVICE_COLS} FROM devices WHERE id = ?1"))?
             .query_row([id], device_of)
             .optional()?)
@@ -956,8 +1101,15 @@ impl HqStorage for SqliteStorage {
         Ok(n == 1)
     }
 
+    fn revoked_device_ids(&self) -> Result<Vec<String>> {
+        let conn = self.reader()?;
+        let mut s = conn.prepare_cached("SELECT id FROM devices WHERE revoked_at IS NOT NULL ORDER BY id")?;
+        let rows = s.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     fn devices(&self) -> Result<Vec<Device>> {
-        let conn = self.lock();
+        let conn = self.reader()?;
         let mut s = conn.prepare(&format!("SELECT {DEVICE_COLS} FROM devices ORDER BY created_at, id"))?;
         let rows = s.query_map([], device_of)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -1019,7 +1171,7 @@ impl HqStorage for SqliteStorage {
 
     fn handoff(&self, id: &Uuid) -> Result<Option<HandoffRecord>> {
         let row = self
-            .lock()
+            .reader()?
             .query_row(
                 &format!("SELECT {HANDOFF_COLS} FROM handoffs WHERE id = ?1"),
                 [id.to_string()],
@@ -1029,18 +1181,29 @@ impl HqStorage for SqliteStorage {
         row.map(handoff_of).transpose()
     }
 
-    fn claim_handoff(&self, id: &Uuid, contact: &Contact, now: UnixTime, notes: &[NewNotification]) -> Result<bool> {
+    fn claim_handoff(&self, id: &Uuid, contact: &Contact, now: UnixTime, notes: &[NewNotification]) -> Result<Claim> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
+        // Claimed once: a second claim changes nothing and sends nothing.
         let n = tx.execute(
-            "UPDATE handoffs SET contact = ?2, claimed_at = ?3 WHERE id = ?1",
+            "UPDATE handoffs SET contact = ?2, claimed_at = ?3 WHERE id = ?1 AND claimed_at IS NULL",
             params![id.to_string(), json(contact)?, now],
         )?;
         if n == 1 {
             insert_notes(&tx, notes, now)?;
+            tx.commit()?;
+            return Ok(Claim::Claimed);
         }
+        let before: Option<Option<String>> = tx
+            .query_row("SELECT contact FROM handoffs WHERE id = ?1", [id.to_string()], |r| {
+                r.get(0)
+            })
+            .optional()?;
         tx.commit()?;
-        Ok(n == 1)
+        Ok(match before {
+            None => Claim::NotFound,
+            Some(c) => Claim::AlreadyClaimed(c.map(|c| serde_json::from_str(&c)).transpose().map_err(corrupt)?),
+        })
     }
 
     fn put_order(&self, o: &OrderRecord, notes: &[NewNotification]) -> Result<Put<OrderRecord>> {
@@ -1085,7 +1248,7 @@ impl HqStorage for SqliteStorage {
 
     fn order(&self, id: &Uuid) -> Result<Option<OrderRecord>> {
         let row = self
-            .lock()
+            .reader()?
             .query_row(
                 &format!("SELECT {ORDER_COLS} FROM orders WHERE id = ?1"),
                 [id.to_string()],
@@ -1096,7 +1259,7 @@ impl HqStorage for SqliteStorage {
     }
 
     fn orders(&self, store: &str) -> Result<Vec<OrderRecord>> {
-        let conn = self.lock();
+        let conn = self.reader()?;
         let mut s = conn.prepare(&format!(
             "SELECT {ORDER_COLS} FROM orders WHERE store = ?1 ORDER BY status = 'collected', created_at DESC LIMIT 500"
         ))?;
@@ -1136,7 +1299,7 @@ impl HqStorage for SqliteStorage {
     }
 
     fn due_notifications(&self, now: UnixTime, limit: usize) -> Result<Vec<Notification>> {
-        let conn = self.lock();
+        let conn = self.reader()?;
         let mut s = conn.prepare_cached(
             "SELECT id, channel, recipient, subject, body, attempts FROM notifications
              WHERE sent_at IS NULL AND next_at IS NOT NULL AND next_at <= ?1 ORDER BY id LIMIT ?2",
@@ -1171,7 +1334,7 @@ impl HqStorage for SqliteStorage {
     }
 
     fn next_notification_at(&self) -> Result<Option<UnixTime>> {
-        Ok(self.lock().query_row(
+        Ok(self.reader()?.query_row(
             "SELECT MIN(next_at) FROM notifications WHERE sent_at IS NULL AND next_at IS NOT NULL",
             [],
             |r| r.get(0),
@@ -1180,7 +1343,7 @@ impl HqStorage for SqliteStorage {
 
     fn meta(&self, key: &str) -> Result<Option<String>> {
         Ok(self
-            .lock()
+            .reader()?
             .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
             .optional()?)
     }
@@ -1271,5 +1434,103 @@ mod tests {
         let (_, snap) = s.snapshot_json("lyon-02").unwrap();
         let parsed: Vec<Change> = serde_json::from_str(&snap).unwrap();
         assert!(parsed.contains(&price(90, Some("lyon-02"))));
+    }
+
+    #[test]
+    fn a_read_view_sees_its_version_while_the_writer_and_other_readers_go_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SqliteStorage::open(dir.path(), 100).unwrap();
+        s.commit_changes(&[price(100, None)], None, 1).unwrap();
+        let view = s.read_view().unwrap();
+        assert_eq!(view.version().unwrap(), 1);
+        // With the view open (a snapshot cut in progress), writes and reads
+        // on other connections complete: with one shared connection this
+        // would wait on the view forever.
+        assert_eq!(s.commit_changes(&[price(200, None)], None, 2).unwrap(), 2);
+        assert_eq!(s.current_version().unwrap(), 2);
+        s.add_device("dev-1", "paris-01", "code", 10, 1).unwrap();
+        assert!(s.device("dev-1").unwrap().is_some());
+        assert!(s.revoke_device("dev-1", 3).unwrap());
+        assert_eq!(s.revoked_device_ids().unwrap(), vec!["dev-1".to_string()]);
+        // The view still reads version 1, whole.
+        assert_eq!(view.version().unwrap(), 1);
+        let (v, snap) = view.snapshot_json("paris-01").unwrap();
+        assert_eq!(v, 1);
+        assert!(
+            serde_json::from_str::<Vec<Change>>(&snap)
+                .unwrap()
+                .contains(&price(100, None))
+        );
+        drop(view);
+        let (v, snap) = s.snapshot_json("paris-01").unwrap();
+        assert_eq!(v, 2);
+        assert!(
+            serde_json::from_str::<Vec<Change>>(&snap)
+                .unwrap()
+                .contains(&price(200, None))
+        );
+        // Readers are reused, and they cannot write.
+        assert!(s.idle_readers() >= 1);
+        let r = s.reader().unwrap();
+        assert!(r.execute("DELETE FROM catalog_versions", []).is_err());
+    }
+
+    #[test]
+    fn a_handoff_is_claimed_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SqliteStorage::open(dir.path(), 100).unwrap();
+        let id = Uuid::now_v7();
+        let h = HandoffRecord {
+            id,
+            store: "paris-01".into(),
+            device_id: "dev-1".into(),
+            created_at: 1,
+            lines: vec![],
+            payload: "p".into(),
+            compact: "c".into(),
+            contact: None,
+            customer_id: None,
+            received_at: 1,
+            source: "kiosk".into(),
+            claimed_at: None,
+        };
+        s.put_handoff(&h).unwrap();
+        let ana = Contact {
+            email: Some("ana@example.fr".into()),
+            phone: None,
+        };
+        let eve = Contact {
+            email: Some("eve@example.com".into()),
+            phone: None,
+        };
+        let note = |to: &str| NewNotification {
+            channel: "email".into(),
+            to: to.into(),
+            subject: "s".into(),
+            body: "b".into(),
+        };
+        let queued = || -> i64 {
+            s.lock()
+                .query_row("SELECT COUNT(*) FROM notifications", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(
+            s.claim_handoff(&id, &ana, 5, &[note("ana@example.fr")]).unwrap(),
+            Claim::Claimed
+        );
+        assert_eq!(queued(), 1);
+        assert_eq!(
+            s.claim_handoff(&id, &eve, 6, &[note("eve@example.com")]).unwrap(),
+            Claim::AlreadyClaimed(Some(ana.clone()))
+        );
+        assert_eq!(queued(), 1);
+        let stored = s.handoff(&id).unwrap().unwrap();
+        assert_eq!((stored.contact, stored.claimed_at), (Some(ana), Some(5)));
+        assert_eq!(
+            s.claim_handoff(&Uuid::now_v7(), &eve, 6, &[note("eve@example.com")])
+                .unwrap(),
+            Claim::NotFound
+        );
+        assert_eq!(queued(), 1);
     }
 }

@@ -982,3 +982,440 @@ async fn catalog_answers_go_gzipped_to_clients_that_accept_it() {
         .unwrap();
     assert!(small.headers().get("content-encoding").is_none());
 }
+
+// ------------------------------------------------------------ audit fixes
+
+/// A guard against a hang (a request stuck behind a lock): generous, it is
+/// not a performance assertion.
+const HANG: std::time::Duration = std::time::Duration::from_secs(60);
+
+fn count(data_dir: &std::path::Path, sql: &str) -> i64 {
+    let conn = rusqlite::Connection::open(data_dir.join(vitrine_hq::storage::HQ_DB_FILE)).unwrap();
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snapshot_cut_holds_only_its_own_reader_while_requests_and_writes_go_on() {
+    use vitrine_hq::storage::{HqStorage, SqliteStorage};
+    let dir = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut cfg = HqConfig::new(dir.path());
+    cfg.public_base_url = format!("http://{addr}");
+    let storage = Arc::new(SqliteStorage::open(dir.path(), cfg.max_delta_changes).unwrap());
+    let hq = Hq::with_storage(cfg, storage.clone(), SecretKey::from_seed([3; 32])).unwrap();
+    let coke = Product::new(Gtin::from_digits(COKE).unwrap(), "Nordic must original");
+    let mut changes = vec![Change::UpsertProduct(coke.clone())];
+    changes.extend(vitrine_core::demo::demo_changes(&[coke], 1, 1_700_000_000));
+    hq.commit(&changes, None).unwrap();
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(vitrine_hq::serve(listener, hq.clone(), async {
+        let _ = rx.await;
+    }));
+    let s = Server {
+        hq: hq.clone(),
+        addr,
+        _stop: tx,
+        _dir: dir,
+    };
+    let k = enroll(&s, "paris-01", 1).await;
+    let c = reqwest::Client::new();
+
+    // A cut in progress: a read transaction open on a reader of its own,
+    // as `snapshot_json` holds one for the whole cut.
+    let cut = storage.read_view().unwrap();
+    let v0 = cut.version().unwrap();
+
+    // An authenticated request (token check, then the delta read).
+    let r = tokio::time::timeout(
+        HANG,
+        c.get(s.url("/v1/catalog/changes?since=0")).bearer_auth(&k.token).send(),
+    )
+    .await
+    .expect("an authenticated request waited for the cut")
+    .unwrap();
+    assert_eq!(r.status(), 200);
+    // A write from the operator (a price change) and one from a kiosk (an order).
+    let hq2 = hq.clone();
+    let (v1, _) = tokio::time::timeout(
+        HANG,
+        tokio::task::spawn_blocking(move || admin::price_set(&hq2, COKE, "12.34", None)),
+    )
+    .await
+    .expect("a price change waited for the cut")
+    .unwrap()
+    .unwrap();
+    assert_eq!(v1, v0 + 1);
+    let r = tokio::time::timeout(
+        HANG,
+        c.post(s.url("/v1/orders"))
+            .bearer_auth(&k.token)
+            .json(&order(&k, Uuid::now_v7(), 1))
+            .send(),
+    )
+    .await
+    .expect("an order waited for the cut")
+    .unwrap();
+    assert_eq!(r.status(), 201);
+    let h: Value = c.get(s.url("/v1/health")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(h["catalog_version"], v1);
+
+    // The cut still reads the version it started at, whole.
+    assert_eq!(cut.version().unwrap(), v0);
+    let national_price = |snap: &str| {
+        let changes: Vec<Change> = serde_json::from_str(snap).unwrap();
+        changes
+            .iter()
+            .find_map(|c| match c {
+                Change::SetPrice(p) if p.store.is_none() => Some(p.price.amount_minor),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let (sv, snap) = cut.snapshot_json("paris-01").unwrap();
+    assert_eq!(sv, v0);
+    let before = national_price(&snap);
+    drop(cut);
+    let (sv, snap) = storage.snapshot_json("paris-01").unwrap();
+    assert_eq!(sv, v1);
+    assert_eq!(national_price(&snap), 1234);
+    assert_ne!(before, 1234, "the cut saw a price committed after it started");
+    // Its reader went back to the pool for the next read.
+    assert!(storage.idle_readers() >= 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revoking_a_kiosk_ends_its_push_stream_and_its_reconnection_gets_401() {
+    let s = start(|_| {}).await;
+    let k = enroll(&s, "paris-01", 1).await;
+    let other = enroll(&s, "paris-01", 2).await;
+    let c = reqwest::Client::new();
+    let open = |token: String| {
+        let c = c.clone();
+        let url = s.url("/v1/events");
+        async move { c.get(url).bearer_auth(token).send().await.unwrap() }
+    };
+    let mut mine = open(k.token.clone()).await;
+    let mut theirs = open(other.token.clone()).await;
+    assert_eq!((mine.status().as_u16(), theirs.status().as_u16()), (200, 200));
+    // Both hear the current version at once.
+    for r in [&mut mine, &mut theirs] {
+        let first = tokio::time::timeout(HANG, r.chunk()).await.unwrap().unwrap().unwrap();
+        assert!(String::from_utf8_lossy(&first).contains("event: version"));
+    }
+
+    // Revoked by the operator's command, another process on the same data.
+    let dir = s._dir.path().to_path_buf();
+    let id = k.id.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_vitrine-hq"))
+            .arg("--data-dir")
+            .arg(&dir)
+            .args(["device", "revoke", &id])
+            .env("VITRINE_HQ_LOG", "warn")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // The revoked kiosk's stream ends (keep-alives at most before its end).
+    let ended = tokio::time::timeout(HANG, async {
+        while let Ok(Some(b)) = mine.chunk().await {
+            assert!(
+                !String::from_utf8_lossy(&b).contains("event: version"),
+                "a revoked kiosk still hears versions"
+            );
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the revoked kiosk's push stream stayed open");
+
+    // The other kiosk's stream goes on and hears the next version.
+    let v =
+        s.hq.commit(
+            &[Change::SetPrice(vitrine_core::product::PriceEntry {
+                gtin: Gtin::from_digits(COKE).unwrap(),
+                store: None,
+                price: vitrine_core::Money::eur(42),
+            })],
+            None,
+        )
+        .unwrap();
+    let heard = tokio::time::timeout(HANG, async {
+        loop {
+            let b = theirs.chunk().await.unwrap().expect("the other stream ended");
+            if String::from_utf8_lossy(&b).contains(&format!("\"version\":{v}")) {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(heard.is_ok(), "the other kiosk did not hear version {v}");
+
+    // Reconnecting: 401, and why.
+    let r = open(k.token.clone()).await;
+    assert_eq!(r.status(), 401);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"], "device_revoked");
+}
+
+/// A claim form posted as a phone would, without following the redirect.
+async fn claim(s: &Server, id: Uuid, form: &[(&str, &str)]) -> (u16, String) {
+    let c = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = c
+        .post(s.url(&format!("/h/{id}/claim")))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handoff_is_claimed_once_a_repeat_sends_nothing_and_another_contact_is_refused() {
+    // Messages are queued (an address that refuses: they stay queued, and
+    // are counted).
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let s = start(|c| {
+        c.smtp = Some(vitrine_hq::SmtpConfig {
+            host: "127.0.0.1".into(),
+            port: closed.port(),
+            from: "Vitrine <no-reply@vitrine.invalid>".into(),
+        });
+        c.sms_webhook = Some(format!("http://{closed}/sms"));
+    })
+    .await;
+    let k = enroll(&s, "paris-01", 1).await;
+    let h = handoff(&k);
+    let id = HandoffBasket::parse_compact(&h.compact).unwrap().0.id;
+    let r = reqwest::Client::new()
+        .post(s.url("/v1/handoffs"))
+        .bearer_auth(&k.token)
+        .json(&h)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let dir = s._dir.path();
+    let queued = |to: &str| {
+        count(
+            dir,
+            &format!("SELECT COUNT(*) FROM notifications WHERE recipient = '{to}'"),
+        )
+    };
+    let all = || count(dir, "SELECT COUNT(*) FROM notifications") + count(dir, "SELECT COUNT(*) FROM surveys");
+
+    let (st, _) = claim(&s, id, &[("email", "ana@example.fr"), ("lang", "fr")]).await;
+    assert_eq!(st, 303);
+    assert!(queued("ana@example.fr") >= 1);
+    let after_first = all();
+    let contact = || s.hq.storage.handoff(&id).unwrap().unwrap().contact.unwrap();
+    assert_eq!(contact().email.as_deref(), Some("ana@example.fr"));
+
+    // The same shopper again (a double tap, another case): the same
+    // confirmation page, nothing more sent.
+    let (st, _) = claim(&s, id, &[("email", " Ana@Example.FR "), ("lang", "fr")]).await;
+    assert_eq!(st, 303);
+    assert_eq!(all(), after_first);
+
+    // Someone else's address: refused in both languages, nothing sent,
+    // the contact kept.
+    for (lang, first, second) in [
+        ("fr", "Ce panier a déjà été enregistré", "This basket was already saved"),
+        ("en", "This basket was already saved", "Ce panier a déjà été enregistré"),
+    ] {
+        for form in [
+            vec![("email", "mallory@example.com"), ("lang", lang)],
+            vec![("phone", "+33612345678"), ("lang", lang)],
+            vec![("email", "ana@example.fr"), ("phone", "+33612345678"), ("lang", lang)],
+        ] {
+            let (st, html) = claim(&s, id, &form).await;
+            assert_eq!(st, 409, "{form:?}: {html}");
+            let (a, b) = (
+                html.find(&pages_esc(first)).unwrap_or_else(|| panic!("{html}")),
+                html.find(&pages_esc(second)).unwrap_or_else(|| panic!("{html}")),
+            );
+            assert!(a < b, "the page's language comes first: {html}");
+            assert!(html.contains(&format!("<html lang=\"{lang}\"")), "{html}");
+        }
+    }
+    assert_eq!(all(), after_first, "a refused claim queued a message");
+    assert_eq!(queued("mallory@example.com") + queued("+33612345678"), 0);
+    assert_eq!(contact().email.as_deref(), Some("ana@example.fr"));
+    assert_eq!(contact().phone, None);
+
+    // The basket page says it is saved.
+    let page = reqwest::get(s.url(&format!("/h/{id}?lang=en")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Basket saved"), "{page}");
+}
+
+fn pages_esc(s: &str) -> String {
+    vitrine_hq::pages::esc(s)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_status_errors_are_pages_in_the_staff_pages_language() {
+    let s = start(|c| c.staff_password = Some("secret".into())).await;
+    let k = enroll(&s, "paris-01", 1).await;
+    let o = order(&k, Uuid::now_v7(), 1);
+    let c = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = c
+        .post(s.url("/v1/orders"))
+        .bearer_auth(&k.token)
+        .json(&o)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let post = |order: Uuid, form: Vec<(&'static str, &'static str)>, accept_language: &'static str| {
+        let c = c.clone();
+        let url = s.url(&format!("/staff/paris-01/orders/{order}/status"));
+        async move {
+            let r = c
+                .post(url)
+                .basic_auth("staff", Some("secret"))
+                .header("accept", "text/html")
+                .header("accept-language", accept_language)
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            let ctype = r
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_string())
+                .unwrap_or_default();
+            (r.status().as_u16(), ctype, r.text().await.unwrap())
+        }
+    };
+    let cases = [
+        (
+            Uuid::now_v7(),
+            "ready",
+            404,
+            "Cette commande n'existe pas",
+            "There is no such order",
+        ),
+        (o.id, "shipped", 422, "Statut inconnu", "Unknown status"),
+    ];
+    for (id, status, code, fr, en) in cases {
+        for (form_lang, accept, text, not) in [
+            (Some("fr"), "en", fr, en),
+            (Some("en"), "fr", en, fr),
+            (None, "en-GB,en", en, fr),
+            (None, "fr-FR", fr, en),
+        ] {
+            let mut form = vec![("status", status)];
+            if let Some(l) = form_lang {
+                form.push(("lang", l));
+            }
+            let (st, ctype, html) = post(id, form, accept).await;
+            assert_eq!(st, code, "{html}");
+            assert!(ctype.starts_with("text/html"), "{ctype}");
+            assert!(html.contains(&pages_esc(text)), "{form_lang:?}/{accept}: {html}");
+            assert!(!html.contains(&pages_esc(not)), "{form_lang:?}/{accept}: {html}");
+            assert!(html.contains("role=\"alert\""));
+        }
+    }
+    // A right change still goes through.
+    let (st, _, _) = post(o.id, vec![("status", "ready"), ("lang", "fr")], "fr").await;
+    assert_eq!(st, 303);
+    assert_eq!(
+        s.hq.storage.order(&o.id).unwrap().unwrap().status,
+        vitrine_core::wire::OrderStatus::Ready
+    );
+}
+
+/// Runs headless Chromium on `url` and returns the DOM after its scripts ran.
+async fn chromium_dom(url: &str) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let url = url.to_string();
+    let profile_arg = format!("--user-data-dir={}", profile.path().display());
+    let out = tokio::time::timeout(
+        std::time::Duration::from_secs(120),
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new("chromium")
+                .args([
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                    "--disable-dev-shm-usage",
+                    "--virtual-time-budget=15000",
+                    &profile_arg,
+                    "--dump-dom",
+                    &url,
+                ])
+                .output()
+        }),
+    )
+    .await
+    .expect("chromium took more than 2 minutes")
+    .unwrap()
+    .expect("chromium is not installed: run scripts/setup-debian.sh (apt-get install chromium)");
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tampered_link_shows_its_error_in_the_pages_language_in_chromium() {
+    let s = start(|_| {}).await;
+    let k = enroll(&s, "paris-01", 1).await;
+    // A basket naming the kiosk but signed by another key: an altered link.
+    let b = HandoffBasket {
+        id: Uuid::now_v7(),
+        device_id: k.id.clone(),
+        store: k.store.clone(),
+        created_at: 1_790_000_000,
+        lines: vec![line(COKE, 2)],
+    };
+    let tampered = b.to_compact(&SecretKey::from_seed([77; 32]));
+    // What the page's script is answered: the code it maps.
+    let r = reqwest::Client::new()
+        .post(s.url(&format!("/h/{}/submit", b.id)))
+        .json(&json!({"compact": tampered}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"], "bad_signature");
+    let english_api_message = e["message"].as_str().unwrap().to_string();
+
+    for lang in [Lang::Fr, Lang::En] {
+        let url = s.url(&format!("/h/{}?lang={}#{tampered}", b.id, lang.code()));
+        let dom = chromium_dom(&url).await;
+        let want = vitrine_hq::pages::error_text("bad_signature", lang);
+        assert!(dom.contains("data-error=\"bad_signature\""), "{dom}");
+        assert!(dom.contains(want), "{lang:?}: {dom}");
+        assert!(!dom.contains(&english_api_message), "{dom}");
+    }
+    assert_eq!(
+        vitrine_hq::pages::error_text("bad_signature", Lang::Fr),
+        "Ce lien a été abîmé ou modifié : la signature du panier ne correspond pas à la borne qui l'a créé. Scannez à nouveau le QR code de la borne."
+    );
+    assert!(s.hq.storage.handoff(&b.id).unwrap().is_none());
+}

@@ -129,3 +129,71 @@ fn serve_listens_and_answers() {
     assert_eq!(body["status"], "ok");
     assert!(dir.path().join("hq-signing.key").exists());
 }
+
+#[test]
+fn serve_on_port_zero_gives_handoff_links_with_the_port_it_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(&hq(dir.path(), &["device", "add", "--store", "paris-01"]));
+    let code = out.lines().last().unwrap().trim().to_string();
+    // No --public-url: the default is the address actually bound.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vitrine-hq"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env_remove("VITRINE_HQ_PUBLIC_URL")
+        .env("VITRINE_HQ_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Killed however the test ends.
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let stderr = child.stderr.take().unwrap();
+    let _child = Kill(child);
+    let mut lines = BufReader::new(stderr).lines();
+    let serving = lines
+        .by_ref()
+        .map(Result::unwrap)
+        .find(|l| l.contains("listen="))
+        .expect("the server logs where it listens");
+    // The rest of its log is read (and dropped) so that it never writes
+    // into a closed pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    let field = |name: &str| {
+        serving
+            .split(&format!("{name}="))
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let addr = field("listen");
+    assert!(!addr.ends_with(":0"), "{serving}");
+    assert_eq!(field("public"), format!("http://{addr}"), "{serving}");
+    let key = vitrine_core::sign::SecretKey::from_seed([5; 32]);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let body: serde_json::Value = rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("http://{addr}/v1/enroll"))
+            .json(&serde_json::json!({"code": code, "device_public_key": key.public().to_text()}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    // What a kiosk is told and prints in its QR codes.
+    assert_eq!(body["public_base_url"], format!("http://{addr}"), "{body}");
+}

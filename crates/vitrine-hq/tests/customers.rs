@@ -162,6 +162,7 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
         ],
     ));
     let id = last_line(&out);
+    let (anon_order_id, other_order_id): (Uuid, Uuid);
 
     // The customer shops: a click&collect order collected (thank-you and
     // survey queued), a survey answered (coupon, reminder queued) and a
@@ -227,6 +228,61 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
             phone: Some(PHONE.into()),
         };
         h.storage.claim_handoff(&hid, &contact, 2, &[]).unwrap();
+
+        // Without signing in: a basket claimed with the same email (its
+        // confirmation, thank-you and survey go to it) and a click&collect
+        // order with the same phone, written another way, and email.
+        let anon_hid = Uuid::now_v7();
+        let anon = HandoffRecord {
+            id: anon_hid,
+            customer_id: None,
+            ..rec.clone()
+        };
+        h.storage.put_handoff(&anon).unwrap();
+        let anon_contact = Contact {
+            email: Some(EMAIL.to_uppercase()),
+            phone: None,
+        };
+        let priced = vitrine_hq::api::price_lines(&h, &anon.store, &anon.lines).unwrap();
+        let notes = vitrine_hq::notify::claim_messages(&h, &anon, &anon_contact, &priced, Lang::En);
+        assert!(!notes.is_empty());
+        h.storage.claim_handoff(&anon_hid, &anon_contact, 3, &notes).unwrap();
+        assert!(customers::after_claim(&h, &anon, &anon_contact, Lang::En).unwrap());
+        let anon_order = OrderRequest {
+            id: Uuid::now_v7(),
+            customer: OrderCustomer {
+                name: format!("{NAME} Dupont"),
+                email: Some(EMAIL.into()),
+                phone: Some("+33 6 71 42 93 58".into()),
+                customer_id: None,
+            },
+            ..req.clone()
+        };
+        vitrine_hq::api::accept_order(&h, &dev, &anon_order).unwrap();
+        anon_order_id = anon_order.id;
+        // Someone else's order is left alone.
+        let other = OrderRequest {
+            id: Uuid::now_v7(),
+            customer: OrderCustomer {
+                name: "Ana Martin".into(),
+                email: Some("ana.martin@example.org".into()),
+                phone: None,
+                customer_id: None,
+            },
+            ..req.clone()
+        };
+        vitrine_hq::api::accept_order(&h, &dev, &other).unwrap();
+        other_order_id = other.id;
+        let n: i64 = {
+            let conn = rusqlite::Connection::open(dir.path().join("hq.sqlite")).unwrap();
+            conn.query_row(
+                "SELECT COUNT(*) FROM notifications WHERE lower(recipient) = lower(?1)",
+                [EMAIL],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        assert!(n >= 5, "messages to the customer's email before: {n}");
     }
     let before = db_bytes(dir.path());
     assert!(contains(&before, NAME.as_bytes()), "the name is in the database before");
@@ -238,9 +294,12 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
     let out = ok(&hq(dir.path(), &["customer", "forget", &id]));
     assert!(out.contains("forgotten"), "{out}");
     let after = db_bytes(dir.path());
+    let upper = EMAIL.to_uppercase();
     for needle in [
         NAME,
         EMAIL,
+        upper.as_str(),
+        "+33 6 71 42 93 58",
         PHONE,
         PHONE_DIGITS,
         "+33671429358",
@@ -257,6 +316,21 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
         show.contains("(forgotten)") && show.contains("identifiers  -"),
         "{show}"
     );
+    // The anonymous order stays for the store, without its contact; the
+    // other shopper's order and messages are untouched.
+    {
+        let h = Hq::open(HqConfig::new(dir.path())).unwrap();
+        let o = h.storage.order(&anon_order_id).unwrap().unwrap();
+        let req: OrderRequest = serde_json::from_str(&o.request_json).unwrap();
+        assert_eq!(
+            (req.customer.email, req.customer.phone, req.customer.name.as_str()),
+            (None, None, "-")
+        );
+        let o = h.storage.order(&other_order_id).unwrap().unwrap();
+        let req: OrderRequest = serde_json::from_str(&o.request_json).unwrap();
+        assert_eq!(req.customer.email.as_deref(), Some("ana.martin@example.org"));
+    }
+    assert!(contains(&after, b"ana.martin@example.org"));
     // No token for a forgotten customer; forgetting twice is fine.
     assert_eq!(hq(dir.path(), &["token", "issue", &id]).status.code(), Some(2));
     ok(&hq(dir.path(), &["customer", "forget", &id]));
@@ -323,4 +397,122 @@ fn an_order_uses_a_coupon_once_and_a_refused_order_does_not_use_it() {
         "{reason}"
     );
     assert!(r2.total.amount_minor > r1.total.amount_minor);
+}
+
+#[test]
+fn an_operator_adds_a_member_price_that_applies_to_members_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("products.jsonl");
+    std::fs::write(
+        &file,
+        "{\"gtin14\":\"05449000039231\",\"name\":\"Nordic must original\"}\n",
+    )
+    .unwrap();
+    ok(&hq(dir.path(), &["import", file.to_str().unwrap()]));
+    ok(&hq(dir.path(), &["price", "set", "5449000039231", "2.00"]));
+    let gold = last_line(&ok(&hq(
+        dir.path(),
+        &["customer", "add", "--first-name", "Or", "--tier", "gold", "--consent"],
+    )));
+    let member = last_line(&ok(&hq(
+        dir.path(),
+        &[
+            "customer",
+            "add",
+            "--first-name",
+            "Mia",
+            "--tier",
+            "member",
+            "--consent",
+        ],
+    )));
+    let no_consent = last_line(&ok(&hq(
+        dir.path(),
+        &["customer", "add", "--first-name", "Noé", "--tier", "gold"],
+    )));
+    let out = ok(&hq(
+        dir.path(),
+        &[
+            "promo",
+            "add",
+            "silver-coke",
+            "--percent",
+            "25",
+            "--gtin",
+            "5449000039231",
+            "--min-tier",
+            "silver",
+        ],
+    ));
+    assert!(out.contains("silver-coke saved"), "{out}");
+    ok(&hq(
+        dir.path(),
+        &["promo", "add", "members-all", "--amount-off", "0.10", "--members"],
+    ));
+    let bad = hq(
+        dir.path(),
+        &["promo", "add", "x", "--percent", "5", "--min-tier", "platinum"],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--min-tier"));
+
+    let h = Hq::open(HqConfig::new(dir.path())).unwrap();
+    let lines = [HandoffLine {
+        gtin: Gtin::from_digits("05449000039231").unwrap(),
+        quantity: 1,
+    }];
+    let applied = |customer: Option<&str>| {
+        let ctx = customer.map(|id| customers::pricing_context(&customers::get(&h, id).unwrap()));
+        let p = vitrine_hq::api::price_lines_with(&h, "paris-01", &lines, ctx.as_ref(), &[], &[], h.now()).unwrap();
+        let b = p.priced.unwrap();
+        let mut ids: Vec<String> = b.applied.iter().map(|a| a.promotion.id.clone()).collect();
+        ids.sort();
+        (ids, b.total.amount_minor)
+    };
+    let (anon_ids, anon_total) = applied(None);
+    let (gold_ids, gold_total) = applied(Some(&gold));
+    assert!(
+        !anon_ids.iter().any(|i| i == "silver-coke" || i == "members-all"),
+        "{anon_ids:?}"
+    );
+    assert!(gold_ids.iter().any(|i| i == "silver-coke"), "{gold_ids:?}");
+    assert!(gold_total < anon_total);
+    let (member_ids, _) = applied(Some(&member));
+    assert!(
+        !member_ids.iter().any(|i| i == "silver-coke") && member_ids.iter().any(|i| i == "members-all"),
+        "{member_ids:?}"
+    );
+    // Without consent to personalisation, no member price.
+    assert_eq!(applied(Some(&no_consent)), (anon_ids, anon_total));
+}
+
+#[test]
+fn an_expired_token_is_refused_with_the_date_it_expired() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = vitrine_hq::Clock::manual(1_790_000_000);
+    let mut cfg = HqConfig::new(dir.path());
+    cfg.clock = clock.clone();
+    let h = Hq::open(cfg).unwrap();
+    let id = customers::add(
+        &h,
+        &customers::NewCustomer {
+            first_name: "Camille".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let token = customers::issue_token(&h, &id).unwrap();
+    let exp = LoyaltyToken::verify(&token, &h.key.public(), h.now()).unwrap().exp;
+    let q = vitrine_core::wire::customers::CustomerLookup {
+        kind: vitrine_core::wire::customers::LookupKind::Token,
+        value: token,
+    };
+    assert!(customers::lookup(&h, &q).unwrap().is_some());
+    clock.advance(3600);
+    let err = customers::lookup(&h, &q).unwrap_err().to_string();
+    assert!(
+        err.contains(&admin::format_time(exp)) && err.contains("expired"),
+        "{err}"
+    );
+    assert!(!err.contains(&exp.to_string()), "{err}");
 }

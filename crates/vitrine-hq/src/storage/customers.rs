@@ -8,6 +8,19 @@
 //! surveys, and the messages addressed to those contacts. The connection
 //! runs with `secure_delete` and the WAL is checkpointed afterwards, so the
 //! erased bytes are overwritten in the file, not only unlinked.
+//!
+//! Records are the customer's either by their customer id or by a contact
+//! detail (an anonymous click&collect order, a basket claimed by email, the
+//! survey and messages that followed): the caller passes how a contact
+//! hashes ([`CustomerStore::forget_customer`]'s `hashes_of`, HQ's keyed
+//! hash of the normalised email or phone) and every contact stored in clear
+//! is compared with the customer's identifier hashes before those are
+//! deleted.
+//!
+//! A scheduled message can be tied to a coupon ([`Scheduled::until_redeemed`],
+//! the "expires soon" reminder): recording the coupon's use cancels it.
+
+use std::collections::HashSet;
 
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
@@ -92,6 +105,9 @@ pub struct SurveyRecord {
 pub struct Scheduled {
     pub note: NewNotification,
     pub at: UnixTime,
+    /// A coupon code: the message is cancelled (never sent) once this
+    /// coupon's use is recorded (the reminder of an unused coupon).
+    pub until_redeemed: Option<String>,
 }
 
 /// Storage of the customer referential.
@@ -104,15 +120,24 @@ pub trait CustomerStore {
     fn customer_by_hash(&self, hash: &str) -> Result<Option<CustomerRecord>>;
     /// Every live customer with a card: `(card hash, customer)`.
     fn card_holders(&self) -> Result<Vec<(String, CustomerRecord)>>;
-    /// Erases the customer's personal data; false if unknown.
-    fn forget_customer(&self, id: &str, now: UnixTime) -> Result<bool>;
+    /// Erases the customer's personal data; false if unknown. Records not
+    /// linked by id are theirs when a contact stored in them hashes (by
+    /// `hashes_of`, which normalises and hashes a raw email or phone as
+    /// lookup does) to one of the customer's identifier hashes: their
+    /// contacts (and an order's name) are erased, the order itself is kept
+    /// for the store.
+    fn forget_customer(&self, id: &str, now: UnixTime, hashes_of: &dyn Fn(&str) -> Vec<String>) -> Result<bool>;
 
     fn put_coupon(&self, c: &CouponRecord) -> Result<()>;
     fn coupon(&self, code: &str) -> Result<Option<CouponRecord>>;
     /// Coupons of a customer that are neither used nor expired at `now`.
     fn live_coupons(&self, customer_id: &str, now: UnixTime) -> Result<Vec<CouponRecord>>;
-    /// Records the one use of `code` (checked and written in one transaction).
+    /// Records the one use of `code` (checked and written in one
+    /// transaction) and cancels the messages scheduled until its use.
     fn redeem(&self, r: &Redemption) -> Result<Redeem>;
+    /// The HQ coupons whose use is recorded for `reference` (an order or a
+    /// handoff, `handoff:{id}`), in the order they were used.
+    fn coupons_redeemed_for(&self, reference: &str) -> Result<Vec<CouponRecord>>;
 
     /// Creates a survey and schedules its messages, once per `reference`;
     /// false if that reference already has one.
@@ -220,6 +245,12 @@ fn insert_coupon(tx: &Transaction<'_>, c: &CouponRecord) -> Result<()> {
 fn insert_scheduled(tx: &Transaction<'_>, notes: &[Scheduled], now: UnixTime) -> Result<()> {
     for s in notes {
         insert_notes_at(tx, std::slice::from_ref(&s.note), now, s.at)?;
+        if let Some(code) = &s.until_redeemed {
+            tx.execute(
+                "UPDATE notifications SET until_redeemed = ?1 WHERE id = last_insert_rowid()",
+                [code],
+            )?;
+        }
     }
     Ok(())
 }
@@ -304,7 +335,7 @@ impl CustomerStore for SqliteStorage {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    fn forget_customer(&self, id: &str, now: UnixTime) -> Result<bool> {
+    fn forget_customer(&self, id: &str, now: UnixTime, hashes_of: &dyn Fn(&str) -> Vec<String>) -> Result<bool> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         let n = tx.execute(
@@ -314,24 +345,52 @@ impl CustomerStore for SqliteStorage {
         if n == 0 {
             return Ok(false);
         }
+        // The hashes of the customer's email and phone, read before they
+        // are deleted: a contact stored in clear is theirs when it hashes
+        // to one of them.
+        let theirs: HashSet<String> = {
+            let mut s =
+                tx.prepare("SELECT hash FROM customer_ids WHERE customer_id = ?1 AND kind IN ('email', 'phone')")?;
+            s.query_map([id], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        let is_theirs = |v: &str| !theirs.is_empty() && hashes_of(v).iter().any(|h| theirs.contains(h));
+        let contact_is_theirs =
+            |email: Option<&str>, phone: Option<&str>| email.is_some_and(&is_theirs) || phone.is_some_and(&is_theirs);
         tx.execute("DELETE FROM customer_ids WHERE customer_id = ?1", [id])?;
-        // The contacts this person gave, to erase the messages sent to them.
-        let mut recipients: Vec<String> = Vec::new();
+        // The contacts in the erased records, to erase the messages sent to them.
+        let mut recipients: HashSet<String> = HashSet::new();
         {
-            let mut s = tx.prepare("SELECT contact FROM handoffs WHERE customer_id = ?1 AND contact IS NOT NULL")?;
-            for c in s.query_map([id], |r| r.get::<_, String>(0))? {
-                let c: vitrine_core::wire::Contact = serde_json::from_str(&c?).map_err(corrupt)?;
-                recipients.extend(c.email);
-                recipients.extend(c.phone);
+            let mut scrub = Vec::new();
+            let mut s = tx.prepare("SELECT id, customer_id, contact FROM handoffs WHERE contact IS NOT NULL")?;
+            let rows = s.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?;
+            for row in rows {
+                let (hid, cid, c) = row?;
+                let c: vitrine_core::wire::Contact = serde_json::from_str(&c).map_err(corrupt)?;
+                if cid.as_deref() == Some(id) || contact_is_theirs(c.email.as_deref(), c.phone.as_deref()) {
+                    recipients.extend(c.email.iter().chain(&c.phone).map(|v| v.trim().to_string()));
+                    scrub.push(hid);
+                }
             }
+            for hid in scrub {
+                tx.execute("UPDATE handoffs SET contact = NULL WHERE id = ?1", [hid])?;
+            }
+
             let mut s = tx.prepare("SELECT id, request FROM orders")?;
             let mut scrub = Vec::new();
             for row in s.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
                 let (oid, req) = row?;
                 let mut req: OrderRequest = serde_json::from_str(&req).map_err(corrupt)?;
-                if req.customer.customer_id.as_deref() == Some(id) {
-                    recipients.extend(req.customer.email.take());
-                    recipients.extend(req.customer.phone.take());
+                let c = &req.customer;
+                if c.customer_id.as_deref() == Some(id) || contact_is_theirs(c.email.as_deref(), c.phone.as_deref()) {
+                    recipients.extend(req.customer.email.take().map(|v| v.trim().to_string()));
+                    recipients.extend(req.customer.phone.take().map(|v| v.trim().to_string()));
                     req.customer.name = "-".into();
                     scrub.push((oid, serde_json::to_string(&req).map_err(corrupt)?));
                 }
@@ -339,15 +398,38 @@ impl CustomerStore for SqliteStorage {
             for (oid, req) in scrub {
                 tx.execute("UPDATE orders SET request = ?2 WHERE id = ?1", params![oid, req])?;
             }
-            let mut s = tx.prepare("SELECT email FROM surveys WHERE customer_id = ?1 AND email IS NOT NULL")?;
-            for e in s.query_map([id], |r| r.get::<_, String>(0))? {
-                recipients.push(e?);
+
+            let mut s = tx.prepare("SELECT id, customer_id, email FROM surveys WHERE email IS NOT NULL")?;
+            let mut scrub = Vec::new();
+            let rows = s.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?;
+            for row in rows {
+                let (sid, cid, email) = row?;
+                if cid.as_deref() == Some(id) || is_theirs(&email) {
+                    recipients.insert(email.trim().to_string());
+                    scrub.push(sid);
+                }
             }
-        }
-        tx.execute("UPDATE handoffs SET contact = NULL WHERE customer_id = ?1", [id])?;
-        tx.execute("UPDATE surveys SET email = NULL WHERE customer_id = ?1", [id])?;
-        for r in &recipients {
-            tx.execute("DELETE FROM notifications WHERE recipient = ?1", [r.trim()])?;
+            for sid in scrub {
+                tx.execute("UPDATE surveys SET email = NULL WHERE id = ?1", [sid])?;
+            }
+
+            let mut s = tx.prepare("SELECT id, recipient FROM notifications")?;
+            let mut erase = Vec::new();
+            for row in s.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+                let (nid, to) = row?;
+                if recipients.contains(to.trim()) || is_theirs(&to) {
+                    erase.push(nid);
+                }
+            }
+            for nid in erase {
+                tx.execute("DELETE FROM notifications WHERE id = ?1", [nid])?;
+            }
         }
         tx.commit()?;
         // The erased bytes must not linger in the write-ahead log either.
@@ -415,8 +497,24 @@ impl CustomerStore for SqliteStorage {
             "INSERT INTO redemptions(code, channel, reference, store, used_at, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![r.code, r.channel, r.reference, r.store, r.used_at, r.recorded_at],
         )?;
+        // The reminder of an unused coupon is not sent once it is used.
+        tx.execute(
+            "UPDATE notifications SET next_at = NULL, last_error = 'cancelled: the coupon was used'
+             WHERE until_redeemed = ?1 AND sent_at IS NULL",
+            [&r.code],
+        )?;
         tx.commit()?;
         Ok(Redeem::Recorded)
+    }
+
+    fn coupons_redeemed_for(&self, reference: &str) -> Result<Vec<CouponRecord>> {
+        let conn = self.lock();
+        let mut s = conn.prepare(&format!(
+            "SELECT {COUPON_COLS} FROM redemptions r JOIN coupons c ON c.code = r.code
+             WHERE r.reference = ?1 ORDER BY r.recorded_at, c.code"
+        ))?;
+        let rows = s.query_map([reference], coupon_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn schedule_survey(&self, s: &SurveyRecord, notes: &[Scheduled]) -> Result<bool> {

@@ -1,0 +1,605 @@
+//! A customer's journey across channels, on the real HQ server
+//! (127.0.0.1:0, real SQLite file) with a real SMTP server on loopback: the
+//! personal price carried from the kiosk to the phone page and its email,
+//! the phone-page coupon shown on the basket (and refused, unused, when it
+//! does not apply), the reason of an offline coupon refused at sync in the
+//! order email, and the coupon reminder dropped once the coupon is used.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
+use vitrine_core::catalog::Change;
+use vitrine_core::pricing::{
+    Audience, BasketLine, CustomerContext, PricingContext, PromoKind, Promotion, Target, Tier, price_basket,
+};
+use vitrine_core::product::Product;
+use vitrine_core::sign::SecretKey;
+use vitrine_core::wire::{HandoffBasket, HandoffLine, HandoffSubmit, OrderCustomer, OrderRequest, OrderStatus};
+use vitrine_core::{Gtin, Lang, Money};
+use vitrine_hq::api::{Source, accept_handoff, accept_order};
+use vitrine_hq::customers::{self, NewCustomer};
+use vitrine_hq::storage::Device;
+use vitrine_hq::storage::customers::CouponRecord;
+use vitrine_hq::{Clock, Hq, HqConfig, SmtpConfig, admin};
+
+const COKE: &str = "05449000039231";
+const BOOK: &str = "09780439023481";
+const STORE: &str = "paris-01";
+
+// ------------------------------------------------------------------ email
+
+/// A real SMTP server on loopback: aiosmtpd (Debian's python3-aiosmtpd) run
+/// by the repository's `tests/support/smtp_sink.py`; each message received
+/// comes out of the channel. The child is killed with the test's runtime.
+async fn smtp_server() -> (u16, mpsc::UnboundedReceiver<String>) {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/support/smtp_sink.py");
+    let mut child = tokio::process::Command::new("/usr/bin/python3")
+        .arg(script)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the SMTP server (apt-get install python3-aiosmtpd)");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let ready = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("the SMTP server did not start within 30 s")
+        .unwrap()
+        .expect("the SMTP server exited (is python3-aiosmtpd installed?)");
+    let port: u16 = ready
+        .strip_prefix("READY ")
+        .and_then(|p| p.trim().parse().ok())
+        .unwrap_or_else(|| panic!("unexpected first line from the SMTP server: {ready}"));
+    let (tx, rx) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        let _child = child;
+        while let Ok(Some(line)) = lines.next_line().await {
+            let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+            if tx.send(v["mail"].as_str().unwrap_or_default().to_string()).is_err() {
+                return;
+            }
+        }
+    });
+    (port, rx)
+}
+
+/// The next email, quoted-printable decoded.
+async fn next_mail(rx: &mut mpsc::UnboundedReceiver<String>) -> String {
+    let raw = tokio::time::timeout(Duration::from_secs(30), rx.recv())
+        .await
+        .expect("no email within 30 s")
+        .unwrap();
+    let joined = raw.replace("=\r\n", "");
+    let b = joined.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'='
+            && i + 2 < b.len()
+            && let Ok(v) = u8::from_str_radix(&joined[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+// ------------------------------------------------------------------ HQ
+
+struct Server {
+    hq: Arc<Hq>,
+    addr: SocketAddr,
+    dev: Device,
+    key: SecretKey,
+    _stop: oneshot::Sender<()>,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+}
+
+fn gtin(g: &str) -> Gtin {
+    Gtin::from_digits(g).unwrap()
+}
+
+/// 40 % off the drink for silver members and above (better than the demo
+/// promotions on it, so it is the one applied).
+fn member_promotion() -> Promotion {
+    Promotion {
+        id: "members-coke".into(),
+        kind: PromoKind::PercentOff { basis_points: 4000 },
+        target: Target::Gtins(vec![gtin(COKE)]),
+        audience: Audience::Members { min_tier: Tier::Silver },
+        valid_from: None,
+        valid_until: None,
+        stores: Vec::new(),
+        coupon_code: None,
+    }
+}
+
+async fn start(smtp_port: Option<u16>, tweak: impl FnOnce(&mut HqConfig)) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut cfg = HqConfig::new(dir.path());
+    cfg.public_base_url = format!("http://{addr}");
+    cfg.smtp = smtp_port.map(|port| SmtpConfig {
+        host: "127.0.0.1".into(),
+        port,
+        from: "Vitrine <no-reply@vitrine.invalid>".into(),
+    });
+    tweak(&mut cfg);
+    let hq = Hq::open(cfg).unwrap();
+    let products: Vec<Product> = [(COKE, "Nordic must original"), (BOOK, "The Hunger Games")]
+        .iter()
+        .map(|(g, n)| Product::new(gtin(g), *n))
+        .collect();
+    let mut changes: Vec<Change> = products.iter().cloned().map(Change::UpsertProduct).collect();
+    changes.extend(vitrine_core::demo::demo_changes(&products, 1, 1_700_000_000));
+    changes.push(Change::UpsertPromotion(member_promotion()));
+    hq.commit(&changes, None).unwrap();
+    // An enrolled kiosk (its key signs the handed-off baskets).
+    let (_, code) = admin::device_add(&hq, STORE).unwrap();
+    let key = SecretKey::from_seed([7; 32]);
+    let dev = hq
+        .storage
+        .enroll_device(
+            &vitrine_hq::keys::code_hash(&code),
+            &key.public().to_text(),
+            None,
+            &vitrine_hq::keys::token_hash("kiosk-token"),
+            hq.now(),
+        )
+        .unwrap()
+        .expect("enrolled");
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(vitrine_hq::serve(listener, hq.clone(), async {
+        let _ = rx.await;
+    }));
+    Server {
+        hq,
+        addr,
+        dev,
+        key,
+        _stop: tx,
+        _dir: dir,
+    }
+}
+
+fn gold_member(hq: &Hq, email: &str) -> String {
+    customers::add(
+        hq,
+        &NewCustomer {
+            first_name: "Camille".into(),
+            email: Some(email.into()),
+            tier: Some(Tier::Gold),
+            consent: true,
+            ..NewCustomer::default()
+        },
+    )
+    .unwrap()
+}
+
+fn lines() -> Vec<HandoffLine> {
+    vec![
+        HandoffLine {
+            gtin: gtin(COKE),
+            quantity: 3,
+        },
+        HandoffLine {
+            gtin: gtin(BOOK),
+            quantity: 1,
+        },
+    ]
+}
+
+/// A basket handed off by the kiosk, as `POST /v1/handoffs` stores it.
+fn hand_off(s: &Server, customer_id: Option<&str>) -> Uuid {
+    let b = HandoffBasket {
+        id: Uuid::now_v7(),
+        device_id: s.dev.id.clone(),
+        store: STORE.into(),
+        created_at: s.hq.now(),
+        lines: lines(),
+    };
+    let sub = HandoffSubmit {
+        compact: b.to_compact(&s.key),
+        contact: None,
+        customer_id: customer_id.map(String::from),
+    };
+    accept_handoff(&s.hq, &sub, Source::Kiosk, None).unwrap().id
+}
+
+/// The total the kiosk shows: `vitrine_core::pricing` on the same lines,
+/// prices and promotions, for the customer its token identified.
+fn kiosk_total(hq: &Hq, customer: Option<&CustomerContext>, coupons: &[String], extra: &[Promotion]) -> Money {
+    let mut basket = Vec::new();
+    for l in lines() {
+        let (p, price) = hq.storage.product_price(l.gtin, STORE).unwrap().unwrap();
+        let mut b = BasketLine::new(l.gtin, l.quantity, price.unwrap());
+        b.category = p.category.clone();
+        b.brand = p.brand.clone();
+        basket.push(b);
+    }
+    let mut promotions = hq.storage.promotions().unwrap();
+    promotions.extend(extra.iter().cloned());
+    price_basket(
+        &basket,
+        &PricingContext {
+            promotions: &promotions,
+            customer,
+            scanned_coupons: coupons,
+            now: hq.now(),
+            store: Some(STORE),
+        },
+        hq.config.currency,
+    )
+    .unwrap()
+    .total
+}
+
+fn total_on(page: &str) -> String {
+    page.split("id=\"total\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap_or_else(|| panic!("no total on the page: {page}"))
+        .replace("&#39;", "'")
+        .to_string()
+}
+
+fn coupon(code: &str, basis_points: u32, min_spend_minor: i64, customer: Option<&str>, now: i64) -> CouponRecord {
+    CouponRecord {
+        code: code.into(),
+        customer_id: customer.map(String::from),
+        basis_points,
+        min_spend_minor,
+        valid_from: None,
+        valid_until: now + 14 * 86_400,
+        source: "admin".into(),
+        created_at: now,
+        redemption: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_members_basket_sent_to_the_phone_shows_the_kiosk_total_there_and_in_the_claim_email() {
+    let (port, mut mails) = smtp_server().await;
+    let s = start(Some(port), |_| {}).await;
+    let id = gold_member(&s.hq, "camille@example.fr");
+    let hid = hand_off(&s, Some(&id));
+
+    let ctx = CustomerContext {
+        customer_id: id.clone(),
+        tier: Some(Tier::Gold),
+        coupons: Vec::new(),
+    };
+    let at_kiosk = kiosk_total(&s.hq, Some(&ctx), &[], &[]);
+    let anonymous = kiosk_total(&s.hq, None, &[], &[]);
+    assert!(
+        at_kiosk.amount_minor < anonymous.amount_minor,
+        "the member price must make a difference: {at_kiosk:?} vs {anonymous:?}"
+    );
+
+    let c = reqwest::Client::new();
+    let page = c
+        .get(s.url(&format!("/h/{hid}?lang=en")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(total_on(&page), at_kiosk.format(Lang::En), "{page}");
+    assert!(page.contains("class=\"promo\""), "{page}");
+
+    // The claim email carries the same total.
+    let resp = c
+        .post(s.url(&format!("/h/{hid}/claim")))
+        .form(&[("email", "camille@example.fr"), ("lang", "en")])
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success() || resp.status().is_redirection());
+    let mail = next_mail(&mut mails).await;
+    assert!(mail.contains("Subject: Your Vitrine basket"), "{mail}");
+    assert!(
+        mail.contains(&format!("Total: {}", at_kiosk.format(Lang::En))),
+        "{mail}"
+    );
+
+    // An anonymous basket keeps the everyday price.
+    let anon = hand_off(&s, None);
+    let page = c
+        .get(s.url(&format!("/h/{anon}?lang=en")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(total_on(&page), anonymous.format(Lang::En), "{page}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_coupon_shows_on_the_basket_and_one_that_does_not_apply_stays_unused() {
+    let s = start(None, |_| {}).await;
+    let now = s.hq.now();
+    s.hq.storage
+        .put_coupon(&coupon("MERCI-PHONE01", 1000, 0, None, now))
+        .unwrap();
+    // A minimum spend of €10,000: never reached by this basket.
+    s.hq.storage
+        .put_coupon(&coupon("MERCI-BIG00001", 1500, 1_000_000, None, now))
+        .unwrap();
+    let hid = hand_off(&s, None);
+    let c = reqwest::Client::new();
+    let post = |code: &'static str, lang: &'static str| {
+        c.post(s.url(&format!("/h/{hid}/coupon")))
+            .form(&[("code", code), ("lang", lang)])
+            .send()
+    };
+
+    // Does not apply: refused in the page's language, and still unused.
+    let r = post("MERCI-BIG00001", "fr").await.unwrap();
+    assert_eq!(r.status(), 409);
+    let text = r.text().await.unwrap();
+    assert!(text.contains("ne s&#39;applique pas à ce panier"), "{text}");
+    let r = post("MERCI-BIG00001", "en").await.unwrap();
+    let text = r.text().await.unwrap();
+    assert!(text.contains("does not apply to this basket"), "{text}");
+    assert!(
+        s.hq.storage
+            .coupon("MERCI-BIG00001")
+            .unwrap()
+            .unwrap()
+            .redemption
+            .is_none(),
+        "a coupon that does not apply is not used"
+    );
+
+    // Applies: used once (phone), and the basket page now shows it.
+    let r = post("MERCI-PHONE01", "en").await.unwrap();
+    assert_eq!(r.status(), 200);
+    let applied = total_on(&r.text().await.unwrap());
+    let with_coupon = kiosk_total(
+        &s.hq,
+        None,
+        &["MERCI-PHONE01".into()],
+        &[vitrine_core::loyalty::coupon_promotion(
+            "MERCI-PHONE01",
+            1000,
+            0,
+            None,
+            now + 14 * 86_400,
+        )],
+    );
+    assert_eq!(applied, with_coupon.format(Lang::En));
+    assert!(with_coupon.amount_minor < kiosk_total(&s.hq, None, &[], &[]).amount_minor);
+    let used =
+        s.hq.storage
+            .coupon("MERCI-PHONE01")
+            .unwrap()
+            .unwrap()
+            .redemption
+            .unwrap();
+    assert_eq!(
+        (used.channel.as_str(), used.reference),
+        ("phone", format!("handoff:{hid}"))
+    );
+    let page = c
+        .get(s.url(&format!("/h/{hid}?lang=en")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(total_on(&page), applied, "the basket shows the coupon it used: {page}");
+    assert!(page.contains("class=\"promo\""), "{page}");
+    // The same code again on the same basket: the same total, one use.
+    let r = post("MERCI-PHONE01", "en").await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(total_on(&r.text().await.unwrap()), applied);
+
+    // Another basket cannot use it again.
+    let other = hand_off(&s, None);
+    let r = c
+        .post(s.url(&format!("/h/{other}/coupon")))
+        .form(&[("code", "MERCI-PHONE01"), ("lang", "en")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("already used"));
+}
+
+fn order_with(s: &Server, coupons: &[&str], lang: Lang, email: &str) -> OrderRequest {
+    OrderRequest {
+        id: Uuid::now_v7(),
+        store: STORE.into(),
+        created_at: s.hq.now(),
+        lines: lines(),
+        customer: OrderCustomer {
+            name: "Ana".into(),
+            email: Some(email.into()),
+            phone: None,
+            customer_id: None,
+        },
+        lang,
+        coupons: coupons.iter().map(|c| c.to_string()).collect(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offline_coupon_refused_at_sync_is_explained_in_the_order_email() {
+    let (port, mut mails) = smtp_server().await;
+    let s = start(Some(port), |_| {}).await;
+    let now = s.hq.now();
+    s.hq.storage
+        .put_coupon(&coupon("MERCI-TWICE001", 1000, 0, None, now))
+        .unwrap();
+
+    // The first kiosk's order uses it: no refusal in its email.
+    let (_, r1) = accept_order(
+        &s.hq,
+        &s.dev,
+        &order_with(&s, &["MERCI-TWICE001"], Lang::En, "ana@example.fr"),
+    )
+    .unwrap();
+    assert!(r1.coupons[0].accepted);
+    s.hq.wake_notifier();
+    let m1 = next_mail(&mut mails).await;
+    assert!(
+        m1.contains("is received") && !m1.contains("could not be applied"),
+        "{m1}"
+    );
+
+    // A kiosk that was offline applied it too: HQ refuses it and says why.
+    let (_, r2) = accept_order(
+        &s.hq,
+        &s.dev,
+        &order_with(&s, &["MERCI-TWICE001"], Lang::En, "bea@example.fr"),
+    )
+    .unwrap();
+    assert!(!r2.coupons[0].accepted);
+    assert!(r2.total.amount_minor > r1.total.amount_minor);
+    s.hq.wake_notifier();
+    let m2 = next_mail(&mut mails).await;
+    assert!(m2.contains("To: bea@example.fr"), "{m2}");
+    assert!(
+        m2.contains("Coupon MERCI-TWICE001 could not be applied (this coupon was already used on"),
+        "{m2}"
+    );
+    assert!(m2.contains("the total above is without it"), "{m2}");
+    assert!(m2.contains(&format!("Total: {}", r2.total.format(Lang::En))), "{m2}");
+
+    let (_, r3) = accept_order(
+        &s.hq,
+        &s.dev,
+        &order_with(&s, &["MERCI-TWICE001"], Lang::Fr, "chloe@example.fr"),
+    )
+    .unwrap();
+    assert!(!r3.coupons[0].accepted);
+    s.hq.wake_notifier();
+    let m3 = next_mail(&mut mails).await;
+    assert!(
+        m3.contains("Le bon MERCI-TWICE001 n'a pas pu être appliqué (ce bon de réduction a déjà été utilisé le"),
+        "{m3}"
+    );
+    assert!(m3.contains("le total ci-dessus est calculé sans ce bon"), "{m3}");
+}
+
+/// Waits (bounded) until the next message due is `want`.
+async fn next_due_becomes(hq: &Hq, want: Option<i64>) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let got = hq.storage.next_notification_at().unwrap();
+        if got == want {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "next message due {got:?}, expected {want:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_survey_loop_drops_the_coupon_reminder_once_the_coupon_is_used() {
+    let (port, mut mails) = smtp_server().await;
+    let start_at = 1_790_000_000;
+    let clock = Clock::manual(start_at);
+    let s = start(Some(port), |c| {
+        c.clock = clock.clone();
+        c.survey.survey_delay_s = 3600;
+        c.survey.coupon_valid_days = 14;
+        c.survey.reminder_days_before = 3;
+    })
+    .await;
+
+    // An order, collected: thank-you now, survey an hour later.
+    let (_, receipt) = accept_order(&s.hq, &s.dev, &order_with(&s, &[], Lang::En, "dora@example.fr")).unwrap();
+    s.hq.wake_notifier();
+    assert!(next_mail(&mut mails).await.contains("is received"));
+    let o =
+        s.hq.storage
+            .set_order_status(&receipt.id, OrderStatus::Collected, s.hq.now(), &[])
+            .unwrap()
+            .unwrap();
+    assert!(customers::after_collected(&s.hq, &o).unwrap());
+    assert!(
+        next_mail(&mut mails)
+            .await
+            .contains("Subject: Thank you for your visit")
+    );
+    clock.advance(3600);
+    s.hq.wake_notifier();
+    let survey = next_mail(&mut mails).await;
+    let link = survey
+        .split_whitespace()
+        .find(|w| w.contains("/s/"))
+        .expect("survey link")
+        .to_string();
+    let c = reqwest::Client::new();
+    let answered = c
+        .post(link.split('?').next().unwrap())
+        .form(&[("score", "5"), ("lang", "en")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let code = answered
+        .split("id=\"coupon\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap()
+        .to_string();
+    assert!(
+        next_mail(&mut mails)
+            .await
+            .contains(&format!("Your 10 % coupon: {code}"))
+    );
+    let coupon = s.hq.storage.coupon(&code).unwrap().unwrap();
+    let reminder_at = coupon.valid_until - 3 * 86_400;
+    next_due_becomes(&s.hq, Some(reminder_at)).await;
+
+    // The shopper uses the coupon: the reminder is cancelled at once.
+    clock.advance(86_400);
+    let (_, used) = accept_order(
+        &s.hq,
+        &s.dev,
+        &order_with(&s, &[code.as_str()], Lang::En, "dora@example.fr"),
+    )
+    .unwrap();
+    assert!(used.coupons[0].accepted, "{:?}", used.coupons);
+    s.hq.wake_notifier();
+    assert!(next_mail(&mut mails).await.contains("is received"));
+    next_due_becomes(&s.hq, None).await;
+
+    // At the reminder's time, the next email is another order's
+    // confirmation, not the reminder (which would come first, being older).
+    clock.set(reminder_at);
+    let (_, later) = accept_order(&s.hq, &s.dev, &order_with(&s, &[], Lang::En, "dora@example.fr")).unwrap();
+    s.hq.wake_notifier();
+    let next = next_mail(&mut mails).await;
+    assert!(
+        next.contains(&format!("Your order {} is received", later.number)),
+        "{next}"
+    );
+    assert!(!next.contains("expires soon"), "{next}");
+}
