@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Vitrine needs to build, test and run.
+# Installs the Debian packages Vitrine needs to build, test and run, and checks
+# Rust (1.95 or later, with rustfmt and clippy; installed with rustup when it
+# can be, else the script says what to do and exits 1).
 # Idempotent: packages already present are not reinstalled. Needs root (or sudo).
 set -euo pipefail
 
@@ -24,13 +26,70 @@ missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    SUDO="sudo"
+  fi
+  echo "installing: ${missing[*]}" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  SUDO="sudo"
+
+# Rust: the workspace needs Rust 1.95 or later (rust-version in Cargo.toml)
+# with rustfmt and clippy. Debian's own rustc is far older, so it comes from
+# rustup. rustup downloads toolchains from the Rust project's servers: where
+# they cannot be reached, say exactly what to do and stop.
+RUST_MIN=1.95
+if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
+  export PATH="$HOME/.cargo/bin:$PATH"
 fi
-echo "installing: ${missing[*]}" >&2
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+rust_version_ok() {
+  local v
+  v=$(cargo --version 2>/dev/null | awk '{print $2}') || return 1
+  [ -n "$v" ] || return 1
+  # version sort: the minimum first means v >= minimum
+  [ "$(printf '%s\n%s\n' "$RUST_MIN" "${v%%-*}" | sort -V | head -n1)" = "$RUST_MIN" ]
+}
+
+rust_help() {
+  cat >&2 <<HELP
+setup-debian.sh: $1
+Vitrine needs Rust $RUST_MIN or later with rustfmt and clippy, installed with rustup
+(Debian's rustc package is too old). On a machine that reaches the Rust servers:
+
+  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y \\
+    --profile minimal --default-toolchain $RUST_MIN --component rustfmt,clippy
+  . "\$HOME/.cargo/env"
+
+or, with rustup already there:
+
+  rustup toolchain install $RUST_MIN --profile minimal --component rustfmt,clippy
+  rustup default $RUST_MIN
+
+Then run this script again.
+HELP
+  exit 1
+}
+
+if ! rust_version_ok; then
+  found=$(cargo --version 2>/dev/null || echo "no cargo")
+  if command -v rustup >/dev/null 2>&1; then
+    echo "Rust $RUST_MIN or later needed ($found): installing it with rustup" >&2
+    if ! rustup toolchain install "$RUST_MIN" --profile minimal --component rustfmt,clippy \
+      || ! rustup default "$RUST_MIN" || ! rust_version_ok; then
+      rust_help "rustup could not install Rust $RUST_MIN (are the Rust servers reachable?)"
+    fi
+  else
+    rust_help "Rust $RUST_MIN or later is needed, found: $found"
+  fi
+fi
+for tool in fmt clippy; do
+  if ! cargo "$tool" --version >/dev/null 2>&1; then
+    name=$([ "$tool" = fmt ] && echo rustfmt || echo clippy)
+    if ! command -v rustup >/dev/null 2>&1 || ! rustup component add "$name"; then
+      rust_help "cargo $tool is missing (the $name component)"
+    fi
+  fi
+done

@@ -5,7 +5,7 @@
 //! 78 a configuration error (sysexits' EX_CONFIG), always before any data is
 //! touched.
 
-use std::io::{BufReader, IsTerminal, Write};
+use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use vitrine_core::code::{Embedded, ProductCode, Scanned, parse_product_code_with};
 use vitrine_core::money::price_for_weight;
 use vitrine_core::product::{SoldBy, StockLevel};
-use vitrine_core::{Lang, Money};
+use vitrine_core::{Currency, Lang, Money};
 
 use crate::camera::SourceError;
 use crate::camera::replay::{self, ReplaySource};
@@ -156,12 +156,120 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Staff commands.
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Set the staff PIN (4 to 8 digits, not trivial, not the factory PIN).
+    ///
+    /// On a terminal it is asked twice without echo; otherwise it is the
+    /// first line of standard input (a second line, if given, must match).
+    /// Never on the command line, where shell history and `ps` would show
+    /// it. Stored as an Argon2 hash in `staff.pin_hash` of the configuration
+    /// file (written atomically, comments kept); a running kiosk uses it
+    /// from its next start.
+    SetPin,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Validate the configuration (file and environment) and print it.
     Check,
+}
+
+/// `vitrine staff set-pin`: reads the new PIN (never from argv), checks it,
+/// hashes it with Argon2 and writes the hash into the configuration file.
+fn staff_set_pin(cfg: &LoadedConfig, out: &mut dyn Write) -> Result<(), Exit> {
+    let lang = cfg.lang();
+    let w = |e: std::io::Error| Exit::new(EXIT_FAILURE, format!("cannot write the output: {e}"));
+    let var = "VITRINE__STAFF__PIN_HASH";
+    if std::env::var_os(var).is_some() {
+        return Err(Exit::new(
+            EXIT_CONFIG,
+            format!(
+                "{}: {var}",
+                lang.pick(
+                    "une variable d'environnement impose staff.pin_hash, un nouveau code n'aurait pas d'effet ; retirez-la d'abord",
+                    "an environment variable sets staff.pin_hash, so a new PIN would not take effect; unset it first"
+                )
+            ),
+        ));
+    }
+    let (pin, again) = read_new_pin(lang)?;
+    crate::staff::validate_new_pin(&pin, &again).map_err(|rule| Exit::new(EXIT_INVALID, rule.message(lang)))?;
+    let hash = crate::staff::hash_pin(&pin).map_err(|e| Exit::new(EXIT_FAILURE, e.to_string()))?;
+    drop(pin);
+    drop(again);
+    // The file the staff screen writes to as well.
+    let file = cfg.file.clone().unwrap_or_else(|| PathBuf::from("config/kiosk.toml"));
+    let env: Vec<(String, String)> = std::env::vars().collect();
+    let saved = crate::staff::save_pin_hash(&file, cfg, &hash, env).map_err(|e| match e {
+        crate::staff::SettingsError::Invalid(_) | crate::staff::SettingsError::Syntax { .. } => {
+            Exit::new(EXIT_CONFIG, e.to_string())
+        }
+        other => Exit::new(EXIT_FAILURE, other.to_string()),
+    })?;
+    let data_dir = &cfg.config.kiosk.data_dir;
+    if std::fs::create_dir_all(data_dir).is_ok() {
+        crate::staff::audit(data_dir, clock::now(), "pin_set_cli", &["staff.pin_hash"]);
+    }
+    let _ = saved;
+    match lang {
+        Lang::Fr => writeln!(
+            out,
+            "Code du personnel enregistré (haché avec Argon2) dans {} ; le kiosque l'utilise à son prochain démarrage.",
+            file.display()
+        ),
+        Lang::En => writeln!(
+            out,
+            "Staff PIN saved (as an Argon2 hash) in {}; the kiosk uses it from its next start.",
+            file.display()
+        ),
+    }
+    .map_err(w)
+}
+
+/// The new PIN and its confirmation: asked twice without echo on a
+/// terminal, else the first line of standard input and the second if any
+/// (the first again when there is none).
+fn read_new_pin(lang: Lang) -> Result<(String, String), Exit> {
+    let read_err = |e: std::io::Error| Exit::new(EXIT_FAILURE, format!("cannot read the PIN: {e}"));
+    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        let term = console::Term::stderr();
+        term.write_str(lang.pick("Nouveau code (4 à 8 chiffres) : ", "New PIN (4 to 8 digits): "))
+            .map_err(read_err)?;
+        let pin = term.read_secure_line().map_err(read_err)?;
+        term.write_str(lang.pick("Encore une fois : ", "Once more: "))
+            .map_err(read_err)?;
+        let again = term.read_secure_line().map_err(read_err)?;
+        return Ok((pin.trim().to_string(), again.trim().to_string()));
+    }
+    let mut lines = std::io::stdin().lock().lines();
+    let pin = match lines.next() {
+        Some(line) => line.map_err(read_err)?.trim().to_string(),
+        None => {
+            return Err(Exit::new(
+                EXIT_INVALID,
+                lang.pick(
+                    "aucun code sur l'entrée standard : tapez-le quand il est demandé, ou passez-le par un tube (echo … | vitrine staff set-pin)",
+                    "no PIN on standard input: type it when asked, or pipe it in (echo … | vitrine staff set-pin)",
+                ),
+            ));
+        }
+    };
+    let again = match lines.next() {
+        Some(line) => {
+            let line = line.map_err(read_err)?.trim().to_string();
+            if line.is_empty() { pin.clone() } else { line }
+        }
+        None => pin.clone(),
+    };
+    Ok((pin, again))
 }
 
 /// An error with the exit code it should give.
@@ -279,6 +387,9 @@ pub fn run(cli: &Cli, cfg: &LoadedConfig, command: &Command, out: &mut dyn Write
             let _ = cli;
             Ok(())
         }
+        Command::Staff {
+            command: StaffCommand::SetPin,
+        } => staff_set_pin(cfg, out),
         Command::Lookup { code, json, store } => {
             let parsed = parse_product_code_with(code, None, &cfg.config.scan.variable_measure)
                 .map_err(|e| Exit::new(EXIT_INVALID, format!("invalid code \"{}\": {e}", code.trim())))?;
@@ -287,10 +398,10 @@ pub fn run(cli: &Cli, cfg: &LoadedConfig, command: &Command, out: &mut dyn Write
             match cat.lookup(&parsed, store, clock::now())? {
                 Lookup::Found(view) => {
                     if *json {
-                        let v = lookup_json(&view, &parsed, cfg.lang());
+                        let v = lookup_json(&view, &parsed, cfg.lang(), cfg.currency());
                         writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default()).map_err(w)?;
                     } else {
-                        write_lookup_text(out, &view, &parsed, cfg.lang()).map_err(w)?;
+                        write_lookup_text(out, &view, &parsed, cfg.lang(), cfg.currency()).map_err(w)?;
                     }
                     Ok(())
                 }
@@ -319,7 +430,8 @@ pub fn run(cli: &Cli, cfg: &LoadedConfig, command: &Command, out: &mut dyn Write
                     .collect();
                 writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default()).map_err(w)?;
             } else if hits.is_empty() {
-                writeln!(out, "no product matches \"{query}\"").map_err(w)?;
+                let none = cfg.lang().pick("aucun produit ne correspond à", "no product matches");
+                writeln!(out, "{none} \"{query}\"").map_err(w)?;
             } else {
                 for h in &hits {
                     let price = h.price.map(|p| p.format(cfg.lang())).unwrap_or_else(|| "-".into());
@@ -360,14 +472,22 @@ pub fn run(cli: &Cli, cfg: &LoadedConfig, command: &Command, out: &mut dyn Write
             if *json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&report).unwrap_or_default()).map_err(w)?;
             } else {
-                writeln!(
-                    out,
-                    "imported {} products, skipped {}; catalog version {}",
-                    report.imported, report.skipped, report.catalog_version
-                )
+                match cfg.lang() {
+                    Lang::Fr => writeln!(
+                        out,
+                        "{} produits importés, {} ignorés ; version du catalogue {}",
+                        report.imported, report.skipped, report.catalog_version
+                    ),
+                    Lang::En => writeln!(
+                        out,
+                        "imported {} products, skipped {}; catalog version {}",
+                        report.imported, report.skipped, report.catalog_version
+                    ),
+                }
                 .map_err(w)?;
+                let skipped = cfg.lang().pick("ignoré", "skipped");
                 for ex in &report.skipped_examples {
-                    writeln!(out, "  skipped {ex}").map_err(w)?;
+                    writeln!(out, "  {skipped} {ex}").map_err(w)?;
                 }
             }
             Ok(())
@@ -412,33 +532,65 @@ pub fn run(cli: &Cli, cfg: &LoadedConfig, command: &Command, out: &mut dyn Write
                 });
                 writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default()).map_err(w)?;
             } else {
-                writeln!(out, "store            {}", cfg.config.kiosk.store).map_err(w)?;
-                writeln!(out, "catalog version  {}", st.catalog_version).map_err(w)?;
-                if let Some(t) = st.catalog_updated_at {
-                    writeln!(out, "catalog updated  {}", clock::format_utc(t)).map_err(w)?;
-                }
-                let sync = st.last_sync.map(clock::format_utc).unwrap_or_else(|| "never".into());
-                writeln!(out, "last sync        {sync}").map_err(w)?;
-                writeln!(
-                    out,
-                    "products         {} ({} prices, {} promotions, {} stock rows, {} offers, {} stores)",
-                    st.products, st.prices, st.promotions, st.stock_rows, st.offers, st.stores
-                )
-                .map_err(w)?;
-                if let Some(o) = &st.prices_origin {
-                    writeln!(out, "prices origin    {o}").map_err(w)?;
-                }
-                writeln!(out, "database         {} ({} bytes)", st.path.display(), st.size_bytes).map_err(w)?;
-                match &ident {
-                    Some(i) => writeln!(
+                let lang = cfg.lang();
+                let t = |fr, en| lang.pick(fr, en);
+                let line = |out: &mut dyn Write, label: &str, value: std::fmt::Arguments<'_>| {
+                    writeln!(out, "{label:<21}{value}").map_err(w)
+                };
+                line(out, t("magasin", "store"), format_args!("{}", cfg.config.kiosk.store))?;
+                write_catalog_version(out, lang, st.catalog_version).map_err(w)?;
+                if let Some(at) = st.catalog_updated_at {
+                    line(
                         out,
-                        "HQ               {} (device {}, store {})",
-                        i.hq_url, i.device_id, i.store
-                    ),
-                    None => writeln!(out, "HQ               not enrolled"),
+                        t("catalogue mis à jour", "catalog updated"),
+                        format_args!("{}", clock::format_utc(at)),
+                    )?;
                 }
-                .map_err(w)?;
-                writeln!(out, "outbox           {} waiting, {} refused by HQ", outbox.0, outbox.1).map_err(w)?;
+                write_last_sync(out, lang, st.last_sync).map_err(w)?;
+                match lang {
+                    Lang::Fr => line(
+                        out,
+                        "produits",
+                        format_args!(
+                            "{} ({} prix, {} promotions, {} lignes de stock, {} offres, {} magasins)",
+                            st.products, st.prices, st.promotions, st.stock_rows, st.offers, st.stores
+                        ),
+                    )?,
+                    Lang::En => line(
+                        out,
+                        "products",
+                        format_args!(
+                            "{} ({} prices, {} promotions, {} stock rows, {} offers, {} stores)",
+                            st.products, st.prices, st.promotions, st.stock_rows, st.offers, st.stores
+                        ),
+                    )?,
+                }
+                if let Some(o) = &st.prices_origin {
+                    line(out, t("origine des prix", "prices origin"), format_args!("{o}"))?;
+                }
+                line(
+                    out,
+                    t("base de données", "database"),
+                    format_args!("{} ({} {})", st.path.display(), st.size_bytes, t("octets", "bytes")),
+                )?;
+                match (&ident, lang) {
+                    (Some(i), Lang::Fr) => line(
+                        out,
+                        "siège",
+                        format_args!("{} (appareil {}, magasin {})", i.hq_url, i.device_id, i.store),
+                    )?,
+                    (Some(i), Lang::En) => line(
+                        out,
+                        "HQ",
+                        format_args!("{} (device {}, store {})", i.hq_url, i.device_id, i.store),
+                    )?,
+                    (None, _) => line(
+                        out,
+                        t("siège", "HQ"),
+                        format_args!("{}", t("non enrôlé", "not enrolled")),
+                    )?,
+                }
+                write_outbox(out, lang, outbox.0, outbox.1).map_err(w)?;
             }
             Ok(())
         }
@@ -501,16 +653,23 @@ pub fn run(cli: &Cli, cfg: &LoadedConfig, command: &Command, out: &mut dyn Write
                         });
                         writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default()).map_err(w)?;
                     } else {
-                        writeln!(out, "first name  {}", id.customer.first_name).map_err(w)?;
-                        writeln!(out, "tier        {}", tier_label(id.tier).unwrap_or_else(|| "-".into()))
-                            .map_err(w)?;
-                        writeln!(
+                        let t = |fr, en| lang.pick(fr, en);
+                        let line = |out: &mut dyn Write, label: &str, value: &str| {
+                            writeln!(out, "{label:<14}{value}").map_err(w)
+                        };
+                        line(out, t("prénom", "first name"), &id.customer.first_name)?;
+                        line(
                             out,
-                            "consent     {}",
-                            if id.consent { "yes" } else { "no (no personal prices)" }
-                        )
-                        .map_err(w)?;
-                        writeln!(out, "offers      {}", id.offers.len()).map_err(w)?;
+                            t("niveau", "tier"),
+                            &tier_label(id.tier).unwrap_or_else(|| "-".into()),
+                        )?;
+                        let consent = if id.consent {
+                            t("oui", "yes")
+                        } else {
+                            t("non (pas de prix personnels)", "no (no personal prices)")
+                        };
+                        line(out, t("consentement", "consent"), consent)?;
+                        line(out, t("offres", "offers"), &id.offers.len().to_string())?;
                     }
                     Ok(())
                 }
@@ -560,17 +719,13 @@ pub fn run(cli: &Cli, cfg: &LoadedConfig, command: &Command, out: &mut dyn Write
             if *json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&st).unwrap_or_default()).map_err(w)?;
             } else {
-                writeln!(out, "catalog version  {}", st.catalog_version).map_err(w)?;
-                let sync = st.last_sync.map(clock::format_utc).unwrap_or_else(|| "never".into());
-                writeln!(out, "last sync        {sync}").map_err(w)?;
-                writeln!(
-                    out,
-                    "outbox           {} waiting, {} refused by HQ",
-                    st.outbox_pending, st.outbox_dead
-                )
-                .map_err(w)?;
+                let lang = cfg.lang();
+                write_catalog_version(out, lang, st.catalog_version).map_err(w)?;
+                write_last_sync(out, lang, st.last_sync).map_err(w)?;
+                write_outbox(out, lang, st.outbox_pending, st.outbox_dead).map_err(w)?;
                 if let Some(e) = &st.last_error {
-                    writeln!(out, "last error       {e}").map_err(w)?;
+                    let label = lang.pick("dernière erreur", "last error");
+                    writeln!(out, "{label:<21}{e}").map_err(w)?;
                 }
             }
             if st.last_error.is_some() && st.outbox_pending > 0 {
@@ -884,22 +1039,75 @@ fn price_json(m: Money, lang: Lang) -> Value {
     })
 }
 
-/// The price the shopper pays for what the code names: the label's price for
-/// a variable-measure label, the price per kg times the label's weight, or the
-/// unit price.
-pub fn effective_price(view: &ProductView, code: &ProductCode) -> Option<Money> {
-    let unit = view.price?;
+/// The price printed on a GS1 label: AI 392n in the store's currency, or
+/// AI 393n in the ISO 4217 currency it names (`None` for a currency Vitrine
+/// does not know, or an amount too large).
+pub fn gs1_label_price(code: &ProductCode, store_currency: Currency) -> Option<Money> {
+    let p = code.gs1.price?;
+    let currency = match p.iso_numeric {
+        None => store_currency,
+        Some(n) => Currency::from_iso_numeric(n)?,
+    };
+    Some(Money::new(p.to_minor(currency.exponent())?, currency))
+}
+
+/// The net weight a label states, in grams: the weight embedded in a
+/// variable-measure label, else GS1 AI 310n (kg) or 320n (lb).
+pub fn label_net_weight_g(code: &ProductCode) -> Option<u64> {
     match code.variable.as_ref().map(|v| v.embedded) {
-        Some(Embedded::Price { amount_minor }) => Some(Money::new(amount_minor, unit.currency)),
-        Some(Embedded::Weight { grams }) => Some(Money::new(price_for_weight(unit.amount_minor, grams), unit.currency)),
-        None => Some(unit),
+        Some(Embedded::Weight { grams }) => Some(u64::from(grams)),
+        _ => code.gs1.net_weight_grams(),
     }
 }
 
-fn lookup_json(view: &ProductView, code: &ProductCode, lang: Lang) -> Value {
+/// The price a label states: the price embedded in a variable-measure
+/// label, else GS1 AI 392n/393n.
+pub fn label_price(code: &ProductCode, store_currency: Currency) -> Option<Money> {
+    match code.variable.as_ref().map(|v| v.embedded) {
+        Some(Embedded::Price { amount_minor }) => Some(Money::new(amount_minor, store_currency)),
+        _ => gs1_label_price(code, store_currency),
+    }
+}
+
+/// The price the shopper pays for what the code names, in this order:
+///
+/// 1. a variable-measure label: its embedded price, or the price per kg
+///    times its embedded weight;
+/// 2. a GS1 label with a price (AI 392n, or 393n in the store's currency):
+///    that price;
+/// 3. a GS1 label with a net weight (AI 310n/320n) of an item sold by the
+///    kilogram: the price per kg times that weight (rounded as
+///    [`price_for_weight`] says);
+/// 4. otherwise the catalog's unit price.
+///
+/// A product without a catalog price has no price here, whatever its label
+/// says (the store does not sell it). A net weight on a label of an item
+/// sold by the unit is information only (a fixed-measure pack).
+pub fn effective_price(view: &ProductView, code: &ProductCode) -> Option<Money> {
+    let unit = view.price?;
+    match code.variable.as_ref().map(|v| v.embedded) {
+        Some(Embedded::Price { amount_minor }) => return Some(Money::new(amount_minor, unit.currency)),
+        Some(Embedded::Weight { grams }) => {
+            return Some(Money::new(price_for_weight(unit.amount_minor, grams), unit.currency));
+        }
+        None => {}
+    }
+    if let Some(label) = gs1_label_price(code, unit.currency).filter(|m| m.currency == unit.currency) {
+        return Some(label);
+    }
+    if view.product.sold_by == SoldBy::Kilogram
+        && let Some(grams) = code.gs1.net_weight_grams().and_then(|g| u32::try_from(g).ok())
+    {
+        return Some(Money::new(price_for_weight(unit.amount_minor, grams), unit.currency));
+    }
+    Some(unit)
+}
+
+fn lookup_json(view: &ProductView, code: &ProductCode, lang: Lang, store_currency: Currency) -> Value {
     let p = &view.product;
     let price = effective_price(view, code);
     let unit_price = view.price;
+    let currency = unit_price.map(|u| u.currency).unwrap_or(store_currency);
     let promotions: Vec<Value> = view
         .promotions
         .iter()
@@ -921,7 +1129,7 @@ fn lookup_json(view: &ProductView, code: &ProductCode, lang: Lang) -> Value {
         "category": p.category,
         "sold_by": if p.sold_by == SoldBy::Kilogram { "kg" } else { "unit" },
         "price": price.map(|m| price_json(m, lang)),
-        "unit_price": if code.variable.is_some() { unit_price.map(|m| price_json(m, lang)) } else { None },
+        "unit_price": if code.variable.is_some() || price != unit_price { unit_price.map(|m| price_json(m, lang)) } else { None },
         "demo_price": view.demo_values,
         "promotions": promotions,
         "stock_here": view.stock_here,
@@ -943,6 +1151,8 @@ fn lookup_json(view: &ProductView, code: &ProductCode, lang: Lang) -> Value {
             "expiry": code.gs1.expiry.map(|d| d.to_string()),
             "best_before": code.gs1.best_before.map(|d| d.to_string()),
             "variable_measure": code.variable,
+            "net_weight_g": label_net_weight_g(code),
+            "label_price": label_price(code, currency).map(|m| price_json(m, lang)),
         },
         "food": p.food,
         "book": p.book,
@@ -950,50 +1160,151 @@ fn lookup_json(view: &ProductView, code: &ProductCode, lang: Lang) -> Value {
     })
 }
 
-fn write_lookup_text(out: &mut dyn Write, view: &ProductView, code: &ProductCode, lang: Lang) -> std::io::Result<()> {
+/// One `  label          value` line of the lookup text: labels padded to
+/// one 15-character column whatever the language.
+fn row(out: &mut dyn Write, label: &str, value: std::fmt::Arguments<'_>) -> std::io::Result<()> {
+    writeln!(out, "  {label:<15}{value}")
+}
+
+/// `status` and `sync` lines shared by both commands.
+fn write_catalog_version(out: &mut dyn Write, lang: Lang, version: u64) -> std::io::Result<()> {
+    let label = lang.pick("version du catalogue", "catalog version");
+    writeln!(out, "{label:<21}{version}")
+}
+
+fn write_last_sync(
+    out: &mut dyn Write,
+    lang: Lang,
+    at: Option<vitrine_core::product::UnixTime>,
+) -> std::io::Result<()> {
+    let label = lang.pick("dernière synchro", "last sync");
+    let when = at
+        .map(clock::format_utc)
+        .unwrap_or_else(|| lang.pick("jamais", "never").into());
+    writeln!(out, "{label:<21}{when}")
+}
+
+fn write_outbox(out: &mut dyn Write, lang: Lang, pending: u64, dead: u64) -> std::io::Result<()> {
+    match lang {
+        Lang::Fr => writeln!(
+            out,
+            "{:<21}{pending} en attente, {dead} refusés par le siège",
+            "file d'envoi"
+        ),
+        Lang::En => writeln!(out, "{:<21}{pending} waiting, {dead} refused by HQ", "outbox"),
+    }
+}
+
+fn write_lookup_text(
+    out: &mut dyn Write,
+    view: &ProductView,
+    code: &ProductCode,
+    lang: Lang,
+    store_currency: Currency,
+) -> std::io::Result<()> {
+    let t = |fr, en| lang.pick(fr, en);
     let p = &view.product;
     writeln!(out, "{}", p.name)?;
     if let Some(b) = &p.brand {
-        writeln!(out, "  brand      {b}")?;
+        row(out, t("marque", "brand"), format_args!("{b}"))?;
     }
     if let Some(q) = &p.quantity {
-        writeln!(out, "  quantity   {q}")?;
+        row(out, t("quantité", "quantity"), format_args!("{q}"))?;
     }
-    writeln!(out, "  GTIN-14    {}", p.gtin)?;
+    row(out, "GTIN-14", format_args!("{}", p.gtin))?;
     let demo = if view.demo_values {
-        " (demo price, not a real price)"
+        t(
+            " (prix de démonstration, pas un vrai prix)",
+            " (demo price, not a real price)",
+        )
     } else {
         ""
     };
-    match effective_price(view, code) {
-        Some(m) => writeln!(out, "  price      {}{demo}", m.format(lang))?,
-        None => writeln!(out, "  price      not available")?,
+    let price = effective_price(view, code);
+    match price {
+        Some(m) => row(out, t("prix", "price"), format_args!("{}{demo}", m.format(lang)))?,
+        None => row(
+            out,
+            t("prix", "price"),
+            format_args!("{}", t("non disponible", "not available")),
+        )?,
+    }
+    if let Some(u) = view.price.filter(|u| Some(*u) != price) {
+        let per = if p.sold_by == SoldBy::Kilogram {
+            t(" le kg", " per kg")
+        } else {
+            ""
+        };
+        row(
+            out,
+            t("prix unitaire", "unit price"),
+            format_args!("{}{per}", u.format(lang)),
+        )?;
+    }
+    let currency = view.price.map(|u| u.currency).unwrap_or(store_currency);
+    if let Some(g) = label_net_weight_g(code) {
+        row(out, t("poids net", "net weight"), format_args!("{g} g"))?;
+    }
+    if let Some(m) = label_price(code, currency) {
+        row(
+            out,
+            t("prix étiquette", "label price"),
+            format_args!("{}", m.format(lang)),
+        )?;
     }
     for pr in &view.promotions {
         if let Some(u) = view.price {
-            writeln!(out, "  promotion  {}", pr.describe(u, lang))?;
+            row(out, "promotion", format_args!("{}", pr.describe(u, lang)))?;
         }
     }
     match view.stock_here {
-        Some(q) => writeln!(out, "  stock here   {q} ({})", StockLevel::from_quantity(q).label(lang))?,
-        None => writeln!(out, "  stock here unknown")?,
+        Some(q) => row(
+            out,
+            t("stock ici", "stock here"),
+            format_args!("{q} ({})", StockLevel::from_quantity(q).label(lang)),
+        )?,
+        None => row(
+            out,
+            t("stock ici", "stock here"),
+            format_args!("{}", t("inconnu", "unknown")),
+        )?,
     }
     if let Some(q) = view.stock_online {
-        writeln!(out, "  online     {q}")?;
+        row(out, t("en ligne", "online"), format_args!("{q}"))?;
     }
     for (s, q) in &view.stock_elsewhere {
-        writeln!(out, "  {:<12} {q} ({})", s.id, s.name)?;
+        row(out, &s.id, format_args!("{q} ({})", s.name))?;
     }
     for o in &view.offers {
-        writeln!(
-            out,
-            "  offer      {} {} + {} shipping, {} days",
-            o.seller_name,
-            o.price.format(lang),
-            o.shipping.format(lang),
-            o.delivery_days
-        )?;
+        match lang {
+            Lang::Fr => row(
+                out,
+                "offre",
+                format_args!(
+                    "{} {} + {} de livraison, {} jours",
+                    o.seller_name,
+                    o.price.format(lang),
+                    o.shipping.format(lang),
+                    o.delivery_days
+                ),
+            )?,
+            Lang::En => row(
+                out,
+                "offer",
+                format_args!(
+                    "{} {} + {} shipping, {} days",
+                    o.seller_name,
+                    o.price.format(lang),
+                    o.shipping.format(lang),
+                    o.delivery_days
+                ),
+            )?,
+        }
     }
-    writeln!(out, "  catalog    version {}", view.catalog_version)?;
+    row(
+        out,
+        t("catalogue", "catalog"),
+        format_args!("version {}", view.catalog_version),
+    )?;
     Ok(())
 }

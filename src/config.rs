@@ -363,15 +363,25 @@ pub fn load_text(
         });
         merge(&mut merged, &defaults, &patch, "", &origin, &mut origins)?;
     }
-    let config: KioskConfig = merged
-        .clone()
-        .try_into()
-        .map_err(|e: toml::de::Error| ConfigError::Syntax {
-            origin: file_path
+    // The file is valid TOML and every key exists with the right type by now;
+    // what can still fail is a value serde refuses (an unknown variant, a
+    // missing field of a list entry). Name its key and where it came from.
+    let config: KioskConfig = serde_path_to_error::deserialize(merged.clone()).map_err(|e| {
+        let key = e.path().to_string();
+        let origin = origin_of_path(&origins, &key).unwrap_or_else(|| {
+            file_path
                 .map(|p| Origin::File(p.to_path_buf()))
-                .unwrap_or(Origin::Default),
-            reason: e.to_string().trim().replace('\n', " "),
-        })?;
+                .unwrap_or(Origin::Default)
+        });
+        let mut reason = e.into_inner().to_string().trim().replace('\n', " ");
+        // toml adds "in `a.b.c`" (without list indexes): the key says it already.
+        if let Some(i) = reason.rfind(" in `")
+            && reason.ends_with('`')
+        {
+            reason.truncate(i);
+        }
+        ConfigError::Invalid { origin, key, reason }
+    })?;
     let loaded = LoadedConfig {
         config,
         file: file_path.map(Path::to_path_buf),
@@ -379,6 +389,31 @@ pub fn load_text(
     };
     validate(&loaded)?;
     Ok(loaded)
+}
+
+/// Where the value at `path` (`scan.variable_measure.rules[0].value`) came
+/// from: the origin of the longest key set that holds it.
+fn origin_of_path(origins: &[(String, Origin)], path: &str) -> Option<Origin> {
+    let plain: String = {
+        // Drop list indexes: origins are recorded per key, lists whole.
+        let mut out = String::with_capacity(path.len());
+        let mut depth = 0;
+        for c in path.chars() {
+            match c {
+                '[' => depth += 1,
+                ']' => depth -= 1,
+                c if depth == 0 => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    };
+    origins
+        .iter()
+        .rev()
+        .filter(|(k, _)| plain == *k || plain.starts_with(&format!("{k}.")))
+        .max_by_key(|(k, _)| k.len())
+        .map(|(_, o)| o.clone())
 }
 
 /// An environment value is read as TOML when the default is not a string
@@ -841,6 +876,29 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("cannot read"), "{e}");
+    }
+
+    #[test]
+    fn a_value_serde_refuses_names_its_key_not_toml() {
+        let f = file(
+            "[[scan.variable_measure.rules]]\nprefix = \"21\"\nitem_digits = 4\nvalue_digits = 6\nvalue = \"weigth\"\n",
+        );
+        let e = load(Some(f.path()), Vec::new()).unwrap_err().to_string();
+        assert!(!e.contains("not valid TOML"), "{e}");
+        assert!(e.contains(&f.path().display().to_string()), "{e}");
+        assert!(
+            e.contains("key `scan.variable_measure.rules[0].value`") && e.contains("unknown variant `weigth`"),
+            "{e}"
+        );
+        assert!(e.contains("`price`") && e.contains("`weight`"), "{e}");
+        assert!(e.ends_with("expected `price` or `weight`"), "{e}");
+        // A list entry missing a field.
+        let f = file("[[scan.variable_measure.rules]]\nprefix = \"21\"\n");
+        let e = load(Some(f.path()), Vec::new()).unwrap_err().to_string();
+        assert!(
+            e.contains("key `scan.variable_measure.rules[0]`") && e.contains("item_digits"),
+            "{e}"
+        );
     }
 
     #[test]

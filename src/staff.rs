@@ -33,10 +33,14 @@ use vitrine_core::product::UnixTime;
 use crate::config::{self, ConfigError, LoadedConfig, StaffSection};
 
 /// The PIN in force while `staff.pin_hash` is empty (the staff screen asks
-/// to change it).
+/// to change it). Even then it is never compared in plain text: on first use
+/// the gate stores its Argon2 hash in `<data_dir>/staff-default-pin.phc` and
+/// checks PINs against that hash.
 pub const DEFAULT_PIN: &str = "2468";
 
 const LOCKOUT_FILE: &str = "staff-lockout.json";
+/// The Argon2 hash (PHC string) of [`DEFAULT_PIN`], made on first use.
+pub const DEFAULT_PIN_HASH_FILE: &str = "staff-default-pin.phc";
 const AUDIT_FILE: &str = "staff-audit.jsonl";
 
 #[derive(Debug, Error)]
@@ -113,6 +117,8 @@ pub struct StaffGate {
     base_s: u32,
     max_s: u32,
     state: LockoutState,
+    /// The default PIN's hash, once read or made.
+    default_hash: Option<String>,
 }
 
 impl StaffGate {
@@ -134,6 +140,7 @@ impl StaffGate {
             base_s: cfg.lockout_base_s,
             max_s: cfg.lockout_max_s,
             state,
+            default_hash: None,
         }
     }
 
@@ -158,10 +165,10 @@ impl StaffGate {
             return Ok(PinCheck::Locked { until });
         }
         let right = if self.pin_hash.is_empty() {
-            pin == DEFAULT_PIN
+            let hash = self.default_pin_hash()?;
+            verify_pin(pin, &hash)?
         } else {
-            let hash = PasswordHash::new(&self.pin_hash).map_err(|e| StaffError::BadHash(e.to_string()))?;
-            Argon2::default().verify_password(pin.as_bytes(), &hash).is_ok()
+            verify_pin(pin, &self.pin_hash)?
         };
         if right {
             self.state = LockoutState::default();
@@ -191,10 +198,48 @@ impl StaffGate {
         Ok(result)
     }
 
+    /// The Argon2 hash of [`DEFAULT_PIN`]: read from
+    /// `<data_dir>/staff-default-pin.phc`, or made and stored there
+    /// (atomically) on first use, or again if that file is damaged.
+    fn default_pin_hash(&mut self) -> Result<String, StaffError> {
+        if let Some(h) = &self.default_hash {
+            return Ok(h.clone());
+        }
+        let path = self.data_dir.join(DEFAULT_PIN_HASH_FILE);
+        let stored = match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let text = text.trim().to_string();
+                if text.starts_with("$argon2") && PasswordHash::new(&text).is_ok() {
+                    Some(text)
+                } else {
+                    tracing::warn!(path = %path.display(), "default PIN hash unreadable; making it again");
+                    None
+                }
+            }
+            Err(_) => None,
+        };
+        let hash = match stored {
+            Some(h) => h,
+            None => {
+                let h = hash_pin(DEFAULT_PIN)?;
+                write_atomically(&path, h.as_bytes())?;
+                h
+            }
+        };
+        self.default_hash = Some(hash.clone());
+        Ok(hash)
+    }
+
     fn save(&self) -> Result<(), StaffError> {
         let bytes = serde_json::to_vec(&self.state).map_err(|e| StaffError::Hash(e.to_string()))?;
         write_atomically(&self.data_dir.join(LOCKOUT_FILE), &bytes)
     }
+}
+
+/// Whether `pin` matches an Argon2 PHC string.
+fn verify_pin(pin: &str, phc: &str) -> Result<bool, StaffError> {
+    let hash = PasswordHash::new(phc).map_err(|e| StaffError::BadHash(e.to_string()))?;
+    Ok(Argon2::default().verify_password(pin.as_bytes(), &hash).is_ok())
 }
 
 /// Hashes a new PIN (Argon2id, random salt) for `staff.pin_hash`.
@@ -341,8 +386,8 @@ impl Settings {
     }
 
     /// `(section, key, value)` for every setting, in file order.
-    fn entries(&self) -> Vec<(&'static str, &'static str, toml_edit::Value)> {
-        let mut v: Vec<(&'static str, &'static str, toml_edit::Value)> = vec![
+    fn entries(&self) -> Vec<Entry> {
+        let mut v: Vec<Entry> = vec![
             ("kiosk", "store", self.store.as_str().into()),
             ("ui", "language", self.language.as_str().into()),
             ("ui", "idle_timeout_s", i64::from(self.idle_timeout_s).into()),
@@ -395,6 +440,39 @@ pub fn save_settings(
     settings: &Settings,
     env: Vec<(String, String)>,
 ) -> Result<Saved, SettingsError> {
+    let before = Settings::from_config(current).entries();
+    save_entries(file, current, &before, settings.entries(), env)
+}
+
+/// Writes a new PIN hash (from [`hash_pin`]) into `staff.pin_hash` of the
+/// configuration `file`, and nothing else: comments and every other key are
+/// kept as they are. Validated and written atomically like
+/// [`save_settings`].
+pub fn save_pin_hash(
+    file: &Path,
+    current: &LoadedConfig,
+    pin_hash: &str,
+    env: Vec<(String, String)>,
+) -> Result<Saved, SettingsError> {
+    let before = vec![("staff", "pin_hash", current.config.staff.pin_hash.as_str().into())];
+    save_entries(
+        file,
+        current,
+        &before,
+        vec![("staff", "pin_hash", pin_hash.into())],
+        env,
+    )
+}
+
+type Entry = (&'static str, &'static str, toml_edit::Value);
+
+fn save_entries(
+    file: &Path,
+    current: &LoadedConfig,
+    before_entries: &[Entry],
+    entries: Vec<Entry>,
+    env: Vec<(String, String)>,
+) -> Result<Saved, SettingsError> {
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -409,16 +487,19 @@ pub fn save_settings(
         path: file.to_path_buf(),
         reason: e.to_string().trim().replace('\n', " "),
     })?;
-    let before = Settings::from_config(current);
-    let before_entries = before.entries();
     let mut changed = Vec::new();
-    for (section, key, value) in settings.entries() {
+    for (section, key, value) in entries {
         let old = before_entries
             .iter()
             .find(|(s, k, _)| *s == section && *k == key)
             .map(|(_, _, v)| v.to_string());
         let is_change = old.as_deref().map(str::trim) != Some(value.to_string().trim());
         if !is_change && doc.get(section).and_then(|t| t.get(key)).is_none() {
+            continue;
+        }
+        // An unchanged value that an environment variable set is not the
+        // file's to keep: leave the file's own value alone.
+        if !is_change && matches!(current.origin_of(&format!("{section}.{key}")), config::Origin::Env(_)) {
             continue;
         }
         if is_change {
@@ -584,6 +665,61 @@ mod tests {
         );
         let mut gate = StaffGate::open(dir.path(), &staff_cfg("not-a-hash"));
         assert!(matches!(gate.check("1234", 0), Err(StaffError::BadHash(_))));
+    }
+
+    #[test]
+    fn default_pin_is_only_compared_through_its_argon2_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(DEFAULT_PIN_HASH_FILE);
+        let mut gate = StaffGate::open(dir.path(), &staff_cfg(""));
+        assert_eq!(gate.check("1357", 0).unwrap(), PinCheck::Wrong { attempts_left: 2 });
+        // Made on first use, as an Argon2 PHC string, without the PIN in it.
+        let stored = std::fs::read_to_string(&file).unwrap();
+        assert!(stored.starts_with("$argon2id$"), "{stored}");
+        assert!(!stored.contains(DEFAULT_PIN));
+        assert_eq!(
+            gate.check(DEFAULT_PIN, 1).unwrap(),
+            PinCheck::Granted { default_pin: true }
+        );
+        // The comparison goes through the stored hash: with another PIN's
+        // hash in its place, the default PIN no longer opens (a plain-text
+        // comparison would still accept it).
+        std::fs::write(&file, hash_pin("9731").unwrap()).unwrap();
+        let mut gate = StaffGate::open(dir.path(), &staff_cfg(""));
+        assert_eq!(
+            gate.check(DEFAULT_PIN, 2).unwrap(),
+            PinCheck::Wrong { attempts_left: 2 }
+        );
+        assert_eq!(gate.check("9731", 3).unwrap(), PinCheck::Granted { default_pin: true });
+        // A damaged file is made again from the default PIN.
+        std::fs::write(&file, "garbage").unwrap();
+        let mut gate = StaffGate::open(dir.path(), &staff_cfg(""));
+        assert_eq!(
+            gate.check(DEFAULT_PIN, 4).unwrap(),
+            PinCheck::Granted { default_pin: true }
+        );
+        assert!(std::fs::read_to_string(&file).unwrap().starts_with("$argon2id$"));
+    }
+
+    #[test]
+    fn pin_hash_alone_is_saved_keeping_the_rest_of_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("kiosk.toml");
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/kiosk.toml");
+        std::fs::copy(&shipped, &file).unwrap();
+        let env = vec![("VITRINE__KIOSK__STORE".to_string(), "lyon-02".to_string())];
+        let current = config::load(Some(&file), env.clone()).unwrap();
+        let before = std::fs::read_to_string(&file).unwrap();
+        let hash = hash_pin("9731").unwrap();
+        let saved = save_pin_hash(&file, &current, &hash, env).unwrap();
+        assert_eq!(saved.changed, vec!["staff.pin_hash"]);
+        let after = std::fs::read_to_string(&file).unwrap();
+        // Only that line changed; the store from the environment did not
+        // land in the file.
+        let diff: Vec<_> = before.lines().zip(after.lines()).filter(|(a, b)| a != b).collect();
+        assert_eq!(diff.len(), 1, "{diff:?}");
+        assert_eq!(diff[0].1, format!("pin_hash = \"{hash}\""));
+        assert_eq!(before.lines().count(), after.lines().count());
     }
 
     #[test]

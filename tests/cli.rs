@@ -188,3 +188,247 @@ fn search_import_and_status() {
     let out = vitrine(dir.path(), &["import", "/nonexistent.jsonl"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn gs1_label_price_is_what_the_shopper_pays() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = json(&vitrine(dir.path(), &["lookup", "5449000039231", "--json"]));
+    let unit = plain["price"]["amount_minor"].as_i64().unwrap();
+    assert_ne!(unit, 1234, "the test needs a catalog price other than the label's");
+    // AI 3103 (net weight, kg with 3 decimals) and 3922 (price, 2 decimals).
+    let v = json(&vitrine(
+        dir.path(),
+        &["lookup", "(01)05449000039231(3103)000750(3922)1234", "--json"],
+    ));
+    assert_eq!(v["gtin14"], "05449000039231");
+    assert_eq!(v["price"]["amount_minor"], 1234);
+    assert_eq!(v["price"]["currency"], "EUR");
+    assert_eq!(v["unit_price"]["amount_minor"], unit);
+    assert_eq!(v["code"]["net_weight_g"], 750);
+    assert_eq!(v["code"]["label_price"]["amount_minor"], 1234);
+    assert_eq!(v["code"]["label_price"]["currency"], "EUR");
+    // The same in text.
+    let out = vitrine(dir.path(), &["lookup", "(01)05449000039231(3103)000750(3922)1234"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        field(&text, "prix"),
+        Some("12,34 € (prix de démonstration, pas un vrai prix)"),
+        "{text}"
+    );
+    assert_eq!(field(&text, "poids net"), Some("750 g"), "{text}");
+    assert_eq!(field(&text, "prix étiquette"), Some("12,34 €"), "{text}");
+    assert!(field(&text, "prix unitaire").is_some(), "{text}");
+
+    // A label price in another currency (AI 393n, USD) is shown, not charged.
+    let v = json(&vitrine(
+        dir.path(),
+        &["lookup", "(01)05449000039231(3932)8401234", "--json"],
+    ));
+    assert_eq!(v["price"]["amount_minor"], unit);
+    assert_eq!(v["code"]["label_price"]["currency"], "USD");
+    assert_eq!(v["code"]["label_price"]["amount_minor"], 1234);
+
+    // A plain code has neither.
+    assert!(plain["code"]["net_weight_g"].is_null());
+    assert!(plain["code"]["label_price"].is_null());
+    assert!(plain["unit_price"].is_null());
+}
+
+#[test]
+fn gs1_net_weight_of_an_item_sold_by_weight_prices_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // The demo Comté (13,99 € per kg) under its own GTIN, 1.500 kg (AI 3103).
+    let v = json(&vitrine(
+        dir.path(),
+        &["lookup", "(01)02500100000002(3103)001500", "--json"],
+    ));
+    assert_eq!(v["sold_by"], "kg");
+    assert_eq!(v["unit_price"]["amount_minor"], 1399);
+    // 1.5 × 13.99 = 20.985, rounded half away from zero.
+    assert_eq!(v["price"]["amount_minor"], 2099);
+    assert_eq!(v["code"]["net_weight_g"], 1500);
+    assert!(v["code"]["label_price"].is_null());
+    // With a price on the label too, the label's price wins.
+    let v = json(&vitrine(
+        dir.path(),
+        &["lookup", "(01)02500100000002(3103)001500(3922)1999", "--json"],
+    ));
+    assert_eq!(v["price"]["amount_minor"], 1999);
+}
+
+#[test]
+fn weighed_item_label_prices_its_weight_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    // 25 00100 07500 0: 7,500 g of the demo Comté at 13,99 € per kg.
+    let v = json(&vitrine(dir.path(), &["lookup", "2500100075000", "--json"]));
+    assert_eq!(v["gtin14"], "02500100000002");
+    assert_eq!(v["unit_price"]["amount_minor"], 1399);
+    // 7.5 × 13.99 = 104.925, rounded half away from zero.
+    assert_eq!(v["price"]["amount_minor"], 10493);
+    assert_eq!(v["code"]["variable_measure"]["embedded"]["kind"], "weight");
+    assert_eq!(v["code"]["variable_measure"]["embedded"]["grams"], 7500);
+    assert_eq!(v["code"]["variable_measure"]["label"], "2500100075000");
+    assert_eq!(v["code"]["net_weight_g"], 7500);
+}
+
+/// Runs vitrine with one environment variable set.
+fn vitrine_env(data_dir: &Path, args: &[&str], var: (&str, &str)) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("VITRINE_CONFIG")
+        .env("VITRINE_LOG", "warn")
+        .env(var.0, var.1)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run vitrine")
+}
+
+/// The value of a `  label          value` line of `vitrine lookup`'s text.
+fn field<'a>(text: &'a str, label: &str) -> Option<&'a str> {
+    text.lines().find_map(|l| {
+        let l = l.strip_prefix("  ")?;
+        let split = l.char_indices().nth(15).map(|(i, _)| i)?;
+        (l[..split].trim_end() == label).then(|| l[split..].trim())
+    })
+}
+
+fn text(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn text_output_speaks_the_configured_language() {
+    let dir = tempfile::tempdir().unwrap();
+    // The shipped configuration says language = "fr".
+    let fr = text(&vitrine(dir.path(), &["lookup", "5449000039231"]));
+    for label in ["prix", "stock ici", "promotion", "catalogue"] {
+        assert!(field(&fr, label).is_some(), "{label:?} missing from:\n{fr}");
+    }
+    assert!(fr.contains("(prix de démonstration, pas un vrai prix)"), "{fr}");
+    assert!(fr.contains("3 pour le prix de 2"), "{fr}");
+    assert_eq!(field(&fr, "catalogue"), Some("version 1"));
+    for english in ["price", "stock here", "brand", "catalog ", "shipping", " days"] {
+        assert!(!fr.contains(english), "{english:?} in the French text:\n{fr}");
+    }
+    let en = text(&vitrine_env(
+        dir.path(),
+        &["lookup", "5449000039231"],
+        ("VITRINE__UI__LANGUAGE", "en"),
+    ));
+    for label in ["price", "stock here", "promotion", "catalog"] {
+        assert!(field(&en, label).is_some(), "{label:?} missing from:\n{en}");
+    }
+    assert!(en.contains("(demo price, not a real price)"), "{en}");
+    assert!(en.contains("3 for the price of 2"), "{en}");
+    assert_eq!(field(&en, "catalog"), Some("version 1"));
+    for french in ["prix", "stock ici", "marque", "livraison", "jours"] {
+        assert!(!en.contains(french), "{french:?} in the English text:\n{en}");
+    }
+
+    let st = text(&vitrine(dir.path(), &["status"]));
+    assert!(st.contains("version du catalogue") && st.contains("non enrôlé"), "{st}");
+    assert!(!st.contains("catalog version") && !st.contains("not enrolled"), "{st}");
+    let st = text(&vitrine_env(dir.path(), &["status"], ("VITRINE__UI__LANGUAGE", "en")));
+    assert!(st.contains("catalog version") && st.contains("not enrolled"), "{st}");
+    let none = text(&vitrine(dir.path(), &["search", "zzzqqqxxx"]));
+    assert!(none.contains("aucun produit ne correspond"), "{none}");
+}
+
+/// `vitrine --config FILE --data-dir DIR staff set-pin`, `input` on stdin.
+fn set_pin(config: &Path, data_dir: &Path, input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .arg("--config")
+        .arg(config)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(["staff", "set-pin"])
+        .env("VITRINE_LOG", "warn")
+        .env_remove("VITRINE__STAFF__PIN_HASH")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run vitrine");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn staff_set_pin_stores_an_argon2_hash_the_staff_check_accepts() {
+    use vitrine::staff::{PinCheck, StaffGate};
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("kiosk.toml");
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("config/kiosk.toml"), &config).unwrap();
+    let data = dir.path().join("data");
+    let shipped = std::fs::read_to_string(&config).unwrap();
+
+    // Refused: too short, not digits, trivial, the factory PIN, a mismatch.
+    for bad in ["12\n", "12a45\n", "1111\n", "2468\n", "97315\n97316\n", ""] {
+        let out = set_pin(&config, &data, bad);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{bad:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            std::fs::read_to_string(&config).unwrap(),
+            shipped,
+            "{bad:?} changed the file"
+        );
+    }
+    // The PIN is never an argument.
+    let out = Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .arg("--config")
+        .arg(&config)
+        .args(["staff", "set-pin", "97315"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), shipped);
+
+    let out = set_pin(&config, &data, "97315\n97315\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("97315"), "{stdout}");
+    let cfg = vitrine::config::load(Some(&config), Vec::new()).unwrap();
+    assert!(
+        cfg.config.staff.pin_hash.starts_with("$argon2id$"),
+        "{}",
+        cfg.config.staff.pin_hash
+    );
+    let written = std::fs::read_to_string(&config).unwrap();
+    assert!(!written.contains("97315"));
+    assert!(written.contains("# Argon2 hash of the staff PIN"), "comments kept");
+    // The staff check: the new PIN opens, the factory PIN no longer does.
+    let mut gate = StaffGate::open(&data, &cfg.config.staff);
+    assert_eq!(gate.check("2468", 1000).unwrap(), PinCheck::Wrong { attempts_left: 4 });
+    assert_eq!(
+        gate.check("97315", 1001).unwrap(),
+        PinCheck::Granted { default_pin: false }
+    );
+    let audit = std::fs::read_to_string(data.join("staff-audit.jsonl")).unwrap();
+    assert!(audit.contains("pin_set_cli") && !audit.contains("97315"), "{audit}");
+
+    // One line on stdin is enough; the hash changes (new salt) and the old PIN is refused.
+    let out = set_pin(&config, &data, "86420\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let cfg2 = vitrine::config::load(Some(&config), Vec::new()).unwrap();
+    assert_ne!(cfg2.config.staff.pin_hash, cfg.config.staff.pin_hash);
+    let mut gate = StaffGate::open(&data, &cfg2.config.staff);
+    assert_eq!(gate.check("97315", 1002).unwrap(), PinCheck::Wrong { attempts_left: 4 });
+    assert_eq!(
+        gate.check("86420", 1003).unwrap(),
+        PinCheck::Granted { default_pin: false }
+    );
+}

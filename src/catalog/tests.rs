@@ -113,7 +113,7 @@ fn unknown_product_reports_gtin_and_version() {
 #[test]
 fn variable_measure_label_finds_weighed_item() {
     let c = seeded();
-    // 25 00100 00750 C: 750 g of the demo Comté.
+    // 25 00100 07500 0: 7,500 g (7.5 kg) of the demo Comté.
     let body = "250010007500";
     let label = format!("{body}{}", vitrine_core::gtin::check_digit(body.as_bytes()));
     let parsed = parse_product_code(&label).unwrap();

@@ -1096,40 +1096,151 @@ mod tests {
                 min_spend_minor: m
             }),
         ];
-        let target = prop_oneof![(0u64..6).prop_map(|n| Target::Gtins(vec![g(n)])), Just(Target::All)];
-        proptest::collection::vec((kind, target), 0..6).prop_map(|v| {
+        let target = prop_oneof![
+            (0u64..6).prop_map(|n| Target::Gtins(vec![g(n)])),
+            // The weighed items.
+            (100u64..102).prop_map(|n| Target::Gtins(vec![g(n)])),
+            Just(Target::All),
+        ];
+        let audience = prop_oneof![
+            Just(Audience::Everyone),
+            arb_tier().prop_map(|t| Audience::Members { min_tier: t }),
+            (0u8..3).prop_map(|n| Audience::Customer {
+                customer_id: format!("c{n}")
+            }),
+        ];
+        // Either bound may be missing; `now` is drawn from the same range, so
+        // promotions are before, in and after their window.
+        let window = (proptest::option::of(0i64..2_000), proptest::option::of(0i64..2_000));
+        let coupon = proptest::option::of(prop_oneof![Just("A"), Just("B"), Just("C")]);
+        let stores = prop_oneof![
+            Just(Vec::<String>::new()),
+            Just(vec!["paris-01".to_string()]),
+            Just(vec!["lyon-02".to_string()]),
+        ];
+        proptest::collection::vec((kind, target, audience, window, coupon, stores), 0..6).prop_map(|v| {
             v.into_iter()
                 .enumerate()
-                .map(|(i, (k, t))| promo(&format!("p{i}"), k, t))
+                .map(|(i, (k, t, audience, (from, until), coupon, stores))| Promotion {
+                    audience,
+                    valid_from: from,
+                    valid_until: until,
+                    coupon_code: coupon.map(String::from),
+                    stores,
+                    ..promo(&format!("p{i}"), k, t)
+                })
                 .collect()
         })
     }
 
-    fn arb_lines() -> impl Strategy<Value = Vec<BasketLine>> {
-        proptest::collection::vec((0u64..6, 0u32..8, 0i64..5_000), 0..10).prop_map(|v| {
-            v.into_iter()
-                // one price per product, as the catalog gives
-                .map(|(n, q, _)| BasketLine::new(g(n), q, Money::eur(100 + n as i64 * 37)))
-                .collect()
+    fn arb_tier() -> impl Strategy<Value = Tier> {
+        prop_oneof![Just(Tier::Member), Just(Tier::Silver), Just(Tier::Gold)]
+    }
+
+    /// No customer, or one of four customers (three can be targeted), with
+    /// or without a tier, holding some of the coupon codes.
+    fn arb_customer() -> impl Strategy<Value = Option<CustomerContext>> {
+        proptest::option::of((
+            0u8..4,
+            proptest::option::of(arb_tier()),
+            proptest::sample::subsequence(vec!["A", "B", "C"], 0..=3),
+        ))
+        .prop_map(|c| {
+            c.map(|(n, tier, coupons)| CustomerContext {
+                customer_id: format!("c{n}"),
+                tier,
+                coupons: coupons.into_iter().map(String::from).collect(),
+            })
         })
+    }
+
+    /// Everything a basket is priced in besides its lines and promotions:
+    /// the customer, the coupons scanned, the time and the store.
+    #[derive(Debug, Clone)]
+    struct Situation {
+        customer: Option<CustomerContext>,
+        scanned: Vec<String>,
+        now: UnixTime,
+        store: Option<&'static str>,
+    }
+
+    fn arb_situation() -> impl Strategy<Value = Situation> {
+        (
+            arb_customer(),
+            proptest::sample::subsequence(vec!["A", "B", "C"], 0..=3),
+            0i64..2_000,
+            prop_oneof![Just(None), Just(Some("paris-01")), Just(Some("lyon-02"))],
+        )
+            .prop_map(|(customer, scanned, now, store)| Situation {
+                customer,
+                scanned: scanned.into_iter().map(String::from).collect(),
+                now,
+                store,
+            })
+    }
+
+    fn ctx_in<'a>(promos: &'a [Promotion], s: &'a Situation) -> PricingContext<'a> {
+        PricingContext {
+            promotions: promos,
+            customer: s.customer.as_ref(),
+            scanned_coupons: &s.scanned,
+            now: s.now,
+            store: s.store,
+        }
+    }
+
+    /// Unit lines (one price per product, as the catalog gives) and weighed
+    /// lines (a variable-measure pack: quantity 1, its own price).
+    fn arb_lines() -> impl Strategy<Value = Vec<BasketLine>> {
+        let unit = (0u64..6, 0u32..8).prop_map(|(n, q)| BasketLine::new(g(n), q, Money::eur(100 + n as i64 * 37)));
+        let weighed = (100u64..102, 1u32..20_000).prop_map(|(n, grams)| {
+            let per_kg = 999 + (n as i64 - 100) * 1_400;
+            let mut l = BasketLine::new(g(n), 1, Money::eur(per_kg));
+            l.measured_price = Some(Money::eur(crate::money::price_for_weight(per_kg, grams)));
+            l
+        });
+        proptest::collection::vec(prop_oneof![3 => unit, 1 => weighed], 0..10)
+    }
+
+    /// What the lines cost without any promotion.
+    fn gross(lines: &[BasketLine]) -> i64 {
+        lines
+            .iter()
+            .filter(|l| l.quantity > 0)
+            .map(|l| match l.measured_price {
+                Some(m) => m.amount_minor,
+                None => l.unit_price.amount_minor * i64::from(l.quantity),
+            })
+            .sum()
     }
 
     proptest! {
         #[test]
-        fn total_never_negative(lines in arb_lines(), promos in arb_promos()) {
-            let b = price_basket(&lines, &ctx(&promos, None), Currency::EUR).unwrap();
+        fn total_never_negative(
+            lines in arb_lines(),
+            promos in arb_promos(),
+            sit in arb_situation(),
+        ) {
+            let b = price_basket(&lines, &ctx_in(&promos, &sit), Currency::EUR).unwrap();
             prop_assert!(b.total.amount_minor >= 0);
             for l in &b.lines {
                 prop_assert!(l.net.amount_minor >= 0);
             }
+            prop_assert_eq!(b.subtotal.amount_minor, gross(&lines));
             prop_assert_eq!(b.total.amount_minor, b.subtotal.amount_minor - b.discount_total.amount_minor);
+            // Whatever applied was in force for this shopper, here and now.
+            for a in &b.applied {
+                let p = &a.promotion;
+                prop_assert!(p.is_active(sit.now, sit.store), "{} outside its window or store", p.id);
+                prop_assert!(p.audience_ok(sit.customer.as_ref()), "{} for another audience", p.id);
+                prop_assert!(p.coupon_ok(sit.customer.as_ref(), &sit.scanned), "{} without its coupon", p.id);
+            }
         }
 
         #[test]
-        fn no_promotion_means_sum_of_unit_prices(lines in arb_lines()) {
-            let b = price_basket(&lines, &ctx(&[], None), Currency::EUR).unwrap();
-            let sum: i64 = lines.iter().map(|l| l.unit_price.amount_minor * i64::from(l.quantity)).sum();
-            prop_assert_eq!(b.total.amount_minor, sum);
+        fn no_promotion_means_sum_of_unit_prices(lines in arb_lines(), sit in arb_situation()) {
+            let b = price_basket(&lines, &ctx_in(&[], &sit), Currency::EUR).unwrap();
+            prop_assert_eq!(b.total.amount_minor, gross(&lines));
             prop_assert_eq!(b.discount_total.amount_minor, 0);
         }
 
@@ -1137,9 +1248,10 @@ mod tests {
         fn line_order_does_not_change_totals(
             lines in arb_lines(),
             promos in arb_promos(),
+            sit in arb_situation(),
             seed in any::<u64>(),
         ) {
-            let a = price_basket(&lines, &ctx(&promos, None), Currency::EUR).unwrap();
+            let a = price_basket(&lines, &ctx_in(&promos, &sit), Currency::EUR).unwrap();
             let mut shuffled = lines.clone();
             // Deterministic Fisher-Yates from the seed.
             let mut s = seed | 1;
@@ -1147,7 +1259,7 @@ mod tests {
                 s ^= s << 13; s ^= s >> 7; s ^= s << 17;
                 shuffled.swap(i, (s % (i as u64 + 1)) as usize);
             }
-            let b = price_basket(&shuffled, &ctx(&promos, None), Currency::EUR).unwrap();
+            let b = price_basket(&shuffled, &ctx_in(&promos, &sit), Currency::EUR).unwrap();
             prop_assert_eq!(a.total, b.total);
             prop_assert_eq!(a.discount_total, b.discount_total);
             prop_assert_eq!(a.subtotal, b.subtotal);
