@@ -87,16 +87,29 @@ impl Kiosk {
                 );
                 return false;
             };
-            let measured = shown.code.variable.as_ref().and_then(|vm| {
-                present::pack_price(v, &shown.code).map(|price| Measured {
+            let measured = match shown.code.variable.as_ref() {
+                Some(vm) => present::pack_price(v, &shown.code).map(|price| Measured {
                     price,
                     label: vm.label.clone(),
                     grams: match vm.embedded {
                         Embedded::Weight { grams } => Some(grams),
                         Embedded::Price { .. } => None,
                     },
-                })
-            });
+                }),
+                // A GS1 label with its own price (392n) or a net weight on
+                // an item sold by the kg: the pack's price, as the product
+                // page showed it; each label its own line.
+                None => present::pack_price(v, &shown.code)
+                    .filter(|price| *price != unit)
+                    .map(|price| {
+                        let grams = shown.code.gs1.net_weight_grams().and_then(|g| u32::try_from(g).ok());
+                        Measured {
+                            price,
+                            label: format!("gs1:{}:{}", price.amount_minor, grams.unwrap_or(0)),
+                            grams,
+                        }
+                    }),
+            };
             BasketItem {
                 gtin: v.product.gtin,
                 name: v.product.name.clone(),
