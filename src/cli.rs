@@ -15,8 +15,9 @@ use vitrine_core::money::price_for_weight;
 use vitrine_core::product::{SoldBy, StockLevel};
 use vitrine_core::{Currency, Lang, Money};
 
-use crate::camera::SourceError;
+use crate::camera::device::CameraSource;
 use crate::camera::replay::{self, ReplaySource};
+use crate::camera::{FrameSource, SourceError};
 use crate::catalog::{Catalog, Lookup, ProductView};
 use crate::clock;
 use crate::config::{self, LoadedConfig};
@@ -122,7 +123,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Read barcodes in image files, or run the live scan pipeline on a folder.
+    /// Read barcodes in image files, or run the live scan pipeline on a
+    /// replay or a camera.
     ///
     /// With files: one line per file with four tab-separated fields, FILE,
     /// FORMAT, TEXT and GTIN14 ("-" for an empty field; FILE then three "-"
@@ -131,23 +133,35 @@ pub enum Command {
     /// readable code; 2 when a file cannot be read (missing, not an image,
     /// damaged).
     ///
-    /// With --replay DIR: the images of DIR are played as a camera through
-    /// the live pipeline; each scan event is printed as five tab-separated
-    /// fields: SECONDS, FORMAT, TEXT, GTIN14, LATENCY_MS.
+    /// With --replay DIR (or --replay FILE...): the images of DIR, in name
+    /// order (or the files, in the order given) are played as a camera
+    /// through the live pipeline; with --camera DEVICE the camera is. Each
+    /// scan event is printed as five tab-separated fields: SECONDS, FORMAT,
+    /// TEXT, GTIN14, LATENCY_MS. A camera that cannot be opened at the start
+    /// exits 1 with the reason; one that fails later is reported on stderr
+    /// and opened again.
+    #[command(group = clap::ArgGroup::new("live").args(["replay", "camera"]).multiple(false))]
     Scan {
         /// Image files (PNG, JPEG, WebP).
-        #[arg(required_unless_present = "replay", conflicts_with = "replay")]
+        #[arg(required_unless_present = "live", conflicts_with = "live")]
         files: Vec<PathBuf>,
         /// Print JSON lines.
         #[arg(long)]
         json: bool,
-        /// Play the images of DIR as a camera through the live pipeline.
-        #[arg(long, value_name = "DIR")]
-        replay: Option<PathBuf>,
-        /// Frames per second of the replay (default: camera.replay_fps).
-        #[arg(long, requires = "replay", value_parser = clap::value_parser!(u32).range(1..=120))]
+        /// Play the images of one folder, or these image files, as a camera
+        /// through the live pipeline.
+        #[arg(long, value_name = "DIR|FILE", num_args = 1..)]
+        replay: Vec<PathBuf>,
+        /// Run the live pipeline on a camera: its index ("0" is /dev/video0)
+        /// or a part of its name, as camera.device; size and rate from the
+        /// configuration. Runs until interrupted.
+        #[arg(long, value_name = "DEVICE")]
+        camera: Option<String>,
+        /// Frames per second of the replay (default: camera.replay_fps), or
+        /// asked of the camera (default: camera.fps).
+        #[arg(long, requires = "live", value_parser = clap::value_parser!(u32).range(1..=120))]
         fps: Option<u32>,
-        /// Stop after N passes over the folder (default: until interrupted).
+        /// Stop after N passes over the images (default: until interrupted).
         #[arg(long, requires = "replay", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
         loops: Option<u32>,
     },
@@ -496,11 +510,23 @@ pub fn run(cli: &Cli, cfg: &LoadedConfig, command: &Command, out: &mut dyn Write
             files,
             json,
             replay,
+            camera,
             fps,
             loops,
-        } => match replay {
-            Some(dir) => scan_replay(cfg, dir, *fps, *loops, *json, out),
-            None => scan_files(cfg, files, *json, out),
+        } => match (replay.is_empty(), camera) {
+            (false, _) => {
+                let source = replay_source(cfg, replay, *fps, *loops)?;
+                scan_live(cfg, Box::new(source), None, *json, out)
+            }
+            (true, Some(device)) => {
+                let mut source = CameraSource::from_config(&cfg.config.camera);
+                source.device = device.clone();
+                if let Some(fps) = fps {
+                    source.fps = *fps;
+                }
+                scan_live(cfg, Box::new(source), Some(device), *json, out)
+            }
+            (true, None) => scan_files(cfg, files, *json, out),
         },
         Command::Status { json } => {
             let cat = open_catalog(cfg)?;
@@ -809,14 +835,12 @@ fn scan_files(cfg: &LoadedConfig, files: &[PathBuf], json: bool, out: &mut dyn W
                 continue;
             }
         };
-        // One line per file: the first product code, else the first symbol.
-        let classified: Vec<_> = symbols.iter().map(|s| (s, s.classify(rules))).collect();
-        let best = classified
-            .iter()
-            .find(|(_, r)| matches!(r, Ok(Scanned::Product(_))))
-            .or(classified.first());
+        // One line per file: the symbol `scan::best_of` picks (the first
+        // product code, else the first symbol).
+        let results: Vec<_> = symbols.iter().map(|s| s.classify(rules)).collect();
+        let best = scan::best_of(&results).map(|i| (&symbols[i], &results[i]));
         if json {
-            let all: Vec<Value> = classified.iter().map(|(s, r)| symbol_json(s, r)).collect();
+            let all: Vec<Value> = symbols.iter().zip(&results).map(|(s, r)| symbol_json(s, r)).collect();
             let mut v = match best {
                 Some((s, r)) => symbol_json(s, r),
                 None => json!({ "format": null, "text": null, "gtin14": null }),
@@ -893,37 +917,71 @@ fn event_format(ev: &ScanEvent) -> String {
     if gs1 { format!("GS1-{name}") } else { name.to_string() }
 }
 
-/// `vitrine scan --replay DIR [--fps N] [--loops N]`
-fn scan_replay(
+/// The replay `vitrine scan --replay` plays: one folder (its images in name
+/// order), or image files in the order given. Exit 2 for a folder among
+/// several paths, a missing file, or a folder without images.
+fn replay_source(
     cfg: &LoadedConfig,
-    dir: &std::path::Path,
+    paths: &[PathBuf],
     fps: Option<u32>,
     loops: Option<u32>,
+) -> Result<ReplaySource, Exit> {
+    let fps = fps.unwrap_or(cfg.config.camera.replay_fps);
+    let mut source = match paths {
+        [dir] if dir.is_dir() => {
+            let files = replay::image_files(dir).map_err(|e| Exit::new(EXIT_INVALID, e.to_string()))?;
+            if files.is_empty() {
+                return Err(Exit::new(
+                    EXIT_INVALID,
+                    SourceError::NoImages {
+                        what: dir.display().to_string(),
+                    }
+                    .to_string(),
+                ));
+            }
+            ReplaySource::from_dir(dir, fps)
+        }
+        files => {
+            for f in files {
+                if f.is_dir() {
+                    return Err(Exit::new(
+                        EXIT_INVALID,
+                        format!(
+                            "--replay takes one folder or image files: {} is a folder among {} paths",
+                            f.display(),
+                            files.len()
+                        ),
+                    ));
+                }
+                std::fs::metadata(f)
+                    .map_err(|e| Exit::new(EXIT_INVALID, format!("cannot read {}: {e}", f.display())))?;
+            }
+            ReplaySource::from_files(files.to_vec(), fps)
+        }
+    };
+    if let Some(n) = loops {
+        source = source.loops(n);
+    }
+    Ok(source)
+}
+
+/// `vitrine scan --replay DIR|FILE... [--fps N] [--loops N]` and `vitrine
+/// scan --camera DEVICE [--fps N]`: the live pipeline on `source`, printing
+/// its scan events. `camera`: the device asked for, when a camera.
+fn scan_live(
+    cfg: &LoadedConfig,
+    source: Box<dyn FrameSource>,
+    camera: Option<&str>,
     json: bool,
     out: &mut dyn Write,
 ) -> Result<(), Exit> {
     let w = |e: std::io::Error| Exit::new(EXIT_FAILURE, format!("cannot write the output: {e}"));
-    let files = replay::image_files(dir).map_err(|e| Exit::new(EXIT_INVALID, e.to_string()))?;
-    if files.is_empty() {
-        return Err(Exit::new(
-            EXIT_INVALID,
-            SourceError::NoImages {
-                what: dir.display().to_string(),
-            }
-            .to_string(),
-        ));
-    }
-    let fps = fps.unwrap_or(cfg.config.camera.replay_fps);
-    let mut source = ReplaySource::from_dir(dir, fps);
-    if let Some(n) = loops {
-        source = source.loops(n);
-    }
     let settings = PipelineSettings {
         preview_fps: 0,
         ..PipelineSettings::from_config(&cfg.config)
     };
     let started = std::time::Instant::now();
-    let pipeline = ScanPipeline::start(Box::new(source), settings);
+    let pipeline = ScanPipeline::start(source, settings);
     let events = pipeline.events();
     let mut latencies = Vec::new();
     let mut print = |ev: ScanEvent, out: &mut dyn Write| -> Result<(), Exit> {
@@ -952,6 +1010,10 @@ fn scan_replay(
             .map_err(w)
         }
     };
+    // A camera that ran once and fails is reported (once per failure) and
+    // opened again; one that never ran ends the command.
+    let mut ran = false;
+    let mut reported: Option<u32> = None;
     loop {
         match events.recv_timeout(std::time::Duration::from_millis(200)) {
             Ok(ev) => print(ev, out)?,
@@ -962,8 +1024,29 @@ fn scan_replay(
                     }
                     break;
                 }
+                CameraStatus::Running { .. } => {
+                    ran = true;
+                    reported = None;
+                }
+                CameraStatus::Unavailable { error, .. } if camera.is_some() && !ran => {
+                    let device = camera.unwrap_or_default();
+                    return Err(Exit::new(
+                        EXIT_FAILURE,
+                        format!("camera \"{device}\" unavailable: {error}"),
+                    ));
+                }
                 CameraStatus::Unavailable { error, .. } if !error.is_retryable() => {
                     return Err(Exit::new(EXIT_INVALID, error.to_string()));
+                }
+                st @ CameraStatus::Unavailable { .. } => {
+                    let attempt = match &st {
+                        CameraStatus::Unavailable { attempt, .. } => Some(*attempt),
+                        _ => None,
+                    };
+                    if reported != attempt {
+                        eprintln!("vitrine: {}", st.message(Lang::En));
+                        reported = attempt;
+                    }
                 }
                 _ => {}
             },

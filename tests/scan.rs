@@ -61,11 +61,27 @@ fn unescape(s: &str) -> String {
 /// own best mode (all options on) reads 29 / 9 / 34 / 18 / 96.
 const STILL_THRESHOLDS: [(&str, usize, usize); 5] = [
     // (format, photos, read at least)
-    ("ean13", 61, 42),
+    // 42 photos hold the expected code among the symbols read; on 41 it is
+    // the one printed (on ean13-1/35 a misread comes first, see below).
+    ("ean13", 61, 41),
     ("ean8", 9, 9),
     ("upca", 67, 39),
     ("upce", 27, 25),
     ("qr", 104, 99),
+];
+/// Photos on which the still decode returns a wrong product code (and
+/// `vitrine scan` prints it), measured; no other photo may. All three are
+/// misreads of a single barcode, not a second symbol in the photo:
+/// - ean13-1/35: 07034759003930 read, 5030159003930 printed under the bars
+///   (the expected code is also read, after the wrong one);
+/// - upca-2/48: 01077778003259 read, 075720003259 expected;
+/// - upca-4/1: 09074932437075 read; the photo (looked at) holds one UPC-A,
+///   0 23942 43101 5, so this is not the "second barcode" the upca-4 set
+///   may hold (tests/data/barcodes/README.md).
+const KNOWN_WRONG: [&str; 3] = [
+    "zxing-cpp/ean13-1/35.webp: 07034759003930",
+    "zxing-cpp/upca-2/48.webp: 01077778003259",
+    "zxing-cpp/upca-4/1.webp: 09074932437075",
 ];
 const LIVE_THRESHOLDS: [(&str, usize); 5] = [("ean13", 29), ("ean8", 9), ("upca", 34), ("upce", 18), ("qr", 95)];
 
@@ -77,6 +93,7 @@ fn decode_rate_per_format_on_the_in_repo_photos() {
     let mut still = std::collections::BTreeMap::<String, (usize, usize)>::new();
     let mut live = std::collections::BTreeMap::<String, usize>::new();
     let mut wrong = Vec::new();
+    let mut wrong_printed = Vec::new();
     for line in manifest.lines().skip(1) {
         let c: Vec<&str> = line.split('\t').collect();
         let (file, format, text, gtin) = (c[0], c[1], unescape(c[2]), c[5]);
@@ -97,16 +114,24 @@ fn decode_rate_per_format_on_the_in_repo_photos() {
         let found = decoder::decode_still(&mut d, image).unwrap();
         let e = still.entry(format.to_string()).or_default();
         e.0 += 1;
-        if found.iter().any(ok) {
+        // Scored on the one symbol `vitrine scan FILE` prints.
+        let best = scan::best_symbol(&found, &rules());
+        if best.as_ref().is_some_and(|(s, _)| ok(s)) {
             e.1 += 1;
         }
-        // No wrong product: every product code read is the expected one.
+        // Wrong products: the printed symbol, and any other product code
+        // the still decode returned, that is not the expected one.
+        if let Some((s, Ok(Scanned::Product(p)))) = &best
+            && !ok(s)
+        {
+            wrong_printed.push(format!("{file}: {}", p.gtin.as_gtin14()));
+        }
         if format != "qr" {
             wrong.extend(
                 found
                     .iter()
                     .filter(|s| !ok(s) && gtin14(s).is_some())
-                    .map(|s| format!("{file}: {}", s.text)),
+                    .map(|s| format!("{file}: {}", gtin14(s).unwrap_or_default())),
             );
         }
         let mut live_found = d
@@ -120,7 +145,10 @@ fn decode_rate_per_format_on_the_in_repo_photos() {
             *live.entry(format.to_string()).or_default() += 1;
         }
     }
-    println!("still: {still:?}\nlive: {live:?}\nwrong: {wrong:?}");
+    println!("still: {still:?}\nlive: {live:?}\nwrong: {wrong:?}\nwrong printed: {wrong_printed:?}");
+    for w in wrong.iter().chain(&wrong_printed) {
+        assert!(KNOWN_WRONG.contains(&w.as_str()), "a new wrong product code: {w}");
+    }
     for (format, photos, min) in STILL_THRESHOLDS {
         let (n, read) = still[format];
         assert_eq!(n, photos, "{format}: photo count");
@@ -452,7 +480,7 @@ fn a_missing_camera_gives_a_status_and_is_retried() {
     assert!(matches!(error, SourceError::NotFound { .. }), "{error}");
     assert_eq!(*retry_in, Duration::from_millis(40));
     let fr = st.message(vitrine_core::Lang::Fr);
-    assert!(fr.starts_with("Caméra indisponible : caméra introuvable"), "{fr}");
+    assert!(fr.starts_with("Caméra indisponible : caméra 57 introuvable"), "{fr}");
     let en = st.message(vitrine_core::Lang::En);
     assert!(en.contains("/dev/video57 does not exist"), "{en}");
     assert!(pipeline.events().try_recv().is_err());
@@ -517,4 +545,429 @@ fn decoding_a_region_reports_positions_in_frame_coordinates() {
     );
     let full = d.decode(image, Pass::full(decoder::Effort::Fast)).unwrap();
     assert_eq!(full[0].position, found[0].position);
+}
+
+// ---------------------------------------------------------------------------
+// Frame sources written for the tests: a burst whose pace the test controls,
+// a camera unplugged mid-stream, a camera that stalls without an error.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use vitrine::camera::{Frame, FrameSource, FrameStream, Stop};
+
+/// Writes `seq` into the first 8 bytes of a 1280x720 grey frame.
+fn numbered_frame(frame: &mut Frame, seq: u64) {
+    frame.luma.clear();
+    frame.luma.resize(1280 * 720, 128);
+    frame.luma[..8].copy_from_slice(&seq.to_le_bytes());
+    frame.width = 1280;
+    frame.height = 720;
+    frame.captured_at = std::time::Instant::now();
+}
+
+/// Four large frames: frame 2 comes once the decoder is busy on frame 1,
+/// frames 2 to 4 arrive while it still is, and it is let go once frame 4
+/// is in the slot (the capture thread asks for frame 5, which ends the
+/// stream).
+struct Burst {
+    decoder_busy: flume::Receiver<()>,
+    release_decoder: flume::Sender<()>,
+}
+
+struct BurstStream {
+    n: u64,
+    decoder_busy: flume::Receiver<()>,
+    release_decoder: flume::Sender<()>,
+}
+
+impl FrameSource for Burst {
+    fn describe(&self) -> String {
+        "burst of 4 frames".into()
+    }
+    fn open(&mut self, _stop: &Stop) -> Result<Box<dyn FrameStream>, SourceError> {
+        Ok(Box::new(BurstStream {
+            n: 0,
+            decoder_busy: self.decoder_busy.clone(),
+            release_decoder: self.release_decoder.clone(),
+        }))
+    }
+}
+
+impl FrameStream for BurstStream {
+    fn next_frame(&mut self, frame: &mut Frame) -> Result<(), SourceError> {
+        match self.n {
+            1 => self
+                .decoder_busy
+                .recv_timeout(Duration::from_secs(20))
+                .expect("the decoder took frame 1"),
+            4 => {
+                // Frame 4 was published before this call.
+                let _ = self.release_decoder.send(());
+                return Err(SourceError::Ended);
+            }
+            _ => {}
+        }
+        self.n += 1;
+        numbered_frame(frame, self.n);
+        Ok(())
+    }
+}
+
+/// The real decoder, noting the number of every frame it is given; it holds
+/// on to frame 1 until the test's source lets it go.
+struct Recording {
+    inner: ZxingDecoder,
+    seen: Arc<std::sync::Mutex<Vec<u64>>>,
+    busy: flume::Sender<()>,
+    release: flume::Receiver<()>,
+}
+
+impl BarcodeDecoder for Recording {
+    fn name(&self) -> &'static str {
+        "recording zxing-cpp"
+    }
+    fn decode(&mut self, image: LumaImage<'_>, pass: Pass) -> Result<Vec<Symbol>, decoder::DecodeError> {
+        let seq = u64::from_le_bytes(image.data[..8].try_into().unwrap());
+        self.seen.lock().unwrap().push(seq);
+        if seq == 1 {
+            self.busy.send(()).unwrap();
+            self.release.recv_timeout(Duration::from_secs(20)).unwrap();
+        }
+        self.inner.decode(image, pass)
+    }
+}
+
+/// Frames that arrive while the decoder is busy replace each other in the
+/// one-frame slot: the decoder then gets the latest (4), frames 2 and 3 are
+/// dropped, nothing is queued.
+#[test]
+fn frames_arriving_while_the_decoder_is_busy_are_dropped_not_queued() {
+    let (busy_tx, busy_rx) = flume::bounded(1);
+    let (release_tx, release_rx) = flume::bounded(1);
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let factory_seen = seen.clone();
+    let settings = PipelineSettings {
+        decoder: Arc::new(move || {
+            Box::new(Recording {
+                inner: ZxingDecoder::new(),
+                seen: factory_seen.clone(),
+                busy: busy_tx.clone(),
+                release: release_rx.clone(),
+            })
+        }),
+        ..PipelineSettings::default()
+    };
+    let source = Burst {
+        decoder_busy: busy_rx,
+        release_decoder: release_tx,
+    };
+    let pipeline = ScanPipeline::start(Box::new(source), settings);
+    pipeline
+        .wait_status(Duration::from_secs(20), |s| matches!(s, CameraStatus::Ended { .. }))
+        .expect("the burst ended");
+    assert!(pipeline.wait_finished(Duration::from_secs(20)));
+    assert_eq!(*seen.lock().unwrap(), [1, 4], "decoded frames");
+    let m = pipeline.metrics();
+    assert_eq!((m.frames_captured, m.frames_decoded, m.frames_dropped), (4, 2, 2));
+}
+
+/// A camera that gives `frames` pictures of `image` per opening (then
+/// fails as an unplugged camera does) or, from the opening `stall_at`
+/// (1-based), a few pictures then blocks in its read, deaf to the stop, as a
+/// stalled USB camera does, until the test lets it go.
+#[derive(Clone)]
+struct TestCamera {
+    /// The picture of each opening (the last one for later openings).
+    images: Arc<Vec<GrayImage>>,
+    frames_before_unplug: Option<u32>,
+    stall_at: Option<u32>,
+    opens: Arc<AtomicU32>,
+    unblock: flume::Receiver<()>,
+    /// Set when the stalled stream is dropped (its thread finished).
+    stalled_dropped: Arc<std::sync::atomic::AtomicBool>,
+}
+
+struct TestCameraStream {
+    image: GrayImage,
+    sent: u32,
+    unplug_after: Option<u32>,
+    stall: bool,
+    stop: Stop,
+    unblock: flume::Receiver<()>,
+    dropped: Option<Arc<std::sync::atomic::AtomicBool>>,
+}
+
+impl FrameSource for TestCamera {
+    fn describe(&self) -> String {
+        "camera test".into()
+    }
+    fn duplicate(&self) -> Option<Box<dyn FrameSource>> {
+        Some(Box::new(self.clone()))
+    }
+    fn open(&mut self, stop: &Stop) -> Result<Box<dyn FrameStream>, SourceError> {
+        let n = self.opens.fetch_add(1, Ordering::SeqCst) + 1;
+        let image = self.images[(n as usize - 1).min(self.images.len() - 1)].clone();
+        let stall = self.stall_at == Some(n);
+        Ok(Box::new(TestCameraStream {
+            image,
+            sent: 0,
+            // Unplugged on the first opening only.
+            unplug_after: if n == 1 { self.frames_before_unplug } else { None },
+            stall,
+            stop: stop.clone(),
+            unblock: self.unblock.clone(),
+            dropped: stall.then(|| self.stalled_dropped.clone()),
+        }))
+    }
+}
+
+impl FrameStream for TestCameraStream {
+    fn next_frame(&mut self, frame: &mut Frame) -> Result<(), SourceError> {
+        if self.unplug_after == Some(self.sent) {
+            return Err(SourceError::Disconnected {
+                device: "test".into(),
+                detail: "Could not capture frame: No such device (os error 19)".into(),
+            });
+        }
+        if self.stall && self.sent == 4 {
+            // Stuck in the driver: no frame, no error, the stop unheard.
+            let _ = self.unblock.recv();
+        } else if self.stop.wait(Duration::from_millis(25)) {
+            return Err(SourceError::Ended);
+        }
+        self.sent += 1;
+        frame.luma.clear();
+        frame.luma.extend_from_slice(self.image.as_raw());
+        frame.width = self.image.width();
+        frame.height = self.image.height();
+        frame.captured_at = std::time::Instant::now();
+        Ok(())
+    }
+}
+
+impl Drop for TestCameraStream {
+    fn drop(&mut self) {
+        if let Some(d) = &self.dropped {
+            d.store(true, Ordering::SeqCst);
+        }
+    }
+}
+
+fn test_camera(frames_before_unplug: Option<u32>, stall_at: Option<u32>) -> (TestCamera, flume::Sender<()>) {
+    let a = scan::read_luma(&repo("tests/data/barcodes/zxing-cpp/ean13-1/10.webp")).unwrap();
+    let b = scan::read_luma(&repo("tests/data/catalog-photos/upca-2/15.webp")).unwrap();
+    let (unblock_tx, unblock) = flume::unbounded();
+    let cam = TestCamera {
+        images: Arc::new(vec![a, b]),
+        frames_before_unplug,
+        stall_at,
+        opens: Arc::new(AtomicU32::new(0)),
+        unblock,
+        stalled_dropped: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+    };
+    (cam, unblock_tx)
+}
+
+fn next_product(rx: &flume::Receiver<ScanEvent>) -> String {
+    product(&rx.recv_timeout(Duration::from_secs(20)).expect("a scan event"))
+}
+
+/// Unplugged while streaming: the status says so (in both languages, with
+/// the driver's text as a detail), the camera is opened again after the
+/// retry delay, runs, and scans resume.
+#[test]
+fn a_camera_unplugged_mid_stream_is_reported_then_reopened_and_scans_resume() {
+    let (cam, _unblock) = test_camera(Some(8), None);
+    let opens = cam.opens.clone();
+    let settings = PipelineSettings {
+        retry_initial: Duration::from_millis(400),
+        debounce: DebounceRules {
+            cooldown: Duration::from_secs(60),
+            leave: Duration::from_millis(100),
+        },
+        ..PipelineSettings::default()
+    };
+    let mut pipeline = ScanPipeline::start(Box::new(cam), settings);
+    let rx = pipeline.events();
+    assert_eq!(next_product(&rx), "08480010001136");
+    let st = pipeline
+        .wait_status(Duration::from_secs(20), |s| {
+            matches!(s, CameraStatus::Unavailable { .. })
+        })
+        .expect("the unplugged camera is reported");
+    let CameraStatus::Unavailable { error, attempt, .. } = &st else {
+        unreachable!()
+    };
+    assert!(matches!(error, SourceError::Disconnected { .. }), "{error}");
+    assert_eq!(*attempt, 1);
+    assert!(error.is_retryable());
+    let fr = st.message(vitrine_core::Lang::Fr);
+    assert!(
+        fr.starts_with(
+            "Caméra indisponible : la caméra test n'envoie plus d'images, est-elle débranchée ? (Could not capture frame"
+        ),
+        "{fr}"
+    );
+    let en = st.message(vitrine_core::Lang::En);
+    assert!(
+        en.starts_with("Camera unavailable: camera test stopped sending pictures (unplugged?)"),
+        "{en}"
+    );
+    pipeline
+        .wait_status(Duration::from_secs(20), CameraStatus::is_running)
+        .expect("running again after the retry");
+    assert_eq!(opens.load(Ordering::SeqCst), 2);
+    // Scans resume: the picture of the second opening.
+    assert_eq!(next_product(&rx), "00051000000675");
+    pipeline.stop();
+    assert!(rx.try_recv().is_err(), "one event per code");
+}
+
+/// A camera that stops sending frames without an error: the watchdog
+/// reports it after `stall_timeout`, opens the camera again on a new
+/// capture thread, and scans resume; the stalled thread, once its read
+/// returns, is dropped without sending its frame.
+#[test]
+fn a_stalled_camera_is_reported_and_reopened_by_the_watchdog() {
+    let (cam, unblock) = test_camera(None, Some(1));
+    let opens = cam.opens.clone();
+    let stalled_dropped = cam.stalled_dropped.clone();
+    let settings = PipelineSettings {
+        stall_timeout: Duration::from_millis(400),
+        retry_initial: Duration::from_millis(100),
+        debounce: DebounceRules {
+            cooldown: Duration::from_secs(60),
+            leave: Duration::from_millis(100),
+        },
+        ..PipelineSettings::default()
+    };
+    let mut pipeline = ScanPipeline::start(Box::new(cam), settings);
+    let rx = pipeline.events();
+    assert_eq!(next_product(&rx), "08480010001136");
+    let st = pipeline
+        .wait_status(Duration::from_secs(20), |s| {
+            matches!(s, CameraStatus::Unavailable { .. })
+        })
+        .expect("the stall is reported");
+    let CameraStatus::Unavailable { error, attempt, .. } = &st else {
+        unreachable!()
+    };
+    assert_eq!(error, &SourceError::Stalled { secs: 1 });
+    assert_eq!(*attempt, 1);
+    assert!(
+        st.message(vitrine_core::Lang::Fr)
+            .starts_with("Caméra indisponible : la caméra n'a envoyé aucune image depuis 1 s, elle va être rouverte."),
+        "{}",
+        st.message(vitrine_core::Lang::Fr)
+    );
+    pipeline
+        .wait_status(Duration::from_secs(20), CameraStatus::is_running)
+        .expect("reopened");
+    assert_eq!(next_product(&rx), "00051000000675");
+    assert_eq!(opens.load(Ordering::SeqCst), 2);
+    // The driver read returns at last: that thread is abandoned, ends, and
+    // its frame (the first product again) is not sent.
+    assert!(!stalled_dropped.load(Ordering::SeqCst));
+    unblock.send(()).unwrap();
+    let t = std::time::Instant::now();
+    while !stalled_dropped.load(Ordering::SeqCst) {
+        assert!(
+            t.elapsed() < Duration::from_secs(20),
+            "the stalled stream was never dropped"
+        );
+        std::thread::yield_now();
+    }
+    assert!(pipeline.status().is_running(), "{:?}", pipeline.status());
+    pipeline.stop();
+    assert!(rx.try_recv().is_err(), "no event from the abandoned thread");
+    assert_eq!(opens.load(Ordering::SeqCst), 2);
+}
+
+/// Deterministic noise and a light blur, as a camera gives.
+fn noisy_frame_with(symbol: &GrayImage, x: u32, y: u32) -> GrayImage {
+    let blurred = image::imageops::blur(symbol, 0.7);
+    let mut frame = GrayImage::from_pixel(1280, 720, image::Luma([170]));
+    image::imageops::replace(&mut frame, &blurred, i64::from(x), i64::from(y));
+    let mut state = 0x2545_f491_u32;
+    for p in frame.pixels_mut() {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let n = (state % 41) as i32 - 20;
+        p.0[0] = (i32::from(p.0[0]) * 3 / 4 + 32 + n).clamp(0, 255) as u8;
+    }
+    frame
+}
+
+fn zxing_symbol(format: zxingcpp::BarcodeFormat, gs1: &str, scale: i32) -> GrayImage {
+    use zxingcpp::{create, write};
+    let bc = create(format).options("gs1").from_str(gs1).unwrap();
+    let img = bc.to_image_with(&write().scale(scale)).unwrap();
+    let (w, h) = (img.width() as u32, img.height() as u32);
+    let mut page = GrayImage::from_pixel(w + 40, h + 40, image::Luma([255]));
+    image::imageops::replace(&mut page, &GrayImage::from_raw(w, h, img.data()).unwrap(), 20, 20);
+    page
+}
+
+/// The shared photo set has no GS1 DataMatrix or GS1-128 photo: these are
+/// generated, pasted into a noisy, slightly blurred 720p camera frame, and
+/// read by the pipeline's live passes, then played as a camera (a replay of
+/// a list of files) to a scan event with their GTIN.
+#[test]
+fn generated_gs1_datamatrix_and_gs1_128_in_a_720p_frame_reach_their_gtin_live() {
+    let dm = noisy_frame_with(
+        &zxing_symbol(
+            zxingcpp::BarcodeFormat::DataMatrix,
+            "(01)05449000039231(10)LOT1(17)261231",
+            3,
+        ),
+        560,
+        280,
+    );
+    let c128 = noisy_frame_with(
+        &zxing_symbol(zxingcpp::BarcodeFormat::Code128, "(01)00049000006582(10)B7", 2),
+        420,
+        320,
+    );
+    let mut d = ZxingDecoder::new();
+    for (frame, gtin) in [(&dm, "05449000039231"), (&c128, "00049000006582")] {
+        let image = LumaImage {
+            data: frame.as_raw(),
+            width: 1280,
+            height: 720,
+        };
+        for n in 0..2 {
+            let pass = decoder::live_pass(n, 1280, 720);
+            let found = d.decode(image, pass).unwrap();
+            assert_eq!(
+                found.iter().filter_map(gtin14).collect::<Vec<_>>(),
+                [gtin],
+                "{gtin}, live pass {n} ({pass:?}): {found:?}"
+            );
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (i, frame) in [&dm, &dm, &dm, &c128, &c128, &c128].into_iter().enumerate() {
+        let f = dir.path().join(format!("{i}.png"));
+        frame.save(&f).unwrap();
+        files.push(f);
+    }
+    let pipeline = ScanPipeline::start(
+        Box::new(ReplaySource::from_files(files, 10).loops(1)),
+        PipelineSettings::default(),
+    );
+    let rx = pipeline.events();
+    let events = wait_events(&rx, &pipeline);
+    let got: Vec<(Option<Symbology>, String)> = events.iter().map(|e| (e.symbology, product(e))).collect();
+    assert_eq!(
+        got,
+        [
+            (Some(Symbology::DataMatrix), "05449000039231".to_string()),
+            (Some(Symbology::Code128), "00049000006582".to_string()),
+        ]
+    );
+    assert!(events[0].text.starts_with("]d2"), "{}", events[0].text);
+    assert!(events[1].text.starts_with("]C1"), "{}", events[1].text);
 }

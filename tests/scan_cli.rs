@@ -182,3 +182,66 @@ fn the_demo_camera_frames_replay_to_three_demo_products() {
         .collect();
     assert_eq!(gtins, ["05449000039231", "00049000006582", "00069000061015"]);
 }
+
+#[test]
+fn scan_replay_plays_a_list_of_files_in_the_order_given() {
+    let dir = tempfile::tempdir().unwrap();
+    // Named so that name order (a, b) is not the order given (b, a).
+    let ean = dir.path().join("b.webp");
+    let upce = dir.path().join("a.webp");
+    std::fs::copy(repo("tests/data/catalog-photos/ean13-1/4.webp"), &ean).unwrap();
+    std::fs::copy(repo("tests/data/catalog-photos/upce-3/01.webp"), &upce).unwrap();
+    let (e, u) = (ean.display().to_string(), upce.display().to_string());
+    let out = vitrine(&["scan", "--replay", &e, &u, "--fps", "20", "--loops", "2"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = stdout(&out);
+    let gtins: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split('\t').nth(3))
+        .collect();
+    // As with a folder (see above): one scan each, the second photo on the
+    // second loop.
+    assert_eq!(gtins, ["05449000039231", "00049000006582"], "{text}");
+    assert!(text.contains("# 2 scans;"), "{text}");
+
+    // One file works too.
+    let out = vitrine(&["scan", "--json", "--replay", &u, "--fps", "20", "--loops", "2"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(v[0]["gtin14"], "00049000006582");
+
+    // A missing file, or a folder among files: exit 2 with the reason.
+    let out = vitrine(&["scan", "--replay", &e, "no/such/file.png", "--loops", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot read no/such/file.png"), "{err}");
+    let d = dir.path().display().to_string();
+    let out = vitrine(&["scan", "--replay", &e, &d, "--loops", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--replay takes one folder or image files"), "{err}");
+    // Files and --replay at once: a usage error.
+    let out = vitrine(&["scan", &e, "--camera", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// No camera on this machine: `--camera` fails cleanly, naming the device.
+#[test]
+fn scan_camera_without_a_camera_exits_non_zero_naming_the_device() {
+    let out = vitrine(&["scan", "--camera", "57"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("camera \"57\" unavailable: no camera 57 (/dev/video57 does not exist)"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(stdout(&out).is_empty());
+
+    let out = vitrine(&["scan", "--camera", "No Such Webcam", "--json"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("camera \"No Such Webcam\" unavailable"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

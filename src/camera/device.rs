@@ -17,7 +17,7 @@ use nokhwa::Camera;
 use nokhwa::utils::{CameraFormat, CameraIndex, FrameFormat, RequestedFormat, RequestedFormatType};
 
 use super::convert::{self, PixelFormat};
-use super::{Frame, FrameSource, FrameStream, SourceError, Stop, StreamMode};
+use super::{FailedStep, Frame, FrameSource, FrameStream, SourceError, Stop, StreamMode};
 use crate::config::CameraSection;
 
 /// A camera by index (`"0"` is `/dev/video0`) or by a part of its name.
@@ -47,29 +47,27 @@ impl CameraSource {
             // nokhwa's error for a missing node is obscure; say it plainly.
             if cfg!(target_os = "linux") && !Path::new(&format!("/dev/video{index}")).exists() {
                 return Err(SourceError::NotFound {
-                    device: format!("{index} (/dev/video{index} does not exist)"),
+                    device: index.to_string(),
+                    missing_node: Some(format!("/dev/video{index}")),
+                    connected: None,
                 });
             }
             return Ok(index);
         }
         let cameras = nokhwa::query(nokhwa::utils::ApiBackend::Auto).map_err(|e| SourceError::Failed {
             device: format!("\"{wanted}\""),
-            reason: format!("cannot list the cameras: {e}"),
+            step: FailedStep::ListCameras,
+            detail: e.to_string(),
         })?;
         let needle = wanted.to_lowercase();
         let found = cameras
             .iter()
             .find(|c| c.human_name().to_lowercase().contains(&needle))
             .and_then(|c| c.index().as_index().ok());
-        found.ok_or_else(|| {
-            let names: Vec<String> = cameras.iter().map(|c| c.human_name()).collect();
-            SourceError::NotFound {
-                device: if names.is_empty() {
-                    format!("named \"{wanted}\" (no camera is connected)")
-                } else {
-                    format!("named \"{wanted}\" (connected: {})", names.join(", "))
-                },
-            }
+        found.ok_or_else(|| SourceError::NotFound {
+            device: wanted.to_string(),
+            missing_node: None,
+            connected: Some(cameras.iter().map(|c| c.human_name()).collect()),
         })
     }
 }
@@ -80,6 +78,10 @@ impl FrameSource for CameraSource {
             "camera {} ({}x{} at {} fps)",
             self.device, self.width, self.height, self.fps
         )
+    }
+
+    fn duplicate(&self) -> Option<Box<dyn FrameSource>> {
+        Some(Box::new(self.clone()))
     }
 
     fn open(&mut self, _stop: &Stop) -> Result<Box<dyn FrameStream>, SourceError> {
@@ -96,7 +98,7 @@ impl FrameSource for CameraSource {
             .collect();
         let mode = choose_mode(&modes, self.width, self.height, self.fps).ok_or_else(|| SourceError::NoUsableMode {
             device: device.clone(),
-            reason: format!("it offers {} modes, none in MJPEG, YUYV, NV12 or grey", modes.len()),
+            detail: format!("{} modes listed by the driver, none usable", modes.len()),
         })?;
         let chosen = CameraFormat::new_from(mode.width, mode.height, to_frame_format(mode.format), mode.fps);
         let formats = [chosen.format()];
@@ -134,7 +136,7 @@ impl FrameStream for CameraStream {
     fn next_frame(&mut self, frame: &mut Frame) -> Result<(), SourceError> {
         let raw = self.camera.frame_raw().map_err(|e| SourceError::Disconnected {
             device: self.device.clone(),
-            reason: e.to_string(),
+            detail: e.to_string(),
         })?;
         let captured_at = Instant::now();
         match convert::to_luma(
@@ -212,16 +214,21 @@ fn open_error(device: &str, message: &str) -> SourceError {
     } else if m.contains("permission denied") {
         SourceError::PermissionDenied { device }
     } else if m.contains("no such file") || m.contains("no such device") {
-        SourceError::NotFound { device }
+        SourceError::NotFound {
+            device,
+            missing_node: None,
+            connected: None,
+        }
     } else if m.contains("fufill") || m.contains("fulfill") {
         SourceError::NoUsableMode {
             device,
-            reason: message.to_string(),
+            detail: message.to_string(),
         }
     } else {
         SourceError::Failed {
             device,
-            reason: message.to_string(),
+            step: FailedStep::Open,
+            detail: message.to_string(),
         }
     }
 }
@@ -344,6 +351,17 @@ mod tests {
             SourceError::NotFound { .. }
         ));
         assert!(open_error("0", "something else").is_retryable());
+        // nokhwa's English text stays as the technical detail; the sentence
+        // around it is in the staff's language.
+        let e = open_error("0", "Could not set the format: Invalid argument (os error 22)");
+        assert_eq!(
+            e.message(vitrine_core::Lang::Fr),
+            "erreur de la caméra 0 : impossible de l'ouvrir (Could not set the format: Invalid argument (os error 22))"
+        );
+        assert_eq!(
+            e.message(vitrine_core::Lang::En),
+            "camera 0 failed: cannot open it: Could not set the format: Invalid argument (os error 22)"
+        );
     }
 
     /// This machine has no camera: opening one gives a clear "not found",

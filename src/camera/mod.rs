@@ -25,7 +25,7 @@ pub mod replay;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use thiserror::Error;
+use vitrine_core::Lang;
 
 use crate::config::CameraSection;
 
@@ -65,6 +65,14 @@ pub trait FrameSource: Send + 'static {
     /// pacing its frames) must wake up for it.
     fn open(&mut self, stop: &Stop) -> Result<Box<dyn FrameStream>, SourceError>;
 
+    /// A new, unopened copy of this source. The pipeline's watchdog opens
+    /// it on a new capture thread when a stream stalls (sends nothing, no
+    /// error): the stalled stream cannot be interrupted, nor the source it
+    /// borrows reused. `None` (the default): a stall is only reported.
+    fn duplicate(&self) -> Option<Box<dyn FrameSource>> {
+        None
+    }
+
     /// What the scan events of this source say they came from.
     fn scan_source(&self) -> crate::scan::ScanSource {
         crate::scan::ScanSource::Camera
@@ -93,43 +101,183 @@ pub struct StreamMode {
     pub format: convert::PixelFormat,
 }
 
-/// What went wrong with a source, in words the staff can act on. Every kind
-/// is retried by the capture thread (a camera can be plugged in, freed by
-/// another program or given permissions later); [`SourceError::is_retryable`]
-/// tells the staff screen whether waiting alone can fix it.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
+/// What went wrong with a source, in words the staff can act on, in French
+/// or English ([`SourceError::message`]; `Display` is the English one). The
+/// `detail` fields hold the technical text of the driver or of nokhwa
+/// (English, kept as is for a technician), always shown in parentheses or
+/// after a colon, never as the sentence itself.
+///
+/// Every kind is retried by the capture thread (a camera can be plugged in,
+/// freed by another program or given permissions later);
+/// [`SourceError::is_retryable`] tells the staff screen whether waiting
+/// alone can fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceError {
-    #[error("no camera {device}: check that it is plugged in (or set camera.device)")]
-    NotFound { device: String },
-    #[error("camera {device} is busy: another program is using it")]
-    Busy { device: String },
-    #[error("no permission to open camera {device}: add the kiosk's user to the `video` group")]
-    PermissionDenied { device: String },
-    #[error("camera {device} stopped sending pictures (unplugged?): {reason}")]
-    Disconnected { device: String, reason: String },
-    #[error("camera {device} has no usable picture mode: {reason}")]
-    NoUsableMode { device: String, reason: String },
-    #[error("camera {device} failed: {reason}")]
-    Failed { device: String, reason: String },
-    #[error("no readable image in {what}: add PNG, JPEG or WebP files (or fix camera.replay_dir)")]
-    NoImages { what: String },
-    #[error("the replay reached its end")]
+    /// No such camera. `missing_node`: the `/dev/video<N>` that does not
+    /// exist (camera by index); `connected`: the cameras there are (camera
+    /// by name).
+    NotFound {
+        device: String,
+        missing_node: Option<String>,
+        connected: Option<Vec<String>>,
+    },
+    Busy {
+        device: String,
+    },
+    PermissionDenied {
+        device: String,
+    },
+    /// Reading a frame failed (unplugged, driver error).
+    Disconnected {
+        device: String,
+        detail: String,
+    },
+    /// The stream sent no frame (and no error) for `secs` seconds: the
+    /// pipeline's watchdog gave up on it and opens the source again.
+    Stalled {
+        secs: u64,
+    },
+    NoUsableMode {
+        device: String,
+        detail: String,
+    },
+    /// Another failure while `step`.
+    Failed {
+        device: String,
+        step: FailedStep,
+        detail: String,
+    },
+    /// No readable image in a replay folder or list (`what`: the folder or
+    /// the count of files, with the system's reason when it cannot be read).
+    NoImages {
+        what: String,
+    },
+    /// The replay reached its end.
     Ended,
 }
 
+/// What the source was doing when it failed ([`SourceError::Failed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailedStep {
+    /// Listing the cameras to find one by name.
+    ListCameras,
+    /// Opening the camera, reading or setting its modes, starting its stream.
+    Open,
+    /// Starting the pipeline's capture thread.
+    StartThread,
+}
+
 impl SourceError {
-    /// True when the problem may go away by itself (a busy or unplugged
-    /// camera); false when someone must act (permissions, configuration).
+    /// True when the problem may go away by itself (a busy, unplugged or
+    /// stalled camera); false when someone must act (permissions,
+    /// configuration).
     pub fn is_retryable(&self) -> bool {
         matches!(
             self,
             SourceError::NotFound { .. }
                 | SourceError::Busy { .. }
                 | SourceError::Disconnected { .. }
+                | SourceError::Stalled { .. }
                 | SourceError::Failed { .. }
         )
     }
+
+    /// The problem in one sentence (no final full stop) for the staff, in
+    /// French or English, with the technical detail in parentheses.
+    pub fn message(&self, lang: Lang) -> String {
+        let fr = lang == Lang::Fr;
+        match self {
+            SourceError::NotFound {
+                device,
+                missing_node,
+                connected,
+            } => {
+                let detail = match (missing_node, connected) {
+                    (Some(node), _) if fr => format!(" ({node} n'existe pas)"),
+                    (Some(node), _) => format!(" ({node} does not exist)"),
+                    (None, Some(c)) if c.is_empty() && fr => " (aucune caméra n'est branchée)".into(),
+                    (None, Some(c)) if c.is_empty() => " (no camera is connected)".into(),
+                    (None, Some(c)) if fr => format!(" (branchées : {})", c.join(", ")),
+                    (None, Some(c)) => format!(" (connected: {})", c.join(", ")),
+                    (None, None) => String::new(),
+                };
+                match (fr, connected.is_some()) {
+                    (true, false) => format!(
+                        "caméra {device} introuvable{detail} : vérifiez qu'elle est branchée (ou réglez camera.device)"
+                    ),
+                    (true, true) => format!(
+                        "aucune caméra nommée « {device} »{detail} : vérifiez qu'elle est branchée (ou réglez camera.device)"
+                    ),
+                    (false, false) => {
+                        format!("no camera {device}{detail}: check that it is plugged in (or set camera.device)")
+                    }
+                    (false, true) => format!(
+                        "no camera named \"{device}\"{detail}: check that it is plugged in (or set camera.device)"
+                    ),
+                }
+            }
+            SourceError::Busy { device } if fr => {
+                format!("la caméra {device} est occupée par un autre programme")
+            }
+            SourceError::Busy { device } => format!("camera {device} is busy: another program is using it"),
+            SourceError::PermissionDenied { device } if fr => {
+                format!("accès refusé à la caméra {device} : ajoutez l'utilisateur de la borne au groupe « video »")
+            }
+            SourceError::PermissionDenied { device } => {
+                format!("no permission to open camera {device}: add the kiosk's user to the `video` group")
+            }
+            SourceError::Disconnected { device, detail } if fr => {
+                format!("la caméra {device} n'envoie plus d'images, est-elle débranchée ? ({detail})")
+            }
+            SourceError::Disconnected { device, detail } => {
+                format!("camera {device} stopped sending pictures (unplugged?): {detail}")
+            }
+            SourceError::Stalled { secs } if fr => {
+                format!("la caméra n'a envoyé aucune image depuis {secs} s, elle va être rouverte")
+            }
+            SourceError::Stalled { secs } => {
+                format!("the camera sent no picture for {secs} s and is being reopened")
+            }
+            SourceError::NoUsableMode { device, detail } if fr => {
+                format!("la caméra {device} n'offre aucun format d'image utilisable ({detail})")
+            }
+            SourceError::NoUsableMode { device, detail } => {
+                format!("camera {device} has no usable picture mode: {detail}")
+            }
+            SourceError::Failed { device, step, detail } => {
+                let what = match (step, fr) {
+                    (FailedStep::ListCameras, true) => "impossible de lister les caméras",
+                    (FailedStep::ListCameras, false) => "cannot list the cameras",
+                    (FailedStep::Open, true) => "impossible de l'ouvrir",
+                    (FailedStep::Open, false) => "cannot open it",
+                    (FailedStep::StartThread, true) => "impossible de démarrer la capture (ressources épuisées)",
+                    (FailedStep::StartThread, false) => "cannot start the capture (out of resources)",
+                };
+                if fr {
+                    format!("erreur de la caméra {device} : {what} ({detail})")
+                } else {
+                    format!("camera {device} failed: {what}: {detail}")
+                }
+            }
+            SourceError::NoImages { what } if fr => format!(
+                "aucune image lisible dans {what} : ajoutez des fichiers PNG, JPEG ou WebP (ou corrigez camera.replay_dir)"
+            ),
+            SourceError::NoImages { what } => {
+                format!("no readable image in {what}: add PNG, JPEG or WebP files (or fix camera.replay_dir)")
+            }
+            SourceError::Ended if fr => "la relecture est arrivée à sa fin".into(),
+            SourceError::Ended => "the replay reached its end".into(),
+        }
+    }
 }
+
+impl std::fmt::Display for SourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for SourceError {}
 
 /// Builds the frame source the configuration names: `None` for
 /// `camera.source = "none"` (USB scanner and keypad only). Nothing is opened

@@ -95,6 +95,10 @@ impl FrameSource for ReplaySource {
         crate::scan::ScanSource::Replay
     }
 
+    fn duplicate(&self) -> Option<Box<dyn FrameSource>> {
+        Some(Box::new(self.clone()))
+    }
+
     fn open(&mut self, stop: &Stop) -> Result<Box<dyn FrameStream>, SourceError> {
         let what = self.what();
         let files = match &self.images {

@@ -76,6 +76,27 @@ pub fn classify_typed(text: &str, rules: &VariableMeasureRules) -> Result<Scanne
     }
 }
 
+/// Which of the symbols read in one image `vitrine scan FILE` reports (and
+/// what the decode-rate test scores): the first product code (a GTIN), else
+/// the first symbol. `classified` holds each symbol's classification, in the
+/// decoder's order; the answer is an index into it, `None` when it is empty.
+pub fn best_of(classified: &[Result<Scanned, CodeError>]) -> Option<usize> {
+    classified
+        .iter()
+        .position(|r| matches!(r, Ok(Scanned::Product(_))))
+        .or(if classified.is_empty() { None } else { Some(0) })
+}
+
+/// The symbol [`best_of`] picks among `symbols`, with its classification.
+pub fn best_symbol<'a>(
+    symbols: &'a [decoder::Symbol],
+    rules: &VariableMeasureRules,
+) -> Option<(&'a decoder::Symbol, Result<Scanned, CodeError>)> {
+    let mut classified: Vec<_> = symbols.iter().map(|s| s.classify(rules)).collect();
+    let i = best_of(&classified)?;
+    Some((&symbols[i], classified.swap_remove(i)))
+}
+
 /// An image file that cannot be read.
 #[derive(Debug, Error)]
 #[error("cannot read {path}: {reason}")]

@@ -12,6 +12,16 @@
 //! the whole frame, harder on the centre region. A code the harder pass
 //! reads is only sent once read a second time ([`Confirmer`]).
 //!
+//! A source that fails (missing, busy, unplugged: an error from `open` or
+//! `next_frame`) is reported in [`CameraStatus::Unavailable`] and opened
+//! again after a backoff ([`retry_delay`]). A stream that sends nothing and
+//! no error either (a stalled USB camera blocks in its read, which cannot be
+//! interrupted) is caught by a watchdog thread after
+//! [`PipelineSettings::stall_timeout`] (5 s by default): it is reported
+//! ([`SourceError::Stalled`]), abandoned on its thread, and a fresh copy of
+//! the source ([`FrameSource::duplicate`]) is opened on a new capture
+//! thread.
+//!
 //! The slot holds one frame: the capture thread replaces a frame the decoder
 //! has not taken yet (it is dropped and counted), so frames are dropped, never
 //! queued, and an event is never older than one decode. Buffers go back and
@@ -54,7 +64,7 @@ use vitrine_core::code::{Scanned, Symbology, VariableMeasureRules};
 use super::debounce::{Confirmer, DebounceRules, Debouncer};
 use super::decoder::{self, BarcodeDecoder, LumaImage, ZxingDecoder};
 use super::{ScanEvent, ScanSource};
-use crate::camera::{self, Frame, FrameSource, SourceError, Stop, StreamMode, convert};
+use crate::camera::{self, FailedStep, Frame, FrameSource, SourceError, Stop, StreamMode, convert};
 use crate::config::KioskConfig;
 
 /// Makes the decoder on the decoder thread (zxing-cpp's reader is not `Send`).
@@ -77,6 +87,10 @@ pub struct PipelineSettings {
     /// further failure up to `retry_max`.
     pub retry_initial: Duration,
     pub retry_max: Duration,
+    /// A stream that sends no frame (and no error) for this long is reported
+    /// ([`SourceError::Stalled`]) and its source opened again on a new
+    /// capture thread. Zero: no watchdog.
+    pub stall_timeout: Duration,
     pub decoder: DecoderFactory,
     /// Optional push of preview frames (the UI may poll `preview()` instead).
     pub on_preview: Option<PreviewCallback>,
@@ -104,6 +118,7 @@ impl Default for PipelineSettings {
             preview_fps: 15,
             retry_initial: Duration::from_secs(1),
             retry_max: Duration::from_secs(30),
+            stall_timeout: Duration::from_secs(5),
             decoder: Arc::new(|| Box::new(ZxingDecoder::new())),
             on_preview: None,
         }
@@ -118,6 +133,7 @@ impl std::fmt::Debug for PipelineSettings {
             .field("preview_fps", &self.preview_fps)
             .field("retry_initial", &self.retry_initial)
             .field("retry_max", &self.retry_max)
+            .field("stall_timeout", &self.stall_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -182,22 +198,7 @@ impl CameraStatus {
                 ..
             } => {
                 let secs = retry_in.as_secs_f32().ceil() as u64;
-                let why = if fr {
-                    match error {
-                        SourceError::NotFound { .. } => "caméra introuvable : vérifiez qu'elle est branchée".into(),
-                        SourceError::Busy { .. } => "caméra occupée par un autre programme".into(),
-                        SourceError::PermissionDenied { .. } => {
-                            "accès refusé : ajoutez l'utilisateur de la borne au groupe « video »".into()
-                        }
-                        SourceError::Disconnected { .. } => "la caméra n'envoie plus d'images (débranchée ?)".into(),
-                        SourceError::NoUsableMode { .. } => "aucun format d'image utilisable".into(),
-                        SourceError::NoImages { .. } => "aucune image à rejouer dans le dossier".into(),
-                        SourceError::Failed { reason, .. } => format!("erreur de la caméra ({reason})"),
-                        SourceError::Ended => "fin de la relecture".into(),
-                    }
-                } else {
-                    error.to_string()
-                };
+                let why = error.message(lang);
                 if fr {
                     format!("Caméra indisponible : {why}. Nouvel essai dans {secs} s (essai {attempt}).")
                 } else {
@@ -310,7 +311,35 @@ struct Shared {
     status_cv: Condvar,
     preview: Mutex<Option<Arc<PreviewFrame>>>,
     metrics: Mutex<MetricsState>,
+    /// Stops the whole pipeline (decoder, watchdog, current capture thread).
     stop: Stop,
+    /// The current capture thread (replaced when the watchdog gives up on a
+    /// stalled stream). Lock order: `capture`, then `status`.
+    capture: Mutex<Capture>,
+    /// Since when the open stream has been quiet, while one is open.
+    activity: Mutex<Option<Activity>>,
+}
+
+/// The capture thread now in charge.
+struct Capture {
+    /// Increases each time a capture thread replaces another; a thread whose
+    /// generation is not the current one sets no status.
+    generation: u64,
+    /// This thread's own stop: set by [`ScanPipeline::stop`], or when the
+    /// watchdog abandons it.
+    stop: Stop,
+    thread: Option<JoinHandle<()>>,
+    /// Receives when the thread has finished.
+    done: Option<flume::Receiver<()>>,
+}
+
+/// For the watchdog: the last sign of life of the open stream.
+#[derive(Debug, Clone, Copy)]
+struct Activity {
+    /// When the stream opened, or its last frame came.
+    since: Instant,
+    /// Frames since it opened.
+    frames: u64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -319,18 +348,43 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
+    fn new(status: CameraStatus) -> Shared {
+        Shared {
+            slot: Mutex::new(Slot::default()),
+            slot_cv: Condvar::new(),
+            status: Mutex::new(status),
+            status_cv: Condvar::new(),
+            preview: Mutex::new(None),
+            metrics: Mutex::new(MetricsState::default()),
+            stop: Stop::new(),
+            capture: Mutex::new(Capture {
+                generation: 0,
+                stop: Stop::new(),
+                thread: None,
+                done: None,
+            }),
+            activity: Mutex::new(None),
+        }
+    }
+
     fn set_status(&self, s: CameraStatus) {
         *lock(&self.status) = s;
         self.status_cv.notify_all();
+    }
+
+    /// Sets the status if capture thread `generation` is still the current one.
+    fn set_status_from(&self, generation: u64, s: CameraStatus) {
+        let capture = lock(&self.capture);
+        if capture.generation == generation {
+            self.set_status(s);
+        }
     }
 }
 
 struct Run {
     shared: Arc<Shared>,
-    capture: Option<JoinHandle<()>>,
     decode: Option<JoinHandle<()>>,
-    /// Receives when the capture thread has finished.
-    capture_done: flume::Receiver<()>,
+    watchdog: Option<JoinHandle<()>>,
 }
 
 /// The running pipeline. See the module docs.
@@ -461,32 +515,41 @@ impl ScanPipeline {
         self.run = Some(spawn(source, &self.settings, self.events_tx.clone()));
     }
 
-    /// Stops both threads. The decoder thread is joined; the capture thread
-    /// is waited for up to two seconds (a camera driver stuck in a read
-    /// cannot be interrupted; it is then left to finish on its own).
+    /// Stops the threads. The decoder and watchdog threads are joined; the
+    /// capture thread is waited for up to two seconds (a camera driver stuck
+    /// in a read cannot be interrupted; it is then left to finish on its
+    /// own).
     pub fn stop(&mut self) {
         let Some(mut run) = self.run.take() else { return };
         run.shared.stop.set();
+        let (capture, done) = {
+            let mut c = lock(&run.shared.capture);
+            c.stop.set();
+            // No status from the capture thread from now on.
+            c.generation += 1;
+            (c.thread.take(), c.done.take())
+        };
         // Taking the slot's lock orders the stop before the decoder's next
         // check of it, so the notification cannot be missed.
         drop(lock(&run.shared.slot));
         run.shared.slot_cv.notify_all();
-        if let Some(h) = run.decode.take()
+        for (h, what) in [(run.decode.take(), "decoder"), (run.watchdog.take(), "watchdog")] {
+            if let Some(h) = h
+                && h.join().is_err()
+            {
+                tracing::error!("the {what} thread panicked");
+            }
+        }
+        let finished = match done.map(|d| d.recv_timeout(Duration::from_secs(2))) {
+            None | Some(Ok(())) | Some(Err(flume::RecvTimeoutError::Disconnected)) => true,
+            Some(Err(flume::RecvTimeoutError::Timeout)) => false,
+        };
+        if !finished {
+            tracing::warn!("the camera did not stop within 2 s; leaving its thread to finish");
+        } else if let Some(h) = capture
             && h.join().is_err()
         {
-            tracing::error!("the decoder thread panicked");
-        }
-        match run.capture_done.recv_timeout(Duration::from_secs(2)) {
-            Ok(()) | Err(flume::RecvTimeoutError::Disconnected) => {
-                if let Some(h) = run.capture.take()
-                    && h.join().is_err()
-                {
-                    tracing::error!("the capture thread panicked");
-                }
-            }
-            Err(flume::RecvTimeoutError::Timeout) => {
-                tracing::warn!("the camera did not stop within 2 s; leaving its thread to finish");
-            }
+            tracing::error!("the capture thread panicked");
         }
         run.shared.set_status(CameraStatus::Stopped);
         self.idle_status = CameraStatus::Stopped;
@@ -500,60 +563,158 @@ impl Drop for ScanPipeline {
 }
 
 fn spawn(source: Box<dyn FrameSource>, settings: &PipelineSettings, events: flume::Sender<ScanEvent>) -> Run {
-    let shared = Arc::new(Shared {
-        slot: Mutex::new(Slot::default()),
-        slot_cv: Condvar::new(),
-        status: Mutex::new(CameraStatus::Starting {
-            source: source.describe(),
-        }),
-        status_cv: Condvar::new(),
-        preview: Mutex::new(None),
-        metrics: Mutex::new(MetricsState::default()),
-        stop: Stop::new(),
-    });
+    let name = source.describe();
+    let shared = Arc::new(Shared::new(CameraStatus::Starting { source: name.clone() }));
     let scan_source = source.scan_source();
-    let (done_tx, capture_done) = flume::bounded(1);
-    let capture = {
-        let shared = shared.clone();
-        let settings = settings.clone();
-        std::thread::Builder::new()
-            .name("vitrine-capture".into())
-            .spawn(move || {
-                capture_loop(source, &shared, &settings);
-                let _ = done_tx.send(());
-            })
-    };
+    // The watchdog opens a fresh copy of the source when a stream stalls.
+    let template = source.duplicate();
+    let started = start_capture(&shared, settings, source, 0, Duration::ZERO);
     let decode = {
         let shared = shared.clone();
         let settings = settings.clone();
         std::thread::Builder::new()
             .name("vitrine-decode".into())
             .spawn(move || decode_loop(&shared, &settings, scan_source, &events))
-    };
-    let log_spawn = |r: std::io::Result<JoinHandle<()>>, what: &str| {
-        r.map_err(|e| tracing::error!(error = %e, "cannot start the {what} thread"))
+            .map_err(|e| tracing::error!(error = %e, "cannot start the decoder thread"))
             .ok()
     };
-    let capture = log_spawn(capture, "capture");
-    let decode = log_spawn(decode, "decoder");
-    if capture.is_none() || decode.is_none() {
+    let watchdog = if settings.stall_timeout.is_zero() {
+        None
+    } else {
+        let watched = name.clone();
+        let shared = shared.clone();
+        let settings = settings.clone();
+        std::thread::Builder::new()
+            .name("vitrine-watchdog".into())
+            .spawn(move || watchdog_loop(&shared, &settings, &watched, template))
+            .map_err(|e| tracing::error!(error = %e, "cannot start the camera watchdog thread"))
+            .ok()
+    };
+    if started.is_err() || decode.is_none() {
         shared.stop.set();
-        shared.set_status(CameraStatus::Unavailable {
-            source: "camera".into(),
-            error: SourceError::Failed {
-                device: "pipeline".into(),
-                reason: "cannot start a thread (out of resources)".into(),
-            },
-            attempt: 1,
-            retry_in: Duration::ZERO,
-            since: Instant::now(),
-        });
+        lock(&shared.capture).stop.set();
+        shared.set_status(thread_failed(&name));
     }
     Run {
         shared,
-        capture,
         decode,
-        capture_done,
+        watchdog,
+    }
+}
+
+fn thread_failed(source: &str) -> CameraStatus {
+    CameraStatus::Unavailable {
+        source: source.to_string(),
+        error: SourceError::Failed {
+            device: source.to_string(),
+            step: FailedStep::StartThread,
+            detail: "a thread could not be spawned".into(),
+        },
+        attempt: 1,
+        retry_in: Duration::ZERO,
+        since: Instant::now(),
+    }
+}
+
+/// Starts a capture thread on `source` as the current one (a new
+/// generation), after `wait_first`, counting `attempt` failures so far.
+/// Called with the capture lock free.
+fn start_capture(
+    shared: &Arc<Shared>,
+    settings: &PipelineSettings,
+    source: Box<dyn FrameSource>,
+    attempt: u32,
+    wait_first: Duration,
+) -> std::io::Result<()> {
+    let mut current = lock(&shared.capture);
+    let generation = current.generation + 1;
+    let stop = Stop::new();
+    let (done_tx, done) = flume::bounded(1);
+    let ctx = CaptureCtx {
+        generation,
+        stop: stop.clone(),
+        attempt,
+        wait_first,
+    };
+    let thread = {
+        let shared = shared.clone();
+        let settings = settings.clone();
+        std::thread::Builder::new()
+            .name("vitrine-capture".into())
+            .spawn(move || {
+                capture_loop(source, &shared, &settings, ctx);
+                let _ = done_tx.send(());
+            })
+            .inspect_err(|e| tracing::error!(error = %e, "cannot start the capture thread"))?
+    };
+    *current = Capture {
+        generation,
+        stop,
+        thread: Some(thread),
+        done: Some(done),
+    };
+    Ok(())
+}
+
+/// How often the watchdog looks at the stream, at most.
+const WATCHDOG_PERIOD: Duration = Duration::from_millis(500);
+
+/// Reports a stream that sent nothing for `settings.stall_timeout` (and no
+/// error either: a stalled USB camera blocks in its read) and opens the
+/// source again on a new capture thread. The stalled thread is abandoned:
+/// its stop is set (which wakes a stream that waits on it) and whatever it
+/// does after its read returns is ignored; a driver stuck for good keeps
+/// that thread (and may keep the device busy, which the new thread reports
+/// and retries).
+fn watchdog_loop(
+    shared: &Arc<Shared>,
+    settings: &PipelineSettings,
+    name: &str,
+    template: Option<Box<dyn FrameSource>>,
+) {
+    let period = (settings.stall_timeout / 4).clamp(Duration::from_millis(10), WATCHDOG_PERIOD);
+    let mut stalls = 0u32;
+    while !shared.stop.wait(period) {
+        let Some(activity) = *lock(&shared.activity) else {
+            continue;
+        };
+        if activity.frames > 0 {
+            stalls = 0;
+        }
+        let quiet = activity.since.elapsed();
+        if quiet < settings.stall_timeout {
+            continue;
+        }
+        stalls += 1;
+        // At least this long (the watchdog looks a little later).
+        let secs = settings.stall_timeout.as_secs_f32().ceil() as u64;
+        let retry_in = retry_delay(stalls, settings.retry_initial, settings.retry_max);
+        tracing::warn!(source = %name, secs, "the camera sent no picture; opening it again");
+        *lock(&shared.activity) = None;
+        {
+            let mut current = lock(&shared.capture);
+            current.stop.set();
+            current.generation += 1;
+            // Detached: it may stay stuck in the driver.
+            current.thread = None;
+            current.done = None;
+            shared.set_status(CameraStatus::Unavailable {
+                source: name.to_string(),
+                error: SourceError::Stalled { secs },
+                attempt: stalls,
+                retry_in,
+                since: Instant::now(),
+            });
+        }
+        let Some(template) = &template else {
+            tracing::warn!(source = %name, "this source cannot be opened twice: not reopened");
+            return;
+        };
+        let Some(source) = template.duplicate() else { return };
+        if start_capture(shared, settings, source, stalls, retry_in).is_err() {
+            shared.set_status(thread_failed(name));
+            return;
+        }
     }
 }
 
@@ -564,30 +725,57 @@ pub fn retry_delay(attempt: u32, initial: Duration, max: Duration) -> Duration {
     initial.saturating_mul(factor).min(max)
 }
 
-fn capture_loop(mut source: Box<dyn FrameSource>, shared: &Shared, settings: &PipelineSettings) {
+/// What a capture thread is given.
+struct CaptureCtx {
+    generation: u64,
+    stop: Stop,
+    /// Failures in a row before this thread started.
+    attempt: u32,
+    /// Wait this long before the first open (after a stall).
+    wait_first: Duration,
+}
+
+fn capture_loop(mut source: Box<dyn FrameSource>, shared: &Shared, settings: &PipelineSettings, ctx: CaptureCtx) {
     let name = source.describe();
-    let stop = &shared.stop;
-    let mut attempt = 0u32;
+    let CaptureCtx {
+        generation,
+        stop,
+        mut attempt,
+        wait_first,
+    } = ctx;
+    let stop = &stop;
     let mut frame = Frame::empty();
     let mut last_preview: Option<Instant> = None;
     let mut preview_seq = 0u64;
     let preview_period = (settings.preview_fps > 0).then(|| Duration::from_secs(1) / settings.preview_fps);
+    let set_activity = |a: Option<Activity>| {
+        if !stop.is_set() {
+            *lock(&shared.activity) = a;
+        }
+    };
     let fail = |error: SourceError, attempt: u32| -> bool {
+        set_activity(None);
         let retry_in = retry_delay(attempt, settings.retry_initial, settings.retry_max);
         if attempt == 1 {
             tracing::warn!(source = %name, error = %error, "frame source unavailable; retrying");
         } else {
             tracing::debug!(source = %name, error = %error, attempt, "frame source still unavailable");
         }
-        shared.set_status(CameraStatus::Unavailable {
-            source: name.clone(),
-            error,
-            attempt,
-            retry_in,
-            since: Instant::now(),
-        });
+        shared.set_status_from(
+            generation,
+            CameraStatus::Unavailable {
+                source: name.clone(),
+                error,
+                attempt,
+                retry_in,
+                since: Instant::now(),
+            },
+        );
         stop.wait(retry_in)
     };
+    if !wait_first.is_zero() && stop.wait(wait_first) {
+        return;
+    }
     'open: while !stop.is_set() {
         let mut stream = match source.open(stop) {
             Ok(s) => s,
@@ -599,19 +787,32 @@ fn capture_loop(mut source: Box<dyn FrameSource>, shared: &Shared, settings: &Pi
                 continue;
             }
         };
-        shared.set_status(CameraStatus::Running {
-            source: name.clone(),
-            mode: stream.mode(),
-        });
+        set_activity(Some(Activity {
+            since: Instant::now(),
+            frames: 0,
+        }));
+        shared.set_status_from(
+            generation,
+            CameraStatus::Running {
+                source: name.clone(),
+                mode: stream.mode(),
+            },
+        );
         loop {
             if stop.is_set() {
                 break 'open;
             }
-            match stream.next_frame(&mut frame) {
+            let result = stream.next_frame(&mut frame);
+            // Abandoned by the watchdog (or stopped) while it waited.
+            if stop.is_set() {
+                break 'open;
+            }
+            match result {
                 Ok(()) if frame.width == 0 || frame.height == 0 => {}
                 Ok(()) => {
                     attempt = 0;
                     let now = Instant::now();
+                    set_activity(Some(Activity { since: now, frames: 1 }));
                     if let Some(period) = preview_period
                         && last_preview.is_none_or(|t| now.duration_since(t) >= period)
                     {
@@ -626,9 +827,8 @@ fn capture_loop(mut source: Box<dyn FrameSource>, shared: &Shared, settings: &Pi
                     frame = publish(shared, frame);
                 }
                 Err(SourceError::Ended) => {
-                    if !stop.is_set() {
-                        shared.set_status(CameraStatus::Ended { source: name.clone() });
-                    }
+                    set_activity(None);
+                    shared.set_status_from(generation, CameraStatus::Ended { source: name.clone() });
                     lock(&shared.slot).ended = true;
                     shared.slot_cv.notify_all();
                     break 'open;
@@ -800,7 +1000,9 @@ mod tests {
         let st = CameraStatus::Unavailable {
             source: "camera 0".into(),
             error: SourceError::NotFound {
-                device: "0 (/dev/video0 does not exist)".into(),
+                device: "0".into(),
+                missing_node: Some("/dev/video0".into()),
+                connected: None,
             },
             attempt: 3,
             retry_in: Duration::from_millis(3500),
@@ -808,7 +1010,8 @@ mod tests {
         };
         assert_eq!(
             st.message(Lang::Fr),
-            "Caméra indisponible : caméra introuvable : vérifiez qu'elle est branchée. Nouvel essai dans 4 s (essai 3)."
+            "Caméra indisponible : caméra 0 introuvable (/dev/video0 n'existe pas) : vérifiez qu'elle est \
+             branchée (ou réglez camera.device). Nouvel essai dans 4 s (essai 3)."
         );
         let en = st.message(Lang::En);
         assert!(
@@ -817,6 +1020,84 @@ mod tests {
         );
         assert!(en.ends_with("Retrying in 4 s (attempt 3)."), "{en}");
         assert_eq!(CameraStatus::Off.message(Lang::En), "No camera on this kiosk");
+        // nokhwa's English text is a detail in parentheses in the French
+        // sentence, and after a colon in the English one.
+        let unplugged = CameraStatus::Unavailable {
+            source: "camera 0".into(),
+            error: SourceError::Disconnected {
+                device: "0".into(),
+                detail: "Could not capture frame: No such device (os error 19)".into(),
+            },
+            attempt: 1,
+            retry_in: Duration::from_secs(1),
+            since: Instant::now(),
+        };
+        assert_eq!(
+            unplugged.message(Lang::Fr),
+            "Caméra indisponible : la caméra 0 n'envoie plus d'images, est-elle débranchée ? (Could not \
+             capture frame: No such device (os error 19)). Nouvel essai dans 1 s (essai 1)."
+        );
+        assert_eq!(
+            unplugged.message(Lang::En),
+            "Camera unavailable: camera 0 stopped sending pictures (unplugged?): Could not capture frame: No \
+             such device (os error 19). Retrying in 1 s (attempt 1)."
+        );
+        let by_name = SourceError::NotFound {
+            device: "Logitech".into(),
+            missing_node: None,
+            connected: Some(vec!["HD Webcam".into()]),
+        };
+        assert_eq!(
+            by_name.message(Lang::Fr),
+            "aucune caméra nommée « Logitech » (branchées : HD Webcam) : vérifiez qu'elle est branchée (ou \
+             réglez camera.device)"
+        );
+        assert_eq!(
+            by_name.to_string(),
+            "no camera named \"Logitech\" (connected: HD Webcam): check that it is plugged in (or set camera.device)"
+        );
+    }
+
+    fn shared() -> Shared {
+        Shared::new(CameraStatus::Stopped)
+    }
+
+    fn frame(value: u8) -> Frame {
+        Frame {
+            luma: vec![value; 16],
+            width: 4,
+            height: 4,
+            ..Frame::empty()
+        }
+    }
+
+    /// The capture thread publishes twice while the decoder is busy: the
+    /// slot holds the second frame only, the first is counted as dropped and
+    /// its buffer comes back to be filled next (nothing queues up).
+    #[test]
+    fn a_frame_the_decoder_did_not_take_is_replaced_not_queued() {
+        let shared = shared();
+        let next = publish(&shared, frame(1));
+        assert!(next.luma.is_empty(), "no spare buffer yet: a new one");
+        let next = publish(&shared, frame(2));
+        assert_eq!(next.luma, vec![1; 16], "the replaced frame's buffer is reused");
+        let next = publish(&shared, frame(3));
+        assert_eq!(next.luma, vec![2; 16]);
+        {
+            let slot = lock(&shared.slot);
+            assert_eq!(slot.latest.as_ref().map(|f| f.luma[0]), Some(3));
+        }
+        let m = lock(&shared.metrics).m.clone();
+        assert_eq!((m.frames_captured, m.frames_dropped), (3, 2));
+        // The decoder takes the latest; the next frame fills an empty slot
+        // (not dropped) and reuses a spare buffer the decoder gave back.
+        let taken = lock(&shared.slot).latest.take().unwrap();
+        assert_eq!(taken.luma[0], 3);
+        lock(&shared.slot).spare.push(taken.luma);
+        let next = publish(&shared, frame(4));
+        assert_eq!(next.luma, vec![3; 16]);
+        let m = lock(&shared.metrics).m.clone();
+        assert_eq!((m.frames_captured, m.frames_dropped), (4, 2));
     }
 
     #[test]
