@@ -159,6 +159,21 @@ fn the_product_page_shows_offers_allergens_and_the_member_price() {
     assert!(!p.get_member_price().is_empty(), "the member price is shown");
 }
 
+/// A GS1 label that carries its own price (AI 3922): the product page and
+/// the basket charge that price, not the catalog's unit price.
+#[test]
+fn a_gs1_label_price_is_what_the_basket_charges() {
+    let (_dir, k) = demo_kiosk(&[]);
+    k.scan("(01)05449000039231(3922)1234", Symbology::Code128);
+    assert_eq!(k.kiosk.page(), Page::Product);
+    assert_eq!(k.ui().global::<ProductAdapter>().get_price(), "12,34 €");
+    k.press("Ajouter au panier");
+    let items = k.kiosk.session();
+    let line = items.items().first().expect("one line").clone();
+    assert_eq!(line.measured.map(|m| m.price.amount_minor), Some(1234));
+    assert_eq!(k.ui().global::<App>().get_basket_total(), "12,34 €");
+}
+
 #[test]
 fn the_keypad_and_the_search_find_products_without_a_barcode() {
     let (_dir, k) = demo_kiosk(&[]);
