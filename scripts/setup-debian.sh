@@ -18,6 +18,8 @@ PACKAGES=(
   chromium
   # the tests' SMTP server (aiosmtpd) that receives HQ's emails on loopback
   python3-aiosmtpd
+  # screen readers see the kiosk over AT-SPI: the test reads it as Orca would
+  dbus at-spi2-core python3-pyatspi
   # benchmarks: GNU time for the peak RSS of a process
   time
 )
