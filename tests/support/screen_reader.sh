@@ -19,6 +19,24 @@ for _ in $(seq 1 100); do
   [ -s "$dispfile" ] && break
   sleep 0.1
 done
+# A screen reader switches accessibility on when it starts (Orca does, through
+# the bus launcher's org.a11y.Status.IsEnabled); applications such as Slint's
+# AccessKit adapter only publish their tree once it is on. Without a desktop
+# setting saying so (a fresh machine has none), it is off.
+enabled=""
+for _ in $(seq 1 100); do
+  if dbus-send --session --print-reply --dest=org.a11y.Bus /org/a11y/bus \
+      org.freedesktop.DBus.Properties.Set string:org.a11y.Status string:IsEnabled \
+      variant:boolean:true >/dev/null 2>&1; then
+    enabled=1
+    break
+  fi
+  sleep 0.1
+done
+if [ -z "$enabled" ]; then
+  echo "could not switch accessibility on (org.a11y.Bus did not answer)" >&2
+  exit 1
+fi
 export DISPLAY=":$(head -n1 "$dispfile")"
 VITRINE__UI__FULLSCREEN=false VITRINE_LOG=warn "$vitrine" --data-dir "$data" >/dev/null 2>&1 &
 kiosk=$!
