@@ -563,6 +563,40 @@ fn the_staff_corner_opens_on_a_long_press_every_time_and_not_on_a_tap() {
     assert_eq!(k.kiosk.page(), Page::StaffPin);
 }
 
+/// "Added to the basket" is closed by a touch on it, and does not follow the
+/// shopper to the next page, where it would hide the basket's first line.
+#[test]
+fn the_added_message_closes_on_a_touch_and_stays_on_its_page() {
+    let (_dir, k) = demo_kiosk(&[]);
+    let app = k.ui().global::<App>();
+    k.scan(NORDIC, Symbology::Ean13);
+    k.press("Ajouter au panier");
+    let toast = app.get_toast().to_string();
+    assert_eq!(toast, "Ajouté au panier : Nordic must original");
+    // A tap on the message (real pointer events at its place on screen).
+    let shown = i_slint_backend_testing::ElementHandle::find_by_accessible_label(k.ui(), &toast)
+        .next()
+        .expect("the message is on screen");
+    hold(&k, &shown, 0);
+    assert_eq!(app.get_toast(), "", "a touch closes it");
+    assert_eq!(k.kiosk.page(), Page::Product, "and does nothing else");
+
+    k.press("Ajouter au panier");
+    assert!(app.get_toast().starts_with("Ajouté au panier"));
+    k.press(&app.get_basket_long());
+    assert_eq!(k.kiosk.page(), Page::Basket);
+    assert_eq!(app.get_toast(), "", "the confirmation stayed on the product page");
+
+    // A warning is not a confirmation: it keeps its time on screen.
+    k.press("Vider le panier");
+    k.go(Page::Collect);
+    assert_eq!(app.get_toast(), "Votre panier est vide.");
+    k.go(Page::Scan);
+    assert_eq!(app.get_toast(), "Votre panier est vide.");
+    k.wait_seconds(5);
+    assert_eq!(app.get_toast(), "");
+}
+
 /// Staff enroll the kiosk on the spot: HQ address (here from the config)
 /// and the one-time code from `vitrine-hq device add`, against a real HQ.
 #[test]

@@ -600,6 +600,7 @@ impl Kiosk {
         }));
         app.on_still_here(with(|k| k.activity()));
         app.on_end_session(with(|k| k.reset_session("finished by the shopper")));
+        app.on_dismiss_toast(with(|k| k.dismiss_toast()));
         app.on_staff_corner(with(|k| k.open_staff_pin()));
         app.on_key_text(on!(|k, t: SharedString| k.on_key_text(&t)));
 
@@ -735,6 +736,14 @@ impl Kiosk {
             });
     }
 
+    /// Closes the message now (a touch on it, or a page it no longer
+    /// concerns).
+    pub(super) fn dismiss_toast(&self) {
+        self.timers.toast.stop();
+        self.st.borrow_mut().toast = None;
+        self.render_toast();
+    }
+
     fn render_toast(&self) {
         let st = self.st.borrow();
         let app = self.ui.global::<App>();
@@ -770,6 +779,13 @@ impl Kiosk {
             Page::Basket => self.render_basket(),
             Page::Identify => self.st.borrow_mut().identify = None,
             _ => {}
+        }
+        // A confirmation ("added to the basket") belongs to the page it was
+        // given on: it would only hide the top of the next one. Warnings and
+        // errors stay their 4 s.
+        let confirmation = matches!(self.st.borrow().toast, Some((_, Tone::Ok)));
+        if page != from && confirmation {
+            self.dismiss_toast();
         }
         self.st.borrow_mut().page = page;
         self.ui.global::<App>().set_page(page);
