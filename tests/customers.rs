@@ -585,3 +585,45 @@ async fn thank_you_survey_coupon_and_reminder_emails_arrive_in_order_on_a_contro
     assert!(thanks.contains("To: lou@example.fr"), "{thanks}");
     next_due_becomes(&hq, Some(reminder_at + 2 * 3600)).await;
 }
+
+/// The running kiosk (not `sync --once`) keeps its offline card table fresh:
+/// a customer added at HQ is in it once the next catalog version has reached
+/// the kiosk, fetched by the worker's own card task. A burst of versions
+/// pushed back to back each reach the kiosk.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_running_worker_fetches_the_card_table_after_each_catalog_pull() {
+    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let hq = start_hq(hq_dir.path(), |_| {}).await;
+    enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
+    let handle = vitrine::sync::start(&tokio::runtime::Handle::current(), k_dir.path(), settings()).unwrap();
+    let mut rx = handle.status();
+    let v0 = hq.hq.storage.current_version().unwrap();
+    wait_until(&mut rx, 30, "the first snapshot", |s| {
+        s.catalog_version == v0 && s.online
+    })
+    .await;
+    let card = vitrine_core::loyalty::card_number("0450", 4242);
+    let ob = handle.outbox().clone();
+    assert!(customer::card_offline(&ob, &card).unwrap().is_none());
+
+    camille(&hq.hq, Tier::Gold, true);
+    let mut last = v0;
+    for cents in ["1.01", "1.02", "1.03", "1.04", "1.05"] {
+        let (v, _) = vitrine_hq::admin::price_set(&hq.hq, COKE, cents, Some("paris-01")).unwrap();
+        last = v;
+    }
+    wait_until(&mut rx, 10, "the last pushed price", |s| s.catalog_version == last).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let entry = loop {
+        if let Some(e) = customer::card_offline(&ob, &card).unwrap() {
+            break e;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the card table was not fetched after the pull"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(entry.first_name, "Camille");
+    handle.stop().await;
+}

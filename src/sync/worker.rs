@@ -182,6 +182,9 @@ struct Ctx {
     /// Set while the push stream is connected.
     stream_up: Arc<AtomicBool>,
     pull_now: Arc<Notify>,
+    /// Wakes the card task (coalesced: requests made while a refresh runs
+    /// give one more refresh after it).
+    cards_now: Arc<Notify>,
 }
 
 impl Ctx {
@@ -194,6 +197,7 @@ impl Ctx {
             catalog: Arc::new(Mutex::new(catalog)),
             stream_up: Arc::new(AtomicBool::new(false)),
             pull_now: Arc::new(Notify::new()),
+            cards_now: Arc::new(Notify::new()),
         };
         let (version, last_sync) = {
             let cat = ctx.lock_catalog();
@@ -301,7 +305,6 @@ impl Ctx {
         match self.pull().await {
             Ok(_) => {
                 self.set_error(None);
-                self.refresh_cards().await;
                 true
             }
             Err(SyncError::NotEnrolled) => false,
@@ -442,6 +445,7 @@ pub fn start(rt: &tokio::runtime::Handle, data_dir: &Path, settings: SyncSetting
     let tasks = vec![
         rt.spawn(stream_task(ctx.clone(), shut_rx.clone())),
         rt.spawn(pull_task(ctx.clone(), shut_rx.clone())),
+        rt.spawn(cards_task(ctx.clone(), shut_rx.clone())),
         rt.spawn(outbox_task(ctx.clone(), shut_rx)),
     ];
     let availability = AvailabilityService::new(
@@ -470,6 +474,9 @@ pub async fn sync_once(data_dir: &Path, settings: SyncSettings) -> Result<SyncSt
         return Err(SyncError::NotEnrolled);
     }
     let pulled = ctx.pull_and_report().await;
+    if pulled {
+        ctx.refresh_cards().await;
+    }
     let flushed = ctx.flush().await;
     if let Flush::Retry(e, _) = &flushed {
         ctx.set_error(Some(e.clone()));
@@ -582,13 +589,34 @@ async fn stream_task(ctx: Ctx, mut shut: watch::Receiver<bool>) {
 /// customer added, or forgotten, at HQ reaches every kiosk within this time.
 pub const CARD_REFRESH: Duration = Duration::from_secs(10 * 60);
 
+/// Keeps the offline loyalty card table fresh: after every catalog pull, and
+/// every [`CARD_REFRESH`] while the push stream is up and nothing was pulled.
+/// Its own task, so that the next catalog version is never held up behind a
+/// card table download: a burst of price changes at HQ reaches the kiosk
+/// one delta after another, with one card refresh for the lot (a pull that
+/// comes while a refresh runs gives one more refresh after it).
+async fn cards_task(ctx: Ctx, mut shut: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = ctx.cards_now.notified() => {}
+            _ = tokio::time::sleep(CARD_REFRESH) => {
+                if !ctx.stream_up.load(Ordering::SeqCst) {
+                    // Down: the poller's successful pulls ask for it.
+                    continue;
+                }
+            }
+            _ = stopped(&mut shut) => return,
+        }
+        ctx.refresh_cards().await;
+    }
+}
+
 /// Pulls when the stream says so, and polls while the stream is down. After
 /// a failed pull the poll waits as the outbox does (capped exponential
 /// backoff, full jitter), never less than the poll interval: kiosks facing
 /// a down HQ do not knock in step, nor every minute for days.
 async fn pull_task(ctx: Ctx, mut shut: watch::Receiver<bool>) {
     let mut failures: u32 = 0;
-    let mut cards_at = tokio::time::Instant::now();
     loop {
         // Spread (±25 %): kiosks whose stream went down together do not
         // poll HQ in step.
@@ -600,10 +628,6 @@ async fn pull_task(ctx: Ctx, mut shut: watch::Receiver<bool>) {
             _ = ctx.pull_now.notified() => {}
             _ = tokio::time::sleep(wait) => {
                 if ctx.stream_up.load(Ordering::SeqCst) {
-                    if cards_at.elapsed() >= CARD_REFRESH {
-                        ctx.refresh_cards().await;
-                        cards_at = tokio::time::Instant::now();
-                    }
                     continue;
                 }
             }
@@ -612,7 +636,7 @@ async fn pull_task(ctx: Ctx, mut shut: watch::Receiver<bool>) {
         let ok = ctx.pull_and_report().await;
         if ok {
             failures = 0;
-            cards_at = tokio::time::Instant::now();
+            ctx.cards_now.notify_one();
         } else {
             failures = failures.saturating_add(1);
         }
