@@ -595,23 +595,21 @@ async fn the_running_worker_fetches_the_card_table_after_each_catalog_pull() {
     let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let hq = start_hq(hq_dir.path(), |_| {}).await;
     enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
-    let handle = vitrine::sync::start(&tokio::runtime::Handle::current(), k_dir.path(), settings()).unwrap();
-    let mut rx = handle.status();
-    let v0 = hq.hq.storage.current_version().unwrap();
-    wait_until(&mut rx, 30, "the first snapshot", |s| {
-        s.catalog_version == v0 && s.online
-    })
-    .await;
+    let (handle, mut rx) = start_synced_worker(&hq, k_dir.path()).await;
     let card = vitrine_core::loyalty::card_number("0450", 4242);
     let ob = handle.outbox().clone();
     assert!(customer::card_offline(&ob, &card).unwrap().is_none());
 
     camille(&hq.hq, Tier::Gold, true);
-    let mut last = v0;
-    for cents in ["1.01", "1.02", "1.03", "1.04", "1.05"] {
-        let (v, _) = vitrine_hq::admin::price_set(&hq.hq, COKE, cents, Some("paris-01")).unwrap();
-        last = v;
-    }
+    let versions: Vec<u64> = ["1.01", "1.02", "1.03", "1.04", "1.05"]
+        .into_iter()
+        .map(|cents| {
+            vitrine_hq::admin::price_set(&hq.hq, COKE, cents, Some("paris-01"))
+                .unwrap()
+                .0
+        })
+        .collect();
+    let last = *versions.last().unwrap();
     wait_until(&mut rx, 10, "the last pushed price", |s| s.catalog_version == last).await;
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let entry = loop {

@@ -57,13 +57,7 @@ async fn a_price_change_at_hq_reaches_the_kiosk_by_push() {
     let hq = start_hq(hq_dir.path(), |_| {}).await;
     enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
     // Polling every hour: only the push stream can bring changes in time.
-    let handle = vitrine::sync::start(&tokio::runtime::Handle::current(), k_dir.path(), settings()).unwrap();
-    let mut rx = handle.status();
-    let v0 = hq.hq.storage.current_version().unwrap();
-    wait_until(&mut rx, 30, "the first snapshot", |s| {
-        s.catalog_version == v0 && s.online
-    })
-    .await;
+    let (handle, mut rx) = start_synced_worker(&hq, k_dir.path()).await;
 
     // HQ's referential has generated demo prices (start_hq imports with the
     // demo seed): the kiosk keeps saying they are not real prices.
@@ -118,13 +112,7 @@ async fn hq_down_while_handoffs_and_orders_queue_then_up_each_arrives_exactly_on
     let mut hq = start_hq(hq_dir.path(), |_| {}).await;
     let addr = hq.addr;
     enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
-    let handle = vitrine::sync::start(&tokio::runtime::Handle::current(), k_dir.path(), settings()).unwrap();
-    let mut rx = handle.status();
-    let v0 = hq.hq.storage.current_version().unwrap();
-    wait_until(&mut rx, 30, "the first snapshot", |s| {
-        s.catalog_version == v0 && s.online
-    })
-    .await;
+    let (handle, mut rx) = start_synced_worker(&hq, k_dir.path()).await;
 
     hq.stop().await;
     let ob = handle.outbox().clone();

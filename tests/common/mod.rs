@@ -124,6 +124,25 @@ pub async fn enroll(hq: &HqServer, url: &str, kiosk_dir: &Path, store: &str) -> 
         .expect("enroll")
 }
 
+/// Starts the enrolled kiosk's sync worker (files in `kiosk_dir`, [`settings`])
+/// and waits (bounded) until it is online with HQ's current catalog version.
+pub async fn start_synced_worker(
+    hq: &HqServer,
+    kiosk_dir: &Path,
+) -> (
+    vitrine::sync::SyncHandle,
+    tokio::sync::watch::Receiver<vitrine::sync::SyncStatus>,
+) {
+    let handle = vitrine::sync::start(&tokio::runtime::Handle::current(), kiosk_dir, settings()).unwrap();
+    let mut rx = handle.status();
+    let v0 = hq.hq.storage.current_version().unwrap();
+    wait_until(&mut rx, 30, "the first snapshot", |s| {
+        s.catalog_version == v0 && s.online
+    })
+    .await;
+    (handle, rx)
+}
+
 /// Waits (bounded) until `f` holds, checking whenever the status changes
 /// and at least every 50 ms. Panics with `what` on timeout.
 pub async fn wait_until(
