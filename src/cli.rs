@@ -14,6 +14,7 @@ use vitrine_core::code::{Embedded, ProductCode, Scanned, parse_product_code_with
 use vitrine_core::money::price_for_weight;
 use vitrine_core::product::{SoldBy, StockLevel};
 use vitrine_core::{Currency, Lang, Money};
+use vitrine_i18n::MoneyText;
 
 use crate::camera::device::CameraSource;
 use crate::camera::replay::{self, ReplaySource};
@@ -239,7 +240,7 @@ fn staff_set_pin(cfg: &LoadedConfig, out: &mut dyn Write) -> Result<(), Exit> {
             "Code du personnel enregistré (haché avec Argon2) dans {} ; le kiosque l'utilise à son prochain démarrage.",
             file.display()
         ),
-        Lang::En => writeln!(
+        _ => writeln!(
             out,
             "Staff PIN saved (as an Argon2 hash) in {}; the kiosk uses it from its next start.",
             file.display()
@@ -492,7 +493,7 @@ pub fn run(cli: &Cli, cfg: &LoadedConfig, command: &Command, out: &mut dyn Write
                         "{} produits importés, {} ignorés ; version du catalogue {}",
                         report.imported, report.skipped, report.catalog_version
                     ),
-                    Lang::En => writeln!(
+                    _ => writeln!(
                         out,
                         "imported {} products, skipped {}; catalog version {}",
                         report.imported, report.skipped, report.catalog_version
@@ -582,7 +583,7 @@ pub fn run(cli: &Cli, cfg: &LoadedConfig, command: &Command, out: &mut dyn Write
                             st.products, st.prices, st.promotions, st.stock_rows, st.offers, st.stores
                         ),
                     )?,
-                    Lang::En => line(
+                    _ => line(
                         out,
                         "products",
                         format_args!(
@@ -605,7 +606,7 @@ pub fn run(cli: &Cli, cfg: &LoadedConfig, command: &Command, out: &mut dyn Write
                         "siège",
                         format_args!("{} (appareil {}, magasin {})", i.hq_url, i.device_id, i.store),
                     )?,
-                    (Some(i), Lang::En) => line(
+                    (Some(i), _) => line(
                         out,
                         "HQ",
                         format_args!("{} (device {}, store {})", i.hq_url, i.device_id, i.store),
@@ -663,7 +664,8 @@ pub fn run(cli: &Cli, cfg: &LoadedConfig, command: &Command, out: &mut dyn Write
             let lang = Lang::parse(&cfg.config.ui.language).unwrap_or_default();
             let rt = runtime()?;
             let result = rt.block_on(crate::customer::identify(&ob, input, clock::now(), timeout));
-            let tier_label = |t: Option<vitrine_core::pricing::Tier>| t.map(|t| t.label(lang).to_string());
+            let tier_label =
+                |t: Option<vitrine_core::pricing::Tier>| t.map(|t| vitrine_i18n::domain::tier(t).render(lang));
             match result {
                 Ok(id) => {
                     if *json {
@@ -1199,8 +1201,8 @@ fn lookup_json(view: &ProductView, code: &ProductCode, lang: Lang, store_currenc
                 "id": pr.id,
                 "kind": pr.kind,
                 "audience": pr.audience,
-                "badge": unit_price.map(|u| pr.kind.badge(lang, u.currency)),
-                "description": unit_price.map(|u| pr.describe(u, lang)),
+                "badge": unit_price.map(|u| vitrine_i18n::domain::promo_badge(&pr.kind, u.currency).render(lang)),
+                "description": unit_price.map(|u| vitrine_i18n::domain::promo_sentence(pr, u).render(lang)),
             })
         })
         .collect();
@@ -1274,7 +1276,7 @@ fn write_outbox(out: &mut dyn Write, lang: Lang, pending: u64, dead: u64) -> std
             "{:<21}{pending} en attente, {dead} refusés par le siège",
             "file d'envoi"
         ),
-        Lang::En => writeln!(out, "{:<21}{pending} waiting, {dead} refused by HQ", "outbox"),
+        _ => writeln!(out, "{:<21}{pending} waiting, {dead} refused by HQ", "outbox"),
     }
 }
 
@@ -1337,14 +1339,21 @@ fn write_lookup_text(
     }
     for pr in &view.promotions {
         if let Some(u) = view.price {
-            row(out, "promotion", format_args!("{}", pr.describe(u, lang)))?;
+            row(
+                out,
+                "promotion",
+                format_args!("{}", vitrine_i18n::domain::promo_sentence(pr, u).render(lang)),
+            )?;
         }
     }
     match view.stock_here {
         Some(q) => row(
             out,
             t("stock ici", "stock here"),
-            format_args!("{q} ({})", StockLevel::from_quantity(q).label(lang)),
+            format_args!(
+                "{q} ({})",
+                vitrine_i18n::domain::stock_level(StockLevel::from_quantity(q)).render(lang)
+            ),
         )?,
         None => row(
             out,
@@ -1371,7 +1380,7 @@ fn write_lookup_text(
                     o.delivery_days
                 ),
             )?,
-            Lang::En => row(
+            _ => row(
                 out,
                 "offer",
                 format_args!(

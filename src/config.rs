@@ -43,8 +43,12 @@ pub struct KioskSection {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UiSection {
-    /// Language at the start of each session: "fr" or "en".
+    /// Language at the start of each session: one of `languages`.
     pub language: String,
+    /// The languages a shopper can switch to on the kiosk, in the order the
+    /// language button goes through them. Each must be in the message
+    /// catalogue (`vitrine_i18n::available()`: fr, en, de today).
+    pub languages: Vec<String>,
     /// Seconds without a touch before the reset warning.
     pub idle_timeout_s: u32,
     /// Seconds the reset warning counts down.
@@ -171,6 +175,7 @@ impl Default for KioskConfig {
             },
             ui: UiSection {
                 language: "fr".into(),
+                languages: vec!["fr".into(), "en".into(), "de".into()],
                 idle_timeout_s: 60,
                 idle_warning_s: 10,
                 layout: "landscape".into(),
@@ -290,6 +295,11 @@ impl LoadedConfig {
 
     pub fn lang(&self) -> Lang {
         Lang::parse(&self.config.ui.language).unwrap_or_default()
+    }
+
+    /// The languages offered to shoppers (`ui.languages`), in order.
+    pub fn langs(&self) -> Vec<Lang> {
+        self.config.ui.languages.iter().filter_map(|l| Lang::parse(l)).collect()
     }
 
     pub fn currency(&self) -> Currency {
@@ -421,6 +431,13 @@ fn origin_of_path(origins: &[(String, Origin)], path: &str) -> Option<Origin> {
 fn env_value(raw: &str, default: &Value) -> Value {
     match default {
         Value::String(_) => Value::String(raw.to_string()),
+        // A list of words may be written plainly: `VITRINE__UI__LANGUAGES=fr,de`.
+        Value::Array(_) if !raw.trim_start().starts_with('[') => Value::Array(
+            raw.split(',')
+                .map(|w| Value::String(w.trim().to_string()))
+                .filter(|w| w.as_str().is_some_and(|w| !w.is_empty()))
+                .collect(),
+        ),
         _ => format!("v = {raw}")
             .parse::<toml::Table>()
             .ok()
@@ -540,10 +557,41 @@ fn validate(l: &LoadedConfig) -> Result<(), ConfigError> {
     if let Err(e) = Currency::from_code(&c.kiosk.currency) {
         return Err(bad("kiosk.currency", e.to_string()));
     }
-    if Lang::parse(&c.ui.language).is_none() {
+    let known = || {
+        vitrine_i18n::available()
+            .iter()
+            .map(|l| format!("\"{l}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let supported = |l: &str| Lang::parse(l).filter(|l| vitrine_i18n::supported(*l));
+    let Some(lang) = supported(&c.ui.language) else {
         return Err(bad(
             "ui.language",
-            format!("expected \"fr\" or \"en\", found \"{}\"", c.ui.language),
+            format!("expected one of {}, found \"{}\"", known(), c.ui.language),
+        ));
+    };
+    let mut offered = Vec::new();
+    for l in &c.ui.languages {
+        match supported(l) {
+            Some(x) if !offered.contains(&x) => offered.push(x),
+            Some(_) => return Err(bad("ui.languages", format!("\"{l}\" is listed twice"))),
+            None => {
+                return Err(bad(
+                    "ui.languages",
+                    format!("expected languages among {}, found \"{l}\"", known()),
+                ));
+            }
+        }
+    }
+    if !offered.contains(&lang) {
+        return Err(bad(
+            "ui.languages",
+            format!(
+                "the list must include ui.language (\"{}\"), found [{}]",
+                c.ui.language,
+                c.ui.languages.join(", ")
+            ),
         ));
     }
     if !(10..=3600).contains(&c.ui.idle_timeout_s) {
@@ -837,6 +885,37 @@ mod tests {
     }
 
     #[test]
+    fn languages_come_from_the_catalogue() {
+        let l = load(None, vec![("VITRINE__UI__LANGUAGE".into(), "de".into())]).unwrap();
+        assert_eq!(l.lang(), Lang::DE);
+        assert_eq!(l.langs(), vec![Lang::FR, Lang::EN, Lang::DE]);
+        let l = load(
+            None,
+            vec![
+                ("VITRINE__UI__LANGUAGES".into(), "de, en".into()),
+                ("VITRINE__UI__LANGUAGE".into(), "en".into()),
+            ],
+        )
+        .unwrap();
+        assert_eq!(l.langs(), vec![Lang::DE, Lang::EN]);
+        let e = load(None, vec![("VITRINE__UI__LANGUAGES".into(), "de,en".into())])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("ui.languages") && e.contains("must include ui.language"),
+            "{e}"
+        );
+        let e = load(None, vec![("VITRINE__UI__LANGUAGES".into(), "[\"fr\", \"xx\"]".into())])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("ui.languages") && e.contains("\"xx\""), "{e}");
+        let e = load(None, vec![("VITRINE__UI__LANGUAGES".into(), "fr,fr".into())])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("twice"), "{e}");
+    }
+
+    #[test]
     fn errors_name_file_key_and_expectation() {
         let f = file("[camera]\nfps = \"fast\"\n");
         let e = load(Some(f.path()), Vec::new()).unwrap_err().to_string();
@@ -855,7 +934,7 @@ mod tests {
         let e = load(Some(f.path()), Vec::new()).unwrap_err().to_string();
         assert!(e.contains("not valid TOML"), "{e}");
 
-        let e = load(None, vec![("VITRINE__UI__LANGUAGE".into(), "de".into())])
+        let e = load(None, vec![("VITRINE__UI__LANGUAGE".into(), "it".into())])
             .unwrap_err()
             .to_string();
         assert!(

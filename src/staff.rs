@@ -69,17 +69,17 @@ impl PinCheck {
     pub fn message(&self, now: UnixTime, lang: Lang) -> String {
         match (self, lang) {
             (PinCheck::Granted { .. }, Lang::Fr) => "Accès accordé".into(),
-            (PinCheck::Granted { .. }, Lang::En) => "Access granted".into(),
+            (PinCheck::Granted { .. }, _) => "Access granted".into(),
             (PinCheck::Wrong { attempts_left }, Lang::Fr) => {
                 format!("Code incorrect. Essais restants avant blocage : {attempts_left}")
             }
-            (PinCheck::Wrong { attempts_left }, Lang::En) => {
+            (PinCheck::Wrong { attempts_left }, _) => {
                 format!("Wrong PIN. Attempts left before lockout: {attempts_left}")
             }
             (PinCheck::Locked { until }, Lang::Fr) => {
                 format!("Trop d'essais : réessayez dans {}", duration_words(until - now, lang))
             }
-            (PinCheck::Locked { until }, Lang::En) => {
+            (PinCheck::Locked { until }, _) => {
                 format!("Too many attempts: try again in {}", duration_words(until - now, lang))
             }
         }
@@ -94,7 +94,7 @@ fn duration_words(secs: i64, lang: Lang) -> String {
         let min = (secs + 59) / 60;
         match lang {
             Lang::Fr => format!("{min} min"),
-            Lang::En => format!("{min} min"),
+            _ => format!("{min} min"),
         }
     }
 }

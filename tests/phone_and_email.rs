@@ -13,6 +13,7 @@ use vitrine::sync::{NewOrder, Outbox, sync_once};
 use vitrine_core::wire::{HandoffLine, OrderCustomer, order_number};
 use vitrine_core::{Gtin, Lang};
 use vitrine_hq::SmtpConfig;
+use vitrine_i18n::MoneyText;
 
 fn lines() -> Vec<HandoffLine> {
     vec![

@@ -88,7 +88,7 @@ impl IdentifyError {
     /// The message for the shopper.
     pub fn message(&self, lang: Lang) -> String {
         match self {
-            IdentifyError::Token(t) => t.message(lang).to_string(),
+            IdentifyError::Token(t) => vitrine_i18n::domain::token_error(t).render(lang),
             IdentifyError::NotUnderstood => lang
                 .pick(
                     "Nous ne reconnaissons pas ce code : scannez le QR code de l'application ou votre carte, ou tapez votre téléphone ou votre email.",
@@ -425,7 +425,7 @@ impl From<rusqlite::Error> for CouponError {
 impl CouponError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
-            CouponError::Token(t) => t.message(lang).to_string(),
+            CouponError::Token(t) => vitrine_i18n::domain::token_error(t).render(lang),
             CouponError::AlreadyUsed => lang
                 .pick(
                     "Ce bon de réduction a déjà été utilisé : il ne sert qu'une fois.",

@@ -75,16 +75,16 @@ impl Slot {
         let days = (s.date() - n.date()).whole_days();
         let day = match (days, lang) {
             (0, Lang::Fr) => "Aujourd'hui".to_string(),
-            (0, Lang::En) => "Today".to_string(),
+            (0, _) => "Today".to_string(),
             (1, Lang::Fr) => "Demain".to_string(),
-            (1, Lang::En) => "Tomorrow".to_string(),
+            (1, _) => "Tomorrow".to_string(),
             (_, Lang::Fr) => format!(
                 "{} {:02}/{:02}",
                 weekday(s.weekday(), lang),
                 s.day(),
                 u8::from(s.month())
             ),
-            (_, Lang::En) => format!("{} {} {}", weekday(s.weekday(), lang), s.day(), month_en(s.month())),
+            (_, _) => format!("{} {} {}", weekday(s.weekday(), lang), s.day(), month_en(s.month())),
         };
         format!(
             "{day}, {:02}:{:02} – {:02}:{:02}",
@@ -100,7 +100,7 @@ fn weekday(d: Weekday, lang: Lang) -> &'static str {
     let i = d.number_days_from_monday() as usize;
     match lang {
         Lang::Fr => ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"][i],
-        Lang::En => [
+        _ => [
             "Monday",
             "Tuesday",
             "Wednesday",

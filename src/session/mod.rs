@@ -411,7 +411,11 @@ mod tests {
         assert_eq!(priced.subtotal, Money::eur(3 * 199 + 350));
         assert_eq!(priced.total, Money::eur(2 * 199 + 350));
         assert_eq!(priced.applied.len(), 1);
-        assert!(priced.applied[0].explain(Lang::Fr).contains("vous économisez 1,99 €"));
+        assert!(
+            vitrine_i18n::domain::applied_promotion(&priced.applied[0])
+                .render(Lang::FR)
+                .contains("vous économisez 1,99 €")
+        );
     }
 
     #[test]

@@ -107,36 +107,18 @@ impl Problem {
         }
     }
 
-    /// The sentence for store staff.
-    pub fn message(self, lang: vitrine_core::Lang) -> &'static str {
-        use vitrine_core::Lang::{En, Fr};
-        match (self, lang) {
-            (Problem::NotEnrolled, Fr) => "Borne non reliée au siège : reliez-la depuis l'écran du personnel.",
-            (Problem::NotEnrolled, En) => "Kiosk not enrolled with HQ: enroll it from the staff screen.",
-            (Problem::Unreachable, Fr) => {
-                "Siège injoignable (réseau ou serveur) : la borne continue sur son cache et réessaie."
-            }
-            (Problem::Unreachable, En) => {
-                "HQ cannot be reached (network or server): the kiosk goes on from its cache and retries."
-            }
-            (Problem::Refused, Fr) => {
-                "Le siège refuse cette borne (révoquée ?) : demandez un nouveau code d'enrôlement."
-            }
-            (Problem::Refused, En) => "HQ refuses this kiosk (revoked?): ask for a new enrollment code.",
-            (Problem::Busy, Fr) => "Le siège demande d'attendre : la borne réessaie plus tard.",
-            (Problem::Busy, En) => "HQ asked the kiosk to wait: it retries later.",
-            (Problem::HqFailed, Fr) => "Le siège a répondu par une erreur : la borne réessaie.",
-            (Problem::HqFailed, En) => "HQ answered with an error: the kiosk retries.",
-            (Problem::UpdateRefused, Fr) => {
-                "Mise à jour du catalogue refusée (contrôle de signature, de version ou de magasin) : l'ancien catalogue est gardé."
-            }
-            (Problem::UpdateRefused, En) => {
-                "Catalog update refused (signature, version or store check): the previous catalog is kept."
-            }
-            (Problem::Storage, Fr) => "Problème de la base de données de la borne : voir son journal.",
-            (Problem::Storage, En) => "Problem with the kiosk's database: see its log.",
-            (Problem::Other, Fr) => "Problème de synchronisation : voir le détail.",
-            (Problem::Other, En) => "Sync problem: see the details.",
+    /// The sentence for store staff (messages `sync-problem-*`).
+    pub fn text(self) -> vitrine_i18n::Text {
+        use vitrine_i18n::text;
+        match self {
+            Problem::NotEnrolled => text!("sync-problem-not-enrolled"),
+            Problem::Unreachable => text!("sync-problem-unreachable"),
+            Problem::Refused => text!("sync-problem-refused"),
+            Problem::Busy => text!("sync-problem-busy"),
+            Problem::HqFailed => text!("sync-problem-hq-failed"),
+            Problem::UpdateRefused => text!("sync-problem-update-refused"),
+            Problem::Storage => text!("sync-problem-storage"),
+            Problem::Other => text!("sync-problem-other"),
         }
     }
 }
@@ -209,9 +191,10 @@ mod tests {
         ];
         for (e, p) in cases {
             assert_eq!(Problem::of(&e), p, "{e}");
-            let (fr, en) = (p.message(Lang::Fr), p.message(Lang::En));
-            assert!(!fr.is_empty() && !en.is_empty() && fr != en, "{p:?}");
+            let t = p.text();
+            let (fr, en, de) = (t.render(Lang::FR), t.render(Lang::EN), t.render(Lang::DE));
+            assert!(fr != en && en != de && !de.is_empty(), "{p:?}");
         }
-        assert!(Problem::Refused.message(Lang::Fr).contains("révoquée"));
+        assert!(Problem::Refused.text().render(Lang::FR).contains("révoquée"));
     }
 }

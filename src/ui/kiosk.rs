@@ -18,6 +18,7 @@ use vitrine_core::code::{CodeError, ProductCode, Scanned, parse_product_code_wit
 use vitrine_core::pricing::Promotion;
 use vitrine_core::product::Store;
 use vitrine_core::{Lang, parse_product_code};
+use vitrine_i18n::MoneyText;
 
 use super::generated::*;
 use super::orders::OrderDesk;
@@ -841,7 +842,7 @@ impl Kiosk {
         let st = self.st.borrow();
         let code = match st.session.lang {
             Lang::Fr => "",
-            Lang::En => "en",
+            _ => "en",
         };
         if let Err(e) = slint::select_bundled_translation(code) {
             tracing::error!(error = %e, "cannot switch the screen's language");
@@ -979,7 +980,9 @@ impl Kiosk {
                 .borrow_mut()
                 .session
                 .add_coupon(p.coupon_code.as_deref().unwrap_or(code));
-            let describe = Text2::with(|l| p.describe(vitrine_core::Money::zero(currency), l));
+            let describe = Text2::with(|l| {
+                vitrine_i18n::domain::promo_sentence(&p, vitrine_core::Money::zero(currency)).render(l)
+            });
             let msg = if added {
                 Text2::new(
                     format!("Coupon ajouté : {}", describe.fr),
@@ -1412,7 +1415,7 @@ pub fn camera_text(status: &CameraStatus, m: &ScanMetrics) -> Text2 {
                 format!("{:.1}", m.decode_ms_mean).replace('.', ","),
                 format!("{:.1}", m.decode_ms_max).replace('.', ",")
             ),
-            Lang::En => format!(
+            _ => format!(
                 "{base} — {:.0} of {:.0} frames/s read, decode {:.1} ms on average ({:.1} ms at most)",
                 m.decode_fps, m.capture_fps, m.decode_ms_mean, m.decode_ms_max
             ),

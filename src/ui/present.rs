@@ -4,11 +4,11 @@
 
 use slint::{ModelRc, SharedString, VecModel};
 use time::{OffsetDateTime, UtcOffset};
-use vitrine_core::catalog::allergen_label;
 use vitrine_core::code::{Embedded, ProductCode};
 use vitrine_core::pricing::{Audience, PricedBasket, PromoKind, Promotion, Target};
 use vitrine_core::product::{Nutriments, ONLINE, SoldBy, StockLevel, UnixTime};
 use vitrine_core::{Currency, Lang, Money};
+use vitrine_i18n::MoneyText;
 
 use super::generated::{BasketRow, FactRow, OfferRow, PromoLine, PromoSlide, StockRow, Tone};
 use super::worker::{CacheInfo, SlideData};
@@ -49,7 +49,7 @@ impl Text2 {
     pub fn get(&self, lang: Lang) -> SharedString {
         SharedString::from(match lang {
             Lang::Fr => self.fr.as_str(),
-            Lang::En => self.en.as_str(),
+            _ => self.en.as_str(),
         })
     }
 
@@ -77,9 +77,9 @@ pub fn when(t: UnixTime, now: UnixTime, offset: UtcOffset, lang: Lang) -> String
     ];
     match (d.date() == n.date(), lang) {
         (true, Lang::Fr) => format!("aujourd'hui à {hm}"),
-        (true, Lang::En) => format!("today at {hm}"),
+        (true, _) => format!("today at {hm}"),
         (false, Lang::Fr) => format!("le {:02}/{:02} à {hm}", d.day(), u8::from(d.month())),
-        (false, Lang::En) => format!(
+        (false, _) => format!(
             "on {} {} at {hm}",
             d.day(),
             months[usize::from(u8::from(d.month())) - 1]
@@ -91,23 +91,33 @@ pub fn when(t: UnixTime, now: UnixTime, offset: UtcOffset, lang: Lang) -> String
 pub fn stock_row(place: &str, quantity: Option<i64>, lang: Lang) -> StockRow {
     let (text, tone) = match quantity.map(StockLevel::from_quantity) {
         None => (lang.pick("stock inconnu", "stock unknown").to_string(), Tone::Info),
-        Some(StockLevel::InStock) => (StockLevel::InStock.label(lang).to_lowercase(), Tone::Ok),
+        Some(StockLevel::InStock) => (
+            vitrine_i18n::domain::stock_level(StockLevel::InStock)
+                .render(lang)
+                .to_lowercase(),
+            Tone::Ok,
+        ),
         Some(StockLevel::Low) => (
             match lang {
                 Lang::Fr => {
                     let n = quantity.unwrap_or(0);
                     format!("stock faible ({n} restant{})", if n > 1 { "s" } else { "" })
                 }
-                Lang::En => format!("low stock ({} left)", quantity.unwrap_or(0)),
+                _ => format!("low stock ({} left)", quantity.unwrap_or(0)),
             },
             Tone::Warn,
         ),
-        Some(StockLevel::Out) => (StockLevel::Out.label(lang).to_lowercase(), Tone::Bad),
+        Some(StockLevel::Out) => (
+            vitrine_i18n::domain::stock_level(StockLevel::Out)
+                .render(lang)
+                .to_lowercase(),
+            Tone::Bad,
+        ),
     };
     // French puts a space before the colon.
     let place = match lang {
         Lang::Fr => format!("{place} :"),
-        Lang::En => format!("{place}:"),
+        _ => format!("{place}:"),
     };
     StockRow {
         place: place.into(),
@@ -128,12 +138,12 @@ pub fn since_text(sync: &SyncStatus, cache: CacheInfo, now: UnixTime, offset: Ut
             "Prix et stock enregistrés sur cette borne {} (borne hors ligne).",
             when(t, now, offset, lang)
         ),
-        (Some(t), Lang::En) => format!(
+        (Some(t), _) => format!(
             "Prices and stock saved on this kiosk {} (kiosk offline).",
             when(t, now, offset, lang)
         ),
         (None, Lang::Fr) => "Prix et stock enregistrés sur cette borne (hors ligne).".into(),
-        (None, Lang::En) => "Prices and stock saved on this kiosk (offline).".into(),
+        (None, _) => "Prices and stock saved on this kiosk (offline).".into(),
     }
 }
 
@@ -194,7 +204,7 @@ pub fn product_screen(
     }
     let code_line = match lang {
         Lang::Fr => format!("Code {}", p.gtin.short_form()),
-        Lang::En => format!("Code {}", p.gtin.short_form()),
+        _ => format!("Code {}", p.gtin.short_form()),
     };
     let price = pack_price(view, code);
     let price_text = price
@@ -203,7 +213,7 @@ pub fn product_screen(
     let price_note = match (code.variable.as_ref().map(|v| v.embedded), view.price) {
         (Some(Embedded::Weight { grams }), Some(unit)) => match lang {
             Lang::Fr => format!("{} g à {} le kg", grams, unit.format(lang)),
-            Lang::En => format!("{} g at {} per kg", grams, unit.format(lang)),
+            _ => format!("{} g at {} per kg", grams, unit.format(lang)),
         },
         (Some(Embedded::Price { .. }), _) => lang.pick("prix de cette barquette", "price of this pack").into(),
         (None, Some(_)) if p.sold_by == SoldBy::Kilogram => lang.pick("le kg", "per kg").into(),
@@ -230,7 +240,7 @@ pub fn product_screen(
             {
                 continue;
             }
-            let text = pr.describe(unit, lang);
+            let text = vitrine_i18n::domain::promo_sentence(pr, unit).render(lang);
             if matches!(pr.audience, Audience::Members { .. }) {
                 if member_price.is_empty() {
                     member_price = text;
@@ -238,7 +248,9 @@ pub fn product_screen(
                 continue;
             }
             promotions.push(PromoLine {
-                badge: pr.kind.badge(lang, unit.currency).into(),
+                badge: vitrine_i18n::domain::promo_badge(&pr.kind, unit.currency)
+                    .render(lang)
+                    .into(),
                 text: text.into(),
             });
         }
@@ -276,7 +288,7 @@ pub fn product_screen(
                 "Stock des autres magasins : réponse du siège {}.",
                 when(l.fetched_at, now, offset, lang)
             ),
-            Lang::En => format!(
+            _ => format!(
                 "Other stores' stock: HQ's answer {}.",
                 when(l.fetched_at, now, offset, lang)
             ),
@@ -309,7 +321,7 @@ pub fn product_screen(
                     o.shipping.format(lang),
                     o.delivery_days
                 ),
-                Lang::En => format!(
+                _ => format!(
                     "+ {} delivery, within {} days",
                     o.shipping.format(lang),
                     o.delivery_days
@@ -322,7 +334,7 @@ pub fn product_screen(
         (Some(food), _) => (
             food.allergens
                 .iter()
-                .map(|a| SharedString::from(allergen_label(a, lang)))
+                .map(|a| SharedString::from(vitrine_i18n::domain::allergen(a).render(lang)))
                 .collect(),
             {
                 let mut t = lang
@@ -430,31 +442,31 @@ pub fn slides(data: &[SlideData], currency: Currency, lang: Lang) -> Vec<PromoSl
                 (_, Some(name)) => name.clone(),
                 (Target::Brand(b), None) => match lang {
                     Lang::Fr => format!("Toute la marque {b}"),
-                    Lang::En => format!("All {b} products"),
+                    _ => format!("All {b} products"),
                 },
                 (Target::Category(c), None) if c.eq_ignore_ascii_case("books") => {
                     lang.pick("Tous les livres", "All books").into()
                 }
                 (Target::Category(c), None) => match lang {
                     Lang::Fr => format!("Rayon {c}"),
-                    Lang::En => format!("{c} aisle"),
+                    _ => format!("{c} aisle"),
                 },
                 _ => lang.pick("Dans tout le magasin", "Across the store").into(),
             };
             let text = if d.unit_price.is_some() || !matches!(p.target, Target::Gtins(_)) {
                 describe_generic(p, unit, d.unit_price.is_some(), lang)
             } else {
-                p.kind.badge(lang, currency)
+                vitrine_i18n::domain::promo_badge(&p.kind, currency).render(lang)
             };
             let price = d
                 .unit_price
                 .map(|u| match lang {
                     Lang::Fr => format!("Prix habituel : {}", u.format(lang)),
-                    Lang::En => format!("Usual price: {}", u.format(lang)),
+                    _ => format!("Usual price: {}", u.format(lang)),
                 })
                 .unwrap_or_default();
             PromoSlide {
-                badge: p.kind.badge(lang, currency).into(),
+                badge: vitrine_i18n::domain::promo_badge(&p.kind, currency).render(lang).into(),
                 title: title.into(),
                 text: text.into(),
                 price: price.into(),
@@ -472,11 +484,17 @@ fn describe_generic(p: &Promotion, unit: Money, has_price: bool, lang: Lang) -> 
             PromoKind::BasketAmountOff { .. } | PromoKind::BasketPercentOff { .. }
         )
     {
-        return p.describe(unit, lang);
+        return vitrine_i18n::domain::promo_sentence(p, unit).render(lang);
     }
     match lang {
-        Lang::Fr => format!("{} sur toute la sélection", p.kind.badge(lang, unit.currency)),
-        Lang::En => format!("{} on the whole selection", p.kind.badge(lang, unit.currency)),
+        Lang::Fr => format!(
+            "{} sur toute la sélection",
+            vitrine_i18n::domain::promo_badge(&p.kind, unit.currency).render(lang)
+        ),
+        _ => format!(
+            "{} on the whole selection",
+            vitrine_i18n::domain::promo_badge(&p.kind, unit.currency).render(lang)
+        ),
     }
 }
 
@@ -492,13 +510,13 @@ pub fn basket_rows(items: &[BasketItem], priced: &PricedBasket, lang: Lang) -> V
             let detail = match &item.measured {
                 Some(m) => match (m.grams, lang) {
                     (Some(g), Lang::Fr) => format!("{g} g à {} le kg", item.unit_price.format(lang)),
-                    (Some(g), Lang::En) => format!("{g} g at {} per kg", item.unit_price.format(lang)),
+                    (Some(g), _) => format!("{g} g at {} per kg", item.unit_price.format(lang)),
                     (None, _) => lang.pick("Barquette à prix fixe", "Fixed-price pack").into(),
                 },
                 None => {
                     let mut d = match lang {
                         Lang::Fr => format!("{} l'unité", item.unit_price.format(lang)),
-                        Lang::En => format!("{} each", item.unit_price.format(lang)),
+                        _ => format!("{} each", item.unit_price.format(lang)),
                     };
                     if let Some(b) = &item.brand {
                         d = format!("{b} · {d}");

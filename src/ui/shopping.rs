@@ -3,6 +3,7 @@
 use slint::{ComponentHandle, Image, SharedString};
 use vitrine_core::Lang;
 use vitrine_core::code::Embedded;
+use vitrine_i18n::MoneyText;
 
 use super::generated::*;
 use super::kiosk::Kiosk;
@@ -186,7 +187,7 @@ impl Kiosk {
                 format!("Panier ({n}) {total}"),
                 format!("Panier : {n} article{}, {total}", plural(n as usize)),
             ),
-            Lang::En => (
+            _ => (
                 format!("Basket ({n}) {total}"),
                 format!("Basket: {n} item{}, {total}", plural(n as usize)),
             ),
@@ -225,14 +226,14 @@ impl Kiosk {
                     priced
                         .applied
                         .iter()
-                        .map(|a| SharedString::from(a.explain(lang)))
+                        .map(|a| SharedString::from(vitrine_i18n::domain::applied_promotion(a).render(lang)))
                         .collect(),
                 ));
                 b.set_hints(model(
                     priced
                         .hints
                         .iter()
-                        .map(|h| SharedString::from(h.explain(lang, priced.currency)))
+                        .map(|h| SharedString::from(vitrine_i18n::domain::promo_hint(h, priced.currency).render(lang)))
                         .collect(),
                 ));
                 b.set_subtotal(priced.subtotal.format(lang).into());
@@ -386,7 +387,7 @@ impl Kiosk {
         match r {
             Ok(p) => {
                 let currency = self.st.borrow().session.currency;
-                let describe = Text2::with(|l| p.kind.badge(l, currency));
+                let describe = Text2::with(|l| vitrine_i18n::domain::promo_badge(&p.kind, currency).render(l));
                 let added = self.st.borrow_mut().session.add_coupon_promotion(p);
                 let msg = if added {
                     Text2::new(
@@ -424,7 +425,10 @@ impl Kiosk {
                 a.set_first_name(c.first_name.as_str().into());
                 // First name only; the identifier masked; the tier if the
                 // shopper consented to personal prices.
-                let tier = c.tier.map(|t| format!(" · {}", t.label(lang))).unwrap_or_default();
+                let tier = c
+                    .tier
+                    .map(|t| format!(" · {}", vitrine_i18n::domain::tier(t).render(lang)))
+                    .unwrap_or_default();
                 a.set_masked(format!("{}{tier}", c.masked_identifier).into());
                 a.set_coupons(coupons_line(c.coupons.len(), lang).into());
             }
@@ -839,9 +843,9 @@ impl Kiosk {
                 }
                 let note = match (*missing, lang) {
                     (0, Lang::Fr) => "✓ Tout votre panier est en stock".to_string(),
-                    (0, Lang::En) => "✓ Your whole basket is in stock".to_string(),
+                    (0, _) => "✓ Your whole basket is in stock".to_string(),
                     (n, Lang::Fr) => format!("✗ {n} produit{} manquant{}", plural(n), plural(n)),
-                    (n, Lang::En) => format!("✗ {n} product{} missing", plural(n)),
+                    (n, _) => format!("✗ {n} product{} missing", plural(n)),
                 };
                 ChoiceRow {
                     label: label.into(),
@@ -902,7 +906,7 @@ impl Kiosk {
                     lang.pick("Panier", "Basket"),
                     match lang {
                         Lang::Fr => format!("{n} article{} · {}", plural(n as usize), p.total.format(lang)),
-                        Lang::En => format!("{n} item{} · {}", plural(n as usize), p.total.format(lang)),
+                        _ => format!("{n} item{} · {}", plural(n as usize), p.total.format(lang)),
                     },
                 ));
                 summary.push(row(
@@ -923,11 +927,11 @@ impl Kiosk {
         let delivered = st.sync.online && st.sync.outbox_pending == 0;
         let note = match (delivered, lang) {
             (true, Lang::Fr) => format!("Une confirmation part vers {masked}."),
-            (true, Lang::En) => format!("A confirmation is on its way to {masked}."),
+            (true, _) => format!("A confirmation is on its way to {masked}."),
             (false, Lang::Fr) => format!(
                 "Votre commande est enregistrée sur la borne : elle sera envoyée dès que la borne sera en ligne, puis une confirmation partira vers {masked}."
             ),
-            (false, Lang::En) => format!(
+            (false, _) => format!(
                 "Your order is saved on the kiosk: it will be sent as soon as the kiosk is online, then a confirmation goes to {masked}."
             ),
         };
@@ -969,7 +973,7 @@ fn coupons_line(n: usize, lang: Lang) -> String {
         (0, _) => String::new(),
         (1, Lang::Fr) => "Votre bon de réduction personnel s'applique aussi.".into(),
         (n, Lang::Fr) => format!("Vos {n} bons de réduction personnels s'appliquent aussi."),
-        (1, Lang::En) => "Your personal coupon applies too.".into(),
-        (n, Lang::En) => format!("Your {n} personal coupons apply too."),
+        (1, _) => "Your personal coupon applies too.".into(),
+        (n, _) => format!("Your {n} personal coupons apply too."),
     }
 }

@@ -297,7 +297,7 @@ impl Kiosk {
                             format!(
                                 "{} {} ({detail})",
                                 l.pick("Enrôlement refusé ou impossible :", "Enrollment refused or impossible:"),
-                                p.message(l)
+                                p.text().render(l)
                             )
                         }),
                         Tone::Bad,
@@ -551,7 +551,7 @@ fn status_rows(st: &super::kiosk::State, lang: Lang) -> Vec<SummaryRow> {
         // The sentence in the kiosk's language, the technical words after
         // it (for HQ's support).
         let text = match st.sync.problem {
-            Some(p) => format!("{} ({e})", p.message(lang)),
+            Some(p) => format!("{} ({e})", p.text().render(lang)),
             None => e.clone(),
         };
         rows.push(row(lang.pick("Dernière erreur", "Last error"), text));

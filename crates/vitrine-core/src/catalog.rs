@@ -160,41 +160,9 @@ pub fn parse_record(line: &str) -> Result<Product, RecordError> {
     })
 }
 
-/// The EU's 14 allergens, by Open Food Facts tag, in French and English.
-/// Words from ingredient lists (the 2018 records) are shown as they are.
-pub fn allergen_label(tag: &str, lang: crate::money::Lang) -> String {
-    const NAMES: &[(&str, &str, &str)] = &[
-        ("en:gluten", "Gluten", "Gluten"),
-        ("en:crustaceans", "Crustacés", "Crustaceans"),
-        ("en:eggs", "Œufs", "Eggs"),
-        ("en:fish", "Poisson", "Fish"),
-        ("en:peanuts", "Arachides", "Peanuts"),
-        ("en:soybeans", "Soja", "Soy"),
-        ("en:milk", "Lait", "Milk"),
-        ("en:nuts", "Fruits à coque", "Tree nuts"),
-        ("en:celery", "Céleri", "Celery"),
-        ("en:mustard", "Moutarde", "Mustard"),
-        ("en:sesame-seeds", "Sésame", "Sesame"),
-        ("en:sulphur-dioxide-and-sulphites", "Sulfites", "Sulphites"),
-        ("en:lupin", "Lupin", "Lupin"),
-        ("en:molluscs", "Mollusques", "Molluscs"),
-    ];
-    match NAMES.iter().find(|(t, ..)| *t == tag) {
-        Some((_, fr, en)) => lang.pick(fr, en).to_string(),
-        None => {
-            let word = tag.split_once(':').map(|(_, w)| w).unwrap_or(tag).replace('-', " ");
-            let mut c = word.chars();
-            c.next()
-                .map(|f| f.to_uppercase().chain(c).collect())
-                .unwrap_or_default()
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::money::Lang;
 
     #[test]
     fn parses_food_and_book_records() {
@@ -220,13 +188,5 @@ mod tests {
             parse_record(r#"{"gtin14":"05449000039231","name":"  "}"#),
             Err(RecordError::NoName)
         );
-    }
-
-    #[test]
-    fn allergen_labels() {
-        assert_eq!(allergen_label("en:milk", Lang::Fr), "Lait");
-        assert_eq!(allergen_label("en:sesame-seeds", Lang::En), "Sesame");
-        assert_eq!(allergen_label("fr:fruits-a-coque", Lang::Fr), "Fruits a coque");
-        assert_eq!(allergen_label("orge", Lang::Fr), "Orge");
     }
 }

@@ -11,7 +11,9 @@
 //!   [`code::ProductCode`].
 //! - [`loyalty`]: loyalty tokens and coupon QR codes signed by HQ, card
 //!   numbers, keyed hashes of identifiers, masking.
-//! - [`money`]: integer minor units with an ISO currency, formatting, rounding.
+//! - [`lang`]: a language tag (the words are the message catalogue's, crate
+//!   `vitrine-i18n`).
+//! - [`money`]: integer minor units with an ISO currency, rounding.
 //! - [`product`]: products, prices, marketplace offers, stock.
 //! - [`pricing`]: the promotion engine, the one place a price is computed.
 //! - [`catalog`]: catalog changes, the unit in which the referential moves.
@@ -24,6 +26,7 @@ pub mod code;
 pub mod demo;
 pub mod gs1;
 pub mod gtin;
+pub mod lang;
 pub mod loyalty;
 pub mod money;
 pub mod pricing;
@@ -33,4 +36,5 @@ pub mod wire;
 
 pub use code::{CodeError, ProductCode, Scanned, Symbology, parse_product_code};
 pub use gtin::Gtin;
-pub use money::{Currency, Lang, Money};
+pub use lang::Lang;
+pub use money::{Currency, Money};

@@ -33,7 +33,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
-use crate::money::Lang;
 use crate::pricing::{Audience, PromoKind, Promotion, Target, Tier};
 use crate::product::UnixTime;
 use crate::sign::{PublicKey, SecretKey, SignError, sha256_hex};
@@ -141,34 +140,6 @@ pub enum TokenError {
     Expired(UnixTime),
     #[error("the code is not valid yet")]
     NotYetValid,
-}
-
-impl TokenError {
-    /// The message for the shopper at the kiosk.
-    pub fn message(&self, lang: Lang) -> &'static str {
-        match self {
-            TokenError::NotAToken | TokenError::Malformed(_) => lang.pick(
-                "Ce code n'est pas une carte de fidélité lisible. Réessayez ou saisissez votre téléphone.",
-                "This code is not a readable loyalty card. Try again or type your phone number.",
-            ),
-            TokenError::OtherRetailer => lang.pick(
-                "Ce code vient d'une autre enseigne : il n'est pas valable ici.",
-                "This code is from another retailer: it is not valid here.",
-            ),
-            TokenError::Forged => lang.pick(
-                "Ce code n'est pas authentique : il est refusé.",
-                "This code is not genuine: it is refused.",
-            ),
-            TokenError::Expired(_) => lang.pick(
-                "Ce code a expiré : affichez un nouveau code dans l'application.",
-                "This code has expired: show a new code from the app.",
-            ),
-            TokenError::NotYetValid => lang.pick(
-                "Ce code n'est pas encore valable : vérifiez l'heure de votre téléphone.",
-                "This code is not valid yet: check your phone's clock.",
-            ),
-        }
-    }
 }
 
 /// The short id of an HQ (a retailer) named in its tokens: the first 16 hex
@@ -614,9 +585,6 @@ mod tests {
             LoyaltyToken::verify("VTL1.abc", &k.public(), 0),
             Err(TokenError::Malformed(_))
         ));
-        for e in [TokenError::Forged, TokenError::Expired(0), TokenError::OtherRetailer] {
-            assert_ne!(e.message(Lang::Fr), e.message(Lang::En));
-        }
     }
 
     #[test]

@@ -13,40 +13,6 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use thiserror::Error;
 
-/// Languages the kiosk speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    Fr,
-    En,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Fr => "fr",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Lang> {
-        match s.to_ascii_lowercase().as_str() {
-            "fr" | "fr-fr" | "fr_fr" | "french" | "français" => Some(Lang::Fr),
-            "en" | "en-gb" | "en-us" | "en_gb" | "en_us" | "english" => Some(Lang::En),
-            _ => None,
-        }
-    }
-
-    /// Picks the French or the English text.
-    pub fn pick<'a>(self, fr: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Fr => fr,
-            Lang::En => en,
-        }
-    }
-}
-
 /// An ISO 4217 currency with its number of decimals.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Currency {
@@ -118,7 +84,8 @@ impl Currency {
         self.exponent
     }
 
-    fn symbol(&self) -> &'static str {
+    /// The sign written beside amounts (`€`, `CHF`).
+    pub fn symbol(&self) -> &'static str {
         KNOWN
             .iter()
             .find(|(c, ..)| c.as_bytes() == self.code)
@@ -244,50 +211,6 @@ impl Money {
         let scale = 10u64.pow(exp);
         format!("{sign}{}.{:0w$}", abs / scale, abs % scale, w = exp as usize)
     }
-
-    /// Formats for a shopper: `3,49 €` in French, `€3.49` in English.
-    ///
-    /// Spaces are plain ASCII spaces (not CLDR's no-break spaces) so that the
-    /// text is the same in the UI, a terminal, a log and JSON; the UI never
-    /// wraps a price. Thousands are grouped (`1 234,56 €`, `€1,234.56`).
-    pub fn format(&self, lang: Lang) -> String {
-        let exp = u32::from(self.currency.exponent);
-        let abs = self.amount_minor.unsigned_abs();
-        let scale = 10u64.pow(exp);
-        let (int, frac) = (abs / scale, abs % scale);
-        let (group, dec) = match lang {
-            Lang::Fr => (' ', ','),
-            Lang::En => (',', '.'),
-        };
-        let mut int_s = group_thousands(int, group);
-        if exp > 0 {
-            int_s.push(dec);
-            int_s.push_str(&format!("{:0w$}", frac, w = exp as usize));
-        }
-        let sign = if self.amount_minor < 0 { "-" } else { "" };
-        let sym = self.currency.symbol();
-        match lang {
-            Lang::Fr => format!("{sign}{int_s} {sym}"),
-            Lang::En if sym.len() > 2 && sym.chars().all(|c| c.is_ascii_alphabetic()) => {
-                format!("{sign}{sym} {int_s}")
-            }
-            Lang::En => format!("{sign}{sym}{int_s}"),
-        }
-    }
-}
-
-fn group_thousands(mut n: u64, sep: char) -> String {
-    let mut parts = Vec::new();
-    loop {
-        if n < 1000 {
-            parts.push(n.to_string());
-            break;
-        }
-        parts.push(format!("{:03}", n % 1000));
-        n /= 1000;
-    }
-    parts.reverse();
-    parts.join(&sep.to_string())
 }
 
 /// `num / den` rounded to the nearest integer, halves away from zero.
@@ -316,18 +239,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn formats_fr_and_en() {
-        let m = Money::eur(349);
-        assert_eq!(m.format(Lang::Fr), "3,49 €");
-        assert_eq!(m.format(Lang::En), "€3.49");
-        assert_eq!(Money::eur(123456).format(Lang::Fr), "1 234,56 €");
-        assert_eq!(Money::eur(123456).format(Lang::En), "€1,234.56");
-        assert_eq!(Money::eur(-5).format(Lang::Fr), "-0,05 €");
-        assert_eq!(Money::eur(-5).format(Lang::En), "-€0.05");
-        let chf = Currency::from_code("chf").unwrap();
-        assert_eq!(Money::new(1000, chf).format(Lang::En), "CHF 10.00");
-        let jpy = Currency::from_code("JPY").unwrap();
-        assert_eq!(Money::new(1200, jpy).format(Lang::En), "¥1,200");
+    fn major_strings() {
         assert_eq!(Money::eur(349).to_major_string(), "3.49");
         assert_eq!(Money::eur(-349).to_major_string(), "-3.49");
     }
@@ -374,12 +286,5 @@ mod tests {
             serde_json::to_string(&Money::eur(349)).unwrap(),
             r#"{"amount_minor":349,"currency":"EUR"}"#
         );
-    }
-
-    #[test]
-    fn lang_parse() {
-        assert_eq!(Lang::parse("FR"), Some(Lang::Fr));
-        assert_eq!(Lang::parse("en-GB"), Some(Lang::En));
-        assert_eq!(Lang::parse("de"), None);
     }
 }

@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::gtin::Gtin;
-use crate::money::{Currency, Lang, Money, percent_of};
+use crate::money::{Currency, Money, percent_of};
 use crate::product::UnixTime;
 
 /// Loyalty tiers, lowest first.
@@ -41,17 +41,6 @@ pub enum Tier {
 }
 
 impl Tier {
-    pub fn label(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Tier::Member, Lang::Fr) => "Membre",
-            (Tier::Member, Lang::En) => "Member",
-            (Tier::Silver, Lang::Fr) => "Argent",
-            (Tier::Silver, Lang::En) => "Silver",
-            (Tier::Gold, Lang::Fr) => "Or",
-            (Tier::Gold, Lang::En) => "Gold",
-        }
-    }
-
     pub fn parse(s: &str) -> Option<Tier> {
         match s.to_ascii_lowercase().as_str() {
             "member" | "membre" => Some(Tier::Member),
@@ -101,32 +90,12 @@ pub enum PromoKind {
 }
 
 impl PromoKind {
-    fn is_basket(&self) -> bool {
+    /// Whether it discounts the basket rather than products.
+    pub fn is_basket(&self) -> bool {
         matches!(
             self,
             PromoKind::BasketPercentOff { .. } | PromoKind::BasketAmountOff { .. }
         )
-    }
-
-    /// A short badge for a product tile ("-20 %", "3 pour 2").
-    pub fn badge(&self, lang: Lang, currency: Currency) -> String {
-        match self {
-            PromoKind::PercentOff { basis_points } | PromoKind::BasketPercentOff { basis_points, .. } => {
-                format!("-{}", pct(*basis_points, lang))
-            }
-            PromoKind::AmountOff { amount_minor } | PromoKind::BasketAmountOff { amount_minor, .. } => {
-                format!("-{}", Money::new(*amount_minor, currency).format(lang))
-            }
-            PromoKind::BuyNPayM { buy, pay } => match lang {
-                Lang::Fr => format!("{buy} pour {pay}"),
-                Lang::En => format!("{buy} for {pay}"),
-            },
-            PromoKind::NthPercentOff { nth, basis_points } => match lang {
-                Lang::Fr => format!("{} à -{}", ordinal(*nth, lang), pct(*basis_points, lang)),
-                Lang::En => format!("{} {} off", ordinal(*nth, lang), pct(*basis_points, lang)),
-            },
-            PromoKind::FixedPrice { amount_minor } => Money::new(*amount_minor, currency).format(lang),
-        }
     }
 }
 
@@ -210,179 +179,6 @@ impl Promotion {
             Target::All => true,
         }
     }
-
-    /// A sentence for the product screen, before anything is in the basket:
-    /// what the promotion gives on this product at this unit price.
-    pub fn describe(&self, unit_price: Money, lang: Lang) -> String {
-        let m = |minor: i64| Money::new(minor, unit_price.currency).format(lang);
-        let who = self.audience_prefix(lang);
-        let what = match &self.kind {
-            PromoKind::PercentOff { basis_points } => {
-                let new = unit_price.amount_minor - percent_of(unit_price.amount_minor, *basis_points);
-                match lang {
-                    Lang::Fr => format!(
-                        "-{} : {} au lieu de {}",
-                        pct(*basis_points, lang),
-                        m(new),
-                        m(unit_price.amount_minor)
-                    ),
-                    Lang::En => format!(
-                        "{} off: {} instead of {}",
-                        pct(*basis_points, lang),
-                        m(new),
-                        m(unit_price.amount_minor)
-                    ),
-                }
-            }
-            PromoKind::AmountOff { amount_minor } => {
-                let new = (unit_price.amount_minor - amount_minor).max(0);
-                match lang {
-                    Lang::Fr => format!(
-                        "{} de remise : {} au lieu de {}",
-                        m(*amount_minor),
-                        m(new),
-                        m(unit_price.amount_minor)
-                    ),
-                    Lang::En => format!(
-                        "{} off: {} instead of {}",
-                        m(*amount_minor),
-                        m(new),
-                        m(unit_price.amount_minor)
-                    ),
-                }
-            }
-            PromoKind::BuyNPayM { buy, pay } => {
-                let full = unit_price.amount_minor * i64::from(*buy);
-                let paid = unit_price.amount_minor * i64::from(*pay);
-                match lang {
-                    Lang::Fr => format!(
-                        "{buy} pour le prix de {pay} : {buy} achetés, {} au lieu de {}",
-                        m(paid),
-                        m(full)
-                    ),
-                    Lang::En => format!(
-                        "{buy} for the price of {pay}: buy {buy}, pay {} instead of {}",
-                        m(paid),
-                        m(full)
-                    ),
-                }
-            }
-            PromoKind::NthPercentOff { nth, basis_points } => {
-                let off = percent_of(unit_price.amount_minor, *basis_points);
-                match lang {
-                    Lang::Fr => format!(
-                        "Le {} à -{} : {} au lieu de {}",
-                        ordinal(*nth, lang),
-                        pct(*basis_points, lang),
-                        m(unit_price.amount_minor - off),
-                        m(unit_price.amount_minor)
-                    ),
-                    Lang::En => format!(
-                        "{} item {} off: {} instead of {}",
-                        capitalise(&ordinal(*nth, lang)),
-                        pct(*basis_points, lang),
-                        m(unit_price.amount_minor - off),
-                        m(unit_price.amount_minor)
-                    ),
-                }
-            }
-            PromoKind::FixedPrice { amount_minor } => match lang {
-                Lang::Fr => format!("{} au lieu de {}", m(*amount_minor), m(unit_price.amount_minor)),
-                Lang::En => format!("{} instead of {}", m(*amount_minor), m(unit_price.amount_minor)),
-            },
-            PromoKind::BasketPercentOff {
-                basis_points,
-                min_spend_minor,
-            } => basket_sentence(
-                lang,
-                &format!("-{}", pct(*basis_points, lang)),
-                *min_spend_minor,
-                unit_price.currency,
-            ),
-            PromoKind::BasketAmountOff {
-                amount_minor,
-                min_spend_minor,
-            } => basket_sentence(
-                lang,
-                &format!("-{}", m(*amount_minor)),
-                *min_spend_minor,
-                unit_price.currency,
-            ),
-        };
-        format!("{who}{what}")
-    }
-
-    fn audience_prefix(&self, lang: Lang) -> String {
-        match (&self.audience, &self.coupon_code, lang) {
-            (Audience::Customer { .. }, _, Lang::Fr) => "Votre offre personnelle : ".into(),
-            (Audience::Customer { .. }, _, Lang::En) => "Your personal offer: ".into(),
-            (Audience::Members { min_tier }, _, Lang::Fr) => match min_tier {
-                Tier::Member => "Prix membre : ".into(),
-                t => format!("Prix membre {} : ", t.label(lang)),
-            },
-            (Audience::Members { min_tier }, _, Lang::En) => match min_tier {
-                Tier::Member => "Member price: ".into(),
-                t => format!("{} member price: ", t.label(lang)),
-            },
-            (Audience::Everyone, Some(_), Lang::Fr) => "Avec le coupon : ".into(),
-            (Audience::Everyone, Some(_), Lang::En) => "With the coupon: ".into(),
-            (Audience::Everyone, None, _) => String::new(),
-        }
-    }
-}
-
-fn basket_sentence(lang: Lang, off: &str, min_spend: i64, currency: Currency) -> String {
-    let min = Money::new(min_spend, currency).format(lang);
-    match (lang, min_spend > 0) {
-        (Lang::Fr, true) => format!("{off} sur le panier dès {min} d'achat"),
-        (Lang::Fr, false) => format!("{off} sur le panier"),
-        (Lang::En, true) => format!("{off} on the basket from {min}"),
-        (Lang::En, false) => format!("{off} on the basket"),
-    }
-}
-
-fn pct(bp: u32, lang: Lang) -> String {
-    let whole = bp / 100;
-    let frac = bp % 100;
-    let num = if frac == 0 {
-        whole.to_string()
-    } else {
-        let s = format!("{whole}.{frac:02}");
-        let s = s.trim_end_matches('0').to_string();
-        if lang == Lang::Fr { s.replace('.', ",") } else { s }
-    };
-    match lang {
-        Lang::Fr => format!("{num} %"),
-        Lang::En => format!("{num}%"),
-    }
-}
-
-fn ordinal(n: u32, lang: Lang) -> String {
-    match lang {
-        Lang::Fr => {
-            if n == 1 {
-                "1er".into()
-            } else {
-                format!("{n}e")
-            }
-        }
-        Lang::En => match n {
-            2 => "second".into(),
-            3 => "third".into(),
-            n if n % 10 == 1 && n % 100 != 11 => format!("{n}st"),
-            n if n % 10 == 2 && n % 100 != 12 => format!("{n}nd"),
-            n if n % 10 == 3 && n % 100 != 13 => format!("{n}rd"),
-            n => format!("{n}th"),
-        },
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 /// A line handed to the engine. The caller resolves the unit price (store
@@ -441,80 +237,6 @@ pub struct AppliedPromotion {
     pub discount: Money,
 }
 
-impl AppliedPromotion {
-    /// Why it applied, in a sentence a shopper reads.
-    pub fn explain(&self, lang: Lang) -> String {
-        let saved = self.discount.format(lang);
-        let c = self.discount.currency;
-        let who = self.promotion.audience_prefix(lang);
-        let core = match (&self.promotion.kind, lang) {
-            (PromoKind::BuyNPayM { buy, pay }, Lang::Fr) => format!(
-                "{buy} pour le prix de {pay} : {} article{} offert{}, vous économisez {saved}",
-                self.discounted_units,
-                plural(self.discounted_units),
-                plural(self.discounted_units)
-            ),
-            (PromoKind::BuyNPayM { buy, pay }, Lang::En) => format!(
-                "{buy} for the price of {pay}: {} item{} free, you save {saved}",
-                self.discounted_units,
-                plural(self.discounted_units)
-            ),
-            (PromoKind::NthPercentOff { nth, basis_points }, Lang::Fr) => format!(
-                "Le {} à -{} : vous économisez {saved}",
-                ordinal(*nth, lang),
-                pct(*basis_points, lang)
-            ),
-            (PromoKind::NthPercentOff { nth, basis_points }, Lang::En) => format!(
-                "{} item {} off: you save {saved}",
-                capitalise(&ordinal(*nth, lang)),
-                pct(*basis_points, lang)
-            ),
-            (PromoKind::FixedPrice { amount_minor }, Lang::Fr) => {
-                format!(
-                    "{} l'unité : vous économisez {saved}",
-                    Money::new(*amount_minor, c).format(lang)
-                )
-            }
-            (PromoKind::FixedPrice { amount_minor }, Lang::En) => {
-                format!("{} each: you save {saved}", Money::new(*amount_minor, c).format(lang))
-            }
-            (k, Lang::Fr) => format!("{} : vous économisez {saved}", describe_off(k, lang, c)),
-            (k, Lang::En) => format!("{}: you save {saved}", describe_off(k, lang, c)),
-        };
-        format!("{who}{core}")
-    }
-}
-
-fn describe_off(kind: &PromoKind, lang: Lang, c: Currency) -> String {
-    match (kind, lang) {
-        (PromoKind::PercentOff { basis_points }, Lang::Fr) => format!("-{}", pct(*basis_points, lang)),
-        (PromoKind::PercentOff { basis_points }, Lang::En) => format!("{} off", pct(*basis_points, lang)),
-        (PromoKind::AmountOff { amount_minor }, Lang::Fr) => {
-            format!("{} de remise par article", Money::new(*amount_minor, c).format(lang))
-        }
-        (PromoKind::AmountOff { amount_minor }, Lang::En) => {
-            format!("{} off each item", Money::new(*amount_minor, c).format(lang))
-        }
-        (PromoKind::BasketPercentOff { basis_points, .. }, Lang::Fr) => {
-            format!("-{} sur le panier", pct(*basis_points, lang))
-        }
-        (PromoKind::BasketPercentOff { basis_points, .. }, Lang::En) => {
-            format!("{} off the basket", pct(*basis_points, lang))
-        }
-        (PromoKind::BasketAmountOff { amount_minor, .. }, Lang::Fr) => {
-            format!("{} de remise sur le panier", Money::new(*amount_minor, c).format(lang))
-        }
-        (PromoKind::BasketAmountOff { amount_minor, .. }, Lang::En) => {
-            format!("{} off the basket", Money::new(*amount_minor, c).format(lang))
-        }
-        (k, _) => k.badge(lang, c),
-    }
-}
-
-fn plural(n: u32) -> &'static str {
-    if n > 1 { "s" } else { "" }
-}
-
 /// A nudge: the shopper is one unit away from a promotion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PromoHint {
@@ -522,16 +244,6 @@ pub struct PromoHint {
     pub promotion_id: String,
     pub units_missing: u32,
     pub kind: PromoKind,
-}
-
-impl PromoHint {
-    pub fn explain(&self, lang: Lang, currency: Currency) -> String {
-        let badge = self.kind.badge(lang, currency);
-        match lang {
-            Lang::Fr => format!("Ajoutez-en {} pour profiter de l'offre {badge}", self.units_missing),
-            Lang::En => format!("Add {} more to get {badge}", self.units_missing),
-        }
-    }
 }
 
 /// The result of pricing a basket.
@@ -841,20 +553,11 @@ mod tests {
         let b = price_basket(&lines, &ctx(&p, None), Currency::EUR).unwrap();
         assert_eq!(b.total.amount_minor, 698);
         assert_eq!(b.applied.len(), 1);
-        assert_eq!(
-            b.applied[0].explain(Lang::Fr),
-            "3 pour le prix de 2 : 1 article offert, vous économisez 3,49 €"
-        );
-        assert_eq!(
-            b.applied[0].explain(Lang::En),
-            "3 for the price of 2: 1 item free, you save €3.49"
-        );
         // two units: hint, no discount
         let lines = [BasketLine::new(g(1), 2, Money::eur(349))];
         let b = price_basket(&lines, &ctx(&p, None), Currency::EUR).unwrap();
         assert_eq!(b.total.amount_minor, 698);
         assert_eq!(b.hints.len(), 1);
-        assert_eq!(b.hints[0].explain(Lang::En, Currency::EUR), "Add 1 more to get 3 for 2");
     }
 
     #[test]
@@ -875,8 +578,6 @@ mod tests {
         // 50 % of one unit = 150 beats 10 % of two = 60.
         assert_eq!(b.total.amount_minor, 450);
         assert_eq!(b.lines[0].promotion_id.as_deref(), Some("a"));
-        assert_eq!(b.applied[0].explain(Lang::Fr), "Le 2e à -50 % : vous économisez 1,50 €");
-        assert_eq!(b.applied[0].explain(Lang::En), "Second item 50% off: you save €1.50");
     }
 
     #[test]
@@ -906,10 +607,6 @@ mod tests {
         };
         let b = price_basket(&lines, &ctx(&ps, Some(&gold)), Currency::EUR).unwrap();
         assert_eq!(b.total.amount_minor, 598);
-        assert_eq!(
-            b.applied[0].explain(Lang::Fr),
-            "Prix membre Argent : 2,99 € l'unité : vous économisez 1,00 €"
-        );
         let mut late = ctx(&ps, Some(&gold));
         late.now = 2_000;
         assert_eq!(
@@ -945,10 +642,6 @@ mod tests {
         let b = price_basket(&lines, &ctx(&ps, Some(&holder)), Currency::EUR).unwrap();
         assert_eq!(b.discount_total.amount_minor, 151); // 150.5 rounded half away
         assert_eq!(b.total.amount_minor, 1354);
-        assert_eq!(
-            b.applied[0].explain(Lang::En),
-            "Your personal offer: 10% off the basket: you save €1.51"
-        );
         let other = CustomerContext {
             customer_id: "c2".into(),
             ..holder.clone()
@@ -1057,21 +750,6 @@ mod tests {
             BasketLine::new(g(2), 1, Money::new(1, usd)),
         ];
         assert!(price_basket(&lines, &ctx(&[], None), Currency::EUR).is_err());
-    }
-
-    #[test]
-    fn describe_for_product_screen() {
-        let p = promo("p", PromoKind::BuyNPayM { buy: 3, pay: 2 }, Target::All);
-        assert_eq!(
-            p.describe(Money::eur(349), Lang::Fr),
-            "3 pour le prix de 2 : 3 achetés, 6,98 € au lieu de 10,47 €"
-        );
-        let p = promo("p", PromoKind::PercentOff { basis_points: 1250 }, Target::All);
-        assert_eq!(
-            p.describe(Money::eur(1000), Lang::En),
-            "12.5% off: €8.75 instead of €10.00"
-        );
-        assert_eq!(p.kind.badge(Lang::Fr, Currency::EUR), "-12,5 %");
     }
 
     fn arb_promos() -> impl Strategy<Value = Vec<Promotion>> {

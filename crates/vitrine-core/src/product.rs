@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::gtin::Gtin;
-use crate::money::{Lang, Money};
+use crate::money::Money;
 
 /// Seconds since the Unix epoch, UTC. The core has no clock: callers pass the time.
 pub type UnixTime = i64;
@@ -185,17 +185,6 @@ impl StockLevel {
             StockLevel::InStock
         }
     }
-
-    pub fn label(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (StockLevel::InStock, Lang::Fr) => "En stock",
-            (StockLevel::InStock, Lang::En) => "In stock",
-            (StockLevel::Low, Lang::Fr) => "Stock faible",
-            (StockLevel::Low, Lang::En) => "Low stock",
-            (StockLevel::Out, Lang::Fr) => "Épuisé",
-            (StockLevel::Out, Lang::En) => "Out of stock",
-        }
-    }
 }
 
 #[cfg(test)]
@@ -208,7 +197,6 @@ mod tests {
         assert_eq!(StockLevel::from_quantity(-2), StockLevel::Out);
         assert_eq!(StockLevel::from_quantity(5), StockLevel::Low);
         assert_eq!(StockLevel::from_quantity(6), StockLevel::InStock);
-        assert_eq!(StockLevel::Out.label(Lang::En), "Out of stock");
     }
 
     #[test]

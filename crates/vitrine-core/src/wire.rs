@@ -17,7 +17,8 @@ use uuid::Uuid;
 
 use crate::catalog::Change;
 use crate::gtin::Gtin;
-use crate::money::{Lang, Money};
+use crate::lang::Lang;
+use crate::money::Money;
 use crate::product::{StockLevel, UnixTime};
 use crate::sign::{PublicKey, SecretKey, SignError, handoff_message, sha256_hex, update_message};
 
@@ -592,15 +593,6 @@ impl OrderStatus {
     pub fn parse(s: &str) -> Option<OrderStatus> {
         OrderStatus::ALL.into_iter().find(|st| st.as_str() == s)
     }
-
-    pub fn label(self, lang: Lang) -> &'static str {
-        match self {
-            OrderStatus::Received => lang.pick("Reçue", "Received"),
-            OrderStatus::Preparing => lang.pick("En préparation", "Being prepared"),
-            OrderStatus::Ready => lang.pick("Prête à retirer", "Ready for collection"),
-            OrderStatus::Collected => lang.pick("Retirée", "Collected"),
-        }
-    }
 }
 
 /// Who collects a click&collect order. Never logged.
@@ -946,7 +938,7 @@ mod tests {
                 phone: None,
                 customer_id: None,
             },
-            lang: Lang::Fr,
+            lang: Lang::FR,
             coupons: vec![],
         };
         assert!(order.validate().unwrap_err().contains("email or a phone"));

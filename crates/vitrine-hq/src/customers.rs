@@ -54,6 +54,7 @@ use vitrine_core::wire::customers::{
     CardTable, CouponOutcome, CouponState, CouponStatus, CustomerLookup, CustomerView, LookupKind,
 };
 use vitrine_core::wire::{Contact, OrderRequest};
+use vitrine_i18n::MoneyText;
 
 use crate::Hq;
 use crate::api::{ApiJson, AuthDevice, Failure, PricedLines, blocking};
@@ -393,7 +394,7 @@ pub fn used_message(r: &Redemption, lang: Lang) -> String {
             date(r.used_at),
             channel_name(&r.channel, lang)
         ),
-        Lang::En => format!(
+        _ => format!(
             "This coupon was already used on {} {}: it can be used only once.",
             date(r.used_at),
             channel_name(&r.channel, lang)
@@ -522,7 +523,7 @@ fn schedule(
             "Merci pour votre visite".to_string(),
             "Bonjour,\n\nMerci d'avoir choisi Vitrine. Nous espérons que tout vous a plu.\n\nVitrine\n".to_string(),
         ),
-        Lang::En => (
+        _ => (
             "Thank you for your visit".to_string(),
             "Hello,\n\nThank you for choosing Vitrine. We hope you enjoyed everything.\n\nVitrine\n".to_string(),
         ),
@@ -535,7 +536,7 @@ fn schedule(
                 "Bonjour,\n\nDites-nous comment s'est passé votre achat ; en remerciement, vous recevrez un bon de {pct} % valable en magasin et en ligne.\n\n{survey_url}\n\nVitrine\n"
             ),
         ),
-        Lang::En => (
+        _ => (
             "Your opinion matters: 1 minute".to_string(),
             format!(
                 "Hello,\n\nTell us how your purchase went; as a thank-you you will receive a {pct} % coupon valid in store and online.\n\n{survey_url}\n\nVitrine\n"
@@ -646,7 +647,7 @@ pub fn answer_survey(hq: &Hq, id: &str, score: u8) -> Result<CouponRecord, Custo
                 coupon.code
             ),
         ),
-        Lang::En => (
+        _ => (
             format!("Your {pct} % coupon: {}", coupon.code),
             format!(
                 "Hello,\n\nThank you for your feedback. Here is your {pct} % coupon on your basket, valid in store (kiosk) and online until {until}:\n\n  {}\n\nCode to scan at the kiosk:\n{qr}\n\nVitrine\n",

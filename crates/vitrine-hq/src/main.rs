@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 use vitrine_hq::admin::{self, AdminError, PromoSpec};
 use vitrine_hq::customers::{self, CustomerError, NewCustomer};
 use vitrine_hq::{Hq, HqConfig, SmtpConfig};
+use vitrine_i18n::MoneyText;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -483,7 +484,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("first name   {}", c.first_name.as_deref().unwrap_or("(forgotten)"));
             println!(
                 "tier         {}",
-                c.tier.map(|t| t.label(vitrine_core::Lang::En)).unwrap_or("-")
+                c.tier
+                    .map(|t| vitrine_i18n::domain::tier(t).render(vitrine_core::Lang::En))
+                    .unwrap_or_else(|| "-".into())
             );
             println!("consent      {}", if c.consent { "yes" } else { "no" });
             println!(

@@ -11,6 +11,7 @@ use lettre::message::header::ContentType;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use vitrine_core::Lang;
 use vitrine_core::wire::{OrderReceipt, OrderRequest, OrderStatus};
+use vitrine_i18n::MoneyText;
 
 use crate::Hq;
 use crate::api::PricedLines;
@@ -44,7 +45,10 @@ fn lines_text(hq: &Hq, priced: &PricedLines, lang: Lang) -> String {
     }
     if let Some(b) = &priced.priced {
         for a in &b.applied {
-            out.push_str(&format!("  {}\n", a.explain(lang)));
+            out.push_str(&format!(
+                "  {}\n",
+                vitrine_i18n::domain::applied_promotion(a).render(lang)
+            ));
         }
         out.push_str(&format!(
             "{} {}\n",
@@ -115,7 +119,7 @@ fn refused_coupons_text(receipt: &OrderReceipt, lang: Lang) -> String {
                 "Le bon {} n'a pas pu être appliqué ({reason}) : le total ci-dessus est calculé sans ce bon.\n",
                 c.code
             ),
-            Lang::En => format!(
+            _ => format!(
                 "Coupon {} could not be applied ({reason}): the total above is without it.\n",
                 c.code
             ),
@@ -138,7 +142,7 @@ pub fn order_messages(
     let lang = req.lang;
     let subject = match lang {
         Lang::Fr => format!("Votre commande {} est reçue", receipt.number),
-        Lang::En => format!("Your order {} is received", receipt.number),
+        _ => format!("Your order {} is received", receipt.number),
     };
     let body = match lang {
         Lang::Fr => format!(
@@ -149,7 +153,7 @@ pub fn order_messages(
             lines_text(hq, priced, lang),
             refused_coupons_text(receipt, lang)
         ),
-        Lang::En => format!(
+        _ => format!(
             "Hello {},\n\nWe have received your click&collect order {} for store {}.\n\n{}{}\nWe will let you know as soon as it is ready for collection.\n\nVitrine\n",
             req.customer.name,
             receipt.number,
@@ -164,7 +168,7 @@ pub fn order_messages(
             receipt.number,
             receipt.total.format(lang)
         ),
-        Lang::En => format!(
+        _ => format!(
             "Vitrine: order {} received ({}). We will tell you when it is ready.",
             receipt.number,
             receipt.total.format(lang)
@@ -190,14 +194,14 @@ pub fn status_messages(hq: &Hq, o: &OrderRecord, status: OrderStatus) -> Vec<New
     let lang = req.lang;
     let subject = match lang {
         Lang::Fr => format!("Votre commande {} est prête", o.number),
-        Lang::En => format!("Your order {} is ready", o.number),
+        _ => format!("Your order {} is ready", o.number),
     };
     let body = match lang {
         Lang::Fr => format!(
             "Bonjour {},\n\nVotre commande {} est prête à retirer au magasin {}. Donnez ce numéro à l'accueil.\n\nVitrine\n",
             req.customer.name, o.number, o.store
         ),
-        Lang::En => format!(
+        _ => format!(
             "Hello {},\n\nYour order {} is ready for collection at store {}. Give this number at the desk.\n\nVitrine\n",
             req.customer.name, o.number, o.store
         ),
@@ -207,7 +211,7 @@ pub fn status_messages(hq: &Hq, o: &OrderRecord, status: OrderStatus) -> Vec<New
             "Vitrine : votre commande {} est prête à retirer ({}).",
             o.number, o.store
         ),
-        Lang::En => format!(
+        _ => format!(
             "Vitrine: your order {} is ready for collection ({}).",
             o.number, o.store
         ),
@@ -238,7 +242,7 @@ pub fn claim_messages(
             lines_text(hq, priced, lang),
             link
         ),
-        Lang::En => format!(
+        _ => format!(
             "Hello,\n\nHere is the basket you made at the kiosk in store {}:\n\n{}\nFind it any time: {}\n\nVitrine\n",
             h.store,
             lines_text(hq, priced, lang),

@@ -24,6 +24,7 @@ use uuid::Uuid;
 use vitrine_core::Lang;
 use vitrine_core::loyalty::{normalise_email, normalise_phone};
 use vitrine_core::wire::{Contact, HandoffSubmit, OrderStatus, codes};
+use vitrine_i18n::MoneyText;
 
 use crate::api::{ApiJson, Failure, Source, accept_handoff, blocking, handoff_receipt};
 use crate::storage::Claim;
@@ -254,7 +255,7 @@ fn basket_section(hq: &Hq, h: &crate::storage::HandoffRecord, lang: Lang) -> Res
         for a in &b.applied {
             footer.push_str(&format!(
                 "<tr class=\"promo\"><td colspan=\"2\">{}</td></tr>",
-                esc(&a.explain(lang))
+                esc(&vitrine_i18n::domain::applied_promotion(a).render(lang))
             ));
         }
         footer.push_str(&format!(
@@ -507,7 +508,7 @@ Pour votre sécurité, il ne peut pas être envoyé ailleurs. Pour recevoir un p
 For your safety it cannot be sent anywhere else. To receive a basket, scan the kiosk's QR code again.";
             let (first, second, other) = match lang {
                 Lang::Fr => (fr, en, Lang::En),
-                Lang::En => (en, fr, Lang::Fr),
+                _ => (en, fr, Lang::Fr),
             };
             (
                 StatusCode::CONFLICT,
@@ -616,7 +617,7 @@ async fn staff_orders(
                 o.id,
                 st.as_str(),
                 lang.code(),
-                esc(st.label(lang))
+                esc(&vitrine_i18n::domain::order_status(st).render(lang))
             ));
         }
         rows.push_str(&format!(
@@ -628,7 +629,7 @@ async fn staff_orders(
             items,
             lang.pick("article(s)", "item(s)"),
             esc(&o.total.format(lang)),
-            esc(o.status.label(lang)),
+            esc(&vitrine_i18n::domain::order_status(o.status).render(lang)),
             buttons
         ));
     }

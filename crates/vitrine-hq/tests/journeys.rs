@@ -26,6 +26,7 @@ use vitrine_hq::customers::{self, NewCustomer};
 use vitrine_hq::storage::Device;
 use vitrine_hq::storage::customers::CouponRecord;
 use vitrine_hq::{Clock, Hq, HqConfig, SmtpConfig, admin};
+use vitrine_i18n::MoneyText;
 
 const COKE: &str = "05449000039231";
 const BOOK: &str = "09780439023481";
