@@ -216,7 +216,7 @@ fn staff_set_pin(cfg: &LoadedConfig, out: &mut dyn Write) -> Result<(), Exit> {
         ));
     }
     let (pin, again) = read_new_pin(lang)?;
-    crate::staff::validate_new_pin(&pin, &again).map_err(|rule| Exit::new(EXIT_INVALID, rule.message(lang)))?;
+    crate::staff::validate_new_pin(&pin, &again).map_err(|rule| Exit::new(EXIT_INVALID, rule.text().render(lang)))?;
     let hash = crate::staff::hash_pin(&pin).map_err(|e| Exit::new(EXIT_FAILURE, e.to_string()))?;
     drop(pin);
     drop(again);
@@ -711,11 +711,11 @@ pub fn run(cli: &Cli, cfg: &LoadedConfig, command: &Command, out: &mut dyn Write
                         let v = json!({
                             "identified": false,
                             "reason": e.to_string(),
-                            "message": e.message(lang),
+                            "message": e.text().render(lang),
                         });
                         writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default()).map_err(w)?;
                     }
-                    Err(Exit::new(code, format!("{e} ({})", e.message(lang))))
+                    Err(Exit::new(code, format!("{e} ({})", e.text().render(lang))))
                 }
             }
         }
@@ -1046,7 +1046,7 @@ fn scan_live(
                         _ => None,
                     };
                     if reported != attempt {
-                        eprintln!("vitrine: {}", st.message(Lang::En));
+                        eprintln!("vitrine: {}", st.text().render(Lang::EN));
                         reported = attempt;
                     }
                 }

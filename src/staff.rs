@@ -27,8 +27,8 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
-use vitrine_core::Lang;
 use vitrine_core::product::UnixTime;
+use vitrine_i18n::{Text, text};
 
 use crate::config::{self, ConfigError, LoadedConfig, StaffSection};
 
@@ -65,36 +65,12 @@ pub enum PinCheck {
 }
 
 impl PinCheck {
-    /// What the PIN pad says, in the staff member's language.
-    pub fn message(&self, now: UnixTime, lang: Lang) -> String {
-        match (self, lang) {
-            (PinCheck::Granted { .. }, Lang::Fr) => "Accès accordé".into(),
-            (PinCheck::Granted { .. }, _) => "Access granted".into(),
-            (PinCheck::Wrong { attempts_left }, Lang::Fr) => {
-                format!("Code incorrect. Essais restants avant blocage : {attempts_left}")
-            }
-            (PinCheck::Wrong { attempts_left }, _) => {
-                format!("Wrong PIN. Attempts left before lockout: {attempts_left}")
-            }
-            (PinCheck::Locked { until }, Lang::Fr) => {
-                format!("Trop d'essais : réessayez dans {}", duration_words(until - now, lang))
-            }
-            (PinCheck::Locked { until }, _) => {
-                format!("Too many attempts: try again in {}", duration_words(until - now, lang))
-            }
-        }
-    }
-}
-
-fn duration_words(secs: i64, lang: Lang) -> String {
-    let secs = secs.max(1);
-    if secs < 60 {
-        format!("{secs} s")
-    } else {
-        let min = (secs + 59) / 60;
-        match lang {
-            Lang::Fr => format!("{min} min"),
-            _ => format!("{min} min"),
+    /// What the PIN pad says (messages `staff-pin-*`).
+    pub fn text(&self, now: UnixTime) -> Text {
+        match self {
+            PinCheck::Granted { .. } => text!("staff-pin-granted"),
+            PinCheck::Wrong { attempts_left } => text!("staff-pin-wrong", left = *attempts_left),
+            PinCheck::Locked { until } => text!("staff-pin-locked", wait = vitrine_i18n::duration(until - now)),
         }
     }
 }
@@ -261,24 +237,13 @@ pub enum PinRule {
 }
 
 impl PinRule {
-    pub fn message(self, lang: Lang) -> &'static str {
+    /// Why the new PIN is refused (messages `staff-pin-rule-*`).
+    pub fn text(self) -> Text {
         match self {
-            PinRule::Length => lang.pick(
-                "Le code doit avoir de 4 à 8 chiffres.",
-                "The PIN must have 4 to 8 digits.",
-            ),
-            PinRule::Trivial => lang.pick(
-                "Code trop simple (chiffres identiques ou suite) : choisissez-en un autre.",
-                "PIN too easy (repeated or consecutive digits): choose another one.",
-            ),
-            PinRule::Default => lang.pick(
-                "C'est le code d'usine : choisissez-en un autre.",
-                "This is the factory PIN: choose another one.",
-            ),
-            PinRule::Mismatch => lang.pick(
-                "Les deux saisies ne sont pas identiques.",
-                "The two entries do not match.",
-            ),
+            PinRule::Length => text!("staff-pin-rule-length"),
+            PinRule::Trivial => text!("staff-pin-rule-trivial"),
+            PinRule::Default => text!("staff-pin-rule-default"),
+            PinRule::Mismatch => text!("staff-pin-rule-mismatch"),
         }
     }
 }
@@ -599,6 +564,8 @@ fn rename_origin(e: ConfigError, file: &Path) -> ConfigError {
 
 #[cfg(test)]
 mod tests {
+    use vitrine_core::Lang;
+
     use super::*;
 
     fn staff_cfg(hash: &str) -> StaffSection {
@@ -651,7 +618,7 @@ mod tests {
             !audit.contains("9731") && !audit.contains("5555"),
             "no PIN in the audit log"
         );
-        let msg = PinCheck::Locked { until: t0 + 90 }.message(t0, Lang::En);
+        let msg = PinCheck::Locked { until: t0 + 90 }.text(t0).render(Lang::EN);
         assert_eq!(msg, "Too many attempts: try again in 2 min");
     }
 

@@ -479,9 +479,9 @@ fn a_missing_camera_gives_a_status_and_is_retried() {
     };
     assert!(matches!(error, SourceError::NotFound { .. }), "{error}");
     assert_eq!(*retry_in, Duration::from_millis(40));
-    let fr = st.message(vitrine_core::Lang::Fr);
+    let fr = st.text().render(vitrine_core::Lang::FR);
     assert!(fr.starts_with("Caméra indisponible : caméra 57 introuvable"), "{fr}");
-    let en = st.message(vitrine_core::Lang::En);
+    let en = st.text().render(vitrine_core::Lang::EN);
     assert!(en.contains("/dev/video57 does not exist"), "{en}");
     assert!(pipeline.events().try_recv().is_err());
     pipeline.stop();
@@ -802,14 +802,14 @@ fn a_camera_unplugged_mid_stream_is_reported_then_reopened_and_scans_resume() {
     assert!(matches!(error, SourceError::Disconnected { .. }), "{error}");
     assert_eq!(*attempt, 1);
     assert!(error.is_retryable());
-    let fr = st.message(vitrine_core::Lang::Fr);
+    let fr = st.text().render(vitrine_core::Lang::FR);
     assert!(
         fr.starts_with(
             "Caméra indisponible : la caméra test n'envoie plus d'images, est-elle débranchée ? (Could not capture frame"
         ),
         "{fr}"
     );
-    let en = st.message(vitrine_core::Lang::En);
+    let en = st.text().render(vitrine_core::Lang::EN);
     assert!(
         en.starts_with("Camera unavailable: camera test stopped sending pictures (unplugged?)"),
         "{en}"
@@ -856,10 +856,11 @@ fn a_stalled_camera_is_reported_and_reopened_by_the_watchdog() {
     assert_eq!(error, &SourceError::Stalled { secs: 1 });
     assert_eq!(*attempt, 1);
     assert!(
-        st.message(vitrine_core::Lang::Fr)
+        st.text()
+            .render(vitrine_core::Lang::FR)
             .starts_with("Caméra indisponible : la caméra n'a envoyé aucune image depuis 1 s, elle va être rouverte."),
         "{}",
-        st.message(vitrine_core::Lang::Fr)
+        st.text().render(vitrine_core::Lang::FR)
     );
     pipeline
         .wait_status(Duration::from_secs(20), CameraStatus::is_running)

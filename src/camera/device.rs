@@ -355,11 +355,11 @@ mod tests {
         // around it is in the staff's language.
         let e = open_error("0", "Could not set the format: Invalid argument (os error 22)");
         assert_eq!(
-            e.message(vitrine_core::Lang::Fr),
+            e.text().render(vitrine_core::Lang::FR),
             "erreur de la caméra 0 : impossible de l'ouvrir (Could not set the format: Invalid argument (os error 22))"
         );
         assert_eq!(
-            e.message(vitrine_core::Lang::En),
+            e.text().render(vitrine_core::Lang::EN),
             "camera 0 failed: cannot open it: Could not set the format: Invalid argument (os error 22)"
         );
     }

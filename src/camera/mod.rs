@@ -26,6 +26,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use vitrine_core::Lang;
+use vitrine_i18n::{Text, text};
 
 use crate::config::CameraSection;
 
@@ -182,10 +183,10 @@ impl SourceError {
         )
     }
 
-    /// The problem in one sentence (no final full stop) for the staff, in
-    /// French or English, with the technical detail in parentheses.
-    pub fn message(&self, lang: Lang) -> String {
-        let fr = lang == Lang::Fr;
+    /// The problem in one sentence (no final full stop) for the staff, with
+    /// the driver's technical detail (its own English) in it (messages
+    /// `camera-*`).
+    pub fn text(&self) -> Text {
         match self {
             SourceError::NotFound {
                 device,
@@ -193,87 +194,43 @@ impl SourceError {
                 connected,
             } => {
                 let detail = match (missing_node, connected) {
-                    (Some(node), _) if fr => format!(" ({node} n'existe pas)"),
-                    (Some(node), _) => format!(" ({node} does not exist)"),
-                    (None, Some(c)) if c.is_empty() && fr => " (aucune caméra n'est branchée)".into(),
-                    (None, Some(c)) if c.is_empty() => " (no camera is connected)".into(),
-                    (None, Some(c)) if fr => format!(" (branchées : {})", c.join(", ")),
-                    (None, Some(c)) => format!(" (connected: {})", c.join(", ")),
-                    (None, None) => String::new(),
+                    (Some(node), _) => Some(text!("camera-detail-no-node", node = node)),
+                    (None, Some(c)) if c.is_empty() => Some(text!("camera-detail-none-connected")),
+                    (None, Some(c)) => Some(text!("camera-detail-connected", names = c.join(", "))),
+                    (None, None) => None,
                 };
-                match (fr, connected.is_some()) {
-                    (true, false) => format!(
-                        "caméra {device} introuvable{detail} : vérifiez qu'elle est branchée (ou réglez camera.device)"
-                    ),
-                    (true, true) => format!(
-                        "aucune caméra nommée « {device} »{detail} : vérifiez qu'elle est branchée (ou réglez camera.device)"
-                    ),
-                    (false, false) => {
-                        format!("no camera {device}{detail}: check that it is plugged in (or set camera.device)")
-                    }
-                    (false, true) => format!(
-                        "no camera named \"{device}\"{detail}: check that it is plugged in (or set camera.device)"
-                    ),
+                match (connected.is_some(), detail) {
+                    (false, None) => text!("camera-not-found", device = device),
+                    (false, Some(d)) => text!("camera-not-found-detail", device = device, detail = d),
+                    (true, None) => text!("camera-not-named", device = device),
+                    (true, Some(d)) => text!("camera-not-named-detail", device = device, detail = d),
                 }
             }
-            SourceError::Busy { device } if fr => {
-                format!("la caméra {device} est occupée par un autre programme")
-            }
-            SourceError::Busy { device } => format!("camera {device} is busy: another program is using it"),
-            SourceError::PermissionDenied { device } if fr => {
-                format!("accès refusé à la caméra {device} : ajoutez l'utilisateur de la borne au groupe « video »")
-            }
-            SourceError::PermissionDenied { device } => {
-                format!("no permission to open camera {device}: add the kiosk's user to the `video` group")
-            }
-            SourceError::Disconnected { device, detail } if fr => {
-                format!("la caméra {device} n'envoie plus d'images, est-elle débranchée ? ({detail})")
-            }
+            SourceError::Busy { device } => text!("camera-busy", device = device),
+            SourceError::PermissionDenied { device } => text!("camera-permission", device = device),
             SourceError::Disconnected { device, detail } => {
-                format!("camera {device} stopped sending pictures (unplugged?): {detail}")
+                text!("camera-disconnected", device = device, detail = detail)
             }
-            SourceError::Stalled { secs } if fr => {
-                format!("la caméra n'a envoyé aucune image depuis {secs} s, elle va être rouverte")
-            }
-            SourceError::Stalled { secs } => {
-                format!("the camera sent no picture for {secs} s and is being reopened")
-            }
-            SourceError::NoUsableMode { device, detail } if fr => {
-                format!("la caméra {device} n'offre aucun format d'image utilisable ({detail})")
-            }
-            SourceError::NoUsableMode { device, detail } => {
-                format!("camera {device} has no usable picture mode: {detail}")
-            }
+            SourceError::Stalled { secs } => text!("camera-stalled", secs = *secs),
+            SourceError::NoUsableMode { device, detail } => text!("camera-no-mode", device = device, detail = detail),
             SourceError::Failed { device, step, detail } => {
-                let what = match (step, fr) {
-                    (FailedStep::ListCameras, true) => "impossible de lister les caméras",
-                    (FailedStep::ListCameras, false) => "cannot list the cameras",
-                    (FailedStep::Open, true) => "impossible de l'ouvrir",
-                    (FailedStep::Open, false) => "cannot open it",
-                    (FailedStep::StartThread, true) => "impossible de démarrer la capture (ressources épuisées)",
-                    (FailedStep::StartThread, false) => "cannot start the capture (out of resources)",
+                let what = match step {
+                    FailedStep::ListCameras => text!("camera-step-list"),
+                    FailedStep::Open => text!("camera-step-open"),
+                    FailedStep::StartThread => text!("camera-step-thread"),
                 };
-                if fr {
-                    format!("erreur de la caméra {device} : {what} ({detail})")
-                } else {
-                    format!("camera {device} failed: {what}: {detail}")
-                }
+                text!("camera-failed", device = device, what = what, detail = detail)
             }
-            SourceError::NoImages { what } if fr => format!(
-                "aucune image lisible dans {what} : ajoutez des fichiers PNG, JPEG ou WebP (ou corrigez camera.replay_dir)"
-            ),
-            SourceError::NoImages { what } => {
-                format!("no readable image in {what}: add PNG, JPEG or WebP files (or fix camera.replay_dir)")
-            }
-            SourceError::Ended if fr => "la relecture est arrivée à sa fin".into(),
-            SourceError::Ended => "the replay reached its end".into(),
+            SourceError::NoImages { what } => text!("camera-no-images", what = what),
+            SourceError::Ended => text!("camera-replay-ended"),
         }
     }
 }
 
 impl std::fmt::Display for SourceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message(Lang::En))
+        // Logs and errors on a terminal are in English.
+        f.write_str(&self.text().render(Lang::EN))
     }
 }
 

@@ -32,7 +32,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rusqlite::{OptionalExtension, params};
 use thiserror::Error;
 use uuid::Uuid;
-use vitrine_core::Lang;
 use vitrine_core::loyalty::{self, CardEntry, LoyaltyToken, SignedCoupon, TokenError};
 use vitrine_core::pricing::{Promotion, Tier};
 use vitrine_core::product::UnixTime;
@@ -86,33 +85,14 @@ pub enum IdentifyError {
 
 impl IdentifyError {
     /// The message for the shopper.
-    pub fn message(&self, lang: Lang) -> String {
+    pub fn text(&self) -> vitrine_i18n::Text {
+        use vitrine_i18n::text;
         match self {
-            IdentifyError::Token(t) => vitrine_i18n::domain::token_error(t).render(lang),
-            IdentifyError::NotUnderstood => lang
-                .pick(
-                    "Nous ne reconnaissons pas ce code : scannez le QR code de l'application ou votre carte, ou tapez votre téléphone ou votre email.",
-                    "We do not recognise this code: scan the app's QR code or your card, or type your phone or email.",
-                )
-                .into(),
-            IdentifyError::Unknown => lang
-                .pick(
-                    "Nous ne trouvons pas de compte fidélité avec ces informations.",
-                    "We cannot find a loyalty account with these details.",
-                )
-                .into(),
-            IdentifyError::Offline => lang
-                .pick(
-                    "La borne n'est pas connectée : scannez le QR code de l'application pour vous identifier.",
-                    "The kiosk is offline: scan the app's QR code to identify yourself.",
-                )
-                .into(),
-            IdentifyError::NotEnrolled | IdentifyError::Failed(_) => lang
-                .pick(
-                    "L'identification est indisponible pour le moment : demandez à un vendeur.",
-                    "Identification is unavailable right now: please ask a member of staff.",
-                )
-                .into(),
+            IdentifyError::Token(t) => vitrine_i18n::domain::token_error(t),
+            IdentifyError::NotUnderstood => text!("identify-not-understood"),
+            IdentifyError::Unknown => text!("identify-unknown"),
+            IdentifyError::Offline => text!("identify-offline"),
+            IdentifyError::NotEnrolled | IdentifyError::Failed(_) => text!("identify-unavailable"),
         }
     }
 
@@ -423,21 +403,13 @@ impl From<rusqlite::Error> for CouponError {
 }
 
 impl CouponError {
-    pub fn message(&self, lang: Lang) -> String {
+    /// The message for the shopper.
+    pub fn text(&self) -> vitrine_i18n::Text {
+        use vitrine_i18n::text;
         match self {
-            CouponError::Token(t) => vitrine_i18n::domain::token_error(t).render(lang),
-            CouponError::AlreadyUsed => lang
-                .pick(
-                    "Ce bon de réduction a déjà été utilisé : il ne sert qu'une fois.",
-                    "This coupon was already used: it can be used only once.",
-                )
-                .into(),
-            CouponError::NotEnrolled | CouponError::Storage(_) => lang
-                .pick(
-                    "Ce bon ne peut pas être vérifié pour le moment : demandez à un vendeur.",
-                    "This coupon cannot be checked right now: please ask a member of staff.",
-                )
-                .into(),
+            CouponError::Token(t) => vitrine_i18n::domain::token_error(t),
+            CouponError::AlreadyUsed => text!("coupon-already-used"),
+            CouponError::NotEnrolled | CouponError::Storage(_) => text!("coupon-unavailable"),
         }
     }
 }

@@ -58,8 +58,8 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use vitrine_core::Lang;
 use vitrine_core::code::{Scanned, Symbology, VariableMeasureRules};
+use vitrine_i18n::{Text, text};
 
 use super::debounce::{Confirmer, DebounceRules, Debouncer};
 use super::decoder::{self, BarcodeDecoder, LumaImage, ZxingDecoder};
@@ -168,45 +168,29 @@ impl CameraStatus {
         matches!(self, CameraStatus::Running { .. })
     }
 
-    /// One line for the screen, in French or English. For the shopper the
+    /// One line for the screen (messages `camera-*`). For the shopper the
     /// UI may show only whether scanning works; the staff screen shows this.
-    pub fn message(&self, lang: Lang) -> String {
-        let fr = lang == Lang::Fr;
+    pub fn text(&self) -> Text {
         match self {
-            CameraStatus::Off => if fr {
-                "Pas de caméra sur cette borne"
-            } else {
-                "No camera on this kiosk"
+            CameraStatus::Off => text!("camera-off"),
+            CameraStatus::Starting { .. } => text!("camera-starting"),
+            CameraStatus::Running { mode: Some(m), .. } => {
+                text!("camera-running-mode", width = m.width, height = m.height, fps = m.fps)
             }
-            .into(),
-            CameraStatus::Starting { .. } => if fr {
-                "Démarrage de la caméra…"
-            } else {
-                "Starting the camera…"
-            }
-            .into(),
-            CameraStatus::Running { mode, .. } => match mode {
-                Some(m) if fr => format!("Caméra en marche ({}x{}, {} i/s)", m.width, m.height, m.fps),
-                Some(m) => format!("Camera running ({}x{}, {} fps)", m.width, m.height, m.fps),
-                None if fr => "Caméra en marche".into(),
-                None => "Camera running".into(),
-            },
+            CameraStatus::Running { mode: None, .. } => text!("camera-running"),
             CameraStatus::Unavailable {
                 error,
                 attempt,
                 retry_in,
                 ..
-            } => {
-                let secs = retry_in.as_secs_f32().ceil() as u64;
-                let why = error.message(lang);
-                if fr {
-                    format!("Caméra indisponible : {why}. Nouvel essai dans {secs} s (essai {attempt}).")
-                } else {
-                    format!("Camera unavailable: {why}. Retrying in {secs} s (attempt {attempt}).")
-                }
-            }
-            CameraStatus::Ended { .. } => if fr { "Relecture terminée" } else { "Replay finished" }.into(),
-            CameraStatus::Stopped => if fr { "Caméra arrêtée" } else { "Camera stopped" }.into(),
+            } => text!(
+                "camera-unavailable",
+                why = error.text(),
+                secs = retry_in.as_secs_f32().ceil() as u64,
+                attempt = *attempt,
+            ),
+            CameraStatus::Ended { .. } => text!("camera-ended"),
+            CameraStatus::Stopped => text!("camera-stopped"),
         }
     }
 }
@@ -984,6 +968,8 @@ fn decode_loop(shared: &Shared, settings: &PipelineSettings, source: ScanSource,
 
 #[cfg(test)]
 mod tests {
+    use vitrine_core::Lang;
+
     use super::*;
 
     #[test]
@@ -1009,17 +995,17 @@ mod tests {
             since: Instant::now(),
         };
         assert_eq!(
-            st.message(Lang::Fr),
+            st.text().render(Lang::FR),
             "Caméra indisponible : caméra 0 introuvable (/dev/video0 n'existe pas) : vérifiez qu'elle est \
              branchée (ou réglez camera.device). Nouvel essai dans 4 s (essai 3)."
         );
-        let en = st.message(Lang::En);
+        let en = st.text().render(Lang::EN);
         assert!(
             en.starts_with("Camera unavailable: no camera 0 (/dev/video0 does not exist)"),
             "{en}"
         );
         assert!(en.ends_with("Retrying in 4 s (attempt 3)."), "{en}");
-        assert_eq!(CameraStatus::Off.message(Lang::En), "No camera on this kiosk");
+        assert_eq!(CameraStatus::Off.text().render(Lang::EN), "No camera on this kiosk");
         // nokhwa's English text is a detail in parentheses in the French
         // sentence, and after a colon in the English one.
         let unplugged = CameraStatus::Unavailable {
@@ -1033,12 +1019,12 @@ mod tests {
             since: Instant::now(),
         };
         assert_eq!(
-            unplugged.message(Lang::Fr),
+            unplugged.text().render(Lang::FR),
             "Caméra indisponible : la caméra 0 n'envoie plus d'images, est-elle débranchée ? (Could not \
              capture frame: No such device (os error 19)). Nouvel essai dans 1 s (essai 1)."
         );
         assert_eq!(
-            unplugged.message(Lang::En),
+            unplugged.text().render(Lang::EN),
             "Camera unavailable: camera 0 stopped sending pictures (unplugged?): Could not capture frame: No \
              such device (os error 19). Retrying in 1 s (attempt 1)."
         );
@@ -1048,7 +1034,7 @@ mod tests {
             connected: Some(vec!["HD Webcam".into()]),
         };
         assert_eq!(
-            by_name.message(Lang::Fr),
+            by_name.text().render(Lang::FR),
             "aucune caméra nommée « Logitech » (branchées : HD Webcam) : vérifiez qu'elle est branchée (ou \
              réglez camera.device)"
         );

@@ -5,9 +5,9 @@
 //! hours, starting at least `lead_minutes` from now (the time to prepare the
 //! order), over the next `days` days, in the kiosk's local time.
 
-use time::{Duration, OffsetDateTime, UtcOffset, Weekday};
-use vitrine_core::Lang;
+use time::{Duration, OffsetDateTime, UtcOffset};
 use vitrine_core::product::UnixTime;
+use vitrine_i18n::{Text, text};
 
 use super::contact::Contact;
 use crate::config::CollectSection;
@@ -64,62 +64,37 @@ pub fn collect_slots(now: UnixTime, offset: UtcOffset, rules: &CollectSection, m
 
 impl Slot {
     /// "Aujourd'hui, 14:00 – 15:00", "Demain, …", "Lundi 25/11, …" (and
-    /// English), relative to `now` in local time.
-    pub fn label(&self, now: UnixTime, offset: UtcOffset, lang: Lang) -> String {
+    /// the other languages' ways), relative to `now` in local time.
+    pub fn label(&self, now: UnixTime, offset: UtcOffset) -> Text {
         let to_local = |t: UnixTime| {
             OffsetDateTime::from_unix_timestamp(t)
                 .unwrap_or(OffsetDateTime::UNIX_EPOCH)
                 .to_offset(offset)
         };
         let (s, e, n) = (to_local(self.start), to_local(self.end), to_local(now));
-        let days = (s.date() - n.date()).whole_days();
-        let day = match (days, lang) {
-            (0, Lang::Fr) => "Aujourd'hui".to_string(),
-            (0, _) => "Today".to_string(),
-            (1, Lang::Fr) => "Demain".to_string(),
-            (1, _) => "Tomorrow".to_string(),
-            (_, Lang::Fr) => format!(
-                "{} {:02}/{:02}",
-                weekday(s.weekday(), lang),
-                s.day(),
-                u8::from(s.month())
+        let start = format!("{:02}:{:02}", s.hour(), s.minute());
+        let end = format!("{:02}:{:02}", e.hour(), e.minute());
+        match (s.date() - n.date()).whole_days() {
+            0 => text!("slot-today", start = start, end = end),
+            1 => text!("slot-tomorrow", start = start, end = end),
+            _ => text!(
+                "slot-day",
+                weekday = vitrine_i18n::weekday_name(s.weekday().number_from_monday()),
+                day = format!("{:02}", s.day()),
+                month = format!("{:02}", u8::from(s.month())),
+                day_num = u32::from(s.day()),
+                month_name = vitrine_i18n::month_name(u8::from(s.month())),
+                start = start,
+                end = end,
             ),
-            (_, _) => format!("{} {} {}", weekday(s.weekday(), lang), s.day(), month_en(s.month())),
-        };
-        format!(
-            "{day}, {:02}:{:02} – {:02}:{:02}",
-            s.hour(),
-            s.minute(),
-            e.hour(),
-            e.minute()
-        )
+        }
     }
-}
-
-fn weekday(d: Weekday, lang: Lang) -> &'static str {
-    let i = d.number_days_from_monday() as usize;
-    match lang {
-        Lang::Fr => ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"][i],
-        _ => [
-            "Monday",
-            "Tuesday",
-            "Wednesday",
-            "Thursday",
-            "Friday",
-            "Saturday",
-            "Sunday",
-        ][i],
-    }
-}
-
-fn month_en(m: time::Month) -> &'static str {
-    [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ][usize::from(u8::from(m)) - 1]
 }
 
 #[cfg(test)]
 mod tests {
+    use vitrine_core::Lang;
+
     use super::*;
 
     fn rules() -> CollectSection {
@@ -140,13 +115,24 @@ mod tests {
         let slots = collect_slots(now, offset, &rules(), 100);
         // today 17-18, 18-19, 19-20 then 11 per day for two days
         assert_eq!(slots.len(), 3 + 11 + 11);
-        assert_eq!(slots[0].label(now, offset, Lang::Fr), "Aujourd'hui, 17:00 – 18:00");
-        assert_eq!(slots[3].label(now, offset, Lang::En), "Tomorrow, 09:00 – 10:00");
-        assert_eq!(slots[14].label(now, offset, Lang::Fr), "Mercredi 25/11, 09:00 – 10:00");
         assert_eq!(
-            slots[14].label(now, offset, Lang::En),
+            slots[0].label(now, offset).render(Lang::FR),
+            "Aujourd'hui, 17:00 – 18:00"
+        );
+        assert_eq!(slots[3].label(now, offset).render(Lang::EN), "Tomorrow, 09:00 – 10:00");
+        assert_eq!(
+            slots[14].label(now, offset).render(Lang::FR),
+            "Mercredi 25/11, 09:00 – 10:00"
+        );
+        assert_eq!(
+            slots[14].label(now, offset).render(Lang::EN),
             "Wednesday 25 Nov, 09:00 – 10:00"
         );
+        assert_eq!(
+            slots[14].label(now, offset).render(Lang::DE),
+            "Mittwoch, 25.11., 09:00 – 10:00"
+        );
+        assert_eq!(slots[3].label(now, offset).render(Lang::DE), "Morgen, 09:00 – 10:00");
         assert!(slots.windows(2).all(|w| w[0].end <= w[1].start));
         assert_eq!(collect_slots(now, offset, &rules(), 4).len(), 4);
     }
@@ -156,6 +142,6 @@ mod tests {
         let offset = UtcOffset::UTC;
         let now = time::macros::datetime!(2026-11-23 19:10 UTC).unix_timestamp();
         let slots = collect_slots(now, offset, &rules(), 1);
-        assert_eq!(slots[0].label(now, offset, Lang::Fr), "Demain, 09:00 – 10:00");
+        assert_eq!(slots[0].label(now, offset).render(Lang::FR), "Demain, 09:00 – 10:00");
     }
 }

@@ -5,8 +5,6 @@
 //! been entered: summaries and confirmations show [`Contact::masked`]; logs
 //! never see either.
 
-use vitrine_core::Lang;
-
 /// A validated contact.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Contact {
@@ -33,21 +31,14 @@ pub enum ContactError {
 }
 
 impl ContactError {
-    pub fn message(&self, lang: Lang) -> &'static str {
+    /// What the shopper is told (messages `contact-*`).
+    pub fn text(&self) -> vitrine_i18n::Text {
+        use vitrine_i18n::text;
         match self {
-            ContactError::Empty => lang.pick(
-                "Tapez une adresse email ou un numéro de téléphone.",
-                "Type an email address or a phone number.",
-            ),
-            ContactError::Email => lang.pick(
-                "Cette adresse email n'est pas complète : elle s'écrit nom@exemple.fr.",
-                "This email address is not complete: it looks like name@example.com.",
-            ),
-            ContactError::Phone => lang.pick(
-                "Ce numéro n'est pas valide : 10 chiffres commençant par 0, ou + et l'indicatif du pays.",
-                "This number is not valid: 10 digits starting with 0, or + and the country code.",
-            ),
-            ContactError::TooLong => lang.pick("C'est trop long pour une adresse.", "This is too long for an address."),
+            ContactError::Empty => text!("contact-empty"),
+            ContactError::Email => text!("contact-email"),
+            ContactError::Phone => text!("contact-phone"),
+            ContactError::TooLong => text!("contact-too-long"),
         }
     }
 }
@@ -147,6 +138,8 @@ impl Contact {
 
 #[cfg(test)]
 mod tests {
+    use vitrine_core::Lang;
+
     use super::*;
 
     #[test]
@@ -202,6 +195,6 @@ mod tests {
         let e = parse_contact("camille.dupont@example.fr").unwrap();
         assert_eq!(e.masked(), "c•••@e•••.fr");
         assert!(!format!("{e:?}").contains("dupont"));
-        assert_eq!(ContactError::Phone.message(Lang::En).split(':').count(), 2);
+        assert_eq!(ContactError::Phone.text().render(Lang::EN).split(':').count(), 2);
     }
 }

@@ -16,6 +16,7 @@ use vitrine_core::pricing::{
 };
 use vitrine_core::product::UnixTime;
 use vitrine_core::{Currency, Gtin, Lang, Money};
+use vitrine_i18n::{Text, text};
 
 pub use collect::{CollectDraft, Slot, collect_slots};
 pub use contact::{Contact, ContactError, parse_contact};
@@ -97,24 +98,13 @@ pub enum AddError {
 }
 
 impl AddError {
-    pub fn message(&self, lang: Lang) -> &'static str {
+    /// What the shopper is told (messages `basket-*`).
+    pub fn text(&self) -> Text {
         match self {
-            AddError::NoPrice => lang.pick(
-                "Ce produit n'a pas de prix dans ce magasin : demandez à un vendeur.",
-                "This product has no price in this store: please ask a member of staff.",
-            ),
-            AddError::BasketFull => lang.pick(
-                "Le panier est plein : envoyez-le sur votre téléphone ou commandez-le d'abord.",
-                "The basket is full: send it to your phone or order it first.",
-            ),
-            AddError::TooMany => lang.pick(
-                "Quantité maximale atteinte pour ce produit.",
-                "Maximum quantity reached for this product.",
-            ),
-            AddError::Currency => lang.pick(
-                "Ce prix n'est pas dans la monnaie du magasin : demandez à un vendeur.",
-                "This price is not in the store's currency: please ask a member of staff.",
-            ),
+            AddError::NoPrice => text!("basket-no-price"),
+            AddError::BasketFull => text!("basket-full"),
+            AddError::TooMany => text!("basket-too-many"),
+            AddError::Currency => text!("basket-currency"),
         }
     }
 }

@@ -1403,7 +1403,7 @@ pub(super) fn code_error_text(e: &CodeError) -> Text2 {
 /// while it runs (frames read per second, decode time).
 pub fn camera_text(status: &CameraStatus, m: &ScanMetrics) -> Text2 {
     Text2::with(|lang| {
-        let base = status.message(lang);
+        let base = status.text().render(lang);
         if !status.is_running() || m.frames_decoded == 0 {
             return base;
         }

@@ -82,10 +82,7 @@ impl Kiosk {
             let v = &shown.view;
             let Some(unit) = v.price else {
                 drop(st);
-                self.toast(
-                    Text2::with(|l| session::AddError::NoPrice.message(l).to_string()),
-                    Tone::Bad,
-                );
+                self.toast(Text2::with(|l| session::AddError::NoPrice.text().render(l)), Tone::Bad);
                 return false;
             };
             let measured = match shown.code.variable.as_ref() {
@@ -137,7 +134,7 @@ impl Kiosk {
                 true
             }
             Err(e) => {
-                self.toast(Text2::with(|l| e.message(l).to_string()), Tone::Bad);
+                self.toast(Text2::with(|l| e.text().render(l)), Tone::Bad);
                 false
             }
         }
@@ -290,7 +287,7 @@ impl Kiosk {
             if crate::customer::classify(&text, &self.card_prefix()).is_err()
                 && let Err(e) = session::parse_contact(&text)
             {
-                self.st.borrow_mut().identify = Some((Text2::with(|l| e.message(l).to_string()), Tone::Bad));
+                self.st.borrow_mut().identify = Some((Text2::with(|l| e.text().render(l)), Tone::Bad));
             } else {
                 self.identify_input(text);
             }
@@ -322,7 +319,7 @@ impl Kiosk {
         self.st.borrow_mut().session.typed.identify.clear();
         let Some(desk) = self.orders.clone() else {
             self.st.borrow_mut().identify = Some((
-                Text2::with(|l| crate::customer::IdentifyError::NotEnrolled.message(l)),
+                Text2::with(|l| crate::customer::IdentifyError::NotEnrolled.text().render(l)),
                 Tone::Bad,
             ));
             self.render_identify();
@@ -364,7 +361,7 @@ impl Kiosk {
             }
             Err(e) => {
                 tracing::info!(reason = %e, "shopper not identified");
-                self.st.borrow_mut().identify = Some((Text2::with(|l| e.message(l)), Tone::Bad));
+                self.st.borrow_mut().identify = Some((Text2::with(|l| e.text().render(l)), Tone::Bad));
             }
         }
         self.render_identify();
@@ -375,7 +372,7 @@ impl Kiosk {
     pub(super) fn scan_coupon(&self, text: String) {
         let Some(desk) = self.orders.clone() else {
             self.toast(
-                Text2::with(|l| crate::customer::CouponError::NotEnrolled.message(l)),
+                Text2::with(|l| crate::customer::CouponError::NotEnrolled.text().render(l)),
                 Tone::Bad,
             );
             return;
@@ -403,7 +400,7 @@ impl Kiosk {
                 self.toast(msg, Tone::Ok);
                 self.render_basket();
             }
-            Err(e) => self.toast(Text2::with(|l| e.message(l)), Tone::Bad),
+            Err(e) => self.toast(Text2::with(|l| e.text().render(l)), Tone::Bad),
         }
     }
 
@@ -725,7 +722,7 @@ impl Kiosk {
                                 st.collect.message = None;
                             }
                             Err(e) => {
-                                st.collect.message = Some((Text2::with(|l| e.message(l).to_string()), Tone::Bad));
+                                st.collect.message = Some((Text2::with(|l| e.text().render(l)), Tone::Bad));
                             }
                         }
                     }
@@ -861,7 +858,7 @@ impl Kiosk {
             .slots
             .iter()
             .map(|s| ChoiceRow {
-                label: s.label(now, st.offset, lang).into(),
+                label: s.label(now, st.offset).render(lang).into(),
                 note: SharedString::new(),
                 selected: st.session.collect.slot == Some(*s),
             })
@@ -890,7 +887,10 @@ impl Kiosk {
             };
             summary.push(row(lang.pick("Magasin", "Store"), store_name));
             if let Some(slot) = st.session.collect.slot {
-                summary.push(row(lang.pick("Créneau", "Time slot"), slot.label(now, st.offset, lang)));
+                summary.push(row(
+                    lang.pick("Créneau", "Time slot"),
+                    slot.label(now, st.offset).render(lang),
+                ));
             }
             if let Some(name) = &st.session.collect.name {
                 summary.push(row(lang.pick("Nom", "Name"), name.clone()));

@@ -88,11 +88,12 @@ impl Kiosk {
             if let Ok(g) = self.gate.try_lock() {
                 st.staff.locked_until = g.locked_until(now);
             }
-            st.staff.pin_message = st
-                .staff
-                .locked_until
-                .filter(|&u| u > now)
-                .map(|until| (Text2::with(|l| PinCheck::Locked { until }.message(now, l)), Tone::Bad));
+            st.staff.pin_message = st.staff.locked_until.filter(|&u| u > now).map(|until| {
+                (
+                    Text2::with(|l| PinCheck::Locked { until }.text(now).render(l)),
+                    Tone::Bad,
+                )
+            });
         }
         self.navigate(Page::StaffPin);
         self.render_staff();
@@ -157,7 +158,7 @@ impl Kiosk {
                     } else {
                         Tone::Warn
                     };
-                    st.staff.pin_message = Some((Text2::with(|l| check.message(now, l)), tone));
+                    st.staff.pin_message = Some((Text2::with(|l| check.text(now).render(l)), tone));
                     false
                 }
                 Err(e) => {
@@ -326,7 +327,7 @@ impl Kiosk {
         if let Some((a, b)) = &pin
             && let Err(rule) = staff::validate_new_pin(a, b)
         {
-            self.st.borrow_mut().staff.message = Some((Text2::with(|l| rule.message(l).to_string()), Tone::Bad));
+            self.st.borrow_mut().staff.message = Some((Text2::with(|l| rule.text().render(l)), Tone::Bad));
             self.render_staff();
             return;
         }

@@ -9,6 +9,7 @@
 use vitrine_core::{Lang, Money};
 
 use crate::catalogue::{self, Catalogue};
+use crate::{Text, text};
 
 /// A language's separators, read once from its `locale.ftl`.
 #[derive(Debug, Clone)]
@@ -106,6 +107,27 @@ pub fn percent(basis_points: u32, lang: Lang) -> String {
     catalogue::get().format(lang, "percent", &[("value", value.into())])
 }
 
+/// The day's name; 1 is Monday (ISO 8601).
+pub fn weekday_name(n: u8) -> Text {
+    Text::new(format!("weekday-{}", n.clamp(1, 7)))
+}
+
+/// The month's short name ("Nov"); 1 is January.
+pub fn month_name(n: u8) -> Text {
+    Text::new(format!("month-{}", n.clamp(1, 12)))
+}
+
+/// A wait for people: seconds under a minute ("30 s"), else whole minutes
+/// rounded up ("2 min").
+pub fn duration(secs: i64) -> Text {
+    let secs = secs.max(1);
+    if secs < 60 {
+        text!("duration-seconds", n = secs)
+    } else {
+        text!("duration-minutes", n = (secs + 59) / 60)
+    }
+}
+
 /// `money.format(lang)` for [`Money`], so that the many places that write
 /// an amount read as before.
 pub trait MoneyText {
@@ -167,5 +189,13 @@ mod tests {
         assert_eq!(decimal(-1234567, 2, Lang::EN), "-12,345.67");
         assert_eq!(integer(1_000_000, Lang::FR), "1 000 000");
         assert_eq!(integer(1_000_000, Lang::DE), "1.000.000");
+    }
+
+    #[test]
+    fn calendar_words_and_durations() {
+        assert_eq!(weekday_name(3).render(Lang::FR), "Mercredi");
+        assert_eq!(month_name(11).render(Lang::DE), "Nov.");
+        assert_eq!(duration(30).render(Lang::EN), "30 s");
+        assert_eq!(duration(61).render(Lang::FR), "2 min");
     }
 }

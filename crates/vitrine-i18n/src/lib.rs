@@ -36,7 +36,7 @@ pub mod format;
 
 use std::borrow::Cow;
 
-pub use format::{MoneyText, decimal, integer, money, percent};
+pub use format::{MoneyText, decimal, duration, integer, money, month_name, percent, weekday_name};
 pub use vitrine_core::Lang;
 
 /// The languages the catalogue has, by code (`de`, `en`, `fr`).

@@ -1,14 +1,35 @@
 //! The catalogue is whole: every language has every message with the same
 //! arguments, and every message the code names exists with the arguments
 //! the code passes.
+//!
+//! A message's arguments are the variables its translations use, all
+//! languages together. A translation may leave one out only by saying so
+//! in the message's comment (`# unused: $month_name`): English writes
+//! "Wednesday 25 November" where French writes "Mercredi 25/11", from the
+//! same arguments.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use fluent_syntax::ast::{Entry, Expression, InlineExpression, Pattern, PatternElement};
 
-/// A message (or `message.attribute`) and the variables it uses.
-type Messages = BTreeMap<String, BTreeSet<String>>;
+/// A message (or `message.attribute`): the variables it uses, and those its
+/// comment says it leaves out on purpose.
+type Messages = BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)>;
+
+fn declared_unused(comment: Option<&fluent_syntax::ast::Comment<&str>>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for line in comment.map(|c| c.content.clone()).unwrap_or_default() {
+        if let Some((_, names)) = line.split_once("unused:") {
+            for n in names.split([',', ' ']) {
+                if let Some(v) = n.trim().strip_prefix('$') {
+                    out.insert(v.to_string());
+                }
+            }
+        }
+    }
+    out
+}
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
@@ -91,14 +112,15 @@ fn catalogue() -> BTreeMap<String, (Messages, Vec<String>)> {
                         variables_of_pattern(v, &mut vars);
                     }
                     let id = m.id.name.to_string();
+                    let unused = declared_unused(m.comment.as_ref());
                     assert!(
-                        messages.insert(id.clone(), vars).is_none(),
+                        messages.insert(id.clone(), (vars, unused.clone())).is_none(),
                         "{lang}: message {id} is defined twice"
                     );
                     for a in &m.attributes {
                         let mut vars = BTreeSet::new();
                         variables_of_pattern(&a.value, &mut vars);
-                        messages.insert(format!("{id}.{}", a.id.name), vars);
+                        messages.insert(format!("{id}.{}", a.id.name), (vars, unused.clone()));
                     }
                 }
             }
@@ -109,30 +131,43 @@ fn catalogue() -> BTreeMap<String, (Messages, Vec<String>)> {
     out
 }
 
+/// Each message's arguments: the variables its translations use.
+fn interfaces(cat: &BTreeMap<String, (Messages, Vec<String>)>) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (messages, _) in cat.values() {
+        for (id, (vars, _)) in messages {
+            out.entry(id.clone()).or_default().extend(vars.iter().cloned());
+        }
+    }
+    out
+}
+
 #[test]
 fn every_language_has_every_message_with_the_same_arguments() {
     let cat = catalogue();
     assert!(cat.len() >= 3, "fr, en and de at least: {:?}", cat.keys());
-    let (reference_lang, (reference, reference_files)) = cat.iter().find(|(l, _)| *l == "en").unwrap();
+    let all = interfaces(&cat);
+    let (_, (_, reference_files)) = cat.iter().find(|(l, _)| *l == "en").unwrap();
     let mut problems = Vec::new();
     for (lang, (messages, files)) in &cat {
         if files != reference_files {
-            problems.push(format!(
-                "{lang} has the files {files:?}, {reference_lang} has {reference_files:?}"
-            ));
+            problems.push(format!("{lang} has the files {files:?}, en has {reference_files:?}"));
         }
-        for (id, vars) in reference {
+        for (id, args) in &all {
             match messages.get(id) {
                 None => problems.push(format!("{lang} lacks {id}")),
-                Some(v) if v != vars => {
-                    problems.push(format!("{lang}: {id} uses {v:?}, {reference_lang} uses {vars:?}"))
+                Some((used, unused)) => {
+                    let missing: Vec<_> = args.difference(used).filter(|v| !unused.contains(*v)).collect();
+                    if !missing.is_empty() {
+                        problems.push(format!(
+                            "{lang}: {id} does not use {missing:?} (other languages do; say `# unused: $x` in its comment if that is meant)"
+                        ));
+                    }
+                    let stale: Vec<_> = unused.intersection(used).collect();
+                    if !stale.is_empty() {
+                        problems.push(format!("{lang}: {id} says {stale:?} is unused but uses it"));
+                    }
                 }
-                Some(_) => {}
-            }
-        }
-        for id in messages.keys() {
-            if !reference.contains_key(id) {
-                problems.push(format!("{lang} has {id}, which {reference_lang} lacks"));
             }
         }
     }
@@ -240,7 +275,7 @@ fn macro_body(s: &str) -> Option<&str> {
 #[test]
 fn every_message_the_code_names_exists_with_the_arguments_it_is_given() {
     let cat = catalogue();
-    let (en, _) = &cat["en"];
+    let all = interfaces(&cat);
     let mut problems = Vec::new();
     let mut uses = 0;
     for file in sources() {
@@ -277,7 +312,7 @@ fn every_message_the_code_names_exists_with_the_arguments_it_is_given() {
                     file.strip_prefix(workspace()).unwrap_or(&file).display(),
                     before.lines().count()
                 );
-                match en.get(id) {
+                match all.get(id) {
                     None => problems.push(format!("{where_}: no message {id}")),
                     Some(vars) if *vars != given => {
                         problems.push(format!("{where_}: {id} takes {vars:?}, the code gives {given:?}"))
