@@ -9,13 +9,12 @@
 //! 4. SSE connections one HQ process holds (clients in a child process).
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use vitrine::catalog::{Catalog, VersionMove};
 use vitrine::sync::SyncSettings;
 use vitrine::sync::backoff::Backoff;
@@ -25,6 +24,7 @@ use vitrine_core::sign::SecretKey;
 use vitrine_core::wire::{Expect, SignedUpdate, UpdateKind};
 use vitrine_core::{Gtin, Money};
 use vitrine_hq::{Hq, HqConfig, admin};
+use vitrine_testkit::{enroll_kiosk, start_hq_at};
 
 fn gtin(i: u64) -> Gtin {
     Gtin::from_body(&format!("{:013}", 2_000_000_000_000u64 + i)).unwrap()
@@ -67,17 +67,6 @@ fn rss_mb() -> f64 {
         .unwrap_or(0.0)
 }
 
-async fn start_hq(dir: &Path, tweak: impl FnOnce(&mut HqConfig)) -> (Arc<Hq>, std::net::SocketAddr) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let mut cfg = HqConfig::new(dir);
-    cfg.public_base_url = format!("http://{addr}");
-    tweak(&mut cfg);
-    let hq = Hq::open(cfg).unwrap();
-    tokio::spawn(vitrine_hq::serve(listener, hq.clone(), std::future::pending()));
-    (hq, addr)
-}
-
 fn settings() -> SyncSettings {
     SyncSettings {
         poll_interval: Duration::from_secs(3600),
@@ -94,22 +83,17 @@ fn settings() -> SyncSettings {
 /// 1. HQ price change → kiosk cache updated, through the push stream.
 async fn price_to_kiosk(products: u64, rounds: usize) {
     let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let (hq, addr) = start_hq(hq_dir.path(), |_| {}).await;
+    let server = start_hq_at(hq_dir.path(), "127.0.0.1:0", |_| {}).await;
+    let hq = server.hq.clone();
     let changes: Vec<Change> = (0..products)
         .map(|i| Change::UpsertProduct(product(i)))
         .chain((0..products).map(|i| price(i, 100 + i as i64)))
         .collect();
     hq.commit(&changes, None).unwrap();
     let (_, code) = admin::device_add(&hq, "paris-01").unwrap();
-    vitrine::sync::enroll(
-        k_dir.path(),
-        &format!("http://{addr}"),
-        &code,
-        Duration::from_secs(10),
-        0,
-    )
-    .await
-    .unwrap();
+    vitrine::sync::enroll(k_dir.path(), &server.url(), &code, Duration::from_secs(10), 0)
+        .await
+        .unwrap();
     let handle = vitrine::sync::start(&tokio::runtime::Handle::current(), k_dir.path(), settings()).unwrap();
     let mut rx = handle.status();
     let v0 = hq.storage.current_version().unwrap();
@@ -340,23 +324,13 @@ async fn sse_clients(addr: String, token: String, n: usize) {
 async fn sse_hold(n: usize) {
     let limit = raise_fd_limit();
     let dir = tempfile::tempdir().unwrap();
-    let (hq, addr) = start_hq(dir.path(), |c| {
+    let server = start_hq_at(dir.path(), "127.0.0.1:0", |c| {
         c.rate_per_minute = 0;
     })
     .await;
+    let (hq, addr) = (server.hq.clone(), server.addr);
     hq.commit(&[Change::UpsertProduct(product(1))], None).unwrap();
-    let (_, code) = admin::device_add(&hq, "paris-01").unwrap();
-    let key = SecretKey::from_seed([6; 32]);
-    let resp: serde_json::Value = reqwest::Client::new()
-        .post(format!("http://{addr}/v1/enroll"))
-        .json(&serde_json::json!({"code": code, "device_public_key": key.public().to_text()}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = resp["token"].as_str().unwrap().to_string();
+    let token = enroll_kiosk(&server, "paris-01", 6).await.token;
     let rss0 = rss_mb();
     let t0 = Instant::now();
     let mut child = std::process::Command::new(std::env::current_exe().unwrap())

@@ -198,7 +198,7 @@ fn main() {
         );
     }
     let mut camera_cfg = vitrine::config::KioskConfig::default();
-    camera_cfg.camera.source = "replay".into();
+    camera_cfg.camera.source = vitrine::config::CameraSource::Replay;
     camera_cfg.camera.replay_dir = frames_dir.display().to_string();
     // Each frame shows another product: one scan per frame.
     camera_cfg.camera.replay_fps = 4;

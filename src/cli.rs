@@ -346,7 +346,7 @@ pub fn open_catalog(cfg: &LoadedConfig) -> Result<Catalog, Exit> {
 /// runs the window until it closes.
 pub fn run_kiosk(cli: &Cli, mut cfg: LoadedConfig, utc_offset: time::UtcOffset) -> Result<(), Exit> {
     if let Some(dir) = &cli.replay {
-        cfg.config.camera.source = "replay".into();
+        cfg.config.camera.source = config::CameraSource::Replay;
         cfg.config.camera.replay_dir = dir.display().to_string();
         if let Some(fps) = cli.replay_fps {
             cfg.config.camera.replay_fps = fps;

@@ -54,7 +54,7 @@ pub struct UiSection {
     /// Seconds the reset warning counts down.
     pub idle_warning_s: u32,
     /// "landscape", "portrait" or "low-reach".
-    pub layout: String,
+    pub layout: Layout,
     /// Larger text for the whole UI.
     pub large_text: bool,
     /// Open the window full screen.
@@ -63,13 +63,128 @@ pub struct UiSection {
     pub handoff_countdown_s: u32,
     /// Slint backend: "auto", "winit" (X11/Wayland desktop) or "linuxkms"
     /// (bare hardware, no desktop).
-    pub backend: String,
+    pub backend: Backend,
     /// Renderer: "auto", "software" or "femtovg" (OpenGL).
-    pub renderer: String,
+    pub renderer: Renderer,
     /// Seconds each promotion stays on the attract screen.
     pub attract_slide_s: u32,
     /// Milliseconds to hold the hidden staff corner before the PIN pad opens.
     pub staff_hold_ms: u32,
+}
+
+/// A setting that is one of a few words: an enum whose TOML spelling is
+/// the word, and whose error for any other word lists the accepted ones
+/// (`expected "a", "b" or "c", found "x"`), named with its key and origin
+/// like every configuration error.
+macro_rules! choice {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            /// Every value, in the order the documentation lists them.
+            pub const ALL: &[$name] = &[$($name::$variant,)+];
+
+            /// The word written in the configuration.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+
+            fn from_str(s: &str) -> Result<Self, String> {
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == s)
+                    .ok_or_else(|| {
+                        let words: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
+                        format!("expected {}, found \"{s}\"", one_of(&words))
+                    })
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let word = String::deserialize(d)?;
+                word.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+/// `"a", "b" or "c"`.
+fn one_of(words: &[&str]) -> String {
+    let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+choice! {
+    /// `ui.layout`: how the screens are arranged on the panel.
+    Layout {
+        Landscape = "landscape",
+        Portrait = "portrait",
+        /// Controls within reach of a seated shopper (portrait panel).
+        LowReach = "low-reach",
+    }
+}
+
+choice! {
+    /// `ui.backend`: the Slint backend.
+    Backend {
+        /// Slint's own choice.
+        Auto = "auto",
+        /// X11 or Wayland (a desktop session).
+        Winit = "winit",
+        /// The bare screen, no desktop (store hardware).
+        LinuxKms = "linuxkms",
+    }
+}
+
+choice! {
+    /// `ui.renderer`: how Slint draws.
+    Renderer {
+        /// Slint's own choice.
+        Auto = "auto",
+        Software = "software",
+        /// OpenGL.
+        Femtovg = "femtovg",
+    }
+}
+
+choice! {
+    /// `camera.source`: where frames come from.
+    CameraSource {
+        /// The camera named by `camera.device`.
+        Camera = "camera",
+        /// A folder of images played as a camera (`camera.replay_dir`).
+        Replay = "replay",
+        /// No camera: USB scanner and keypad only.
+        None = "none",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -94,7 +209,7 @@ pub struct HqSection {
 #[serde(deny_unknown_fields)]
 pub struct CameraSection {
     /// "camera", "replay" or "none".
-    pub source: String,
+    pub source: CameraSource,
     /// Camera index ("0") or a part of its name ("Logitech").
     pub device: String,
     pub width: u32,
@@ -178,12 +293,12 @@ impl Default for KioskConfig {
                 languages: vec!["fr".into(), "en".into(), "de".into()],
                 idle_timeout_s: 60,
                 idle_warning_s: 10,
-                layout: "landscape".into(),
+                layout: Layout::Landscape,
                 large_text: false,
                 fullscreen: true,
                 handoff_countdown_s: 45,
-                backend: "auto".into(),
-                renderer: "auto".into(),
+                backend: Backend::Auto,
+                renderer: Renderer::Auto,
                 attract_slide_s: 6,
                 staff_hold_ms: 2000,
             },
@@ -196,7 +311,7 @@ impl Default for KioskConfig {
                 availability_cache_s: 60,
             },
             camera: CameraSection {
-                source: "camera".into(),
+                source: CameraSource::Camera,
                 device: "0".into(),
                 width: 1280,
                 height: 720,
@@ -612,33 +727,6 @@ fn validate(l: &LoadedConfig) -> Result<(), ConfigError> {
             format!("expected 10 to 600 seconds, found {}", c.ui.handoff_countdown_s),
         ));
     }
-    if !["landscape", "portrait", "low-reach"].contains(&c.ui.layout.as_str()) {
-        return Err(bad(
-            "ui.layout",
-            format!(
-                "expected \"landscape\", \"portrait\" or \"low-reach\", found \"{}\"",
-                c.ui.layout
-            ),
-        ));
-    }
-    if !["auto", "winit", "linuxkms"].contains(&c.ui.backend.as_str()) {
-        return Err(bad(
-            "ui.backend",
-            format!(
-                "expected \"auto\", \"winit\" or \"linuxkms\", found \"{}\"",
-                c.ui.backend
-            ),
-        ));
-    }
-    if !["auto", "software", "femtovg"].contains(&c.ui.renderer.as_str()) {
-        return Err(bad(
-            "ui.renderer",
-            format!(
-                "expected \"auto\", \"software\" or \"femtovg\", found \"{}\"",
-                c.ui.renderer
-            ),
-        ));
-    }
     if !(2..=120).contains(&c.ui.attract_slide_s) {
         return Err(bad(
             "ui.attract_slide_s",
@@ -693,15 +781,6 @@ fn validate(l: &LoadedConfig) -> Result<(), ConfigError> {
             format!("expected 0 to 86400 seconds, found {}", c.hq.availability_cache_s),
         ));
     }
-    if !["camera", "replay", "none"].contains(&c.camera.source.as_str()) {
-        return Err(bad(
-            "camera.source",
-            format!(
-                "expected \"camera\", \"replay\" or \"none\", found \"{}\"",
-                c.camera.source
-            ),
-        ));
-    }
     if !(160..=4096).contains(&c.camera.width) {
         return Err(bad(
             "camera.width",
@@ -723,7 +802,7 @@ fn validate(l: &LoadedConfig) -> Result<(), ConfigError> {
             format!("expected 1 to 120, found {}", c.camera.replay_fps),
         ));
     }
-    if c.camera.source == "replay" && c.camera.replay_dir.is_empty() {
+    if c.camera.source == CameraSource::Replay && c.camera.replay_dir.is_empty() {
         return Err(bad(
             "camera.replay_dir",
             "expected a folder of images when camera.source = \"replay\", found nothing".into(),
@@ -978,6 +1057,64 @@ mod tests {
             e.contains("key `scan.variable_measure.rules[0]`") && e.contains("item_digits"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn choices_read_their_words_and_name_the_accepted_ones() {
+        let f = file(
+            "[ui]\nlayout = \"low-reach\"\nbackend = \"linuxkms\"\nrenderer = \"femtovg\"\n[camera]\nsource = \"none\"\n",
+        );
+        let c = load(Some(f.path()), Vec::new()).unwrap().config;
+        assert_eq!(
+            (c.ui.layout, c.ui.backend, c.ui.renderer, c.camera.source),
+            (
+                Layout::LowReach,
+                Backend::LinuxKms,
+                Renderer::Femtovg,
+                CameraSource::None
+            )
+        );
+        // Written back with the same words (the staff screen saves them).
+        let text = toml::to_string(&c).unwrap();
+        assert!(
+            text.contains("layout = \"low-reach\"") && text.contains("backend = \"linuxkms\""),
+            "{text}"
+        );
+
+        let f = file("[ui]\nlayout = \"sideways\"\n");
+        let e = load(Some(f.path()), Vec::new()).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            format!(
+                "{}: key `ui.layout`: expected \"landscape\", \"portrait\" or \"low-reach\", found \"sideways\"",
+                f.path().display()
+            )
+        );
+        for (var, value, message) in [
+            (
+                "VITRINE__UI__BACKEND",
+                "wayland",
+                "environment variable VITRINE__UI__BACKEND: key `ui.backend`: expected \"auto\", \"winit\" or \"linuxkms\", found \"wayland\"",
+            ),
+            (
+                "VITRINE__UI__RENDERER",
+                "skia",
+                "environment variable VITRINE__UI__RENDERER: key `ui.renderer`: expected \"auto\", \"software\" or \"femtovg\", found \"skia\"",
+            ),
+            (
+                "VITRINE__CAMERA__SOURCE",
+                "webcam",
+                "environment variable VITRINE__CAMERA__SOURCE: key `camera.source`: expected \"camera\", \"replay\" or \"none\", found \"webcam\"",
+            ),
+        ] {
+            let e = load(None, vec![(var.to_string(), value.to_string())]).unwrap_err();
+            assert_eq!(e.to_string(), message);
+        }
+        // A word that is not a string is a type error, as for any key.
+        let e = load(None, vec![("VITRINE__UI__LAYOUT".into(), "3".into())])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("ui.layout") && e.contains("found \"3\""), "{e}");
     }
 
     #[test]

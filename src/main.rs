@@ -1,6 +1,5 @@
 //! The `vitrine` binary: parses the command line and calls the library.
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -17,7 +16,7 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_CONFIG as u8);
         }
     };
-    init_tracing(&cfg.config.log.level);
+    vitrine_infra::logging::init("VITRINE_LOG", &cfg.config.log.level);
     let result = match &cli.command {
         Some(command) => cli::run(&cli, &cfg, command, &mut std::io::stdout().lock()),
         None => cli::run_kiosk(&cli, cfg, utc_offset),
@@ -29,15 +28,4 @@ fn main() -> ExitCode {
             ExitCode::from(u8::try_from(e.code).unwrap_or(1))
         }
     }
-}
-
-fn init_tracing(level: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("VITRINE_LOG")
-        .or_else(|_| tracing_subscriber::EnvFilter::try_new(level))
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
 }

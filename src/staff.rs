@@ -29,8 +29,9 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use vitrine_core::product::UnixTime;
 use vitrine_i18n::{Text, text};
+use vitrine_infra::fs::{Access, write_atomic};
 
-use crate::config::{self, ConfigError, LoadedConfig, StaffSection};
+use crate::config::{self, ConfigError, Layout, LoadedConfig, StaffSection};
 
 /// The PIN in force while `staff.pin_hash` is empty (the staff screen asks
 /// to change it). Even then it is never compared in plain text: on first use
@@ -286,37 +287,14 @@ pub fn audit(data_dir: &Path, now: UnixTime, event: &str, keys: &[&str]) {
 }
 
 /// Writes `bytes` to `path` so that a reader (or a power cut) sees the old
-/// content or the new, never half: a temporary file in the same folder,
-/// flushed to disk, then renamed over.
+/// content or the new, never half ([`vitrine_infra::fs::write_atomic`]).
+/// Owner-only: every staff file (PIN hashes, lockout state, the
+/// configuration holding `staff.pin_hash`) is for the kiosk's account alone.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StaffError> {
-    let err = |e: std::io::Error| StaffError::Write {
+    write_atomic(path, bytes, Access::OwnerOnly).map_err(|e| StaffError::Write {
         path: path.to_path_buf(),
         reason: e.to_string(),
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(err)?;
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(err)
+    })
 }
 
 /// The settings staff can change from the screen.
@@ -329,7 +307,7 @@ pub struct Settings {
     pub camera_height: u32,
     pub language: String,
     pub idle_timeout_s: u32,
-    pub layout: String,
+    pub layout: Layout,
     /// A new PIN's hash (from [`hash_pin`]), when staff changed it.
     pub new_pin_hash: Option<String>,
 }
@@ -345,7 +323,7 @@ impl Settings {
             camera_height: k.camera.height,
             language: k.ui.language.clone(),
             idle_timeout_s: k.ui.idle_timeout_s,
-            layout: k.ui.layout.clone(),
+            layout: k.ui.layout,
             new_pin_hash: None,
         }
     }
@@ -488,23 +466,9 @@ fn save_entries(
         }
     }
     let new_text = doc.to_string();
-    // Validate exactly what will be written, with the same environment.
-    let dir = file
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| StaffError::Write {
-        path: dir.to_path_buf(),
-        reason: e.to_string(),
-    })?;
-    let check = dir.join(format!(".kiosk-check-{}.toml", std::process::id()));
-    std::fs::write(&check, &new_text).map_err(|e| StaffError::Write {
-        path: check.clone(),
-        reason: e.to_string(),
-    })?;
-    let loaded = config::load(Some(&check), env.clone());
-    let _ = std::fs::remove_file(&check);
-    let mut loaded = loaded.map_err(|e| SettingsError::Invalid(rename_origin(e, file)))?;
+    // Validate exactly what will be written, with the same environment (in
+    // memory: no copy of the file, which holds the PIN hash, on disk).
+    let mut loaded = config::load_text(Some((file, &new_text)), env.clone()).map_err(SettingsError::Invalid)?;
     write_atomically(file, new_text.as_bytes())?;
     loaded.file = Some(file.to_path_buf());
     loaded.config.kiosk.data_dir = current.config.kiosk.data_dir.clone();
@@ -521,45 +485,6 @@ fn save_entries(
         changed,
         overridden,
     })
-}
-
-/// Errors found in the temporary copy name the real file.
-fn rename_origin(e: ConfigError, file: &Path) -> ConfigError {
-    use config::Origin;
-    let fix = |o: Origin| match o {
-        Origin::File(_) => Origin::File(file.to_path_buf()),
-        other => other,
-    };
-    match e {
-        ConfigError::Invalid { origin, key, reason } => ConfigError::Invalid {
-            origin: fix(origin),
-            key,
-            reason,
-        },
-        ConfigError::Type {
-            origin,
-            key,
-            expected,
-            found,
-        } => ConfigError::Type {
-            origin: fix(origin),
-            key,
-            expected,
-            found,
-        },
-        ConfigError::UnknownKey { origin, key } => ConfigError::UnknownKey {
-            origin: fix(origin),
-            key,
-        },
-        ConfigError::Syntax { origin, reason } => ConfigError::Syntax {
-            origin: fix(origin),
-            reason,
-        },
-        ConfigError::Read { origin, reason } => ConfigError::Read {
-            origin: fix(origin),
-            reason,
-        },
-    }
 }
 
 #[cfg(test)]
@@ -759,10 +684,10 @@ mod tests {
         let file = dir.path().join("conf/kiosk.toml");
         let current = config::load(None, Vec::new()).unwrap();
         let mut s = Settings::from_config(&current);
-        s.layout = "low-reach".into();
+        s.layout = Layout::LowReach;
         let saved = save_settings(&file, &current, &s, Vec::new()).unwrap();
         assert_eq!(saved.changed, vec!["ui.layout"]);
-        assert_eq!(saved.config.config.ui.layout, "low-reach");
+        assert_eq!(saved.config.config.ui.layout, Layout::LowReach);
         let text = std::fs::read_to_string(&file).unwrap();
         assert!(text.contains("layout = \"low-reach\""), "{text}");
     }

@@ -410,23 +410,6 @@ async fn a_member_basket_is_priced_the_same_by_kiosk_and_hq_and_a_coupon_is_used
     assert!(o2.total.amount_minor > order.total.amount_minor);
 }
 
-/// Waits (bounded) until the notifier has recorded what it sent and the
-/// next message due is `want`.
-async fn next_due_becomes(hq: &HqServer, want: Option<i64>) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let got = hq.hq.storage.next_notification_at().unwrap();
-        if got == want {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "next message due {got:?}, expected {want:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thank_you_survey_coupon_and_reminder_emails_arrive_in_order_on_a_controlled_clock() {
     let (smtp_port, mut mails) = smtp_server().await;
@@ -485,7 +468,7 @@ async fn thank_you_survey_coupon_and_reminder_emails_arrive_in_order_on_a_contro
     assert!(thanks.contains("Subject: Thank you for your visit"), "{thanks}");
     assert!(thanks.contains("To: camille@example.fr"), "{thanks}");
     // The survey waits for its time: nothing else is due yet.
-    next_due_becomes(&hq, Some(start + 2 * 3600)).await;
+    next_due_becomes(&hq.hq, Some(start + 2 * 3600)).await;
 
     clock.advance(2 * 3600);
     hq.hq.wake_notifier();
@@ -544,7 +527,7 @@ async fn thank_you_survey_coupon_and_reminder_emails_arrive_in_order_on_a_contro
 
     // The reminder goes 3 days before the end, not before.
     let reminder_at = signed.valid_until - 3 * 86_400;
-    next_due_becomes(&hq, Some(reminder_at)).await;
+    next_due_becomes(&hq.hq, Some(reminder_at)).await;
     clock.set(reminder_at);
     hq.hq.wake_notifier();
     let reminder = unqp(&next_mail(&mut mails).await);
@@ -552,7 +535,7 @@ async fn thank_you_survey_coupon_and_reminder_emails_arrive_in_order_on_a_contro
         reminder.contains(&format!("Subject: Your coupon {code} expires soon")),
         "{reminder}"
     );
-    next_due_becomes(&hq, None).await;
+    next_due_becomes(&hq.hq, None).await;
 
     // Collected twice: one survey only.
     let o = hq.hq.storage.order(&q.id).unwrap().unwrap();
@@ -583,7 +566,7 @@ async fn thank_you_survey_coupon_and_reminder_emails_arrive_in_order_on_a_contro
     let thanks = unqp(&next_mail(&mut mails).await);
     assert!(thanks.contains("Subject: Merci pour votre visite"), "{thanks}");
     assert!(thanks.contains("To: lou@example.fr"), "{thanks}");
-    next_due_becomes(&hq, Some(reminder_at + 2 * 3600)).await;
+    next_due_becomes(&hq.hq, Some(reminder_at + 2 * 3600)).await;
 }
 
 /// The running kiosk (not `sync --once`) keeps its offline card table fresh:

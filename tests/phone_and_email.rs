@@ -28,44 +28,6 @@ fn lines() -> Vec<HandoffLine> {
     ]
 }
 
-/// Runs headless Chromium on `url` and returns the DOM after its scripts ran.
-async fn chromium_dom(url: &str) -> String {
-    let profile = tempfile::tempdir().unwrap();
-    let url = url.to_string();
-    let profile_arg = format!("--user-data-dir={}", profile.path().display());
-    let out = tokio::time::timeout(
-        Duration::from_secs(120),
-        tokio::task::spawn_blocking(move || {
-            std::process::Command::new("chromium")
-                .args([
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                    "--disable-dev-shm-usage",
-                    "--virtual-time-budget=15000",
-                    &profile_arg,
-                    "--dump-dom",
-                    &url,
-                ])
-                .output()
-        }),
-    )
-    .await
-    .expect("chromium took more than 2 minutes")
-    .unwrap()
-    .expect("chromium is not installed: run scripts/setup-debian.sh (apt-get install chromium)");
-    assert!(
-        out.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_handoff_page_in_headless_chromium_shows_the_basket_even_before_the_kiosk_delivers_it() {
     let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());

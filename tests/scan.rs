@@ -502,13 +502,13 @@ fn the_configured_camera_source_never_crashes_the_kiosk() {
         .unwrap();
     assert!(matches!(st, CameraStatus::Unavailable { attempt: 1, .. }), "{st:?}");
     // "none": no thread, status Off.
-    cfg.camera.source = "none".into();
+    cfg.camera.source = vitrine::config::CameraSource::None;
     let off = ScanPipeline::from_config(&cfg);
     assert_eq!(off.status(), CameraStatus::Off);
     assert!(off.metrics().frames_captured == 0 && off.preview().is_none());
     // An empty replay folder: unavailable (retried), not a crash.
     let dir = tempfile::tempdir().unwrap();
-    cfg.camera.source = "replay".into();
+    cfg.camera.source = vitrine::config::CameraSource::Replay;
     cfg.camera.replay_dir = dir.path().display().to_string();
     let replay = ScanPipeline::from_config(&cfg);
     let st = replay

@@ -362,16 +362,6 @@ fn vitrine(data_dir: &std::path::Path, args: &[&str]) -> std::process::Output {
         .expect("run vitrine")
 }
 
-fn stdout_ok(out: &std::process::Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout.clone()).unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_kiosk_command_line_enrolls_syncs_and_queues_handoffs() {
     let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());

@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 use vitrine_core::Lang;
 use vitrine_i18n::{Text, text};
 
-use crate::config::CameraSection;
+use crate::config::{CameraSection, CameraSource as Source};
 
 /// One captured frame: 8-bit luma, row-major, `width * height` bytes.
 #[derive(Debug, Clone)]
@@ -241,13 +241,13 @@ impl std::error::Error for SourceError {}
 /// here: a missing camera or an empty replay folder shows up as the
 /// pipeline's status, and is retried.
 pub fn source_from_config(camera: &CameraSection) -> Option<Box<dyn FrameSource>> {
-    match camera.source.as_str() {
-        "camera" => Some(Box::new(device::CameraSource::from_config(camera))),
-        "replay" => Some(Box::new(replay::ReplaySource::from_dir(
+    match camera.source {
+        Source::Camera => Some(Box::new(device::CameraSource::from_config(camera))),
+        Source::Replay => Some(Box::new(replay::ReplaySource::from_dir(
             &camera.replay_dir,
             camera.replay_fps,
         ))),
-        _ => None,
+        Source::None => None,
     }
 }
 

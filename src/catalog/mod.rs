@@ -19,11 +19,10 @@ use serde::Serialize;
 use thiserror::Error;
 use vitrine_core::catalog::Change;
 use vitrine_core::code::ProductCode;
-use vitrine_core::pricing::{Promotion, Target};
-use vitrine_core::product::{
-    BookInfo, FoodInfo, ONLINE, Offer, PriceEntry, Product, SoldBy, StockEntry, StockLevel, Store, UnixTime,
-};
+use vitrine_core::pricing::Promotion;
+use vitrine_core::product::{BookInfo, FoodInfo, ONLINE, Offer, Product, SoldBy, StockLevel, Store, UnixTime};
 use vitrine_core::{Currency, Gtin, Money};
+use vitrine_infra::catalog::{ApplyError, TableLayout, apply_change};
 
 pub use demo::{DEMO_BOOKS, DEMO_PRODUCTS};
 pub use import::{ExtraChanges, ImportReport, read_jsonl};
@@ -701,117 +700,13 @@ fn write_changes(
     done_before: usize,
     progress: &mut dyn FnMut(usize),
 ) -> Result<(), CatalogError> {
-    {
-        let mut up_product = tx.prepare_cached(
-            "INSERT INTO products(gtin, name, brand, quantity, category, image_url, sold_by, food, book)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-             ON CONFLICT(gtin) DO UPDATE SET name = excluded.name, brand = excluded.brand,
-               quantity = excluded.quantity, category = excluded.category, image_url = excluded.image_url,
-               sold_by = excluded.sold_by, food = excluded.food, book = excluded.book",
-        )?;
-        let mut set_price = tx.prepare_cached(
-            "INSERT INTO prices(gtin, store, amount_minor, currency) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(gtin, store) DO UPDATE SET amount_minor = excluded.amount_minor, currency = excluded.currency",
-        )?;
-        let mut set_stock = tx.prepare_cached(
-            "INSERT INTO stock(gtin, store, quantity, updated_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(gtin, store) DO UPDATE SET quantity = excluded.quantity, updated_at = excluded.updated_at",
-        )?;
-        for (i, change) in changes.iter().enumerate() {
-            match change {
-                Change::UpsertProduct(p) => {
-                    let food = p
-                        .food
-                        .as_ref()
-                        .map(serde_json::to_string)
-                        .transpose()
-                        .map_err(json_err)?;
-                    let book = p
-                        .book
-                        .as_ref()
-                        .map(serde_json::to_string)
-                        .transpose()
-                        .map_err(json_err)?;
-                    up_product.execute(params![
-                        p.gtin.value() as i64,
-                        p.name,
-                        p.brand,
-                        p.quantity,
-                        p.category,
-                        p.image_url,
-                        if p.sold_by == SoldBy::Kilogram { "kg" } else { "unit" },
-                        food,
-                        book
-                    ])?;
-                }
-                Change::DeleteProduct(g) => {
-                    let v = g.value() as i64;
-                    for t in ["prices", "stock", "offers", "promotion_gtins", "products"] {
-                        tx.execute(&format!("DELETE FROM {t} WHERE gtin = ?1"), [v])?;
-                    }
-                }
-                Change::SetPrice(PriceEntry { gtin, store, price }) => {
-                    set_price.execute(params![
-                        gtin.value() as i64,
-                        store.as_deref().unwrap_or(""),
-                        price.amount_minor,
-                        price.currency.code()
-                    ])?;
-                }
-                Change::DeletePrice { gtin, store } => {
-                    tx.execute(
-                        "DELETE FROM prices WHERE gtin = ?1 AND store = ?2",
-                        params![gtin.value() as i64, store.as_deref().unwrap_or("")],
-                    )?;
-                }
-                Change::UpsertPromotion(p) => upsert_promotion(tx, p)?,
-                Change::DeletePromotion(id) => {
-                    tx.execute("DELETE FROM promotion_gtins WHERE promo_id = ?1", [id])?;
-                    tx.execute("DELETE FROM promotions WHERE id = ?1", [id])?;
-                }
-                Change::SetStock(StockEntry {
-                    gtin,
-                    store,
-                    quantity,
-                    updated_at,
-                }) => {
-                    set_stock.execute(params![gtin.value() as i64, store, quantity, updated_at])?;
-                }
-                Change::UpsertOffer(o) => {
-                    tx.execute(
-                        "INSERT INTO offers(gtin, seller_id, seller_name, amount_minor, currency, shipping_minor, delivery_days)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                         ON CONFLICT(gtin, seller_id) DO UPDATE SET seller_name = excluded.seller_name,
-                           amount_minor = excluded.amount_minor, currency = excluded.currency,
-                           shipping_minor = excluded.shipping_minor, delivery_days = excluded.delivery_days",
-                        params![
-                            o.gtin.value() as i64,
-                            o.seller_id,
-                            o.seller_name,
-                            o.price.amount_minor,
-                            o.price.currency.code(),
-                            o.shipping.amount_minor,
-                            o.delivery_days
-                        ],
-                    )?;
-                }
-                Change::DeleteOffer { gtin, seller_id } => {
-                    tx.execute(
-                        "DELETE FROM offers WHERE gtin = ?1 AND seller_id = ?2",
-                        params![gtin.value() as i64, seller_id],
-                    )?;
-                }
-                Change::UpsertStore(s) => {
-                    tx.execute(
-                        "INSERT INTO stores(id, name, city) VALUES (?1, ?2, ?3)
-                         ON CONFLICT(id) DO UPDATE SET name = excluded.name, city = excluded.city",
-                        params![s.id, s.name, s.city],
-                    )?;
-                }
-            }
-            if (i + 1) % 1000 == 0 {
-                progress(done_before + i + 1);
-            }
+    for (i, change) in changes.iter().enumerate() {
+        apply_change(tx, change, TableLayout::Columns).map_err(|e| match e {
+            ApplyError::Sql(e) => CatalogError::Sql(e),
+            ApplyError::Encode(e) => CatalogError::Import(format!("cannot encode a record: {e}")),
+        })?;
+        if (i + 1) % 1000 == 0 {
+            progress(done_before + i + 1);
         }
     }
     Ok(())
@@ -834,34 +729,6 @@ fn record_version(tx: &Transaction<'_>, new_version: u64, now: UnixTime, count: 
         "INSERT OR REPLACE INTO catalog_versions(version, applied_at, changes) VALUES (?1, ?2, ?3)",
         params![new_version as i64, now, count as i64],
     )?;
-    Ok(())
-}
-
-fn json_err(e: serde_json::Error) -> CatalogError {
-    CatalogError::Import(format!("cannot encode a record: {e}"))
-}
-
-fn upsert_promotion(tx: &Transaction<'_>, p: &Promotion) -> Result<(), CatalogError> {
-    let data = serde_json::to_string(p).map_err(json_err)?;
-    let kind = match &p.target {
-        Target::Gtins(_) => "gtins",
-        Target::Category(_) => "category",
-        Target::Brand(_) => "brand",
-        Target::All => "all",
-    };
-    tx.execute(
-        "INSERT INTO promotions(id, target_kind, data, valid_until) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT(id) DO UPDATE SET target_kind = excluded.target_kind, data = excluded.data,
-           valid_until = excluded.valid_until",
-        params![p.id, kind, data, p.valid_until],
-    )?;
-    tx.execute("DELETE FROM promotion_gtins WHERE promo_id = ?1", [&p.id])?;
-    if let Target::Gtins(gs) = &p.target {
-        let mut ins = tx.prepare_cached("INSERT OR IGNORE INTO promotion_gtins(promo_id, gtin) VALUES (?1, ?2)")?;
-        for g in gs {
-            ins.execute(params![p.id, g.value() as i64])?;
-        }
-    }
     Ok(())
 }
 

@@ -1,15 +1,17 @@
 //! Append-only migrations of the kiosk's SQLite files.
 //!
-//! Each component (the catalog here; the outbox, staff settings… in their own
-//! modules) has its own ordered list of migrations, and the `schema_migrations`
-//! table records how many of each list a file has applied. A migration is never
-//! edited once it has shipped: a change is a new entry at the end of its list.
-//! Each runs in its own transaction with its bookkeeping row, so a crash
-//! mid-way leaves the file at the previous step.
+//! Each component (the catalog here; the kiosk file's records in
+//! [`crate::sync::store`]) has its own ordered list of migrations, and the
+//! `schema_migrations` table records how many of each list a file has
+//! applied. A migration is never edited once it has shipped: a change is a
+//! new entry at the end of its list. The runner is shared with HQ
+//! ([`vitrine_infra::migrate`]): each step runs in its own transaction with
+//! its bookkeeping row, so a crash mid-way leaves the file at the previous step.
 
 use std::path::Path;
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
+use vitrine_infra::migrate::MigrateError;
 
 use super::CatalogError;
 
@@ -127,40 +129,16 @@ pub const CATALOG_MIGRATIONS: &[&str] = &[
     ),
 ];
 
-/// Applies the pending migrations of `component` from `migrations`.
+/// Applies the pending migrations of `component` from `migrations` (the
+/// runner is shared with HQ: [`vitrine_infra::migrate`]); a file written by a
+/// newer Vitrine is refused with its path.
 pub fn migrate(conn: &mut Connection, path: &Path, component: &str, migrations: &[&str]) -> Result<(), CatalogError> {
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (
-            component TEXT PRIMARY KEY,
-            applied   INTEGER NOT NULL
-        )",
-    )?;
-    let current: i64 = conn
-        .query_row(
-            "SELECT applied FROM schema_migrations WHERE component = ?1",
-            [component],
-            |r| r.get(0),
-        )
-        .optional()?
-        .unwrap_or(0);
-    let known = migrations.len() as i64;
-    if current > known {
-        return Err(CatalogError::TooNew {
+    vitrine_infra::migrate::migrate(conn, component, migrations).map_err(|e| match e {
+        MigrateError::TooNew { found, known, .. } => CatalogError::TooNew {
             path: path.to_path_buf(),
-            found: current,
+            found,
             known,
-        });
-    }
-    for (i, sql) in migrations.iter().enumerate().skip(current as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.execute(
-            "INSERT INTO schema_migrations(component, applied) VALUES (?1, ?2)
-             ON CONFLICT(component) DO UPDATE SET applied = excluded.applied",
-            rusqlite::params![component, (i + 1) as i64],
-        )?;
-        tx.commit()?;
-        tracing::info!(component, migration = i + 1, "schema migrated");
-    }
-    Ok(())
+        },
+        MigrateError::Sql(e) => CatalogError::Sql(e),
+    })
 }

@@ -9,7 +9,7 @@
 //! in the same transaction as its outbox row, so one never exists without the
 //! other.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -132,8 +132,12 @@ impl std::fmt::Debug for DeviceIdentity {
 pub fn open(data_dir: &Path) -> Result<Connection, SyncError> {
     std::fs::create_dir_all(data_dir).map_err(|e| SyncError::Storage(format!("{}: {e}", data_dir.display())))?;
     let path = data_dir.join(KIOSK_FILE);
+    // The file holds the device token and signing key: owner-only from its
+    // creation (SQLite gives its WAL and shared-memory files the same mode).
+    if let Err(e) = vitrine_infra::fs::ensure_owner_only(&path) {
+        tracing::warn!(file = %path.display(), error = %e, "cannot make the kiosk file owner-only");
+    }
     let mut conn = Connection::open(&path).map_err(|e| SyncError::Storage(format!("{}: {e}", path.display())))?;
-    restrict_permissions(&path);
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // A queued order must survive a power cut.
@@ -144,19 +148,6 @@ pub fn open(data_dir: &Path) -> Result<Connection, SyncError> {
     conn.pragma_update(None, "secure_delete", "ON")?;
     schema::migrate(&mut conn, &path, "kiosk", KIOSK_MIGRATIONS).map_err(|e| SyncError::Storage(e.to_string()))?;
     Ok(conn)
-}
-
-/// The file holds the device token and signing key: owner-only.
-fn restrict_permissions(path: &PathBuf) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        if let Err(e) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
-            tracing::warn!(file = %path.display(), error = %e, "cannot make the kiosk file owner-only");
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = path;
 }
 
 /// The enrolled identity, if any.
@@ -228,4 +219,33 @@ pub fn counts(conn: &Connection) -> Result<(u64, u64), SyncError> {
     let pending: i64 = conn.query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get(0))?;
     let dead: i64 = conn.query_row("SELECT COUNT(*) FROM dead_letters", [], |r| r.get(0))?;
     Ok((pending as u64, dead as u64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_kiosk_file_and_its_journal_are_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open(dir.path()).unwrap();
+        conn.execute(
+            "INSERT INTO card_meta(id, prefix, key, as_of) VALUES (1, '99', 'k', 0)",
+            [],
+        )
+        .unwrap();
+        for f in [KIOSK_FILE, "kiosk.sqlite-wal", "kiosk.sqlite-shm"] {
+            let mode = std::fs::metadata(dir.path().join(f)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{f}");
+        }
+        drop(conn);
+        // Opening again keeps the records (the file is not recreated).
+        let conn = open(dir.path()).unwrap();
+        let n: i64 = conn
+            .query_row("SELECT COUNT(*) FROM card_meta", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
+    }
 }

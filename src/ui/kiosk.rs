@@ -26,7 +26,7 @@ use super::present::{self, Text2, model};
 use super::worker::{CacheInfo, CatalogClient, Inbox, Msg, Outlet, Reply, Request, SlideData, channel_pair};
 use crate::catalog::{Lookup, ProductView, SearchHit};
 use crate::clock;
-use crate::config::LoadedConfig;
+use crate::config::{CameraSource, Layout, LoadedConfig};
 use crate::scan::hid::{HidClassifier, HidOutput, Key};
 use crate::scan::{CameraStatus, ScanEvent, ScanMetrics, ScanSource};
 use crate::session::{IdleClock, IdlePhase, Session};
@@ -252,7 +252,7 @@ impl Kiosk {
         let catalog = CatalogClient::start(&c.kiosk.data_dir, c.kiosk.store.clone(), outlet.clone())?;
         let gate = Arc::new(Mutex::new(StaffGate::open(&c.kiosk.data_dir, &c.staff)));
         let lang = cfg.lang();
-        let session = Session::new(lang, c.ui.large_text, c.ui.layout == "low-reach", cfg.currency());
+        let session = Session::new(lang, c.ui.large_text, c.ui.layout == Layout::LowReach, cfg.currency());
         let camera_status = camera_status_text(&cfg);
         let st = State {
             idle: IdleClock::new(c.ui.idle_timeout_s, c.ui.idle_warning_s),
@@ -1425,8 +1425,8 @@ pub fn camera_text(status: &CameraStatus, m: &ScanMetrics) -> Text2 {
 
 /// The camera's state before the scan pipeline reports anything.
 fn camera_status_text(cfg: &LoadedConfig) -> Text2 {
-    match cfg.config.camera.source.as_str() {
-        "none" => Text2::new(
+    match cfg.config.camera.source {
+        CameraSource::None => Text2::new(
             "Pas de caméra sur cette borne : tapez le code, cherchez par nom ou utilisez la douchette.",
             "No camera on this kiosk: type the code, search by name or use the hand scanner.",
         ),

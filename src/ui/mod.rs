@@ -44,7 +44,7 @@ use slint::ComponentHandle;
 pub use generated::{KioskWindow, Page};
 pub use kiosk::{Kiosk, KioskError, KioskOptions, ScanSender, Wake};
 
-use crate::config::LoadedConfig;
+use crate::config::{Backend, Layout, LoadedConfig, Renderer};
 
 /// How the kiosk is started from the command line.
 pub struct RunOptions {
@@ -76,15 +76,15 @@ fn select_backend(cfg: &LoadedConfig) -> Result<(), RunError> {
         return Ok(());
     }
     let ui = &cfg.config.ui;
-    if ui.backend == "auto" && ui.renderer == "auto" {
+    if ui.backend == Backend::Auto && ui.renderer == Renderer::Auto {
         return Ok(());
     }
     let mut sel = slint::BackendSelector::new();
-    if ui.backend != "auto" {
-        sel = sel.backend_name(ui.backend.clone());
+    if ui.backend != Backend::Auto {
+        sel = sel.backend_name(ui.backend.as_str().into());
     }
-    if ui.renderer != "auto" {
-        sel = sel.renderer_name(ui.renderer.clone());
+    if ui.renderer != Renderer::Auto {
+        sel = sel.renderer_name(ui.renderer.as_str().into());
     }
     sel.select().map_err(RunError::Backend)
 }
@@ -94,7 +94,7 @@ fn select_backend(cfg: &LoadedConfig) -> Result<(), RunError> {
 pub fn run(cfg: LoadedConfig, opts: RunOptions) -> Result<(), RunError> {
     select_backend(&cfg)?;
     let fullscreen = cfg.config.ui.fullscreen;
-    let portrait = cfg.config.ui.layout != "landscape";
+    let portrait = cfg.config.ui.layout != Layout::Landscape;
     let kiosk_config = cfg.config.clone();
     let kiosk = Kiosk::new(
         cfg,

@@ -9,6 +9,7 @@ use super::kiosk::Kiosk;
 use super::present::{Text2, model};
 use super::worker::{Msg, Request};
 use crate::clock;
+use crate::config::Layout;
 use crate::staff::{self, PinCheck, Settings, StaffError};
 
 const RESOLUTIONS: [(u32, u32); 3] = [(640, 480), (1280, 720), (1920, 1080)];
@@ -59,8 +60,10 @@ impl Kiosk {
             });
         }));
         s.on_set_layout(on!(|k, layout: SharedString| {
-            let layout = layout.to_string();
-            k.edit_draft(|d| d.layout = layout);
+            // The page only offers the configuration's words.
+            if let Ok(layout) = layout.parse() {
+                k.edit_draft(|d| d.layout = layout);
+            }
         }));
         s.on_edit(on!(|k, f: StaffField| {
             {
@@ -401,7 +404,7 @@ impl Kiosk {
                     }
                     st.idle.configure(c.ui.idle_timeout_s, c.ui.idle_warning_s);
                     st.session.default_lang = new.lang();
-                    st.session.default_low_reach = c.ui.layout == "low-reach";
+                    st.session.default_low_reach = c.ui.layout == Layout::LowReach;
                     st.session.low_reach = st.session.default_low_reach;
                     st.staff.draft = Some(Settings::from_config(&new));
                     let store_changed = c.kiosk.store != st.cfg.config.kiosk.store;

@@ -266,25 +266,14 @@ pub fn device_revoke(storage: &dyn HqStorage, id: &str) -> Result<(), AdminError
     Ok(())
 }
 
-/// `2026-11-23 14:05 UTC`.
-pub fn format_time(t: UnixTime) -> String {
-    time::OffsetDateTime::from_unix_timestamp(t)
-        .ok()
-        .and_then(|d| {
-            d.format(time::macros::format_description!(
-                "[year]-[month]-[day] [hour]:[minute] UTC"
-            ))
-            .ok()
-        })
-        .unwrap_or_else(|| t.to_string())
-}
+/// `2026-11-23 14:05 UTC` (the kiosk prints times the same way).
+pub use vitrine_infra::datetime::format_utc as format_time;
 
 /// Parses a date (`2026-12-31`) or a Unix time.
 pub fn parse_time(s: &str) -> Result<UnixTime, AdminError> {
     if let Ok(t) = s.parse::<i64>() {
         return Ok(t);
     }
-    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
-        .map(|d| d.midnight().assume_utc().unix_timestamp())
-        .map_err(|_| AdminError::Invalid(format!("\"{s}\" is not a date (write 2026-12-31)")))
+    vitrine_infra::datetime::parse_date(s)
+        .ok_or_else(|| AdminError::Invalid(format!("\"{s}\" is not a date (write 2026-12-31)")))
 }

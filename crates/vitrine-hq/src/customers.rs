@@ -55,6 +55,7 @@ use vitrine_core::wire::customers::{
 };
 use vitrine_core::wire::{Contact, OrderRequest};
 use vitrine_i18n::MoneyText;
+use vitrine_infra::datetime::format_date;
 
 use crate::Hq;
 use crate::api::{ApiJson, AuthDevice, Failure, PricedLines, blocking};
@@ -371,12 +372,6 @@ pub fn coupon_state(hq: &Hq, code: &str, now: UnixTime) -> Result<CouponState, C
     })
 }
 
-fn date(t: UnixTime) -> String {
-    time::OffsetDateTime::from_unix_timestamp(t)
-        .map(|d| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()))
-        .unwrap_or_else(|_| t.to_string())
-}
-
 fn channel_name(channel: &str, lang: Lang) -> &'static str {
     match channel {
         "kiosk" => lang.pick("à une borne en magasin", "at an in-store kiosk"),
@@ -391,12 +386,12 @@ pub fn used_message(r: &Redemption, lang: Lang) -> String {
     match lang {
         Lang::Fr => format!(
             "Ce bon de réduction a déjà été utilisé le {} {} : il ne sert qu'une fois.",
-            date(r.used_at),
+            format_date(r.used_at),
             channel_name(&r.channel, lang)
         ),
         _ => format!(
             "This coupon was already used on {} {}: it can be used only once.",
-            date(r.used_at),
+            format_date(r.used_at),
             channel_name(&r.channel, lang)
         ),
     }
@@ -473,8 +468,8 @@ pub fn apply_coupons(
             ))),
             Redeem::Expired(at) => outcomes.push(refused(format!(
                 "this coupon expired on {} / ce bon a expiré le {}",
-                date(at),
-                date(at)
+                format_date(at),
+                format_date(at)
             ))),
             Redeem::Unknown => outcomes.push(refused("unknown coupon code / code de réduction inconnu".into())),
         }
@@ -632,7 +627,7 @@ pub fn answer_survey(hq: &Hq, id: &str, score: u8) -> Result<CouponRecord, Custo
     };
     let lang = Lang::parse(&s.lang).unwrap_or_default();
     let pct = coupon.basis_points / 100;
-    let until = date(coupon.valid_until);
+    let until = format_date(coupon.valid_until);
     let qr = signed_coupon(hq, &coupon);
     let (s1, b1, s2, b2) = match lang {
         Lang::Fr => (
@@ -826,7 +821,7 @@ async fn survey_answer(
                 lang.pick("Votre bon de réduction :", "Your coupon:"),
                 esc(&c.code),
                 lang.pick("valable jusqu'au", "valid until"),
-                date(c.valid_until)
+                format_date(c.valid_until)
             ),
         )
         .into_response(),

@@ -6,6 +6,7 @@ use std::path::Path;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use vitrine_core::sign::{SecretKey, sha256_hex};
+use vitrine_infra::fs::{Access, write_atomic};
 
 /// The file holding HQ's signing key in the data directory.
 pub const KEY_FILE: &str = "hq-signing.key";
@@ -80,16 +81,8 @@ pub fn load_or_create_key(data_dir: &Path) -> std::io::Result<SecretKey> {
             )
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(data_dir)?;
             let key = SecretKey::from_seed(random::<32>()?);
-            let tmp = path.with_extension("tmp");
-            std::fs::write(&tmp, key.to_text())?;
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
-            }
-            std::fs::rename(&tmp, &path)?;
+            write_atomic(&path, key.to_text().as_bytes(), Access::OwnerOnly)?;
             tracing::info!(file = %path.display(), "created HQ's signing key");
             Ok(key)
         }
@@ -119,16 +112,8 @@ pub fn load_or_create_lookup_key(data_dir: &Path) -> std::io::Result<[u8; 32]> {
             })
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(data_dir)?;
             let key = random::<32>()?;
-            let tmp = path.with_extension("tmp");
-            std::fs::write(&tmp, URL_SAFE_NO_PAD.encode(key))?;
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
-            }
-            std::fs::rename(&tmp, &path)?;
+            write_atomic(&path, URL_SAFE_NO_PAD.encode(key).as_bytes(), Access::OwnerOnly)?;
             tracing::info!(file = %path.display(), "created HQ's customer lookup secret");
             Ok(key)
         }
@@ -157,5 +142,13 @@ mod tests {
         let k1 = load_or_create_key(dir.path()).unwrap();
         let k2 = load_or_create_key(dir.path()).unwrap();
         assert_eq!(k1.public(), k2.public());
+        let l1 = load_or_create_lookup_key(dir.path()).unwrap();
+        assert_eq!(l1, load_or_create_lookup_key(dir.path()).unwrap());
+        #[cfg(unix)]
+        for f in [KEY_FILE, LOOKUP_KEY_FILE] {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join(f)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{f}");
+        }
     }
 }

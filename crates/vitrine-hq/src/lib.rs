@@ -35,7 +35,7 @@ use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
@@ -46,57 +46,10 @@ use vitrine_core::{Currency, Lang};
 
 use storage::{HqStorage, SqliteStorage, StorageError};
 
-/// HQ's wall clock (seconds since the epoch).
-pub fn now() -> UnixTime {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-/// Where HQ reads the time: the system clock, or a clock a test moves
-/// (the survey loop's scheduler is tested with it).
-#[derive(Clone, Default)]
-pub struct Clock(Option<Arc<std::sync::atomic::AtomicI64>>);
-
-impl Clock {
-    /// The system clock.
-    pub fn system() -> Clock {
-        Clock(None)
-    }
-
-    /// A clock that stays at `start` until [`Clock::set`] or [`Clock::advance`].
-    pub fn manual(start: UnixTime) -> Clock {
-        Clock(Some(Arc::new(std::sync::atomic::AtomicI64::new(start))))
-    }
-
-    pub fn now(&self) -> UnixTime {
-        match &self.0 {
-            Some(t) => t.load(std::sync::atomic::Ordering::SeqCst),
-            None => now(),
-        }
-    }
-
-    /// Moves a manual clock (no effect on the system clock).
-    pub fn set(&self, t: UnixTime) {
-        if let Some(c) = &self.0 {
-            c.store(t, std::sync::atomic::Ordering::SeqCst);
-        }
-    }
-
-    pub fn advance(&self, seconds: i64) {
-        self.set(self.now() + seconds);
-    }
-}
-
-impl std::fmt::Debug for Clock {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.0 {
-            Some(_) => write!(f, "Clock(manual {})", self.now()),
-            None => write!(f, "Clock(system)"),
-        }
-    }
-}
+/// HQ's wall clock, and the clock HQ reads its time from (the system
+/// clock, or a manual one a test moves: the survey loop's scheduler is
+/// tested with it). One implementation for kiosk and HQ.
+pub use vitrine_infra::clock::{Clock, now};
 
 /// The survey loop's timing and the coupon it gives.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //!
 //! Exit codes: 0 success, 1 failure (database, network), 2 bad input.
 
-use std::io::{BufReader, IsTerminal};
+use std::io::BufReader;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -246,13 +246,7 @@ enum DeviceCommand {
 }
 
 fn main() -> ExitCode {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("VITRINE_HQ_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    vitrine_infra::logging::init("VITRINE_HQ_LOG", "info");
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

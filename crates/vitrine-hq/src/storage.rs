@@ -43,6 +43,8 @@ use vitrine_core::pricing::Promotion;
 use vitrine_core::product::{ONLINE, PriceEntry, Product, StockEntry, StockLevel, UnixTime};
 use vitrine_core::wire::{Contact, HandoffLine, OrderStatus, StoreStock};
 use vitrine_core::{Currency, Gtin, Money};
+use vitrine_infra::catalog::{ApplyError, TableLayout, apply_change};
+use vitrine_infra::migrate::MigrateError;
 
 #[derive(Debug, Error)]
 pub enum StorageError {
@@ -412,36 +414,14 @@ impl Drop for ReadView<'_> {
 pub const HQ_DB_FILE: &str = "hq.sqlite";
 
 fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (component TEXT PRIMARY KEY, applied INTEGER NOT NULL)",
-    )?;
-    let current: i64 = conn
-        .query_row(
-            "SELECT applied FROM schema_migrations WHERE component = 'hq'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?
-        .unwrap_or(0);
-    let known = HQ_MIGRATIONS.len() as i64;
-    if current > known {
-        return Err(StorageError::TooNew {
+    vitrine_infra::migrate::migrate(conn, "hq", HQ_MIGRATIONS).map_err(|e| match e {
+        MigrateError::TooNew { found, known, .. } => StorageError::TooNew {
             path: path.to_path_buf(),
-            found: current,
+            found,
             known,
-        });
-    }
-    for (i, sql) in HQ_MIGRATIONS.iter().enumerate().skip(current as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.execute(
-            "INSERT INTO schema_migrations(component, applied) VALUES ('hq', ?1)
-             ON CONFLICT(component) DO UPDATE SET applied = excluded.applied",
-            [(i + 1) as i64],
-        )?;
-        tx.commit()?;
-    }
-    Ok(())
+        },
+        MigrateError::Sql(e) => StorageError::Sql(e),
+    })
 }
 
 fn corrupt(e: impl std::fmt::Display) -> StorageError {
@@ -532,78 +512,10 @@ impl SqliteStorage {
 }
 
 fn write_change(tx: &Transaction<'_>, c: &Change) -> Result<()> {
-    match c {
-        Change::UpsertProduct(p) => {
-            tx.prepare_cached(
-                "INSERT INTO products(gtin, data) VALUES (?1, ?2) ON CONFLICT(gtin) DO UPDATE SET data = excluded.data",
-            )?
-            .execute(params![p.gtin.value() as i64, json(p)?])?;
-        }
-        Change::DeleteProduct(g) => {
-            for t in ["prices", "stock", "offers", "products"] {
-                tx.execute(&format!("DELETE FROM {t} WHERE gtin = ?1"), [g.value() as i64])?;
-            }
-        }
-        Change::SetPrice(PriceEntry { gtin, store, price }) => {
-            tx.prepare_cached(
-                "INSERT INTO prices(gtin, store, amount_minor, currency) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(gtin, store) DO UPDATE SET amount_minor = excluded.amount_minor, currency = excluded.currency",
-            )?
-            .execute(params![
-                gtin.value() as i64,
-                store.as_deref().unwrap_or(""),
-                price.amount_minor,
-                price.currency.code()
-            ])?;
-        }
-        Change::DeletePrice { gtin, store } => {
-            tx.execute(
-                "DELETE FROM prices WHERE gtin = ?1 AND store = ?2",
-                params![gtin.value() as i64, store.as_deref().unwrap_or("")],
-            )?;
-        }
-        Change::UpsertPromotion(p) => {
-            tx.execute(
-                "INSERT INTO promotions(id, data) VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET data = excluded.data",
-                params![p.id, json(p)?],
-            )?;
-        }
-        Change::DeletePromotion(id) => {
-            tx.execute("DELETE FROM promotions WHERE id = ?1", [id])?;
-        }
-        Change::SetStock(StockEntry {
-            gtin,
-            store,
-            quantity,
-            updated_at,
-        }) => {
-            tx.prepare_cached(
-                "INSERT INTO stock(gtin, store, quantity, updated_at) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(gtin, store) DO UPDATE SET quantity = excluded.quantity, updated_at = excluded.updated_at",
-            )?
-            .execute(params![gtin.value() as i64, store, quantity, updated_at])?;
-        }
-        Change::UpsertOffer(o) => {
-            tx.execute(
-                "INSERT INTO offers(gtin, seller_id, data) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(gtin, seller_id) DO UPDATE SET data = excluded.data",
-                params![o.gtin.value() as i64, o.seller_id, json(o)?],
-            )?;
-        }
-        Change::DeleteOffer { gtin, seller_id } => {
-            tx.execute(
-                "DELETE FROM offers WHERE gtin = ?1 AND seller_id = ?2",
-                params![gtin.value() as i64, seller_id],
-            )?;
-        }
-        Change::UpsertStore(s) => {
-            tx.execute(
-                "INSERT INTO stores(id, data) VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET data = excluded.data",
-                params![s.id, json(s)?],
-            )?;
-        }
-    }
-    Ok(())
+    apply_change(tx, c, TableLayout::Documents).map_err(|e| match e {
+        ApplyError::Sql(e) => StorageError::Sql(e),
+        ApplyError::Encode(e) => corrupt(e),
+    })
 }
 
 /// Appends `{"op":OP,"data":DATA}` to a JSON array being built.

@@ -2,11 +2,9 @@
 //! HTTP: the OpenAPI file against the server, idempotency, body limits, rate
 //! limits, revocation.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
-use tokio::sync::oneshot;
 use uuid::Uuid;
 use vitrine_core::catalog::Change;
 use vitrine_core::product::Product;
@@ -14,74 +12,22 @@ use vitrine_core::sign::SecretKey;
 use vitrine_core::wire::{HandoffBasket, HandoffLine, HandoffSubmit, OrderCustomer, OrderRequest};
 use vitrine_core::{Gtin, Lang};
 use vitrine_hq::{Hq, HqConfig, admin};
+use vitrine_testkit::{
+    EnrolledKiosk, HqServer, chromium_dom, commit_products, enroll_kiosk, run_hq, serve_hq, start_hq_in_temp_dir,
+};
 
 const COKE: &str = "05449000039231";
 const BOOK: &str = "09780439023481";
 
-struct Server {
-    hq: Arc<Hq>,
-    addr: SocketAddr,
-    _stop: oneshot::Sender<()>,
-    _dir: tempfile::TempDir,
-}
-
-impl Server {
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.addr, path)
-    }
-}
-
-async fn start(tweak: impl FnOnce(&mut HqConfig)) -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let mut cfg = HqConfig::new(dir.path());
-    cfg.public_base_url = format!("http://{addr}");
-    tweak(&mut cfg);
-    let hq = Hq::open(cfg).unwrap();
-    let products: Vec<Product> = [(COKE, "Nordic must original"), (BOOK, "The Hunger Games")]
-        .iter()
-        .map(|(g, n)| Product::new(Gtin::from_digits(g).unwrap(), *n))
-        .collect();
-    let mut changes: Vec<Change> = products.iter().cloned().map(Change::UpsertProduct).collect();
-    changes.extend(vitrine_core::demo::demo_changes(&products, 1, 1_700_000_000));
-    hq.commit(&changes, None).unwrap();
-    let (tx, rx) = oneshot::channel::<()>();
-    tokio::spawn(vitrine_hq::serve(listener, hq.clone(), async {
-        let _ = rx.await;
-    }));
-    Server {
-        hq,
-        addr,
-        _stop: tx,
-        _dir: dir,
-    }
-}
-
-struct Kiosk {
-    id: String,
-    token: String,
-    key: SecretKey,
-    store: String,
-}
-
-async fn enroll(s: &Server, store: &str, seed: u8) -> Kiosk {
-    let (_, code) = admin::device_add(&s.hq, store).unwrap();
-    let key = SecretKey::from_seed([seed; 32]);
-    let resp = reqwest::Client::new()
-        .post(s.url("/v1/enroll"))
-        .json(&json!({"code": code, "device_public_key": key.public().to_text()}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    let v: Value = resp.json().await.unwrap();
-    Kiosk {
-        id: v["device_id"].as_str().unwrap().into(),
-        token: v["token"].as_str().unwrap().into(),
-        key,
-        store: store.into(),
-    }
+/// HQ with the drink and the book at demo prices.
+async fn start(tweak: impl FnOnce(&mut HqConfig)) -> HqServer {
+    let s = start_hq_in_temp_dir(tweak).await;
+    commit_products(
+        &s.hq,
+        &[(COKE, "Nordic must original"), (BOOK, "The Hunger Games")],
+        Vec::new(),
+    );
+    s
 }
 
 fn line(g: &str, q: u32) -> HandoffLine {
@@ -91,7 +37,7 @@ fn line(g: &str, q: u32) -> HandoffLine {
     }
 }
 
-fn order(k: &Kiosk, id: Uuid, qty: u32) -> OrderRequest {
+fn order(k: &EnrolledKiosk, id: Uuid, qty: u32) -> OrderRequest {
     OrderRequest {
         id,
         store: k.store.clone(),
@@ -108,7 +54,7 @@ fn order(k: &Kiosk, id: Uuid, qty: u32) -> OrderRequest {
     }
 }
 
-fn handoff(k: &Kiosk) -> HandoffSubmit {
+fn handoff(k: &EnrolledKiosk) -> HandoffSubmit {
     let b = HandoffBasket {
         id: Uuid::now_v7(),
         device_id: k.id.clone(),
@@ -250,14 +196,9 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
     let s = start(|_| {}).await;
     let spec: Value = serde_json::from_str(vitrine_hq::api::OPENAPI).unwrap();
     // The server publishes the same file.
-    let served: Value = reqwest::get(s.url("/openapi.json"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let served: Value = reqwest::get(s.at("/openapi.json")).await.unwrap().json().await.unwrap();
     assert_eq!(served, spec);
-    let k = enroll(&s, "paris-01", 1).await;
+    let k = enroll_kiosk(&s, "paris-01", 1).await;
     let c = reqwest::Client::new();
     let auth = |r: reqwest::RequestBuilder| r.bearer_auth(&k.token);
     let mut seen: Vec<(String, String)> = Vec::new();
@@ -267,7 +208,7 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
         &spec,
         "/v1/health",
         "get",
-        c.get(s.url("/v1/health")).send().await.unwrap(),
+        c.get(s.at("/v1/health")).send().await.unwrap(),
     )
     .await;
     assert_eq!(st, 200);
@@ -280,7 +221,7 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
         &spec,
         "/v1/enroll",
         "post",
-        c.post(s.url("/v1/enroll")).json(&body).send().await.unwrap(),
+        c.post(s.at("/v1/enroll")).json(&body).send().await.unwrap(),
     )
     .await;
     assert_eq!(st, 200);
@@ -289,7 +230,7 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
         &spec,
         "/v1/enroll",
         "post",
-        c.post(s.url("/v1/enroll")).json(&body).send().await.unwrap(),
+        c.post(s.at("/v1/enroll")).json(&body).send().await.unwrap(),
     )
     .await;
     assert_eq!(st, 403);
@@ -300,7 +241,7 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
         &spec,
         "/v1/catalog/snapshot",
         "get",
-        auth(c.get(s.url("/v1/catalog/snapshot"))).send().await.unwrap(),
+        auth(c.get(s.at("/v1/catalog/snapshot"))).send().await.unwrap(),
     )
     .await;
     assert_eq!(st, 200);
@@ -309,7 +250,7 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
         &spec,
         "/v1/catalog/snapshot",
         "get",
-        c.get(s.url("/v1/catalog/snapshot")).send().await.unwrap(),
+        c.get(s.at("/v1/catalog/snapshot")).send().await.unwrap(),
     )
     .await;
     assert_eq!(st, 401);
@@ -325,7 +266,7 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
             &spec,
             "/v1/catalog/changes",
             "get",
-            auth(c.get(s.url(&format!("/v1/catalog/changes{q}"))))
+            auth(c.get(s.at(&format!("/v1/catalog/changes{q}"))))
                 .send()
                 .await
                 .unwrap(),
@@ -337,13 +278,13 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
         &spec,
         "/v1/catalog/changes",
         "get",
-        auth(c.get(s.url("/v1/catalog/changes"))).send().await.unwrap(),
+        auth(c.get(s.at("/v1/catalog/changes"))).send().await.unwrap(),
     )
     .await;
     assert_eq!(st, 400);
     hit("/v1/catalog/changes", "get");
 
-    let mut ev = auth(c.get(s.url("/v1/events")))
+    let mut ev = auth(c.get(s.at("/v1/events")))
         .header("Last-Event-ID", "1")
         .send()
         .await
@@ -359,7 +300,7 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
         &spec,
         "/v1/handoffs",
         "post",
-        auth(c.post(s.url("/v1/handoffs"))).json(&h).send().await.unwrap(),
+        auth(c.post(s.at("/v1/handoffs"))).json(&h).send().await.unwrap(),
     )
     .await;
     assert_eq!(st, 201);
@@ -369,7 +310,7 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
         &spec,
         "/v1/handoffs",
         "post",
-        auth(c.post(s.url("/v1/handoffs"))).json(&bad).send().await.unwrap(),
+        auth(c.post(s.at("/v1/handoffs"))).json(&bad).send().await.unwrap(),
     )
     .await;
     assert_eq!((st, err["error"].as_str().unwrap()), (403, "bad_signature"));
@@ -380,7 +321,7 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
         &spec,
         "/v1/orders",
         "post",
-        auth(c.post(s.url("/v1/orders"))).json(&o).send().await.unwrap(),
+        auth(c.post(s.at("/v1/orders"))).json(&o).send().await.unwrap(),
     )
     .await;
     assert_eq!(st, 201);
@@ -389,7 +330,7 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
         &spec,
         "/v1/orders",
         "post",
-        auth(c.post(s.url("/v1/orders")))
+        auth(c.post(s.at("/v1/orders")))
             .header("content-type", "application/json")
             .body("{")
             .send()
@@ -404,10 +345,7 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
         &spec,
         "/v1/orders/{id}",
         "get",
-        auth(c.get(s.url(&format!("/v1/orders/{}", o.id))))
-            .send()
-            .await
-            .unwrap(),
+        auth(c.get(s.at(&format!("/v1/orders/{}", o.id)))).send().await.unwrap(),
     )
     .await;
     assert_eq!((st, &got["number"]), (200, &receipt["number"]));
@@ -415,7 +353,7 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
         &spec,
         "/v1/orders/{id}",
         "get",
-        auth(c.get(s.url(&format!("/v1/orders/{}", Uuid::now_v7()))))
+        auth(c.get(s.at(&format!("/v1/orders/{}", Uuid::now_v7()))))
             .send()
             .await
             .unwrap(),
@@ -428,7 +366,7 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
         &spec,
         "/v1/availability/{gtin}",
         "get",
-        auth(c.get(s.url(&format!("/v1/availability/{COKE}"))))
+        auth(c.get(s.at(&format!("/v1/availability/{COKE}"))))
             .send()
             .await
             .unwrap(),
@@ -440,7 +378,7 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
         &spec,
         "/v1/availability/{gtin}",
         "get",
-        auth(c.get(s.url("/v1/availability/12345"))).send().await.unwrap(),
+        auth(c.get(s.at("/v1/availability/12345"))).send().await.unwrap(),
     )
     .await;
     assert_eq!(st, 400);
@@ -461,7 +399,7 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
     )
     .unwrap();
     let lookup = |kind: &str, value: &str| {
-        auth(c.post(s.url("/v1/customers/lookup")))
+        auth(c.post(s.at("/v1/customers/lookup")))
             .json(&json!({"kind": kind, "value": value}))
             .send()
     };
@@ -510,7 +448,7 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
         &spec,
         "/v1/customers/cards",
         "get",
-        auth(c.get(s.url("/v1/customers/cards"))).send().await.unwrap(),
+        auth(c.get(s.at("/v1/customers/cards"))).send().await.unwrap(),
     )
     .await;
     assert_eq!(st, 200);
@@ -521,7 +459,7 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
         &spec,
         "/v1/coupons/{code}",
         "get",
-        auth(c.get(s.url("/v1/coupons/NOPE-123"))).send().await.unwrap(),
+        auth(c.get(s.at("/v1/coupons/NOPE-123"))).send().await.unwrap(),
     )
     .await;
     assert_eq!((st, v["status"].as_str()), (200, Some("unknown")));
@@ -541,10 +479,10 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn same_id_same_body_same_answer_other_body_refused() {
     let s = start(|_| {}).await;
-    let k = enroll(&s, "paris-01", 1).await;
+    let k = enroll_kiosk(&s, "paris-01", 1).await;
     let c = reqwest::Client::new();
     let id = Uuid::now_v7();
-    let post = |o: &OrderRequest| c.post(s.url("/v1/orders")).bearer_auth(&k.token).json(o).send();
+    let post = |o: &OrderRequest| c.post(s.at("/v1/orders")).bearer_auth(&k.token).json(o).send();
     let r1 = post(&order(&k, id, 2)).await.unwrap();
     let (s1, b1) = (r1.status(), r1.bytes().await.unwrap());
     // Prices change between the two attempts: the answer does not.
@@ -561,7 +499,7 @@ async fn same_id_same_body_same_answer_other_body_refused() {
 
     let h = handoff(&k);
     let p1 = c
-        .post(s.url("/v1/handoffs"))
+        .post(s.at("/v1/handoffs"))
         .bearer_auth(&k.token)
         .json(&h)
         .send()
@@ -569,7 +507,7 @@ async fn same_id_same_body_same_answer_other_body_refused() {
         .unwrap();
     let (hs1, hb1) = (p1.status(), p1.bytes().await.unwrap());
     let p2 = c
-        .post(s.url("/v1/handoffs"))
+        .post(s.at("/v1/handoffs"))
         .bearer_auth(&k.token)
         .json(&h)
         .send()
@@ -588,7 +526,7 @@ async fn same_id_same_body_same_answer_other_body_refused() {
         customer_id: None,
     };
     let p3 = c
-        .post(s.url("/v1/handoffs"))
+        .post(s.at("/v1/handoffs"))
         .bearer_auth(&k.token)
         .json(&other)
         .send()
@@ -604,13 +542,13 @@ async fn oversized_bodies_get_413_and_rate_limits_429_per_device_as_json() {
         c.rate_per_minute = 5;
     })
     .await;
-    let k = enroll(&s, "paris-01", 1).await;
-    let k2 = enroll(&s, "paris-01", 2).await;
+    let k = enroll_kiosk(&s, "paris-01", 1).await;
+    let k2 = enroll_kiosk(&s, "paris-01", 2).await;
     let c = reqwest::Client::new();
     let mut big = order(&k, Uuid::now_v7(), 1);
     big.customer.name = "x".repeat(10_000);
     let r = c
-        .post(s.url("/v1/orders"))
+        .post(s.at("/v1/orders"))
         .bearer_auth(&k.token)
         .json(&big)
         .send()
@@ -624,7 +562,7 @@ async fn oversized_bodies_get_413_and_rate_limits_429_per_device_as_json() {
     let mut last = 0;
     for _ in 0..10 {
         let r = c
-            .get(s.url("/v1/catalog/changes?since=1"))
+            .get(s.at("/v1/catalog/changes?since=1"))
             .bearer_auth(&k.token)
             .send()
             .await
@@ -643,7 +581,7 @@ async fn oversized_bodies_get_413_and_rate_limits_429_per_device_as_json() {
     assert_eq!(last, 429);
     // Another kiosk is not slowed down by the first.
     let r = c
-        .get(s.url("/v1/catalog/changes?since=1"))
+        .get(s.at("/v1/catalog/changes?since=1"))
         .bearer_auth(&k2.token)
         .send()
         .await
@@ -654,10 +592,10 @@ async fn oversized_bodies_get_413_and_rate_limits_429_per_device_as_json() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_revoked_kiosk_is_cut_off_with_a_message_saying_what_to_do() {
     let s = start(|_| {}).await;
-    let k = enroll(&s, "paris-01", 1).await;
+    let k = enroll_kiosk(&s, "paris-01", 1).await;
     let c = reqwest::Client::new();
     let ok = c
-        .get(s.url("/v1/catalog/snapshot"))
+        .get(s.at("/v1/catalog/snapshot"))
         .bearer_auth(&k.token)
         .send()
         .await
@@ -665,7 +603,7 @@ async fn a_revoked_kiosk_is_cut_off_with_a_message_saying_what_to_do() {
     assert_eq!(ok.status(), 200);
     admin::device_revoke(s.hq.storage.as_ref(), &k.id).unwrap();
     let r = c
-        .get(s.url("/v1/catalog/snapshot"))
+        .get(s.at("/v1/catalog/snapshot"))
         .bearer_auth(&k.token)
         .send()
         .await
@@ -674,7 +612,7 @@ async fn a_revoked_kiosk_is_cut_off_with_a_message_saying_what_to_do() {
     let e: Value = r.json().await.unwrap();
     assert_eq!(e["error"], "device_revoked");
     assert!(e["message"].as_str().unwrap().contains("enroll it again"), "{e}");
-    let r = c.get(s.url("/nope")).send().await.unwrap();
+    let r = c.get(s.at("/nope")).send().await.unwrap();
     assert_eq!(r.status(), 404);
     let e: Value = r.json().await.unwrap();
     assert!(e["message"].as_str().unwrap().contains("/v1"));
@@ -714,13 +652,13 @@ fn dump(data_dir: &std::path::Path) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_and_oversized_bodies_get_a_json_error_and_change_nothing() {
     let s = start(|c| c.max_body_bytes = 8 * 1024).await;
-    let k = enroll(&s, "paris-01", 1).await;
+    let k = enroll_kiosk(&s, "paris-01", 1).await;
     let c = reqwest::Client::new();
     // A first real order and handoff, so that "nothing changed" covers
     // existing records too.
     let first = order(&k, Uuid::now_v7(), 1);
     let r = c
-        .post(s.url("/v1/orders"))
+        .post(s.at("/v1/orders"))
         .bearer_auth(&k.token)
         .json(&first)
         .send()
@@ -729,14 +667,14 @@ async fn malformed_and_oversized_bodies_get_a_json_error_and_change_nothing() {
     assert_eq!(r.status(), 201);
     let h = handoff(&k);
     let r = c
-        .post(s.url("/v1/handoffs"))
+        .post(s.at("/v1/handoffs"))
         .bearer_auth(&k.token)
         .json(&h)
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 201);
-    let before = dump(s._dir.path());
+    let before = dump(s.data_dir.as_path());
 
     let valid_order = serde_json::to_string(&order(&k, Uuid::now_v7(), 1)).unwrap();
     let valid_handoff = serde_json::to_string(&handoff(&k)).unwrap();
@@ -814,7 +752,7 @@ async fn malformed_and_oversized_bodies_get_a_json_error_and_change_nothing() {
                 "application/json"
             };
             let sent = c
-                .post(s.url(route))
+                .post(s.at(route))
                 .bearer_auth(&k.token)
                 .header("content-type", content_type)
                 .header("accept", "application/json")
@@ -853,7 +791,7 @@ async fn malformed_and_oversized_bodies_get_a_json_error_and_change_nothing() {
     }
     // Not JSON at all: the content type is checked too.
     let r = c
-        .post(s.url("/v1/orders"))
+        .post(s.at("/v1/orders"))
         .bearer_auth(&k.token)
         .header("content-type", "text/plain")
         .body(valid_order.clone())
@@ -871,7 +809,7 @@ async fn malformed_and_oversized_bodies_get_a_json_error_and_change_nothing() {
         (coupon.as_str(), "lang=fr"),
     ] {
         let r = c
-            .post(s.url(route))
+            .post(s.at(route))
             .header("content-type", "application/x-www-form-urlencoded")
             .header("accept", "text/html")
             .header("accept-language", "en-GB,en")
@@ -886,7 +824,7 @@ async fn malformed_and_oversized_bodies_get_a_json_error_and_change_nothing() {
             "{route}: {html}"
         );
     }
-    assert_eq!(dump(s._dir.path()), before, "a refused body changed HQ's data");
+    assert_eq!(dump(s.data_dir.as_path()), before, "a refused body changed HQ's data");
     assert!(tried >= 120, "{tried}");
 }
 
@@ -901,7 +839,7 @@ fn gunzip(b: &[u8]) -> Vec<u8> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn catalog_answers_go_gzipped_to_clients_that_accept_it() {
     let s = start(|_| {}).await;
-    let k = enroll(&s, "paris-01", 1).await;
+    let k = enroll_kiosk(&s, "paris-01", 1).await;
     let v0 = s.hq.storage.current_version().unwrap();
     // 2,000 products: a snapshot and a delta of a few hundred kilobytes.
     let changes: Vec<Change> = (0..2000u64)
@@ -922,7 +860,7 @@ async fn catalog_answers_go_gzipped_to_clients_that_accept_it() {
         format!("/v1/catalog/changes?since={v0}"),
     ] {
         let plain = raw
-            .get(s.url(&path))
+            .get(s.at(&path))
             .bearer_auth(&k.token)
             .header("accept-encoding", "identity")
             .send()
@@ -932,7 +870,7 @@ async fn catalog_answers_go_gzipped_to_clients_that_accept_it() {
         assert!(plain.headers().get("content-encoding").is_none());
         let plain = plain.bytes().await.unwrap();
         let gz = raw
-            .get(s.url(&path))
+            .get(s.at(&path))
             .bearer_auth(&k.token)
             .header("accept-encoding", "br;q=1.0, gzip;q=0.8")
             .send()
@@ -963,7 +901,7 @@ async fn catalog_answers_go_gzipped_to_clients_that_accept_it() {
         }
         // `gzip;q=0` means no.
         let refused = raw
-            .get(s.url(&path))
+            .get(s.at(&path))
             .bearer_auth(&k.token)
             .header("accept-encoding", "gzip;q=0")
             .send()
@@ -974,7 +912,7 @@ async fn catalog_answers_go_gzipped_to_clients_that_accept_it() {
     // A small answer is not worth compressing.
     let v = s.hq.storage.current_version().unwrap();
     let small = raw
-        .get(s.url(&format!("/v1/catalog/changes?since={v}")))
+        .get(s.at(&format!("/v1/catalog/changes?since={v}")))
         .bearer_auth(&k.token)
         .header("accept-encoding", "gzip")
         .send()
@@ -999,26 +937,16 @@ async fn a_snapshot_cut_holds_only_its_own_reader_while_requests_and_writes_go_o
     use vitrine_hq::storage::{HqStorage, SqliteStorage};
     let dir = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let mut cfg = HqConfig::new(dir.path());
-    cfg.public_base_url = format!("http://{addr}");
+    cfg.public_base_url = format!("http://{}", listener.local_addr().unwrap());
     let storage = Arc::new(SqliteStorage::open(dir.path(), cfg.max_delta_changes).unwrap());
     let hq = Hq::with_storage(cfg, storage.clone(), SecretKey::from_seed([3; 32])).unwrap();
     let coke = Product::new(Gtin::from_digits(COKE).unwrap(), "Nordic must original");
     let mut changes = vec![Change::UpsertProduct(coke.clone())];
     changes.extend(vitrine_core::demo::demo_changes(&[coke], 1, 1_700_000_000));
     hq.commit(&changes, None).unwrap();
-    let (tx, rx) = oneshot::channel::<()>();
-    tokio::spawn(vitrine_hq::serve(listener, hq.clone(), async {
-        let _ = rx.await;
-    }));
-    let s = Server {
-        hq: hq.clone(),
-        addr,
-        _stop: tx,
-        _dir: dir,
-    };
-    let k = enroll(&s, "paris-01", 1).await;
+    let s = serve_hq(listener, hq.clone());
+    let k = enroll_kiosk(&s, "paris-01", 1).await;
     let c = reqwest::Client::new();
 
     // A cut in progress: a read transaction open on a reader of its own,
@@ -1029,7 +957,7 @@ async fn a_snapshot_cut_holds_only_its_own_reader_while_requests_and_writes_go_o
     // An authenticated request (token check, then the delta read).
     let r = tokio::time::timeout(
         HANG,
-        c.get(s.url("/v1/catalog/changes?since=0")).bearer_auth(&k.token).send(),
+        c.get(s.at("/v1/catalog/changes?since=0")).bearer_auth(&k.token).send(),
     )
     .await
     .expect("an authenticated request waited for the cut")
@@ -1048,7 +976,7 @@ async fn a_snapshot_cut_holds_only_its_own_reader_while_requests_and_writes_go_o
     assert_eq!(v1, v0 + 1);
     let r = tokio::time::timeout(
         HANG,
-        c.post(s.url("/v1/orders"))
+        c.post(s.at("/v1/orders"))
             .bearer_auth(&k.token)
             .json(&order(&k, Uuid::now_v7(), 1))
             .send(),
@@ -1057,7 +985,7 @@ async fn a_snapshot_cut_holds_only_its_own_reader_while_requests_and_writes_go_o
     .expect("an order waited for the cut")
     .unwrap();
     assert_eq!(r.status(), 201);
-    let h: Value = c.get(s.url("/v1/health")).send().await.unwrap().json().await.unwrap();
+    let h: Value = c.get(s.at("/v1/health")).send().await.unwrap().json().await.unwrap();
     assert_eq!(h["catalog_version"], v1);
 
     // The cut still reads the version it started at, whole.
@@ -1087,12 +1015,12 @@ async fn a_snapshot_cut_holds_only_its_own_reader_while_requests_and_writes_go_o
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn revoking_a_kiosk_ends_its_push_stream_and_its_reconnection_gets_401() {
     let s = start(|_| {}).await;
-    let k = enroll(&s, "paris-01", 1).await;
-    let other = enroll(&s, "paris-01", 2).await;
+    let k = enroll_kiosk(&s, "paris-01", 1).await;
+    let other = enroll_kiosk(&s, "paris-01", 2).await;
     let c = reqwest::Client::new();
     let open = |token: String| {
         let c = c.clone();
-        let url = s.url("/v1/events");
+        let url = s.at("/v1/events");
         async move { c.get(url).bearer_auth(token).send().await.unwrap() }
     };
     let mut mine = open(k.token.clone()).await;
@@ -1105,19 +1033,12 @@ async fn revoking_a_kiosk_ends_its_push_stream_and_its_reconnection_gets_401() {
     }
 
     // Revoked by the operator's command, another process on the same data.
-    let dir = s._dir.path().to_path_buf();
+    let dir = s.data_dir.clone();
     let id = k.id.clone();
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_vitrine-hq"))
-            .arg("--data-dir")
-            .arg(&dir)
-            .args(["device", "revoke", &id])
-            .env("VITRINE_HQ_LOG", "warn")
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let out =
+        tokio::task::spawn_blocking(move || run_hq(env!("CARGO_BIN_EXE_vitrine-hq"), &dir, &["device", "revoke", &id]))
+            .await
+            .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
     // The revoked kiosk's stream ends (keep-alives at most before its end).
@@ -1162,17 +1083,12 @@ async fn revoking_a_kiosk_ends_its_push_stream_and_its_reconnection_gets_401() {
 }
 
 /// A claim form posted as a phone would, without following the redirect.
-async fn claim(s: &Server, id: Uuid, form: &[(&str, &str)]) -> (u16, String) {
+async fn claim(s: &HqServer, id: Uuid, form: &[(&str, &str)]) -> (u16, String) {
     let c = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let r = c
-        .post(s.url(&format!("/h/{id}/claim")))
-        .form(form)
-        .send()
-        .await
-        .unwrap();
+    let r = c.post(s.at(&format!("/h/{id}/claim"))).form(form).send().await.unwrap();
     (r.status().as_u16(), r.text().await.unwrap())
 }
 
@@ -1193,18 +1109,18 @@ async fn a_handoff_is_claimed_once_a_repeat_sends_nothing_and_another_contact_is
         c.sms_webhook = Some(format!("http://{closed}/sms"));
     })
     .await;
-    let k = enroll(&s, "paris-01", 1).await;
+    let k = enroll_kiosk(&s, "paris-01", 1).await;
     let h = handoff(&k);
     let id = HandoffBasket::parse_compact(&h.compact).unwrap().0.id;
     let r = reqwest::Client::new()
-        .post(s.url("/v1/handoffs"))
+        .post(s.at("/v1/handoffs"))
         .bearer_auth(&k.token)
         .json(&h)
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 201);
-    let dir = s._dir.path();
+    let dir = s.data_dir.as_path();
     let queued = |to: &str| {
         count(
             dir,
@@ -1253,7 +1169,7 @@ async fn a_handoff_is_claimed_once_a_repeat_sends_nothing_and_another_contact_is
     assert_eq!(contact().phone, None);
 
     // The basket page says it is saved.
-    let page = reqwest::get(s.url(&format!("/h/{id}?lang=en")))
+    let page = reqwest::get(s.at(&format!("/h/{id}?lang=en")))
         .await
         .unwrap()
         .text()
@@ -1269,14 +1185,14 @@ fn pages_esc(s: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_status_errors_are_pages_in_the_staff_pages_language() {
     let s = start(|c| c.staff_password = Some("secret".into())).await;
-    let k = enroll(&s, "paris-01", 1).await;
+    let k = enroll_kiosk(&s, "paris-01", 1).await;
     let o = order(&k, Uuid::now_v7(), 1);
     let c = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
     let r = c
-        .post(s.url("/v1/orders"))
+        .post(s.at("/v1/orders"))
         .bearer_auth(&k.token)
         .json(&o)
         .send()
@@ -1285,7 +1201,7 @@ async fn staff_status_errors_are_pages_in_the_staff_pages_language() {
     assert_eq!(r.status(), 201);
     let post = |order: Uuid, form: Vec<(&'static str, &'static str)>, accept_language: &'static str| {
         let c = c.clone();
-        let url = s.url(&format!("/staff/paris-01/orders/{order}/status"));
+        let url = s.at(&format!("/staff/paris-01/orders/{order}/status"));
         async move {
             let r = c
                 .post(url)
@@ -1342,48 +1258,10 @@ async fn staff_status_errors_are_pages_in_the_staff_pages_language() {
     );
 }
 
-/// Runs headless Chromium on `url` and returns the DOM after its scripts ran.
-async fn chromium_dom(url: &str) -> String {
-    let profile = tempfile::tempdir().unwrap();
-    let url = url.to_string();
-    let profile_arg = format!("--user-data-dir={}", profile.path().display());
-    let out = tokio::time::timeout(
-        std::time::Duration::from_secs(120),
-        tokio::task::spawn_blocking(move || {
-            std::process::Command::new("chromium")
-                .args([
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                    "--disable-dev-shm-usage",
-                    "--virtual-time-budget=15000",
-                    &profile_arg,
-                    "--dump-dom",
-                    &url,
-                ])
-                .output()
-        }),
-    )
-    .await
-    .expect("chromium took more than 2 minutes")
-    .unwrap()
-    .expect("chromium is not installed: run scripts/setup-debian.sh (apt-get install chromium)");
-    assert!(
-        out.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tampered_link_shows_its_error_in_the_pages_language_in_chromium() {
     let s = start(|_| {}).await;
-    let k = enroll(&s, "paris-01", 1).await;
+    let k = enroll_kiosk(&s, "paris-01", 1).await;
     // A basket naming the kiosk but signed by another key: an altered link.
     let b = HandoffBasket {
         id: Uuid::now_v7(),
@@ -1395,7 +1273,7 @@ async fn a_tampered_link_shows_its_error_in_the_pages_language_in_chromium() {
     let tampered = b.to_compact(&SecretKey::from_seed([77; 32]));
     // What the page's script is answered: the code it maps.
     let r = reqwest::Client::new()
-        .post(s.url(&format!("/h/{}/submit", b.id)))
+        .post(s.at(&format!("/h/{}/submit", b.id)))
         .json(&json!({"compact": tampered}))
         .send()
         .await
@@ -1406,7 +1284,7 @@ async fn a_tampered_link_shows_its_error_in_the_pages_language_in_chromium() {
     let english_api_message = e["message"].as_str().unwrap().to_string();
 
     for lang in [Lang::Fr, Lang::En] {
-        let url = s.url(&format!("/h/{}?lang={}#{tampered}", b.id, lang.code()));
+        let url = s.at(&format!("/h/{}?lang={}#{tampered}", b.id, lang.code()));
         let dom = chromium_dom(&url).await;
         let want = vitrine_hq::pages::error_text("bad_signature", lang);
         assert!(dom.contains("data-error=\"bad_signature\""), "{dom}");

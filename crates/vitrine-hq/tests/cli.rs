@@ -4,24 +4,10 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-fn hq(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vitrine-hq"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env("VITRINE_HQ_LOG", "warn")
-        .output()
-        .expect("run vitrine-hq")
-}
+use vitrine_testkit::{enroll_with_code, run_hq, stdout_ok};
 
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout.clone()).unwrap()
+fn hq(dir: &Path, args: &[&str]) -> Output {
+    run_hq(env!("CARGO_BIN_EXE_vitrine-hq"), dir, args)
 }
 
 #[test]
@@ -32,12 +18,12 @@ fn import_price_promo_stock_and_devices_from_the_command_line() {
     writeln!(f, r#"{{"gtin14":"05449000039231","name":"Nordic must original"}}"#).unwrap();
     writeln!(f, r#"{{"gtin14":"00000000002220","name":"bad check digit"}}"#).unwrap();
     drop(f);
-    let out = ok(&hq(dir.path(), &["import", file.to_str().unwrap(), "--demo-prices"]));
+    let out = stdout_ok(&hq(dir.path(), &["import", file.to_str().unwrap(), "--demo-prices"]));
     assert!(
         out.contains("imported 1 products") && out.contains("skipped 1") && out.contains("version 1"),
         "{out}"
     );
-    let out = ok(&hq(
+    let out = stdout_ok(&hq(
         dir.path(),
         &["price", "set", "5449000039231", "1.23", "--store", "paris-01"],
     ));
@@ -48,7 +34,7 @@ fn import_price_promo_stock_and_devices_from_the_command_line() {
     let unknown = hq(dir.path(), &["price", "set", "4006381333931", "1"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("import it first"));
-    let out = ok(&hq(
+    let out = stdout_ok(&hq(
         dir.path(),
         &[
             "promo",
@@ -63,22 +49,22 @@ fn import_price_promo_stock_and_devices_from_the_command_line() {
         ],
     ));
     assert!(out.contains("version 3"), "{out}");
-    let out = ok(&hq(
+    let out = stdout_ok(&hq(
         dir.path(),
         &["stock", "set", "5449000039231", "12", "--store", "lyon-02"],
     ));
     assert!(out.contains("version 4"), "{out}");
 
-    let out = ok(&hq(dir.path(), &["device", "add", "--store", "paris-01"]));
+    let out = stdout_ok(&hq(dir.path(), &["device", "add", "--store", "paris-01"]));
     let last = out.lines().last().unwrap();
     assert_eq!(last.len(), 9, "the code alone on the last line: {out}");
     assert_eq!(&last[4..5], "-");
     let id = out.split_whitespace().nth(1).unwrap().to_string();
     assert!(id.starts_with("dev-"), "{out}");
-    let list = ok(&hq(dir.path(), &["device", "list"]));
+    let list = stdout_ok(&hq(dir.path(), &["device", "list"]));
     assert!(list.contains(&id) && list.contains("waiting for enrollment"), "{list}");
-    ok(&hq(dir.path(), &["device", "revoke", &id]));
-    let list = ok(&hq(dir.path(), &["device", "list"]));
+    stdout_ok(&hq(dir.path(), &["device", "revoke", &id]));
+    let list = stdout_ok(&hq(dir.path(), &["device", "list"]));
     assert!(list.contains("revoked"), "{list}");
     let again = hq(dir.path(), &["device", "revoke", &id]);
     assert_eq!(again.status.code(), Some(2));
@@ -133,7 +119,7 @@ fn serve_listens_and_answers() {
 #[test]
 fn serve_on_port_zero_gives_handoff_links_with_the_port_it_bound() {
     let dir = tempfile::tempdir().unwrap();
-    let out = ok(&hq(dir.path(), &["device", "add", "--store", "paris-01"]));
+    let out = stdout_ok(&hq(dir.path(), &["device", "add", "--store", "paris-01"]));
     let code = out.lines().last().unwrap().trim().to_string();
     // No --public-url: the default is the address actually bound.
     let mut child = Command::new(env!("CARGO_BIN_EXE_vitrine-hq"))
@@ -183,17 +169,7 @@ fn serve_on_port_zero_gives_handoff_links_with_the_port_it_bound() {
         .enable_all()
         .build()
         .unwrap();
-    let body: serde_json::Value = rt.block_on(async {
-        reqwest::Client::new()
-            .post(format!("http://{addr}/v1/enroll"))
-            .json(&serde_json::json!({"code": code, "device_public_key": key.public().to_text()}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    });
+    let body = rt.block_on(enroll_with_code(&format!("http://{addr}"), &code, &key));
     // What a kiosk is told and prints in its QR codes.
     assert_eq!(body["public_base_url"], format!("http://{addr}"), "{body}");
 }

@@ -3,7 +3,7 @@
 //! to erasure checked on the bytes of HQ's SQLite files.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use uuid::Uuid;
 use vitrine_core::loyalty::{LoyaltyToken, TokenError};
@@ -13,25 +13,10 @@ use vitrine_core::wire::{Contact, HandoffLine, OrderCustomer, OrderRequest, Orde
 use vitrine_core::{Gtin, Lang};
 use vitrine_hq::storage::HandoffRecord;
 use vitrine_hq::{Hq, HqConfig, SmtpConfig, admin, customers};
+use vitrine_testkit::{run_hq, stdout_ok};
 
 fn hq(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vitrine-hq"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env("VITRINE_HQ_LOG", "warn")
-        .output()
-        .expect("run vitrine-hq")
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout.clone()).unwrap()
+    run_hq(env!("CARGO_BIN_EXE_vitrine-hq"), dir, args)
 }
 
 fn last_line(s: &str) -> String {
@@ -62,7 +47,7 @@ fn db_bytes(dir: &Path) -> Vec<u8> {
 fn customer_add_show_token_and_refusals_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let card = vitrine_core::loyalty::card_number("0450", 1234);
-    let out = ok(&hq(
+    let out = stdout_ok(&hq(
         dir.path(),
         &[
             "customer",
@@ -82,7 +67,7 @@ fn customer_add_show_token_and_refusals_from_the_command_line() {
     ));
     let id = last_line(&out);
     assert!(id.starts_with("cus-"), "{out}");
-    let show = ok(&hq(dir.path(), &["customer", "show", &id]));
+    let show = stdout_ok(&hq(dir.path(), &["customer", "show", &id]));
     assert!(
         show.contains("Camille") && show.contains("Gold") && show.contains("consent      yes"),
         "{show}"
@@ -118,8 +103,8 @@ fn customer_add_show_token_and_refusals_from_the_command_line() {
     );
 
     // A token verifies with HQ's public key, for a few minutes.
-    let token = last_line(&ok(&hq(dir.path(), &["token", "issue", &id])));
-    let status = ok(&hq(dir.path(), &["status"]));
+    let token = last_line(&stdout_ok(&hq(dir.path(), &["token", "issue", &id])));
+    let status = stdout_ok(&hq(dir.path(), &["status"]));
     let key = status
         .lines()
         .find_map(|l| l.strip_prefix("public key"))
@@ -143,7 +128,7 @@ fn customer_add_show_token_and_refusals_from_the_command_line() {
 fn forget_me_leaves_no_personal_data_in_hqs_database() {
     let dir = tempfile::tempdir().unwrap();
     let card = vitrine_core::loyalty::card_number("0450", 77);
-    let out = ok(&hq(
+    let out = stdout_ok(&hq(
         dir.path(),
         &[
             "customer",
@@ -291,7 +276,7 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
         "the email is in the database before"
     );
 
-    let out = ok(&hq(dir.path(), &["customer", "forget", &id]));
+    let out = stdout_ok(&hq(dir.path(), &["customer", "forget", &id]));
     assert!(out.contains("forgotten"), "{out}");
     let after = db_bytes(dir.path());
     let upper = EMAIL.to_uppercase();
@@ -311,7 +296,7 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
             "\"{needle}\" is still in HQ's database files after forget"
         );
     }
-    let show = ok(&hq(dir.path(), &["customer", "show", &id]));
+    let show = stdout_ok(&hq(dir.path(), &["customer", "show", &id]));
     assert!(
         show.contains("(forgotten)") && show.contains("identifiers  -"),
         "{show}"
@@ -333,7 +318,7 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
     assert!(contains(&after, b"ana.martin@example.org"));
     // No token for a forgotten customer; forgetting twice is fine.
     assert_eq!(hq(dir.path(), &["token", "issue", &id]).status.code(), Some(2));
-    ok(&hq(dir.path(), &["customer", "forget", &id]));
+    stdout_ok(&hq(dir.path(), &["customer", "forget", &id]));
 }
 
 #[test]
@@ -408,13 +393,13 @@ fn an_operator_adds_a_member_price_that_applies_to_members_only() {
         "{\"gtin14\":\"05449000039231\",\"name\":\"Nordic must original\"}\n",
     )
     .unwrap();
-    ok(&hq(dir.path(), &["import", file.to_str().unwrap()]));
-    ok(&hq(dir.path(), &["price", "set", "5449000039231", "2.00"]));
-    let gold = last_line(&ok(&hq(
+    stdout_ok(&hq(dir.path(), &["import", file.to_str().unwrap()]));
+    stdout_ok(&hq(dir.path(), &["price", "set", "5449000039231", "2.00"]));
+    let gold = last_line(&stdout_ok(&hq(
         dir.path(),
         &["customer", "add", "--first-name", "Or", "--tier", "gold", "--consent"],
     )));
-    let member = last_line(&ok(&hq(
+    let member = last_line(&stdout_ok(&hq(
         dir.path(),
         &[
             "customer",
@@ -426,11 +411,11 @@ fn an_operator_adds_a_member_price_that_applies_to_members_only() {
             "--consent",
         ],
     )));
-    let no_consent = last_line(&ok(&hq(
+    let no_consent = last_line(&stdout_ok(&hq(
         dir.path(),
         &["customer", "add", "--first-name", "Noé", "--tier", "gold"],
     )));
-    let out = ok(&hq(
+    let out = stdout_ok(&hq(
         dir.path(),
         &[
             "promo",
@@ -445,7 +430,7 @@ fn an_operator_adds_a_member_price_that_applies_to_members_only() {
         ],
     ));
     assert!(out.contains("silver-coke saved"), "{out}");
-    ok(&hq(
+    stdout_ok(&hq(
         dir.path(),
         &["promo", "add", "members-all", "--amount-off", "0.10", "--members"],
     ));

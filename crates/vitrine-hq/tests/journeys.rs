@@ -5,19 +5,13 @@
 //! does not apply), the reason of an offline coupon refused at sync in the
 //! order email, and the coupon reminder dropped once the coupon is used.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::net::TcpListener;
-use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 use vitrine_core::catalog::Change;
 use vitrine_core::pricing::{
     Audience, BasketLine, CustomerContext, PricingContext, PromoKind, Promotion, Target, Tier, price_basket,
 };
-use vitrine_core::product::Product;
 use vitrine_core::sign::SecretKey;
 use vitrine_core::wire::{HandoffBasket, HandoffLine, HandoffSubmit, OrderCustomer, OrderRequest, OrderStatus};
 use vitrine_core::{Gtin, Lang, Money};
@@ -27,88 +21,20 @@ use vitrine_hq::storage::Device;
 use vitrine_hq::storage::customers::CouponRecord;
 use vitrine_hq::{Clock, Hq, HqConfig, SmtpConfig, admin};
 use vitrine_i18n::MoneyText;
+use vitrine_testkit::{HqServer, commit_products, next_due_becomes, next_mail_text, smtp_server, start_hq_in_temp_dir};
 
 const COKE: &str = "05449000039231";
 const BOOK: &str = "09780439023481";
 const STORE: &str = "paris-01";
 
-// ------------------------------------------------------------------ email
-
-/// A real SMTP server on loopback: aiosmtpd (Debian's python3-aiosmtpd) run
-/// by the repository's `tests/support/smtp_sink.py`; each message received
-/// comes out of the channel. The child is killed with the test's runtime.
-async fn smtp_server() -> (u16, mpsc::UnboundedReceiver<String>) {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/support/smtp_sink.py");
-    let mut child = tokio::process::Command::new("/usr/bin/python3")
-        .arg(script)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start the SMTP server (apt-get install python3-aiosmtpd)");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let ready = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-        .await
-        .expect("the SMTP server did not start within 30 s")
-        .unwrap()
-        .expect("the SMTP server exited (is python3-aiosmtpd installed?)");
-    let port: u16 = ready
-        .strip_prefix("READY ")
-        .and_then(|p| p.trim().parse().ok())
-        .unwrap_or_else(|| panic!("unexpected first line from the SMTP server: {ready}"));
-    let (tx, rx) = mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        let _child = child;
-        while let Ok(Some(line)) = lines.next_line().await {
-            let v: serde_json::Value = serde_json::from_str(&line).unwrap();
-            if tx.send(v["mail"].as_str().unwrap_or_default().to_string()).is_err() {
-                return;
-            }
-        }
-    });
-    (port, rx)
-}
-
-/// The next email, quoted-printable decoded.
-async fn next_mail(rx: &mut mpsc::UnboundedReceiver<String>) -> String {
-    let raw = tokio::time::timeout(Duration::from_secs(30), rx.recv())
-        .await
-        .expect("no email within 30 s")
-        .unwrap();
-    let joined = raw.replace("=\r\n", "");
-    let b = joined.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'='
-            && i + 2 < b.len()
-            && let Ok(v) = u8::from_str_radix(&joined[i + 1..i + 3], 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 // ------------------------------------------------------------------ HQ
 
+/// HQ with one kiosk enrolled: its key signs the handed-off baskets.
 struct Server {
+    server: HqServer,
     hq: Arc<Hq>,
-    addr: SocketAddr,
     dev: Device,
     key: SecretKey,
-    _stop: oneshot::Sender<()>,
-    _dir: tempfile::TempDir,
-}
-
-impl Server {
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.addr, path)
-    }
 }
 
 fn gtin(g: &str) -> Gtin {
@@ -131,27 +57,21 @@ fn member_promotion() -> Promotion {
 }
 
 async fn start(smtp_port: Option<u16>, tweak: impl FnOnce(&mut HqConfig)) -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let mut cfg = HqConfig::new(dir.path());
-    cfg.public_base_url = format!("http://{addr}");
-    cfg.smtp = smtp_port.map(|port| SmtpConfig {
-        host: "127.0.0.1".into(),
-        port,
-        from: "Vitrine <no-reply@vitrine.invalid>".into(),
-    });
-    tweak(&mut cfg);
-    let hq = Hq::open(cfg).unwrap();
-    let products: Vec<Product> = [(COKE, "Nordic must original"), (BOOK, "The Hunger Games")]
-        .iter()
-        .map(|(g, n)| Product::new(gtin(g), *n))
-        .collect();
-    let mut changes: Vec<Change> = products.iter().cloned().map(Change::UpsertProduct).collect();
-    changes.extend(vitrine_core::demo::demo_changes(&products, 1, 1_700_000_000));
-    changes.push(Change::UpsertPromotion(member_promotion()));
-    hq.commit(&changes, None).unwrap();
-    // An enrolled kiosk (its key signs the handed-off baskets).
+    let server = start_hq_in_temp_dir(|cfg| {
+        cfg.smtp = smtp_port.map(|port| SmtpConfig {
+            host: "127.0.0.1".into(),
+            port,
+            from: "Vitrine <no-reply@vitrine.invalid>".into(),
+        });
+        tweak(cfg);
+    })
+    .await;
+    let hq = server.hq.clone();
+    commit_products(
+        &hq,
+        &[(COKE, "Nordic must original"), (BOOK, "The Hunger Games")],
+        vec![Change::UpsertPromotion(member_promotion())],
+    );
     let (_, code) = admin::device_add(&hq, STORE).unwrap();
     let key = SecretKey::from_seed([7; 32]);
     let dev = hq
@@ -165,18 +85,7 @@ async fn start(smtp_port: Option<u16>, tweak: impl FnOnce(&mut HqConfig)) -> Ser
         )
         .unwrap()
         .expect("enrolled");
-    let (tx, rx) = oneshot::channel::<()>();
-    tokio::spawn(vitrine_hq::serve(listener, hq.clone(), async {
-        let _ = rx.await;
-    }));
-    Server {
-        hq,
-        addr,
-        dev,
-        key,
-        _stop: tx,
-        _dir: dir,
-    }
+    Server { server, hq, dev, key }
 }
 
 fn gold_member(hq: &Hq, email: &str) -> String {
@@ -295,7 +204,7 @@ async fn a_members_basket_sent_to_the_phone_shows_the_kiosk_total_there_and_in_t
 
     let c = reqwest::Client::new();
     let page = c
-        .get(s.url(&format!("/h/{hid}?lang=en")))
+        .get(s.server.at(&format!("/h/{hid}?lang=en")))
         .send()
         .await
         .unwrap()
@@ -307,13 +216,13 @@ async fn a_members_basket_sent_to_the_phone_shows_the_kiosk_total_there_and_in_t
 
     // The claim email carries the same total.
     let resp = c
-        .post(s.url(&format!("/h/{hid}/claim")))
+        .post(s.server.at(&format!("/h/{hid}/claim")))
         .form(&[("email", "camille@example.fr"), ("lang", "en")])
         .send()
         .await
         .unwrap();
     assert!(resp.status().is_success() || resp.status().is_redirection());
-    let mail = next_mail(&mut mails).await;
+    let mail = next_mail_text(&mut mails).await;
     assert!(mail.contains("Subject: Your Vitrine basket"), "{mail}");
     assert!(
         mail.contains(&format!("Total: {}", at_kiosk.format(Lang::En))),
@@ -323,7 +232,7 @@ async fn a_members_basket_sent_to_the_phone_shows_the_kiosk_total_there_and_in_t
     // An anonymous basket keeps the everyday price.
     let anon = hand_off(&s, None);
     let page = c
-        .get(s.url(&format!("/h/{anon}?lang=en")))
+        .get(s.server.at(&format!("/h/{anon}?lang=en")))
         .send()
         .await
         .unwrap()
@@ -347,7 +256,7 @@ async fn a_phone_coupon_shows_on_the_basket_and_one_that_does_not_apply_stays_un
     let hid = hand_off(&s, None);
     let c = reqwest::Client::new();
     let post = |code: &'static str, lang: &'static str| {
-        c.post(s.url(&format!("/h/{hid}/coupon")))
+        c.post(s.server.at(&format!("/h/{hid}/coupon")))
             .form(&[("code", code), ("lang", lang)])
             .send()
     };
@@ -400,7 +309,7 @@ async fn a_phone_coupon_shows_on_the_basket_and_one_that_does_not_apply_stays_un
         ("phone", format!("handoff:{hid}"))
     );
     let page = c
-        .get(s.url(&format!("/h/{hid}?lang=en")))
+        .get(s.server.at(&format!("/h/{hid}?lang=en")))
         .send()
         .await
         .unwrap()
@@ -417,7 +326,7 @@ async fn a_phone_coupon_shows_on_the_basket_and_one_that_does_not_apply_stays_un
     // Another basket cannot use it again.
     let other = hand_off(&s, None);
     let r = c
-        .post(s.url(&format!("/h/{other}/coupon")))
+        .post(s.server.at(&format!("/h/{other}/coupon")))
         .form(&[("code", "MERCI-PHONE01"), ("lang", "en")])
         .send()
         .await
@@ -461,7 +370,7 @@ async fn an_offline_coupon_refused_at_sync_is_explained_in_the_order_email() {
     .unwrap();
     assert!(r1.coupons[0].accepted);
     s.hq.wake_notifier();
-    let m1 = next_mail(&mut mails).await;
+    let m1 = next_mail_text(&mut mails).await;
     assert!(
         m1.contains("is received") && !m1.contains("could not be applied"),
         "{m1}"
@@ -477,7 +386,7 @@ async fn an_offline_coupon_refused_at_sync_is_explained_in_the_order_email() {
     assert!(!r2.coupons[0].accepted);
     assert!(r2.total.amount_minor > r1.total.amount_minor);
     s.hq.wake_notifier();
-    let m2 = next_mail(&mut mails).await;
+    let m2 = next_mail_text(&mut mails).await;
     assert!(m2.contains("To: bea@example.fr"), "{m2}");
     assert!(
         m2.contains("Coupon MERCI-TWICE001 could not be applied (this coupon was already used on"),
@@ -494,28 +403,12 @@ async fn an_offline_coupon_refused_at_sync_is_explained_in_the_order_email() {
     .unwrap();
     assert!(!r3.coupons[0].accepted);
     s.hq.wake_notifier();
-    let m3 = next_mail(&mut mails).await;
+    let m3 = next_mail_text(&mut mails).await;
     assert!(
         m3.contains("Le bon MERCI-TWICE001 n'a pas pu être appliqué (ce bon de réduction a déjà été utilisé le"),
         "{m3}"
     );
     assert!(m3.contains("le total ci-dessus est calculé sans ce bon"), "{m3}");
-}
-
-/// Waits (bounded) until the next message due is `want`.
-async fn next_due_becomes(hq: &Hq, want: Option<i64>) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let got = hq.storage.next_notification_at().unwrap();
-        if got == want {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "next message due {got:?}, expected {want:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -534,7 +427,7 @@ async fn the_survey_loop_drops_the_coupon_reminder_once_the_coupon_is_used() {
     // An order, collected: thank-you now, survey an hour later.
     let (_, receipt) = accept_order(&s.hq, &s.dev, &order_with(&s, &[], Lang::En, "dora@example.fr")).unwrap();
     s.hq.wake_notifier();
-    assert!(next_mail(&mut mails).await.contains("is received"));
+    assert!(next_mail_text(&mut mails).await.contains("is received"));
     let o =
         s.hq.storage
             .set_order_status(&receipt.id, OrderStatus::Collected, s.hq.now(), &[])
@@ -542,13 +435,13 @@ async fn the_survey_loop_drops_the_coupon_reminder_once_the_coupon_is_used() {
             .unwrap();
     assert!(customers::after_collected(&s.hq, &o).unwrap());
     assert!(
-        next_mail(&mut mails)
+        next_mail_text(&mut mails)
             .await
             .contains("Subject: Thank you for your visit")
     );
     clock.advance(3600);
     s.hq.wake_notifier();
-    let survey = next_mail(&mut mails).await;
+    let survey = next_mail_text(&mut mails).await;
     let link = survey
         .split_whitespace()
         .find(|w| w.contains("/s/"))
@@ -571,7 +464,7 @@ async fn the_survey_loop_drops_the_coupon_reminder_once_the_coupon_is_used() {
         .unwrap()
         .to_string();
     assert!(
-        next_mail(&mut mails)
+        next_mail_text(&mut mails)
             .await
             .contains(&format!("Your 10 % coupon: {code}"))
     );
@@ -589,7 +482,7 @@ async fn the_survey_loop_drops_the_coupon_reminder_once_the_coupon_is_used() {
     .unwrap();
     assert!(used.coupons[0].accepted, "{:?}", used.coupons);
     s.hq.wake_notifier();
-    assert!(next_mail(&mut mails).await.contains("is received"));
+    assert!(next_mail_text(&mut mails).await.contains("is received"));
     next_due_becomes(&s.hq, None).await;
 
     // At the reminder's time, the next email is another order's
@@ -597,7 +490,7 @@ async fn the_survey_loop_drops_the_coupon_reminder_once_the_coupon_is_used() {
     clock.set(reminder_at);
     let (_, later) = accept_order(&s.hq, &s.dev, &order_with(&s, &[], Lang::En, "dora@example.fr")).unwrap();
     s.hq.wake_notifier();
-    let next = next_mail(&mut mails).await;
+    let next = next_mail_text(&mut mails).await;
     assert!(
         next.contains(&format!("Your order {} is received", later.number)),
         "{next}"

@@ -1,0 +1,36 @@
+//! # vitrine-testkit
+//!
+//! Helpers the kiosk's and HQ's integration tests share, so that each is
+//! written once. A dev-dependency only (`publish = false`). Everything runs
+//! for real: the HQ server on `127.0.0.1:0` with its SQLite file, an SMTP
+//! server, Chromium.
+//!
+//! # Layout
+//! - [`hq`]: HQ on loopback ([`HqServer`], [`start_hq`], [`start_hq_at`],
+//!   [`start_hq_in_temp_dir`], [`serve_hq`]), a catalog to start from
+//!   ([`commit_products`]), a kiosk enrolled over HTTP ([`enroll_kiosk`]),
+//!   the `vitrine-hq` binary ([`run_hq`]), waiting on HQ's notifier
+//!   ([`next_due_becomes`]).
+//! - [`smtp`]: a real SMTP server (aiosmtpd) and the mails it receives.
+//! - [`chromium`]: a page rendered by headless Chromium, scripts run.
+//! - [`proxy`]: a TCP proxy that cuts, delays, drops or rewrites traffic.
+//! - [`wait`]: bounded waits on a watched value ([`wait_until`]) and checks
+//!   on a command's output ([`stdout_ok`]).
+//!
+//! Kiosk-specific helpers (an enrolled kiosk's files, its sync worker) need
+//! the kiosk library and live in the root package's `tests/common`.
+
+pub mod chromium;
+pub mod hq;
+pub mod proxy;
+pub mod smtp;
+pub mod wait;
+
+pub use chromium::chromium_dom;
+pub use hq::{
+    EnrolledKiosk, HqServer, commit_products, enroll_kiosk, enroll_with_code, next_due_becomes, run_hq, serve_hq,
+    start_hq, start_hq_at, start_hq_in_temp_dir,
+};
+pub use proxy::{Faults, Mode, Proxy};
+pub use smtp::{next_mail, next_mail_text, smtp_server, unqp};
+pub use wait::{stdout_ok, wait_until};
