@@ -21,10 +21,13 @@ use vitrine_core::product::Product;
 use vitrine_core::sign::SecretKey;
 use vitrine_core::wire::{HandoffBasket, HandoffLine, HandoffSubmit, OrderCustomer, OrderRequest, OrderStatus};
 use vitrine_core::{Gtin, Lang, Money};
-use vitrine_hq::api::{Source, accept_handoff, accept_order};
 use vitrine_hq::customers::{self, NewCustomer};
+use vitrine_hq::services::handoffs::{Source, accept_handoff};
+use vitrine_hq::services::orders::accept_order;
+use vitrine_hq::services::survey::after_collected;
 use vitrine_hq::storage::Device;
 use vitrine_hq::storage::customers::CouponRecord;
+use vitrine_hq::storage::devices::Enrollment;
 use vitrine_hq::{Clock, Hq, HqConfig, SmtpConfig, admin};
 use vitrine_i18n::MoneyText;
 
@@ -157,10 +160,12 @@ async fn start(smtp_port: Option<u16>, tweak: impl FnOnce(&mut HqConfig)) -> Ser
     let dev = hq
         .storage
         .enroll_device(
-            &vitrine_hq::keys::code_hash(&code),
-            &key.public().to_text(),
-            None,
-            &vitrine_hq::keys::token_hash("kiosk-token"),
+            &Enrollment {
+                code_hash: &vitrine_hq::keys::code_hash(&code),
+                public_key: &key.public().to_text(),
+                name: None,
+                token_hash: &vitrine_hq::keys::token_hash("kiosk-token"),
+            },
             hq.now(),
         )
         .unwrap()
@@ -228,8 +233,9 @@ fn hand_off(s: &Server, customer_id: Option<&str>) -> Uuid {
 fn kiosk_total(hq: &Hq, customer: Option<&CustomerContext>, coupons: &[String], extra: &[Promotion]) -> Money {
     let mut basket = Vec::new();
     for l in lines() {
-        let (p, price) = hq.storage.product_price(l.gtin, STORE).unwrap().unwrap();
-        let mut b = BasketLine::new(l.gtin, l.quantity, price.unwrap());
+        let p = hq.storage.product_price(l.gtin, STORE).unwrap().unwrap();
+        let mut b = BasketLine::new(l.gtin, l.quantity, p.price.unwrap());
+        let p = p.product;
         b.category = p.category.clone();
         b.brand = p.brand.clone();
         basket.push(b);
@@ -302,7 +308,7 @@ async fn a_members_basket_sent_to_the_phone_shows_the_kiosk_total_there_and_in_t
         .text()
         .await
         .unwrap();
-    assert_eq!(total_on(&page), at_kiosk.format(Lang::En), "{page}");
+    assert_eq!(total_on(&page), at_kiosk.format(Lang::EN), "{page}");
     assert!(page.contains("class=\"promo\""), "{page}");
 
     // The claim email carries the same total.
@@ -316,7 +322,7 @@ async fn a_members_basket_sent_to_the_phone_shows_the_kiosk_total_there_and_in_t
     let mail = next_mail(&mut mails).await;
     assert!(mail.contains("Subject: Your Vitrine basket"), "{mail}");
     assert!(
-        mail.contains(&format!("Total: {}", at_kiosk.format(Lang::En))),
+        mail.contains(&format!("Total: {}", at_kiosk.format(Lang::EN))),
         "{mail}"
     );
 
@@ -330,7 +336,7 @@ async fn a_members_basket_sent_to_the_phone_shows_the_kiosk_total_there_and_in_t
         .text()
         .await
         .unwrap();
-    assert_eq!(total_on(&page), anonymous.format(Lang::En), "{page}");
+    assert_eq!(total_on(&page), anonymous.format(Lang::EN), "{page}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -386,7 +392,7 @@ async fn a_phone_coupon_shows_on_the_basket_and_one_that_does_not_apply_stays_un
             now + 14 * 86_400,
         )],
     );
-    assert_eq!(applied, with_coupon.format(Lang::En));
+    assert_eq!(applied, with_coupon.format(Lang::EN));
     assert!(with_coupon.amount_minor < kiosk_total(&s.hq, None, &[], &[]).amount_minor);
     let used =
         s.hq.storage
@@ -456,7 +462,7 @@ async fn an_offline_coupon_refused_at_sync_is_explained_in_the_order_email() {
     let (_, r1) = accept_order(
         &s.hq,
         &s.dev,
-        &order_with(&s, &["MERCI-TWICE001"], Lang::En, "ana@example.fr"),
+        &order_with(&s, &["MERCI-TWICE001"], Lang::EN, "ana@example.fr"),
     )
     .unwrap();
     assert!(r1.coupons[0].accepted);
@@ -471,7 +477,7 @@ async fn an_offline_coupon_refused_at_sync_is_explained_in_the_order_email() {
     let (_, r2) = accept_order(
         &s.hq,
         &s.dev,
-        &order_with(&s, &["MERCI-TWICE001"], Lang::En, "bea@example.fr"),
+        &order_with(&s, &["MERCI-TWICE001"], Lang::EN, "bea@example.fr"),
     )
     .unwrap();
     assert!(!r2.coupons[0].accepted);
@@ -484,12 +490,12 @@ async fn an_offline_coupon_refused_at_sync_is_explained_in_the_order_email() {
         "{m2}"
     );
     assert!(m2.contains("the total above is without it"), "{m2}");
-    assert!(m2.contains(&format!("Total: {}", r2.total.format(Lang::En))), "{m2}");
+    assert!(m2.contains(&format!("Total: {}", r2.total.format(Lang::EN))), "{m2}");
 
     let (_, r3) = accept_order(
         &s.hq,
         &s.dev,
-        &order_with(&s, &["MERCI-TWICE001"], Lang::Fr, "chloe@example.fr"),
+        &order_with(&s, &["MERCI-TWICE001"], Lang::FR, "chloe@example.fr"),
     )
     .unwrap();
     assert!(!r3.coupons[0].accepted);
@@ -532,7 +538,7 @@ async fn the_survey_loop_drops_the_coupon_reminder_once_the_coupon_is_used() {
     .await;
 
     // An order, collected: thank-you now, survey an hour later.
-    let (_, receipt) = accept_order(&s.hq, &s.dev, &order_with(&s, &[], Lang::En, "dora@example.fr")).unwrap();
+    let (_, receipt) = accept_order(&s.hq, &s.dev, &order_with(&s, &[], Lang::EN, "dora@example.fr")).unwrap();
     s.hq.wake_notifier();
     assert!(next_mail(&mut mails).await.contains("is received"));
     let o =
@@ -540,7 +546,7 @@ async fn the_survey_loop_drops_the_coupon_reminder_once_the_coupon_is_used() {
             .set_order_status(&receipt.id, OrderStatus::Collected, s.hq.now(), &[])
             .unwrap()
             .unwrap();
-    assert!(customers::after_collected(&s.hq, &o).unwrap());
+    assert!(after_collected(&s.hq, &o).unwrap());
     assert!(
         next_mail(&mut mails)
             .await
@@ -584,7 +590,7 @@ async fn the_survey_loop_drops_the_coupon_reminder_once_the_coupon_is_used() {
     let (_, used) = accept_order(
         &s.hq,
         &s.dev,
-        &order_with(&s, &[code.as_str()], Lang::En, "dora@example.fr"),
+        &order_with(&s, &[code.as_str()], Lang::EN, "dora@example.fr"),
     )
     .unwrap();
     assert!(used.coupons[0].accepted, "{:?}", used.coupons);
@@ -595,7 +601,7 @@ async fn the_survey_loop_drops_the_coupon_reminder_once_the_coupon_is_used() {
     // At the reminder's time, the next email is another order's
     // confirmation, not the reminder (which would come first, being older).
     clock.set(reminder_at);
-    let (_, later) = accept_order(&s.hq, &s.dev, &order_with(&s, &[], Lang::En, "dora@example.fr")).unwrap();
+    let (_, later) = accept_order(&s.hq, &s.dev, &order_with(&s, &[], Lang::EN, "dora@example.fr")).unwrap();
     s.hq.wake_notifier();
     let next = next_mail(&mut mails).await;
     assert!(
