@@ -4,6 +4,9 @@
 //! the phone-page coupon shown on the basket (and refused, unused, when it
 //! does not apply), the reason of an offline coupon refused at sync in the
 //! order email, and the coupon reminder dropped once the coupon is used.
+//! And a German shopper's journey, in German from the phone page to the
+//! survey: pages by `?lang=` or the browser's `Accept-Language`, emails in
+//! the language the basket's page or the order carries.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -609,4 +612,271 @@ async fn the_survey_loop_drops_the_coupon_reminder_once_the_coupon_is_used() {
         "{next}"
     );
     assert!(!next.contains("expires soon"), "{next}");
+}
+
+// ------------------------------------------------------------ in German
+
+/// A page fetched with an `Accept-Language` header (or none).
+async fn get_page(url: &str, accept_language: Option<&str>, staff: bool) -> (u16, String) {
+    let mut r = reqwest::Client::new().get(url);
+    if let Some(a) = accept_language {
+        r = r.header("accept-language", a);
+    }
+    if staff {
+        r = r.basic_auth("staff", Some("secret"));
+    }
+    let r = r.send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_phone_page_speaks_the_browsers_language_or_the_one_asked_for_and_so_does_its_email() {
+    let (port, mut mails) = smtp_server().await;
+    let s = start(Some(port), |_| {}).await;
+    let hid = hand_off(&s, None);
+    let total = kiosk_total(&s.hq, None, &[], &[]);
+    let url = s.url(&format!("/h/{hid}"));
+
+    // A Swiss German browser, and a German page asked for by the link
+    // whatever the browser says; a language the catalogue lacks is not
+    // taken from the link.
+    for (url, accept) in [
+        (url.clone(), Some("de-CH,de;q=0.9,en;q=0.8")),
+        (format!("{url}?lang=de"), None),
+        (format!("{url}?lang=de"), Some("en-GB,en")),
+        (format!("{url}?lang=it"), Some("it,de;q=0.5")),
+    ] {
+        let (st, page) = get_page(&url, accept, false).await;
+        assert_eq!(st, 200, "{page}");
+        assert!(page.contains("<html lang=\"de\""), "{url} {accept:?}: {page}");
+        for words in [
+            "<title>Ihr Warenkorb</title>",
+            "<h1>Ihr Vitrine-Warenkorb</h1>",
+            "3 × Nordic must original",
+            "<td>Gesamt</td>",
+            "Diesen Warenkorb erhalten",
+            "Preise der Filiale paris-01.",
+            "aria-current=\"true\">Deutsch</a>",
+            "<label for=\"coupon\">Gutschein</label>",
+        ] {
+            assert!(page.contains(words), "{url} {accept:?}: no {words:?} in {page}");
+        }
+        assert_eq!(total_on(&page), total.format(Lang::DE));
+        assert!(
+            !page.contains("Votre panier") && !page.contains("Your basket"),
+            "{page}"
+        );
+    }
+    // Without a language the catalogue has, French.
+    let (_, page) = get_page(&url, Some("it,es;q=0.8"), false).await;
+    assert!(
+        page.contains("<html lang=\"fr\"") && page.contains("Votre panier Vitrine"),
+        "{page}"
+    );
+
+    // A claim refused in German, then the basket by email in German.
+    let c = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let claim = |form: Vec<(&'static str, &'static str)>| {
+        c.post(s.url(&format!("/h/{hid}/claim")))
+            .header("accept-language", "de")
+            .form(&form)
+            .send()
+    };
+    let r = claim(vec![("email", "keine-adresse")]).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Die E-Mail-Adresse ist ungültig."), "{page}");
+    assert!(page.contains("Zurück zum Warenkorb"), "{page}");
+    let r = claim(vec![("email", "lena@example.de"), ("lang", "de")]).await.unwrap();
+    assert_eq!(r.status(), 303);
+    let mail = next_mail(&mut mails).await;
+    assert!(mail.contains("Subject: Ihr Vitrine-Warenkorb"), "{mail}");
+    assert!(
+        mail.contains("hier ist der Warenkorb, den Sie am Terminal der Filiale paris-01 zusammengestellt haben:"),
+        "{mail}"
+    );
+    assert!(mail.contains(&format!("Gesamt: {}", total.format(Lang::DE))), "{mail}");
+    assert!(
+        mail.contains(&format!("Sie finden ihn jederzeit unter: {url}")),
+        "{mail}"
+    );
+    // The page now says it is saved, in German; another address is refused
+    // in German first.
+    let (_, page) = get_page(&format!("{url}?lang=de"), None, false).await;
+    assert!(
+        page.contains("Warenkorb gespeichert: Die Bestätigung ist unterwegs."),
+        "{page}"
+    );
+    let r = claim(vec![("email", "mallory@example.com"), ("lang", "de")])
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    let page = r.text().await.unwrap();
+    let (de, fr) = (
+        page.find("Dieser Warenkorb wurde bereits")
+            .unwrap_or_else(|| panic!("{page}")),
+        page.find("Ce panier a déjà été enregistré")
+            .unwrap_or_else(|| panic!("{page}")),
+    );
+    assert!(de < fr, "{page}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_german_order_is_confirmed_in_german_and_the_staff_and_survey_pages_speak_german() {
+    let (port, mut mails) = smtp_server().await;
+    let s = start(Some(port), |c| {
+        c.staff_password = Some("secret".into());
+        c.survey.survey_delay_s = 0;
+    })
+    .await;
+
+    // The order carries German: its confirmation is in German, through the
+    // real SMTP server.
+    let (_, receipt) = accept_order(
+        &s.hq,
+        &s.dev,
+        &order_with(&s, &["NICHT-DA"], Lang::DE, "lena@example.de"),
+    )
+    .unwrap();
+    s.hq.wake_notifier();
+    let mail = next_mail(&mut mails).await;
+    assert!(mail.contains("To: lena@example.de"), "{mail}");
+    assert!(
+        mail.contains(&format!("Subject: Ihre Bestellung {} ist eingegangen", receipt.number)),
+        "{mail}"
+    );
+    for words in [
+        "Guten Tag Ana,".to_string(),
+        format!(
+            "wir haben Ihre Click-&-Collect-Bestellung {} für die Filiale paris-01 erhalten.",
+            receipt.number
+        ),
+        "  3 x Nordic must original  ".to_string(),
+        format!("Gesamt: {}", receipt.total.format(Lang::DE)),
+        "Der Gutschein NICHT-DA konnte nicht angewendet werden (unbekannter Gutscheincode): Die Summe oben ist ohne ihn berechnet.".to_string(),
+        "Wir benachrichtigen Sie, sobald sie zur Abholung bereitliegt.".to_string(),
+    ] {
+        assert!(mail.contains(&words), "no {words:?} in {mail}");
+    }
+
+    // The staff page in German (the browser's language), its refusals too.
+    let staff = s.url("/staff/paris-01/orders");
+    let (st, page) = get_page(&staff, Some("de-DE,de"), false).await;
+    assert_eq!(st, 401);
+    assert!(page.contains("Mitarbeiterpasswort erforderlich."), "{page}");
+    let (st, page) = get_page(&staff, Some("de-DE,de"), true).await;
+    assert_eq!(st, 200);
+    for words in [
+        "<html lang=\"de\"",
+        "<h1>Click-&amp;-Collect-Bestellungen — paris-01</h1>",
+        "<th>Bestellung</th><th>Kunde</th><th>Gesamt</th><th>Status</th>",
+        "4 Artikel",
+        "<span class=\"status\">Eingegangen</span>",
+        ">Abholbereit</button>",
+    ] {
+        assert!(page.contains(words), "no {words:?} in {page}");
+    }
+    assert!(page.contains(&receipt.total.format(Lang::DE)), "{page}");
+    let c = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let set = |status: &'static str| {
+        c.post(s.url(&format!("/staff/paris-01/orders/{}/status", receipt.id)))
+            .basic_auth("staff", Some("secret"))
+            .form(&[("status", status), ("lang", "de")])
+            .send()
+    };
+    let r = set("versandt").await.unwrap();
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Unbekannter Status") && page.contains("Zurück zu den Bestellungen"),
+        "{page}"
+    );
+    assert_eq!(set("ready").await.unwrap().status(), 303);
+    let mail = next_mail(&mut mails).await;
+    assert!(
+        mail.contains(&format!("Subject: Ihre Bestellung {} ist abholbereit", receipt.number)),
+        "{mail}"
+    );
+    assert!(
+        mail.contains(&format!(
+            "Ihre Bestellung {} liegt in der Filiale paris-01 zur Abholung bereit.",
+            receipt.number
+        )),
+        "{mail}"
+    );
+
+    // Collected: the thank-you and the survey in German, the survey page in
+    // German, the coupon it earns too.
+    assert_eq!(set("collected").await.unwrap().status(), 303);
+    let thanks = next_mail(&mut mails).await;
+    assert!(
+        thanks.contains("vielen Dank, dass Sie sich für Vitrine entschieden haben."),
+        "{thanks}"
+    );
+    let survey = next_mail(&mut mails).await;
+    assert!(survey.contains("Subject: Ihre Meinung"), "{survey}");
+    assert!(
+        survey.contains("als Dankeschön erhalten Sie einen Gutschein über 10 %"),
+        "{survey}"
+    );
+    let link = survey
+        .split_whitespace()
+        .find(|w| w.contains("/s/"))
+        .expect("survey link")
+        .to_string();
+    assert!(link.ends_with("?lang=de"), "{link}");
+    let (st, page) = get_page(&link, None, false).await;
+    assert_eq!(st, 200);
+    for words in [
+        "<html lang=\"de\"",
+        "<h1>Ihre Meinung</h1>",
+        "<legend>Wie zufrieden sind Sie mit Ihrem Einkauf?</legend>",
+        "<button type=\"submit\">Senden</button>",
+    ] {
+        assert!(page.contains(words), "no {words:?} in {page}");
+    }
+    let page = reqwest::Client::new()
+        .post(link.split('?').next().unwrap())
+        .form(&[("score", "4"), ("lang", "de")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("<h1>Vielen Dank!</h1>") && page.contains("Ihr Gutschein:"),
+        "{page}"
+    );
+    let code = page
+        .split("id=\"coupon\">")
+        .nth(1)
+        .and_then(|p| p.split('<').next())
+        .unwrap()
+        .to_string();
+    let coupon = s.hq.storage.coupon(&code).unwrap().unwrap();
+    let until = vitrine_hq::dates::date(coupon.valid_until).render(Lang::DE);
+    assert!(until.split('.').count() == 3, "{until}");
+    assert!(page.contains(&format!("(gültig bis {until})")), "{page}");
+    let mail = next_mail(&mut mails).await;
+    assert!(
+        mail.contains(&format!(
+            "Hier ist Ihr Gutschein über 10 % auf Ihren Einkauf, gültig im Geschäft (Terminal) und online bis {until}:"
+        )),
+        "{mail}"
+    );
+    assert!(
+        mail.replace("\r\n", "\n").contains(&format!("\n\n  {code}\n\n")),
+        "{mail}"
+    );
+    // An unknown survey link: a German page, not a JSON error.
+    let (st, page) = get_page(&s.url("/s/NOPE?lang=de"), None, false).await;
+    assert_eq!(st, 404);
+    assert!(page.contains("Dieser Link ist ungültig."), "{page}");
 }
