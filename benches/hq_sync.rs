@@ -176,15 +176,24 @@ fn snapshot(n: u64) {
     }
     let t_load = t0.elapsed();
     let t1 = Instant::now();
-    let (version, json) = hq.storage.snapshot_json("paris-01").unwrap();
-    let update = SignedUpdate::sign_raw(UpdateKind::Snapshot, "paris-01", 0, version, i64::MAX, json, &hq.key).unwrap();
+    let snap = hq.storage.snapshot_json("paris-01").unwrap();
+    let update = SignedUpdate::sign_raw(
+        UpdateKind::Snapshot,
+        "paris-01",
+        0,
+        snap.version,
+        i64::MAX,
+        snap.changes_json,
+        &hq.key,
+    )
+    .unwrap();
     let body = serde_json::to_vec(&update).unwrap();
     let t_cut = t1.elapsed();
     drop(update);
     // What goes on the wire to a kiosk that accepts gzip (all of them), and
     // what inflating it costs the kiosk.
     let tz = Instant::now();
-    let gz = vitrine_hq::api::gzip(&body).map_err(|_| "gzip").unwrap();
+    let gz = vitrine_hq::services::catalog::gzip(&body).map_err(|_| "gzip").unwrap();
     let t_gzip = tz.elapsed();
     let tu = Instant::now();
     let mut inflated = Vec::with_capacity(body.len());
@@ -209,7 +218,7 @@ fn snapshot(n: u64) {
     drop(parsed);
     let mut cat = Catalog::open(k_dir.path()).unwrap();
     let t3 = Instant::now();
-    cat.replace_all(&changes, version, 0).unwrap();
+    cat.replace_all(&changes, snap.version, 0).unwrap();
     let t_apply = t3.elapsed();
     let db = std::fs::metadata(k_dir.path().join("catalog.sqlite"))
         .map(|m| m.len())

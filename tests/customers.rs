@@ -324,7 +324,7 @@ async fn a_member_basket_is_priced_the_same_by_kiosk_and_hq_and_a_coupon_is_used
         .await
         .unwrap();
     assert!(again.offers.is_empty());
-    let qr = hq_customers::signed_coupon(&hq.hq, &coupon);
+    let qr = vitrine_hq::services::coupons::signed_coupon(&hq.hq, &coupon);
     assert!(matches!(
         customer::check_coupon(&ob, &qr, vitrine::clock::now()),
         Err(customer::CouponError::AlreadyUsed)
@@ -388,7 +388,7 @@ async fn a_member_basket_is_priced_the_same_by_kiosk_and_hq_and_a_coupon_is_used
     assert_eq!(resp.status(), 200);
     assert!(resp.text().await.unwrap().contains("New total"));
     // Scanned at a kiosk that reaches HQ, its QR is refused at once.
-    let qr2 = hq_customers::signed_coupon(&hq.hq, &fresh);
+    let qr2 = vitrine_hq::services::coupons::signed_coupon(&hq.hq, &fresh);
     assert!(
         customer::check_coupon(&ob, &qr2, vitrine::clock::now()).is_ok(),
         "offline it looks fine"
@@ -539,7 +539,7 @@ async fn thank_you_survey_coupon_and_reminder_emails_arrive_in_order_on_a_contro
 
     // Collected twice: one survey only.
     let o = hq.hq.storage.order(&q.id).unwrap().unwrap();
-    assert!(!hq_customers::after_collected(&hq.hq, &o).unwrap());
+    assert!(!vitrine_hq::services::survey::after_collected(&hq.hq, &o).unwrap());
 
     // A basket claimed on a phone with an email: its confirmation, then the
     // thank-you; the survey follows after the delay.

@@ -55,7 +55,7 @@ async fn the_handoff_page_in_headless_chromium_shows_the_basket_even_before_the_
     assert_eq!(at_hq.source, "phone");
 
     // The prices shown are HQ's, computed by the pricing engine.
-    let priced = vitrine_hq::api::price_lines(&hq.hq, "paris-01", &lines()).unwrap();
+    let priced = vitrine_hq::services::pricing::price_lines(&hq.hq, "paris-01", &lines()).unwrap();
     let total = priced.priced.unwrap().total;
     assert!(
         dom.contains(&format!("id=\"total\">{}<", total.format(Lang::En))),

@@ -2,48 +2,67 @@
 //!
 //! Vitrine's HQ: the product referential master, the kiosk API (`/v1`,
 //! described in `openapi.json`), the phone handoff page, click&collect
-//! orders with their staff page, email and SMS confirmations.
+//! orders with their staff page, email and SMS confirmations, the customer
+//! referential and the survey loop.
 //!
 //! # Layout
-//! - [`storage`]: the [`storage::HqStorage`] trait and its SQLite backend.
-//! - [`api`]: the `/v1` router (enrollment, catalog snapshot and deltas,
-//!   push stream, handoffs, orders, availability) and its JSON errors.
-//! - [`pages`]: the phone handoff page and the staff orders page (HTML,
-//!   French and English).
-//! - [`notify`]: the confirmation sender (SMTP relay, SMS webhook) with retries.
-//! - [`admin`]: what the `vitrine-hq` commands do (import, prices, promotions,
-//!   stock, devices).
-//! - [`customers`]: the customer referential (keyed-hash lookup, loyalty
-//!   tokens, card table, personal prices and coupons, one use per coupon,
-//!   forget-me) and the survey loop (thank-you, survey, coupon, reminder).
+//! Requests go one way: [`routes`] → [`services`] → [`storage`]. A route
+//! uses [`http`] (the plumbing every route shares) and the services; a
+//! service uses other services below it and storage; storage uses
+//! neither. No route module imports another.
+//! - [`routes`]: the one route table (who may call each route) and one
+//!   module per resource: the kiosk API (`/v1`: enrollment, catalog, push
+//!   stream, handoffs, orders, availability, customers and coupons), the
+//!   phone page (`/h/…`), the survey page (`/s/…`), the staff page
+//!   (`/staff/…`), `/openapi.json`.
+//! - [`http`]: the JSON error ([`http::Failure`]) and body extractor, who
+//!   is calling ([`http::AuthDevice`], [`http::Staff`]), `blocking`,
+//!   gzip, and the pages' shell, language, forms and HTML escaping.
+//! - [`services`]: what HQ does (catalog publication, enrollment,
+//!   pricing, handoffs, orders, customers, coupons, the survey loop, the
+//!   messages to shoppers and their sender, the commands' operations).
+//! - [`storage`]: one trait per aggregate, [`storage::HqStorage`] for all,
+//!   and the SQLite backend.
+//! - [`dates`]: dates and times, for people (in their language) and for
+//!   the command line.
 //! - [`keys`]: HQ's signing key, device ids, codes and tokens.
 //! - [`ratelimit`]: per-device token buckets.
+//!
+//! Every text a shopper or the store's staff reads (pages, emails, text
+//! messages) comes from the message catalogue (`vitrine-i18n`, the
+//! `hq*.ftl` files), in the page's language or the one the order or basket
+//! carries. API error messages and the `vitrine-hq` command line are for
+//! developers and operators: English.
 //!
 //! The server takes a listener and a shutdown future ([`serve`]), so tests
 //! start the real server on `127.0.0.1:0`.
 
-pub mod admin;
-pub mod api;
-pub mod customers;
+pub mod dates;
+pub mod http;
 pub mod keys;
-pub mod notify;
-pub mod pages;
 pub mod ratelimit;
+pub mod routes;
+pub mod services;
 pub mod storage;
 
-use std::collections::{HashMap, HashSet};
+/// The operations of the `vitrine-hq` commands and of the customer
+/// referential, as tests and tools drive HQ in-process.
+pub use services::{admin, customers};
+
+use std::collections::HashSet;
 use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
+use vitrine_core::Currency;
 use vitrine_core::catalog::Change;
 use vitrine_core::product::UnixTime;
 use vitrine_core::sign::SecretKey;
-use vitrine_core::{Currency, Lang};
 
+use services::catalog::SnapshotCache;
 use storage::{HqStorage, SqliteStorage, StorageError};
 
 /// HQ's wall clock, and the clock HQ reads its time from (the system
@@ -174,7 +193,7 @@ pub struct Hq {
     /// Serialised snapshot answers per store, for the version they were cut at.
     /// With the time each was signed: one is cut again once it has used
     /// an hour of its validity.
-    snapshots: Mutex<HashMap<String, api::CutSnapshot>>,
+    snapshots: SnapshotCache,
     notifier_wake: Notify,
 }
 
@@ -218,7 +237,7 @@ impl Hq {
             version_tx,
             revoked_tx,
             shutdown_tx,
-            snapshots: Mutex::new(HashMap::new()),
+            snapshots: SnapshotCache::default(),
             notifier_wake: Notify::new(),
         }))
     }
@@ -286,10 +305,6 @@ impl Hq {
     pub fn wake_notifier(&self) {
         self.notifier_wake.notify_one();
     }
-
-    pub fn lang_or_default(lang: Option<&str>) -> Lang {
-        lang.and_then(Lang::parse).unwrap_or_default()
-    }
 }
 
 /// The public base URL HQ gives when none is configured: `http://` and the
@@ -307,9 +322,9 @@ pub async fn serve(
     hq: Arc<Hq>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = api::router(hq.clone());
+    let app = routes::router(hq.clone());
     let watcher = tokio::spawn(watch_versions(hq.clone()));
-    let notifier = tokio::spawn(notify::run(hq.clone()));
+    let notifier = tokio::spawn(services::notify::run(hq.clone()));
     let hq2 = hq.clone();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(async move {

@@ -49,7 +49,7 @@ fn order(k: &EnrolledKiosk, id: Uuid, qty: u32) -> OrderRequest {
             phone: None,
             customer_id: None,
         },
-        lang: Lang::Fr,
+        lang: Lang::FR,
         coupons: vec![],
     }
 }
@@ -194,7 +194,7 @@ async fn conforms(spec: &Value, path: &str, method: &str, resp: reqwest::Respons
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
     let s = start(|_| {}).await;
-    let spec: Value = serde_json::from_str(vitrine_hq::api::OPENAPI).unwrap();
+    let spec: Value = serde_json::from_str(vitrine_hq::routes::openapi::OPENAPI).unwrap();
     // The server publishes the same file.
     let served: Value = reqwest::get(s.at("/openapi.json")).await.unwrap().json().await.unwrap();
     assert_eq!(served, spec);
@@ -934,7 +934,7 @@ fn count(data_dir: &std::path::Path, sql: &str) -> i64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_snapshot_cut_holds_only_its_own_reader_while_requests_and_writes_go_on() {
-    use vitrine_hq::storage::{HqStorage, SqliteStorage};
+    use vitrine_hq::storage::{CatalogStore, SqliteStorage};
     let dir = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let mut cfg = HqConfig::new(dir.path());
@@ -1000,13 +1000,13 @@ async fn a_snapshot_cut_holds_only_its_own_reader_while_requests_and_writes_go_o
             })
             .unwrap()
     };
-    let (sv, snap) = cut.snapshot_json("paris-01").unwrap();
-    assert_eq!(sv, v0);
-    let before = national_price(&snap);
+    let snap = cut.snapshot_json("paris-01").unwrap();
+    assert_eq!(snap.version, v0);
+    let before = national_price(&snap.changes_json);
     drop(cut);
-    let (sv, snap) = storage.snapshot_json("paris-01").unwrap();
-    assert_eq!(sv, v1);
-    assert_eq!(national_price(&snap), 1234);
+    let snap = storage.snapshot_json("paris-01").unwrap();
+    assert_eq!(snap.version, v1);
+    assert_eq!(national_price(&snap.changes_json), 1234);
     assert_ne!(before, 1234, "the cut saw a price committed after it started");
     // Its reader went back to the pool for the next read.
     assert!(storage.idle_readers() >= 1);
@@ -1179,7 +1179,7 @@ async fn a_handoff_is_claimed_once_a_repeat_sends_nothing_and_another_contact_is
 }
 
 fn pages_esc(s: &str) -> String {
-    vitrine_hq::pages::esc(s)
+    vitrine_hq::http::esc(s)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1283,16 +1283,16 @@ async fn a_tampered_link_shows_its_error_in_the_pages_language_in_chromium() {
     assert_eq!(e["error"], "bad_signature");
     let english_api_message = e["message"].as_str().unwrap().to_string();
 
-    for lang in [Lang::Fr, Lang::En] {
+    for lang in [Lang::FR, Lang::EN, Lang::DE] {
         let url = s.at(&format!("/h/{}?lang={}#{tampered}", b.id, lang.code()));
         let dom = chromium_dom(&url).await;
-        let want = vitrine_hq::pages::error_text("bad_signature", lang);
+        let want = vitrine_hq::http::page::error_text("bad_signature", lang);
         assert!(dom.contains("data-error=\"bad_signature\""), "{dom}");
-        assert!(dom.contains(want), "{lang:?}: {dom}");
+        assert!(dom.contains(&want), "{lang:?}: {dom}");
         assert!(!dom.contains(&english_api_message), "{dom}");
     }
     assert_eq!(
-        vitrine_hq::pages::error_text("bad_signature", Lang::Fr),
+        vitrine_hq::http::page::error_text("bad_signature", Lang::FR),
         "Ce lien a été abîmé ou modifié : la signature du panier ne correspond pas à la borne qui l'a créé. Scannez à nouveau le QR code de la borne."
     );
     assert!(s.hq.storage.handoff(&b.id).unwrap().is_none());

@@ -11,6 +11,11 @@ use vitrine_core::pricing::Tier;
 use vitrine_core::sign::PublicKey;
 use vitrine_core::wire::{Contact, HandoffLine, OrderCustomer, OrderRequest, OrderStatus};
 use vitrine_core::{Gtin, Lang};
+use vitrine_hq::services::ServiceError;
+use vitrine_hq::services::notify::messages::claim_messages;
+use vitrine_hq::services::orders::accept_order;
+use vitrine_hq::services::pricing::{price_lines, price_lines_with};
+use vitrine_hq::services::survey::{after_claim, after_collected, answer_survey};
 use vitrine_hq::storage::HandoffRecord;
 use vitrine_hq::{Hq, HqConfig, SmtpConfig, admin, customers};
 use vitrine_testkit::{run_hq, stdout_ok};
@@ -176,21 +181,21 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
                 phone: Some(PHONE.into()),
                 customer_id: Some(id.clone()),
             },
-            lang: Lang::Fr,
+            lang: Lang::FR,
             coupons: vec![],
         };
-        vitrine_hq::api::accept_order(&h, &dev, &req).unwrap();
+        accept_order(&h, &dev, &req).unwrap();
         let o = h
             .storage
             .set_order_status(&req.id, OrderStatus::Collected, vitrine_hq::now(), &[])
             .unwrap()
             .unwrap();
-        assert!(customers::after_collected(&h, &o).unwrap());
+        assert!(after_collected(&h, &o).unwrap());
         let survey_id: String = {
             let conn = rusqlite::Connection::open(dir.path().join("hq.sqlite")).unwrap();
             conn.query_row("SELECT id FROM surveys", [], |r| r.get(0)).unwrap()
         };
-        let coupon = customers::answer_survey(&h, &survey_id, 5).unwrap();
+        let coupon = answer_survey(&h, &survey_id, 5).unwrap();
         assert_eq!(coupon.customer_id.as_deref(), Some(id.as_str()));
         let hid = Uuid::now_v7();
         let rec = HandoffRecord {
@@ -228,11 +233,11 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
             email: Some(EMAIL.to_uppercase()),
             phone: None,
         };
-        let priced = vitrine_hq::api::price_lines(&h, &anon.store, &anon.lines).unwrap();
-        let notes = vitrine_hq::notify::claim_messages(&h, &anon, &anon_contact, &priced, Lang::En);
+        let priced = price_lines(&h, &anon.store, &anon.lines).unwrap();
+        let notes = claim_messages(&h, &anon, &anon_contact, &priced, Lang::EN);
         assert!(!notes.is_empty());
         h.storage.claim_handoff(&anon_hid, &anon_contact, 3, &notes).unwrap();
-        assert!(customers::after_claim(&h, &anon, &anon_contact, Lang::En).unwrap());
+        assert!(after_claim(&h, &anon, &anon_contact, Lang::EN).unwrap());
         let anon_order = OrderRequest {
             id: Uuid::now_v7(),
             customer: OrderCustomer {
@@ -243,7 +248,7 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
             },
             ..req.clone()
         };
-        vitrine_hq::api::accept_order(&h, &dev, &anon_order).unwrap();
+        accept_order(&h, &dev, &anon_order).unwrap();
         anon_order_id = anon_order.id;
         // Someone else's order is left alone.
         let other = OrderRequest {
@@ -256,7 +261,7 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
             },
             ..req.clone()
         };
-        vitrine_hq::api::accept_order(&h, &dev, &other).unwrap();
+        accept_order(&h, &dev, &other).unwrap();
         other_order_id = other.id;
         let n: i64 = {
             let conn = rusqlite::Connection::open(dir.path().join("hq.sqlite")).unwrap();
@@ -357,24 +362,24 @@ fn an_order_uses_a_coupon_once_and_a_refused_order_does_not_use_it() {
             phone: None,
             customer_id: None,
         },
-        lang: Lang::En,
+        lang: Lang::EN,
         coupons: vec!["MERCI-ONCE".into(), "NOT-A-CODE".into()],
     };
     // Unknown product: refused, and the coupon stays unused.
-    let bad = vitrine_hq::api::accept_order(&h, &dev, &order("4006381333931"));
-    assert_eq!(bad.unwrap_err().status, 422);
+    let bad = accept_order(&h, &dev, &order("4006381333931"));
+    assert!(matches!(bad, Err(ServiceError::Invalid(_))), "{bad:?}");
     assert!(h.storage.coupon("MERCI-ONCE").unwrap().unwrap().redemption.is_none());
 
     let first = order("05449000039231");
-    let (_, r1) = vitrine_hq::api::accept_order(&h, &dev, &first).unwrap();
+    let (_, r1) = accept_order(&h, &dev, &first).unwrap();
     assert!(r1.coupons[0].accepted, "{:?}", r1.coupons);
     assert!(!r1.coupons[1].accepted && r1.coupons[1].reason.as_deref().unwrap().contains("unknown"));
     // The same order again (a retry): the same answer, still one use.
-    let (created, again) = vitrine_hq::api::accept_order(&h, &dev, &first).unwrap();
+    let (created, again) = accept_order(&h, &dev, &first).unwrap();
     assert!(!created);
     assert_eq!(again, r1);
     // Another order with it: taken, without the discount, with the reason.
-    let (_, r2) = vitrine_hq::api::accept_order(&h, &dev, &order("05449000039231")).unwrap();
+    let (_, r2) = accept_order(&h, &dev, &order("05449000039231")).unwrap();
     assert!(!r2.coupons[0].accepted);
     let reason = r2.coupons[0].reason.as_deref().unwrap();
     assert!(
@@ -448,7 +453,7 @@ fn an_operator_adds_a_member_price_that_applies_to_members_only() {
     }];
     let applied = |customer: Option<&str>| {
         let ctx = customer.map(|id| customers::pricing_context(&customers::get(&h, id).unwrap()));
-        let p = vitrine_hq::api::price_lines_with(&h, "paris-01", &lines, ctx.as_ref(), &[], &[], h.now()).unwrap();
+        let p = price_lines_with(&h, "paris-01", &lines, ctx.as_ref(), &[], &[], h.now()).unwrap();
         let b = p.priced.unwrap();
         let mut ids: Vec<String> = b.applied.iter().map(|a| a.promotion.id.clone()).collect();
         ids.sort();
@@ -496,7 +501,7 @@ fn an_expired_token_is_refused_with_the_date_it_expired() {
     clock.advance(3600);
     let err = customers::lookup(&h, &q).unwrap_err().to_string();
     assert!(
-        err.contains(&admin::format_time(exp)) && err.contains("expired"),
+        err.contains(&vitrine_hq::dates::format_time(exp)) && err.contains("expired"),
         "{err}"
     );
     assert!(!err.contains(&exp.to_string()), "{err}");

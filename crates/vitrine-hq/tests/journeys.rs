@@ -4,6 +4,9 @@
 //! the phone-page coupon shown on the basket (and refused, unused, when it
 //! does not apply), the reason of an offline coupon refused at sync in the
 //! order email, and the coupon reminder dropped once the coupon is used.
+//! And a German shopper's journey, in German from the phone page to the
+//! survey: pages by `?lang=` or the browser's `Accept-Language`, emails in
+//! the language the basket's page or the order carries.
 
 use std::sync::Arc;
 
@@ -15,10 +18,13 @@ use vitrine_core::pricing::{
 use vitrine_core::sign::SecretKey;
 use vitrine_core::wire::{HandoffBasket, HandoffLine, HandoffSubmit, OrderCustomer, OrderRequest, OrderStatus};
 use vitrine_core::{Gtin, Lang, Money};
-use vitrine_hq::api::{Source, accept_handoff, accept_order};
 use vitrine_hq::customers::{self, NewCustomer};
+use vitrine_hq::services::handoffs::{Source, accept_handoff};
+use vitrine_hq::services::orders::accept_order;
+use vitrine_hq::services::survey::after_collected;
 use vitrine_hq::storage::Device;
 use vitrine_hq::storage::customers::CouponRecord;
+use vitrine_hq::storage::devices::Enrollment;
 use vitrine_hq::{Clock, Hq, HqConfig, SmtpConfig, admin};
 use vitrine_i18n::MoneyText;
 use vitrine_testkit::{HqServer, commit_products, next_due_becomes, next_mail_text, smtp_server, start_hq_in_temp_dir};
@@ -77,10 +83,12 @@ async fn start(smtp_port: Option<u16>, tweak: impl FnOnce(&mut HqConfig)) -> Ser
     let dev = hq
         .storage
         .enroll_device(
-            &vitrine_hq::keys::code_hash(&code),
-            &key.public().to_text(),
-            None,
-            &vitrine_hq::keys::token_hash("kiosk-token"),
+            &Enrollment {
+                code_hash: &vitrine_hq::keys::code_hash(&code),
+                public_key: &key.public().to_text(),
+                name: None,
+                token_hash: &vitrine_hq::keys::token_hash("kiosk-token"),
+            },
             hq.now(),
         )
         .unwrap()
@@ -137,8 +145,9 @@ fn hand_off(s: &Server, customer_id: Option<&str>) -> Uuid {
 fn kiosk_total(hq: &Hq, customer: Option<&CustomerContext>, coupons: &[String], extra: &[Promotion]) -> Money {
     let mut basket = Vec::new();
     for l in lines() {
-        let (p, price) = hq.storage.product_price(l.gtin, STORE).unwrap().unwrap();
-        let mut b = BasketLine::new(l.gtin, l.quantity, price.unwrap());
+        let p = hq.storage.product_price(l.gtin, STORE).unwrap().unwrap();
+        let mut b = BasketLine::new(l.gtin, l.quantity, p.price.unwrap());
+        let p = p.product;
         b.category = p.category.clone();
         b.brand = p.brand.clone();
         basket.push(b);
@@ -211,7 +220,7 @@ async fn a_members_basket_sent_to_the_phone_shows_the_kiosk_total_there_and_in_t
         .text()
         .await
         .unwrap();
-    assert_eq!(total_on(&page), at_kiosk.format(Lang::En), "{page}");
+    assert_eq!(total_on(&page), at_kiosk.format(Lang::EN), "{page}");
     assert!(page.contains("class=\"promo\""), "{page}");
 
     // The claim email carries the same total.
@@ -225,7 +234,7 @@ async fn a_members_basket_sent_to_the_phone_shows_the_kiosk_total_there_and_in_t
     let mail = next_mail_text(&mut mails).await;
     assert!(mail.contains("Subject: Your Vitrine basket"), "{mail}");
     assert!(
-        mail.contains(&format!("Total: {}", at_kiosk.format(Lang::En))),
+        mail.contains(&format!("Total: {}", at_kiosk.format(Lang::EN))),
         "{mail}"
     );
 
@@ -239,7 +248,7 @@ async fn a_members_basket_sent_to_the_phone_shows_the_kiosk_total_there_and_in_t
         .text()
         .await
         .unwrap();
-    assert_eq!(total_on(&page), anonymous.format(Lang::En), "{page}");
+    assert_eq!(total_on(&page), anonymous.format(Lang::EN), "{page}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -295,7 +304,7 @@ async fn a_phone_coupon_shows_on_the_basket_and_one_that_does_not_apply_stays_un
             now + 14 * 86_400,
         )],
     );
-    assert_eq!(applied, with_coupon.format(Lang::En));
+    assert_eq!(applied, with_coupon.format(Lang::EN));
     assert!(with_coupon.amount_minor < kiosk_total(&s.hq, None, &[], &[]).amount_minor);
     let used =
         s.hq.storage
@@ -365,7 +374,7 @@ async fn an_offline_coupon_refused_at_sync_is_explained_in_the_order_email() {
     let (_, r1) = accept_order(
         &s.hq,
         &s.dev,
-        &order_with(&s, &["MERCI-TWICE001"], Lang::En, "ana@example.fr"),
+        &order_with(&s, &["MERCI-TWICE001"], Lang::EN, "ana@example.fr"),
     )
     .unwrap();
     assert!(r1.coupons[0].accepted);
@@ -380,7 +389,7 @@ async fn an_offline_coupon_refused_at_sync_is_explained_in_the_order_email() {
     let (_, r2) = accept_order(
         &s.hq,
         &s.dev,
-        &order_with(&s, &["MERCI-TWICE001"], Lang::En, "bea@example.fr"),
+        &order_with(&s, &["MERCI-TWICE001"], Lang::EN, "bea@example.fr"),
     )
     .unwrap();
     assert!(!r2.coupons[0].accepted);
@@ -393,12 +402,12 @@ async fn an_offline_coupon_refused_at_sync_is_explained_in_the_order_email() {
         "{m2}"
     );
     assert!(m2.contains("the total above is without it"), "{m2}");
-    assert!(m2.contains(&format!("Total: {}", r2.total.format(Lang::En))), "{m2}");
+    assert!(m2.contains(&format!("Total: {}", r2.total.format(Lang::EN))), "{m2}");
 
     let (_, r3) = accept_order(
         &s.hq,
         &s.dev,
-        &order_with(&s, &["MERCI-TWICE001"], Lang::Fr, "chloe@example.fr"),
+        &order_with(&s, &["MERCI-TWICE001"], Lang::FR, "chloe@example.fr"),
     )
     .unwrap();
     assert!(!r3.coupons[0].accepted);
@@ -425,7 +434,7 @@ async fn the_survey_loop_drops_the_coupon_reminder_once_the_coupon_is_used() {
     .await;
 
     // An order, collected: thank-you now, survey an hour later.
-    let (_, receipt) = accept_order(&s.hq, &s.dev, &order_with(&s, &[], Lang::En, "dora@example.fr")).unwrap();
+    let (_, receipt) = accept_order(&s.hq, &s.dev, &order_with(&s, &[], Lang::EN, "dora@example.fr")).unwrap();
     s.hq.wake_notifier();
     assert!(next_mail_text(&mut mails).await.contains("is received"));
     let o =
@@ -433,7 +442,7 @@ async fn the_survey_loop_drops_the_coupon_reminder_once_the_coupon_is_used() {
             .set_order_status(&receipt.id, OrderStatus::Collected, s.hq.now(), &[])
             .unwrap()
             .unwrap();
-    assert!(customers::after_collected(&s.hq, &o).unwrap());
+    assert!(after_collected(&s.hq, &o).unwrap());
     assert!(
         next_mail_text(&mut mails)
             .await
@@ -477,7 +486,7 @@ async fn the_survey_loop_drops_the_coupon_reminder_once_the_coupon_is_used() {
     let (_, used) = accept_order(
         &s.hq,
         &s.dev,
-        &order_with(&s, &[code.as_str()], Lang::En, "dora@example.fr"),
+        &order_with(&s, &[code.as_str()], Lang::EN, "dora@example.fr"),
     )
     .unwrap();
     assert!(used.coupons[0].accepted, "{:?}", used.coupons);
@@ -488,7 +497,7 @@ async fn the_survey_loop_drops_the_coupon_reminder_once_the_coupon_is_used() {
     // At the reminder's time, the next email is another order's
     // confirmation, not the reminder (which would come first, being older).
     clock.set(reminder_at);
-    let (_, later) = accept_order(&s.hq, &s.dev, &order_with(&s, &[], Lang::En, "dora@example.fr")).unwrap();
+    let (_, later) = accept_order(&s.hq, &s.dev, &order_with(&s, &[], Lang::EN, "dora@example.fr")).unwrap();
     s.hq.wake_notifier();
     let next = next_mail_text(&mut mails).await;
     assert!(
@@ -496,4 +505,271 @@ async fn the_survey_loop_drops_the_coupon_reminder_once_the_coupon_is_used() {
         "{next}"
     );
     assert!(!next.contains("expires soon"), "{next}");
+}
+
+// ------------------------------------------------------------ in German
+
+/// A page fetched with an `Accept-Language` header (or none).
+async fn get_page(url: &str, accept_language: Option<&str>, staff: bool) -> (u16, String) {
+    let mut r = reqwest::Client::new().get(url);
+    if let Some(a) = accept_language {
+        r = r.header("accept-language", a);
+    }
+    if staff {
+        r = r.basic_auth("staff", Some("secret"));
+    }
+    let r = r.send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_phone_page_speaks_the_browsers_language_or_the_one_asked_for_and_so_does_its_email() {
+    let (port, mut mails) = smtp_server().await;
+    let s = start(Some(port), |_| {}).await;
+    let hid = hand_off(&s, None);
+    let total = kiosk_total(&s.hq, None, &[], &[]);
+    let url = s.server.at(&format!("/h/{hid}"));
+
+    // A Swiss German browser, and a German page asked for by the link
+    // whatever the browser says; a language the catalogue lacks is not
+    // taken from the link.
+    for (url, accept) in [
+        (url.clone(), Some("de-CH,de;q=0.9,en;q=0.8")),
+        (format!("{url}?lang=de"), None),
+        (format!("{url}?lang=de"), Some("en-GB,en")),
+        (format!("{url}?lang=it"), Some("it,de;q=0.5")),
+    ] {
+        let (st, page) = get_page(&url, accept, false).await;
+        assert_eq!(st, 200, "{page}");
+        assert!(page.contains("<html lang=\"de\""), "{url} {accept:?}: {page}");
+        for words in [
+            "<title>Ihr Warenkorb</title>",
+            "<h1>Ihr Vitrine-Warenkorb</h1>",
+            "3 × Nordic must original",
+            "<td>Gesamt</td>",
+            "Diesen Warenkorb erhalten",
+            "Preise der Filiale paris-01.",
+            "aria-current=\"true\">Deutsch</a>",
+            "<label for=\"coupon\">Gutschein</label>",
+        ] {
+            assert!(page.contains(words), "{url} {accept:?}: no {words:?} in {page}");
+        }
+        assert_eq!(total_on(&page), total.format(Lang::DE));
+        assert!(
+            !page.contains("Votre panier") && !page.contains("Your basket"),
+            "{page}"
+        );
+    }
+    // Without a language the catalogue has, French.
+    let (_, page) = get_page(&url, Some("it,es;q=0.8"), false).await;
+    assert!(
+        page.contains("<html lang=\"fr\"") && page.contains("Votre panier Vitrine"),
+        "{page}"
+    );
+
+    // A claim refused in German, then the basket by email in German.
+    let c = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let claim = |form: Vec<(&'static str, &'static str)>| {
+        c.post(s.server.at(&format!("/h/{hid}/claim")))
+            .header("accept-language", "de")
+            .form(&form)
+            .send()
+    };
+    let r = claim(vec![("email", "keine-adresse")]).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Die E-Mail-Adresse ist ungültig."), "{page}");
+    assert!(page.contains("Zurück zum Warenkorb"), "{page}");
+    let r = claim(vec![("email", "lena@example.de"), ("lang", "de")]).await.unwrap();
+    assert_eq!(r.status(), 303);
+    let mail = next_mail_text(&mut mails).await;
+    assert!(mail.contains("Subject: Ihr Vitrine-Warenkorb"), "{mail}");
+    assert!(
+        mail.contains("hier ist der Warenkorb, den Sie am Terminal der Filiale paris-01 zusammengestellt haben:"),
+        "{mail}"
+    );
+    assert!(mail.contains(&format!("Gesamt: {}", total.format(Lang::DE))), "{mail}");
+    assert!(
+        mail.contains(&format!("Sie finden ihn jederzeit unter: {url}")),
+        "{mail}"
+    );
+    // The page now says it is saved, in German; another address is refused
+    // in German first.
+    let (_, page) = get_page(&format!("{url}?lang=de"), None, false).await;
+    assert!(
+        page.contains("Warenkorb gespeichert: Die Bestätigung ist unterwegs."),
+        "{page}"
+    );
+    let r = claim(vec![("email", "mallory@example.com"), ("lang", "de")])
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    let page = r.text().await.unwrap();
+    let (de, fr) = (
+        page.find("Dieser Warenkorb wurde bereits")
+            .unwrap_or_else(|| panic!("{page}")),
+        page.find("Ce panier a déjà été enregistré")
+            .unwrap_or_else(|| panic!("{page}")),
+    );
+    assert!(de < fr, "{page}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_german_order_is_confirmed_in_german_and_the_staff_and_survey_pages_speak_german() {
+    let (port, mut mails) = smtp_server().await;
+    let s = start(Some(port), |c| {
+        c.staff_password = Some("secret".into());
+        c.survey.survey_delay_s = 0;
+    })
+    .await;
+
+    // The order carries German: its confirmation is in German, through the
+    // real SMTP server.
+    let (_, receipt) = accept_order(
+        &s.hq,
+        &s.dev,
+        &order_with(&s, &["NICHT-DA"], Lang::DE, "lena@example.de"),
+    )
+    .unwrap();
+    s.hq.wake_notifier();
+    let mail = next_mail_text(&mut mails).await;
+    assert!(mail.contains("To: lena@example.de"), "{mail}");
+    assert!(
+        mail.contains(&format!("Subject: Ihre Bestellung {} ist eingegangen", receipt.number)),
+        "{mail}"
+    );
+    for words in [
+        "Guten Tag Ana,".to_string(),
+        format!(
+            "wir haben Ihre Click-&-Collect-Bestellung {} für die Filiale paris-01 erhalten.",
+            receipt.number
+        ),
+        "  3 x Nordic must original  ".to_string(),
+        format!("Gesamt: {}", receipt.total.format(Lang::DE)),
+        "Der Gutschein NICHT-DA konnte nicht angewendet werden (unbekannter Gutscheincode): Die Summe oben ist ohne ihn berechnet.".to_string(),
+        "Wir benachrichtigen Sie, sobald sie zur Abholung bereitliegt.".to_string(),
+    ] {
+        assert!(mail.contains(&words), "no {words:?} in {mail}");
+    }
+
+    // The staff page in German (the browser's language), its refusals too.
+    let staff = s.server.at("/staff/paris-01/orders");
+    let (st, page) = get_page(&staff, Some("de-DE,de"), false).await;
+    assert_eq!(st, 401);
+    assert!(page.contains("Mitarbeiterpasswort erforderlich."), "{page}");
+    let (st, page) = get_page(&staff, Some("de-DE,de"), true).await;
+    assert_eq!(st, 200);
+    for words in [
+        "<html lang=\"de\"",
+        "<h1>Click-&amp;-Collect-Bestellungen — paris-01</h1>",
+        "<th>Bestellung</th><th>Kunde</th><th>Gesamt</th><th>Status</th>",
+        "4 Artikel",
+        "<span class=\"status\">Eingegangen</span>",
+        ">Abholbereit</button>",
+    ] {
+        assert!(page.contains(words), "no {words:?} in {page}");
+    }
+    assert!(page.contains(&receipt.total.format(Lang::DE)), "{page}");
+    let c = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let set = |status: &'static str| {
+        c.post(s.server.at(&format!("/staff/paris-01/orders/{}/status", receipt.id)))
+            .basic_auth("staff", Some("secret"))
+            .form(&[("status", status), ("lang", "de")])
+            .send()
+    };
+    let r = set("versandt").await.unwrap();
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Unbekannter Status") && page.contains("Zurück zu den Bestellungen"),
+        "{page}"
+    );
+    assert_eq!(set("ready").await.unwrap().status(), 303);
+    let mail = next_mail_text(&mut mails).await;
+    assert!(
+        mail.contains(&format!("Subject: Ihre Bestellung {} ist abholbereit", receipt.number)),
+        "{mail}"
+    );
+    assert!(
+        mail.contains(&format!(
+            "Ihre Bestellung {} liegt in der Filiale paris-01 zur Abholung bereit.",
+            receipt.number
+        )),
+        "{mail}"
+    );
+
+    // Collected: the thank-you and the survey in German, the survey page in
+    // German, the coupon it earns too.
+    assert_eq!(set("collected").await.unwrap().status(), 303);
+    let thanks = next_mail_text(&mut mails).await;
+    assert!(
+        thanks.contains("vielen Dank, dass Sie sich für Vitrine entschieden haben."),
+        "{thanks}"
+    );
+    let survey = next_mail_text(&mut mails).await;
+    assert!(survey.contains("Subject: Ihre Meinung"), "{survey}");
+    assert!(
+        survey.contains("als Dankeschön erhalten Sie einen Gutschein über 10 %"),
+        "{survey}"
+    );
+    let link = survey
+        .split_whitespace()
+        .find(|w| w.contains("/s/"))
+        .expect("survey link")
+        .to_string();
+    assert!(link.ends_with("?lang=de"), "{link}");
+    let (st, page) = get_page(&link, None, false).await;
+    assert_eq!(st, 200);
+    for words in [
+        "<html lang=\"de\"",
+        "<h1>Ihre Meinung</h1>",
+        "<legend>Wie zufrieden sind Sie mit Ihrem Einkauf?</legend>",
+        "<button type=\"submit\">Senden</button>",
+    ] {
+        assert!(page.contains(words), "no {words:?} in {page}");
+    }
+    let page = reqwest::Client::new()
+        .post(link.split('?').next().unwrap())
+        .form(&[("score", "4"), ("lang", "de")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("<h1>Vielen Dank!</h1>") && page.contains("Ihr Gutschein:"),
+        "{page}"
+    );
+    let code = page
+        .split("id=\"coupon\">")
+        .nth(1)
+        .and_then(|p| p.split('<').next())
+        .unwrap()
+        .to_string();
+    let coupon = s.hq.storage.coupon(&code).unwrap().unwrap();
+    let until = vitrine_hq::dates::date(coupon.valid_until).render(Lang::DE);
+    assert!(until.split('.').count() == 3, "{until}");
+    assert!(page.contains(&format!("(gültig bis {until})")), "{page}");
+    let mail = next_mail_text(&mut mails).await;
+    assert!(
+        mail.contains(&format!(
+            "Hier ist Ihr Gutschein über 10 % auf Ihren Einkauf, gültig im Geschäft (Terminal) und online bis {until}:"
+        )),
+        "{mail}"
+    );
+    assert!(
+        mail.replace("\r\n", "\n").contains(&format!("\n\n  {code}\n\n")),
+        "{mail}"
+    );
+    // An unknown survey link: a German page, not a JSON error.
+    let (st, page) = get_page(&s.server.at("/s/NOPE?lang=de"), None, false).await;
+    assert_eq!(st, 404);
+    assert!(page.contains("Dieser Link ist ungültig."), "{page}");
 }

@@ -9,7 +9,8 @@ use vitrine_core::pricing::{Audience, PromoKind, Promotion, Target, Tier};
 use vitrine_core::product::{PriceEntry, Product, StockEntry, UnixTime};
 use vitrine_core::{Currency, Gtin, Money};
 
-use crate::storage::{HqStorage, StorageError};
+use super::catalog::{DEMO_PRICES_META, PRICES_ORIGIN_META};
+use crate::storage::{HqStorage, NewDevice, StorageError};
 use crate::{Hq, keys, now};
 
 #[derive(Debug, Error)]
@@ -65,14 +66,15 @@ pub fn import(hq: &Hq, reader: impl BufRead, demo_prices: Option<u64>) -> Result
         .unwrap_or_default();
     if demo_prices.is_some() {
         // Every update HQ signs from now on says its prices are demo values.
-        hq.storage.set_meta(crate::api::DEMO_PRICES_META, "1")?;
+        hq.storage.set_meta(DEMO_PRICES_META, "1")?;
     }
     let mut changes: Vec<Change> = products.into_iter().map(Change::UpsertProduct).collect();
     changes.extend(extra);
     report.changes = changes.len() as u64;
     report.catalog_version = hq.commit(&changes, None)?;
     if demo_prices.is_some() {
-        hq.storage.set_meta("prices_origin", vitrine_core::demo::DEMO_ORIGIN)?;
+        hq.storage
+            .set_meta(PRICES_ORIGIN_META, vitrine_core::demo::DEMO_ORIGIN)?;
     }
     Ok(report)
 }
@@ -245,10 +247,12 @@ pub fn device_add(hq: &Hq, store: &str) -> Result<(String, String), AdminError> 
     let code = keys::new_code()?;
     let t = now();
     hq.storage.add_device(
-        &id,
-        store,
-        &keys::code_hash(&code),
-        t + hq.config.code_valid_hours * 3600,
+        &NewDevice {
+            id: &id,
+            store,
+            code_hash: &keys::code_hash(&code),
+            code_expires_at: t + hq.config.code_valid_hours * 3600,
+        },
         t,
     )?;
     Ok((id, code))
@@ -266,14 +270,7 @@ pub fn device_revoke(storage: &dyn HqStorage, id: &str) -> Result<(), AdminError
     Ok(())
 }
 
-/// `2026-11-23 14:05 UTC` (the kiosk prints times the same way).
-pub use vitrine_infra::datetime::format_utc as format_time;
-
-/// Parses a date (`2026-12-31`) or a Unix time.
+/// Parses a date (`2026-12-31`) or a Unix time given to a command.
 pub fn parse_time(s: &str) -> Result<UnixTime, AdminError> {
-    if let Ok(t) = s.parse::<i64>() {
-        return Ok(t);
-    }
-    vitrine_infra::datetime::parse_date(s)
-        .ok_or_else(|| AdminError::Invalid(format!("\"{s}\" is not a date (write 2026-12-31)")))
+    crate::dates::parse_time(s).ok_or_else(|| AdminError::Invalid(format!("\"{s}\" is not a date (write 2026-12-31)")))
 }

@@ -1,0 +1,129 @@
+//! The `vitrine-hq` commands: one module per command, each with its
+//! arguments and its `run`. The output is for HQ's operators and stays in
+//! English; words a shopper also reads (a tier, a price) are the message
+//! catalogue's English ones.
+
+mod customer;
+mod device;
+mod import;
+mod price;
+mod promo;
+mod serve;
+mod status;
+mod stock;
+mod token;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use vitrine_core::Lang;
+use vitrine_hq::admin::AdminError;
+use vitrine_hq::{Hq, HqConfig};
+
+/// The language of the command line's output (see the module's
+/// documentation).
+const CLI_LANG: Lang = Lang::EN;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vitrine-hq",
+    version,
+    about = "Vitrine HQ: referential, kiosk API, handoffs, click&collect"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The options every command takes.
+#[derive(Debug, clap::Args)]
+struct Global {
+    /// Folder of HQ's database and signing key.
+    #[arg(
+        long,
+        global = true,
+        env = "VITRINE_HQ_DATA_DIR",
+        default_value = "hq-data",
+        value_name = "DIR"
+    )]
+    data_dir: PathBuf,
+    /// The loyalty card number range: the first digits of a card's EAN-13
+    /// (GS1 restricted circulation, 040-049).
+    #[arg(long, global = true, env = "VITRINE_HQ_CARD_PREFIX", default_value = vitrine_core::loyalty::DEFAULT_CARD_PREFIX)]
+    card_prefix: String,
+}
+
+impl Global {
+    /// HQ's settings from the global options, checked.
+    fn config(&self) -> anyhow::Result<HqConfig> {
+        let p = &self.card_prefix;
+        if p.is_empty() || p.len() > 8 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(AdminError::Invalid(format!("--card-prefix: 1 to 8 digits expected, found \"{p}\"")).into());
+        }
+        let mut config = HqConfig::new(&self.data_dir);
+        config.card_prefix = p.clone();
+        Ok(config)
+    }
+
+    /// Opens HQ in the data directory with `config`.
+    fn open(&self, config: HqConfig) -> anyhow::Result<Arc<Hq>> {
+        Hq::open(config).with_context(|| format!("opening HQ in {}", self.data_dir.display()))
+    }
+
+    /// Opens HQ with the global options only (every command but `serve`).
+    fn hq(&self) -> anyhow::Result<Arc<Hq>> {
+        self.open(self.config()?)
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the HQ server.
+    Serve(serve::Args),
+    /// Import the referential's JSONL file (one catalog version).
+    Import(import::Args),
+    /// Prices.
+    Price(price::Args),
+    /// Promotions.
+    Promo(promo::Args),
+    /// Stock.
+    Stock(stock::Args),
+    /// Kiosks.
+    Device(device::Args),
+    /// Customers (the customer referential).
+    Customer(customer::Args),
+    /// Loyalty tokens (what the retailer's app shows as a QR code).
+    Token(token::Args),
+    /// The catalog version and counts.
+    Status,
+}
+
+/// Runs the command.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let g = &cli.global;
+    match cli.command {
+        Command::Serve(a) => serve::run(a, g),
+        Command::Import(a) => import::run(a, &*g.hq()?),
+        Command::Price(a) => price::run(a, &*g.hq()?),
+        Command::Promo(a) => promo::run(a, &*g.hq()?),
+        Command::Stock(a) => stock::run(a, &*g.hq()?),
+        Command::Device(a) => device::run(a, &*g.hq()?),
+        Command::Customer(a) => customer::run(a, &*g.hq()?),
+        Command::Token(a) => token::run(a, &*g.hq()?),
+        Command::Status => status::run(&*g.hq()?),
+    }
+}
+
+/// Whether the error is the operator's input (exit code 2), not a failure
+/// of HQ (1).
+pub fn bad_input(e: &anyhow::Error) -> bool {
+    use vitrine_hq::customers::CustomerError;
+    e.downcast_ref::<AdminError>()
+        .is_some_and(|a| matches!(a, AdminError::Invalid(_)))
+        || e.downcast_ref::<CustomerError>()
+            .is_some_and(|c| matches!(c, CustomerError::Invalid(_) | CustomerError::NotFound(_)))
+}

@@ -1,0 +1,116 @@
+//! `vitrine-hq serve`: HQ's server until Ctrl-C.
+
+use anyhow::Context;
+use vitrine_hq::SmtpConfig;
+use vitrine_hq::admin::AdminError;
+
+use super::Global;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address to listen on, e.g. 127.0.0.1:8080 or 0.0.0.0:8080.
+    #[arg(long, env = "VITRINE_HQ_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// The address phones reach HQ at (handoff links); default http:// and
+    /// the address bound (with the port the system chose for `:0`).
+    #[arg(long, env = "VITRINE_HQ_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// The app's deep link, {id} replaced by the handoff id (e.g. vitrine://basket/{id}).
+    #[arg(long, env = "VITRINE_HQ_APP_DEEP_LINK")]
+    app_deep_link: Option<String>,
+    /// SMTP relay for confirmations, HOST:PORT (plain SMTP to a relay you run).
+    #[arg(long, env = "VITRINE_HQ_SMTP")]
+    smtp: Option<String>,
+    /// Sender of the confirmation emails.
+    #[arg(
+        long,
+        env = "VITRINE_HQ_SMTP_FROM",
+        default_value = "Vitrine <no-reply@vitrine.invalid>"
+    )]
+    smtp_from: String,
+    /// SMS webhook URL (HQ POSTs {"to","text"} as JSON).
+    #[arg(long, env = "VITRINE_HQ_SMS_WEBHOOK")]
+    sms_webhook: Option<String>,
+    /// Password of the staff orders pages (/staff/STORE/orders).
+    #[arg(long, env = "VITRINE_HQ_STAFF_PASSWORD", hide_env_values = true)]
+    staff_password: Option<String>,
+    /// Requests per minute and kiosk.
+    #[arg(long, env = "VITRINE_HQ_RATE_PER_MINUTE", default_value_t = 600)]
+    rate_per_minute: u32,
+    /// Largest request body in bytes (larger: 413).
+    #[arg(long, env = "VITRINE_HQ_MAX_BODY_BYTES", default_value_t = 65_536)]
+    max_body_bytes: usize,
+    /// Catalog versions whose changes are kept for deltas (older cursors get a snapshot).
+    #[arg(long, env = "VITRINE_HQ_KEEP_VERSIONS", default_value_t = 10_000)]
+    keep_versions: u64,
+    /// Hours a signed catalog update stays valid: kiosks refuse it after
+    /// (a captured update cannot be replayed later).
+    #[arg(long, env = "VITRINE_HQ_UPDATE_VALID_HOURS", default_value_t = 168)]
+    update_valid_hours: i64,
+    /// Hours between the thank-you email and the satisfaction survey.
+    #[arg(long, env = "VITRINE_HQ_SURVEY_DELAY_HOURS", default_value_t = 24)]
+    survey_delay_hours: i64,
+    /// Days the survey's coupon stays valid.
+    #[arg(long, env = "VITRINE_HQ_COUPON_VALID_DAYS", default_value_t = 30)]
+    coupon_valid_days: i64,
+    /// Days before the coupon's end that the reminder is sent.
+    #[arg(long, env = "VITRINE_HQ_REMINDER_DAYS_BEFORE", default_value_t = 3)]
+    reminder_days_before: i64,
+}
+
+pub fn run(a: Args, g: &Global) -> anyhow::Result<()> {
+    let mut config = g.config()?;
+    // Bound first: without --public-url, handoff links name the address
+    // actually bound (the port the system chose for `:0`).
+    let std_listener =
+        std::net::TcpListener::bind(&a.listen).with_context(|| format!("cannot listen on {}", a.listen))?;
+    let bound = std_listener.local_addr()?;
+    config.public_base_url = a
+        .public_url
+        .clone()
+        .unwrap_or_else(|| vitrine_hq::default_public_url(bound))
+        .trim_end_matches('/')
+        .to_string();
+    config.app_deep_link = a.app_deep_link.clone();
+    config.smtp = match &a.smtp {
+        Some(s) => {
+            let (host, port) = s
+                .rsplit_once(':')
+                .and_then(|(h, p)| p.parse::<u16>().ok().map(|p| (h.to_string(), p)))
+                .ok_or_else(|| AdminError::Invalid(format!("--smtp: expected HOST:PORT, found \"{s}\"")))?;
+            Some(SmtpConfig {
+                host,
+                port,
+                from: a.smtp_from.clone(),
+            })
+        }
+        None => None,
+    };
+    config.sms_webhook = a.sms_webhook.clone();
+    config.staff_password = a.staff_password.clone().filter(|p| !p.is_empty());
+    config.rate_per_minute = a.rate_per_minute;
+    config.max_body_bytes = a.max_body_bytes;
+    config.keep_versions = a.keep_versions;
+    config.update_valid_hours = a.update_valid_hours.max(1);
+    if a.survey_delay_hours < 0 || a.coupon_valid_days < 1 || a.reminder_days_before < 0 {
+        return Err(AdminError::Invalid(
+            "--survey-delay-hours and --reminder-days-before must be 0 or more, --coupon-valid-days 1 or more".into(),
+        )
+        .into());
+    }
+    config.survey.survey_delay_s = a.survey_delay_hours * 3600;
+    config.survey.coupon_valid_days = a.coupon_valid_days;
+    config.survey.reminder_days_before = a.reminder_days_before;
+    let hq = g.open(config)?;
+    std_listener.set_nonblocking(true)?;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(std_listener)?;
+        tracing::info!(listen = %listener.local_addr()?, public = %hq.config.public_base_url, "HQ serving");
+        vitrine_hq::serve(listener, hq, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+        anyhow::Ok(())
+    })
+}

@@ -1,0 +1,246 @@
+//! What HQ's HTML pages share: the phone-sized shell, the language a page
+//! is written in, the language links, HTML escaping, posted forms and the
+//! words for HQ's error codes. Every word comes from the message catalogue
+//! (`hq-pages.ftl`).
+//!
+//! A page's language is `?lang=` (or the form's `lang` field) when the
+//! catalogue has it, else the best of the browser's `Accept-Language`
+//! among the catalogue's languages, else French.
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, FromRequest, Request};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use vitrine_core::Lang;
+use vitrine_core::wire::codes;
+use vitrine_i18n::{Text, language_name, text, tr};
+
+use super::Failure;
+
+/// The title of a page that has no title of its own (an error).
+pub const BRAND: &str = "Vitrine";
+
+/// Escapes text for HTML.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// The language to write a page in: `asked` (`?lang=`, a form's `lang`)
+/// if the catalogue has it, else the browser's `Accept-Language`, else
+/// French.
+pub fn page_lang(asked: Option<&str>, headers: &HeaderMap) -> Lang {
+    if let Some(l) = asked.and_then(Lang::parse).filter(|l| vitrine_i18n::supported(*l)) {
+        return l;
+    }
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|accept| vitrine_i18n::negotiate(accept, vitrine_i18n::available()))
+        .unwrap_or_default()
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;padding:16px;max-width:560px;margin:auto;font-size:18px;line-height:1.4;color:#111;background:#fff}\
+h1{font-size:1.5em}table{width:100%;border-collapse:collapse}td{padding:8px 4px;border-bottom:1px solid #ccc;vertical-align:top}\
+td.n{text-align:right;white-space:nowrap}.total td{font-weight:bold;border-bottom:none}\
+input,button,a.button{font-size:1em;min-height:48px;padding:8px 12px;box-sizing:border-box}\
+input{width:100%;margin:4px 0 12px;border:2px solid #555;border-radius:6px}\
+input[type=radio]{width:auto;min-height:auto;margin:0 8px 0 0}fieldset label{display:block;padding:8px 0}\
+button,a.button{display:inline-block;background:#0b3d91;color:#fff;border:none;border-radius:6px;text-decoration:none;margin:4px 0}\
+.note{color:#444;font-size:.9em}.promo{color:#0a5e2a}nav a{margin-right:12px}";
+
+/// A whole page: `body` (HTML) in the shell, titled `title` (text).
+pub fn page(lang: Lang, title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body>{body}</body></html>",
+        lang.code(),
+        esc(title)
+    )
+}
+
+/// A page answer with `status`.
+pub fn html(status: StatusCode, lang: Lang, title: &str, body: &str) -> Response {
+    (status, Html(page(lang, title, body))).into_response()
+}
+
+/// `text` as an alert paragraph.
+pub fn alert(text: &str) -> String {
+    format!("<p role=\"alert\">{}</p>", esc(text))
+}
+
+/// A paragraph with one link.
+pub fn link_paragraph(href: &str, label: &str) -> String {
+    format!("<p><a href=\"{}\">{}</a></p>", esc(href), esc(label))
+}
+
+/// Links to the page `path` in each of the catalogue's languages, French
+/// first; the page's own is marked current.
+pub fn lang_links(path: &str, lang: Lang) -> String {
+    let first = Lang::default();
+    let langs = std::iter::once(first).chain(vitrine_i18n::available().iter().copied().filter(|l| *l != first));
+    let mut out = String::from("<nav>");
+    for l in langs {
+        out.push_str(&format!(
+            "<a href=\"{path}?lang={code}\" lang=\"{code}\"{current}>{name}</a>",
+            code = l.code(),
+            current = if l == lang { " aria-current=\"true\"" } else { "" },
+            name = esc(&language_name(l)),
+        ));
+    }
+    out.push_str("</nav>");
+    out
+}
+
+/// What a page says for an error code of HQ's answers
+/// ([`vitrine_core::wire::codes`]): the phone page's script and the pages
+/// themselves show these, never the API's English message.
+pub fn error_message(code: &str) -> Text {
+    match code {
+        codes::BAD_SIGNATURE => text!("hq-error-bad-signature"),
+        codes::BAD_REQUEST => text!("hq-error-bad-request"),
+        codes::FORBIDDEN | codes::UNAUTHORIZED | codes::REVOKED => text!("hq-error-forbidden"),
+        codes::NOT_FOUND => text!("hq-error-not-found"),
+        codes::CONFLICT => text!("hq-error-conflict"),
+        codes::TOO_LARGE => text!("hq-error-too-large"),
+        codes::RATE_LIMITED => text!("hq-error-rate-limited"),
+        _ => text!("hq-error-unavailable"),
+    }
+}
+
+/// [`error_message`] in `lang`.
+pub fn error_text(code: &str, lang: Lang) -> String {
+    error_message(code).render(lang)
+}
+
+/// Every error code with its text in `lang`, as a JSON object for a page's
+/// script (`""`: any other code), safe inside a `<script>`.
+pub fn error_texts_json(lang: Lang) -> String {
+    let mut m = serde_json::Map::new();
+    for code in [
+        codes::BAD_SIGNATURE,
+        codes::BAD_REQUEST,
+        codes::FORBIDDEN,
+        codes::UNAUTHORIZED,
+        codes::REVOKED,
+        codes::NOT_FOUND,
+        codes::CONFLICT,
+        codes::TOO_LARGE,
+        codes::RATE_LIMITED,
+        codes::INTERNAL,
+        codes::UNAVAILABLE,
+        "",
+    ] {
+        m.insert(code.to_string(), error_text(code, lang).into());
+    }
+    script_json(&serde_json::Value::Object(m))
+}
+
+/// JSON to put inside a `<script>`: no `</` can close it early.
+pub fn script_json(v: &serde_json::Value) -> String {
+    v.to_string().replace("</", "<\\/")
+}
+
+/// Whether the client asks for JSON rather than a page.
+pub fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"))
+}
+
+/// A form posted by a page (phone basket, survey, staff orders). A body HQ
+/// cannot read gets 400 (413 when too large) with the reason in the page's
+/// language, as HTML for a browser or as a JSON [`Failure`] when the
+/// client asks for JSON (`Accept: application/json`).
+pub struct PageForm<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
+        let headers = req.headers().clone();
+        match Form::<T>::from_request(req, state).await {
+            Ok(Form(v)) => Ok(PageForm(v)),
+            Err(rej) => Err(form_rejection(&rej, &headers)),
+        }
+    }
+}
+
+fn form_rejection(rej: &FormRejection, headers: &HeaderMap) -> Response {
+    let too_large = rej.status() == StatusCode::PAYLOAD_TOO_LARGE;
+    if wants_json(headers) {
+        return if too_large {
+            Failure::new(rej.status(), codes::TOO_LARGE, "the form is larger than HQ accepts")
+        } else {
+            Failure::new(
+                StatusCode::BAD_REQUEST,
+                codes::BAD_REQUEST,
+                format!("the form is not valid: {}", rej.body_text()),
+            )
+        }
+        .into_response();
+    }
+    let lang = page_lang(None, headers);
+    let (status, msg) = if too_large {
+        (StatusCode::PAYLOAD_TOO_LARGE, tr!(lang, "hq-page-form-too-large"))
+    } else {
+        (StatusCode::BAD_REQUEST, tr!(lang, "hq-page-form-unreadable"))
+    };
+    html(status, lang, BRAND, &alert(&msg))
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+
+    use super::*;
+
+    fn accept(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_str(v).unwrap());
+        h
+    }
+
+    #[test]
+    fn a_page_is_in_the_asked_language_else_the_browsers_else_french() {
+        assert_eq!(page_lang(Some("de"), &accept("en")), Lang::DE);
+        assert_eq!(page_lang(Some("it"), &accept("de-CH,de;q=0.9")), Lang::DE);
+        assert_eq!(page_lang(None, &accept("it,en;q=0.5")), Lang::EN);
+        assert_eq!(page_lang(None, &accept("it")), Lang::FR);
+        assert_eq!(page_lang(None, &HeaderMap::new()), Lang::FR);
+    }
+
+    #[test]
+    fn language_links_name_every_language_in_itself() {
+        let nav = lang_links("/h/x", Lang::DE);
+        assert!(
+            nav.starts_with("<nav><a href=\"/h/x?lang=fr\" lang=\"fr\">Français</a>"),
+            "{nav}"
+        );
+        assert!(
+            nav.contains("<a href=\"/h/x?lang=de\" lang=\"de\" aria-current=\"true\">Deutsch</a>"),
+            "{nav}"
+        );
+        assert!(nav.contains(">English</a>"), "{nav}");
+    }
+
+    #[test]
+    fn the_scripts_error_texts_cannot_close_the_script() {
+        let json = error_texts_json(Lang::DE);
+        assert!(!json.contains("</"));
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["bad_signature"], error_text("bad_signature", Lang::DE));
+        assert!(v[""].as_str().unwrap().contains("vorübergehend"));
+    }
+}

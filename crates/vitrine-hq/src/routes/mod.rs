@@ -1,0 +1,93 @@
+//! HQ's one route table: every address HQ answers is declared in
+//! [`router`], and nowhere else. One module per resource holds its
+//! handlers; they call [`crate::services`] and share [`crate::http`], and
+//! no route module imports another.
+//!
+//! # Who may call what
+//! A handler's extractors say it in the code: [`AuthDevice`] (an enrolled,
+//! unrevoked kiosk, by its bearer token, rate-limited per kiosk) or
+//! [`Staff`] (HTTP Basic with the staff password). The other routes are
+//! open: what protects them is said in the table.
+//!
+//! | route | method | who may call | module |
+//! |---|---|---|---|
+//! | `/v1/health` | GET | anyone | `health` |
+//! | `/openapi.json` | GET | anyone | `openapi` |
+//! | `/v1/enroll` | POST | a kiosk with a one-time enrollment code (`vitrine-hq device add`), in the body | `enroll` |
+//! | `/v1/catalog/snapshot` | GET | an enrolled kiosk ([`AuthDevice`]): its store's catalog | `catalog` |
+//! | `/v1/catalog/changes` | GET | an enrolled kiosk ([`AuthDevice`]): its store's changes | `catalog` |
+//! | `/v1/events` | GET | an enrolled kiosk ([`AuthDevice`]); the stream ends when it is revoked | `events` |
+//! | `/v1/handoffs` | POST | an enrolled kiosk ([`AuthDevice`]), a basket signed by a kiosk of its store | `handoffs` |
+//! | `/v1/orders` | POST | an enrolled kiosk ([`AuthDevice`]), an order for its store | `orders` |
+//! | `/v1/orders/{id}` | GET | an enrolled kiosk ([`AuthDevice`]), an order of its store | `orders` |
+//! | `/v1/availability/{gtin}` | GET | an enrolled kiosk ([`AuthDevice`]) | `availability` |
+//! | `/v1/customers/lookup` | POST | an enrolled kiosk ([`AuthDevice`]) | `customers` |
+//! | `/v1/customers/cards` | GET | an enrolled kiosk ([`AuthDevice`]) | `customers` |
+//! | `/v1/coupons/{code}` | GET | an enrolled kiosk ([`AuthDevice`]) | `customers` |
+//! | `/h/{id}` | GET | anyone with the basket's link (its id, a UUIDv7) | `phone` |
+//! | `/h/{id}/submit` | POST | anyone holding a basket signed by an enrolled kiosk (the link's fragment); the signature is checked | `phone` |
+//! | `/h/{id}/claim` | POST | anyone with the basket's link, once: a second contact is refused | `phone` |
+//! | `/h/{id}/coupon` | POST | anyone with the basket's link; each coupon is used once | `phone` |
+//! | `/s/{id}` | GET, POST | anyone with the survey's link (a random 80-bit id), answered once | `survey` |
+//! | `/staff/{store}/orders` | GET | the store's staff ([`Staff`]) | `staff` |
+//! | `/staff/{store}/orders/{id}/status` | POST | the store's staff ([`Staff`]) | `staff` |
+//! | anything else | any | anyone: a JSON 404 pointing to `/openapi.json` | `openapi` |
+//!
+//! Every body is limited to `max_body_bytes` (413 above).
+
+mod availability;
+mod catalog;
+mod customers;
+mod enroll;
+mod events;
+mod handoffs;
+mod health;
+pub mod openapi;
+mod orders;
+mod phone;
+mod staff;
+mod survey;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+
+use crate::Hq;
+#[cfg(doc)]
+use crate::http::{AuthDevice, Staff};
+
+/// The whole server's routes.
+pub fn router(hq: Arc<Hq>) -> Router {
+    let limit = hq.config.max_body_bytes;
+    Router::new()
+        // Anyone.
+        .route("/v1/health", get(health::get))
+        .route("/openapi.json", get(openapi::get))
+        // A kiosk with a one-time code.
+        .route("/v1/enroll", post(enroll::post))
+        // An enrolled kiosk.
+        .route("/v1/catalog/snapshot", get(catalog::snapshot))
+        .route("/v1/catalog/changes", get(catalog::changes))
+        .route("/v1/events", get(events::get))
+        .route("/v1/handoffs", post(handoffs::post))
+        .route("/v1/orders", post(orders::post))
+        .route("/v1/orders/{id}", get(orders::get))
+        .route("/v1/availability/{gtin}", get(availability::get))
+        .route("/v1/customers/lookup", post(customers::lookup))
+        .route("/v1/customers/cards", get(customers::cards))
+        .route("/v1/coupons/{code}", get(customers::coupon))
+        // Anyone with the link.
+        .route("/h/{id}", get(phone::page))
+        .route("/h/{id}/submit", post(phone::submit))
+        .route("/h/{id}/claim", post(phone::claim))
+        .route("/h/{id}/coupon", post(phone::coupon))
+        .route("/s/{id}", get(survey::page).post(survey::answer))
+        // The store's staff.
+        .route("/staff/{store}/orders", get(staff::orders))
+        .route("/staff/{store}/orders/{id}/status", post(staff::set_status))
+        .fallback(openapi::fallback)
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(hq)
+}

@@ -1,0 +1,149 @@
+//! Publishing the catalog to kiosks: signed snapshots, cut once per version
+//! and store and kept (with their gzipped form) until a newer version or an
+//! hour of their validity has passed, and signed deltas.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+// The `bytes` crate's buffer, as axum re-exports it: a cut snapshot is
+// shared by every answer that serves it, never copied.
+use axum::body::Bytes;
+use vitrine_core::product::UnixTime;
+use vitrine_core::wire::{ChangesAnswer, SignedUpdate, UpdateKind};
+
+use super::ServiceError;
+use crate::Hq;
+use crate::storage::ChangesSince;
+
+/// HQ's meta key set when its prices are generated demo values: every
+/// update HQ signs then says so.
+pub const DEMO_PRICES_META: &str = "demo_prices";
+
+/// HQ's meta key naming where its prices come from (`demo…` for the
+/// seeded demo prices).
+pub const PRICES_ORIGIN_META: &str = "prices_origin";
+
+/// Seconds a cut snapshot is served before it is signed again.
+const RESIGN_AFTER_S: i64 = 3600;
+
+/// A signed snapshot as cut for a store: its JSON and the same gzipped.
+#[derive(Clone)]
+pub struct CutSnapshot {
+    pub version: u64,
+    pub signed_at: UnixTime,
+    pub json: Bytes,
+    pub gzip: Bytes,
+}
+
+/// The last snapshot cut for each store.
+#[derive(Default)]
+pub struct SnapshotCache(Mutex<HashMap<String, CutSnapshot>>);
+
+impl SnapshotCache {
+    fn get(&self, store: &str) -> Option<CutSnapshot> {
+        // std Mutex: held for a clone or an insert, never across an await.
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).get(store).cloned()
+    }
+
+    fn put(&self, store: &str, cut: CutSnapshot) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(store.to_string(), cut);
+    }
+}
+
+/// The signed snapshot of `store`, cut (and gzipped) once per version and
+/// store, signed again after an hour. The cut runs on the blocking pool.
+pub async fn cut_snapshot(hq: &Arc<Hq>, store: &str) -> Result<CutSnapshot, ServiceError> {
+    let current = *hq.versions().borrow();
+    let now = hq.now();
+    if let Some(cut) = hq.snapshots.get(store)
+        && cut.version >= current
+        && now - cut.signed_at < RESIGN_AFTER_S
+    {
+        return Ok(cut);
+    }
+    let hq2 = hq.clone();
+    let store2 = store.to_string();
+    let cut = tokio::task::spawn_blocking(move || {
+        let snap = hq2.storage.snapshot_json(&store2)?;
+        let expires_at = now + hq2.config.update_valid_hours * 3600;
+        let update = SignedUpdate::sign_raw(
+            UpdateKind::Snapshot,
+            &store2,
+            0,
+            snap.version,
+            expires_at,
+            snap.changes_json,
+            &hq2.key,
+        )
+        .map_err(ServiceError::internal)?;
+        let update = demo_marked(&hq2, update)?;
+        let body = serde_json::to_vec(&update).map_err(ServiceError::internal)?;
+        let gz = gzip(&body)?;
+        Ok::<_, ServiceError>(CutSnapshot {
+            version: snap.version,
+            signed_at: now,
+            json: Bytes::from(body),
+            gzip: gz,
+        })
+    })
+    .await
+    .map_err(ServiceError::internal)??;
+    hq.snapshots.put(store, cut.clone());
+    Ok(cut)
+}
+
+/// What a kiosk at catalog version `since` gets for `store`: up to date, a
+/// signed delta, or a request to take a snapshot.
+pub fn changes_since(hq: &Hq, since: u64, store: &str) -> Result<ChangesAnswer, ServiceError> {
+    Ok(match hq.storage.changes_since(since, store)? {
+        ChangesSince::UpToDate { version } => ChangesAnswer::UpToDate { version },
+        ChangesSince::TooOld { version, reason } => ChangesAnswer::SnapshotRequired { version, reason },
+        ChangesSince::Changes { to, changes_json } => ChangesAnswer::Delta {
+            update: demo_marked(
+                hq,
+                SignedUpdate::sign_raw(
+                    UpdateKind::Delta,
+                    store,
+                    since,
+                    to,
+                    hq.now() + hq.config.update_valid_hours * 3600,
+                    changes_json,
+                    &hq.key,
+                )
+                .map_err(ServiceError::internal)?,
+            )?,
+        },
+    })
+}
+
+/// Marks an update as carrying demo prices when HQ's are (signed again).
+fn demo_marked(hq: &Hq, update: SignedUpdate) -> Result<SignedUpdate, ServiceError> {
+    Ok(if hq.storage.meta(DEMO_PRICES_META)?.as_deref() == Some("1") {
+        update.with_demo_prices(&hq.key)
+    } else {
+        update
+    })
+}
+
+/// Whether HQ's prices are the seeded demo values (pages and emails say
+/// so). A storage error reads as "no": the warning is not worth failing a
+/// page for.
+pub fn demo_prices(hq: &Hq) -> bool {
+    hq.storage
+        .meta(PRICES_ORIGIN_META)
+        .ok()
+        .flatten()
+        .is_some_and(|o| o.starts_with("demo"))
+}
+
+/// gzip at the fastest level: catalog JSON shrinks several times even so, and
+/// HQ spends a fraction of the time level 6 would take.
+pub fn gzip(body: &[u8]) -> Result<Bytes, ServiceError> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 6), flate2::Compression::fast());
+    enc.write_all(body).map_err(ServiceError::internal)?;
+    Ok(Bytes::from(enc.finish().map_err(ServiceError::internal)?))
+}

@@ -1,0 +1,272 @@
+//! The customer referential.
+//!
+//! # Customers
+//! A customer is an id (`cus-…`), a first name, a tier and a consent to
+//! personalisation. Emails, phone numbers and card numbers are stored only
+//! as keyed hashes (HMAC-SHA256 with HQ's lookup secret, `hq-lookup.key`),
+//! enough to find a customer from what they type or scan, never enough to
+//! read the identifier back. [`forget`] erases a customer's personal data.
+//!
+//! # Identification
+//! - Loyalty token ([`issue_token`]): signed with HQ's signing key, checked
+//!   by the kiosk offline ([`vitrine_core::loyalty::LoyaltyToken`]).
+//! - Card: looked up online ([`lookup`]) or offline in the card table the
+//!   kiosk syncs ([`card_table`]), whose hashes use a key of their own
+//!   derived from the lookup secret, so a kiosk never holds the key of the
+//!   email and phone hashes.
+//! - Email or phone: online only.
+//!
+//! # Personal prices and coupons
+//! Member prices are catalog promotions for a tier (applied when the
+//! customer consented, [`pricing_context`]). Personal coupons
+//! ([`super::coupons`]) ride along in the loyalty token and the lookup
+//! answer.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use thiserror::Error;
+use vitrine_core::loyalty::{self, CardEntry, IdKind, LoyaltyToken, TokenOffer, keyed_hash};
+use vitrine_core::pricing::{CustomerContext, Tier};
+use vitrine_core::product::UnixTime;
+use vitrine_core::wire::customers::{CardTable, CustomerLookup, CustomerView, LookupKind};
+
+use super::coupons::coupon_promo;
+use crate::storage::StorageError;
+use crate::storage::customers::{CardHolder, CustomerRecord, IdentifierHash};
+use crate::{Hq, dates, keys};
+
+/// Why a customer command failed.
+#[derive(Debug, Error)]
+pub enum CustomerError {
+    /// Bad input: the message says what to fix.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("no customer {0} at HQ")]
+    NotFound(String),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("HQ's random source: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A customer to add.
+#[derive(Debug, Clone, Default)]
+pub struct NewCustomer {
+    pub first_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub card: Option<String>,
+    pub tier: Option<Tier>,
+    pub consent: bool,
+}
+
+fn hash(hq: &Hq, kind: IdKind, normalised: &str) -> String {
+    keyed_hash(hq.lookup_key(), kind, normalised)
+}
+
+/// The key of the card table's hashes: derived from the lookup secret, so
+/// the kiosks that hold it cannot hash emails or phone numbers HQ's way.
+pub fn card_key(hq: &Hq) -> Vec<u8> {
+    loyalty::hmac_sha256_hex(hq.lookup_key(), b"vitrine-card-table-v1").into_bytes()
+}
+
+fn card_hash(key: &[u8], normalised: &str) -> String {
+    keyed_hash(key, IdKind::Card, normalised)
+}
+
+/// Adds a customer; returns the new id.
+pub fn add(hq: &Hq, c: &NewCustomer) -> Result<String, CustomerError> {
+    let first = c.first_name.trim();
+    if first.is_empty() || first.chars().count() > 50 || first.contains(char::is_control) {
+        return Err(CustomerError::Invalid(
+            "--first-name: a first name of 1 to 50 characters is required".into(),
+        ));
+    }
+    let mut hashes = Vec::new();
+    if let Some(e) = &c.email {
+        let n = loyalty::normalise_email(e)
+            .ok_or_else(|| CustomerError::Invalid("--email: not a valid email address".into()))?;
+        hashes.push(IdentifierHash {
+            kind: "email".into(),
+            hash: hash(hq, IdKind::Email, &n),
+        });
+    }
+    if let Some(p) = &c.phone {
+        let n = loyalty::normalise_phone(p)
+            .ok_or_else(|| CustomerError::Invalid("--phone: not a valid phone number (digits, optionally +)".into()))?;
+        hashes.push(IdentifierHash {
+            kind: "phone".into(),
+            hash: hash(hq, IdKind::Phone, &n),
+        });
+    }
+    if let Some(card) = &c.card {
+        let n = loyalty::normalise_card(card, &hq.config.card_prefix).ok_or_else(|| {
+            CustomerError::Invalid(format!(
+                "--card: a loyalty card is 13 digits starting with {} with a right check digit",
+                hq.config.card_prefix
+            ))
+        })?;
+        hashes.push(IdentifierHash {
+            kind: "card".into(),
+            hash: card_hash(&card_key(hq), &n),
+        });
+    }
+    let id = format!("cus-{}", keys::random_code(10)?);
+    let rec = CustomerRecord {
+        id: id.clone(),
+        first_name: Some(first.to_string()),
+        tier: c.tier,
+        consent: c.consent,
+        created_at: hq.now(),
+        forgotten_at: None,
+        identifiers: Vec::new(),
+    };
+    hq.storage.add_customer(&rec, &hashes).map_err(|e| match e {
+        StorageError::Duplicate(m) => CustomerError::Invalid(m),
+        e => e.into(),
+    })?;
+    tracing::info!(customer = %id, "customer added");
+    Ok(id)
+}
+
+pub fn get(hq: &Hq, id: &str) -> Result<CustomerRecord, CustomerError> {
+    hq.storage
+        .customer(id)?
+        .ok_or_else(|| CustomerError::NotFound(id.to_string()))
+}
+
+/// Erases a customer's personal data (the right to erasure). The id stays,
+/// with no name and no identifier, so past redemptions still add up. The
+/// records that carry one of the customer's email or phone without their id
+/// (an anonymous order, a basket claimed by email, the survey and messages
+/// that followed) are erased too: each contact stored in clear is
+/// normalised and hashed as [`lookup`] does and compared with the
+/// customer's hashes.
+pub fn forget(hq: &Hq, id: &str) -> Result<(), CustomerError> {
+    let hashes_of = |raw: &str| -> Vec<String> {
+        let mut out = Vec::with_capacity(2);
+        if let Some(e) = loyalty::normalise_email(raw) {
+            out.push(hash(hq, IdKind::Email, &e));
+        }
+        if let Some(p) = loyalty::normalise_phone(raw) {
+            out.push(hash(hq, IdKind::Phone, &p));
+        }
+        out
+    };
+    if !hq.storage.forget_customer(id, hq.now(), &hashes_of)? {
+        return Err(CustomerError::NotFound(id.to_string()));
+    }
+    tracing::info!(customer = %id, "customer forgotten");
+    Ok(())
+}
+
+/// A loyalty token for the customer, valid a few minutes (what the
+/// retailer's app shows as a QR code).
+pub fn issue_token(hq: &Hq, id: &str) -> Result<String, CustomerError> {
+    let c = get(hq, id)?;
+    let name = c
+        .first_name
+        .filter(|_| c.forgotten_at.is_none())
+        .ok_or_else(|| CustomerError::Invalid(format!("customer {id} was forgotten: no token")))?;
+    let now = hq.now();
+    // The personal coupons ride along, so a kiosk that cannot reach HQ still
+    // applies them (HQ records their one use when the order arrives).
+    let offers = if c.consent {
+        hq.storage
+            .live_coupons(&c.id, now)?
+            .iter()
+            .map(|k| TokenOffer {
+                code: k.code.clone(),
+                basis_points: k.basis_points,
+                min_spend_minor: k.min_spend_minor,
+                valid_from: k.valid_from,
+                valid_until: k.valid_until,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let t = LoyaltyToken::new(&hq.key.public(), &c.id, &name, c.tier, c.consent, now).with_offers(offers);
+    Ok(t.sign(&hq.key))
+}
+
+/// The pricing context of a customer: their tier when they consented.
+pub fn pricing_context(c: &CustomerRecord) -> CustomerContext {
+    CustomerContext {
+        customer_id: c.id.clone(),
+        tier: if c.consent { c.tier } else { None },
+        coupons: Vec::new(),
+    }
+}
+
+/// What a kiosk may know of an identified customer.
+pub fn view(hq: &Hq, c: &CustomerRecord, now: UnixTime) -> Result<CustomerView, CustomerError> {
+    let offers = if c.consent {
+        hq.storage.live_coupons(&c.id, now)?.iter().map(coupon_promo).collect()
+    } else {
+        Vec::new()
+    };
+    Ok(CustomerView {
+        customer_id: c.id.clone(),
+        first_name: c.first_name.clone().unwrap_or_default(),
+        tier: c.tier,
+        consent: c.consent,
+        offers,
+    })
+}
+
+/// Finds a customer from what the shopper presented; None: unknown.
+pub fn lookup(hq: &Hq, q: &CustomerLookup) -> Result<Option<CustomerView>, CustomerError> {
+    let now = hq.now();
+    let found = match q.kind {
+        LookupKind::Email => {
+            let n = loyalty::normalise_email(&q.value)
+                .ok_or_else(|| CustomerError::Invalid("not a valid email address".into()))?;
+            hq.storage.customer_by_hash(&hash(hq, IdKind::Email, &n))?
+        }
+        LookupKind::Phone => {
+            let n = loyalty::normalise_phone(&q.value)
+                .ok_or_else(|| CustomerError::Invalid("not a valid phone number".into()))?;
+            hq.storage.customer_by_hash(&hash(hq, IdKind::Phone, &n))?
+        }
+        LookupKind::Card => {
+            let n = loyalty::normalise_card(&q.value, &hq.config.card_prefix)
+                .ok_or_else(|| CustomerError::Invalid("not one of this retailer's loyalty card numbers".into()))?;
+            hq.storage.customer_by_hash(&card_hash(&card_key(hq), &n))?
+        }
+        LookupKind::Token => {
+            let t = LoyaltyToken::verify(&q.value, &hq.key.public(), now).map_err(|e| {
+                CustomerError::Invalid(match e {
+                    loyalty::TokenError::Expired(at) => {
+                        format!("the code has expired (at {}); show a fresh one", dates::format_time(at))
+                    }
+                    e => e.to_string(),
+                })
+            })?;
+            hq.storage.customer(&t.sub)?.filter(|c| c.forgotten_at.is_none())
+        }
+    };
+    found.map(|c| view(hq, &c, now)).transpose()
+}
+
+/// The offline card table for kiosks.
+pub fn card_table(hq: &Hq) -> Result<CardTable, CustomerError> {
+    let entries = hq
+        .storage
+        .card_holders()?
+        .into_iter()
+        .map(|CardHolder { hash, customer: c }| CardEntry {
+            hash,
+            customer_id: c.id,
+            first_name: c.first_name.unwrap_or_default(),
+            tier: c.tier,
+            consent: c.consent,
+        })
+        .collect();
+    Ok(CardTable {
+        prefix: hq.config.card_prefix.clone(),
+        key: URL_SAFE_NO_PAD.encode(card_key(hq)),
+        entries,
+        as_of: hq.now(),
+    })
+}

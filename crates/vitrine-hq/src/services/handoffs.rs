@@ -1,0 +1,274 @@
+//! Baskets handed off from a kiosk to a phone. The kiosk signs the basket
+//! with its own key; HQ stores it once whoever delivers it first (the
+//! kiosk's outbox, or the phone page with the basket carried in its link),
+//! prices it as the kiosk did (the customer the kiosk identified, the
+//! coupons used on it from the phone), sends it to the shopper who claims
+//! it, and records a coupon used on it from the phone.
+
+use uuid::Uuid;
+use vitrine_core::loyalty::{normalise_email, normalise_phone};
+use vitrine_core::pricing::Promotion;
+use vitrine_core::sign::{PublicKey, handoff_message};
+use vitrine_core::wire::{Contact, HandoffBasket, HandoffReceipt, HandoffSubmit};
+use vitrine_core::{Lang, Money};
+
+use super::ServiceError;
+use super::coupons::{AppliedCoupons, CouponRefusal, apply_coupons, coupon_promo, is_catalog_code};
+use super::customers::pricing_context;
+use super::notify::messages::claim_messages;
+use super::pricing::{PricedLines, price_lines_with};
+use super::survey::after_claim;
+use crate::Hq;
+use crate::storage::{Claim, HandoffRecord, Put};
+
+/// Who delivered a handoff first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Kiosk,
+    Phone,
+}
+
+/// Checks a submitted handoff (the device's signature over the basket) and
+/// stores it once. Used by the kiosk's POST and the phone page; `path_id`
+/// is the id the phone page's link names.
+pub fn accept_handoff(
+    hq: &Hq,
+    sub: &HandoffSubmit,
+    source: Source,
+    path_id: Option<Uuid>,
+) -> Result<HandoffRecord, ServiceError> {
+    let (basket, payload, sig) =
+        HandoffBasket::parse_compact(&sub.compact).map_err(|e| ServiceError::Invalid(e.to_string()))?;
+    if path_id.is_some_and(|id| id != basket.id) {
+        return Err(ServiceError::Invalid(
+            "the basket in the link belongs to another handoff; scan the QR code again".into(),
+        ));
+    }
+    let device = hq
+        .storage
+        .device(&basket.device_id)?
+        .filter(|d| d.revoked_at.is_none())
+        .ok_or_else(|| {
+            ServiceError::Forbidden("the basket was made by a kiosk HQ does not know (or has revoked)".into())
+        })?;
+    let key = device
+        .public_key
+        .as_deref()
+        .and_then(|k| PublicKey::from_text(k).ok())
+        .ok_or_else(|| ServiceError::Forbidden("the kiosk that made this basket is not enrolled".into()))?;
+    key.verify(&handoff_message(&payload), &sig)
+        .map_err(|_| ServiceError::BadSignature)?;
+    if basket.store != device.store {
+        return Err(ServiceError::Forbidden(
+            "the basket names another store than its kiosk's".into(),
+        ));
+    }
+    if let Some(c) = &sub.contact {
+        c.validate().map_err(ServiceError::Invalid)?;
+    }
+    let record = HandoffRecord {
+        id: basket.id,
+        store: basket.store.clone(),
+        device_id: basket.device_id.clone(),
+        created_at: basket.created_at,
+        lines: basket.lines.clone(),
+        payload,
+        compact: sub.compact.trim().to_string(),
+        contact: sub.contact.clone().filter(|c| !c.is_empty()),
+        customer_id: sub.customer_id.clone(),
+        received_at: hq.now(),
+        source: match source {
+            Source::Kiosk => "kiosk".into(),
+            Source::Phone => "phone".into(),
+        },
+        claimed_at: None,
+    };
+    match hq.storage.put_handoff(&record)? {
+        Put::Created(h) => {
+            tracing::info!(handoff = %h.id, source = %h.source, "handoff received");
+            Ok(h)
+        }
+        Put::Existing(h) => Ok(h),
+        Put::Conflict => Err(ServiceError::Conflict(format!(
+            "handoff {} already exists with another basket; a new basket needs a new id",
+            basket.id
+        ))),
+    }
+}
+
+/// What the kiosk is answered: where the phone finds the basket.
+pub fn handoff_receipt(hq: &Hq, h: &HandoffRecord) -> HandoffReceipt {
+    HandoffReceipt {
+        id: h.id,
+        url: format!("{}/h/{}", hq.config.public_base_url.trim_end_matches('/'), h.id),
+        store: h.store.clone(),
+        items: h.lines.iter().map(|l| l.quantity).sum(),
+        received_at: h.received_at,
+    }
+}
+
+/// The reference of a handed-off basket's coupon uses (channel `phone`).
+fn handoff_reference(h: &HandoffRecord) -> String {
+    format!("handoff:{}", h.id)
+}
+
+/// What a handed-off basket is priced with: the customer the kiosk had
+/// identified (their member prices, with their consent, the same
+/// [`pricing_context`] as an order's) and the HQ coupons used on it from
+/// the phone page, with `extra` (a coupon code and its promotion, if it is
+/// an HQ coupon) on top.
+fn price_handoff_with(
+    hq: &Hq,
+    h: &HandoffRecord,
+    extra: Option<(&str, Option<Promotion>)>,
+) -> Result<PricedLines, ServiceError> {
+    let customer = match h.customer_id.as_deref() {
+        Some(id) => hq.storage.customer(id)?.map(|c| pricing_context(&c)),
+        None => None,
+    };
+    let used = hq.storage.coupons_redeemed_for(&handoff_reference(h))?;
+    let mut promos: Vec<Promotion> = used.iter().map(coupon_promo).collect();
+    let mut codes: Vec<String> = used.into_iter().map(|c| c.code).collect();
+    if let Some((code, promo)) = extra
+        && !codes.iter().any(|c| c == code)
+    {
+        promos.extend(promo);
+        codes.push(code.to_string());
+    }
+    price_lines_with(hq, &h.store, &h.lines, customer.as_ref(), &promos, &codes, hq.now())
+}
+
+/// A handed-off basket priced as the phone page and the claim email show
+/// it: with the identified customer's prices and the coupons used on it.
+pub fn price_handoff(hq: &Hq, h: &HandoffRecord) -> Result<PricedLines, ServiceError> {
+    price_handoff_with(hq, h, None)
+}
+
+/// What became of a claim from the phone page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClaimOutcome {
+    /// Claimed now: the basket is on its way to the shopper.
+    Claimed,
+    /// Claimed before with the same contact (a double tap, a reload):
+    /// nothing more is sent.
+    Repeat,
+    /// Claimed before with another contact: refused, for the first
+    /// shopper's safety.
+    Taken,
+    NotFound,
+}
+
+/// Whether two contacts name the same email and phone (as looked up:
+/// case and spacing aside).
+fn same_contact(a: &Contact, b: &Contact) -> bool {
+    let email = |c: &Contact| {
+        c.email
+            .as_deref()
+            .map(|e| normalise_email(e).unwrap_or_else(|| e.trim().to_lowercase()))
+    };
+    let phone = |c: &Contact| {
+        c.phone
+            .as_deref()
+            .map(|p| normalise_phone(p).unwrap_or_else(|| p.trim().to_string()))
+    };
+    email(a) == email(b) && phone(a) == phone(b)
+}
+
+/// Claims a handed-off basket with the shopper's contact (already
+/// checked): the basket is sent to them in `lang`, once, and the survey
+/// loop starts.
+pub fn claim(hq: &Hq, id: &Uuid, contact: &Contact, lang: Lang) -> Result<ClaimOutcome, ServiceError> {
+    let Some(h) = hq.storage.handoff(id)? else {
+        return Ok(ClaimOutcome::NotFound);
+    };
+    let outcome = if h.claimed_at.is_some() {
+        Claim::AlreadyClaimed(h.contact.clone())
+    } else {
+        let priced = price_handoff(hq, &h)?;
+        let notes = claim_messages(hq, &h, contact, &priced, lang);
+        // Claimed once, in one statement: of two claims at the same time one
+        // wins, the other is answered as a repeat.
+        hq.storage.claim_handoff(id, contact, hq.now(), &notes)?
+    };
+    Ok(match outcome {
+        Claim::Claimed => {
+            if let Err(e) = after_claim(hq, &h, contact, lang) {
+                tracing::warn!(error = %e, "cannot schedule the thank-you and survey emails");
+            }
+            hq.wake_notifier();
+            ClaimOutcome::Claimed
+        }
+        Claim::AlreadyClaimed(Some(before)) if same_contact(&before, contact) => ClaimOutcome::Repeat,
+        Claim::AlreadyClaimed(_) => {
+            tracing::info!(handoff = %id, "claim refused: the basket was claimed with another contact");
+            ClaimOutcome::Taken
+        }
+        Claim::NotFound => ClaimOutcome::NotFound,
+    })
+}
+
+/// What became of a coupon sent from the phone page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PhoneCoupon {
+    /// Used on this basket: its new total.
+    Applied(Money),
+    Refused(CouponRefusal),
+}
+
+/// Refuses, before it is used, a fresh coupon that the pricing of this
+/// basket would not use (minimum spend not reached, products not covered,
+/// not valid yet): it stays unused for another basket. Unknown, expired or
+/// already used coupons go on to [`apply_coupons`], which refuses them
+/// with their reason without recording anything.
+fn does_not_apply(hq: &Hq, h: &HandoffRecord, code: &str) -> Result<bool, ServiceError> {
+    let now = hq.now();
+    let promo = match hq.storage.coupon(code)? {
+        Some(c) if c.redemption.is_none() && now < c.valid_until => Some(coupon_promo(&c)),
+        Some(_) => return Ok(false),
+        None => {
+            if !is_catalog_code(hq, code)? {
+                return Ok(false);
+            }
+            None
+        }
+    };
+    let priced = price_handoff_with(hq, h, Some((code, promo)))?;
+    let used = priced.priced.as_ref().is_some_and(|b| {
+        b.applied
+            .iter()
+            .any(|a| a.promotion.coupon_code.as_deref() == Some(code))
+    });
+    Ok(!used)
+}
+
+/// The phone page applies a coupon to a handed-off basket: recorded once
+/// (channel `phone`), refused if used before anywhere. None: no such basket.
+pub fn use_coupon(hq: &Hq, id: &Uuid, code: &str) -> Result<Option<PhoneCoupon>, ServiceError> {
+    let Some(h) = hq.storage.handoff(id)? else {
+        return Ok(None);
+    };
+    let code = code.trim().to_string();
+    if does_not_apply(hq, &h, &code)? {
+        return Ok(Some(PhoneCoupon::Refused(CouponRefusal::DoesNotApply)));
+    }
+    let AppliedCoupons { codes, mut refused, .. } = apply_coupons(
+        hq,
+        std::slice::from_ref(&code),
+        "phone",
+        &handoff_reference(&h),
+        Some(&h.store),
+        hq.now(),
+    )?;
+    if codes.is_empty() {
+        return Ok(Some(PhoneCoupon::Refused(
+            refused.pop().map(|(_, why)| why).unwrap_or(CouponRefusal::Unknown),
+        )));
+    }
+    // A catalog coupon (not single-use, not recorded) counts here.
+    let catalog = hq.storage.coupon(&code)?.is_none().then_some((code.as_str(), None));
+    let total = price_handoff_with(hq, &h, catalog)?.priced.map(|p| p.total);
+    Ok(Some(match total {
+        Some(t) => PhoneCoupon::Applied(t),
+        None => PhoneCoupon::Refused(CouponRefusal::DoesNotApply),
+    }))
+}

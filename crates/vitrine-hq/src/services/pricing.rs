@@ -1,0 +1,86 @@
+//! A basket priced at HQ: HQ's catalog prices and promotions through
+//! `vitrine_core::pricing`, the same engine and inputs as the kiosk's, so
+//! the phone page, the emails and the order find the kiosk's total.
+
+use vitrine_core::Money;
+use vitrine_core::pricing::{BasketLine, CustomerContext, PricedBasket, PricingContext, Promotion, price_basket};
+use vitrine_core::product::{Product, UnixTime};
+use vitrine_core::wire::HandoffLine;
+
+use super::ServiceError;
+use crate::Hq;
+use crate::storage::ProductPrice;
+
+/// One line of a basket as HQ knows it.
+#[derive(Debug, Clone)]
+pub struct PricedLine {
+    pub line: HandoffLine,
+    /// None: HQ does not know the product.
+    pub product: Option<Product>,
+    /// The unit price at the store; None: not sold there.
+    pub price: Option<Money>,
+}
+
+/// A basket priced with HQ's prices and promotions.
+#[derive(Debug, Clone)]
+pub struct PricedLines {
+    pub products: Vec<PricedLine>,
+    pub priced: Option<PricedBasket>,
+}
+
+/// Prices `lines` at `store` with HQ's catalog and `vitrine_core::pricing`.
+/// Products HQ does not know, or without a price, are listed but not priced.
+pub fn price_lines(hq: &Hq, store: &str, lines: &[HandoffLine]) -> Result<PricedLines, ServiceError> {
+    price_lines_with(hq, store, lines, None, &[], &[], hq.now())
+}
+
+/// [`price_lines`] for an identified customer (member prices) with extra
+/// promotions (accepted personal coupons) and coupon codes, at `now`: the
+/// same engine and inputs as the kiosk's, so both find the same total.
+pub fn price_lines_with(
+    hq: &Hq,
+    store: &str,
+    lines: &[HandoffLine],
+    customer: Option<&CustomerContext>,
+    extra: &[Promotion],
+    coupons: &[String],
+    now: UnixTime,
+) -> Result<PricedLines, ServiceError> {
+    let mut products = Vec::with_capacity(lines.len());
+    let mut basket = Vec::with_capacity(lines.len());
+    for l in lines {
+        let (product, price) = match hq.storage.product_price(l.gtin, store)? {
+            Some(ProductPrice { product, price }) => (Some(product), price),
+            None => (None, None),
+        };
+        if let (Some(p), Some(price)) = (&product, price) {
+            let mut b = BasketLine::new(l.gtin, l.quantity, price);
+            b.category = p.category.clone();
+            b.brand = p.brand.clone();
+            basket.push(b);
+        }
+        products.push(PricedLine {
+            line: *l,
+            product,
+            price,
+        });
+    }
+    let mut promotions = hq.storage.promotions()?;
+    promotions.extend(extra.iter().cloned());
+    let priced = price_basket(
+        &basket,
+        &PricingContext {
+            promotions: &promotions,
+            customer,
+            scanned_coupons: coupons,
+            now,
+            store: Some(store),
+        },
+        hq.config.currency,
+    )
+    .map_err(|e| ServiceError::Invalid(e.to_string()))?;
+    Ok(PricedLines {
+        products,
+        priced: Some(priced),
+    })
+}
