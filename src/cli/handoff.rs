@@ -25,9 +25,9 @@ pub fn run(cfg: &LoadedConfig, args: &Args, out: &mut dyn Write) -> Result<(), E
     for item in &args.items {
         let (code, qty) = match item.rsplit_once(['x', 'X']) {
             Some((c, q)) if !c.is_empty() && q.chars().all(|ch| ch.is_ascii_digit()) && !q.is_empty() => {
-                let q: u32 = q.parse().map_err(|_| {
-                    Exit::new(EXIT_INVALID, text!("cli-handoff-bad-quantity", item = item.as_str()))
-                })?;
+                let q: u32 = q
+                    .parse()
+                    .map_err(|_| Exit::new(EXIT_INVALID, text!("cli-handoff-bad-quantity", item = item.as_str())))?;
                 (c, q)
             }
             _ => (item.as_str(), 1),

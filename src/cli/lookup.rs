@@ -130,7 +130,8 @@ fn lookup_json(view: &ProductView, code: &ProductCode, priced: &Priced, lang: La
 const LABEL_WIDTH: usize = 15;
 
 fn write_text(out: &mut dyn Write, view: &ProductView, priced: &Priced, lang: Lang) -> Result<(), Exit> {
-    let row = |out: &mut dyn Write, label: &str, value: &str| output::row(out, LABEL_WIDTH + 2, &format!("  {label}"), value);
+    let row =
+        |out: &mut dyn Write, label: &str, value: &str| output::row(out, LABEL_WIDTH + 2, &format!("  {label}"), value);
     let p = &view.product;
     writeln!(out, "{}", p.name).map_err(output::write_failed)?;
     if let Some(b) = &p.brand {

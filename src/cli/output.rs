@@ -104,7 +104,12 @@ pub fn code_error(e: &CodeError) -> Text {
             expected = u32::from(*expected),
             found = u32::from(*found)
         ),
-        CodeError::CheckDigit8 { code, ean8, upce, found } => text!(
+        CodeError::CheckDigit8 {
+            code,
+            ean8,
+            upce,
+            found,
+        } => text!(
             "cli-code-check-digit-8",
             code = code,
             ean8 = u32::from(*ean8),

@@ -62,7 +62,6 @@ pub fn run(cfg: &LoadedConfig, args: &Args, out: &mut dyn Write) -> Result<(), E
     }
 }
 
-
 /// `vitrine scan FILE...`
 fn scan_files(cfg: &LoadedConfig, files: &[PathBuf], json: bool, out: &mut dyn Write) -> Result<(), Exit> {
     let w = output::write_failed;
@@ -77,10 +76,7 @@ fn scan_files(cfg: &LoadedConfig, files: &[PathBuf], json: bool, out: &mut dyn W
                 if json {
                     writeln!(out, "{}", json!({ "file": name, "error": e.reason })).map_err(w)?;
                 }
-                unreadable.push(
-                    output::cannot_read(std::path::Path::new(&e.path), &e.reason)
-                        .render(cfg.lang()),
-                );
+                unreadable.push(output::cannot_read(std::path::Path::new(&e.path), &e.reason).render(cfg.lang()));
                 continue;
             }
         };

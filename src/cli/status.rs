@@ -102,7 +102,12 @@ pub fn run(cfg: &LoadedConfig, args: &Args, out: &mut dyn Write) -> Result<(), E
 
 /// The catalog version line of `status` and `sync`.
 pub(super) fn write_catalog_version(out: &mut dyn Write, lang: Lang, version: u64) -> Result<(), Exit> {
-    output::row(out, LABEL_WIDTH, &tr!(lang, "cli-status-catalog-version"), &version.to_string())
+    output::row(
+        out,
+        LABEL_WIDTH,
+        &tr!(lang, "cli-status-catalog-version"),
+        &version.to_string(),
+    )
 }
 
 /// The last sync line of `status` and `sync`.

@@ -16,6 +16,8 @@
 //!    embedded price is the pack's price, its embedded weight is priced at
 //!    the catalog's price per kilogram (the layout says the item is
 //!    weighed, so the catalog's [`SoldBy`] is not asked).
+//!    A price is charged only in the catalog price's currency (an in-store
+//!    label's price is read in the store's: see [`LabelMeasure::of`]).
 //! 3. A GS1 label's price (AI 392n in the store's currency, or 393n naming
 //!    the catalog price's currency) is the pack's price. A 393n price in
 //!    another currency is shown, never charged.
@@ -108,13 +110,11 @@ pub fn pack_price(unit_price: Option<Money>, sold_by: SoldBy, label: Option<&Lab
     let by_weight = |grams: u32| Money::new(price_for_weight(unit.amount_minor, grams), unit.currency);
     let priced = match label {
         None => None,
-        Some(LabelMeasure::PackPrice { price }) => Some(Money::new(price.amount_minor, unit.currency)),
+        Some(LabelMeasure::PackPrice { price }) => Some(*price).filter(|p| p.currency == unit.currency),
         Some(LabelMeasure::PackWeight { grams }) => Some(by_weight(*grams)),
-        Some(LabelMeasure::Gs1 { price, net_weight_g }) => price.filter(|p| p.currency == unit.currency).or_else(|| {
-            net_weight_g
-                .filter(|_| sold_by == SoldBy::Kilogram)
-                .map(by_weight)
-        }),
+        Some(LabelMeasure::Gs1 { price, net_weight_g }) => price
+            .filter(|p| p.currency == unit.currency)
+            .or_else(|| net_weight_g.filter(|_| sold_by == SoldBy::Kilogram).map(by_weight)),
     };
     Some(priced.unwrap_or(unit))
 }
@@ -154,7 +154,12 @@ mod tests {
 
     #[test]
     fn no_catalog_price_no_price_whatever_the_label_says() {
-        for c in ["5449000039231", "(01)05449000039231(3922)1234", "2100100012342", "2500100075000"] {
+        for c in [
+            "5449000039231",
+            "(01)05449000039231(3922)1234",
+            "2100100012342",
+            "2500100075000",
+        ] {
             let c = code(c);
             assert_eq!(code_price(None, SoldBy::Unit, &c), None, "{c:?}");
             let m = LabelMeasure::of(&c, EUR);
@@ -217,9 +222,18 @@ mod tests {
         // 21 00100 01234 2: a priced pack of 12.34.
         let c = code("2100100012342");
         let m = LabelMeasure::of(&c, EUR).unwrap();
-        assert_eq!(m, LabelMeasure::PackPrice { price: Money::eur(1234) });
+        assert_eq!(
+            m,
+            LabelMeasure::PackPrice {
+                price: Money::eur(1234)
+            }
+        );
         assert_eq!((m.price(), m.net_weight_g()), (eur(1234), None));
         assert_eq!(pack_price(eur(999), SoldBy::Unit, Some(&m)), eur(1234));
+        // Read in another currency than the catalog's, it is not charged.
+        let chf = Currency::from_code("CHF").unwrap();
+        let other = LabelMeasure::of(&c, chf).unwrap();
+        assert_eq!(pack_price(eur(999), SoldBy::Unit, Some(&other)), eur(999));
         // 25 00100 07500 0: 7.500 kg at 13.99 per kg is 104.925 -> 104.93.
         let c = code("2500100075000");
         let m = LabelMeasure::of(&c, EUR).unwrap();
@@ -233,7 +247,11 @@ mod tests {
 
     #[test]
     fn a_measure_travels_as_json_and_prices_the_same() {
-        for c in ["(01)05449000039231(3103)000750(3922)1234", "2100100012342", "2500100075000"] {
+        for c in [
+            "(01)05449000039231(3103)000750(3922)1234",
+            "2100100012342",
+            "2500100075000",
+        ] {
             let m = LabelMeasure::of(&code(c), EUR).unwrap();
             let json = serde_json::to_string(&m).unwrap();
             let back: LabelMeasure = serde_json::from_str(&json).unwrap();
