@@ -192,3 +192,44 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Exit> {
         .build()
         .map_err(|e| Exit::new(EXIT_FAILURE, text!("cli-error-runtime", detail = e.to_string())))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(width: usize, label: &str) -> String {
+        let mut out = Vec::new();
+        row(&mut out, width, label, "value").unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn rows_line_up_and_a_long_label_keeps_a_space() {
+        assert_eq!(rows(8, "prix"), "prix    value\n");
+        // Characters, not bytes: "é" is one column.
+        assert_eq!(rows(8, "quantité"), "quantité value\n");
+        assert_eq!(rows(8, "Sendewarteschlange"), "Sendewarteschlange value\n");
+    }
+
+    #[test]
+    fn code_errors_are_worded_in_each_language() {
+        let e = CodeError::CheckDigit {
+            code: "5449000039232".into(),
+            expected: 1,
+            found: 2,
+        };
+        let exit = invalid_code(" 5449000039232 ", &e);
+        assert_eq!(exit.code, EXIT_INVALID);
+        assert_eq!(
+            exit.render(Lang::EN),
+            "invalid code \"5449000039232\": check digit should be 1, not 2 (5449000039232)"
+        );
+        assert_eq!(
+            exit.render(Lang::DE),
+            "Ungültiger Code „5449000039232“: Die Prüfziffer müsste 1 sein, nicht 2 (5449000039232)"
+        );
+        // Positions are counted from 1 for people.
+        let e = CodeError::InvalidCharacter { ch: 'A', pos: 0 };
+        assert!(code_error(&e).render(Lang::FR).contains("« A » en position 1"));
+    }
+}

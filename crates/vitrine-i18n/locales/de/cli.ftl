@@ -66,7 +66,10 @@ cli-search-none = Kein Produkt passt zu „{ $query }“
 ## $eta Platzhalter, die die Anzeige füllt.
 
 cli-import-progress = Import { $bar } { $bytes }/{ $total } (noch { $eta })
-cli-import-done = { $imported } Produkte importiert, { $skipped } übersprungen; Katalogversion { $version }
+cli-import-done = { $imported ->
+        [one] { $imported } Produkt importiert
+       *[other] { $imported } Produkte importiert
+    }, { $skipped } übersprungen; Katalogversion { $version }
 # $example: „line N: Grund“, in den Worten des Parsers.
 cli-import-skipped = übersprungen: { $example }
 
