@@ -15,7 +15,7 @@
 //!   behind one trait, and camera buffers to luma.
 //! - [`catalog`]: the SQLite catalog cache (WAL, append-only migrations),
 //!   lookup by any code form, FTS5 search, JSONL import, demo seeding.
-//! - [`cli`]: the `vitrine` subcommands.
+//! - [`cli`]: the `vitrine` subcommands, one module each.
 //! - [`clock`]: the kiosk's one source of wall-clock time.
 //! - [`scan`]: scan events from the camera, replay, USB scanner and keypad:
 //!   the live pipeline (capture and decoder threads, debounce), the barcode
@@ -23,6 +23,8 @@
 //! - [`sync`]: the link with HQ (catalog pull, outbox) and its status.
 //! - [`session`]: the shopper's session (basket, customer, typed text, idle
 //!   reset, click & collect draft), wiped between shoppers.
+//! - [`startup`]: process start-up: configuration, tracing, then a command
+//!   or the kiosk (its runtime, the link with HQ, the window).
 //! - [`staff`]: staff PIN (Argon2), lockout, audit log, settings written
 //!   atomically to the config file.
 //! - [`ui`]: the Slint touchscreen (`ui/*.slint`) and the adapters between
@@ -39,5 +41,6 @@ pub mod customer;
 pub mod scan;
 pub mod session;
 pub mod staff;
+pub mod startup;
 pub mod sync;
 pub mod ui;

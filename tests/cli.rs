@@ -74,7 +74,16 @@ fn upce_and_digital_link_reach_the_same_products() {
 #[test]
 fn invalid_code_exits_2_naming_the_check_digit() {
     let dir = tempfile::tempdir().unwrap();
+    // Errors are in the configured language: French in the shipped file.
     let out = vitrine(dir.path(), &["lookup", "5449000039232"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("la clé de contrôle devrait être 1, pas 2"), "{err}");
+    let out = vitrine_env(
+        dir.path(),
+        &["lookup", "5449000039232"],
+        ("VITRINE__UI__LANGUAGE", "en"),
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("check digit should be 1, not 2"), "{err}");
@@ -145,6 +154,9 @@ fn malformed_config_exits_nonzero_naming_the_key_before_touching_data() {
 fn shipped_config_checks_ok() {
     let dir = tempfile::tempdir().unwrap();
     let out = vitrine(dir.path(), &["config", "check"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("configuration valide : config/kiosk.toml"));
+    let out = vitrine_env(dir.path(), &["config", "check"], ("VITRINE__UI__LANGUAGE", "en"));
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("configuration OK: config/kiosk.toml"));
 }
@@ -431,4 +443,81 @@ fn staff_set_pin_stores_an_argon2_hash_the_staff_check_accepts() {
         gate.check("86420", 1003).unwrap(),
         PinCheck::Granted { default_pin: false }
     );
+}
+
+/// `3,09 €`: an amount as German writes it.
+fn german_euros(minor: i64) -> String {
+    format!("{},{:02} €", minor / 100, minor % 100)
+}
+
+#[test]
+fn german_text_output_and_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let de = ("VITRINE__UI__LANGUAGE", "de");
+    let v = json(&vitrine(dir.path(), &["lookup", "5449000039231", "--json"]));
+    let price = v["price"]["amount_minor"].as_i64().unwrap();
+    let stock = v["stock_here"].as_i64().unwrap();
+    let level = match v["stock_level_here"].as_str().unwrap() {
+        "in_stock" => "Vorrätig",
+        "low" => "Geringer Bestand",
+        other => panic!("stock level {other} in the demo data"),
+    };
+
+    let page = text(&vitrine_env(dir.path(), &["lookup", "5449000039231"], de));
+    assert_eq!(page.lines().next(), Some("Nordic must original"), "{page}");
+    assert_eq!(
+        field(&page, "Preis"),
+        Some(format!("{} (Demo-Preis, kein echter Preis)", german_euros(price)).as_str()),
+        "{page}"
+    );
+    assert_eq!(
+        field(&page, "Bestand hier"),
+        Some(format!("{stock} ({level})").as_str()),
+        "{page}"
+    );
+    assert_eq!(field(&page, "Katalog"), Some("Version 1"), "{page}");
+    assert!(page.contains("3 zum Preis von 2"), "{page}");
+    for other in ["prix", "price", "stock ici", "stock here", "catalog"] {
+        assert!(!page.contains(other), "{other:?} in the German text:\n{page}");
+    }
+
+    // A label's weight and price, with German amounts.
+    let page = text(&vitrine_env(
+        dir.path(),
+        &["lookup", "(01)05449000039231(3103)000750(3922)1234"],
+        de,
+    ));
+    assert_eq!(field(&page, "Nettogewicht"), Some("750 g"), "{page}");
+    assert_eq!(field(&page, "Etikettenpreis"), Some("12,34 €"), "{page}");
+    assert_eq!(field(&page, "Grundpreis"), Some(german_euros(price).as_str()), "{page}");
+
+    // A wrong check digit: exit 2, in German.
+    let out = vitrine_env(dir.path(), &["lookup", "5449000039232"], de);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("vitrine: Ungültiger Code „5449000039232“: Die Prüfziffer müsste 1 sein, nicht 2"),
+        "{err}"
+    );
+    // An unknown product: exit 3, naming the GTIN-14 and the version.
+    let out = vitrine_env(dir.path(), &["lookup", "4006381333931"], de);
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Kein Produkt mit der GTIN 04006381333931 im Katalog (Version 1)"),
+        "{err}"
+    );
+    // A file that is not there: exit 2.
+    let out = vitrine_env(dir.path(), &["import", "/nonexistent.jsonl"], de);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/nonexistent.jsonl kann nicht gelesen werden"), "{err}");
+
+    let st = text(&vitrine_env(dir.path(), &["status"], de));
+    assert!(
+        st.contains("Katalogversion") && st.contains("nicht registriert"),
+        "{st}"
+    );
+    let none = text(&vitrine_env(dir.path(), &["search", "zzzqqqxxx"], de));
+    assert_eq!(none.trim(), "Kein Produkt passt zu „zzzqqqxxx“");
 }

@@ -7,7 +7,13 @@ fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
 
+/// Runs vitrine in English: the messages checked below are the English
+/// ones (the output follows `ui.language`, French in the shipped file).
 fn vitrine(args: &[&str]) -> Output {
+    vitrine_in("en", args)
+}
+
+fn vitrine_in(lang: &str, args: &[&str]) -> Output {
     let data = tempfile::tempdir().unwrap();
     Command::new(env!("CARGO_BIN_EXE_vitrine"))
         .arg("--data-dir")
@@ -15,6 +21,7 @@ fn vitrine(args: &[&str]) -> Output {
         .args(args)
         .env_remove("VITRINE_CONFIG")
         .env("VITRINE_LOG", "warn")
+        .env("VITRINE__UI__LANGUAGE", lang)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("run vitrine")
@@ -156,6 +163,19 @@ fn scan_replay_prints_events_with_latency() {
         assert!(at >= 0.0);
     }
     assert!(lines.last().unwrap().starts_with("# 2 scans; latency p50"), "{text}");
+    // The summary line is in the configured language; the events are not words.
+    for (lang, start) in [("fr", "# 2 lectures ; latence p50"), ("de", "# 2 Scans; Latenz p50")] {
+        let out = vitrine_in(lang, &["scan", "--replay", &d, "--fps", "20", "--loops", "2"]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = stdout(&out);
+        let last = text.lines().last().unwrap_or_default();
+        assert!(last.starts_with(start), "{lang}: {text}");
+        assert_eq!(
+            text.lines().filter(|l| !l.starts_with('#')).count(),
+            2,
+            "{lang}: {text}"
+        );
+    }
 
     let out = vitrine(&["scan", "--json", "--replay", &d, "--fps", "20", "--loops", "2"]);
     assert_eq!(out.status.code(), Some(0));

@@ -379,7 +379,8 @@ async fn the_kiosk_command_line_enrolls_syncs_and_queues_handoffs() {
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
 
     let out = stdout_ok(&run(s(&["enroll", "--hq", &url, "--code", &code])).await.unwrap());
-    assert!(out.contains("enrolled") && out.contains("paris-01"), "{out}");
+    // In the configured language (French in the shipped file).
+    assert!(out.contains("enrôlé") && out.contains("paris-01"), "{out}");
     let again = run(s(&["enroll", "--hq", &url, "--code", &code])).await.unwrap();
     assert_ne!(again.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&again.stderr).contains("device add"));

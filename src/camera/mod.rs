@@ -103,7 +103,7 @@ pub struct StreamMode {
 }
 
 /// What went wrong with a source, in words the staff can act on, in French
-/// or English ([`SourceError::message`]; `Display` is the English one). The
+/// or English ([`SourceError::text`]; `Display` is the English one). The
 /// `detail` fields hold the technical text of the driver or of nokhwa
 /// (English, kept as is for a technician), always shown in parentheses or
 /// after a colon, never as the sentence itself.

@@ -56,7 +56,7 @@ pub struct SyncStatus {
     /// The last error, in technical words (for the log and `--json`).
     pub last_error: Option<String>,
     /// What kind of problem it is, for the staff screen's sentence in the
-    /// kiosk's language ([`Problem::message`]).
+    /// kiosk's language ([`Problem::text`]).
     pub problem: Option<Problem>,
     /// The HQ address this kiosk is enrolled with.
     pub hq_url: Option<String>,
@@ -65,7 +65,7 @@ pub struct SyncStatus {
     pub card_prefix: Option<String>,
 }
 
-/// The kind of sync problem, told to store staff in French or English,
+/// The kind of sync problem, told to store staff in the kiosk's language,
 /// with what to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -583,14 +583,14 @@ mod tests {
             .queue_order(NewOrder {
                 lines: vec![line("5449000039231", 2)],
                 customer: customer.clone(),
-                lang: Lang::Fr,
+                lang: Lang::FR,
             })
             .unwrap();
         assert_eq!(q.number, order_number(&q.id));
         let bad = ob.queue_order(NewOrder {
             lines: vec![],
             customer,
-            lang: Lang::Fr,
+            lang: Lang::FR,
         });
         assert!(matches!(bad, Err(SyncError::Invalid(_))));
         assert_eq!(ob.counts().unwrap(), (1, 0));

@@ -176,7 +176,7 @@ pub struct ProductScreen {
 /// The price the shopper pays for what was scanned (a weighed pack's own
 /// price, or the unit price).
 pub fn pack_price(view: &ProductView, code: &ProductCode) -> Option<Money> {
-    crate::cli::effective_price(view, code)
+    vitrine_core::label::code_price(view.price, view.product.sold_by, code)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -14,6 +14,8 @@
 //! - [`lang`]: a language tag (the words are the message catalogue's, crate
 //!   `vitrine-i18n`).
 //! - [`money`]: integer minor units with an ISO currency, rounding.
+//! - [`label`]: the price of one scanned pack from the catalog's price and
+//!   what its label says (variable-measure, GS1 price and net weight).
 //! - [`product`]: products, prices, marketplace offers, stock.
 //! - [`pricing`]: the promotion engine, the one place a price is computed.
 //! - [`catalog`]: catalog changes, the unit in which the referential moves.
@@ -26,6 +28,7 @@ pub mod code;
 pub mod demo;
 pub mod gs1;
 pub mod gtin;
+pub mod label;
 pub mod lang;
 pub mod loyalty;
 pub mod money;
