@@ -56,7 +56,7 @@ pub struct SyncStatus {
     /// The last error, in technical words (for the log and `--json`).
     pub last_error: Option<String>,
     /// What kind of problem it is, for the staff screen's sentence in the
-    /// kiosk's language ([`Problem::message`]).
+    /// kiosk's language ([`Problem::text`]).
     pub problem: Option<Problem>,
     /// The HQ address this kiosk is enrolled with.
     pub hq_url: Option<String>,

@@ -27,7 +27,7 @@
 //!
 //! # Layout
 //! - `catalogue`: the embedded Fluent bundles and the look-up with fallback.
-//! - [`format`]: numbers, money and percentages by each language's rules.
+//! - [`format`](mod@format): numbers, money and percentages by each language's rules.
 //! - [`domain`]: the words for `vitrine-core`'s types.
 
 mod catalogue;
