@@ -2,13 +2,17 @@
 //! per page) and the Rust side that feeds it.
 //!
 //! # Layout
+//! The shell, in two parts:
 //! - [`kiosk`]: the kiosk as the rest of the crate and the tests see it
 //!   (`Kiosk::new`, `scan_sender`, `settle`, `session`, `page`, `window`):
-//!   it builds the shell, lists the screens and says who takes a code read.
+//!   it builds the shell, lists the screens (one line each) and says who
+//!   takes a code read.
 //! - `shell`: what the screens share — the window, the session, navigation,
 //!   the timers (idle reset, toast, countdowns, promotion refresh, USB
 //!   scanner), the session reset, the session's language and look, and the
 //!   message pump that hands each worker's answer to the screen that asked.
+//!
+//! Then the screens and what they use:
 //! - `screens`: one controller per page adapter — `attract`, `scan`,
 //!   `product`, `basket`, `identify`, `handoff`, `collect`, `staff` — each
 //!   owning its state, wiring its adapter's callbacks in `setup`, drawing
@@ -22,10 +26,15 @@
 //! - [`run`]: picks the display backend, opens the window, runs the event
 //!   loop on the main thread.
 //!
-//! Adding a screen: a page `ui/pages/xxx.slint` with its `XxxAdapter`
-//! global (shown from `ui/main.slint` for its `Page` value), a module
-//! `screens/xxx.rs` with `setup(&shell, …) -> Rc<Xxx>` and an
-//! `impl Screen`, and one line in [`kiosk`] calling that `setup`.
+//! Adding a screen is one `.slint` page, one Rust module and one line in
+//! the shell: the page `ui/pages/xxx.slint` with its `XxxAdapter` global
+//! (shown from `ui/main.slint` for its value of `Page` in `ui/app.slint`),
+//! the module `screens/xxx.rs` with `setup(&shell, …) -> Rc<Xxx>` (wires
+//! the adapter's callbacks, adds the screen to the shell) and an
+//! `impl Screen` (`pages`, `render`, and what it needs of `enter`, `reset`,
+//! `changed`, `tick`, `typed`), and the line in [`kiosk`] calling `setup`.
+//! Its texts go in `crates/vitrine-i18n/locales/*/kiosk.ftl` (Rust) and
+//! the `.po` files (`@tr` in the page).
 //!
 //! # Text
 //! Texts drawn from Rust come from the message catalogue

@@ -51,6 +51,11 @@ use crate::sync::SyncStatus;
 /// `ui/translations/<code>/`.
 const SLINT_SOURCE_LANGUAGE: Lang = Lang::FR;
 
+/// Whether sessions start with the controls low down (`ui.layout`).
+fn low_reach(c: &crate::config::KioskConfig) -> bool {
+    c.ui.layout == "low-reach"
+}
+
 /// How long a toast stays.
 const TOAST: Duration = Duration::from_secs(4);
 
@@ -328,7 +333,7 @@ impl Shell {
         let (outlet, inbox) = channel_pair(wake);
         let c = &cfg.config;
         let catalog = CatalogClient::start(&c.kiosk.data_dir, c.kiosk.store.clone())?;
-        let session = Session::new(cfg.lang(), c.ui.large_text, c.ui.layout == "low-reach", cfg.currency());
+        let session = Session::new(cfg.lang(), c.ui.large_text, low_reach(c), cfg.currency());
         let st = Shared {
             idle: IdleClock::new(c.ui.idle_timeout_s, c.ui.idle_warning_s),
             offset: opts.utc_offset,
@@ -680,7 +685,7 @@ impl Shell {
             let c = &new.config;
             st.idle.configure(c.ui.idle_timeout_s, c.ui.idle_warning_s);
             st.session.default_lang = new.lang();
-            st.session.default_low_reach = c.ui.layout == "low-reach";
+            st.session.default_low_reach = low_reach(c);
             st.session.low_reach = st.session.default_low_reach;
             let store = (c.kiosk.store != st.cfg.config.kiosk.store).then(|| c.kiosk.store.clone());
             st.cfg = new;
