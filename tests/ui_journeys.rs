@@ -207,6 +207,41 @@ fn a_journey_in_german() {
     assert!(k.shows("Scannen Sie ein Produkt"));
 }
 
+/// The languages offered are the configuration's (`ui.languages`), in its
+/// order: the button goes through them and wraps, the accessibility panel
+/// and the staff screen list them, and a language not offered is refused.
+#[test]
+fn the_shopper_chooses_among_the_configured_languages() {
+    let (_dir, k) = demo_kiosk(&[("VITRINE__UI__LANGUAGES", "de, en"), ("VITRINE__UI__LANGUAGE", "en")]);
+    let app = k.ui().global::<App>();
+    assert_eq!(app.get_lang(), "en");
+    let names: Vec<String> = app.get_languages().iter().map(|l| l.name.to_string()).collect();
+    assert_eq!(names, ["Deutsch", "English"]);
+    k.press("Deutsch: auf Deutsch umschalten");
+    assert_eq!(app.get_lang(), "de");
+    assert!(k.has_button("Starten: Produkt scannen"));
+    k.press("English: switch to English");
+    assert_eq!(app.get_lang(), "en");
+    assert!(k.has_button("Start: scan a product"));
+    assert!(!k.has_button("Français : passer en français"));
+    // French is not offered here: asking for it changes nothing.
+    app.invoke_set_language("fr".into());
+    assert_eq!(app.get_lang(), "en");
+    // Staff choose the default among the same languages.
+    k.press("Staff access (long press)");
+    k.type_keys("2468");
+    k.press("Enter");
+    assert_eq!(k.kiosk.page(), Page::Staff);
+    let langs: Vec<(String, bool)> = k
+        .ui()
+        .global::<StaffAdapter>()
+        .get_languages()
+        .iter()
+        .map(|l| (l.label.to_string(), l.selected))
+        .collect();
+    assert_eq!(langs, [("Deutsch".to_string(), false), ("English".to_string(), true)]);
+}
+
 fn parse_eur(s: &str) -> i64 {
     let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
     digits.parse().unwrap_or_else(|_| panic!("not an amount: {s:?}"))
