@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Renders every kiosk screen (French and English, landscape 1920x1080 and
-# portrait 1080x1920) with Slint's software renderer, no display needed, and
+# Renders every kiosk screen (French, English and German, landscape 1920x1080
+# and portrait 1080x1920) with Slint's software renderer, no display needed, and
 # writes them at half size to docs/screenshots/. Look at them after a UI change.
 #   scripts/screenshots.sh            # all of them
-#   scripts/screenshots.sh portrait-en   # only names containing this
+#   scripts/screenshots.sh portrait-de   # only names containing this
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-debian.sh

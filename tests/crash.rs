@@ -133,7 +133,7 @@ fn child(dir: &Path, seed: u64) {
                     phone: None,
                     customer_id: None,
                 },
-                lang: Lang::Fr,
+                lang: Lang::FR,
             };
             let q = ob.queue_order(order).expect("queue order");
             println!("O {}", q.id);

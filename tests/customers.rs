@@ -127,7 +127,7 @@ async fn identify_by_loyalty_qr_with_hq_stopped_and_refuse_expired_forged_and_fo
     assert!(!who.customer.masked_identifier.contains(&id));
     // The personal coupon applies offline: 10 % off a basket.
     assert_eq!(who.customer.coupons, vec!["MERCI-OFFLINE1".to_string()]);
-    let mut anonymous = Session::new(Lang::Fr, false, false, Currency::EUR);
+    let mut anonymous = Session::new(Lang::FR, false, false, Currency::EUR);
     basket(k_dir.path(), &mut anonymous);
     let mut session = anonymous.clone();
     who.clone().apply(&mut session);
@@ -143,7 +143,7 @@ async fn identify_by_loyalty_qr_with_hq_stopped_and_refuse_expired_forged_and_fo
     assert_eq!(used, vec!["MERCI-OFFLINE1".to_string()]);
     // Once used in an order still queued here (provisional), the same token
     // no longer brings it at this kiosk.
-    ob.queue_order_with_coupons(camille_order(order_lines(&session), &id, Lang::Fr), used)
+    ob.queue_order_with_coupons(camille_order(order_lines(&session), &id, Lang::FR), used)
         .unwrap();
     assert_eq!(
         customer::redemption_status(&ob, "MERCI-OFFLINE1").unwrap().as_deref(),
@@ -268,7 +268,7 @@ async fn a_member_basket_is_priced_the_same_by_kiosk_and_hq_and_a_coupon_is_used
     assert_eq!(who.customer.masked_identifier, "•••• 78");
     assert_eq!(who.customer.coupons, vec!["MERCI-TEST0001".to_string()]);
 
-    let mut anonymous = Session::new(Lang::Fr, false, false, Currency::EUR);
+    let mut anonymous = Session::new(Lang::FR, false, false, Currency::EUR);
     basket(k_dir.path(), &mut anonymous);
     let mut session = anonymous.clone();
     who.apply(&mut session);
@@ -306,7 +306,7 @@ async fn a_member_basket_is_priced_the_same_by_kiosk_and_hq_and_a_coupon_is_used
     // basket for the same member at the same time and confirms the coupon.
     let lines = order_lines(&session);
     let q = ob
-        .queue_order_with_coupons(camille_order(lines.clone(), &id, Lang::Fr), used.clone())
+        .queue_order_with_coupons(camille_order(lines.clone(), &id, Lang::FR), used.clone())
         .unwrap();
     assert_eq!(
         customer::redemption_status(&ob, "MERCI-TEST0001").unwrap().as_deref(),
@@ -399,7 +399,7 @@ async fn a_member_basket_is_priced_the_same_by_kiosk_and_hq_and_a_coupon_is_used
     ));
     // And an order from a kiosk with it is taken, without the coupon.
     let q2 = ob
-        .queue_order_with_coupons(camille_order(lines, &id, Lang::En), vec!["MERCI-TEST0002".into()])
+        .queue_order_with_coupons(camille_order(lines, &id, Lang::EN), vec!["MERCI-TEST0002".into()])
         .unwrap();
     sync_once(k_dir.path(), settings()).await.unwrap();
     assert_eq!(
@@ -443,7 +443,7 @@ async fn thank_you_survey_coupon_and_reminder_emails_arrive_in_order_on_a_contro
                 phone: None,
                 customer_id: None,
             },
-            lang: Lang::En,
+            lang: Lang::EN,
         })
         .unwrap();
     sync_once(k_dir.path(), settings()).await.unwrap();

@@ -34,7 +34,7 @@ fn order(i: usize) -> NewOrder {
             phone: None,
             customer_id: None,
         },
-        lang: Lang::Fr,
+        lang: Lang::FR,
     }
 }
 

@@ -157,7 +157,7 @@ fn seventy_two_hours_without_hq_then_every_message_arrives_exactly_once() {
                             phone: None,
                             customer_id: None,
                         },
-                        lang: Lang::Fr,
+                        lang: Lang::FR,
                     })
                     .unwrap();
                 assert!(!q.number.is_empty());

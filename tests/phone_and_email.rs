@@ -58,7 +58,7 @@ async fn the_handoff_page_in_headless_chromium_shows_the_basket_even_before_the_
     let priced = vitrine_hq::services::pricing::price_lines(&hq.hq, "paris-01", &lines()).unwrap();
     let total = priced.priced.unwrap().total;
     assert!(
-        dom.contains(&format!("id=\"total\">{}<", total.format(Lang::En))),
+        dom.contains(&format!("id=\"total\">{}<", total.format(Lang::EN))),
         "{total:?} not in {dom}"
     );
 
@@ -76,7 +76,7 @@ async fn the_handoff_page_in_headless_chromium_shows_the_basket_even_before_the_
         "{dom}"
     );
     assert!(
-        dom.contains(&format!("id=\"total\">{}<", total.format(Lang::Fr))),
+        dom.contains(&format!("id=\"total\">{}<", total.format(Lang::FR))),
         "{dom}"
     );
 
@@ -135,7 +135,7 @@ async fn click_and_collect_confirmation_reaches_a_real_smtp_server_and_the_sms_w
                 phone: Some("+33 6 12 34 56 78".into()),
                 customer_id: None,
             },
-            lang: Lang::Fr,
+            lang: Lang::FR,
         })
         .unwrap();
     assert_eq!(q.number, order_number(&q.id));
@@ -149,7 +149,7 @@ async fn click_and_collect_confirmation_reaches_a_real_smtp_server_and_the_sms_w
     assert!(mail.contains("Nordic must original"), "{mail}");
     assert!(mail.contains("Prix de démonstration"), "{mail}");
     let order = hq.hq.storage.order(&q.id).unwrap().unwrap();
-    assert!(mail.contains(&order.total.format(Lang::Fr)), "{mail}");
+    assert!(mail.contains(&order.total.format(Lang::FR)), "{mail}");
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while sms.lock().unwrap().is_empty() {
         assert!(tokio::time::Instant::now() < deadline, "no SMS");

@@ -53,7 +53,7 @@ fn order() -> NewOrder {
             phone: Some(PHONE.into()),
             customer_id: None,
         },
-        lang: Lang::Fr,
+        lang: Lang::FR,
     }
 }
 

@@ -43,7 +43,7 @@ fn new_order(name: &str) -> NewOrder {
             phone: None,
             customer_id: None,
         },
-        lang: Lang::Fr,
+        lang: Lang::FR,
     }
 }
 

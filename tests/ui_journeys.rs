@@ -69,14 +69,177 @@ fn a_scan_shows_the_product_and_the_basket_total_applies_the_promotion() {
     let hints: Vec<String> = b.get_hints().iter().map(|s| s.to_string()).collect();
     assert!(hints.iter().any(|h| h.contains("Ajoutez-en 1")), "{hints:?}");
 
-    // The language switches at any time, Rust texts and @tr texts alike.
+    // The language switches at any time, Rust texts and @tr texts alike;
+    // the button goes through ui.languages in turn (fr, en, de).
     k.press("English: switch to English");
     assert_eq!(app.get_lang(), "en");
     assert!(b.get_total().starts_with('€'), "{}", b.get_total());
     assert!(k.has_button("Send to my phone"));
     assert!(k.has_button("Continue shopping"));
+    k.press("Deutsch: auf Deutsch umschalten");
+    assert_eq!(app.get_lang(), "de");
+    assert!(b.get_total().ends_with(" €"), "{}", b.get_total());
+    assert!(k.has_button("An mein Telefon senden"));
     k.press("Français : passer en français");
     assert!(k.has_button("Envoyer sur mon téléphone"));
+}
+
+/// A shopper in German (`ui.language = "de"`): the product's price, its
+/// promotion, the stock words, the basket's total and the errors are German
+/// (the message catalogue for what Rust writes, `ui/translations/de` for
+/// the `.slint` texts), and a reset brings the next shopper back to German.
+#[test]
+fn a_journey_in_german() {
+    let (_dir, k) = demo_kiosk(&[("VITRINE__UI__LANGUAGE", "de")]);
+    let app = k.ui().global::<App>();
+    assert_eq!(app.get_lang(), "de");
+    assert!(k.shows("Scannen Sie ein Produkt"));
+    assert!(k.has_button("Starten: Produkt scannen"));
+    // The language button goes on to the next of ui.languages (after the
+    // last, the first), named and labelled in that language.
+    assert_eq!(app.get_next_language_name(), "Français");
+    assert!(k.has_button("Français : passer en français"));
+    let names: Vec<String> = app.get_languages().iter().map(|l| l.name.to_string()).collect();
+    assert_eq!(names, ["Français", "English", "Deutsch"]);
+
+    // A wrong check digit typed on the keypad, explained in German.
+    k.press("Starten: Produkt scannen");
+    k.type_keys("5449000039232");
+    k.press("Produkt anzeigen");
+    let s = k.ui().global::<ScanAdapter>();
+    assert!(
+        s.get_feedback()
+            .starts_with("Dieser Code passt zu keinem Produkt: Prüfen Sie die Ziffern"),
+        "{}",
+        s.get_feedback()
+    );
+    // An unknown product.
+    k.scan("4006381333931", Symbology::Ean13);
+    assert_eq!(
+        s.get_feedback(),
+        "Unbekanntes Produkt (Code 4006381333931): Bitte fragen Sie das Personal."
+    );
+
+    k.scan(NORDIC, Symbology::Ean13);
+    assert_eq!(k.kiosk.page(), Page::Product);
+    let p = k.ui().global::<ProductAdapter>();
+    assert_eq!(p.get_name(), "Nordic must original");
+    let price = p.get_price().to_string();
+    assert!(price.ends_with(" €") && price.contains(','), "a German price: {price}");
+    let promos: Vec<(String, String)> = p
+        .get_promotions()
+        .iter()
+        .map(|l| (l.badge.to_string(), l.text.to_string()))
+        .collect();
+    assert!(
+        promos
+            .iter()
+            .any(|(badge, text)| badge == "3 für 2" && text.starts_with("3 zum Preis von 2: 3 kaufen, ")),
+        "{promos:?}"
+    );
+    let here = p.get_stock_here();
+    assert!(
+        here.place.starts_with("Hier (") && here.place.ends_with("):"),
+        "{}",
+        here.place
+    );
+    assert!(
+        ["vorrätig", "ausverkauft"].contains(&here.text.as_str()) || here.text.starts_with("nur noch "),
+        "German stock words: {}",
+        here.text
+    );
+    for row in p.get_stock_elsewhere().iter() {
+        assert!(row.place.ends_with(':') && !row.place.ends_with(" :"), "{}", row.place);
+    }
+    assert!(k.shows("Demopreis: Das ist kein echter Preis."));
+
+    for _ in 0..3 {
+        k.press("In den Warenkorb");
+    }
+    assert_eq!(app.get_toast(), "In den Warenkorb gelegt: Nordic must original");
+    let total = app.get_basket_total().to_string();
+    assert_eq!(app.get_basket_long(), format!("Warenkorb: 3 Artikel, {total}"));
+    k.press(&app.get_basket_long());
+    assert_eq!(k.kiosk.page(), Page::Basket);
+    let b = k.ui().global::<BasketAdapter>();
+    let unit_minor = parse_eur(&price);
+    assert_eq!(parse_eur(&b.get_total()), 2 * unit_minor);
+    assert!(b.get_total().ends_with(" €"), "{}", b.get_total());
+    let savings: Vec<String> = b.get_savings().iter().map(|s| s.to_string()).collect();
+    assert!(
+        savings
+            .iter()
+            .any(|s| s.starts_with("3 zum Preis von 2: 1 Artikel gratis, Sie sparen ")),
+        "{savings:?}"
+    );
+    assert!(b.get_lines().row_data(0).unwrap().detail.ends_with(" pro Stück"));
+    assert!(k.has_button("An mein Telefon senden"));
+    // Not enrolled with HQ: said in German.
+    k.press("An mein Telefon senden");
+    assert!(
+        app.get_toast()
+            .starts_with("Dieses Terminal ist nicht mit der Zentrale verbunden"),
+        "{}",
+        app.get_toast()
+    );
+    // The on-screen keyboard is German (QWERTZ, with umlauts).
+    k.go(Page::Identify);
+    let row1: Vec<String> = app.get_keyboard_row1().iter().map(|k| k.to_string()).collect();
+    assert_eq!(row1[..6], ["q", "w", "e", "r", "t", "z"]);
+    assert!(k.has_button("ü") && k.has_button("ß"));
+    k.type_keys("0612");
+    k.press("OK");
+    let id = k.ui().global::<IdentifyAdapter>();
+    assert!(
+        id.get_message().starts_with("Diese Nummer ist ungültig"),
+        "{}",
+        id.get_message()
+    );
+
+    // The accessibility panel offers every language, each by its name; the
+    // next shopper starts in the kiosk's language, German, again.
+    k.press("Barrierefreiheit: Textgröße und Anordnung");
+    k.press("English");
+    assert_eq!(app.get_lang(), "en");
+    k.press("Close");
+    k.kiosk.reset_session("test: next shopper");
+    assert_eq!(app.get_lang(), "de");
+    assert!(k.shows("Scannen Sie ein Produkt"));
+}
+
+/// The languages offered are the configuration's (`ui.languages`), in its
+/// order: the button goes through them and wraps, the accessibility panel
+/// and the staff screen list them, and a language not offered is refused.
+#[test]
+fn the_shopper_chooses_among_the_configured_languages() {
+    let (_dir, k) = demo_kiosk(&[("VITRINE__UI__LANGUAGES", "de, en"), ("VITRINE__UI__LANGUAGE", "en")]);
+    let app = k.ui().global::<App>();
+    assert_eq!(app.get_lang(), "en");
+    let names: Vec<String> = app.get_languages().iter().map(|l| l.name.to_string()).collect();
+    assert_eq!(names, ["Deutsch", "English"]);
+    k.press("Deutsch: auf Deutsch umschalten");
+    assert_eq!(app.get_lang(), "de");
+    assert!(k.has_button("Starten: Produkt scannen"));
+    k.press("English: switch to English");
+    assert_eq!(app.get_lang(), "en");
+    assert!(k.has_button("Start: scan a product"));
+    assert!(!k.has_button("Français : passer en français"));
+    // French is not offered here: asking for it changes nothing.
+    app.invoke_set_language("fr".into());
+    assert_eq!(app.get_lang(), "en");
+    // Staff choose the default among the same languages.
+    k.press("Staff access (long press)");
+    k.type_keys("2468");
+    k.press("Enter");
+    assert_eq!(k.kiosk.page(), Page::Staff);
+    let langs: Vec<(String, bool)> = k
+        .ui()
+        .global::<StaffAdapter>()
+        .get_languages()
+        .iter()
+        .map(|l| (l.label.to_string(), l.selected))
+        .collect();
+    assert_eq!(langs, [("Deutsch".to_string(), false), ("English".to_string(), true)]);
 }
 
 fn parse_eur(s: &str) -> i64 {
@@ -153,6 +316,9 @@ fn the_product_page_shows_offers_allergens_and_the_member_price() {
         allergens.iter().any(|a| a.to_lowercase().contains("milk")),
         "{allergens:?}"
     );
+    k.press("Deutsch: auf Deutsch umschalten");
+    let allergens: Vec<String> = p.get_allergens().iter().map(|a| a.to_string()).collect();
+    assert!(allergens.iter().any(|a| a.contains("Milch")), "{allergens:?}");
     k.press("Français : passer en français");
 
     k.scan(&member.short_form(), Symbology::Ean13);
@@ -722,7 +888,8 @@ fn staff_enter_with_the_pin_change_settings_and_see_the_status() {
 }
 
 /// Every control has an accessible label and is at least 44 × 44 px at
-/// 1080p, on every page, in both orientations.
+/// 1080p, on every page, in both orientations, in French and in German
+/// (the longest words, and an 11-key keyboard row).
 #[test]
 fn every_control_is_labelled_and_large_enough() {
     use vitrine::ui::generated::StaffTab;
@@ -748,7 +915,14 @@ fn every_control_is_labelled_and_large_enough() {
     for tab in [StaffTab::Settings, StaffTab::Status, StaffTab::Camera] {
         screens.push((Page::Staff, Some(tab)));
     }
-    for (large, low) in [(false, false), (true, false), (false, true)] {
+    for (lang, large, low) in [
+        ("fr", false, false),
+        ("fr", true, false),
+        ("fr", false, true),
+        ("de", false, false),
+        ("de", true, false),
+    ] {
+        app.invoke_set_language(lang.into());
         app.invoke_set_large_text(large);
         app.invoke_set_low_reach(low);
         for (w, h) in [(1920, 1080), (1080, 1920)] {
@@ -772,7 +946,7 @@ fn every_control_is_labelled_and_large_enough() {
                     .match_accessible_role(AccessibleRole::Button)
                     .find_all();
                 assert!(buttons.len() >= 3, "{page:?}: {} buttons", buttons.len());
-                let at = format!("{page:?} {tab:?} at {w}x{h} (large text {large}, low reach {low})");
+                let at = format!("{page:?} {tab:?} at {w}x{h} ({lang}, large text {large}, low reach {low})");
                 for b in buttons {
                     let label = b.accessible_label().unwrap_or_default();
                     assert!(!label.trim().is_empty(), "{at}: a button has no label");
@@ -843,24 +1017,14 @@ fn contrast(a: slint::Color, b: slint::Color) -> f64 {
     (hi + 0.05) / (lo + 0.05)
 }
 
-/// Every `@tr` string of ui/*.slint has its English translation.
+/// Every `@tr` string of ui/*.slint has its translation in every language
+/// of `ui/translations/`, and every language of the message catalogue but
+/// the `.slint` files' own (French) has a `.po` there: choosing a language
+/// never leaves the screen half in French.
 #[test]
-fn every_screen_text_has_an_english_translation() {
+fn every_screen_text_has_a_translation_in_every_language() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let po = std::fs::read_to_string(root.join("ui/translations/en/LC_MESSAGES/vitrine.po")).unwrap();
-    let mut translated = std::collections::HashMap::new();
-    let mut id: Option<String> = None;
-    for line in po.lines() {
-        if let Some(rest) = line.strip_prefix("msgid \"") {
-            id = Some(rest.trim_end_matches('"').to_string());
-        } else if let Some(rest) = line.strip_prefix("msgstr \"")
-            && let Some(i) = id.take()
-        {
-            translated.insert(i, rest.trim_end_matches('"').to_string());
-        }
-    }
-    let mut missing = Vec::new();
-    let mut count = 0;
+    let mut strings = Vec::new();
     let mut stack = vec![root.join("ui")];
     while let Some(dir) = stack.pop() {
         for e in std::fs::read_dir(dir).unwrap() {
@@ -869,17 +1033,46 @@ fn every_screen_text_has_an_english_translation() {
                 stack.push(p);
             } else if p.extension().is_some_and(|x| x == "slint") {
                 let text = std::fs::read_to_string(&p).unwrap();
-                for s in tr_strings(&text) {
-                    count += 1;
-                    if translated.get(&s).is_none_or(|t| t.is_empty()) {
-                        missing.push(format!("{}: {s}", p.display()));
-                    }
-                }
+                strings.extend(tr_strings(&text).into_iter().map(|s| (p.clone(), s)));
             }
         }
     }
-    assert!(count > 100, "only {count} @tr strings found");
-    assert!(missing.is_empty(), "no English for:\n{}", missing.join("\n"));
+    assert!(strings.len() > 100, "only {} @tr strings found", strings.len());
+    let mut langs: Vec<String> = std::fs::read_dir(root.join("ui/translations"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    langs.sort();
+    for lang in vitrine_i18n::available() {
+        assert!(
+            *lang == vitrine_core::Lang::FR || langs.iter().any(|l| l == lang.code()),
+            "no ui/translations/{lang}/LC_MESSAGES/vitrine.po for the catalogue's language {lang}"
+        );
+    }
+    assert!(
+        langs.contains(&"en".to_string()) && langs.contains(&"de".to_string()),
+        "{langs:?}"
+    );
+    for lang in &langs {
+        let po = std::fs::read_to_string(root.join(format!("ui/translations/{lang}/LC_MESSAGES/vitrine.po"))).unwrap();
+        let mut translated = std::collections::HashMap::new();
+        let mut id: Option<String> = None;
+        for line in po.lines() {
+            if let Some(rest) = line.strip_prefix("msgid \"") {
+                id = Some(rest.trim_end_matches('"').to_string());
+            } else if let Some(rest) = line.strip_prefix("msgstr \"")
+                && let Some(i) = id.take()
+            {
+                translated.insert(i, rest.trim_end_matches('"').to_string());
+            }
+        }
+        let missing: Vec<String> = strings
+            .iter()
+            .filter(|(_, s)| translated.get(s).is_none_or(|t| t.is_empty()))
+            .map(|(p, s)| format!("{}: {s}", p.display()))
+            .collect();
+        assert!(missing.is_empty(), "no {lang} translation for:\n{}", missing.join("\n"));
+    }
 }
 
 /// The string literals of `@tr("…"` calls, escapes kept as written.

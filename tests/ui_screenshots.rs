@@ -1,5 +1,5 @@
-//! Renders every screen, in French and English, landscape (1920×1080) and
-//! portrait (1080×1920), with Slint's software renderer and no display, on
+//! Renders every screen, in every language of the kiosk (French, English,
+//! German), landscape (1920×1080) and portrait (1080×1920), with Slint's software renderer and no display, on
 //! the real catalog and controller.
 //!
 //! The test always renders and checks the pictures are drawn; with
@@ -44,7 +44,7 @@ impl Shooter {
 }
 
 #[test]
-fn every_screen_in_both_languages_and_orientations() {
+fn every_screen_in_every_language_and_orientation() {
     slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
         mock_time: true,
         threading: false,
@@ -61,7 +61,7 @@ fn every_screen_in_both_languages_and_orientations() {
     let dir = tempfile::tempdir().unwrap();
     seed(dir.path());
     for (orient, w, h) in [("landscape", 1920, 1080), ("portrait", 1080, 1920)] {
-        for lang in ["fr", "en"] {
+        for lang in ["fr", "en", "de"] {
             let outbox = support::enrolled_outbox(dir.path(), "https://shop.example");
             let k = TestKiosk::with_outbox(config(dir.path(), &[("VITRINE__UI__LANGUAGE", lang)]), Some(outbox));
             k.ui().window().set_size(slint::PhysicalSize::new(w, h));
@@ -126,18 +126,14 @@ fn every_screen_in_both_languages_and_orientations() {
             k.wait_seconds(60);
             shot(&k, "08-idle-warning");
             k.kiosk.reset_session("screenshots");
-            k.press(if lang == "fr" {
-                "Accès personnel (appui long)"
-            } else {
-                "Staff access (long press)"
-            });
+            let staff = k.ui().global::<vitrine::ui::generated::StaffAdapter>();
+            app.invoke_staff_corner();
             k.type_keys("1111");
-            k.press(if lang == "fr" { "Entrer" } else { "Enter" });
+            staff.invoke_pin_key("OK".into());
             shot(&k, "09-staff-pin");
             k.type_keys("2468");
-            k.press(if lang == "fr" { "Entrer" } else { "Enter" });
+            staff.invoke_pin_key("OK".into());
             shot(&k, "10-staff-settings");
-            let staff = k.ui().global::<vitrine::ui::generated::StaffAdapter>();
             staff.set_tab(vitrine::ui::generated::StaffTab::Status);
             shot(&k, "11-staff-status");
             staff.set_tab(vitrine::ui::generated::StaffTab::Camera);

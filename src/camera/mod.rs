@@ -102,8 +102,8 @@ pub struct StreamMode {
     pub format: convert::PixelFormat,
 }
 
-/// What went wrong with a source, in words the staff can act on, in French
-/// or English ([`SourceError::text`]; `Display` is the English one). The
+/// What went wrong with a source, in words the staff can act on, in the
+/// screen's language ([`SourceError::text`]; `Display` is English). The
 /// `detail` fields hold the technical text of the driver or of nokhwa
 /// (English, kept as is for a technician), always shown in parentheses or
 /// after a colon, never as the sentence itself.

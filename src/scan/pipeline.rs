@@ -42,7 +42,7 @@
 //!     }
 //! });
 //! // From a UI timer (cheap, never blocks on the decoder):
-//! let _status = pipeline.status(); // CameraStatus::message(lang) for the screen
+//! let _status = pipeline.status(); // CameraStatus::text() for the screen
 //! let _preview = pipeline.preview(); // Option<Arc<PreviewFrame>> (RGB8)
 //! let _metrics = pipeline.metrics(); // fps, decode time, latency: staff screen
 //! // Staff changed the camera settings:

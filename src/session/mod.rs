@@ -390,7 +390,7 @@ mod tests {
 
     #[test]
     fn same_product_adds_to_its_line_and_prices_with_the_promotion() {
-        let mut s = Session::new(Lang::Fr, false, false, Currency::EUR);
+        let mut s = Session::new(Lang::FR, false, false, Currency::EUR);
         for _ in 0..3 {
             assert_eq!(s.add(item("5449000039231", 199)), Ok(0));
         }
@@ -410,7 +410,7 @@ mod tests {
 
     #[test]
     fn quantities_and_removal() {
-        let mut s = Session::new(Lang::Fr, false, false, Currency::EUR);
+        let mut s = Session::new(Lang::FR, false, false, Currency::EUR);
         s.add(item("5449000039231", 199)).unwrap();
         s.set_quantity(0, 5);
         assert_eq!(s.unit_count(), 5);
@@ -424,7 +424,7 @@ mod tests {
 
     #[test]
     fn weighed_packs_are_lines_of_their_own_and_counted_once() {
-        let mut s = Session::new(Lang::Fr, false, false, Currency::EUR);
+        let mut s = Session::new(Lang::FR, false, false, Currency::EUR);
         let pack = |label: &str, price| {
             let mut i = item("2012345000001", 1299);
             i.measured = Some(Measured {
@@ -445,9 +445,9 @@ mod tests {
 
     #[test]
     fn reset_wipes_everything_and_restores_defaults() {
-        let mut s = Session::new(Lang::Fr, false, false, Currency::EUR);
+        let mut s = Session::new(Lang::FR, false, false, Currency::EUR);
         s.add(item("5449000039231", 199)).unwrap();
-        s.lang = Lang::En;
+        s.lang = Lang::EN;
         s.large_text = true;
         s.low_reach = true;
         s.customer = Some(Customer {
@@ -468,13 +468,13 @@ mod tests {
         assert!(!s.is_blank());
         s.reset();
         assert!(s.is_blank());
-        assert_eq!(s.lang, Lang::Fr);
+        assert_eq!(s.lang, Lang::FR);
         assert!(!s.large_text && !s.low_reach);
     }
 
     #[test]
     fn coupons_and_customer() {
-        let mut s = Session::new(Lang::Fr, false, false, Currency::EUR);
+        let mut s = Session::new(Lang::FR, false, false, Currency::EUR);
         assert!(s.add_coupon("BIENVENUE10"));
         assert!(!s.add_coupon("BIENVENUE10"));
         s.customer = Some(Customer {
@@ -493,7 +493,7 @@ mod tests {
 
     #[test]
     fn personal_offers_and_coupon_qr_promotions_price_and_are_wiped() {
-        let mut s = Session::new(Lang::Fr, false, false, Currency::EUR);
+        let mut s = Session::new(Lang::FR, false, false, Currency::EUR);
         s.add(item("5449000039231", 1000)).unwrap();
         let coupon = vitrine_core::loyalty::coupon_promotion("MERCI-1", 1000, 0, None, 100);
         assert!(s.add_coupon_promotion(coupon.clone()));
@@ -522,7 +522,7 @@ mod tests {
 
     #[test]
     fn refuses_another_currency() {
-        let mut s = Session::new(Lang::Fr, false, false, Currency::EUR);
+        let mut s = Session::new(Lang::FR, false, false, Currency::EUR);
         let mut i = item("5449000039231", 199);
         i.unit_price = Money::new(199, Currency::from_code("USD").unwrap());
         assert_eq!(s.add(i), Err(AddError::Currency));

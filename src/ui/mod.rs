@@ -2,12 +2,23 @@
 //! per page) and the Rust side that feeds it.
 //!
 //! # Layout
-//! - [`kiosk`]: the controller on the UI thread (session, navigation,
-//!   scanning, product page, timers).
-//! - `shopping`: basket, identify, send-to-phone, click & collect.
-//! - `staff_ui`: the staff PIN pad, settings, status, camera test.
-//! - [`present`]: domain data to screen text, in French or English.
-//! - [`worker`]: the catalog thread and how results come back.
+//! The shell, in two parts:
+//! - [`kiosk`]: the kiosk as the rest of the crate and the tests see it
+//!   (`Kiosk::new`, `scan_sender`, `settle`, `session`, `page`, `window`):
+//!   it builds the shell, lists the screens (one line each) and says who
+//!   takes a code read.
+//! - `shell`: what the screens share — the window, the session, navigation,
+//!   the timers (idle reset, toast, countdowns, promotion refresh, USB
+//!   scanner), the session reset, the session's language and look, and the
+//!   message pump that hands each worker's answer to the screen that asked.
+//!
+//! Then the screens and what they use:
+//! - `screens`: one controller per page adapter — `attract`, `scan`,
+//!   `product`, `basket`, `identify`, `handoff`, `collect`, `staff` — each
+//!   owning its state, wiring its adapter's callbacks in `setup`, drawing
+//!   its adapter, and taking the answers to its own requests.
+//! - [`present`]: domain data to screen text, from the message catalogue.
+//! - [`worker`]: the catalog thread and the channel results come back on.
 //! - [`qr`]: the handoff QR code.
 //! - [`camera_link`]: scan events, preview pictures and the camera's state
 //!   from the scan pipeline to the screen.
@@ -15,20 +26,51 @@
 //! - [`run`]: picks the display backend, opens the window, runs the event
 //!   loop on the main thread.
 //!
+//! Adding a screen is one `.slint` page, one Rust module and one line in
+//! the shell: the page `ui/pages/xxx.slint` with its `XxxAdapter` global
+//! (shown from `ui/main.slint` for its value of `Page` in `ui/app.slint`),
+//! the module `screens/xxx.rs` with `setup(&shell, …) -> Rc<Xxx>` (wires
+//! the adapter's callbacks, adds the screen to the shell) and an
+//! `impl Screen` (`pages`, `render`, and what it needs of `enter`, `reset`,
+//! `changed`, `tick`, `typed`), and the line in [`kiosk`] calling `setup`.
+//! Its texts go in `crates/vitrine-i18n/locales/*/kiosk.ftl` (Rust) and
+//! the `.po` files (`@tr` in the page).
+//!
+//! # Text
+//! Texts drawn from Rust come from the message catalogue
+//! (`crates/vitrine-i18n/locales/<lang>/kiosk.ftl`, `kiosk-staff.ftl`):
+//! screens keep `vitrine_i18n::Text` in their state and render it in the
+//! session's language when they draw. The `.slint` files use `@tr` with
+//! the French source strings and `ui/translations/<lang>/LC_MESSAGES/vitrine.po`
+//! for the others. Choosing a language selects both.
+//!
 //! # Threads
 //! The Slint event loop owns the main thread. Callbacks change the session
 //! or send a request and return; catalog queries run on their own thread,
-//! Argon2 and file writes on the tokio runtime's blocking pool, and results
-//! come back through `slint::invoke_from_event_loop` (an error there is
-//! logged, never unwrapped).
+//! Argon2, file writes and waits for HQ on the tokio runtime's blocking
+//! pool, and answers come back through `slint::invoke_from_event_loop` (an
+//! error there is logged, never unwrapped).
+
+/// A Slint callback that reaches `$me` (a `Weak`) if it still exists:
+/// `on!(me, |screen, arg: Type| body)`.
+macro_rules! on {
+    ($me:expr, |$s:ident $(, $a:ident : $t:ty)*| $body:expr) => {{
+        let me = $me.clone();
+        move |$($a: $t),*| {
+            if let Some($s) = me.upgrade() {
+                $body
+            }
+        }
+    }};
+}
 
 pub mod camera_link;
 pub mod kiosk;
 pub mod orders;
 pub mod present;
 pub mod qr;
-mod shopping;
-mod staff_ui;
+mod screens;
+mod shell;
 pub mod worker;
 
 /// The code slint-build generated from `ui/main.slint`.

@@ -60,6 +60,17 @@ pub enum DeskError {
     Failed(String),
 }
 
+impl DeskError {
+    /// What the shopper is told when a handoff or an order cannot be queued.
+    pub fn text(&self) -> vitrine_i18n::Text {
+        match self {
+            DeskError::NotConnected => vitrine_i18n::text!("kiosk-desk-not-connected"),
+            DeskError::Refused(_) => vitrine_i18n::text!("kiosk-desk-refused"),
+            DeskError::Failed(_) => vitrine_i18n::text!("kiosk-desk-failed"),
+        }
+    }
+}
+
 impl From<SyncError> for DeskError {
     fn from(e: SyncError) -> DeskError {
         match e {

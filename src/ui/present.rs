@@ -1,6 +1,7 @@
-//! Domain data turned into what the screen shows, in the shopper's
-//! language. Pure functions: they build the Slint-generated structs (plain
-//! data), so they are tested without a window.
+//! Domain data turned into what the screens show, from the message
+//! catalogue (`crates/vitrine-i18n/locales/<lang>/kiosk.ftl`), in the
+//! language asked for. Pure functions: they build the Slint-generated
+//! structs (plain data), so they are tested without a window.
 
 use slint::{ModelRc, SharedString, VecModel};
 use time::{OffsetDateTime, UtcOffset};
@@ -8,55 +9,16 @@ use vitrine_core::code::{Embedded, ProductCode};
 use vitrine_core::pricing::{Audience, PricedBasket, PromoKind, Promotion, Target};
 use vitrine_core::product::{Nutriments, ONLINE, SoldBy, StockLevel, UnixTime};
 use vitrine_core::{Currency, Lang, Money};
-use vitrine_i18n::MoneyText;
+use vitrine_i18n::domain::{promo_badge, promo_sentence};
+use vitrine_i18n::{Arg, MoneyText, Text, text};
 
 use super::generated::{BasketRow, FactRow, OfferRow, PromoLine, PromoSlide, StockRow, Tone};
 use super::worker::{CacheInfo, SlideData};
 use crate::catalog::ProductView;
+use crate::config::LoadedConfig;
+use crate::scan::{CameraStatus, ScanMetrics};
 use crate::session::BasketItem;
 use crate::sync::SyncStatus;
-
-/// A text in both languages, so a message on screen follows a language
-/// switch.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Text2 {
-    pub fr: String,
-    pub en: String,
-}
-
-impl Text2 {
-    pub fn new(fr: impl Into<String>, en: impl Into<String>) -> Text2 {
-        Text2 {
-            fr: fr.into(),
-            en: en.into(),
-        }
-    }
-
-    /// The same words in both (a code, a name).
-    pub fn same(s: impl Into<String>) -> Text2 {
-        let s = s.into();
-        Text2 { fr: s.clone(), en: s }
-    }
-
-    /// Built from a function of the language.
-    pub fn with(f: impl Fn(Lang) -> String) -> Text2 {
-        Text2 {
-            fr: f(Lang::Fr),
-            en: f(Lang::En),
-        }
-    }
-
-    pub fn get(&self, lang: Lang) -> SharedString {
-        SharedString::from(match lang {
-            Lang::Fr => self.fr.as_str(),
-            _ => self.en.as_str(),
-        })
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.fr.is_empty() && self.en.is_empty()
-    }
-}
 
 pub fn model<T: Clone + 'static>(v: Vec<T>) -> ModelRc<T> {
     ModelRc::new(VecModel::from(v))
@@ -69,28 +31,27 @@ fn local(t: UnixTime, offset: UtcOffset) -> OffsetDateTime {
 }
 
 /// "aujourd'hui à 14:05", "le 23/11 à 14:05" / "today at 14:05", "on 23 Nov at 14:05".
-pub fn when(t: UnixTime, now: UnixTime, offset: UtcOffset, lang: Lang) -> String {
+pub fn when(t: UnixTime, now: UnixTime, offset: UtcOffset) -> Text {
     let (d, n) = (local(t, offset), local(now, offset));
-    let hm = format!("{:02}:{:02}", d.hour(), d.minute());
-    let months = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    match (d.date() == n.date(), lang) {
-        (true, Lang::Fr) => format!("aujourd'hui à {hm}"),
-        (true, _) => format!("today at {hm}"),
-        (false, Lang::Fr) => format!("le {:02}/{:02} à {hm}", d.day(), u8::from(d.month())),
-        (false, _) => format!(
-            "on {} {} at {hm}",
-            d.day(),
-            months[usize::from(u8::from(d.month())) - 1]
-        ),
+    let time = format!("{:02}:{:02}", d.hour(), d.minute());
+    if d.date() == n.date() {
+        return text!("kiosk-when-today", time = time);
     }
+    let month = u8::from(d.month());
+    text!(
+        "kiosk-when-day",
+        time = time,
+        day = format!("{:02}", d.day()),
+        month = format!("{month:02}"),
+        day_num = u32::from(d.day()),
+        month_name = vitrine_i18n::month_name(month),
+    )
 }
 
 /// The stock words for a place, with a tone that always comes with an icon.
 pub fn stock_row(place: &str, quantity: Option<i64>, lang: Lang) -> StockRow {
     let (text, tone) = match quantity.map(StockLevel::from_quantity) {
-        None => (lang.pick("stock inconnu", "stock unknown").to_string(), Tone::Info),
+        None => (text!("kiosk-stock-unknown").render(lang), Tone::Info),
         Some(StockLevel::InStock) => (
             vitrine_i18n::domain::stock_level(StockLevel::InStock)
                 .render(lang)
@@ -98,13 +59,7 @@ pub fn stock_row(place: &str, quantity: Option<i64>, lang: Lang) -> StockRow {
             Tone::Ok,
         ),
         Some(StockLevel::Low) => (
-            match lang {
-                Lang::Fr => {
-                    let n = quantity.unwrap_or(0);
-                    format!("stock faible ({n} restant{})", if n > 1 { "s" } else { "" })
-                }
-                _ => format!("low stock ({} left)", quantity.unwrap_or(0)),
-            },
+            text!("kiosk-stock-low", count = quantity.unwrap_or(0)).render(lang),
             Tone::Warn,
         ),
         Some(StockLevel::Out) => (
@@ -114,13 +69,8 @@ pub fn stock_row(place: &str, quantity: Option<i64>, lang: Lang) -> StockRow {
             Tone::Bad,
         ),
     };
-    // French puts a space before the colon.
-    let place = match lang {
-        Lang::Fr => format!("{place} :"),
-        _ => format!("{place}:"),
-    };
     StockRow {
-        place: place.into(),
+        place: text!("kiosk-stock-place", place = place).render(lang).into(),
         text: text.into(),
         tone,
     }
@@ -128,22 +78,13 @@ pub fn stock_row(place: &str, quantity: Option<i64>, lang: Lang) -> StockRow {
 
 /// Where the price and stock come from the kiosk's cache rather than a live
 /// link with HQ, since when (empty when online).
-pub fn since_text(sync: &SyncStatus, cache: CacheInfo, now: UnixTime, offset: UtcOffset, lang: Lang) -> String {
+pub fn since_text(sync: &SyncStatus, cache: CacheInfo, now: UnixTime, offset: UtcOffset) -> Text {
     if sync.online {
-        return String::new();
+        return Text::empty();
     }
-    let at = cache.last_sync.or(cache.catalog_updated_at);
-    match (at, lang) {
-        (Some(t), Lang::Fr) => format!(
-            "Prix et stock enregistrés sur cette borne {} (borne hors ligne).",
-            when(t, now, offset, lang)
-        ),
-        (Some(t), _) => format!(
-            "Prices and stock saved on this kiosk {} (kiosk offline).",
-            when(t, now, offset, lang)
-        ),
-        (None, Lang::Fr) => "Prix et stock enregistrés sur cette borne (hors ligne).".into(),
-        (None, _) => "Prices and stock saved on this kiosk (offline).".into(),
+    match cache.last_sync.or(cache.catalog_updated_at) {
+        Some(t) => text!("kiosk-offline-since", when = when(t, now, offset)),
+        None => text!("kiosk-offline"),
     }
 }
 
@@ -202,29 +143,19 @@ pub fn product_screen(
     {
         subtitle.push(book.authors.join(", "));
     }
-    let code_line = match lang {
-        Lang::Fr => format!("Code {}", p.gtin.short_form()),
-        _ => format!("Code {}", p.gtin.short_form()),
-    };
+    let code_line = text!("kiosk-product-code", code = p.gtin.short_form()).render(lang);
     let price = pack_price(view, code);
     let price_text = price
         .map(|m| m.format(lang))
-        .unwrap_or_else(|| lang.pick("Prix non disponible", "No price").to_string());
+        .unwrap_or_else(|| text!("kiosk-product-no-price").render(lang));
     let price_note = match (code.variable.as_ref().map(|v| v.embedded), view.price) {
-        (Some(Embedded::Weight { grams }), Some(unit)) => match lang {
-            Lang::Fr => format!("{} g à {} le kg", grams, unit.format(lang)),
-            _ => format!("{} g at {} per kg", grams, unit.format(lang)),
-        },
-        (Some(Embedded::Price { .. }), _) => lang.pick("prix de cette barquette", "price of this pack").into(),
-        (None, Some(_)) if p.sold_by == SoldBy::Kilogram => lang.pick("le kg", "per kg").into(),
-        (_, None) => lang
-            .pick(
-                "Ce produit n'est pas vendu dans ce magasin.",
-                "This product is not sold in this store.",
-            )
-            .into(),
-        _ => String::new(),
-    };
+        (Some(Embedded::Weight { grams }), Some(unit)) => text!("kiosk-weight-price", grams = grams, price = unit),
+        (Some(Embedded::Price { .. }), _) => text!("kiosk-product-pack-price"),
+        (None, Some(_)) if p.sold_by == SoldBy::Kilogram => text!("kiosk-product-per-kg"),
+        (_, None) => text!("kiosk-product-not-sold"),
+        _ => Text::empty(),
+    }
+    .render(lang);
     let mut promotions = Vec::new();
     let mut member_price = String::new();
     if let Some(unit) = view.price {
@@ -240,7 +171,7 @@ pub fn product_screen(
             {
                 continue;
             }
-            let text = vitrine_i18n::domain::promo_sentence(pr, unit).render(lang);
+            let text = promo_sentence(pr, unit).render(lang);
             if matches!(pr.audience, Audience::Members { .. }) {
                 if member_price.is_empty() {
                     member_price = text;
@@ -248,15 +179,13 @@ pub fn product_screen(
                 continue;
             }
             promotions.push(PromoLine {
-                badge: vitrine_i18n::domain::promo_badge(&pr.kind, unit.currency)
-                    .render(lang)
-                    .into(),
+                badge: promo_badge(&pr.kind, unit.currency).render(lang).into(),
                 text: text.into(),
             });
         }
     }
-    let here = lang.pick("Ici", "Here");
-    let stock_here = stock_row(&format!("{here} ({store_name})"), view.stock_here, lang);
+    let here = text!("kiosk-stock-here", store = store_name).render(lang);
+    let stock_here = stock_row(&here, view.stock_here, lang);
     // HQ's live answer, when it came, replaces the catalog's figures for
     // the other stores and online.
     let (elsewhere_q, online_q): (Vec<(String, i64)>, Option<i64>) = match live {
@@ -283,26 +212,13 @@ pub fn product_screen(
         .map(|(name, q)| stock_row(name, Some(*q), lang))
         .collect();
     let live_note = match live {
-        Some(l) if l.from_cache => match lang {
-            Lang::Fr => format!(
-                "Stock des autres magasins : réponse du siège {}.",
-                when(l.fetched_at, now, offset, lang)
-            ),
-            _ => format!(
-                "Other stores' stock: HQ's answer {}.",
-                when(l.fetched_at, now, offset, lang)
-            ),
-        },
-        Some(_) => lang
-            .pick(
-                "Stock des autres magasins en direct du siège.",
-                "Other stores' stock live from HQ.",
-            )
-            .to_string(),
-        None => String::new(),
-    };
+        Some(l) if l.from_cache => text!("kiosk-live-cached", when = when(l.fetched_at, now, offset)),
+        Some(_) => text!("kiosk-live"),
+        None => Text::empty(),
+    }
+    .render(lang);
     let online = match online_q {
-        Some(q) => stock_row(lang.pick("En ligne (livraison)", "Online (delivery)"), Some(q), lang),
+        Some(q) => stock_row(&text!("kiosk-stock-online").render(lang), Some(q), lang),
         None => StockRow {
             place: SharedString::new(),
             text: SharedString::new(),
@@ -315,18 +231,12 @@ pub fn product_screen(
         .map(|o| OfferRow {
             seller: o.seller_name.clone().into(),
             price: o.price.format(lang).into(),
-            detail: match lang {
-                Lang::Fr => format!(
-                    "+ {} de livraison, sous {} jours",
-                    o.shipping.format(lang),
-                    o.delivery_days
-                ),
-                _ => format!(
-                    "+ {} delivery, within {} days",
-                    o.shipping.format(lang),
-                    o.delivery_days
-                ),
-            }
+            detail: text!(
+                "kiosk-offer-detail",
+                shipping = o.shipping,
+                days = u32::from(o.delivery_days)
+            )
+            .render(lang)
             .into(),
         })
         .collect();
@@ -336,29 +246,25 @@ pub fn product_screen(
                 .iter()
                 .map(|a| SharedString::from(vitrine_i18n::domain::allergen(a).render(lang)))
                 .collect(),
-            {
-                let mut t = lang
-                    .pick("Valeurs nutritionnelles pour 100 g", "Nutrition per 100 g")
-                    .to_string();
-                if let Some(n) = &food.nutriscore {
-                    t.push_str(&format!(" · Nutri-Score {}", n.to_uppercase()));
-                }
-                t
-            },
+            match &food.nutriscore {
+                Some(n) => text!("kiosk-facts-nutrition-score", score = n.to_uppercase()),
+                None => text!("kiosk-facts-nutrition"),
+            }
+            .render(lang),
             nutrition_rows(&food.nutriments, lang),
         ),
         (None, Some(book)) => {
             let mut rows = Vec::new();
             if !book.authors.is_empty() {
-                rows.push(fact(lang.pick("Auteur", "Author"), book.authors.join(", ")));
+                rows.push(fact(text!("kiosk-book-author"), book.authors.join(", "), lang));
             }
             if let Some(y) = book.year {
-                rows.push(fact(lang.pick("Première parution", "First published"), y.to_string()));
+                rows.push(fact(text!("kiosk-book-year"), y.to_string(), lang));
             }
             if let Some(l) = &book.language {
-                rows.push(fact(lang.pick("Langue", "Language"), l.clone()));
+                rows.push(fact(text!("kiosk-book-language"), l.clone(), lang));
             }
-            (Vec::new(), lang.pick("Le livre", "The book").to_string(), rows)
+            (Vec::new(), text!("kiosk-book").render(lang), rows)
         }
         _ => (Vec::new(), String::new(), Vec::new()),
     };
@@ -394,39 +300,40 @@ pub fn product_screen(
     }
 }
 
-fn fact(label: &str, value: String) -> FactRow {
+fn fact(label: Text, value: String, lang: Lang) -> FactRow {
     FactRow {
-        label: label.into(),
+        label: label.render(lang).into(),
         value: value.into(),
     }
 }
 
-fn nutrition_rows(n: &Nutriments, lang: Lang) -> Vec<FactRow> {
-    let num = |v: f64, unit: &str| {
-        let s = if v >= 10.0 {
-            format!("{v:.0}")
-        } else {
-            format!("{v:.1}")
-        };
-        let s = if lang == Lang::Fr { s.replace('.', ",") } else { s };
-        format!("{s} {unit}")
+/// A nutrient amount: whole above 10, one decimal under (`2,5 g`).
+fn amount(v: f64, unit: &str, lang: Lang) -> String {
+    let n = if v >= 10.0 {
+        vitrine_i18n::decimal(v.round() as i64, 0, lang)
+    } else {
+        vitrine_i18n::decimal((v * 10.0).round() as i64, 1, lang)
     };
+    format!("{n} {unit}")
+}
+
+fn nutrition_rows(n: &Nutriments, lang: Lang) -> Vec<FactRow> {
     let mut rows = Vec::new();
     if let Some(kcal) = n.energy_kcal_100g {
-        rows.push(fact(lang.pick("Énergie", "Energy"), num(kcal, "kcal")));
+        rows.push(fact(text!("kiosk-nutrient-energy"), amount(kcal, "kcal", lang), lang));
     }
-    let items: [(&str, &str, Option<f64>); 7] = [
-        ("Matières grasses", "Fat", n.fat_100g),
-        ("dont acides gras saturés", "of which saturates", n.saturated_fat_100g),
-        ("Glucides", "Carbohydrates", n.carbohydrates_100g),
-        ("dont sucres", "of which sugars", n.sugars_100g),
-        ("Fibres", "Fibre", n.fiber_100g),
-        ("Protéines", "Protein", n.proteins_100g),
-        ("Sel", "Salt", n.salt_100g),
+    let items: [(Text, Option<f64>); 7] = [
+        (text!("kiosk-nutrient-fat"), n.fat_100g),
+        (text!("kiosk-nutrient-saturates"), n.saturated_fat_100g),
+        (text!("kiosk-nutrient-carbohydrates"), n.carbohydrates_100g),
+        (text!("kiosk-nutrient-sugars"), n.sugars_100g),
+        (text!("kiosk-nutrient-fibre"), n.fiber_100g),
+        (text!("kiosk-nutrient-protein"), n.proteins_100g),
+        (text!("kiosk-nutrient-salt"), n.salt_100g),
     ];
-    for (fr, en, v) in items {
+    for (label, v) in items {
         if let Some(v) = v {
-            rows.push(fact(lang.pick(fr, en), num(v, "g")));
+            rows.push(fact(label, amount(v, "g", lang), lang));
         }
     }
     rows
@@ -439,37 +346,26 @@ pub fn slides(data: &[SlideData], currency: Currency, lang: Lang) -> Vec<PromoSl
             let p = &d.promotion;
             let unit = d.unit_price.unwrap_or(Money::zero(currency));
             let title = match (&p.target, &d.product_name) {
-                (_, Some(name)) => name.clone(),
-                (Target::Brand(b), None) => match lang {
-                    Lang::Fr => format!("Toute la marque {b}"),
-                    _ => format!("All {b} products"),
-                },
-                (Target::Category(c), None) if c.eq_ignore_ascii_case("books") => {
-                    lang.pick("Tous les livres", "All books").into()
-                }
-                (Target::Category(c), None) => match lang {
-                    Lang::Fr => format!("Rayon {c}"),
-                    _ => format!("{c} aisle"),
-                },
-                _ => lang.pick("Dans tout le magasin", "Across the store").into(),
+                (_, Some(name)) => Text::verbatim(name.clone()),
+                (Target::Brand(b), None) => text!("kiosk-slide-brand", brand = b.as_str()),
+                (Target::Category(c), None) if c.eq_ignore_ascii_case("books") => text!("kiosk-slide-books"),
+                (Target::Category(c), None) => text!("kiosk-slide-category", category = c.as_str()),
+                _ => text!("kiosk-slide-store"),
             };
             let text = if d.unit_price.is_some() || !matches!(p.target, Target::Gtins(_)) {
-                describe_generic(p, unit, d.unit_price.is_some(), lang)
+                describe_generic(p, unit, d.unit_price.is_some())
             } else {
-                vitrine_i18n::domain::promo_badge(&p.kind, currency).render(lang)
+                promo_badge(&p.kind, currency)
             };
-            let price = d
-                .unit_price
-                .map(|u| match lang {
-                    Lang::Fr => format!("Prix habituel : {}", u.format(lang)),
-                    _ => format!("Usual price: {}", u.format(lang)),
-                })
-                .unwrap_or_default();
+            let price = match d.unit_price {
+                Some(u) => text!("kiosk-slide-usual-price", price = u),
+                None => Text::empty(),
+            };
             PromoSlide {
-                badge: vitrine_i18n::domain::promo_badge(&p.kind, currency).render(lang).into(),
-                title: title.into(),
-                text: text.into(),
-                price: price.into(),
+                badge: promo_badge(&p.kind, currency).render(lang).into(),
+                title: title.render(lang).into(),
+                text: text.render(lang).into(),
+                price: price.render(lang).into(),
             }
         })
         .collect()
@@ -477,25 +373,16 @@ pub fn slides(data: &[SlideData], currency: Currency, lang: Lang) -> Vec<PromoSl
 
 /// A promotion's sentence; for a brand or category (no one unit price) the
 /// badge says enough.
-fn describe_generic(p: &Promotion, unit: Money, has_price: bool, lang: Lang) -> String {
+fn describe_generic(p: &Promotion, unit: Money, has_price: bool) -> Text {
     if has_price
         || matches!(
             p.kind,
             PromoKind::BasketAmountOff { .. } | PromoKind::BasketPercentOff { .. }
         )
     {
-        return vitrine_i18n::domain::promo_sentence(p, unit).render(lang);
+        return promo_sentence(p, unit);
     }
-    match lang {
-        Lang::Fr => format!(
-            "{} sur toute la sélection",
-            vitrine_i18n::domain::promo_badge(&p.kind, unit.currency).render(lang)
-        ),
-        _ => format!(
-            "{} on the whole selection",
-            vitrine_i18n::domain::promo_badge(&p.kind, unit.currency).render(lang)
-        ),
-    }
+    text!("kiosk-slide-selection", badge = promo_badge(&p.kind, unit.currency))
 }
 
 /// The basket page's lines, from the session's items and the engine's
@@ -508,21 +395,14 @@ pub fn basket_rows(items: &[BasketItem], priced: &PricedBasket, lang: Lang) -> V
         .map(|(i, item)| {
             let line = priced.lines.get(i).filter(|l| l.gtin == item.gtin);
             let detail = match &item.measured {
-                Some(m) => match (m.grams, lang) {
-                    (Some(g), Lang::Fr) => format!("{g} g à {} le kg", item.unit_price.format(lang)),
-                    (Some(g), _) => format!("{g} g at {} per kg", item.unit_price.format(lang)),
-                    (None, _) => lang.pick("Barquette à prix fixe", "Fixed-price pack").into(),
+                Some(m) => match m.grams {
+                    Some(g) => text!("kiosk-weight-price", grams = g, price = item.unit_price),
+                    None => text!("kiosk-basket-fixed-pack"),
                 },
-                None => {
-                    let mut d = match lang {
-                        Lang::Fr => format!("{} l'unité", item.unit_price.format(lang)),
-                        _ => format!("{} each", item.unit_price.format(lang)),
-                    };
-                    if let Some(b) = &item.brand {
-                        d = format!("{b} · {d}");
-                    }
-                    d
-                }
+                None => match &item.brand {
+                    Some(b) => text!("kiosk-basket-brand-each", brand = b.as_str(), price = item.unit_price),
+                    None => text!("kiosk-basket-each", price = item.unit_price),
+                },
             };
             let (total, was) = match line {
                 Some(l) if !l.discount.is_zero() => (l.net.format(lang), l.gross.format(lang)),
@@ -531,7 +411,7 @@ pub fn basket_rows(items: &[BasketItem], priced: &PricedBasket, lang: Lang) -> V
             };
             BasketRow {
                 name: item.name.clone().into(),
-                detail: detail.into(),
+                detail: detail.render(lang).into(),
                 quantity: item.quantity as i32,
                 total: total.into(),
                 was: was.into(),
@@ -541,16 +421,52 @@ pub fn basket_rows(items: &[BasketItem], priced: &PricedBasket, lang: Lang) -> V
         .collect()
 }
 
+/// "3 articles · 6,18 €": a basket in one line.
+pub fn items_total(count: u32, total: Option<Money>) -> Text {
+    let total: Arg = match total {
+        Some(t) => t.into(),
+        None => "".into(),
+    };
+    text!("kiosk-items-total", count = count, total = total)
+}
+
+/// The camera's state as the scan pipeline reports it, with its figures
+/// while it runs (frames read per second, decode time).
+pub fn camera_text(status: &CameraStatus, m: &ScanMetrics) -> Text {
+    let base = status.text();
+    if !status.is_running() || m.frames_decoded == 0 {
+        return base;
+    }
+    let tenths = |ms: f32| Arg::Decimal((f64::from(ms) * 10.0).round() as i64, 1);
+    text!(
+        "kiosk-camera-figures",
+        status = base,
+        decoded = format!("{:.0}", m.decode_fps),
+        captured = format!("{:.0}", m.capture_fps),
+        mean = tenths(m.decode_ms_mean),
+        max = tenths(m.decode_ms_max),
+    )
+}
+
+/// The camera's state before the scan pipeline reports anything.
+pub fn camera_before_start(cfg: &LoadedConfig) -> Text {
+    match cfg.config.camera.source {
+        crate::config::CameraSource::None => text!("kiosk-camera-none"),
+        _ => text!("kiosk-camera-unavailable"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn low_stock_agrees_in_number() {
-        let fr = |n| stock_row("Lyon", Some(n), Lang::Fr).text.to_string();
+        let fr = |n| stock_row("Lyon", Some(n), Lang::FR).text.to_string();
         assert!(fr(1).contains("(1 restant)"), "{}", fr(1));
         assert!(fr(2).contains("(2 restants)"), "{}", fr(2));
-        assert!(stock_row("Lyon", Some(1), Lang::En).text.contains("(1 left)"));
+        assert!(stock_row("Lyon", Some(1), Lang::EN).text.contains("(1 left)"));
+        assert_eq!(stock_row("Lyon", Some(2), Lang::DE).text, "nur noch 2 vorrätig");
     }
 
     #[test]
@@ -558,30 +474,81 @@ mod tests {
         let off = UtcOffset::from_hms(1, 0, 0).unwrap();
         let now = time::macros::datetime!(2026-11-23 18:00 +1).unix_timestamp();
         let t = time::macros::datetime!(2026-11-23 14:05 +1).unix_timestamp();
-        assert_eq!(when(t, now, off, Lang::Fr), "aujourd'hui à 14:05");
-        assert_eq!(when(t - 86_400, now, off, Lang::En), "on 22 Nov at 14:05");
+        assert_eq!(when(t, now, off).render(Lang::FR), "aujourd'hui à 14:05");
+        assert_eq!(when(t - 86_400, now, off).render(Lang::EN), "on 22 Nov at 14:05");
+        assert_eq!(when(t - 86_400, now, off).render(Lang::FR), "le 22/11 à 14:05");
+        assert_eq!(when(t - 86_400, now, off).render(Lang::DE), "am 22.11. um 14:05");
         let sync = SyncStatus::default();
         let cache = CacheInfo {
             last_sync: None,
             catalog_updated_at: Some(t),
         };
         assert_eq!(
-            since_text(&sync, cache, now, off, Lang::Fr),
+            since_text(&sync, cache, now, off).render(Lang::FR),
             "Prix et stock enregistrés sur cette borne aujourd'hui à 14:05 (borne hors ligne)."
+        );
+        assert_eq!(
+            since_text(&sync, cache, now, off).render(Lang::DE),
+            "Preise und Bestand auf diesem Terminal gespeichert: heute um 14:05 (Terminal offline)."
         );
         let online = SyncStatus {
             online: true,
             ..SyncStatus::default()
         };
-        assert_eq!(since_text(&online, cache, now, off, Lang::Fr), "");
+        assert_eq!(since_text(&online, cache, now, off).render(Lang::FR), "");
     }
 
     #[test]
     fn stock_words_and_tones() {
-        let r = stock_row("Ici", Some(3), Lang::Fr);
+        let r = stock_row("Ici", Some(3), Lang::FR);
         assert_eq!((r.text.as_str(), r.tone), ("stock faible (3 restants)", Tone::Warn));
-        assert_eq!(stock_row("Here", Some(0), Lang::En).text, "out of stock");
-        assert_eq!(stock_row("Here", Some(40), Lang::En).tone, Tone::Ok);
-        assert_eq!(stock_row("Here", None, Lang::En).tone, Tone::Info);
+        assert_eq!(r.place, "Ici :");
+        assert_eq!(stock_row("Here", Some(0), Lang::EN).text, "out of stock");
+        assert_eq!(stock_row("Here", Some(0), Lang::EN).place, "Here:");
+        assert_eq!(stock_row("Hier", Some(0), Lang::DE).text, "ausverkauft");
+        assert_eq!(stock_row("Here", Some(40), Lang::EN).tone, Tone::Ok);
+        assert_eq!(stock_row("Here", None, Lang::EN).tone, Tone::Info);
+    }
+
+    #[test]
+    fn nutrient_amounts_use_the_languages_decimal_separator() {
+        assert_eq!(amount(2.46, "g", Lang::FR), "2,5 g");
+        assert_eq!(amount(2.46, "g", Lang::EN), "2.5 g");
+        assert_eq!(amount(2.46, "g", Lang::DE), "2,5 g");
+        assert_eq!(amount(42.4, "kcal", Lang::DE), "42 kcal");
+    }
+
+    #[test]
+    fn the_camera_figures_are_written_by_each_languages_rules() {
+        let status = CameraStatus::Running {
+            source: "replay".into(),
+            mode: None,
+        };
+        let m = ScanMetrics {
+            capture_fps: 30.0,
+            decode_fps: 12.0,
+            decode_ms_mean: 2.5,
+            decode_ms_max: 8.3,
+            frames_decoded: 40,
+            ..ScanMetrics::default()
+        };
+        let t = camera_text(&status, &m);
+        assert_eq!(
+            t.render(Lang::FR),
+            "Caméra en marche — 12 images lues/s sur 30, décodage 2,5 ms en moyenne (8,3 ms au plus)"
+        );
+        assert_eq!(
+            t.render(Lang::EN),
+            "Camera running — 12 of 30 frames/s read, decode 2.5 ms on average (8.3 ms at most)"
+        );
+        assert!(
+            t.render(Lang::DE)
+                .starts_with("Kamera läuft – 12 von 30 Bildern/s gelesen")
+        );
+        // Before any frame is decoded, only the state.
+        assert_eq!(
+            camera_text(&status, &ScanMetrics::default()).render(Lang::EN),
+            "Camera running"
+        );
     }
 }

@@ -1,18 +1,21 @@
-//! Work the UI thread hands off: catalog queries (a thread that owns its
-//! own read-only SQLite connection), photo decoding, and the way results
-//! come back to the UI thread.
+//! Work the UI thread hands off, and the channel its results come back on.
 //!
-//! Results are sent on a channel and the UI thread is woken through
-//! [`Outlet`], whose waker in the running kiosk is
-//! `slint::invoke_from_event_loop` (see `super::kiosk`). Headless tests use a
-//! waker that does nothing and drain the channel themselves, which keeps
-//! them deterministic.
+//! - [`Outlet`] / [`Inbox`]: a channel that wakes the UI thread when
+//!   something is sent (in the running kiosk the waker is
+//!   `slint::invoke_from_event_loop`; headless tests use one that does
+//!   nothing and drain the channel themselves, which keeps them
+//!   deterministic).
+//! - [`CatalogClient`]: the catalog thread, which owns its own read-only
+//!   SQLite connection and runs the queries screens send it
+//!   ([`CatalogQueries`]), photo decoding included. Who asked and where the
+//!   answer goes is the caller's business (see `super::shell`): this module
+//!   knows nothing of screens.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::time::Duration;
 
 use slint::{Rgba8Pixel, SharedPixelBuffer};
 use vitrine_core::code::ProductCode;
@@ -22,70 +25,67 @@ use vitrine_core::{Gtin, Money};
 
 use crate::catalog::{Catalog, CatalogError, CatalogStatus, Lookup, SearchHit, meta};
 use crate::clock;
-use crate::scan::ScanEvent;
-use crate::staff::{PinCheck, Saved, SettingsError, StaffError};
-use crate::sync::SyncStatus;
 
-/// Something for the UI thread.
-pub enum Msg {
-    Scan(ScanEvent),
-    Reply(Reply),
-    /// A camera (or replay) picture for the preview (only the latest is kept).
-    Preview,
-    /// The camera's (or replay's) state and figures, from the scan pipeline.
-    Camera {
-        status: crate::scan::CameraStatus,
-        metrics: crate::scan::ScanMetrics,
-    },
-    Sync(SyncStatus),
-    Pin(Result<PinCheck, StaffError>),
-    Saved(Box<Result<Saved, SettingsError>>),
-    /// HQ's live answer about a product's stock elsewhere (or its cached one).
-    Live {
-        seq: u64,
-        result: Result<crate::sync::CachedAvailability, String>,
-    },
-    Handoff(Result<super::orders::HandoffTicket, super::orders::DeskError>),
-    Order(Result<super::orders::OrderTicket, super::orders::DeskError>),
-    /// Enrollment with HQ from the staff screen.
-    Enrolled(Box<Result<crate::sync::store::DeviceIdentity, crate::sync::SyncError>>),
-    /// The shopper recognised (or why not).
-    Identified(Box<Result<crate::customer::Identified, crate::customer::IdentifyError>>),
-    /// A scanned coupon QR checked.
-    Coupon(Result<vitrine_core::pricing::Promotion, crate::customer::CouponError>),
-    /// An answer about one shopper's session (identification, coupon,
-    /// handoff, order): dropped if that session has ended meanwhile, so it
-    /// never reaches the next shopper's screen.
-    ForSession(u64, Box<Msg>),
+/// Sends to the UI thread and wakes it.
+pub struct Outlet<M> {
+    tx: Sender<M>,
+    wake: Arc<dyn Fn() + Send + Sync>,
+    /// A wake is already scheduled: further sends need not schedule another.
+    scheduled: Arc<AtomicBool>,
 }
 
-/// A catalog query's answer.
-pub enum Reply {
-    Product {
-        seq: u64,
-        code: Box<ProductCode>,
-        captured_at: Instant,
-        result: Result<Lookup, String>,
-        photo: Option<SharedPixelBuffer<Rgba8Pixel>>,
-        cache: CacheInfo,
-    },
-    Search {
-        seq: u64,
-        hits: Result<Vec<SearchHit>, String>,
-    },
-    Promotions {
-        promotions: Vec<Promotion>,
-        slides: Vec<SlideData>,
-        /// Prices and stock are the generated demo values.
-        demo: bool,
-    },
-    Stores(Vec<Store>),
-    Availability {
-        seq: u64,
-        /// Per store: lines not in stock there (0: everything is there).
-        stores: Vec<(Store, usize)>,
-    },
-    Status(Result<CatalogStatus, String>),
+impl<M> Clone for Outlet<M> {
+    fn clone(&self) -> Self {
+        Outlet {
+            tx: self.tx.clone(),
+            wake: self.wake.clone(),
+            scheduled: self.scheduled.clone(),
+        }
+    }
+}
+
+impl<M> Outlet<M> {
+    pub fn send(&self, msg: M) {
+        if self.tx.send(msg).is_ok() && !self.scheduled.swap(true, Ordering::AcqRel) {
+            (self.wake)();
+        }
+    }
+}
+
+/// The UI thread's end.
+pub struct Inbox<M> {
+    rx: Receiver<M>,
+    scheduled: Arc<AtomicBool>,
+}
+
+impl<M> Inbox<M> {
+    /// Marks the wake as consumed: the next send schedules a new one.
+    pub fn woken(&self) {
+        self.scheduled.store(false, Ordering::Release);
+    }
+
+    pub fn try_recv(&self) -> Option<M> {
+        self.rx.try_recv().ok()
+    }
+
+    /// Waits up to `timeout` (headless tests and benchmarks only: the
+    /// running kiosk never waits on the UI thread).
+    pub fn recv_timeout(&self, timeout: Duration) -> Result<M, RecvTimeoutError> {
+        self.rx.recv_timeout(timeout)
+    }
+}
+
+pub fn channel_pair<M>(wake: Arc<dyn Fn() + Send + Sync>) -> (Outlet<M>, Inbox<M>) {
+    let (tx, rx) = channel();
+    let scheduled = Arc::new(AtomicBool::new(false));
+    (
+        Outlet {
+            tx,
+            wake,
+            scheduled: scheduled.clone(),
+        },
+        Inbox { rx, scheduled },
+    )
 }
 
 /// When the cached prices and stock were last refreshed.
@@ -103,175 +103,134 @@ pub struct SlideData {
     pub unit_price: Option<Money>,
 }
 
-/// What the catalog thread is asked.
-pub enum Request {
-    Lookup {
-        seq: u64,
-        code: Box<ProductCode>,
-        captured_at: Instant,
-    },
-    Search {
-        seq: u64,
-        text: String,
-    },
-    Promotions,
-    Stores,
-    /// Which stores hold every line (GTIN and units wanted).
-    Availability {
-        seq: u64,
-        lines: Vec<(Gtin, u32)>,
-    },
-    Status,
-    SetStore(String),
+/// A scanned code looked up, with what the product page needs besides.
+pub struct Looked {
+    pub result: Result<Lookup, String>,
+    pub photo: Option<SharedPixelBuffer<Rgba8Pixel>>,
+    pub cache: CacheInfo,
 }
 
-/// Sends results to the UI thread and wakes it.
-#[derive(Clone)]
-pub struct Outlet {
-    tx: Sender<Msg>,
-    wake: Arc<dyn Fn() + Send + Sync>,
-    /// A wake is already scheduled: further sends need not schedule another.
-    scheduled: Arc<AtomicBool>,
-    preview: Arc<Mutex<Option<SharedPixelBuffer<slint::Rgb8Pixel>>>>,
+/// The store's active promotions and what the attract screen shows of them.
+pub struct Promotions {
+    pub promotions: Vec<Promotion>,
+    pub slides: Vec<SlideData>,
+    /// Prices and stock are the generated demo values.
+    pub demo: bool,
 }
 
-impl Outlet {
-    pub fn send(&self, msg: Msg) {
-        if self.tx.send(msg).is_ok() && !self.scheduled.swap(true, Ordering::AcqRel) {
-            (self.wake)();
-        }
+/// What a query sent to the catalog thread can read. Runs on that thread
+/// only.
+pub struct CatalogQueries {
+    catalog: Catalog,
+    data_dir: PathBuf,
+    /// The kiosk's store: prices and stock are this store's.
+    store: String,
+}
+
+impl CatalogQueries {
+    pub fn set_store(&mut self, store: String) {
+        self.store = store;
     }
 
-    /// Hands a preview picture over, replacing one the UI has not shown yet
-    /// (frames are dropped, never queued).
-    pub fn preview(&self, frame: SharedPixelBuffer<slint::Rgb8Pixel>) {
-        let was_empty = match self.preview.lock() {
-            Ok(mut slot) => slot.replace(frame).is_none(),
-            Err(_) => return,
+    pub fn lookup(&self, code: &ProductCode) -> Looked {
+        let result = self
+            .catalog
+            .lookup(code, &self.store, clock::now())
+            .map_err(|e| e.to_string());
+        let photo = match &result {
+            Ok(Lookup::Found(view)) => load_photo(&self.data_dir, view.product.gtin),
+            _ => None,
         };
-        if was_empty {
-            self.send(Msg::Preview);
+        Looked {
+            result,
+            photo,
+            cache: CacheInfo {
+                last_sync: self.meta_time(meta::LAST_SYNC),
+                catalog_updated_at: self.meta_time(meta::UPDATED_AT),
+            },
         }
     }
-}
 
-/// The UI thread's end.
-pub struct Inbox {
-    pub rx: Receiver<Msg>,
-    scheduled: Arc<AtomicBool>,
-    preview: Arc<Mutex<Option<SharedPixelBuffer<slint::Rgb8Pixel>>>>,
-}
-
-impl Inbox {
-    /// Marks the wake as consumed: the next send schedules a new one.
-    pub fn woken(&self) {
-        self.scheduled.store(false, Ordering::Release);
+    pub fn search(&self, text: &str) -> Result<Vec<SearchHit>, String> {
+        self.catalog.search(text, &self.store, 8).map_err(|e| e.to_string())
     }
 
-    pub fn take_preview(&self) -> Option<SharedPixelBuffer<slint::Rgb8Pixel>> {
-        self.preview.lock().ok().and_then(|mut s| s.take())
+    pub fn promotions(&self) -> Promotions {
+        let promotions = self
+            .catalog
+            .active_promotions(&self.store, clock::now())
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "cannot read the promotions");
+                Vec::new()
+            });
+        let slides = slides(&self.catalog, &self.store, &promotions);
+        let demo = self.catalog.demo_values().unwrap_or(false);
+        Promotions {
+            promotions,
+            slides,
+            demo,
+        }
+    }
+
+    pub fn stores(&self) -> Vec<Store> {
+        self.catalog.stores().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "cannot read the stores");
+            Vec::new()
+        })
+    }
+
+    /// Per store: how many of `lines` (GTIN and units wanted) it does not
+    /// have in stock (0: everything is there).
+    pub fn availability(&self, lines: &[(Gtin, u32)]) -> Vec<(Store, usize)> {
+        availability(&self.catalog, &self.store, lines)
+    }
+
+    pub fn status(&self) -> Result<CatalogStatus, String> {
+        self.catalog.status().map_err(|e| e.to_string())
+    }
+
+    fn meta_time(&self, key: &str) -> Option<UnixTime> {
+        self.catalog.meta(key).ok().flatten().and_then(|v| v.parse().ok())
     }
 }
 
-pub fn channel_pair(wake: Arc<dyn Fn() + Send + Sync>) -> (Outlet, Inbox) {
-    let (tx, rx) = channel();
-    let scheduled = Arc::new(AtomicBool::new(false));
-    let preview = Arc::new(Mutex::new(None));
-    (
-        Outlet {
-            tx,
-            wake,
-            scheduled: scheduled.clone(),
-            preview: preview.clone(),
-        },
-        Inbox { rx, scheduled, preview },
-    )
-}
+/// A query for the catalog thread; it sends its own answer.
+pub type CatalogJob = Box<dyn FnOnce(&mut CatalogQueries) + Send>;
 
 /// The handle to the catalog thread.
 #[derive(Clone)]
 pub struct CatalogClient {
-    tx: Sender<Request>,
+    tx: Sender<CatalogJob>,
 }
 
 impl CatalogClient {
     /// Starts the thread. It opens the catalog read-only (the writer is the
     /// sync worker or the CLI); `store` is the kiosk's store.
-    pub fn start(data_dir: &Path, store: String, outlet: Outlet) -> Result<CatalogClient, CatalogError> {
+    pub fn start(data_dir: &Path, store: String) -> Result<CatalogClient, CatalogError> {
         let catalog = Catalog::open_readonly(data_dir)?;
-        let (tx, rx) = channel::<Request>();
-        let data_dir = data_dir.to_path_buf();
+        let (tx, rx) = channel::<CatalogJob>();
+        let mut queries = CatalogQueries {
+            catalog,
+            data_dir: data_dir.to_path_buf(),
+            store,
+        };
         let spawned = std::thread::Builder::new()
             .name("vitrine-catalog".into())
-            .spawn(move || serve(catalog, data_dir, store, rx, outlet));
+            .spawn(move || {
+                while let Ok(job) = rx.recv() {
+                    job(&mut queries);
+                }
+            });
         if let Err(e) = spawned {
             return Err(CatalogError::Import(format!("cannot start the catalog thread: {e}")));
         }
         Ok(CatalogClient { tx })
     }
 
-    /// Queues a request; false if the thread is gone (logged by the caller).
-    pub fn send(&self, r: Request) -> bool {
-        self.tx.send(r).is_ok()
+    /// Queues a query; false if the thread is gone (logged by the caller).
+    pub fn send(&self, job: CatalogJob) -> bool {
+        self.tx.send(job).is_ok()
     }
-}
-
-fn serve(catalog: Catalog, data_dir: PathBuf, mut store: String, rx: Receiver<Request>, outlet: Outlet) {
-    while let Ok(req) = rx.recv() {
-        let reply = match req {
-            Request::SetStore(s) => {
-                store = s;
-                continue;
-            }
-            Request::Lookup { seq, code, captured_at } => {
-                let result = catalog.lookup(&code, &store, clock::now()).map_err(|e| e.to_string());
-                let photo = match &result {
-                    Ok(Lookup::Found(view)) => load_photo(&data_dir, view.product.gtin),
-                    _ => None,
-                };
-                let cache = CacheInfo {
-                    last_sync: meta_time(&catalog, meta::LAST_SYNC),
-                    catalog_updated_at: meta_time(&catalog, meta::UPDATED_AT),
-                };
-                Reply::Product {
-                    seq,
-                    code,
-                    captured_at,
-                    result,
-                    photo,
-                    cache,
-                }
-            }
-            Request::Search { seq, text } => Reply::Search {
-                seq,
-                hits: catalog.search(&text, &store, 8).map_err(|e| e.to_string()),
-            },
-            Request::Promotions => {
-                let promotions = catalog.active_promotions(&store, clock::now()).unwrap_or_else(|e| {
-                    tracing::error!(error = %e, "cannot read the promotions");
-                    Vec::new()
-                });
-                let slides = slides(&catalog, &store, &promotions);
-                let demo = catalog.demo_values().unwrap_or(false);
-                Reply::Promotions {
-                    promotions,
-                    slides,
-                    demo,
-                }
-            }
-            Request::Stores => Reply::Stores(catalog.stores().unwrap_or_else(|e| {
-                tracing::error!(error = %e, "cannot read the stores");
-                Vec::new()
-            })),
-            Request::Availability { seq, lines } => availability(&catalog, &store, seq, &lines),
-            Request::Status => Reply::Status(catalog.status().map_err(|e| e.to_string())),
-        };
-        outlet.send(Msg::Reply(reply));
-    }
-}
-
-fn meta_time(catalog: &Catalog, key: &str) -> Option<UnixTime> {
-    catalog.meta(key).ok().flatten().and_then(|v| v.parse().ok())
 }
 
 /// Cached product photos: `<data_dir>/images/<GTIN-14>.{jpg,png,webp}`,
@@ -347,7 +306,7 @@ fn slides(catalog: &Catalog, store: &str, promotions: &[Promotion]) -> Vec<Slide
     out
 }
 
-fn availability(catalog: &Catalog, store: &str, seq: u64, lines: &[(Gtin, u32)]) -> Reply {
+fn availability(catalog: &Catalog, store: &str, lines: &[(Gtin, u32)]) -> Vec<(Store, usize)> {
     let now = clock::now();
     let stores = catalog.stores().unwrap_or_default();
     let mut missing: Vec<(Store, usize)> = stores
@@ -378,5 +337,5 @@ fn availability(catalog: &Catalog, store: &str, seq: u64, lines: &[(Gtin, u32)])
             }
         }
     }
-    Reply::Availability { seq, stores: missing }
+    missing
 }

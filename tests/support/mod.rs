@@ -142,9 +142,9 @@ impl TestKiosk {
         for c in text.chars() {
             // Keys whose label says their name rather than the sign.
             let names: &[&str] = match c {
-                '.' => &["Point", "Dot"],
+                '.' => &["Point", "Dot", "Punkt"],
                 '+' => &["Plus"],
-                ' ' => &["Espace", "Space"],
+                ' ' => &["Espace", "Space", "Leerzeichen"],
                 _ => &[],
             };
             let label = names

@@ -72,21 +72,6 @@ impl<'de> Deserialize<'de> for Lang {
     }
 }
 
-/// Transitional, while issue 13 moves every text into the message
-/// catalogue: the places that still hold French and English inline compile
-/// against these. They go once the catalogue covers every text.
-#[doc(hidden)]
-#[allow(non_upper_case_globals)]
-impl Lang {
-    pub const Fr: Lang = Lang::FR;
-    pub const En: Lang = Lang::EN;
-
-    /// French for French, English for any other language.
-    pub fn pick<'a>(self, fr: &'a str, en: &'a str) -> &'a str {
-        if self == Lang::FR { fr } else { en }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -328,3 +328,36 @@ fn every_message_the_code_names_exists_with_the_arguments_it_is_given() {
     );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Words come from the catalogue only: no code outside it picks a sentence
+/// by language (`match lang`, `Lang::FR =>`, `lang == Lang::DE`), so that a
+/// fourth language is new catalogue files and nothing else.
+#[test]
+fn no_code_chooses_words_by_language() {
+    let patterns = ["match lang", "Lang::FR =>", "Lang::EN =>", "Lang::DE =>", "== Lang::", "!= Lang::", ".pick("];
+    let mut problems = Vec::new();
+    for file in sources() {
+        if file.starts_with(root()) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        // Unit tests below `#[cfg(test)]` may compare languages.
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for (n, line) in code.lines().enumerate() {
+            if line.trim_start().starts_with("//") {
+                continue;
+            }
+            for p in patterns {
+                if line.contains(p) {
+                    problems.push(format!(
+                        "{}:{}: {}",
+                        file.strip_prefix(workspace()).unwrap_or(&file).display(),
+                        n + 1,
+                        line.trim()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "per-language code outside the catalogue:\n{}", problems.join("\n"));
+}
