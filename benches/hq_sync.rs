@@ -218,7 +218,7 @@ fn snapshot(n: u64) {
     drop(parsed);
     let mut cat = Catalog::open(k_dir.path()).unwrap();
     let t3 = Instant::now();
-    cat.replace_all(&changes, snap.version, 0).unwrap();
+    cat.replace_all(&changes, snap.version, 0, &[]).unwrap();
     let t_apply = t3.elapsed();
     let db = std::fs::metadata(k_dir.path().join("catalog.sqlite"))
         .map(|m| m.len())

@@ -11,7 +11,9 @@
 //!   letter), no outbox row lacks its handoff or order, no delivered one
 //!   keeps an outbox row;
 //! - the catalog is entirely one version: every product's price is that
-//!   version's, the product count is whole.
+//!   version's, the product count is whole;
+//! - the sync's bookkeeping belongs to that version: origin HQ, the store,
+//!   the last-sync time and the demo-price flag of the update that made it.
 //!
 //! It is its own test binary (`harness = false`): without arguments it runs
 //! 200 kills (`VITRINE_CRASH_KILLS` or `--kills N` change it), what CI runs:
@@ -52,6 +54,16 @@ fn hq_key() -> SecretKey {
 fn gtin(i: u64) -> Gtin {
     // A range of EAN-13 bodies (prefix 300) with no demo product in it.
     Gtin::from_body(&format!("{:012}", 300_000_000_000 + i)).expect("a valid body")
+}
+
+/// When the child applies catalog version `v`.
+fn synced_at(v: u64) -> i64 {
+    NOW + v as i64
+}
+
+/// Whether HQ flags catalog version `v`'s prices as demo values.
+fn demo_flag(v: u64) -> bool {
+    v % 2 == 0
 }
 
 /// The price every product has at catalog version `v`.
@@ -173,8 +185,15 @@ fn child(dir: &Path, seed: u64) {
             } else {
                 UpdateKind::Delta
             };
-            let update = SignedUpdate::sign(kind, STORE, current, to, NOW + 3600, &changes, &key).expect("sign");
-            let v = apply_update(&mut cat, &ident, &update, NOW).expect("apply the update");
+            // Each version is applied at its own time and every other one
+            // carries HQ's demo-price flag, so the bookkeeping written with
+            // it (last sync, flag) says which version it belongs to.
+            let at = synced_at(to);
+            let mut update = SignedUpdate::sign(kind, STORE, current, to, at + 3600, &changes, &key).expect("sign");
+            if demo_flag(to) {
+                update = update.with_demo_prices(&key);
+            }
+            let v = apply_update(&mut cat, &ident, &update, at).expect("apply the update");
             println!("C {v}");
         }
     }
@@ -413,6 +432,34 @@ fn check(dir: &Path, acked: &Acked) -> Result<(), String> {
             return Ok(());
         }
         let conn = Connection::open(dir.join("catalog.sqlite")).map_err(|e| e.to_string())?;
+        // The bookkeeping of a sync is part of it: a catalog at version v
+        // says it came from HQ, for this store, synced when v was applied,
+        // with v's demo flag (issue 13: it was a second transaction).
+        let meta = |key: &str| -> Result<Option<String>, String> {
+            conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+                .map(Some)
+                .or_else(|e| match e {
+                    rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                    e => Err(format!("meta {key}: {e}")),
+                })
+        };
+        let want = [
+            (vitrine::catalog::meta::ORIGIN, "hq".to_string()),
+            (vitrine::catalog::meta::STORE, STORE.to_string()),
+            (vitrine::catalog::meta::LAST_SYNC, synced_at(v).to_string()),
+            (
+                vitrine::catalog::meta::HQ_DEMO_PRICES,
+                if demo_flag(v) { "1" } else { "0" }.to_string(),
+            ),
+        ];
+        for (key, value) in want {
+            let found = meta(key)?;
+            if found.as_deref() != Some(value.as_str()) {
+                return Err(format!(
+                    "catalog version {v}: meta {key} is {found:?}, not {value:?} (its sync's bookkeeping was not written with it)"
+                ));
+            }
+        }
         let n = count(&conn, "SELECT COUNT(*) FROM products")?;
         if n as u64 != PRODUCTS {
             return Err(format!("catalog version {v} has {n} products, not {PRODUCTS}"));

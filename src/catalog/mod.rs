@@ -262,19 +262,42 @@ impl Catalog {
         now: UnixTime,
         progress: &mut dyn FnMut(usize),
     ) -> Result<u64, CatalogError> {
+        self.apply_recording(changes, version, now, &[], progress)
+    }
+
+    /// As [`Catalog::apply`], and writes `meta` (key, value) in the same
+    /// transaction: a sync's bookkeeping (origin, store, last sync, demo
+    /// flag) is part of the update, so a crash cannot keep one without the
+    /// other.
+    pub fn apply_recording(
+        &mut self,
+        changes: &[Change],
+        version: VersionMove,
+        now: UnixTime,
+        meta: &[(&str, String)],
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<u64, CatalogError> {
         let tx = self.conn.transaction()?;
         let new_version = apply_in(&tx, changes, version, now, progress)?;
+        set_meta_in(&tx, meta)?;
         tx.commit()?;
         Ok(new_version)
     }
 
     /// Replaces the whole catalog content with `changes` (an HQ snapshot), in
-    /// one transaction, at `version`.
-    pub fn replace_all(&mut self, changes: &[Change], version: u64, now: UnixTime) -> Result<u64, CatalogError> {
+    /// one transaction, at `version`, with `meta` (key, value) written in
+    /// that same transaction (see [`Catalog::apply_recording`]).
+    pub fn replace_all(
+        &mut self,
+        changes: &[Change],
+        version: u64,
+        now: UnixTime,
+        meta: &[(&str, String)],
+    ) -> Result<u64, CatalogError> {
         // Like an import into an empty catalog: the search index is rebuilt
         // once at the end instead of row by row, with a large page cache.
         self.conn.pragma_update(None, "cache_size", import::IMPORT_CACHE_KIB)?;
-        let result = self.replace_all_in_transaction(changes, version, now);
+        let result = self.replace_all_in_transaction(changes, version, now, meta);
         self.conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?;
         result
     }
@@ -284,6 +307,7 @@ impl Catalog {
         changes: &[Change],
         version: u64,
         now: UnixTime,
+        meta: &[(&str, String)],
     ) -> Result<u64, CatalogError> {
         let tx = self.conn.transaction()?;
         tx.execute_batch("DROP TRIGGER products_ai; DROP TRIGGER products_au; DROP TRIGGER products_ad;")?;
@@ -304,6 +328,7 @@ impl Catalog {
         tx.execute("INSERT INTO products_fts(products_fts) VALUES ('rebuild')", [])?;
         tx.execute_batch(schema::FTS_TRIGGERS)?;
         tx.execute_batch(schema::FTS_DELETE_TRIGGER)?;
+        set_meta_in(&tx, meta)?;
         tx.commit()?;
         Ok(v)
     }
@@ -658,6 +683,16 @@ fn fts_query(text: &str) -> Option<String> {
             .collect::<Vec<_>>()
             .join(" "),
     )
+}
+
+fn set_meta_in(tx: &Transaction<'_>, meta: &[(&str, String)]) -> Result<(), CatalogError> {
+    for (k, v) in meta {
+        tx.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            rusqlite::params![k, v],
+        )?;
+    }
+    Ok(())
 }
 
 fn apply_in(

@@ -299,6 +299,7 @@ fn replace_all_swaps_content_atomically() {
         ],
         42,
         0,
+        &[],
     )
     .unwrap();
     let st = c.status().unwrap();

@@ -100,13 +100,10 @@ pub fn apply_update(
             now,
         },
     )?;
-    let v = match update.kind {
-        UpdateKind::Snapshot => cat.replace_all(&changes, update.to_version, now)?,
-        UpdateKind::Delta => cat.apply(&changes, VersionMove::To(update.to_version), now, &mut |_| {})?,
-    };
-    // The catalog's own transaction is closed; the bookkeeping takes one more.
-    let tx = cat.conn().transaction()?;
-    for (k, v) in [
+    // The bookkeeping goes in the update's own transaction: a kill
+    // between the two used to leave the kiosk believing it never synced, or
+    // showing the wrong demo flag.
+    let bookkeeping = [
         (meta::ORIGIN, HQ_ORIGIN.to_string()),
         (meta::STORE, ident.store.clone()),
         (meta::LAST_SYNC, now.to_string()),
@@ -114,13 +111,17 @@ pub fn apply_update(
             meta::HQ_DEMO_PRICES,
             if update.demo_prices { "1" } else { "0" }.to_string(),
         ),
-    ] {
-        tx.execute(
-            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            rusqlite::params![k, v],
-        )?;
-    }
-    tx.commit()?;
+    ];
+    let v = match update.kind {
+        UpdateKind::Snapshot => cat.replace_all(&changes, update.to_version, now, &bookkeeping)?,
+        UpdateKind::Delta => cat.apply_recording(
+            &changes,
+            VersionMove::To(update.to_version),
+            now,
+            &bookkeeping,
+            &mut |_| {},
+        )?,
+    };
     tracing::info!(
         kind = update.kind.as_str(),
         from = update.from_version,

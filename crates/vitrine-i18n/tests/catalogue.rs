@@ -334,7 +334,15 @@ fn every_message_the_code_names_exists_with_the_arguments_it_is_given() {
 /// fourth language is new catalogue files and nothing else.
 #[test]
 fn no_code_chooses_words_by_language() {
-    let patterns = ["match lang", "Lang::FR =>", "Lang::EN =>", "Lang::DE =>", "== Lang::", "!= Lang::", ".pick("];
+    let patterns = [
+        "match lang",
+        "Lang::FR =>",
+        "Lang::EN =>",
+        "Lang::DE =>",
+        "== Lang::",
+        "!= Lang::",
+        ".pick(",
+    ];
     let mut problems = Vec::new();
     for file in sources() {
         if file.starts_with(root()) {
@@ -359,5 +367,9 @@ fn no_code_chooses_words_by_language() {
             }
         }
     }
-    assert!(problems.is_empty(), "per-language code outside the catalogue:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "per-language code outside the catalogue:\n{}",
+        problems.join("\n")
+    );
 }
