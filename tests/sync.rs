@@ -627,3 +627,47 @@ async fn a_gzip_bomb_from_a_false_hq_is_stopped_at_the_size_ceiling() {
         Err(vitrine::sync::client::HqError::Decode(_))
     ));
 }
+
+/// The store HQ enrolled the kiosk for is the kiosk's store: a kiosk whose
+/// configuration says `paris-01` (the default) but was enrolled for `S1`
+/// shows S1's prices, in `lookup` as in `status` (issue 13: it showed no
+/// price and only printed a note).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_store_hq_enrolled_the_kiosk_for_is_the_store_it_serves() {
+    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let hq = start_hq(hq_dir.path(), |_| {}).await;
+    let (_, code) = admin::device_add(&hq.hq, "S1").unwrap();
+    let dir = k_dir.path().to_path_buf();
+    let url = hq.url();
+    let run = move |args: Vec<String>| {
+        let dir = dir.clone();
+        tokio::task::spawn_blocking(move || {
+            let a: Vec<&str> = args.iter().map(String::as_str).collect();
+            let mut c = kiosk_command(&dir);
+            c.args(&a).env("VITRINE__UI__LANGUAGE", "en");
+            c.output().expect("run vitrine")
+        })
+    };
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    stdout_ok(&run(s(&["enroll", "--hq", &url, "--code", &code])).await.unwrap());
+    admin::price_set(&hq.hq, COKE, "1.23", Some("S1")).unwrap();
+    stdout_ok(&run(s(&["sync", "--once", "--json"])).await.unwrap());
+
+    let out = stdout_ok(&run(s(&["lookup", "5449000039231", "--json"])).await.unwrap());
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["price"]["amount_minor"], 123, "{out}");
+    assert_eq!(v["store"], "S1", "{out}");
+    let text = stdout_ok(&run(s(&["lookup", "5449000039231"])).await.unwrap());
+    assert!(text.contains("€1.23"), "{text}");
+    let st: serde_json::Value =
+        serde_json::from_str(&stdout_ok(&run(s(&["status", "--json"])).await.unwrap())).unwrap();
+    assert_eq!(st["store"], "S1", "{st}");
+    // `--store` still asks for another store's prices explicitly.
+    let out = stdout_ok(
+        &run(s(&["lookup", "5449000039231", "--json", "--store", "paris-01"]))
+            .await
+            .unwrap(),
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["store"], "paris-01", "{out}");
+}

@@ -1334,3 +1334,46 @@ fn loyalty_qr_identifies_offline_shows_the_first_name_and_member_prices_and_a_co
     assert_eq!(id.get_first_name(), "");
     assert_eq!(id.get_coupons(), "");
 }
+
+/// The screen prices for the store HQ enrolled the kiosk for, not for
+/// `kiosk.store` (issue 13).
+#[test]
+fn the_screen_serves_the_store_hq_enrolled_the_kiosk_for() {
+    use vitrine_core::catalog::Change;
+    use vitrine_core::product::PriceEntry;
+    i_slint_backend_testing::init_no_event_loop();
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    {
+        let mut cat = vitrine::catalog::Catalog::open(dir.path()).unwrap();
+        cat.apply(
+            &[Change::SetPrice(PriceEntry {
+                gtin: vitrine_core::Gtin::from_digits(NORDIC).unwrap(),
+                store: Some("lyon-02".into()),
+                price: vitrine_core::Money::eur(123),
+            })],
+            vitrine::catalog::VersionMove::Increment,
+            0,
+            &mut |_| {},
+        )
+        .unwrap();
+    }
+    let outbox = vitrine::sync::Outbox::open(dir.path()).unwrap();
+    outbox
+        .save_identity(&vitrine::sync::store::DeviceIdentity {
+            device_id: "kiosk-lyon".into(),
+            store: "lyon-02".into(),
+            hq_url: "http://127.0.0.1:9".into(),
+            token: "t".into(),
+            hq_public_key: vitrine_core::sign::SecretKey::from_seed([4; 32]).public(),
+            device_key: vitrine_core::sign::SecretKey::from_seed([3; 32]),
+            public_base_url: "https://shop.example".into(),
+            enrolled_at: vitrine::clock::now(),
+        })
+        .unwrap();
+    // The configuration still says paris-01 (the default).
+    let k = TestKiosk::with_outbox(config(dir.path(), &[]), Some(outbox));
+    k.scan(NORDIC, Symbology::Ean13);
+    assert_eq!(k.kiosk.page(), Page::Product);
+    assert_eq!(k.ui().global::<ProductAdapter>().get_price(), "1,23 €");
+}

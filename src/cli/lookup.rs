@@ -20,7 +20,8 @@ pub struct Args {
     /// Print JSON.
     #[arg(long)]
     json: bool,
-    /// Store to price for (default: kiosk.store).
+    /// Store to price for (default: the store HQ enrolled the kiosk for,
+    /// else kiosk.store).
     #[arg(long)]
     store: Option<String>,
 }
@@ -30,12 +31,14 @@ pub fn run(cfg: &LoadedConfig, args: &Args, out: &mut dyn Write) -> Result<(), E
     let parsed = parse_product_code_with(code, None, &cfg.config.scan.variable_measure)
         .map_err(|e| output::invalid_code(code, &e))?;
     let cat = output::open_catalog(cfg)?;
-    let store = args.store.as_deref().unwrap_or(&cfg.config.kiosk.store);
-    match cat.lookup(&parsed, store, clock::now())? {
+    let store = args.store.clone().unwrap_or_else(|| crate::sync::served_store(cfg));
+    match cat.lookup(&parsed, &store, clock::now())? {
         Lookup::Found(view) => {
             let priced = Priced::new(&view, &parsed, cfg.currency());
             if args.json {
-                output::print_json(out, &lookup_json(&view, &parsed, &priced, cfg.lang()))
+                let mut v = lookup_json(&view, &parsed, &priced, cfg.lang());
+                v["store"] = json!(store);
+                output::print_json(out, &v)
             } else {
                 write_text(out, &view, &priced, cfg.lang())
             }

@@ -22,7 +22,7 @@ pub fn run(cfg: &LoadedConfig, args: &Args, out: &mut dyn Write) -> Result<(), E
     let lang = cfg.lang();
     let cat = output::open_catalog(cfg)?;
     let query = args.text.join(" ");
-    let hits = cat.search(&query, &cfg.config.kiosk.store, args.limit)?;
+    let hits = cat.search(&query, &crate::sync::served_store(cfg), args.limit)?;
     if args.json {
         let v: Vec<Value> = hits
             .iter()

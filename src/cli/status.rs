@@ -29,7 +29,7 @@ pub fn run(cfg: &LoadedConfig, args: &Args, out: &mut dyn Write) -> Result<(), E
     let ident = ob.identity()?;
     if args.json {
         let v = json!({
-            "store": cfg.config.kiosk.store,
+            "store": crate::sync::served_store(cfg),
             "catalog_version": st.catalog_version,
             "catalog_updated_at": st.catalog_updated_at,
             "last_sync": st.last_sync,
@@ -53,7 +53,7 @@ pub fn run(cfg: &LoadedConfig, args: &Args, out: &mut dyn Write) -> Result<(), E
     }
     let lang = cfg.lang();
     let line = |out: &mut dyn Write, label: String, value: &str| output::row(out, LABEL_WIDTH, &label, value);
-    line(out, tr!(lang, "cli-status-store"), &cfg.config.kiosk.store)?;
+    line(out, tr!(lang, "cli-status-store"), &crate::sync::served_store(cfg))?;
     write_catalog_version(out, lang, st.catalog_version)?;
     if let Some(at) = st.catalog_updated_at {
         line(out, tr!(lang, "cli-status-catalog-updated"), &clock::format_utc(at))?;

@@ -39,6 +39,21 @@ pub use availability::{AvailabilityService, CachedAvailability};
 pub use outbox::{NewOrder, Outbox, QueuedHandoff, QueuedOrder};
 pub use worker::{SyncHandle, SyncSettings, enroll, start, sync_once};
 
+/// The store this kiosk serves: the one HQ enrolled it for, else (not
+/// enrolled) `kiosk.store` from the configuration, which is only the default
+/// until enrollment. Prices, stock, promotions and orders are this store's,
+/// on screen and in the command line.
+pub fn served_store(cfg: &crate::config::LoadedConfig) -> String {
+    match store::enrolled_store(&cfg.config.kiosk.data_dir) {
+        Ok(Some(s)) => s,
+        Ok(None) => cfg.config.kiosk.store.clone(),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the enrolled store; using kiosk.store");
+            cfg.config.kiosk.store.clone()
+        }
+    }
+}
+
 /// The state of the link with HQ, published by the sync worker.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SyncStatus {
@@ -60,6 +75,9 @@ pub struct SyncStatus {
     pub problem: Option<Problem>,
     /// The HQ address this kiosk is enrolled with.
     pub hq_url: Option<String>,
+    /// The store HQ enrolled this kiosk for: the store it serves (see
+    /// [`served_store`]).
+    pub store: Option<String>,
     /// The loyalty card range of the synced card table (the UI reads it
     /// here rather than from SQLite on its thread).
     pub card_prefix: Option<String>,

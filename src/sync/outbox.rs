@@ -295,7 +295,9 @@ impl Outbox {
     /// Re-reads the counts into the published status.
     pub fn refresh_status(&self) -> Result<(), SyncError> {
         let (pending, dead) = self.counts()?;
-        let hq_url = self.identity()?.map(|i| i.hq_url);
+        let ident = self.identity()?;
+        let hq_url = ident.as_ref().map(|i| i.hq_url.clone());
+        let store = ident.map(|i| i.store);
         let configured = hq_url.is_some();
         let card_prefix: Option<String> = self
             .lock()
@@ -306,11 +308,13 @@ impl Outbox {
                 || s.outbox_dead != dead
                 || s.configured != configured
                 || s.hq_url != hq_url
+                || s.store != store
                 || s.card_prefix != card_prefix;
             s.outbox_pending = pending;
             s.outbox_dead = dead;
             s.configured = configured;
             s.hq_url = hq_url;
+            s.store = store;
             s.card_prefix = card_prefix;
             changed
         });

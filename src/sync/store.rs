@@ -150,6 +150,30 @@ pub fn open(data_dir: &Path) -> Result<Connection, SyncError> {
     Ok(conn)
 }
 
+/// The store HQ enrolled this kiosk for, read from `kiosk.sqlite` without
+/// creating or migrating it: `None` when the kiosk is not enrolled (no file,
+/// no table, no identity yet).
+pub fn enrolled_store(data_dir: &Path) -> Result<Option<String>, SyncError> {
+    let path = data_dir.join(KIOSK_FILE);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let conn = Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| SyncError::Storage(format!("{}: {e}", path.display())))?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    let has_table: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'device'",
+        [],
+        |r| r.get(0),
+    )?;
+    if has_table == 0 {
+        return Ok(None);
+    }
+    Ok(conn
+        .query_row("SELECT store FROM device WHERE id = 1", [], |r| r.get::<_, String>(0))
+        .optional()?)
+}
+
 /// The enrolled identity, if any.
 pub fn identity(conn: &Connection) -> Result<Option<DeviceIdentity>, SyncError> {
     let row = conn

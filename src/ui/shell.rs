@@ -246,6 +246,9 @@ pub(super) struct Shared {
     pub demo: bool,
     pub stores: Vec<Store>,
     pub sync: SyncStatus,
+    /// The store HQ enrolled the kiosk for (read at start, then from the
+    /// sync worker's status when the kiosk is enrolled while it runs).
+    pub enrolled_store: Option<String>,
     /// What the camera does, in words (with its figures while it runs).
     pub camera: Text,
     pub toast: Note,
@@ -256,17 +259,21 @@ impl Shared {
         self.session.lang
     }
 
+    /// The store this kiosk serves: the one HQ enrolled it for, else
+    /// `kiosk.store` (only the default until enrollment).
     pub fn store_id(&self) -> String {
-        self.cfg.config.kiosk.store.clone()
+        self.enrolled_store
+            .clone()
+            .unwrap_or_else(|| self.cfg.config.kiosk.store.clone())
     }
 
     pub fn store_name(&self) -> String {
-        let id = &self.cfg.config.kiosk.store;
+        let id = self.store_id();
         self.stores
             .iter()
-            .find(|s| &s.id == id)
+            .find(|s| s.id == id)
             .map(|s| s.name.clone())
-            .unwrap_or_else(|| id.clone())
+            .unwrap_or(id)
     }
 }
 
@@ -332,7 +339,12 @@ impl Shell {
         };
         let (outlet, inbox) = channel_pair(wake);
         let c = &cfg.config;
-        let catalog = CatalogClient::start(&c.kiosk.data_dir, c.kiosk.store.clone())?;
+        let enrolled_store = crate::sync::store::enrolled_store(&c.kiosk.data_dir).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "cannot read the enrolled store; using kiosk.store");
+            None
+        });
+        let served = enrolled_store.clone().unwrap_or_else(|| c.kiosk.store.clone());
+        let catalog = CatalogClient::start(&c.kiosk.data_dir, served)?;
         let session = Session::new(cfg.lang(), c.ui.large_text, low_reach(c), cfg.currency());
         let st = Shared {
             idle: IdleClock::new(c.ui.idle_timeout_s, c.ui.idle_warning_s),
@@ -348,6 +360,7 @@ impl Shell {
                 configured: !c.hq.url.is_empty(),
                 ..SyncStatus::default()
             },
+            enrolled_store,
             camera: present::camera_before_start(&cfg),
             toast: None,
             cfg: cfg.clone(),
@@ -607,13 +620,23 @@ impl Shell {
     // ----- what the workers report -----
 
     fn on_sync(&self, s: SyncStatus) {
-        let new_catalog = {
+        let (new_catalog, new_store) = {
             let mut st = self.st_mut();
             let changed = st.sync.catalog_version != s.catalog_version;
+            // Enrolled (or enrolled again) for another store while running:
+            // that store is the kiosk's from now on.
+            let before = st.store_id();
+            if s.store.is_some() {
+                st.enrolled_store = s.store.clone();
+            }
+            let after = st.store_id();
             st.sync = s;
-            changed
+            (changed, (after != before).then_some(after))
         };
-        if new_catalog {
+        if let Some(store) = new_store {
+            tracing::info!(store = %store, "the kiosk now serves the store HQ enrolled it for");
+            self.switch_store(store);
+        } else if new_catalog {
             // HQ pushed a new catalog: promotions may have changed.
             self.refresh_promotions();
         }
@@ -687,20 +710,28 @@ impl Shell {
             st.session.default_lang = new.lang();
             st.session.default_low_reach = low_reach(c);
             st.session.low_reach = st.session.default_low_reach;
-            let store = (c.kiosk.store != st.cfg.config.kiosk.store).then(|| c.kiosk.store.clone());
+            // kiosk.store only matters while the kiosk is not enrolled.
+            let before = st.store_id();
             st.cfg = new;
-            store
+            let after = st.store_id();
+            (after != before).then_some(after)
         };
         if let Some(store) = new_store {
-            if !self
-                .catalog
-                .send(Box::new(move |c: &mut CatalogQueries| c.set_store(store)))
-            {
-                tracing::error!("the catalog thread has stopped; the kiosk cannot look products up");
-            }
-            self.refresh_promotions();
+            self.switch_store(store);
         }
         self.apply_look();
+        self.render_app();
+    }
+
+    /// Prices, stock and promotions are now `store`'s.
+    fn switch_store(&self, store: String) {
+        if !self
+            .catalog
+            .send(Box::new(move |c: &mut CatalogQueries| c.set_store(store)))
+        {
+            tracing::error!("the catalog thread has stopped; the kiosk cannot look products up");
+        }
+        self.refresh_promotions();
         self.render_app();
     }
 

@@ -582,7 +582,16 @@ fn status_rows(st: &Shared, catalog: Option<&CatalogStatus>, lang: Lang) -> Vec<
     let mut rows = vec![
         row(
             text!("kiosk-staff-store"),
-            format!("{} ({})", st.store_name(), c.kiosk.store),
+            if st.enrolled_store.is_some() {
+                text!("kiosk-staff-store-enrolled", name = st.store_name(), id = st.store_id())
+            } else {
+                text!(
+                    "kiosk-staff-store-configured",
+                    name = st.store_name(),
+                    id = st.store_id()
+                )
+            }
+            .render(lang),
         ),
         row(text!("kiosk-staff-hq"), hq.render(lang)),
         row(text!("kiosk-staff-link"), link.render(lang)),

@@ -98,7 +98,7 @@ cli-sync-not-all-sent = Die Zentrale konnte nicht alle wartenden Nachrichten ann
 cli-enroll-no-hq = Keine Adresse der Zentrale: Geben Sie --hq URL an oder setzen Sie hq.url
 cli-enroll-bad-url = --hq: Erwartet wird eine http://- oder https://-Adresse, gefunden „{ $url }“
 cli-enroll-done = Registriert: Gerät { $device } für die Filiale { $store } bei { $hq }
-cli-enroll-store-note = Hinweis: Die Zentrale hat dieses Terminal für die Filiale { $store } registriert, die Konfiguration sagt kiosk.store = "{ $configured }"; setzen Sie kiosk.store = "{ $store }"
+cli-enroll-store-note = Hinweis: Dieses Terminal bedient jetzt die Filiale { $store }, für die die Zentrale es registriert hat (kiosk.store = "{ $configured }" in der Konfiguration gilt nur bis zur Registrierung)
 
 ## vitrine handoff
 

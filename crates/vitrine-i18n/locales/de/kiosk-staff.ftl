@@ -4,7 +4,7 @@
 
 kiosk-staff-pin-failed = Der Code kann nicht geprüft werden: { $error }
 kiosk-staff-enrolled = Terminal mit der Zentrale verbunden ({ $url }), Filiale { $store }.
-kiosk-staff-enrolled-other-store = Das ist nicht die hier eingestellte Filiale: Wählen Sie sie aus und speichern Sie.
+kiosk-staff-enrolled-other-store = Das ist nicht die hier eingestellte Filiale: Das Terminal bedient jetzt die Filiale, für die die Zentrale es registriert hat (die Einstellung gilt nur bis zur Registrierung).
 kiosk-staff-enroll-failed = Verbindung abgelehnt oder nicht möglich: { $problem } ({ $detail })
 kiosk-staff-saved-nothing = Nichts geändert.
 kiosk-staff-saved = Gespeichert: { $keys }.
@@ -15,6 +15,8 @@ kiosk-staff-not-saved = Einstellungen nicht gespeichert (die Datei ist unveränd
 ## The status tab: a label, then its value.
 
 kiosk-staff-store = Filiale
+kiosk-staff-store-enrolled = { $name } ({ $id }), die Filiale, für die die Zentrale dieses Terminal registriert hat
+kiosk-staff-store-configured = { $name } ({ $id }), laut Konfiguration (Terminal nicht registriert)
 kiosk-staff-hq = Zentrale (HQ)
 kiosk-staff-hq-none = keine: eigenständiges Terminal
 kiosk-staff-hq-not-enrolled = nicht verbunden; Adresse für die Verbindung: { $url }

@@ -92,7 +92,7 @@ cli-sync-not-all-sent = HQ could not take every queued message; they stay queued
 cli-enroll-no-hq = no HQ address: pass --hq URL or set hq.url
 cli-enroll-bad-url = --hq: expected an http:// or https:// address, found "{ $url }"
 cli-enroll-done = enrolled: device { $device } for store { $store } at { $hq }
-cli-enroll-store-note = note: HQ enrolled this kiosk for store { $store }, the configuration says kiosk.store = "{ $configured }"; set kiosk.store = "{ $store }"
+cli-enroll-store-note = note: this kiosk now serves store { $store }, which HQ enrolled it for (kiosk.store = "{ $configured }" in the configuration is only the default before enrollment)
 
 ## vitrine handoff
 

@@ -4,7 +4,7 @@
 
 kiosk-staff-pin-failed = Cannot check the PIN: { $error }
 kiosk-staff-enrolled = Kiosk enrolled with HQ ({ $url }), store { $store }.
-kiosk-staff-enrolled-other-store = It is not the store set here: pick it and save.
+kiosk-staff-enrolled-other-store = It is not the store set here: the kiosk now serves the store HQ enrolled it for (the setting only applies before enrollment).
 kiosk-staff-enroll-failed = Enrollment refused or impossible: { $problem } ({ $detail })
 kiosk-staff-saved-nothing = Nothing changed.
 kiosk-staff-saved = Saved: { $keys }.
@@ -15,6 +15,8 @@ kiosk-staff-not-saved = Settings not saved (the file is unchanged): { $error }
 ## The status tab: a label, then its value.
 
 kiosk-staff-store = Store
+kiosk-staff-store-enrolled = { $name } ({ $id }), the store HQ enrolled this kiosk for
+kiosk-staff-store-configured = { $name } ({ $id }), from the configuration (kiosk not enrolled)
 kiosk-staff-hq = HQ
 kiosk-staff-hq-none = none: standalone kiosk
 kiosk-staff-hq-not-enrolled = not enrolled; address to enroll with: { $url }

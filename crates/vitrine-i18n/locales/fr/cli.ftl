@@ -91,7 +91,7 @@ cli-sync-not-all-sent = le siège n'a pas pu prendre tous les messages en attent
 cli-enroll-no-hq = pas d'adresse du siège : passez --hq URL ou renseignez hq.url
 cli-enroll-bad-url = --hq : une adresse http:// ou https:// est attendue, trouvé « { $url } »
 cli-enroll-done = enrôlé : appareil { $device } pour le magasin { $store } sur { $hq }
-cli-enroll-store-note = remarque : le siège a enrôlé ce kiosque pour le magasin { $store }, la configuration indique kiosk.store = "{ $configured }" ; mettez kiosk.store = "{ $store }"
+cli-enroll-store-note = remarque : ce kiosque sert désormais le magasin { $store }, pour lequel le siège l'a enrôlé (kiosk.store = "{ $configured }" dans la configuration n'est que la valeur proposée avant l'enrôlement)
 
 ## vitrine handoff
 

@@ -4,7 +4,7 @@
 
 kiosk-staff-pin-failed = Vérification impossible : { $error }
 kiosk-staff-enrolled = Borne reliée au siège ({ $url }), magasin { $store }.
-kiosk-staff-enrolled-other-store = Ce n'est pas le magasin réglé ici : choisissez-le et enregistrez.
+kiosk-staff-enrolled-other-store = Ce n'est pas le magasin réglé ici : la borne sert désormais le magasin pour lequel le siège l'a reliée (le réglage ne sert qu'avant l'enrôlement).
 kiosk-staff-enroll-failed = Enrôlement refusé ou impossible : { $problem } ({ $detail })
 kiosk-staff-saved-nothing = Rien n'a changé.
 kiosk-staff-saved = Enregistré : { $keys }.
@@ -15,6 +15,8 @@ kiosk-staff-not-saved = Réglages non enregistrés (le fichier n'a pas changé) 
 ## The status tab: a label, then its value.
 
 kiosk-staff-store = Magasin
+kiosk-staff-store-enrolled = { $name } ({ $id }), celui pour lequel le siège a relié la borne
+kiosk-staff-store-configured = { $name } ({ $id }), d'après la configuration (borne non reliée)
 kiosk-staff-hq = Siège (HQ)
 kiosk-staff-hq-none = aucun : borne autonome
 kiosk-staff-hq-not-enrolled = non reliée ; adresse pour l'enrôlement : { $url }
