@@ -63,7 +63,7 @@ fn synced_at(v: u64) -> i64 {
 
 /// Whether HQ flags catalog version `v`'s prices as demo values.
 fn demo_flag(v: u64) -> bool {
-    v % 2 == 0
+    v.is_multiple_of(2)
 }
 
 /// The price every product has at catalog version `v`.
