@@ -204,6 +204,7 @@ fn basket() -> Vec<HandoffLine> {
         .map(|_| HandoffLine {
             gtin: gtin(fastrand::u64(0..PRODUCTS)),
             quantity: fastrand::u32(1..5),
+            measure: None,
         })
         .collect()
 }

@@ -75,6 +75,7 @@ fn order_lines(s: &Session) -> Vec<HandoffLine> {
         .map(|i| HandoffLine {
             gtin: i.gtin,
             quantity: i.quantity,
+            measure: None,
         })
         .collect()
 }
@@ -436,6 +437,7 @@ async fn thank_you_survey_coupon_and_reminder_emails_arrive_in_order_on_a_contro
             lines: vec![HandoffLine {
                 gtin: Gtin::from_digits(COKE).unwrap(),
                 quantity: 2,
+                measure: None,
             }],
             customer: OrderCustomer {
                 name: "Camille".into(),
@@ -548,6 +550,7 @@ async fn thank_you_survey_coupon_and_reminder_emails_arrive_in_order_on_a_contro
             &[HandoffLine {
                 gtin: Gtin::from_digits(BOOK).unwrap(),
                 quantity: 1,
+                measure: None,
             }],
             None,
             None,

@@ -19,10 +19,7 @@ use vitrine_core::{Gtin, Lang, Money};
 use vitrine_hq::admin;
 
 fn line(g: &str, quantity: u32) -> HandoffLine {
-    HandoffLine {
-        gtin: Gtin::from_digits(g).unwrap(),
-        quantity,
-    }
+    HandoffLine::new(Gtin::from_digits(g).unwrap(), quantity)
 }
 
 fn order(i: usize) -> NewOrder {

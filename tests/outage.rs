@@ -37,10 +37,7 @@ fn shipped_backoff() -> Backoff {
 }
 
 fn line(g: &str, quantity: u32) -> HandoffLine {
-    HandoffLine {
-        gtin: Gtin::from_digits(g).unwrap(),
-        quantity,
-    }
+    HandoffLine::new(Gtin::from_digits(g).unwrap(), quantity)
 }
 
 #[test]

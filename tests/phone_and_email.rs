@@ -20,10 +20,12 @@ fn lines() -> Vec<HandoffLine> {
         HandoffLine {
             gtin: Gtin::from_digits(COKE).unwrap(),
             quantity: 3,
+            measure: None,
         },
         HandoffLine {
             gtin: Gtin::from_digits(BOOK).unwrap(),
             quantity: 1,
+            measure: None,
         },
     ]
 }
@@ -263,4 +265,121 @@ async fn click_and_collect_confirmation_reaches_a_real_smtp_server_and_the_sms_w
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// A weighed pack (an in-store label: 7.5 kg of the demo Comté) and a GS1
+/// label with a net weight (1.5 kg of it) cost on the phone page, in the
+/// claim email and in a click&collect order what they cost at the kiosk
+/// (issue 13: the lines crossed the wire as `{gtin, quantity}` and HQ
+/// priced them at the catalog's price per kg, once).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn weighed_and_label_priced_packs_cost_the_same_on_the_phone_and_in_orders_as_at_the_kiosk() {
+    use vitrine::catalog::{Catalog, Lookup};
+    use vitrine::ui::orders::{CollectOrder, OrderDesk, OutboxDesk};
+    use vitrine_core::code::{VariableMeasureRules, parse_product_code_with};
+    use vitrine_core::label::{LabelMeasure, pack_price};
+    use vitrine_core::pricing::{BasketLine, PricingContext, price_basket};
+
+    let (smtp_port, mut mails) = smtp_server().await;
+    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let hq = start_hq(hq_dir.path(), |c| {
+        c.smtp = Some(SmtpConfig {
+            host: "127.0.0.1".into(),
+            port: smtp_port,
+            from: "Vitrine <no-reply@vitrine.invalid>".into(),
+        });
+    })
+    .await;
+    // The demo's cheese counter item, sold by the kg at 13,99 €.
+    let comte = vitrine_core::demo::demo_weighed_items().remove(0);
+    hq.hq
+        .commit(
+            &[
+                vitrine_core::catalog::Change::SetPrice(vitrine_core::product::PriceEntry {
+                    gtin: comte.gtin,
+                    store: None,
+                    price: vitrine_core::Money::eur(1399),
+                }),
+                vitrine_core::catalog::Change::UpsertProduct(comte),
+            ],
+            None,
+        )
+        .unwrap();
+    enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
+    sync_once(k_dir.path(), settings()).await.unwrap();
+
+    // The basket as the kiosk's screen builds it: each pack priced from its
+    // label with the catalog's price per kg.
+    let cat = Catalog::open(k_dir.path()).unwrap();
+    let mut lines = Vec::new();
+    for code in ["2500100075000", "(01)02500100000002(3103)001500", COKE] {
+        let parsed = parse_product_code_with(code, None, &VariableMeasureRules::default()).unwrap();
+        let Lookup::Found(view) = cat.lookup(&parsed, "paris-01", vitrine::clock::now()).unwrap() else {
+            panic!("{code} is in the demo catalog");
+        };
+        let unit = view.price.expect("a demo price");
+        let mut line = BasketLine::new(view.product.gtin, 1, unit);
+        line.measure = LabelMeasure::of(&parsed, unit.currency);
+        line.measured_price = line
+            .measure
+            .and_then(|m| pack_price(Some(unit), view.product.sold_by, Some(&m)));
+        lines.push(line);
+    }
+    assert_eq!(lines[0].measured_price.map(|m| m.amount_minor), Some(10493)); // 7.5 × 13.99
+    assert_eq!(lines[1].measured_price.map(|m| m.amount_minor), Some(2099)); // 1.5 × 13.99
+    let promotions = hq.hq.storage.promotions().unwrap();
+    let kiosk_total = price_basket(
+        &lines,
+        &PricingContext {
+            promotions: &promotions,
+            customer: None,
+            scanned_coupons: &[],
+            now: vitrine::clock::now(),
+            store: Some("paris-01"),
+        },
+        vitrine_core::Currency::EUR,
+    )
+    .unwrap()
+    .total;
+    assert!(kiosk_total.amount_minor > 10493 + 2099, "{kiosk_total:?}");
+
+    // Through the kiosk's own port to the outbox.
+    let desk = OutboxDesk(Outbox::open(k_dir.path()).unwrap());
+    let ticket = desk.queue_handoff(&lines, None).unwrap();
+    let order = desk
+        .queue_order(&CollectOrder {
+            lines: lines.clone(),
+            customer: None,
+            store: "paris-01".into(),
+            slot_start: 0,
+            slot_end: 0,
+            name: "Camille".into(),
+            contact: vitrine::session::Contact::Email("camille@example.fr".into()),
+            lang: Lang::FR,
+            coupons: Vec::new(),
+        })
+        .unwrap();
+    let st = sync_once(k_dir.path(), settings()).await.unwrap();
+    assert_eq!(st.outbox_pending, 0);
+
+    // The order at HQ and its confirmation.
+    let id = uuid::Uuid::parse_str(&order.id).unwrap();
+    let stored = hq.hq.storage.order(&id).unwrap().unwrap();
+    assert_eq!(stored.total, kiosk_total);
+    let mail = unqp(&next_mail(&mut mails).await);
+    assert!(mail.contains(&kiosk_total.format(Lang::FR)), "{mail}");
+    assert!(mail.contains("104,93 €"), "{mail}");
+
+    // The phone page, from the link the QR code carries.
+    let page = reqwest::get(format!("{}/h/{}?lang=fr", hq.url(), ticket.id))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("id=\"total\">{}<", kiosk_total.format(Lang::FR))),
+        "{page}"
+    );
+    assert!(page.contains("104,93 €") && page.contains("20,99 €"), "{page}");
 }

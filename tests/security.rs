@@ -41,6 +41,7 @@ fn lines() -> Vec<HandoffLine> {
     vec![HandoffLine {
         gtin: Gtin::from_digits(COKE).unwrap(),
         quantity: 2,
+        measure: None,
     }]
 }
 

@@ -26,10 +26,12 @@ fn lines() -> Vec<HandoffLine> {
         HandoffLine {
             gtin: gtin(COKE),
             quantity: 2,
+            measure: None,
         },
         HandoffLine {
             gtin: gtin(BOOK),
             quantity: 1,
+            measure: None,
         },
     ]
 }
@@ -334,6 +336,7 @@ async fn a_refused_message_goes_to_the_dead_letters_and_does_not_block_the_queue
     bad.lines = vec![HandoffLine {
         gtin: gtin("4006381333931"),
         quantity: 1,
+        measure: None,
     }];
     ob.queue_order(bad).unwrap();
     let good = ob.queue_order(new_order("Jean")).unwrap();

@@ -43,6 +43,7 @@ pub fn run(cfg: &LoadedConfig, args: &Args, out: &mut dyn Write) -> Result<(), E
         lines.push(HandoffLine {
             gtin: parsed.gtin,
             quantity: qty,
+            measure: None,
         });
     }
     let ob = crate::sync::Outbox::open(&cfg.config.kiosk.data_dir)?;

@@ -36,6 +36,9 @@ pub struct Measured {
     /// The label's digits, so that two packs of the same item stay two lines.
     pub label: String,
     pub grams: Option<u32>,
+    /// What the label says, which `price` was computed from: handoffs and
+    /// orders carry it so that HQ prices the pack the same way.
+    pub measure: vitrine_core::label::LabelMeasure,
 }
 
 /// One line of the basket, with what the screen needs to draw it.
@@ -272,6 +275,7 @@ impl Session {
                 category: i.category.clone(),
                 brand: i.brand.clone(),
                 measured_price: i.measured.as_ref().map(|m| m.price),
+                measure: i.measured.as_ref().map(|m| m.measure),
             })
             .collect()
     }
@@ -431,6 +435,7 @@ mod tests {
                 price: Money::eur(price),
                 label: label.into(),
                 grams: Some(500),
+                measure: vitrine_core::label::LabelMeasure::PackWeight { grams: 500 },
             });
             i
         };

@@ -495,11 +495,13 @@ fn redact(body: &str) -> String {
 }
 
 /// Merges lines of the same product (the QR code stays small and HQ sees one
-/// line per product).
+/// line per product). A weighed or label-priced pack stays a line of its
+/// own: each pack has its own price.
 fn merge_lines(lines: &[HandoffLine]) -> Vec<HandoffLine> {
     let mut out: Vec<HandoffLine> = Vec::with_capacity(lines.len());
     for l in lines {
-        match out.iter_mut().find(|o| o.gtin == l.gtin) {
+        let same = |o: &&mut HandoffLine| o.gtin == l.gtin && o.measure.is_none() && l.measure.is_none();
+        match out.iter_mut().find(same) {
             Some(o) => o.quantity = o.quantity.saturating_add(l.quantity),
             None => out.push(*l),
         }
@@ -533,6 +535,7 @@ mod tests {
         HandoffLine {
             gtin: Gtin::from_digits(code).unwrap(),
             quantity: q,
+            measure: None,
         }
     }
 

@@ -110,6 +110,7 @@ fn wire_lines(lines: &[BasketLine]) -> Vec<HandoffLine> {
         .map(|l| HandoffLine {
             gtin: l.gtin,
             quantity: l.quantity,
+            measure: l.measure,
         })
         .collect()
 }

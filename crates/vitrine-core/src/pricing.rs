@@ -196,6 +196,11 @@ pub struct BasketLine {
     /// kg times the embedded weight). Such a line has quantity 1.
     #[serde(default)]
     pub measured_price: Option<Money>,
+    /// What the pack's label says (its price or weight), which
+    /// `measured_price` was computed from with [`crate::label::pack_price`]:
+    /// it travels with the line to HQ, which prices it the same way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measure: Option<crate::label::LabelMeasure>,
 }
 
 impl BasketLine {
@@ -207,6 +212,7 @@ impl BasketLine {
             category: None,
             brand: None,
             measured_price: None,
+            measure: None,
         }
     }
 }

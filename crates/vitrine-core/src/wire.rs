@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use crate::catalog::Change;
 use crate::gtin::Gtin;
+use crate::label::LabelMeasure;
 use crate::lang::Lang;
 use crate::money::Money;
 use crate::product::{StockLevel, UnixTime};
@@ -340,11 +341,82 @@ pub struct VersionEvent {
 
 // ------------------------------------------------------------------ handoffs
 
-/// A basket line as it crosses the wire: the product and how many.
+/// A basket line as it crosses the wire: the product, how many, and for a
+/// weighed or label-priced pack what its label says (the kiosk signs it
+/// with the basket; HQ prices the pack from it with
+/// [`crate::label::pack_price`], as the kiosk did). Such a line has
+/// quantity 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HandoffLine {
     pub gtin: Gtin,
     pub quantity: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measure: Option<LabelMeasure>,
+}
+
+impl HandoffLine {
+    /// `quantity` units of `gtin`, priced at the catalog's unit price.
+    pub fn new(gtin: Gtin, quantity: u32) -> HandoffLine {
+        HandoffLine {
+            gtin,
+            quantity,
+            measure: None,
+        }
+    }
+}
+
+/// A line's measure in the compact basket: `p{minor}{CUR}~` (an in-store
+/// label's price), `w~{grams}` (its weight), `g{price}~{grams}` (a GS1
+/// label's price and/or weight, either part empty when absent). Only
+/// characters a URL fragment allows unescaped.
+fn measure_token(m: &LabelMeasure) -> String {
+    let price = |p: Option<Money>| {
+        p.map(|p| format!("{}{}", p.amount_minor, p.currency.code()))
+            .unwrap_or_default()
+    };
+    let grams = |g: Option<u32>| g.map(|g| g.to_string()).unwrap_or_default();
+    match *m {
+        LabelMeasure::PackPrice { price: p } => format!("p{}~", price(Some(p))),
+        LabelMeasure::PackWeight { grams: g } => format!("w~{}", grams(Some(g))),
+        LabelMeasure::Gs1 { price: p, net_weight_g } => format!("g{}~{}", price(p), grams(net_weight_g)),
+    }
+}
+
+fn parse_measure_token(t: &str) -> Option<LabelMeasure> {
+    let kind = t.chars().next()?;
+    let (price, grams) = t[1..].split_once('~')?;
+    let price = match price {
+        "" => None,
+        p => {
+            let split = p.find(|c: char| c.is_ascii_alphabetic())?;
+            let (minor, code) = p.split_at(split);
+            if minor.is_empty() || !minor.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+                return None;
+            }
+            Some(Money::new(minor.parse().ok()?, crate::Currency::from_code(code).ok()?))
+        }
+    };
+    let grams = match grams {
+        "" => None,
+        g if g.bytes().all(|b| b.is_ascii_digit()) => Some(g.parse().ok()?),
+        _ => return None,
+    };
+    match (kind, price, grams) {
+        ('p', Some(price), None) => Some(LabelMeasure::PackPrice { price }),
+        ('w', None, Some(grams)) => Some(LabelMeasure::PackWeight { grams }),
+        ('g', price, net_weight_g) if price.is_some() || net_weight_g.is_some() => {
+            Some(LabelMeasure::Gs1 { price, net_weight_g })
+        }
+        _ => None,
+    }
+}
+
+/// A measured line is one pack; its label's amounts are not negative.
+fn measured_line_ok(l: &HandoffLine) -> bool {
+    match l.measure {
+        None => true,
+        Some(m) => l.quantity == 1 && m.price().is_none_or(|p| p.amount_minor >= 0),
+    }
 }
 
 /// Most lines and units in one basket (keeps QR codes scannable and bodies small).
@@ -377,13 +449,18 @@ fn is_token_char(c: char) -> bool {
 }
 
 impl HandoffBasket {
-    /// The signed text: `1.{id}.{device}.{store}.{created}.{gtin14*qty,...}`.
+    /// The signed text: `1.{id}.{device}.{store}.{created}.{gtin14*qty,...}`,
+    /// a weighed or label-priced line as `gtin14*1*{measure}` (see
+    /// `measure_token`).
     /// Only characters allowed in a URL fragment without escaping.
     pub fn payload(&self) -> String {
         let lines: Vec<String> = self
             .lines
             .iter()
-            .map(|l| format!("{}*{}", l.gtin.as_gtin14(), l.quantity))
+            .map(|l| match &l.measure {
+                None => format!("{}*{}", l.gtin.as_gtin14(), l.quantity),
+                Some(m) => format!("{}*{}*{}", l.gtin.as_gtin14(), l.quantity, measure_token(m)),
+            })
             .collect();
         format!(
             "1.{}.{}.{}.{}.{}",
@@ -413,6 +490,9 @@ impl HandoffBasket {
         if self.lines.iter().any(|l| l.quantity == 0 || l.quantity > MAX_QUANTITY) {
             return bad("a quantity is out of range");
         }
+        if !self.lines.iter().all(measured_line_ok) {
+            return bad("a weighed or label-priced line is one pack");
+        }
         Ok(())
     }
 
@@ -440,10 +520,24 @@ impl HandoffBasket {
         let created_at: UnixTime = created.parse().map_err(|_| bad("date"))?;
         let mut out = Vec::new();
         for l in lines.split(',').filter(|l| !l.is_empty()) {
-            let (g, q) = l.split_once('*').ok_or_else(|| bad("line"))?;
+            let mut fields = l.split('*');
+            let (Some(g), Some(q)) = (fields.next(), fields.next()) else {
+                return Err(bad("line"));
+            };
             let gtin = Gtin::from_gtin14(g).map_err(|_| bad("product code"))?;
             let quantity: u32 = q.parse().map_err(|_| bad("quantity"))?;
-            out.push(HandoffLine { gtin, quantity });
+            let measure = match fields.next() {
+                None => None,
+                Some(m) => Some(parse_measure_token(m).ok_or_else(|| bad("label measure"))?),
+            };
+            if fields.next().is_some() {
+                return Err(bad("line"));
+            }
+            out.push(HandoffLine {
+                gtin,
+                quantity,
+                measure,
+            });
         }
         let basket = HandoffBasket {
             id,
@@ -636,6 +730,9 @@ impl OrderRequest {
         }
         if self.lines.iter().any(|l| l.quantity == 0 || l.quantity > MAX_QUANTITY) {
             return Err(format!("each quantity must be 1 to {MAX_QUANTITY}"));
+        }
+        if !self.lines.iter().all(measured_line_ok) {
+            return Err("a weighed or label-priced line is one pack (quantity 1)".into());
         }
         if self.customer.name.trim().is_empty() || self.customer.name.chars().count() > 100 {
             return Err("the customer's name is required (at most 100 characters)".into());
@@ -864,6 +961,84 @@ mod tests {
     }
 
     #[test]
+    fn a_measured_line_travels_signed_with_its_label() {
+        let comte = gtin("2500100000002");
+        let lines = vec![
+            HandoffLine {
+                gtin: comte,
+                quantity: 1,
+                measure: Some(LabelMeasure::PackWeight { grams: 7500 }),
+            },
+            HandoffLine {
+                gtin: comte,
+                quantity: 1,
+                measure: Some(LabelMeasure::Gs1 {
+                    price: Some(Money::eur(1999)),
+                    net_weight_g: Some(1500),
+                }),
+            },
+            HandoffLine {
+                gtin: gtin("2103000012344"),
+                quantity: 1,
+                measure: Some(LabelMeasure::PackPrice {
+                    price: Money::eur(1234),
+                }),
+            },
+            HandoffLine {
+                gtin: comte,
+                quantity: 1,
+                measure: Some(LabelMeasure::Gs1 {
+                    price: None,
+                    net_weight_g: Some(200),
+                }),
+            },
+            HandoffLine::new(gtin("5449000039231"), 2),
+        ];
+        let b = HandoffBasket {
+            id: Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0001),
+            device_id: "dev-1".into(),
+            store: "paris-01".into(),
+            created_at: 1_700_000_000,
+            lines,
+        };
+        let k = key();
+        let compact = b.to_compact(&k);
+        assert!(
+            compact.contains("*1*w~7500") && compact.contains("*1*g1999EUR~1500"),
+            "{compact}"
+        );
+        assert!(
+            compact
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.*,~".contains(c)),
+            "{compact}"
+        );
+        assert_eq!(HandoffBasket::verify_compact(&compact, &k.public()).unwrap(), b);
+        // A changed weight is a forged basket.
+        let forged = compact.replace("w~7500", "w~750");
+        assert!(matches!(
+            HandoffBasket::verify_compact(&forged, &k.public()),
+            Err(CompactError::Signature(_))
+        ));
+        // A measured line is one pack; unreadable measures are refused.
+        let mut two = b.clone();
+        two.lines[0].quantity = 2;
+        assert!(two.validate().is_err());
+        for bad in ["x~1", "p~", "w12~", "p12~5", "g~", "pabcEUR~", "p12XXX~"] {
+            let t = compact.replace("w~7500", bad);
+            assert!(
+                matches!(HandoffBasket::parse_compact(&t), Err(CompactError::Malformed(_))),
+                "{bad}"
+            );
+        }
+        // JSON keeps plain lines as they were (order fingerprints).
+        assert_eq!(
+            serde_json::to_string(&HandoffLine::new(gtin("5449000039231"), 2)).unwrap(),
+            r#"{"gtin":"05449000039231","quantity":2}"#
+        );
+    }
+
+    #[test]
     fn compact_basket_roundtrip_and_tamper() {
         let k = key();
         let b = HandoffBasket {
@@ -875,10 +1050,12 @@ mod tests {
                 HandoffLine {
                     gtin: gtin("5449000039231"),
                     quantity: 2,
+                    measure: None,
                 },
                 HandoffLine {
                     gtin: gtin("9780439023481"),
                     quantity: 1,
+                    measure: None,
                 },
             ],
         };
@@ -931,6 +1108,7 @@ mod tests {
             lines: vec![HandoffLine {
                 gtin: gtin("5449000039231"),
                 quantity: 1,
+                measure: None,
             }],
             customer: OrderCustomer {
                 name: "Ana".into(),

@@ -34,6 +34,7 @@ fn line(g: &str, q: u32) -> HandoffLine {
     HandoffLine {
         gtin: Gtin::from_digits(g).unwrap(),
         quantity: q,
+        measure: None,
     }
 }
 

@@ -174,7 +174,7 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
             id: Uuid::now_v7(),
             store: "paris-01".into(),
             created_at: vitrine_hq::now(),
-            lines: vec![HandoffLine { gtin, quantity: 2 }],
+            lines: vec![HandoffLine::new(gtin, 2)],
             customer: OrderCustomer {
                 name: format!("{NAME} Dupont"),
                 email: Some(EMAIL.into()),
@@ -203,7 +203,7 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
             store: "paris-01".into(),
             device_id: dev_id.clone(),
             created_at: 1,
-            lines: vec![HandoffLine { gtin, quantity: 1 }],
+            lines: vec![HandoffLine::new(gtin, 1)],
             payload: "p".into(),
             compact: "c".into(),
             contact: None,
@@ -355,6 +355,7 @@ fn an_order_uses_a_coupon_once_and_a_refused_order_does_not_use_it() {
         lines: vec![HandoffLine {
             gtin: Gtin::from_digits(gtin).unwrap(),
             quantity: 4,
+            measure: None,
         }],
         customer: OrderCustomer {
             name: "Ana".into(),
@@ -450,6 +451,7 @@ fn an_operator_adds_a_member_price_that_applies_to_members_only() {
     let lines = [HandoffLine {
         gtin: Gtin::from_digits("05449000039231").unwrap(),
         quantity: 1,
+        measure: None,
     }];
     let applied = |customer: Option<&str>| {
         let ctx = customer.map(|id| customers::pricing_context(&customers::get(&h, id).unwrap()));

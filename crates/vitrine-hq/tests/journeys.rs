@@ -115,10 +115,12 @@ fn lines() -> Vec<HandoffLine> {
         HandoffLine {
             gtin: gtin(COKE),
             quantity: 3,
+            measure: None,
         },
         HandoffLine {
             gtin: gtin(BOOK),
             quantity: 1,
+            measure: None,
         },
     ]
 }

@@ -7,6 +7,7 @@ use std::rc::{Rc, Weak};
 
 use slint::{ComponentHandle, Image, SharedString};
 use vitrine_core::code::{Embedded, ProductCode};
+use vitrine_core::label::LabelMeasure;
 use vitrine_i18n::text;
 
 use super::handoff::Handoff;
@@ -132,28 +133,36 @@ impl Product {
                 self.shell.toast(crate::session::AddError::NoPrice.text(), Tone::Bad);
                 return false;
             };
-            let measured = match shown.code.variable.as_ref() {
-                Some(vm) => present::pack_price(v, &shown.code).map(|price| Measured {
+            // What the label says (an in-store label's price or weight, a
+            // GS1 price or net weight), and the pack's price from it.
+            let measure = LabelMeasure::of(&shown.code, unit.currency);
+            let measured = match (shown.code.variable.as_ref(), measure) {
+                (Some(vm), Some(measure)) => present::pack_price(v, &shown.code).map(|price| Measured {
                     price,
                     label: vm.label.clone(),
                     grams: match vm.embedded {
                         Embedded::Weight { grams } => Some(grams),
                         Embedded::Price { .. } => None,
                     },
+                    measure,
                 }),
                 // A GS1 label with its own price (392n) or a net weight on
                 // an item sold by the kg: the pack's price, as the product
                 // page showed it; each label its own line.
-                None => present::pack_price(v, &shown.code)
-                    .filter(|price| *price != unit)
-                    .map(|price| {
-                        let grams = shown.code.gs1.net_weight_grams().and_then(|g| u32::try_from(g).ok());
-                        Measured {
-                            price,
-                            label: format!("gs1:{}:{}", price.amount_minor, grams.unwrap_or(0)),
-                            grams,
-                        }
-                    }),
+                (None, Some(measure)) => {
+                    present::pack_price(v, &shown.code)
+                        .filter(|price| *price != unit)
+                        .map(|price| {
+                            let grams = measure.net_weight_g();
+                            Measured {
+                                price,
+                                label: format!("gs1:{}:{}", price.amount_minor, grams.unwrap_or(0)),
+                                grams,
+                                measure,
+                            }
+                        })
+                }
+                _ => None,
             };
             BasketItem {
                 gtin: v.product.gtin,

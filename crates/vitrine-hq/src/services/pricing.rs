@@ -3,6 +3,7 @@
 //! the phone page, the emails and the order find the kiosk's total.
 
 use vitrine_core::Money;
+use vitrine_core::label::pack_price;
 use vitrine_core::pricing::{BasketLine, CustomerContext, PricedBasket, PricingContext, Promotion, price_basket};
 use vitrine_core::product::{Product, UnixTime};
 use vitrine_core::wire::HandoffLine;
@@ -17,7 +18,9 @@ pub struct PricedLine {
     pub line: HandoffLine,
     /// None: HQ does not know the product.
     pub product: Option<Product>,
-    /// The unit price at the store; None: not sold there.
+    /// What one unit of the line costs at the store: the catalog's unit
+    /// price, or for a weighed or label-priced pack (quantity 1) the pack's
+    /// price from its label; None: not sold there.
     pub price: Option<Money>,
 }
 
@@ -53,16 +56,26 @@ pub fn price_lines_with(
             Some(ProductPrice { product, price }) => (Some(product), price),
             None => (None, None),
         };
+        // A weighed or label-priced pack is priced from what its label
+        // says (signed by the kiosk with the basket) by the kiosk's own
+        // rule, so the phone page, the emails and the order find the
+        // kiosk's amount.
+        let pack = l
+            .measure
+            .as_ref()
+            .and_then(|m| pack_price(price, product.as_ref()?.sold_by, Some(m)));
         if let (Some(p), Some(price)) = (&product, price) {
             let mut b = BasketLine::new(l.gtin, l.quantity, price);
             b.category = p.category.clone();
             b.brand = p.brand.clone();
+            b.measured_price = pack;
+            b.measure = l.measure;
             basket.push(b);
         }
         products.push(PricedLine {
             line: *l,
             product,
-            price,
+            price: pack.or(price),
         });
     }
     let mut promotions = hq.storage.promotions()?;

@@ -307,6 +307,7 @@ mod tests {
             lines: vec![HandoffLine {
                 gtin: Gtin::from_digits("5449000039231").unwrap(),
                 quantity: 2,
+                measure: None,
             }],
             customer: OrderCustomer {
                 name: "Ana".into(),
