@@ -38,7 +38,11 @@ impl NumberFormat {
 
 /// `1234567` as `1 234 567` (fr), `1,234,567` (en), `1.234.567` (de).
 pub fn integer(n: i64, lang: Lang) -> String {
-    let f = catalogue::get().numbers(lang);
+    integer_in(catalogue::get(), n, lang)
+}
+
+pub(crate) fn integer_in(cat: &Catalogue, n: i64, lang: Lang) -> String {
+    let f = cat.numbers(lang);
     let sign = if n < 0 { "-" } else { "" };
     format!("{sign}{}", group(n.unsigned_abs(), &f.group))
 }
@@ -46,7 +50,11 @@ pub fn integer(n: i64, lang: Lang) -> String {
 /// `value / 10^scale` with the language's decimal separator, all `scale`
 /// decimals written (`decimal(15, 1, fr)` is `1,5`).
 pub fn decimal(value: i64, scale: u8, lang: Lang) -> String {
-    let f = catalogue::get().numbers(lang);
+    decimal_in(catalogue::get(), value, scale, lang)
+}
+
+pub(crate) fn decimal_in(cat: &Catalogue, value: i64, scale: u8, lang: Lang) -> String {
+    let f = cat.numbers(lang);
     let sign = if value < 0 { "-" } else { "" };
     let abs = value.unsigned_abs();
     if scale == 0 {
@@ -66,7 +74,10 @@ pub fn decimal(value: i64, scale: u8, lang: Lang) -> String {
 /// grouped; a currency written as letters (`CHF`) gets the language's
 /// `money-code` pattern.
 pub fn money(m: Money, lang: Lang) -> String {
-    let cat = catalogue::get();
+    money_in(catalogue::get(), m, lang)
+}
+
+pub(crate) fn money_in(cat: &Catalogue, m: Money, lang: Lang) -> String {
     let f = cat.numbers(lang);
     let exp = u32::from(m.currency.exponent());
     let abs = m.amount_minor.unsigned_abs();
@@ -96,7 +107,11 @@ pub fn money(m: Money, lang: Lang) -> String {
 
 /// A percentage given in basis points: `12,5 %` (fr), `12.5%` (en).
 pub fn percent(basis_points: u32, lang: Lang) -> String {
-    let f = catalogue::get().numbers(lang);
+    percent_in(catalogue::get(), basis_points, lang)
+}
+
+pub(crate) fn percent_in(cat: &Catalogue, basis_points: u32, lang: Lang) -> String {
+    let f = cat.numbers(lang);
     let (whole, frac) = (basis_points / 100, basis_points % 100);
     let value = if frac == 0 {
         whole.to_string()
@@ -104,7 +119,7 @@ pub fn percent(basis_points: u32, lang: Lang) -> String {
         let digits = format!("{frac:02}");
         format!("{whole}{}{}", f.decimal, digits.trim_end_matches('0'))
     };
-    catalogue::get().format(lang, "percent", &[("value", value.into())])
+    cat.format(lang, "percent", &[("value", value.into())])
 }
 
 /// The day's name; 1 is Monday (ISO 8601).

@@ -212,10 +212,17 @@ impl Text {
 
     /// The text in `lang`.
     pub fn render(&self, lang: Lang) -> String {
+        catalogue::get().render(self, lang)
+    }
+
+    /// `None` when empty; the verbatim words; or the message and its
+    /// arguments.
+    #[allow(clippy::type_complexity)]
+    fn parts(&self) -> Option<Result<&str, (&str, &[(&'static str, Arg)])>> {
         match &self.0 {
-            Repr::Empty => String::new(),
-            Repr::Verbatim(s) => s.clone(),
-            Repr::Message { id, args } => catalogue::get().format(lang, id, args),
+            Repr::Empty => None,
+            Repr::Verbatim(s) => Some(Ok(s)),
+            Repr::Message { id, args } => Some(Err((id, args))),
         }
     }
 }
