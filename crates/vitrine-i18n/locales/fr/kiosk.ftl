@@ -103,12 +103,12 @@ kiosk-items-total = { $count } { $count ->
    *[other] articles
 } · { $total }
 # A coupon code printed by the store ($offer: what it gives).
-kiosk-coupon-added = Coupon ajouté : { $offer }
-kiosk-coupon-already-added = Ce coupon est déjà dans votre panier.
+kiosk-coupon-added = Bon de réduction ajouté : { $offer }
+kiosk-coupon-already-added = Ce bon de réduction est déjà dans votre panier.
 # A signed coupon QR: $off a percentage or an amount, $offer its badge.
 kiosk-coupon-qr-added = Bon de réduction ajouté : -{ $off } sur le panier
 kiosk-coupon-qr-added-offer = Bon de réduction ajouté : { $offer } sur le panier
-kiosk-coupon-qr-already-added = Ce bon est déjà dans votre panier.
+kiosk-coupon-qr-already-added = Ce bon de réduction est déjà dans votre panier.
 
 ## Identification.
 
