@@ -14,14 +14,14 @@ use vitrine::scan::debounce::DebounceRules;
 use vitrine::scan::decoder::{self, BarcodeDecoder, LumaImage, Pass, Symbol, ZxingDecoder};
 use vitrine::scan::pipeline::{PipelineSettings, ScanPipeline};
 use vitrine::scan::{self, CameraStatus, ScanEvent, ScanSource};
-use vitrine_core::code::{Scanned, Symbology, VariableMeasureRules};
+use vitrine_core::code::{CodeContext, Scanned, Symbology};
 
 fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
 
-fn rules() -> VariableMeasureRules {
-    VariableMeasureRules::default()
+fn rules() -> CodeContext<'static> {
+    CodeContext::defaults(scan::today())
 }
 
 fn gtin14(s: &Symbol) -> Option<String> {
