@@ -25,6 +25,8 @@
 //! which depends on the current year: the core has no clock, so the caller
 //! says what day it is (`today`).
 
+#[cfg(test)]
+mod conformance;
 mod dictionary;
 mod dl;
 pub(crate) mod lint;
@@ -353,14 +355,22 @@ fn check_whole_value(entry: &dictionary::Entry, value: &str, this_year: u16) -> 
 /// Parses a raw or bracketed element string (without symbology identifier
 /// or leading FNC1) and validates it. `today` places two-digit years.
 pub fn parse_element_string(s: &str, today: Gs1Date) -> Result<Gs1Data, Gs1Error> {
+    gather(each_ai(s, today)?, today)
+}
+
+/// The AIs of an element string, each checked on its own (not yet
+/// together).
+type Pairs = Vec<(&'static dictionary::Entry, String)>;
+
+fn each_ai(s: &str, today: Gs1Date) -> Result<Pairs, Gs1Error> {
     if s.starts_with('(') {
-        parse_bracketed(s, today)
+        bracketed_pairs(s, today)
     } else {
-        parse_raw(s, today)
+        raw_pairs(s, today)
     }
 }
 
-fn parse_raw(s: &str, today: Gs1Date) -> Result<Gs1Data, Gs1Error> {
+fn raw_pairs(s: &str, today: Gs1Date) -> Result<Pairs, Gs1Error> {
     let mut rest = s;
     if rest.is_empty() {
         return Err(Gs1Error::Empty);
@@ -380,10 +390,10 @@ fn parse_raw(s: &str, today: Gs1Date) -> Result<Gs1Data, Gs1Error> {
         rest = &after[used..];
         rest = rest.strip_prefix(GS).unwrap_or(rest);
     }
-    gather(pairs, today)
+    Ok(pairs)
 }
 
-fn parse_bracketed(s: &str, today: Gs1Date) -> Result<Gs1Data, Gs1Error> {
+fn bracketed_pairs(s: &str, today: Gs1Date) -> Result<Pairs, Gs1Error> {
     let broken = |at: &str| Gs1Error::Brackets {
         at: at.chars().take(8).collect(),
     };
@@ -426,12 +436,12 @@ fn parse_bracketed(s: &str, today: Gs1Date) -> Result<Gs1Data, Gs1Error> {
     if pairs.is_empty() {
         return Err(Gs1Error::Empty);
     }
-    gather(pairs, today)
+    Ok(pairs)
 }
 
 /// Checks the AIs together (exclusions, requisites, repeats, signed keys,
 /// in the Syntax Engine's order) and reads the fields Vitrine uses.
-fn gather(pairs: Vec<(&'static dictionary::Entry, String)>, today: Gs1Date) -> Result<Gs1Data, Gs1Error> {
+fn gather(pairs: Pairs, today: Gs1Date) -> Result<Gs1Data, Gs1Error> {
     let present = |pattern: &str, except: &str| {
         pairs
             .iter()
