@@ -139,7 +139,10 @@ impl Symbol {
     /// the text a [`super::ScanEvent`] carries.
     pub fn scan_text(&self) -> String {
         if self.gs1 {
-            let aim = if self.aim.len() == 3 && self.aim.starts_with(']') {
+            // The library's identifier when it is a GS1 one; some report
+            // another modifier for GS1 data (zxing-cpp gives `]d8` for a
+            // rectangular GS1 DataMatrix), so the symbology says which.
+            let aim = if matches!(self.aim.as_str(), "]C1" | "]e0" | "]d2" | "]Q3" | "]J1") {
                 self.aim.as_str()
             } else {
                 match self.symbology {
