@@ -52,8 +52,11 @@ fn err(p: DlProblem) -> Gs1Error {
     Gs1Error::DigitalLink(p)
 }
 
-const URI_CHARACTERS: &str =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&'()*+,;=%";
+/// The characters a URI may hold (RFC 3986's unreserved and reserved
+/// characters, and `%`), as GS1's reference checks first.
+fn is_uri_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c)
+}
 const BAD_HOST_CHARACTERS: &str = "_~?#@!$&'()*+,;=%";
 
 /// Decodes `%XX` escapes (an incomplete or non-hex escape stays as it is,
@@ -91,7 +94,7 @@ fn unescape(s: &str, query: bool) -> Option<String> {
 /// Parses and validates a GS1 Digital Link URI. `today` places two-digit
 /// years.
 pub fn parse_digital_link(uri: &str, today: Gs1Date) -> Result<Gs1Data, Gs1Error> {
-    if let Some(ch) = uri.chars().find(|c| !URI_CHARACTERS.contains(*c)) {
+    if let Some(ch) = uri.chars().find(|c| !is_uri_char(*c)) {
         return Err(err(DlProblem::Character { ch }));
     }
     let rest = ["https://", "HTTPS://", "http://", "HTTP://"]
