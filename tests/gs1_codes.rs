@@ -33,7 +33,11 @@ fn json(out: &Output) -> serde_json::Value {
 
 fn refused(out: &Output) -> String {
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stdout));
-    assert!(out.stdout.is_empty(), "nothing priced: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.stdout.is_empty(),
+        "nothing priced: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
@@ -48,7 +52,9 @@ fn a_label_price_without_a_measure_is_refused_with_a_sentence_as_element_string_
     ] {
         let err = refused(&vitrine(dir.path(), &["lookup", code], &en));
         assert!(
-            err.contains("(3922)") && err.contains("only valid beside a measure of the item") && err.contains("not accepted"),
+            err.contains("(3922)")
+                && err.contains("only valid beside a measure of the item")
+                && err.contains("not accepted"),
             "{code}: {err}"
         );
         // In the shipped file's language (French) too.
@@ -74,7 +80,11 @@ fn a_label_price_without_a_measure_is_refused_with_a_sentence_as_element_string_
 #[test]
 fn a_usb_scanners_plain_gs1_output_finds_the_product_with_its_lot() {
     let dir = tempfile::tempdir().unwrap();
-    let v = json(&vitrine(dir.path(), &["lookup", "010544900003923110ABC123", "--json"], &[]));
+    let v = json(&vitrine(
+        dir.path(),
+        &["lookup", "010544900003923110ABC123", "--json"],
+        &[],
+    ));
     assert_eq!(v["gtin14"], "05449000039231");
     assert_eq!(v["name"], "Nordic must original");
     assert_eq!(v["code"]["lot"], "ABC123");
@@ -86,7 +96,10 @@ fn a_usb_scanners_plain_gs1_output_finds_the_product_with_its_lot() {
         &["lookup", "010544900003923110ABC123^17751231", "--json"],
         &sep,
     ));
-    assert_eq!((v["code"]["lot"].as_str(), v["code"]["expiry"].as_str()), (Some("ABC123"), Some("2075-12-31")));
+    assert_eq!(
+        (v["code"]["lot"].as_str(), v["code"]["expiry"].as_str()),
+        (Some("ABC123"), Some("2075-12-31"))
+    );
     // Without the setting the "^" is part of the lot, which GS1 forbids.
     let err = refused(&vitrine(
         dir.path(),
@@ -99,7 +112,11 @@ fn a_usb_scanners_plain_gs1_output_finds_the_product_with_its_lot() {
 #[test]
 fn a_two_digit_year_follows_gs1s_century_rule() {
     let dir = tempfile::tempdir().unwrap();
-    let v = json(&vitrine(dir.path(), &["lookup", "(01)05449000039231(17)751231", "--json"], &[]));
+    let v = json(&vitrine(
+        dir.path(),
+        &["lookup", "(01)05449000039231(17)751231", "--json"],
+        &[],
+    ));
     assert_eq!(v["gtin14"], "05449000039231");
     assert_eq!(v["code"]["expiry"], "2075-12-31");
 }
@@ -117,6 +134,10 @@ fn the_scanner_separator_is_validated_naming_the_key() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("scan.gs1_separator"), "{bad}: {err}");
     }
-    let out = vitrine(dir.path(), &["config", "check"], &[("VITRINE__SCAN__GS1_SEPARATOR", "~")]);
+    let out = vitrine(
+        dir.path(),
+        &["config", "check"],
+        &[("VITRINE__SCAN__GS1_SEPARATOR", "~")],
+    );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -1011,7 +1011,9 @@ fn gs1_datamatrix_gs1_qr_and_a_forged_digital_link_through_the_camera_pipeline()
             width: 1280,
             height: 720,
         };
-        (0..2).flat_map(|n| d.decode(image, decoder::live_pass(n, 1280, 720)).unwrap()).collect()
+        (0..2)
+            .flat_map(|n| d.decode(image, decoder::live_pass(n, 1280, 720)).unwrap())
+            .collect()
     };
     let found = read(&mut d, &weighed);
     let s = found.first().unwrap_or_else(|| panic!("GS1 DataMatrix not read"));
@@ -1026,7 +1028,11 @@ fn gs1_datamatrix_gs1_qr_and_a_forged_digital_link_through_the_camera_pipeline()
 
     let found = read(&mut d, &gs1_qr);
     let s = found.first().unwrap_or_else(|| panic!("GS1 QR not read"));
-    assert_eq!((s.symbology, s.gs1, s.aim.as_str()), (Symbology::Qr, true, "]Q3"), "{s:?}");
+    assert_eq!(
+        (s.symbology, s.gs1, s.aim.as_str()),
+        (Symbology::Qr, true, "]Q3"),
+        "{s:?}"
+    );
     assert_eq!(s.scan_text(), "]Q3010544900003923110ABC123\u{1d}17751231");
     let Ok(Scanned::Product(p)) = s.classify(&rules()) else {
         panic!("{:?}", s.classify(&rules()))
@@ -1060,5 +1066,9 @@ fn gs1_datamatrix_gs1_qr_and_a_forged_digital_link_through_the_camera_pipeline()
     assert_eq!(events.len(), 3, "{events:?}");
     assert_eq!(product(&events[0]), "02500100000002");
     assert_eq!(product(&events[1]), "05449000039231");
-    assert!(events[2].result.is_err(), "the forged price is refused: {:?}", events[2].result);
+    assert!(
+        events[2].result.is_err(),
+        "the forged price is refused: {:?}",
+        events[2].result
+    );
 }

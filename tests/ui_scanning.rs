@@ -160,12 +160,19 @@ fn gs1_data_from_a_usb_scanner_and_typed_in_brackets_reach_the_product_and_a_for
     k.go(Page::Scan);
     k.type_keys(&format!("(01)0{NORDIC}(3103)000330(3922)0001"));
     k.press("Voir le produit");
-    assert!(wait_for(&k, |_| scan.get_feedback().contains("prix fixe")), "{}", scan.get_feedback());
+    assert!(
+        wait_for(&k, |_| scan.get_feedback().contains("prix fixe")),
+        "{}",
+        scan.get_feedback()
+    );
     assert_eq!(k.kiosk.page(), Page::Scan, "never shown with that price");
     // The label price without a measure: GS1 refuses the code.
     k.type_keys(&format!("(01)0{NORDIC}(3922)0001"));
     k.press("Voir le produit");
     let said = scan.get_feedback();
-    assert!(said.contains("Ce code a été refusé") && said.contains("(3922)"), "{said}");
+    assert!(
+        said.contains("Ce code a été refusé") && said.contains("(3922)"),
+        "{said}"
+    );
     assert_eq!(k.kiosk.page(), Page::Scan);
 }

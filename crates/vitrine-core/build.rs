@@ -215,7 +215,10 @@ fn part(n: usize, tok: &str) -> Part {
     };
     let len = chars.as_str();
     let (min, max) = match len.strip_prefix("..") {
-        Some(m) => (1, m.parse().unwrap_or_else(|_| fail(n, &format!("bad length in {tok}")))),
+        Some(m) => (
+            1,
+            m.parse().unwrap_or_else(|_| fail(n, &format!("bad length in {tok}"))),
+        ),
         None => {
             let l = len.parse().unwrap_or_else(|_| fail(n, &format!("bad length in {tok}")));
             (l, l)

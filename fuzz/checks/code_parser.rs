@@ -11,7 +11,9 @@
 //! Shared by the fuzz target and `tests/fuzz_corpora.rs`, which replays the
 //! committed corpus in CI.
 
-use vitrine_core::code::{CodeContext, CodeForm, Scanned, Symbology, VariableMeasureRules, classify, parse_product_code_with};
+use vitrine_core::code::{
+    CodeContext, CodeForm, Scanned, Symbology, VariableMeasureRules, classify, parse_product_code_with,
+};
 use vitrine_core::gs1::Gs1Date;
 use vitrine_core::label::{LabelMeasure, code_price, pack_price};
 use vitrine_core::product::SoldBy;

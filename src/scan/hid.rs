@@ -356,7 +356,11 @@ mod tests {
             let Ok(Scanned::Product(p)) = &ev.result else {
                 panic!("{sent:?}: {:?}", ev.result)
             };
-            assert_eq!((p.gtin.as_gtin14().as_str(), p.gs1.lot.as_deref()), ("05449000039231", Some("ABC123")), "{sent:?}");
+            assert_eq!(
+                (p.gtin.as_gtin14().as_str(), p.gs1.lot.as_deref()),
+                ("05449000039231", Some("ABC123")),
+                "{sent:?}"
+            );
         }
     }
 

@@ -43,17 +43,27 @@ fn main() {
     for (label, code) in [
         ("EAN-13", "5449000039231"),
         ("in-store weight label (EAN-13, prefix 25)", "2500100075000"),
-        ("GS1 DataMatrix: GTIN, lot, expiry (]d2, GS)", "]d2010544900003923110ABC123\u{1d}17751231"),
+        (
+            "GS1 DataMatrix: GTIN, lot, expiry (]d2, GS)",
+            "]d2010544900003923110ABC123\u{1d}17751231",
+        ),
         (
             "GS1 DataMatrix: GTIN, weight, price, expiry",
             "]d20102500100000002310300075039221234\u{1d}17261231",
         ),
         ("bracketed: GTIN, lot, expiry", "(01)05449000039231(10)ABC123(17)751231"),
         ("USB scanner, no prefix: GTIN, lot", "010544900003923110ABC123"),
-        ("Digital Link: GTIN, lot, expiry", "https://id.gs1.org/01/05449000039231/10/ABC123?17=751231"),
+        (
+            "Digital Link: GTIN, lot, expiry",
+            "https://id.gs1.org/01/05449000039231/10/ABC123?17=751231",
+        ),
         ("refused: label price without a measure", "(01)05449000039231(3922)0001"),
     ] {
-        assert_eq!(parse_product_code_with(code, None, &ctx).is_ok(), !label.starts_with("refused"), "{code}");
+        assert_eq!(
+            parse_product_code_with(code, None, &ctx).is_ok(),
+            !label.starts_with("refused"),
+            "{code}"
+        );
         time(label, 200_000, || {
             black_box(parse_product_code_with(black_box(code), None, &ctx).ok());
         });

@@ -299,7 +299,8 @@ pub struct CodeContext<'a> {
 impl CodeContext<'static> {
     /// Vitrine's default variable-measure layouts, no scanner separator.
     pub fn defaults(today: Gs1Date) -> CodeContext<'static> {
-        static DEFAULT: std::sync::LazyLock<VariableMeasureRules> = std::sync::LazyLock::new(VariableMeasureRules::default);
+        static DEFAULT: std::sync::LazyLock<VariableMeasureRules> =
+            std::sync::LazyLock::new(VariableMeasureRules::default);
         CodeContext::new(&DEFAULT, today)
     }
 }
@@ -716,7 +717,10 @@ mod tests {
     fn bad_inputs_are_typed_errors() {
         assert_eq!(parse("  "), Err(CodeError::Empty));
         assert_eq!(parse("12345"), Err(CodeError::BadLength { len: 5 }));
-        assert_eq!(parse("54490000a9231"), Err(CodeError::InvalidCharacter { ch: 'a', pos: 8 }));
+        assert_eq!(
+            parse("54490000a9231"),
+            Err(CodeError::InvalidCharacter { ch: 'a', pos: 8 })
+        );
         assert_eq!(parse("]C1"), Err(CodeError::Empty));
         // Found by fuzzing: a 10-byte input with a multi-byte character.
         assert!(parse("1sss4\u{1c7}\u{360}").is_err());
@@ -727,7 +731,11 @@ mod tests {
         let rules = VariableMeasureRules::default();
         let lot = |s: &str, ctx: &CodeContext<'_>| {
             let c = parse_product_code_with(s, None, ctx).unwrap_or_else(|e| panic!("{s:?}: {e}"));
-            (c.gtin.as_gtin14(), c.gs1.lot.clone(), c.gs1.expiry.map(|d| d.to_string()))
+            (
+                c.gtin.as_gtin14(),
+                c.gs1.lot.clone(),
+                c.gs1.expiry.map(|d| d.to_string()),
+            )
         };
         let want = (
             "05449000039231".to_string(),
@@ -755,7 +763,10 @@ mod tests {
         assert!(parse_product_code_with("010544900003923110LOT42^17261231", None, &plain).is_err());
         // The issue's USB scanner: no AIM identifier, no FNC1, lot last.
         let c = parse("010544900003923110ABC123").unwrap();
-        assert_eq!((c.gtin.as_gtin14().as_str(), c.gs1.lot.as_deref()), ("05449000039231", Some("ABC123")));
+        assert_eq!(
+            (c.gtin.as_gtin14().as_str(), c.gs1.lot.as_deref()),
+            ("05449000039231", Some("ABC123"))
+        );
         let c = parse("]d2\u{1d}01054490000392313103000750").unwrap();
         assert_eq!(c.gs1.net_weight_grams(), Some(750));
         let c = parse("0105449000039231").unwrap();
@@ -768,7 +779,10 @@ mod tests {
             }))
         ));
         // Was MissingGtin before issue 19: GS1 refuses a lot alone (req=01,…).
-        assert!(matches!(parse("(10)LOT"), Err(CodeError::Gs1(Gs1Error::Requires { .. }))));
+        assert!(matches!(
+            parse("(10)LOT"),
+            Err(CodeError::Gs1(Gs1Error::Requires { .. }))
+        ));
         // An SSCC names a logistic unit, not a product.
         assert_eq!(parse("(00)006141411234567890"), Err(CodeError::MissingGtin));
     }
@@ -823,7 +837,11 @@ mod tests {
         ] {
             let c = parse(s).unwrap_or_else(|e| panic!("{s}: {e}"));
             let back = parse(&c.canonical()).unwrap_or_else(|e| panic!("{s} -> {}: {e}", c.canonical()));
-            assert_eq!((back.gtin, &back.gs1, &back.variable), (c.gtin, &c.gs1, &c.variable), "{s}");
+            assert_eq!(
+                (back.gtin, &back.gs1, &back.variable),
+                (c.gtin, &c.gs1, &c.variable),
+                "{s}"
+            );
         }
     }
 

@@ -269,7 +269,14 @@ mod tests {
         // The label's price wins over the weight.
         assert_eq!(pack_price(c.gtin, eur(1399), SoldBy::Kilogram, Some(&m)), Ok(eur(1234)));
         // 393n naming the store's own currency (978, EUR) is charged too.
-        assert_eq!(price(eur(1399), SoldBy::Kilogram, &format!("{WEIGHED}(3103)000750(3933)9781234")), Ok(eur(123)));
+        assert_eq!(
+            price(
+                eur(1399),
+                SoldBy::Kilogram,
+                &format!("{WEIGHED}(3103)000750(3933)9781234")
+            ),
+            Ok(eur(123))
+        );
         // An item the catalog sells by the kg is a variable-measure item,
         // whatever its GTIN; so is a GTIN-14 with indicator digit 9.
         assert_eq!(
@@ -286,10 +293,16 @@ mod tests {
     fn a_label_price_on_a_fixed_price_item_is_refused_never_charged() {
         // Issue 19: a printed price beside a weight on a can sold by the unit.
         let forged = "(01)05449000039231(3103)000330(3922)0001";
-        assert_eq!(price(eur(309), SoldBy::Unit, forged), Err(LabelRefusal::PriceOnFixedPriceItem));
+        assert_eq!(
+            price(eur(309), SoldBy::Unit, forged),
+            Err(LabelRefusal::PriceOnFixedPriceItem)
+        );
         let m = LabelMeasure::of(&code(forged), EUR).unwrap();
         let can = code("5449000039231").gtin;
-        assert_eq!(check_label(can, SoldBy::Unit, &m), Err(LabelRefusal::PriceOnFixedPriceItem));
+        assert_eq!(
+            check_label(can, SoldBy::Unit, &m),
+            Err(LabelRefusal::PriceOnFixedPriceItem)
+        );
         // The same measure as HQ receives it in a basket line.
         let sent = LabelMeasure::Gs1 {
             price: eur(1),
@@ -309,7 +322,10 @@ mod tests {
             LabelMeasure::PackPrice { price: Money::eur(1) },
             LabelMeasure::PackWeight { grams: 1 },
         ] {
-            assert_eq!(pack_price(can, eur(309), SoldBy::Kilogram, Some(&m)), Err(LabelRefusal::NotAStoreNumber));
+            assert_eq!(
+                pack_price(can, eur(309), SoldBy::Kilogram, Some(&m)),
+                Err(LabelRefusal::NotAStoreNumber)
+            );
         }
     }
 
@@ -334,7 +350,10 @@ mod tests {
         assert_eq!(price(eur(1399), SoldBy::Kilogram, &c), Ok(eur(2099)));
         // On an item sold by the unit the weight is information only.
         assert_eq!(price(eur(309), SoldBy::Unit, &c), Ok(eur(309)));
-        assert_eq!(price(eur(309), SoldBy::Unit, "(01)05449000039231(3103)000330"), Ok(eur(309)));
+        assert_eq!(
+            price(eur(309), SoldBy::Unit, "(01)05449000039231(3103)000330"),
+            Ok(eur(309))
+        );
         assert_eq!(LabelMeasure::of(&code(&c), EUR).unwrap().net_weight_g(), Some(1500));
         // Pounds (320n): 2.00 lb is 907 g.
         let c = format!("{WEIGHED}(3202)000200");
@@ -364,7 +383,10 @@ mod tests {
         let m = LabelMeasure::of(&c, EUR).unwrap();
         assert_eq!(m, LabelMeasure::PackWeight { grams: 7500 });
         assert_eq!((m.price(), m.net_weight_g()), (None, Some(7500)));
-        assert_eq!(pack_price(c.gtin, eur(1399), SoldBy::Kilogram, Some(&m)), Ok(eur(10493)));
+        assert_eq!(
+            pack_price(c.gtin, eur(1399), SoldBy::Kilogram, Some(&m)),
+            Ok(eur(10493))
+        );
         // The label layout says the item is weighed: priced by weight even
         // where the catalog did not say "kg".
         assert_eq!(pack_price(c.gtin, eur(1399), SoldBy::Unit, Some(&m)), Ok(eur(10493)));

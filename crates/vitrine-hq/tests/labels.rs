@@ -119,19 +119,31 @@ async fn a_forged_label_price_is_refused_in_baskets_and_orders_and_nothing_is_st
         let message = body["message"].as_str().unwrap_or_default();
         assert!(message.contains(COKE) && message.contains("fixed-price"), "{body}");
         let (b, _, _) = HandoffBasket::parse_compact(&h.compact).unwrap();
-        assert!(s.hq.storage.handoff(&b.id).unwrap().is_none(), "a refused basket is not stored");
+        assert!(
+            s.hq.storage.handoff(&b.id).unwrap().is_none(),
+            "a refused basket is not stored"
+        );
 
         let (status, body) = post(&s, &k, "/v1/orders", &order(&k, lines)).await;
         assert_eq!(status, 422, "{body}");
-        assert!(body["message"].as_str().unwrap_or_default().contains("fixed-price"), "{body}");
+        assert!(
+            body["message"].as_str().unwrap_or_default().contains("fixed-price"),
+            "{body}"
+        );
     }
-    assert!(s.hq.storage.orders("paris-01").unwrap().is_empty(), "a refused order is not stored");
+    assert!(
+        s.hq.storage.orders("paris-01").unwrap().is_empty(),
+        "a refused order is not stored"
+    );
 
     // An in-store label layout on a GTIN that is not a store number.
     let fake = LabelMeasure::PackPrice { price: Money::eur(1) };
     let (status, body) = post(&s, &k, "/v1/handoffs", &handoff(&k, vec![line(coke(), Some(fake))])).await;
     assert_eq!(status, 422, "{body}");
-    assert!(body["message"].as_str().unwrap_or_default().contains("store number"), "{body}");
+    assert!(
+        body["message"].as_str().unwrap_or_default().contains("store number"),
+        "{body}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -149,5 +161,9 @@ async fn a_label_price_on_a_weighed_item_is_accepted_and_charged() {
     assert!(status == 200 || status == 201, "{status} {body}");
     let orders = s.hq.storage.orders("paris-01").unwrap();
     assert_eq!(orders.len(), 1);
-    assert_eq!(orders[0].total, Money::eur(1234), "the label's price, not 0.75 kg at 13.99");
+    assert_eq!(
+        orders[0].total,
+        Money::eur(1234),
+        "the label's price, not 0.75 kg at 13.99"
+    );
 }

@@ -138,8 +138,14 @@ mod tests {
             says("(01)05449000039231(10)AB C", Lang::EN),
             "AI (10): character 3 (U+0020) is not allowed: only letters, digits and the signs !\"%&'()*+,-./:;<=>?_ may be used (GS1 character set 82)"
         );
-        assert_eq!(says("(10)A", Lang::EN), "AI (10) is not valid alone: GS1 requires one of these AI groups beside it: (01), (02), (03), (8006), (8026)");
-        assert_eq!(says("(01)05449000039231(17)261331", Lang::DE), "AI (17): Der Monat liegt nicht zwischen 01 und 12");
+        assert_eq!(
+            says("(10)A", Lang::EN),
+            "AI (10) is not valid alone: GS1 requires one of these AI groups beside it: (01), (02), (03), (8006), (8026)"
+        );
+        assert_eq!(
+            says("(01)05449000039231(17)261331", Lang::DE),
+            "AI (17): Der Monat liegt nicht zwischen 01 und 12"
+        );
         assert_eq!(
             label_refusal(LabelRefusal::PriceOnFixedPriceItem).render(Lang::FR),
             "Le prix imprimé sur cette étiquette n'est pas accepté : ce produit a un prix fixe (un prix d'étiquette ne vaut que pour un article pesé ou mesuré)."

@@ -33,8 +33,8 @@
 
 mod catalogue;
 pub mod domain;
-pub mod gs1;
 pub mod format;
+pub mod gs1;
 
 use std::borrow::Cow;
 

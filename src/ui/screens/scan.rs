@@ -165,8 +165,7 @@ impl Scan {
                 // this item (a price printed on a fixed-price item's
                 // label): refused with the reason, never priced.
                 let currency = self.shell.st().cfg.currency();
-                if let Err(refused) =
-                    vitrine_core::label::code_price(view.price, view.product.sold_by, &code, currency)
+                if let Err(refused) = vitrine_core::label::code_price(view.price, view.product.sold_by, &code, currency)
                 {
                     tracing::info!(gtin = %code.gtin.for_log(), reason = %refused, "label refused");
                     self.feedback(vitrine_i18n::gs1::label_refusal(refused), Tone::Bad);

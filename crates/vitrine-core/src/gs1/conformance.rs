@@ -4,7 +4,9 @@
 //! the same content rule at fault.
 
 use super::lint::Lint;
-use super::{AiProblem, Charset, GS, Gs1Date, Gs1Error, dictionary, each_ai, lint, parse_digital_link, parse_element_string};
+use super::{
+    AiProblem, Charset, GS, Gs1Date, Gs1Error, dictionary, each_ai, lint, parse_digital_link, parse_element_string,
+};
 
 const DL: &str = include_str!("../../tests/data/gs1/syntax-engine-dl.tsv");
 const AI: &str = include_str!("../../tests/data/gs1/syntax-engine-ai.tsv");
@@ -17,7 +19,9 @@ const TODAY: Gs1Date = Gs1Date {
 };
 
 fn rows(tsv: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
-    tsv.lines().filter(|l| !l.starts_with('#')).map(|l| l.split('\t').collect())
+    tsv.lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split('\t').collect())
 }
 
 /// GS1's notation of an element string: "^" for FNC1, first and after
@@ -91,13 +95,15 @@ fn element_strings_and_content_rules_as_gs1s_syntax_engine_checks_them() {
         let (test, verdict, input, expected) = (row[0], row[1], row[2], row[3]);
         match (test, verdict) {
             ("parse", "ok") => {
-                let pairs = each_ai(input, TODAY).unwrap_or_else(|e| panic!("{input}: GS1 accepts it, Vitrine says {e}"));
+                let pairs =
+                    each_ai(input, TODAY).unwrap_or_else(|e| panic!("{input}: GS1 accepts it, Vitrine says {e}"));
                 let pairs: Vec<(&str, &str)> = pairs.iter().map(|(e, v)| (e.ai, v.as_str())).collect();
                 assert_eq!(caret(&pairs), expected, "{input}");
             }
             ("parse", _) => assert!(each_ai(input, TODAY).is_err(), "{input}: GS1 refuses it"),
             ("lint", "ok") => {
-                parse_element_string(input, TODAY).unwrap_or_else(|e| panic!("{input}: GS1 accepts it, Vitrine says {e}"));
+                parse_element_string(input, TODAY)
+                    .unwrap_or_else(|e| panic!("{input}: GS1 accepts it, Vitrine says {e}"));
             }
             _ => match parse_element_string(input, TODAY) {
                 Err(Gs1Error::Value { problem, .. }) => assert_eq!(kind(&problem), expected, "{input} ({})", row[4]),

@@ -66,16 +66,17 @@ include!(concat!(env!("OUT_DIR"), "/gs1_dictionary.rs"));
 
 /// The dictionary's entry for exactly `ai`.
 pub(crate) fn entry(ai: &str) -> Option<&'static Entry> {
-    ENTRIES
-        .binary_search_by(|e| e.ai.cmp(ai))
-        .ok()
-        .map(|i| &ENTRIES[i])
+    ENTRIES.binary_search_by(|e| e.ai.cmp(ai)).ok().map(|i| &ENTRIES[i])
 }
 
 /// The AI at the start of raw data: GS1 AIs are prefix-free, so at most
 /// one of its first 2, 3 or 4 digits is one.
 pub(crate) fn entry_at(data: &str) -> Option<&'static Entry> {
-    (2..=4).find_map(|n| data.get(..n).filter(|ai| ai.bytes().all(|b| b.is_ascii_digit())).and_then(entry))
+    (2..=4).find_map(|n| {
+        data.get(..n)
+            .filter(|ai| ai.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(entry)
+    })
 }
 
 /// Whether `ai` matches an AI pattern of the dictionary: the same length,
@@ -113,16 +114,31 @@ mod tests {
         assert!(ENTRIES.windows(2).all(|w| w[0].ai < w[1].ai));
         let gtin = entry("01").unwrap();
         assert!(!gtin.fnc1 && gtin.dl_attr);
-        assert_eq!((gtin.parts[0].cset, gtin.parts[0].min, gtin.parts[0].max), (Cset::N, 14, 14));
+        assert_eq!(
+            (gtin.parts[0].cset, gtin.parts[0].min, gtin.parts[0].max),
+            (Cset::N, 14, 14)
+        );
         assert_eq!(gtin.parts[0].lints, [Lint::Csum, Lint::Gcppos2]);
         assert_eq!(gtin.dlpkey, Some(&[&["22", "10", "21"][..], &["235"][..]][..]));
         assert_eq!(gtin.ex, ["255", "37"]);
         let price = entry("3922").unwrap();
-        assert_eq!(price.req, [&[&["01", "30"][..], &["01", "31nn"], &["01", "32nn"], &["01", "35nn"], &["01", "36nn"]][..]]);
+        assert_eq!(
+            price.req,
+            [&[
+                &["01", "30"][..],
+                &["01", "31nn"],
+                &["01", "32nn"],
+                &["01", "35nn"],
+                &["01", "36nn"]
+            ][..]]
+        );
         assert_eq!(price.ex, ["392n", "393n"]);
         assert!(price.fnc1);
         assert_eq!(entry("10").unwrap().title, "BATCH/LOT");
-        assert_eq!((entry("253").unwrap().min_len(), entry("253").unwrap().max_len()), (13, 30));
+        assert_eq!(
+            (entry("253").unwrap().min_len(), entry("253").unwrap().max_len()),
+            (13, 30)
+        );
         assert!(entry("3106").is_none());
         assert!(entry("23").is_none());
         assert_eq!(entry_at("2351234").map(|e| e.ai), Some("235"));

@@ -69,7 +69,11 @@ fn unescape(s: &str, query: bool) -> Option<String> {
     let mut i = 0;
     while i < b.len() {
         let hex = |c: u8| (c as char).to_digit(16);
-        match (b[i], b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex)) {
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(hex),
+            b.get(i + 2).copied().and_then(hex),
+        ) {
             (b'%', Some(h), Some(l)) => {
                 let byte = (h * 16 + l) as u8;
                 if byte == 0 {
@@ -212,7 +216,10 @@ mod tests {
                 problem: super::super::AiProblem::TooShort { min: 14 }
             })
         );
-        assert_eq!(dl("https://a/01/05449000039231/21/S/10/L"), Err(err(DlProblem::Qualifiers)));
+        assert_eq!(
+            dl("https://a/01/05449000039231/21/S/10/L"),
+            Err(err(DlProblem::Qualifiers))
+        );
         assert_eq!(
             dl("https://a/01/05449000039231?10=L"),
             Err(err(DlProblem::InPath { ai: "10".into() }))
@@ -232,6 +239,9 @@ mod tests {
             "AI (3922) needs 01+30 or 01+31nn or 01+32nn or 01+35nn or 01+36nn beside it"
         });
         assert_eq!(dl("ftp://a/01/05449000039231"), Err(err(DlProblem::Scheme)));
-        assert_eq!(dl("https://a b/01/05449000039231"), Err(err(DlProblem::Character { ch: ' ' })));
+        assert_eq!(
+            dl("https://a b/01/05449000039231"),
+            Err(err(DlProblem::Character { ch: ' ' }))
+        );
     }
 }

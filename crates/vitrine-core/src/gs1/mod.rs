@@ -578,10 +578,7 @@ mod tests {
         let d = parse("(01)05449000039231(17)771231").unwrap();
         assert_eq!(d.expiry.unwrap().to_string(), "1977-12-31");
         // 2000 is a leap year, 2100 is not: the century decides 29 February.
-        let in_2095 = Gs1Date {
-            year: 2095,
-            ..TODAY
-        };
+        let in_2095 = Gs1Date { year: 2095, ..TODAY };
         assert!(parse_element_string("(01)05449000039231(17)000229", TODAY).is_ok());
         assert_eq!(
             parse_element_string("(01)05449000039231(17)000229", in_2095),
@@ -611,7 +608,10 @@ mod tests {
             Err(value_err("17", AiProblem::TooShort { min: 6 }))
         );
         assert_eq!(parse("0105449000039231(9"), Err(Gs1Error::NoAiAt { at: "(9".into() }));
-        assert_eq!(parse("(01)05449000039231(89)X"), Err(Gs1Error::UnknownAi { ai: "89".into() }));
+        assert_eq!(
+            parse("(01)05449000039231(89)X"),
+            Err(Gs1Error::UnknownAi { ai: "89".into() })
+        );
         assert_eq!(
             parse("(01)05449000039231(3103)12a456"),
             Err(value_err(
@@ -623,9 +623,15 @@ mod tests {
                 }
             ))
         );
-        assert_eq!(parse("(01)0544900003923"), Err(value_err("01", AiProblem::TooShort { min: 14 })));
+        assert_eq!(
+            parse("(01)0544900003923"),
+            Err(value_err("01", AiProblem::TooShort { min: 14 }))
+        );
         assert_eq!(parse("(01)05449000039231(10)"), Err(value_err("10", AiProblem::Empty)));
-        assert_eq!(parse("(01)05449000039231(17)261232"), Err(value_err("17", AiProblem::Day)));
+        assert_eq!(
+            parse("(01)05449000039231(17)261232"),
+            Err(value_err("17", AiProblem::Day))
+        );
         assert_eq!(parse("(01)05449000039232"), Err(value_err("01", AiProblem::CheckDigit)));
         assert_eq!(
             parse("(01)05449000039231(10)AB C"),
@@ -638,10 +644,13 @@ mod tests {
                 }
             ))
         );
-        assert_eq!(parse("(10)A"), Err(Gs1Error::Requires {
-            ai: "10".into(),
-            required: vec!["01".into(), "02".into(), "03".into(), "8006".into(), "8026".into()]
-        }));
+        assert_eq!(
+            parse("(10)A"),
+            Err(Gs1Error::Requires {
+                ai: "10".into(),
+                required: vec!["01".into(), "02".into(), "03".into(), "8006".into(), "8026".into()]
+            })
+        );
         assert_eq!(
             parse("(01)05449000039231(3922)0001").unwrap_err().to_string(),
             "AI (3922) needs 01+30 or 01+31nn or 01+32nn or 01+35nn or 01+36nn beside it"
