@@ -532,11 +532,6 @@ fn read_field(d: &mut Gs1Data, ai: &str, v: &str, today: Gs1Date) {
     }
 }
 
-/// Is `ai` a GS1 application identifier of the dictionary?
-pub fn is_known_ai(ai: &str) -> bool {
-    dictionary::entry(ai).is_some()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
