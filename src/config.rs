@@ -232,8 +232,20 @@ pub struct ScanSection {
     pub hid_max_key_interval_ms: u32,
     /// Shortest code a USB scanner sends.
     pub hid_min_length: u32,
+    /// The character a USB scanner is set to send in place of GS1's FNC1
+    /// separator (GS, which a keyboard cannot type): "" for none, else a
+    /// character GS1 data never contains (see
+    /// `vitrine_core::code::valid_gs1_separator`), such as "^" or "~".
+    pub gs1_separator: String,
     /// In-store variable-measure label layouts (EAN-13 prefixes 02, 20-29).
     pub variable_measure: VariableMeasureRules,
+}
+
+impl ScanSection {
+    /// `gs1_separator` as a character (validated at load).
+    pub fn separator(&self) -> Option<char> {
+        self.gs1_separator.chars().next()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -324,6 +336,7 @@ impl Default for KioskConfig {
                 leave_ms: 300,
                 hid_max_key_interval_ms: 35,
                 hid_min_length: 8,
+                gs1_separator: String::new(),
                 variable_measure: VariableMeasureRules::default(),
             },
             staff: StaffSection {
@@ -830,6 +843,26 @@ fn validate(l: &LoadedConfig) -> Result<(), ConfigError> {
         return Err(bad(
             "scan.hid_min_length",
             format!("expected 1 to 64, found {}", c.scan.hid_min_length),
+        ));
+    }
+    let mut sep = c.scan.gs1_separator.chars();
+    if let (Some(ch), None) = (sep.next(), sep.next()) {
+        if !vitrine_core::code::valid_gs1_separator(ch) {
+            return Err(bad(
+                "scan.gs1_separator",
+                format!(
+                    "'{ch}' can be part of GS1 data: use one of # $ @ [ \\ ^ ` {{ | }} ~, or \"\" for none (found \"{}\")",
+                    c.scan.gs1_separator
+                ),
+            ));
+        }
+    } else if !c.scan.gs1_separator.is_empty() {
+        return Err(bad(
+            "scan.gs1_separator",
+            format!(
+                "expected one character (such as ^ or ~) or \"\" for none, found \"{}\"",
+                c.scan.gs1_separator
+            ),
         ));
     }
     if let Err(reason) = c.scan.variable_measure.validate() {

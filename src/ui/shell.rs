@@ -30,7 +30,6 @@ use slint::{ComponentHandle, SharedString, Timer, TimerMode};
 use time::UtcOffset;
 use tokio::runtime::Handle;
 use vitrine_core::Lang;
-use vitrine_core::code::{Scanned, parse_product_code_with};
 use vitrine_core::pricing::Promotion;
 use vitrine_core::product::Store;
 use vitrine_i18n::{MoneyText, Text, text};
@@ -600,13 +599,10 @@ impl Shell {
 
     /// A code typed on the keypad or by a USB scanner, as a scan event.
     pub fn typed_event(&self, text: &str, source: ScanSource) -> ScanEvent {
-        let rules = self.st().cfg.config.scan.variable_measure.clone();
         let t = text.trim();
-        let looks_like_code = t.chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '-');
-        let result = if looks_like_code {
-            parse_product_code_with(t, None, &rules).map(|c| Scanned::Product(Box::new(c)))
-        } else {
-            vitrine_core::code::classify(t, vitrine_core::Symbology::Other, &rules)
+        let result = {
+            let st = self.st();
+            crate::scan::classify_typed(t, &crate::scan::code_context(&st.cfg.config.scan))
         };
         ScanEvent {
             text: t.to_string(),
