@@ -37,6 +37,8 @@ use vitrine_i18n::{MoneyText, Text, text};
 
 mod audio;
 
+pub(super) use audio::speech_text;
+
 use super::generated::*;
 use super::orders::OrderDesk;
 use super::present::{self, model};

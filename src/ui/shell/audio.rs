@@ -81,7 +81,7 @@ impl Shell {
         }
         let Some(sp) = &self.speaker else { return };
         let lang = self.st().lang();
-        let words = text.render(lang);
+        let words = text.render(lang).trim().to_string();
         if words.trim().is_empty() {
             return;
         }
@@ -524,6 +524,29 @@ impl Shell {
             sp.tone(1320, 120);
         }
     }
+}
+
+/// The voice's state in words, for the staff status screen.
+pub(in crate::ui) fn speech_text(s: &SpeechStatus) -> Vec<Text> {
+    use crate::speech::audio::AudioOutput;
+    let engine = "espeak-ng";
+    let mut parts = Vec::new();
+    if !s.engine_ok {
+        parts.push(text!("speech-status-no-engine", engine = engine));
+    }
+    match &s.output {
+        AudioOutput::None => parts.push(text!("speech-status-no-device")),
+        AudioOutput::SoundServer(p) => parts.push(text!(
+            "speech-status-ok",
+            engine = engine,
+            output = p.display().to_string()
+        )),
+        AudioOutput::Cards(c) => parts.push(text!("speech-status-ok", engine = engine, output = c.join(", "))),
+    }
+    if s.headset == Some(true) {
+        parts.push(text!("speech-status-headset"));
+    }
+    parts
 }
 
 /// "7KM-2QX" said one sign at a time.

@@ -55,3 +55,8 @@ speech-status-ok = Stimme: { $engine }, Ton: { $output }.
 speech-status-no-device = Kein Audiogerät: Das Terminal kann nicht sprechen (der Audiomodus bleibt mit den Tasten bedienbar).
 speech-status-no-engine = Die Sprachausgabe fehlt ({ $engine }): Installieren Sie sie (apt-get install espeak-ng).
 speech-status-headset = Kopfhörer eingesteckt.
+
+# vitrine speak (audio mode's voice into a WAV file)
+cli-speak-bad-lang = Unbekannte Sprache „{ $lang }“: Wählen Sie unter { $known }.
+cli-speak-failed = Die Sprachausgabe kann nicht sprechen: { $reason }
+cli-speak-done = { $file }: { $ms } ms Sprache.

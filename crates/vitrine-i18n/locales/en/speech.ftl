@@ -55,3 +55,8 @@ speech-status-ok = Voice: { $engine }, sound: { $output }.
 speech-status-no-device = No audio device: the kiosk cannot speak (audio mode still works with the keys).
 speech-status-no-engine = The speech engine is missing ({ $engine }): install it (apt-get install espeak-ng).
 speech-status-headset = Headset plugged in.
+
+# vitrine speak (audio mode's voice into a WAV file)
+cli-speak-bad-lang = Unknown language "{ $lang }": choose among { $known }.
+cli-speak-failed = The voice cannot speak: { $reason }
+cli-speak-done = { $file }: { $ms } ms of speech.

@@ -55,3 +55,8 @@ speech-status-ok = Voix : { $engine }, son : { $output }.
 speech-status-no-device = Aucun périphérique audio : la borne ne peut pas parler (le mode audio reste utilisable au clavier).
 speech-status-no-engine = Moteur de voix absent ({ $engine }) : installez-le (apt-get install espeak-ng).
 speech-status-headset = Casque branché.
+
+# vitrine speak (audio mode's voice into a WAV file)
+cli-speak-bad-lang = Langue inconnue « { $lang } » : choisissez parmi { $known }.
+cli-speak-failed = Impossible de faire parler la voix : { $reason }
+cli-speak-done = { $file } : { $ms } ms de parole.
