@@ -321,7 +321,11 @@ impl AccessibilitySection {
             ("accessibility.key_back", &self.key_back[..], Action::Back),
             ("accessibility.key_help", &self.key_help[..], Action::Help),
             ("accessibility.key_volume_up", &self.key_volume_up[..], Action::VolumeUp),
-            ("accessibility.key_volume_down", &self.key_volume_down[..], Action::VolumeDown),
+            (
+                "accessibility.key_volume_down",
+                &self.key_volume_down[..],
+                Action::VolumeDown,
+            ),
             ("accessibility.key_rate", &self.key_rate[..], Action::Rate),
         ])
     }

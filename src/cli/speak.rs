@@ -56,7 +56,12 @@ pub fn run(cfg: &LoadedConfig, args: &Args, out: &mut dyn Write) -> Result<(), E
     writeln!(
         out,
         "{}",
-        tr!(cfg.lang(), "cli-speak-done", file = args.out.display().to_string(), ms = ms)
+        tr!(
+            cfg.lang(),
+            "cli-speak-done",
+            file = args.out.display().to_string(),
+            ms = ms
+        )
     )
     .map_err(output::write_failed)
 }

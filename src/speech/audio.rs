@@ -190,7 +190,10 @@ numid=2,iface=MIXER,name='Master Playback Switch'
     #[test]
     fn sound_cards_are_read_from_proc() {
         let cards = " 0 [PCH            ]: HDA-Intel - HDA Intel PCH\n                      HDA Intel PCH at 0xf7f10000 irq 33\n 1 [Headset        ]: USB-Audio - USB Headset\n";
-        assert_eq!(card_names(cards), ["HDA-Intel - HDA Intel PCH", "USB-Audio - USB Headset"]);
+        assert_eq!(
+            card_names(cards),
+            ["HDA-Intel - HDA Intel PCH", "USB-Audio - USB Headset"]
+        );
         assert!(card_names("--- no soundcards ---\n").is_empty());
     }
 }

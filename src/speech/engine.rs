@@ -88,10 +88,15 @@ impl Playing {
         if let Some(mut stdin) = synth.stdin.take() {
             stdin.write_all(text.as_bytes())?;
         }
-        let mut out = synth.stdout.take().ok_or_else(|| EngineError::Failed("no stdout".into()))?;
+        let mut out = synth
+            .stdout
+            .take()
+            .ok_or_else(|| EngineError::Failed("no stdout".into()))?;
         let (mut to, player): (Box<dyn Write + Send>, Option<Child>) = match sink {
             Sink::Player(cmd) => {
-                let (program, args) = cmd.split_first().ok_or_else(|| EngineError::Failed("empty player".into()))?;
+                let (program, args) = cmd
+                    .split_first()
+                    .ok_or_else(|| EngineError::Failed("empty player".into()))?;
                 let mut p = Command::new(program)
                     .args(args)
                     .stdin(Stdio::piped())
@@ -102,7 +107,10 @@ impl Playing {
                         program: program.clone(),
                         source,
                     })?;
-                let stdin = p.stdin.take().ok_or_else(|| EngineError::Failed("no player stdin".into()))?;
+                let stdin = p
+                    .stdin
+                    .take()
+                    .ok_or_else(|| EngineError::Failed("no player stdin".into()))?;
                 (Box::new(stdin), Some(p))
             }
             Sink::WavDir(dir) => (
@@ -202,7 +210,9 @@ pub fn render_wav(text: &str, lang: &str, voice: Voice, out: &Path) -> Result<()
     }
     let out = child.wait_with_output()?;
     if !out.status.success() {
-        return Err(EngineError::Failed(String::from_utf8_lossy(&out.stderr).trim().to_string()));
+        return Err(EngineError::Failed(
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        ));
     }
     Ok(())
 }

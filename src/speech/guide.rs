@@ -93,7 +93,11 @@ pub fn guide(target: Option<Target>, facing_shopper: bool) -> Guidance {
     let hint = if dx.abs() > CENTRED && dx.abs() >= dy.abs() {
         // The code is on the image's right: move it back toward the middle.
         let to_image_left = dx > 0.0;
-        if to_image_left == facing_shopper { Hint::Right } else { Hint::Left }
+        if to_image_left == facing_shopper {
+            Hint::Right
+        } else {
+            Hint::Left
+        }
     } else if dy.abs() > CENTRED {
         if dy > 0.0 { Hint::Up } else { Hint::Down }
     } else if size < TOO_SMALL {

@@ -93,7 +93,10 @@ impl KeyName {
         }
         // A character key is itself whatever shift says ("+" needs shift on
         // many layouts).
-        let is_char = self.text.chars().all(|c| !('\u{E000}'..='\u{F8FF}').contains(&c) && !c.is_control());
+        let is_char = self
+            .text
+            .chars()
+            .all(|c| !('\u{E000}'..='\u{F8FF}').contains(&c) && !c.is_control());
         self.text == text && (is_char || self.shift == shift)
     }
 }
@@ -106,7 +109,9 @@ pub struct KeyMap {
 
 /// A key name in the configuration that names no key.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{name}` is not a key name: use Up, Down, Left, Right, Tab, Shift+Tab, Return, Escape, Space, PageUp, PageDown, Home, End, F1..F12 or one character")]
+#[error(
+    "`{name}` is not a key name: use Up, Down, Left, Right, Tab, Shift+Tab, Return, Escape, Space, PageUp, PageDown, Home, End, F1..F12 or one character"
+)]
 pub struct BadKey {
     pub name: String,
 }
@@ -115,7 +120,9 @@ impl KeyMap {
     /// The keys of each action, as named in the configuration: `(where
     /// the names come from, names, action)`. The first bad name is
     /// returned with where it came from.
-    pub fn new<'a>(lists: impl IntoIterator<Item = (&'a str, &'a [String], Action)>) -> Result<KeyMap, (&'a str, BadKey)> {
+    pub fn new<'a>(
+        lists: impl IntoIterator<Item = (&'a str, &'a [String], Action)>,
+    ) -> Result<KeyMap, (&'a str, BadKey)> {
         let mut keys = Vec::new();
         for (origin, names, action) in lists {
             for name in names {

@@ -442,7 +442,9 @@ impl Worker {
             let _ = t.kill();
             let _ = t.wait();
         }
-        let Some((program, args)) = cmd.split_first() else { return };
+        let Some((program, args)) = cmd.split_first() else {
+            return;
+        };
         let wav = engine::tone_wav(hz, ms, self.voice.volume);
         match std::process::Command::new(program)
             .args(args)

@@ -1116,7 +1116,11 @@ impl Shell {
             Some(s) => s.on_key(&t, shift),
             None => true,
         });
-        app.on_control_focused(on!(me, |s, label: SharedString, checkable: bool, checked: bool, moved: bool| {
+        app.on_control_focused(on!(me, |s,
+                                        label: SharedString,
+                                        checkable: bool,
+                                        checked: bool,
+                                        moved: bool| {
             s.control_focused(&label, checkable, checked, moved)
         }));
         app.on_control_blurred(on!(me, |s| s.control_blurred()));

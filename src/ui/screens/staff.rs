@@ -17,9 +17,9 @@ use crate::scan::ScanEvent;
 use crate::staff::{self, PinCheck, Saved, Settings, SettingsError, StaffError, StaffGate};
 use crate::sync::SyncError;
 use crate::sync::store::DeviceIdentity;
-use crate::ui::shell::speech_text;
 use crate::ui::generated::{App, ChoiceRow, Page, StaffAdapter, StaffField, StaffTab, SummaryRow, Tone};
 use crate::ui::present::{self, model};
+use crate::ui::shell::speech_text;
 use crate::ui::shell::{Change, For, Note, Screen, Shared, Shell, note_in, reply};
 
 const RESOLUTIONS: [(u32, u32); 3] = [(640, 480), (1280, 720), (1920, 1080)];

@@ -171,6 +171,8 @@ impl Shell {
         if self.audio.borrow().synthetic {
             return false;
         }
+        // Any key: the shopper is there (the idle warning says so).
+        self.activity();
         let action = self.keymap.action(key, shift);
         let on = self.audio.borrow().on;
         if on && let Some(sp) = &self.speaker {
@@ -179,7 +181,6 @@ impl Shell {
         }
         match action {
             Some(Action::Help) if self.speaker.is_some() => {
-                self.activity();
                 if on {
                     self.where_am_i();
                 } else {
@@ -188,26 +189,19 @@ impl Shell {
                 true
             }
             Some(Action::Next) => {
-                self.activity();
                 self.move_focus(Key::Tab);
                 true
             }
             Some(Action::Previous) => {
-                self.activity();
                 self.move_focus(Key::Backtab);
                 true
             }
-            Some(Action::Activate) if self.activates() => {
-                self.activity();
-                false
-            }
+            Some(Action::Activate) if self.activates() => false,
             Some(Action::Back) if on => {
-                self.activity();
                 self.back();
                 true
             }
             Some(a @ (Action::VolumeUp | Action::VolumeDown)) if on => {
-                self.activity();
                 let volume = {
                     let mut st = self.audio.borrow_mut();
                     st.volume = if a == Action::VolumeUp {
@@ -224,7 +218,6 @@ impl Shell {
                 true
             }
             Some(Action::Rate) if on => {
-                self.activity();
                 let step = {
                     let mut st = self.audio.borrow_mut();
                     st.rate_step = (st.rate_step + 1) % RATE_STEPS.len();
@@ -285,11 +278,7 @@ impl Shell {
     /// in audio mode they are said back one by one.
     pub(super) fn typed_keys(&self, keys: &str) {
         self.audio.borrow_mut().typed_since_focus = true;
-        let spoken: Vec<String> = keys
-            .chars()
-            .filter(|c| *c != '\n')
-            .map(|c| c.to_string())
-            .collect();
+        let spoken: Vec<String> = keys.chars().filter(|c| *c != '\n').map(|c| c.to_string()).collect();
         if !spoken.is_empty() {
             self.say(&Text::verbatim(spoken.join(" ")));
         }
@@ -551,5 +540,9 @@ pub(in crate::ui) fn speech_text(s: &SpeechStatus) -> Vec<Text> {
 
 /// "7KM-2QX" said one sign at a time.
 fn spell(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric()).map(|c| c.to_string()).collect::<Vec<_>>().join(" ")
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
