@@ -92,6 +92,10 @@ impl Shell {
         }
     }
 
+    pub fn speech_events(&self) -> Option<flume::Receiver<crate::speech::SpeechEvent>> {
+        self.speaker.as_ref().map(|s| s.events())
+    }
+
     pub fn audio_mode(&self) -> bool {
         self.audio.borrow().on
     }
@@ -393,11 +397,7 @@ impl Shell {
                 for s in b.get_savings().iter() {
                     out.push(v(s));
                 }
-                out.push(text!(
-                    "speech-basket-total",
-                    total = b.get_total().as_str(),
-                    discount = b.get_discount().as_str()
-                ));
+                out.push(text!("speech-basket-total", total = b.get_total().as_str()));
                 for h in b.get_hints().iter() {
                     out.push(v(h));
                 }

@@ -27,7 +27,6 @@ speech-basket = { $count ->
    *[other] Ihr Warenkorb: { $count } Produkte.
 }
 speech-basket-line = { $name }, Menge { $quantity }, { $total }.
-# unused: $discount
 speech-basket-total = Summe: { $total }.
 speech-page-identify = Anmelden. Scannen Sie Ihre Kundenkarte oder tippen Sie Ihre Telefonnummer ein, dann Eingabe.
 speech-identified = Sie sind angemeldet.

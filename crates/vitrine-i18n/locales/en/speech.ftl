@@ -27,7 +27,6 @@ speech-basket = { $count ->
    *[other] Your basket: { $count } products.
 }
 speech-basket-line = { $name }, quantity { $quantity }, { $total }.
-# unused: $discount
 speech-basket-total = Total: { $total }.
 speech-page-identify = Identify me. Scan your loyalty card, or type your phone number then Enter.
 speech-identified = You are identified.

@@ -27,7 +27,6 @@ speech-basket = { $count ->
    *[other] Votre panier : { $count } produits.
 }
 speech-basket-line = { $name }, quantité { $quantity }, { $total }.
-# unused: $discount
 speech-basket-total = Total : { $total }.
 speech-page-identify = M'identifier. Scannez votre carte de fidélité, ou tapez votre numéro de téléphone puis Entrée.
 speech-identified = Vous êtes identifié.
