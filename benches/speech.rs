@@ -15,7 +15,6 @@
 //! Run: `cargo bench --bench speech` (no display, no sound card needed).
 
 #[path = "../tests/support/mod.rs"]
-#[allow(dead_code)]
 mod support;
 
 use std::time::{Duration, Instant};
