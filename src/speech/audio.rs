@@ -52,7 +52,8 @@ pub fn detect() -> AudioOutput {
     }
 }
 
-/// The card names in `/proc/asound/cards` (" 0 [PCH            ]: HDA-Intel - HDA Intel PCH").
+/// The card names in `/proc/asound/cards` (lines such as
+/// `" 0 [PCH ]: HDA-Intel - HDA Intel PCH"`).
 pub fn card_names(proc_cards: &str) -> Vec<String> {
     proc_cards
         .lines()
