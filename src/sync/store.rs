@@ -101,6 +101,25 @@ pub const KIOSK_MIGRATIONS: &[&str] = &[
         reason      TEXT
     );
     "#,
+    // 3: a basket's link sent to the contact typed on the kiosk (issue 15:
+    // a shopper who cannot aim a phone at a QR code): a third outbox kind.
+    // SQLite cannot change a CHECK in place; the table is copied, sequence
+    // numbers kept.
+    r#"
+    CREATE TABLE outbox_v3 (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind        TEXT NOT NULL CHECK (kind IN ('handoff', 'order', 'handoff-link')),
+        message_id  TEXT NOT NULL UNIQUE,
+        body        TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        last_error  TEXT
+    );
+    INSERT INTO outbox_v3(seq, kind, message_id, body, created_at, attempts, last_error)
+        SELECT seq, kind, message_id, body, created_at, attempts, last_error FROM outbox;
+    DROP TABLE outbox;
+    ALTER TABLE outbox_v3 RENAME TO outbox;
+    "#,
 ];
 
 /// What enrollment gave the kiosk. The token and the secret key never appear

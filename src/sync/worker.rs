@@ -348,6 +348,7 @@ impl Ctx {
             };
             let result: Result<(Option<String>, Vec<_>), HqError> = match next.kind {
                 MessageKind::Handoff => client.post_handoff(&next.body).await.map(|_| (None, Vec::new())),
+                MessageKind::HandoffLink => client.post_handoff_link(&next.body).await.map(|_| (None, Vec::new())),
                 MessageKind::Order => client
                     .post_order(&next.body)
                     .await

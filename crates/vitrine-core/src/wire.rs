@@ -48,6 +48,8 @@ pub mod codes {
     pub const FORBIDDEN: &str = "forbidden";
     pub const NOT_FOUND: &str = "not_found";
     pub const CONFLICT: &str = "id_reused_with_other_content";
+    /// A basket already sent to (claimed by) another contact.
+    pub const ALREADY_CLAIMED: &str = "already_claimed";
     pub const TOO_LARGE: &str = "body_too_large";
     pub const RATE_LIMITED: &str = "rate_limited";
     pub const BAD_SIGNATURE: &str = "bad_signature";
@@ -640,6 +642,50 @@ pub struct HandoffSubmit {
     /// The identified customer, if the shopper signed in at the kiosk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
+}
+
+/// `POST /v1/handoffs/{id}/send`: the kiosk asks HQ to send the link of a
+/// basket it handed off to the shopper's phone or email, typed on the
+/// kiosk (a shopper who cannot aim a phone at a QR code). HQ treats it as
+/// the shopper's claim of the basket: sent once, to that contact only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoffSend {
+    /// The handoff, as in the path (the kiosk's outbox keeps the body
+    /// whole, so it names the handoff itself).
+    pub handoff: Uuid,
+    pub contact: Contact,
+    /// Language of the email or text message.
+    pub lang: Lang,
+}
+
+impl HandoffSend {
+    /// A contact to send to, well formed.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.contact.is_empty() {
+            return Err(
+                "an email address or a phone number is needed / il faut une adresse e-mail ou un numéro de téléphone"
+                    .into(),
+            );
+        }
+        self.contact.validate()
+    }
+}
+
+/// HQ's answer to [`HandoffSend`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoffSendReply {
+    pub status: HandoffSent,
+}
+
+/// What became of a [`HandoffSend`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandoffSent {
+    /// The link is on its way.
+    Sent,
+    /// It was sent to this contact before (a repeated request): nothing
+    /// more is sent.
+    AlreadySent,
 }
 
 /// HQ's answer to a handoff. Depends only on the stored handoff, so a

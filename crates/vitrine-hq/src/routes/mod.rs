@@ -18,6 +18,7 @@
 //! | `/v1/catalog/changes` | GET | an enrolled kiosk ([`AuthDevice`]): its store's changes | `catalog` |
 //! | `/v1/events` | GET | an enrolled kiosk ([`AuthDevice`]); the stream ends when it is revoked | `events` |
 //! | `/v1/handoffs` | POST | an enrolled kiosk ([`AuthDevice`]), a basket signed by a kiosk of its store | `handoffs` |
+//! | `/v1/handoffs/{id}/send` | POST | the enrolled kiosk ([`AuthDevice`]) that made the basket: its link to the contact the shopper typed, once | `handoffs` |
 //! | `/v1/orders` | POST | an enrolled kiosk ([`AuthDevice`]), an order for its store | `orders` |
 //! | `/v1/orders/{id}` | GET | an enrolled kiosk ([`AuthDevice`]), an order of its store | `orders` |
 //! | `/v1/availability/{gtin}` | GET | an enrolled kiosk ([`AuthDevice`]) | `availability` |
@@ -72,6 +73,7 @@ pub fn router(hq: Arc<Hq>) -> Router {
         .route("/v1/catalog/changes", get(catalog::changes))
         .route("/v1/events", get(events::get))
         .route("/v1/handoffs", post(handoffs::post))
+        .route("/v1/handoffs/{id}/send", post(handoffs::send))
         .route("/v1/orders", post(orders::post))
         .route("/v1/orders/{id}", get(orders::get))
         .route("/v1/availability/{gtin}", get(availability::get))
