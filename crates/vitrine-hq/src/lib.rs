@@ -42,6 +42,7 @@ pub mod http;
 pub mod keys;
 pub mod ratelimit;
 pub mod routes;
+pub mod server;
 pub mod services;
 pub mod storage;
 
@@ -141,6 +142,18 @@ pub struct HqConfig {
     pub survey: SurveySettings,
     /// The loyalty card number range (the first digits of a card's EAN-13).
     pub card_prefix: String,
+    /// Open connections at most, all clients together (also kept below the
+    /// process's open-file limit).
+    pub max_connections: usize,
+    /// Open connections at most from one client address (0: no cap; behind
+    /// a reverse proxy, the proxy's pool).
+    pub max_connections_per_ip: usize,
+    /// A connection that sends no whole request head within this time
+    /// (after connecting, or after its last answer) is closed.
+    pub header_read_timeout: Duration,
+    /// A request not answered within this time gets 408 (its body came too
+    /// slowly, say). The push stream's answer starts at once: not affected.
+    pub request_timeout: Duration,
 }
 
 impl HqConfig {
@@ -164,6 +177,20 @@ impl HqConfig {
             clock: Clock::system(),
             survey: SurveySettings::default(),
             card_prefix: vitrine_core::loyalty::DEFAULT_CARD_PREFIX.into(),
+            max_connections: 4096,
+            max_connections_per_ip: 128,
+            header_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+        }
+    }
+
+    /// The connection limits of [`server::run`].
+    pub fn limits(&self) -> server::Limits {
+        server::Limits {
+            max_connections: self.max_connections,
+            max_connections_per_ip: self.max_connections_per_ip,
+            header_read_timeout: self.header_read_timeout,
+            request_timeout: self.request_timeout,
         }
     }
 }
@@ -195,6 +222,8 @@ pub struct Hq {
     /// an hour of its validity.
     snapshots: SnapshotCache,
     notifier_wake: Notify,
+    /// The connections open now (the server's count).
+    pub connections: server::Gauge,
 }
 
 impl Hq {
@@ -239,6 +268,7 @@ impl Hq {
             shutdown_tx,
             snapshots: SnapshotCache::default(),
             notifier_wake: Notify::new(),
+            connections: server::Gauge::default(),
         }))
     }
 
@@ -326,13 +356,21 @@ pub async fn serve(
     let watcher = tokio::spawn(watch_versions(hq.clone()));
     let notifier = tokio::spawn(services::notify::run(hq.clone()));
     let hq2 = hq.clone();
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
+    let limits = hq.config.limits().effective();
+    tracing::debug!(?limits, "connection limits");
+    let result = server::run(
+        listener,
+        app,
+        limits,
+        hq.connections.clone(),
+        async move {
             shutdown.await;
             // Ends the push streams, so graceful shutdown does not wait on them.
             let _ = hq2.shutdown_tx.send(true);
-        })
-        .await;
+        },
+        Duration::from_secs(10),
+    )
+    .await;
     let _ = hq.shutdown_tx.send(true);
     watcher.abort();
     notifier.abort();

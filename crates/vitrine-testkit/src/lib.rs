@@ -33,4 +33,4 @@ pub use hq::{
 };
 pub use proxy::{Faults, Mode, Proxy};
 pub use smtp::{next_mail, next_mail_text, smtp_server, unqp};
-pub use wait::{stdout_ok, wait_until};
+pub use wait::{eventually, stdout_ok, wait_until};

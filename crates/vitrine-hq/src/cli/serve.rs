@@ -53,6 +53,21 @@ pub struct Args {
     /// Days the survey's coupon stays valid.
     #[arg(long, env = "VITRINE_HQ_COUPON_VALID_DAYS", default_value_t = 30)]
     coupon_valid_days: i64,
+    /// Open connections at most, all clients together (kept below the
+    /// process's open-file limit, which HQ raises to its hard limit).
+    #[arg(long, env = "VITRINE_HQ_MAX_CONNECTIONS", default_value_t = 4096)]
+    max_connections: usize,
+    /// Open connections at most from one client address (0: no cap). Behind
+    /// a reverse proxy every connection is the proxy's: set its pool size.
+    #[arg(long, env = "VITRINE_HQ_MAX_CONNECTIONS_PER_IP", default_value_t = 128)]
+    max_connections_per_ip: usize,
+    /// Seconds a connection may take to send a request head (after it
+    /// connects, or after its last answer) before HQ closes it.
+    #[arg(long, env = "VITRINE_HQ_HEADER_READ_TIMEOUT_S", default_value_t = 10)]
+    header_read_timeout_s: u64,
+    /// Seconds a request may take to arrive and be answered (408 after).
+    #[arg(long, env = "VITRINE_HQ_REQUEST_TIMEOUT_S", default_value_t = 60)]
+    request_timeout_s: u64,
     /// Days before the coupon's end that the reminder is sent.
     #[arg(long, env = "VITRINE_HQ_REMINDER_DAYS_BEFORE", default_value_t = 3)]
     reminder_days_before: i64,
@@ -92,6 +107,16 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<()> {
     config.max_body_bytes = a.max_body_bytes;
     config.keep_versions = a.keep_versions;
     config.update_valid_hours = a.update_valid_hours.max(1);
+    if a.max_connections == 0 || a.header_read_timeout_s == 0 || a.request_timeout_s == 0 {
+        return Err(AdminError::Invalid(
+            "--max-connections, --header-read-timeout-s and --request-timeout-s must be above 0".into(),
+        )
+        .into());
+    }
+    config.max_connections = a.max_connections;
+    config.max_connections_per_ip = a.max_connections_per_ip;
+    config.header_read_timeout = std::time::Duration::from_secs(a.header_read_timeout_s);
+    config.request_timeout = std::time::Duration::from_secs(a.request_timeout_s);
     if a.survey_delay_hours < 0 || a.coupon_valid_days < 1 || a.reminder_days_before < 0 {
         return Err(AdminError::Invalid(
             "--survey-delay-hours and --reminder-days-before must be 0 or more, --coupon-valid-days 1 or more".into(),

@@ -52,9 +52,11 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::middleware;
 use axum::routing::{get, post};
 
 use crate::Hq;
+use crate::http::layers;
 #[cfg(doc)]
 use crate::http::{AuthDevice, Staff};
 
@@ -89,5 +91,7 @@ pub fn router(hq: Arc<Hq>) -> Router {
         .route("/staff/{store}/orders/{id}/status", post(staff::set_status))
         .fallback(openapi::fallback)
         .layer(DefaultBodyLimit::max(limit))
+        .layer(middleware::from_fn(layers::json_errors))
+        .layer(middleware::from_fn(layers::security_headers))
         .with_state(hq)
 }
