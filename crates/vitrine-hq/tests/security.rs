@@ -231,3 +231,259 @@ async fn a_malformed_link_fragment_ends_on_a_message() {
     let want = vitrine_hq::http::page::error_text("bad_request", vitrine_core::Lang::DE);
     assert!(dom.contains(&want), "{dom}");
 }
+
+#[cfg(unix)]
+fn mode(p: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+/// Medium: HQ's database (names, contacts, staff password hashes), its WAL
+/// and shared memory, and its key files are owner-only in an owner-only
+/// folder from their creation; a folder an older HQ left open is closed.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hqs_files_are_owner_only_in_an_owner_only_folder() {
+    let s = start_hq_in_temp_dir(|_| {}).await;
+    vitrine_hq::customers::add(
+        &s.hq,
+        &vitrine_hq::customers::NewCustomer {
+            first_name: "Camille".into(),
+            email: Some("camille@example.com".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let dir = &s.data_dir;
+    assert_eq!(mode(dir), 0o700);
+    for f in [
+        "hq.sqlite",
+        "hq.sqlite-wal",
+        "hq.sqlite-shm",
+        "hq-signing.key",
+        "hq-lookup.key",
+    ] {
+        assert!(dir.join(f).exists(), "{f}");
+        assert_eq!(mode(&dir.join(f)), 0o600, "{f}");
+    }
+    // Every file in the folder, whatever its name.
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        assert_eq!(mode(&p) & 0o077, 0, "{}", p.display());
+    }
+    // An older HQ's open folder and files are closed when HQ opens them.
+    let old = tempfile::tempdir().unwrap();
+    let data = old.path().join("hq-data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::write(data.join("hq.sqlite"), b"").unwrap();
+    std::fs::write(data.join("hq.sqlite-wal"), b"").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    for f in ["hq.sqlite", "hq.sqlite-wal"] {
+        std::fs::set_permissions(data.join(f), std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    drop(vitrine_hq::Hq::open(HqConfig::new(&data)).unwrap());
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&data.join("hq.sqlite")), 0o600);
+}
+
+/// Medium: a name with a newline, NUL, an escape or a link is refused
+/// before it can reach the retailer's emails (an order's name, a
+/// customer's first name); nothing is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn names_that_would_inject_text_into_emails_are_refused() {
+    let s = start_hq_in_temp_dir(|_| {}).await;
+    vitrine_testkit::commit_products(&s.hq, &[("05449000039231", "Nordic must")], Vec::new());
+    let k = enroll_kiosk(&s, "paris-01", 1).await;
+    for name in [
+        "Ana\nTo finish your order, log in at http://evil.example",
+        "Ana\u{0}",
+        "Ana\u{1b}[2J",
+        "Visit evil.example",
+    ] {
+        let id = uuid::Uuid::now_v7();
+        let r = reqwest::Client::new()
+            .post(s.at("/v1/orders"))
+            .bearer_auth(&k.token)
+            .json(&serde_json::json!({
+                "id": id, "store": "paris-01", "created_at": vitrine_hq::now(),
+                "lines": [{"gtin": "05449000039231", "quantity": 1}],
+                "customer": {"name": name, "email": "ana@example.fr"}, "lang": "en"
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{name:?}");
+        assert!(s.hq.storage.order(&id).unwrap().is_none());
+    }
+    let e = vitrine_hq::customers::add(
+        &s.hq,
+        &vitrine_hq::customers::NewCustomer {
+            first_name: "Eve\r\nBcc: all@example.com".into(),
+            ..Default::default()
+        },
+    );
+    assert!(
+        matches!(e, Err(vitrine_hq::customers::CustomerError::Invalid(_))),
+        "{e:?}"
+    );
+    assert_eq!(health(&s).await, 200);
+}
+
+/// Low: a kiosk's name with terminal escape sequences is cleaned when it
+/// enrolls, and `vitrine-hq device list` never prints one raw (a name an
+/// older HQ stored is escaped).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn device_names_cannot_drive_the_operators_terminal() {
+    let s = start_hq_in_temp_dir(|_| {}).await;
+    let (_, code) = vitrine_hq::admin::device_add(&s.hq, "paris-01").unwrap();
+    let key = vitrine_core::sign::SecretKey::from_seed([5; 32]);
+    let r = reqwest::Client::new()
+        .post(s.at("/v1/enroll"))
+        .json(&serde_json::json!({
+            "code": code,
+            "device_public_key": key.public().to_text(),
+            "device_name": "\u{1b}]0;owned\u{7}kiosk-1\u{1b}[2J\u{1b}[31m"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // A row as an older HQ stored it, escape sequences and all.
+    let (old_id, _) = vitrine_hq::admin::device_add(&s.hq, "lyon-02").unwrap();
+    rusqlite::Connection::open(s.data_dir.join("hq.sqlite"))
+        .unwrap()
+        .execute(
+            "UPDATE devices SET name = ?1 WHERE id = ?2",
+            rusqlite::params!["\u{1b}[2Jevil\u{7}", old_id],
+        )
+        .unwrap();
+    let out = vitrine_testkit::run_hq(env!("CARGO_BIN_EXE_vitrine-hq"), &s.data_dir, &["device", "list"]);
+    let text = vitrine_testkit::stdout_ok(&out);
+    assert!(!text.bytes().any(|b| b == 0x1b || b == 0x07), "{text:?}");
+    assert!(text.contains("]0;ownedkiosk-1[2J[31m"), "{text}");
+    assert!(text.contains("\\u{1b}[2Jevil\\u{7}"), "{text}");
+}
+
+/// A log writer the test reads back.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// An SMTP relay that refuses every recipient, quoting the address back
+/// (as real relays do): `550 5.1.1 <address>: Recipient address rejected`.
+async fn refusing_smtp() -> SocketAddr {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    tokio::spawn(async move {
+        for _ in 0..20 {
+            let Ok((c, _)) = l.accept().await else { return };
+            tokio::spawn(async move {
+                let (r, mut w) = c.into_split();
+                let mut lines = tokio::io::BufReader::new(r);
+                let _ = w.write_all(b"220 relay.test ESMTP\r\n").await;
+                let mut line = String::new();
+                for _ in 0..20 {
+                    line.clear();
+                    if tokio::io::AsyncBufReadExt::read_line(&mut lines, &mut line)
+                        .await
+                        .unwrap_or(0)
+                        == 0
+                    {
+                        return;
+                    }
+                    let up = line.to_ascii_uppercase();
+                    let reply = if up.starts_with("EHLO") || up.starts_with("HELO") {
+                        "250 relay.test\r\n".to_string()
+                    } else if up.starts_with("RCPT") {
+                        let addr = line.trim().trim_start_matches("RCPT TO:").to_string();
+                        format!("550 5.1.1 {addr}: Recipient address rejected\r\n")
+                    } else if up.starts_with("QUIT") {
+                        let _ = w.write_all(b"221 bye\r\n").await;
+                        return;
+                    } else {
+                        "250 ok\r\n".to_string()
+                    };
+                    let _ = w.write_all(reply.as_bytes()).await;
+                }
+            });
+        }
+    });
+    addr
+}
+
+/// Low: when the SMTP relay refuses a message (quoting its recipient) or
+/// the SMS webhook cannot be reached (its URL carries its key), neither the
+/// address, the number nor the key reaches HQ's log or the queue's stored
+/// error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smtp_and_webhook_failures_leave_no_secret_in_logs_or_storage() {
+    let logs = Captured::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_env_filter("vitrine_hq=trace")
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _ = tracing::subscriber::set_global_default(subscriber);
+    const EMAIL: &str = "victim.person@example.org";
+    const PHONE: &str = "+33698761234";
+    const KEY: &str = "S3CRETWEBHOOKKEY";
+    let smtp = refusing_smtp().await;
+    let s = start_hq_in_temp_dir(|c: &mut HqConfig| {
+        c.smtp = Some(vitrine_hq::SmtpConfig {
+            host: smtp.ip().to_string(),
+            port: smtp.port(),
+            from: "Shop <no-reply@example.com>".into(),
+        });
+        // A port nothing listens on.
+        c.sms_webhook = Some(format!("http://127.0.0.1:9/sms?key={KEY}"));
+    })
+    .await;
+    vitrine_testkit::commit_products(&s.hq, &[("05449000039231", "Nordic must")], Vec::new());
+    let k = enroll_kiosk(&s, "paris-01", 1).await;
+    for (email, phone) in [(Some(EMAIL), None), (None, Some(PHONE))] {
+        let r = reqwest::Client::new()
+            .post(s.at("/v1/orders"))
+            .bearer_auth(&k.token)
+            .json(&serde_json::json!({
+                "id": uuid::Uuid::now_v7(), "store": "paris-01", "created_at": vitrine_hq::now(),
+                "lines": [{"gtin": "05449000039231", "quantity": 1}],
+                "customer": {"name": "Ana", "email": email, "phone": phone}, "lang": "en"
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+    }
+    let db = s.data_dir.join("hq.sqlite");
+    let errors = || -> Vec<String> {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        let mut st = c
+            .prepare("SELECT last_error FROM notifications WHERE last_error IS NOT NULL")
+            .unwrap();
+        st.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    eventually(30, "both messages failing once", || errors().len() >= 2).await;
+    let stored = errors().join("\n");
+    assert!(
+        stored.contains("SMTP relay refused the message permanently"),
+        "{stored}"
+    );
+    assert!(stored.contains("SMS webhook could not be reached"), "{stored}");
+    let logged = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    assert!(logged.contains("confirmation not sent"), "{logged}");
+    for secret in [EMAIL, "victim.person", PHONE, "698761234", KEY, "127.0.0.1:9"] {
+        assert!(!stored.contains(secret), "{secret} stored: {stored}");
+        assert!(!logged.contains(secret), "{secret} logged: {logged}");
+    }
+}

@@ -18,7 +18,8 @@ pub fn enroll(hq: &Hq, req: &EnrollRequest) -> Result<EnrollResponse, ServiceErr
     let name = req
         .device_name
         .as_deref()
-        .map(|n| n.chars().take(100).collect::<String>());
+        .map(clean_device_name)
+        .filter(|n| !n.is_empty());
     let device = hq.storage.enroll_device(
         &Enrollment {
             code_hash: &keys::code_hash(&req.code),
@@ -42,6 +43,18 @@ pub fn enroll(hq: &Hq, req: &EnrollRequest) -> Result<EnrollResponse, ServiceErr
         public_base_url: hq.config.public_base_url.clone(),
         catalog_version: hq.storage.current_version()?,
     })
+}
+
+/// A device's name as HQ keeps it (the kiosk's host name, for people
+/// reading `device list`): at most 64 characters, no control character, so
+/// no terminal escape sequence reaches an operator's terminal.
+pub fn clean_device_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_control())
+        .take(64)
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 /// The device a bearer token belongs to, revoked or not (None: no device

@@ -217,13 +217,23 @@ fn gtin_of(v: i64) -> Result<Gtin> {
 }
 
 impl SqliteStorage {
-    /// Opens (creating and migrating) `hq.sqlite` in `data_dir`.
+    /// Opens (creating and migrating) `hq.sqlite` in `data_dir`. The folder
+    /// is owner-only (0700) and so are the database and its `-wal` and
+    /// `-shm` files (0600, from their creation: SQLite gives the journal
+    /// files the database's mode): they hold names, contact details and
+    /// staff password hashes, which no other local user may read.
     pub fn open(data_dir: &Path, max_delta_changes: usize) -> Result<SqliteStorage> {
-        std::fs::create_dir_all(data_dir).map_err(|e| StorageError::Open {
-            path: data_dir.to_path_buf(),
+        let open_err = |path: &Path, e: std::io::Error| StorageError::Open {
+            path: path.to_path_buf(),
             reason: e.to_string(),
-        })?;
+        };
+        vitrine_infra::fs::ensure_private_dir(data_dir).map_err(|e| open_err(data_dir, e))?;
         let path = data_dir.join(HQ_DB_FILE);
+        vitrine_infra::fs::ensure_owner_only(&path).map_err(|e| open_err(&path, e))?;
+        for suffix in ["-wal", "-shm"] {
+            let journal = data_dir.join(format!("{HQ_DB_FILE}{suffix}"));
+            vitrine_infra::fs::tighten_if_exists(&journal).map_err(|e| open_err(&journal, e))?;
+        }
         let mut conn = Connection::open(&path).map_err(|e| StorageError::Open {
             path: path.clone(),
             reason: e.to_string(),
