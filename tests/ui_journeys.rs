@@ -539,6 +539,7 @@ fn a_scanned_loyalty_card_and_a_typed_phone_number_identify_the_shopper_through_
         dir.path(),
         &url,
         &code,
+        vitrine::config::HqTransport::LoopbackHttp,
         std::time::Duration::from_secs(5),
         vitrine::clock::now(),
     ))

@@ -68,6 +68,38 @@ pub struct EnrollRequest {
     pub device_name: Option<String>,
 }
 
+/// Characters of an enrollment code's secret part (80 bits of randomness:
+/// at HQ's enrollment rate limit, guessing one takes longer than the age
+/// of the universe).
+pub const ENROLL_SECRET_CHARS: usize = 16;
+
+/// A typed enrollment code as HQ and the kiosk read it: letters and digits
+/// only, upper case, the look-alikes `I`, `L` and `O` read as `1`, `1`, `0`
+/// (the code is Crockford base32).
+pub fn normalise_enrollment_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| match c.to_ascii_uppercase() {
+            'I' | 'L' => '1',
+            'O' => '0',
+            c => c,
+        })
+        .collect()
+}
+
+/// The parts of an enrollment code: its secret (what HQ checks) and the
+/// fingerprint of HQ's key it carries (what the kiosk checks), or None when
+/// it carries none (a code from an HQ older than issue 14).
+pub fn split_enrollment_code(code: &str) -> (String, Option<String>) {
+    let n = normalise_enrollment_code(code);
+    if n.len() == ENROLL_SECRET_CHARS + crate::sign::FINGERPRINT_CHARS {
+        let (secret, fp) = n.split_at(ENROLL_SECRET_CHARS);
+        (secret.to_string(), Some(fp.to_string()))
+    } else {
+        (n, None)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnrollResponse {
     pub device_id: String,

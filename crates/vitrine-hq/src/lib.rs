@@ -120,6 +120,9 @@ pub struct HqConfig {
     pub staff_password: Option<String>,
     /// Requests per minute and device (burst: the same number).
     pub rate_per_minute: u32,
+    /// Enrollment attempts per minute and client address (burst: the same);
+    /// all clients together get six times that.
+    pub enroll_per_minute: u32,
     pub max_body_bytes: usize,
     /// Catalog versions whose changes are kept for deltas.
     pub keep_versions: u64,
@@ -166,6 +169,7 @@ impl HqConfig {
             sms_webhook: None,
             staff_password: None,
             rate_per_minute: 600,
+            enroll_per_minute: 10,
             max_body_bytes: 64 * 1024,
             keep_versions: 10_000,
             max_delta_changes: 200_000,
@@ -212,6 +216,9 @@ pub struct Hq {
     /// The secret of the customer identifiers' keyed hashes.
     lookup_key: [u8; 32],
     pub limiter: ratelimit::RateLimiter,
+    /// Enrollment attempts per client address, and all together.
+    pub enroll_limiter: ratelimit::RateLimiter,
+    pub enroll_global: ratelimit::RateLimiter,
     version_tx: watch::Sender<u64>,
     /// The revoked devices, as last read from storage: a push stream ends
     /// when its device joins them.
@@ -259,6 +266,8 @@ impl Hq {
         let (shutdown_tx, _) = watch::channel(false);
         Ok(Arc::new(Hq {
             limiter: ratelimit::RateLimiter::new(config.rate_per_minute),
+            enroll_limiter: ratelimit::RateLimiter::new(config.enroll_per_minute),
+            enroll_global: ratelimit::RateLimiter::new(config.enroll_per_minute.saturating_mul(6)),
             config,
             storage,
             key,

@@ -57,7 +57,8 @@ fn import_price_promo_stock_and_devices_from_the_command_line() {
 
     let out = stdout_ok(&hq(dir.path(), &["device", "add", "--store", "paris-01"]));
     let last = out.lines().last().unwrap();
-    assert_eq!(last.len(), 9, "the code alone on the last line: {out}");
+    // 16 secret characters then the 12 of HQ's key fingerprint, by fours.
+    assert_eq!(last.len(), 34, "the code alone on the last line: {out}");
     assert_eq!(&last[4..5], "-");
     let id = out.split_whitespace().nth(1).unwrap().to_string();
     assert!(id.starts_with("dev-"), "{out}");

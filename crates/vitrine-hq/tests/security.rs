@@ -379,6 +379,24 @@ impl std::io::Write for Captured {
     }
 }
 
+/// HQ's logs in this test binary, captured once for all its tests (the
+/// subscriber is process-wide; each test looks for its own secrets).
+fn captured_logs() -> Captured {
+    static LOGS: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = Captured::default();
+        let writer = logs.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter("vitrine_hq=trace")
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let _ = tracing::subscriber::set_global_default(subscriber);
+        logs
+    })
+    .clone()
+}
+
 /// An SMTP relay that refuses every recipient, quoting the address back
 /// (as real relays do): `550 5.1.1 <address>: Recipient address rejected`.
 async fn refusing_smtp() -> SocketAddr {
@@ -427,14 +445,7 @@ async fn refusing_smtp() -> SocketAddr {
 /// error.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn smtp_and_webhook_failures_leave_no_secret_in_logs_or_storage() {
-    let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter("vitrine_hq=trace")
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _ = tracing::subscriber::set_global_default(subscriber);
+    let logs = captured_logs();
     const EMAIL: &str = "victim.person@example.org";
     const PHONE: &str = "+33698761234";
     const KEY: &str = "S3CRETWEBHOOKKEY";
@@ -486,4 +497,55 @@ async fn smtp_and_webhook_failures_leave_no_secret_in_logs_or_storage() {
         assert!(!stored.contains(secret), "{secret} stored: {stored}");
         assert!(!logged.contains(secret), "{secret} logged: {logged}");
     }
+}
+
+/// Medium: enrollment codes cannot be guessed. A code is 80 random bits
+/// (plus the fingerprint of HQ's key); one host guessing gets 429 with
+/// `Retry-After` after `enroll_per_minute` attempts, each refusal is logged
+/// with the client's address and never the code, and meanwhile HQ answers
+/// health checks and a real kiosk from another address enrolls.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guessing_enrollment_codes_is_rate_limited_and_logged() {
+    let logs = captured_logs();
+    let s = start_hq_in_temp_dir(|c: &mut HqConfig| c.enroll_per_minute = 10).await;
+    let (_, real) = vitrine_hq::admin::device_add(&s.hq, "paris-01").unwrap();
+    assert_eq!(real.replace('-', "").len(), 28, "{real}");
+    let attacker = reqwest::Client::builder()
+        .local_address("127.0.0.2".parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap();
+    let key = vitrine_core::sign::SecretKey::from_seed([9; 32]);
+    let mut statuses = Vec::new();
+    let mut guesses = Vec::new();
+    for i in 0..40u32 {
+        let guess = format!("GUESS{i:011}{}", &real.replace('-', "")[16..]);
+        let r = attacker
+            .post(s.at("/v1/enroll"))
+            .json(&serde_json::json!({"code": guess, "device_public_key": key.public().to_text()}))
+            .send()
+            .await
+            .unwrap();
+        if r.status() == 429 {
+            assert!(r.headers().contains_key("retry-after"));
+        }
+        statuses.push(r.status().as_u16());
+        guesses.push(guess);
+    }
+    assert_eq!(statuses.iter().filter(|c| **c == 403).count(), 10, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|c| **c == 429).count(), 30, "{statuses:?}");
+    assert!(statuses[10..].iter().all(|c| *c == 429), "{statuses:?}");
+    // Everyone else is still served: health, and the real kiosk.
+    assert_eq!(health(&s).await, 200);
+    let v = vitrine_testkit::enroll_with_code(&s.url(), &real, &key).await;
+    assert_eq!(v["store"], "paris-01");
+    let logged = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    assert!(
+        logged.contains("enrollment refused") && logged.contains("127.0.0.2"),
+        "{logged}"
+    );
+    assert!(logged.contains("rate limit reached"), "{logged}");
+    for g in &guesses {
+        assert!(!logged.contains(&g[..16]), "{g} logged");
+    }
+    assert!(!logged.contains(&real.replace('-', "")[..16]) && !logged.contains(&real[..9]));
 }

@@ -292,7 +292,7 @@ impl Staff {
     /// code typed), off the UI thread; the sync worker picks the identity
     /// up from kiosk.sqlite.
     fn enroll(&self) {
-        let (url, code, dir, timeout) = {
+        let (url, code, dir, timeout, transport) = {
             let shared = self.shell.st();
             let mut st = self.st.borrow_mut();
             let url = st
@@ -311,13 +311,14 @@ impl Staff {
                 code,
                 shared.cfg.config.kiosk.data_dir.clone(),
                 std::time::Duration::from_secs(u64::from(shared.cfg.config.hq.request_timeout_s)),
+                shared.cfg.config.hq.transport,
             )
         };
         self.render();
         let rt = self.shell.rt.clone();
         self.shell.blocking(
             For::Kiosk,
-            move || rt.block_on(crate::sync::enroll(&dir, &url, &code, timeout, clock::now())),
+            move || rt.block_on(crate::sync::enroll(&dir, &url, &code, transport, timeout, clock::now())),
             reply(&self.me, Staff::on_enrolled),
         );
     }

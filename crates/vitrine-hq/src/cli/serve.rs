@@ -37,6 +37,11 @@ pub struct Args {
     /// Requests per minute and kiosk.
     #[arg(long, env = "VITRINE_HQ_RATE_PER_MINUTE", default_value_t = 600)]
     rate_per_minute: u32,
+    /// Enrollment attempts per minute and client address (all clients
+    /// together: six times that). Behind a reverse proxy every attempt is
+    /// the proxy's address.
+    #[arg(long, env = "VITRINE_HQ_ENROLL_PER_MINUTE", default_value_t = 10)]
+    enroll_per_minute: u32,
     /// Largest request body in bytes (larger: 413).
     #[arg(long, env = "VITRINE_HQ_MAX_BODY_BYTES", default_value_t = 65_536)]
     max_body_bytes: usize,
@@ -104,6 +109,7 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<()> {
     config.sms_webhook = a.sms_webhook.clone();
     config.staff_password = a.staff_password.clone().filter(|p| !p.is_empty());
     config.rate_per_minute = a.rate_per_minute;
+    config.enroll_per_minute = a.enroll_per_minute.max(1);
     config.max_body_bytes = a.max_body_bytes;
     config.keep_versions = a.keep_versions;
     config.update_valid_hours = a.update_valid_hours.max(1);

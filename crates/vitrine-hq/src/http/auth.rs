@@ -6,9 +6,10 @@
 //! - [`Staff`]: the store's staff, by HTTP Basic with the configured staff
 //!   password.
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use axum::extract::{FromRequestParts, Query};
+use axum::extract::{ConnectInfo, FromRequestParts, Query};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -20,6 +21,7 @@ use vitrine_i18n::tr;
 use super::page::{BRAND, alert, html, page_lang};
 use super::{Failure, blocking};
 use crate::Hq;
+use crate::ratelimit::RateLimiter;
 use crate::services::devices;
 use crate::storage::Device;
 
@@ -76,6 +78,43 @@ impl FromRequestParts<Arc<Hq>> for AuthDevice {
         }
         Ok(AuthDevice(device))
     }
+}
+
+/// The client's address (from the connection; `0.0.0.0` when a request
+/// reaches the router without one, as in a test that calls it directly).
+/// Behind a reverse proxy it is the proxy's: HQ does not trust
+/// `X-Forwarded-For`, which any client can send.
+pub struct ClientAddr(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip()),
+        ))
+    }
+}
+
+/// Takes a token from `limiter` for the client `ip`, then from the shared
+/// `global` bucket: a 429 with `Retry-After` when either is empty. A client
+/// over its own limit takes nothing from the shared bucket, so one host
+/// cannot use up everyone's attempts.
+pub fn limit_client(limiter: &RateLimiter, global: &RateLimiter, ip: IpAddr, what: &str) -> Result<(), Failure> {
+    let Err(wait) = limiter.check(&ip.to_string()).and_then(|()| global.check("*")) else {
+        return Ok(());
+    };
+    tracing::warn!(client = %ip, what, "rate limit reached");
+    let mut f = Failure::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        codes::RATE_LIMITED,
+        format!("too many {what} attempts; try again in {} s", wait.as_secs().max(1)),
+    );
+    f.retry_after = Some(wait);
+    Err(f)
 }
 
 /// A member of the store's staff: HTTP Basic with the configured staff

@@ -13,7 +13,7 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 
-pub use auth::{AuthDevice, Staff};
+pub use auth::{AuthDevice, ClientAddr, Staff, limit_client};
 pub use error::{ApiJson, ApiQuery, Failure};
 pub use layers::request_timed_out;
 pub use page::{PageForm, esc};

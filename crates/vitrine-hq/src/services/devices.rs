@@ -11,7 +11,8 @@ use crate::{Hq, keys, now};
 
 /// Enrolls a kiosk with its one-time code: HQ records its public key and
 /// gives it a bearer token (kept only as a hash) and HQ's public key.
-pub fn enroll(hq: &Hq, req: &EnrollRequest) -> Result<EnrollResponse, ServiceError> {
+/// `client` is who asked (for the log of refused codes).
+pub fn enroll(hq: &Hq, req: &EnrollRequest, client: std::net::IpAddr) -> Result<EnrollResponse, ServiceError> {
     PublicKey::from_text(&req.device_public_key)
         .map_err(|e| ServiceError::Invalid(format!("device_public_key: {e}")))?;
     let token = keys::new_token().map_err(ServiceError::internal)?;
@@ -30,6 +31,8 @@ pub fn enroll(hq: &Hq, req: &EnrollRequest) -> Result<EnrollResponse, ServiceErr
         now(),
     )?;
     let device = device.ok_or_else(|| {
+        // Never the code itself: a log reader must not be able to use it.
+        tracing::warn!(client = %client, "enrollment refused: unknown, used, expired or revoked code");
         ServiceError::Forbidden(
             "this enrollment code is unknown, already used, expired or revoked; get a new one with `vitrine-hq device add --store STORE`".into(),
         )
