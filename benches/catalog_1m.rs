@@ -309,14 +309,14 @@ fn main() {
         .collect();
     // warm-up
     for c in codes.iter().take(1000) {
-        let code = parse_product_code(c).expect("code");
+        let code = parse_product_code(c, vitrine::scan::today()).expect("code");
         reader.lookup(&code, &store.id, 0).expect("lookup");
     }
     let mut lat = Vec::with_capacity(codes.len());
     let mut found = 0;
     for c in &codes {
         let t = Instant::now();
-        let code = parse_product_code(c).expect("code");
+        let code = parse_product_code(c, vitrine::scan::today()).expect("code");
         if matches!(
             reader.lookup(&code, &store.id, 0).expect("lookup"),
             vitrine::catalog::Lookup::Found(_)

@@ -28,7 +28,7 @@ use vitrine::scan::{ScanEvent, ScanSource};
 use vitrine::ui::generated::App;
 use vitrine::ui::{Kiosk, KioskOptions, Page, Wake};
 use vitrine_core::Symbology;
-use vitrine_core::code::{VariableMeasureRules, classify};
+use vitrine_core::code::{CodeContext, classify};
 
 struct BenchPlatform {
     window: Rc<MinimalSoftwareWindow>,
@@ -156,7 +156,7 @@ fn main() {
 
     // Scan to product visible.
     repaint_mode.set(RepaintBufferType::ReusedBuffer);
-    let rules = VariableMeasureRules::default();
+    let rules = CodeContext::defaults(vitrine::scan::today());
     let mut latencies = Vec::new();
     let codes: Vec<String> = products
         .iter()

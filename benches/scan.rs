@@ -22,7 +22,7 @@ use vitrine::scan::decoder::{
 };
 use vitrine::scan::pipeline::{PipelineSettings, ScanPipeline};
 use vitrine::scan::{CameraStatus, debounce::DebounceRules};
-use vitrine_core::code::{Scanned, VariableMeasureRules};
+use vitrine_core::code::{CodeContext, Scanned};
 
 fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/barcodes")
@@ -182,7 +182,7 @@ fn manifest() -> Vec<Row> {
 }
 
 /// True when `s` is the expected code of `row`.
-fn matches(row: &Row, s: &Symbol, rules: &VariableMeasureRules) -> bool {
+fn matches(row: &Row, s: &Symbol, rules: &CodeContext<'_>) -> bool {
     if row.format == "qr" {
         return s.text == row.expected_text;
     }
@@ -206,7 +206,7 @@ fn mean_p95(v: &[f64]) -> (f64, f64) {
 const FORMATS: [&str; 5] = ["ean13", "ean8", "upca", "upce", "qr"];
 
 fn rates() {
-    let rules = VariableMeasureRules::default();
+    let rules = CodeContext::defaults(vitrine::scan::today());
     let rows = manifest();
     let images: Vec<GrayImage> = rows
         .iter()

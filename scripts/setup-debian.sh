@@ -22,6 +22,9 @@ PACKAGES=(
   dbus at-spi2-core python3-pyatspi
   # benchmarks: GNU time for the peak RSS of a process
   time
+  # audio mode: the kiosk's voice (a separate process, or the speech daemon),
+  # the player and jack controls (alsa-utils), WAV checks in tests (sox)
+  espeak-ng speech-dispatcher speech-dispatcher-espeak-ng alsa-utils sox
 )
 
 missing=()

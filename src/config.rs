@@ -27,6 +27,7 @@ pub struct KioskConfig {
     pub collect: CollectSection,
     pub demo: DemoSection,
     pub log: LogSection,
+    pub accessibility: AccessibilitySection,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -247,8 +248,20 @@ pub struct ScanSection {
     pub hid_max_key_interval_ms: u32,
     /// Shortest code a USB scanner sends.
     pub hid_min_length: u32,
+    /// The character a USB scanner is set to send in place of GS1's FNC1
+    /// separator (GS, which a keyboard cannot type): "" for none, else a
+    /// character GS1 data never contains (see
+    /// `vitrine_core::code::valid_gs1_separator`), such as "^" or "~".
+    pub gs1_separator: String,
     /// In-store variable-measure label layouts (EAN-13 prefixes 02, 20-29).
     pub variable_measure: VariableMeasureRules,
+}
+
+impl ScanSection {
+    /// `gs1_separator` as a character (validated at load).
+    pub fn separator(&self) -> Option<char> {
+        self.gs1_separator.chars().next()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -286,6 +299,74 @@ pub struct DemoSection {
     pub seed_on_empty: bool,
     /// Seed of the demo price/stock generator.
     pub seed: u64,
+}
+
+/// Audio mode (EN 301 549 closed functionality, EZ Access keys): the
+/// kiosk's own speech and the keys that drive it. See `crate::speech`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessibilitySection {
+    /// Audio mode can be started (F1, a headset); false: never speaks.
+    pub speech: bool,
+    /// "espeak-ng" (a separate process per utterance, the default) or
+    /// "speech-dispatcher" (the system's speech daemon, over SSIP).
+    pub engine: SpeechEngine,
+    /// Speech rate in words per minute at the start of each session (80-450).
+    pub rate_wpm: u32,
+    /// Volume at the start of each session, 0-100.
+    pub volume: u32,
+    /// The command that plays the engine's sound (WAV on its standard input).
+    pub player: Vec<String>,
+    /// Listen for a headset plugged into the kiosk's jack (ALSA jack
+    /// controls, read with `amixer`): plugging one in starts audio mode.
+    pub headset_detection: bool,
+    /// One JSON line per utterance (time, language, text); "" for none.
+    pub speech_log: String,
+    /// Keys (remappable for vendors' nav-pads): names such as "Up", "Down",
+    /// "Tab", "Shift+Tab", "Return", "Escape", "F1".."F12", "Space",
+    /// "PageUp", "PageDown", "Home", "End", or one character ("+").
+    pub key_next: Vec<String>,
+    pub key_previous: Vec<String>,
+    pub key_activate: Vec<String>,
+    pub key_back: Vec<String>,
+    /// Starts audio mode; in audio mode, says where you are and what you can do.
+    pub key_help: Vec<String>,
+    pub key_volume_up: Vec<String>,
+    pub key_volume_down: Vec<String>,
+    /// Goes through the speech rates.
+    pub key_rate: Vec<String>,
+}
+
+impl AccessibilitySection {
+    /// The keys of audio mode (checked when the configuration loads).
+    pub fn keymap(&self) -> Result<crate::speech::keys::KeyMap, (&str, crate::speech::keys::BadKey)> {
+        use crate::speech::keys::{Action, KeyMap};
+        KeyMap::new([
+            ("accessibility.key_next", &self.key_next[..], Action::Next),
+            ("accessibility.key_previous", &self.key_previous[..], Action::Previous),
+            ("accessibility.key_activate", &self.key_activate[..], Action::Activate),
+            ("accessibility.key_back", &self.key_back[..], Action::Back),
+            ("accessibility.key_help", &self.key_help[..], Action::Help),
+            ("accessibility.key_volume_up", &self.key_volume_up[..], Action::VolumeUp),
+            (
+                "accessibility.key_volume_down",
+                &self.key_volume_down[..],
+                Action::VolumeDown,
+            ),
+            ("accessibility.key_rate", &self.key_rate[..], Action::Rate),
+        ])
+    }
+}
+
+choice! {
+    /// `accessibility.engine`: what speaks.
+    SpeechEngine {
+        /// espeak-ng run as its own process for each utterance (GPL, never
+        /// linked into the kiosk).
+        EspeakNg = "espeak-ng",
+        /// The speech-dispatcher daemon, over its SSIP socket.
+        SpeechDispatcher = "speech-dispatcher",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -340,6 +421,7 @@ impl Default for KioskConfig {
                 leave_ms: 300,
                 hid_max_key_interval_ms: 35,
                 hid_min_length: 8,
+                gs1_separator: String::new(),
                 variable_measure: VariableMeasureRules::default(),
             },
             staff: StaffSection {
@@ -360,6 +442,23 @@ impl Default for KioskConfig {
                 seed: vitrine_core::demo::DEMO_SEED,
             },
             log: LogSection { level: "info".into() },
+            accessibility: AccessibilitySection {
+                speech: true,
+                engine: SpeechEngine::EspeakNg,
+                rate_wpm: 175,
+                volume: 80,
+                player: vec!["aplay".into(), "-q".into()],
+                headset_detection: true,
+                speech_log: String::new(),
+                key_next: vec!["Down".into(), "Tab".into()],
+                key_previous: vec!["Up".into(), "Shift+Tab".into()],
+                key_activate: vec!["Return".into()],
+                key_back: vec!["Escape".into()],
+                key_help: vec!["F1".into()],
+                key_volume_up: vec!["+".into()],
+                key_volume_down: vec!["-".into()],
+                key_rate: vec!["F2".into()],
+            },
         }
     }
 }
@@ -848,6 +947,26 @@ fn validate(l: &LoadedConfig) -> Result<(), ConfigError> {
             format!("expected 1 to 64, found {}", c.scan.hid_min_length),
         ));
     }
+    let mut sep = c.scan.gs1_separator.chars();
+    if let (Some(ch), None) = (sep.next(), sep.next()) {
+        if !vitrine_core::code::valid_gs1_separator(ch) {
+            return Err(bad(
+                "scan.gs1_separator",
+                format!(
+                    "'{ch}' can be part of GS1 data: use one of # $ @ [ \\ ^ ` {{ | }} ~, or \"\" for none (found \"{}\")",
+                    c.scan.gs1_separator
+                ),
+            ));
+        }
+    } else if !c.scan.gs1_separator.is_empty() {
+        return Err(bad(
+            "scan.gs1_separator",
+            format!(
+                "expected one character (such as ^ or ~) or \"\" for none, found \"{}\"",
+                c.scan.gs1_separator
+            ),
+        ));
+    }
     if let Err(reason) = c.scan.variable_measure.validate() {
         return Err(bad("scan.variable_measure", reason));
     }
@@ -913,6 +1032,36 @@ fn validate(l: &LoadedConfig) -> Result<(), ConfigError> {
             "staff.pin_hash",
             "expected an Argon2 hash (set the PIN from the staff screen or `vitrine staff set-pin`)".into(),
         ));
+    }
+    let a = &c.accessibility;
+    if !(80..=450).contains(&a.rate_wpm) {
+        return Err(bad(
+            "accessibility.rate_wpm",
+            format!("expected 80 to 450 words per minute, found {}", a.rate_wpm),
+        ));
+    }
+    if a.volume > 100 {
+        return Err(bad(
+            "accessibility.volume",
+            format!("expected 0 to 100, found {}", a.volume),
+        ));
+    }
+    if a.player.first().is_none_or(|p| p.trim().is_empty()) {
+        return Err(bad(
+            "accessibility.player",
+            "expected a command and its arguments, such as [\"aplay\", \"-q\"]".into(),
+        ));
+    }
+    match a.keymap() {
+        Err((key, e)) => return Err(bad(key, e.to_string())),
+        Ok(map) => {
+            if let Some((key, first, second)) = map.clash() {
+                return Err(bad(
+                    "accessibility",
+                    format!("the key {key:?} is given to two actions ({first:?} and {second:?})"),
+                ));
+            }
+        }
     }
     if tracing_subscriber::EnvFilter::try_new(&c.log.level).is_err() {
         return Err(bad(

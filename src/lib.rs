@@ -25,6 +25,8 @@
 //!   reset, click & collect draft), wiped between shoppers.
 //! - [`startup`]: process start-up: configuration, tracing, then a command
 //!   or the kiosk (its runtime, the link with HQ, the window).
+//! - [`speech`]: audio mode's voice (espeak-ng or speech-dispatcher, off
+//!   the UI thread), its keys, the speech log, headset and aiming guidance.
 //! - [`staff`]: staff PIN (Argon2), lockout, audit log, settings written
 //!   atomically to the config file.
 //! - [`ui`]: the Slint touchscreen (`ui/*.slint`) and the adapters between
@@ -40,6 +42,7 @@ pub mod config;
 pub mod customer;
 pub mod scan;
 pub mod session;
+pub mod speech;
 pub mod staff;
 pub mod startup;
 pub mod sync;

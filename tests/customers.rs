@@ -227,7 +227,11 @@ fn basket(k_dir: &Path, session: &mut Session) {
     let cat = Catalog::open(k_dir).unwrap();
     for (code, qty) in [(COKE, 3), (BOOK, 1)] {
         let Lookup::Found(v) = cat
-            .lookup(&parse_product_code(code).unwrap(), "paris-01", vitrine::clock::now())
+            .lookup(
+                &parse_product_code(code, vitrine::scan::today()).unwrap(),
+                "paris-01",
+                vitrine::clock::now(),
+            )
             .unwrap()
         else {
             panic!("{code} not in the kiosk's catalog")

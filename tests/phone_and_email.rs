@@ -276,7 +276,7 @@ async fn click_and_collect_confirmation_reaches_a_real_smtp_server_and_the_sms_w
 async fn weighed_and_label_priced_packs_cost_the_same_on_the_phone_and_in_orders_as_at_the_kiosk() {
     use vitrine::catalog::{Catalog, Lookup};
     use vitrine::ui::orders::{CollectOrder, OrderDesk, OutboxDesk};
-    use vitrine_core::code::{VariableMeasureRules, parse_product_code_with};
+    use vitrine_core::code::{CodeContext, parse_product_code_with};
     use vitrine_core::label::{LabelMeasure, pack_price};
     use vitrine_core::pricing::{BasketLine, PricingContext, price_basket};
 
@@ -313,7 +313,7 @@ async fn weighed_and_label_priced_packs_cost_the_same_on_the_phone_and_in_orders
     let cat = Catalog::open(k_dir.path()).unwrap();
     let mut lines = Vec::new();
     for code in ["2500100075000", "(01)02500100000002(3103)001500", COKE] {
-        let parsed = parse_product_code_with(code, None, &VariableMeasureRules::default()).unwrap();
+        let parsed = parse_product_code_with(code, None, &CodeContext::defaults(vitrine::scan::today())).unwrap();
         let Lookup::Found(view) = cat.lookup(&parsed, "paris-01", vitrine::clock::now()).unwrap() else {
             panic!("{code} is in the demo catalog");
         };
@@ -322,7 +322,7 @@ async fn weighed_and_label_priced_packs_cost_the_same_on_the_phone_and_in_orders
         line.measure = LabelMeasure::of(&parsed, unit.currency);
         line.measured_price = line
             .measure
-            .and_then(|m| pack_price(Some(unit), view.product.sold_by, Some(&m)));
+            .and_then(|m| pack_price(view.product.gtin, Some(unit), view.product.sold_by, Some(&m)).unwrap());
         lines.push(line);
     }
     assert_eq!(lines[0].measured_price.map(|m| m.amount_minor), Some(10493)); // 7.5 × 13.99

@@ -14,14 +14,14 @@ use vitrine::scan::debounce::DebounceRules;
 use vitrine::scan::decoder::{self, BarcodeDecoder, LumaImage, Pass, Symbol, ZxingDecoder};
 use vitrine::scan::pipeline::{PipelineSettings, ScanPipeline};
 use vitrine::scan::{self, CameraStatus, ScanEvent, ScanSource};
-use vitrine_core::code::{Scanned, Symbology, VariableMeasureRules};
+use vitrine_core::code::{CodeContext, Scanned, Symbology};
 
 fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
 
-fn rules() -> VariableMeasureRules {
-    VariableMeasureRules::default()
+fn rules() -> CodeContext<'static> {
+    CodeContext::defaults(scan::today())
 }
 
 fn gtin14(s: &Symbol) -> Option<String> {
@@ -971,4 +971,104 @@ fn generated_gs1_datamatrix_and_gs1_128_in_a_720p_frame_reach_their_gtin_live() 
     );
     assert!(events[0].text.starts_with("]d2"), "{}", events[0].text);
     assert!(events[1].text.starts_with("]C1"), "{}", events[1].text);
+}
+
+/// Issue 19 through the camera: a GS1 DataMatrix on a weighed pack (net
+/// weight and price), a GS1 QR (AIM `]Q3`) with a lot and a two-digit year
+/// placed by GS1's century rule, and a plain QR holding a Digital Link with
+/// a forged label price, each pasted into a noisy 720p frame and read by
+/// the live passes, then played as a camera through the pipeline: the first
+/// two reach their GTIN and fields, the forged one is refused (never a
+/// product).
+#[test]
+fn gs1_datamatrix_gs1_qr_and_a_forged_digital_link_through_the_camera_pipeline() {
+    use vitrine_core::code::CodeError;
+    use vitrine_core::gs1::Gs1Error;
+    let weighed = noisy_frame_with(
+        &zxing_symbol(
+            zxingcpp::BarcodeFormat::DataMatrix,
+            "(01)02500100000002(3103)000750(3922)1234(17)261231",
+            3,
+        ),
+        520,
+        260,
+    );
+    let gs1_qr = noisy_frame_with(
+        &zxing_symbol(
+            zxingcpp::BarcodeFormat::QRCode,
+            "(01)05449000039231(10)ABC123(17)751231",
+            3,
+        ),
+        480,
+        240,
+    );
+    let forged = noisy_frame_with(&draw_qr("https://id.gs1.org/01/05449000039231?3922=0001", 3), 470, 200);
+
+    let mut d = ZxingDecoder::new();
+    let read = |d: &mut ZxingDecoder, frame: &GrayImage| -> Vec<Symbol> {
+        let image = LumaImage {
+            data: frame.as_raw(),
+            width: 1280,
+            height: 720,
+        };
+        (0..2)
+            .flat_map(|n| d.decode(image, decoder::live_pass(n, 1280, 720)).unwrap())
+            .collect()
+    };
+    let found = read(&mut d, &weighed);
+    let s = found.first().unwrap_or_else(|| panic!("GS1 DataMatrix not read"));
+    // zxing-cpp says "]d8" for this rectangular symbol: GS1 data all the same.
+    assert!(s.gs1 && s.scan_text().starts_with("]d2"), "{s:?}");
+    let Ok(Scanned::Product(p)) = s.classify(&rules()) else {
+        panic!("{:?}", s.classify(&rules()))
+    };
+    assert_eq!(p.gtin.as_gtin14(), "02500100000002");
+    assert_eq!(p.gs1.net_weight_grams(), Some(750));
+    assert_eq!(p.gs1.price.and_then(|p| p.to_minor(2)), Some(1234));
+
+    let found = read(&mut d, &gs1_qr);
+    let s = found.first().unwrap_or_else(|| panic!("GS1 QR not read"));
+    assert_eq!(
+        (s.symbology, s.gs1, s.aim.as_str()),
+        (Symbology::Qr, true, "]Q3"),
+        "{s:?}"
+    );
+    assert_eq!(s.scan_text(), "]Q3010544900003923110ABC123\u{1d}17751231");
+    let Ok(Scanned::Product(p)) = s.classify(&rules()) else {
+        panic!("{:?}", s.classify(&rules()))
+    };
+    assert_eq!(p.gs1.lot.as_deref(), Some("ABC123"));
+    assert_eq!(p.gs1.expiry.map(|d| d.to_string()).as_deref(), Some("2075-12-31"));
+
+    let found = read(&mut d, &forged);
+    let s = found.first().unwrap_or_else(|| panic!("the Digital Link QR not read"));
+    assert!(
+        matches!(s.classify(&rules()), Err(CodeError::Gs1(Gs1Error::Requires { .. }))),
+        "{:?}",
+        s.classify(&rules())
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    // Each held in view for a few frames, as a shopper holds a pack.
+    let held = |f| std::iter::repeat_n(f, 5);
+    for (i, frame) in held(&weighed).chain(held(&gs1_qr)).chain(held(&forged)).enumerate() {
+        let f = dir.path().join(format!("{i}.png"));
+        frame.save(&f).unwrap();
+        files.push(f);
+    }
+    let pipeline = ScanPipeline::start(
+        Box::new(ReplaySource::from_files(files, 10).loops(1)),
+        PipelineSettings::default(),
+    );
+    let rx = pipeline.events();
+    let events = wait_events(&rx, &pipeline);
+    assert_eq!(events.len(), 3, "{events:?}");
+    assert_eq!(product(&events[0]), "02500100000002");
+    assert_eq!(product(&events[1]), "05449000039231");
+    assert!(
+        events[2].result.is_err(),
+        "the forged price is refused: {:?}",
+        events[2].result
+    );
 }

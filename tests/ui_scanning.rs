@@ -127,3 +127,52 @@ fn a_usb_scanner_burst_is_a_scan_and_slow_typing_goes_to_the_keypad() {
     assert_eq!(scan.get_keypad_text(), "54");
     assert_eq!(k.kiosk.page(), Page::Scan, "typing is not a scan");
 }
+
+/// Issue 19 on the kiosk's screen: GS1 data from a USB scanner without
+/// prefix and with its configured separator, GS1 data typed in brackets on
+/// the code keypad (with its bracket keys), and a forged label price
+/// refused with the reason, never shown as the price.
+#[test]
+fn gs1_data_from_a_usb_scanner_and_typed_in_brackets_reach_the_product_and_a_forged_price_is_refused() {
+    i_slint_backend_testing::init_no_event_loop();
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    let k = TestKiosk::new(config(dir.path(), &[("VITRINE__SCAN__GS1_SEPARATOR", "^")]));
+    let app = k.ui().global::<App>();
+    let scan = k.ui().global::<ScanAdapter>();
+    // The scanner: GTIN, lot, "^" for GS, expiry, Enter, in one burst.
+    for c in format!("010{NORDIC}10ABC123^17751231\n").chars() {
+        app.invoke_key_text(c.to_string().into());
+    }
+    k.settle();
+    assert_eq!(k.kiosk.page(), Page::Product, "{}", scan.get_feedback());
+    assert_eq!(k.ui().global::<ProductAdapter>().get_name(), "Nordic must original");
+
+    // Typed on the keypad, brackets included.
+    k.go(Page::Scan);
+    k.type_keys(&format!("(01)0{NORDIC}(17)751231"));
+    assert_eq!(scan.get_keypad_text(), format!("(01)0{NORDIC}(17)751231"));
+    k.press("Voir le produit");
+    assert_eq!(k.kiosk.page(), Page::Product, "{}", scan.get_feedback());
+
+    // A price printed beside a weight on the can's label: GS1's syntax
+    // holds, but the can has a fixed price.
+    k.go(Page::Scan);
+    k.type_keys(&format!("(01)0{NORDIC}(3103)000330(3922)0001"));
+    k.press("Voir le produit");
+    assert!(
+        wait_for(&k, |_| scan.get_feedback().contains("prix fixe")),
+        "{}",
+        scan.get_feedback()
+    );
+    assert_eq!(k.kiosk.page(), Page::Scan, "never shown with that price");
+    // The issue's label price without a measure: GS1 refuses the code.
+    k.type_keys(&format!("(01)0{NORDIC}(3922)0001"));
+    k.press("Voir le produit");
+    let said = scan.get_feedback();
+    assert!(
+        said.contains("Ce code a été refusé") && said.contains("(3922)"),
+        "{said}"
+    );
+    assert_eq!(k.kiosk.page(), Page::Scan);
+}

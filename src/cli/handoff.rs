@@ -32,7 +32,7 @@ pub fn run(cfg: &LoadedConfig, args: &Args, out: &mut dyn Write) -> Result<(), E
             }
             _ => (item.as_str(), 1),
         };
-        let parsed = parse_product_code_with(code, None, &cfg.config.scan.variable_measure)
+        let parsed = parse_product_code_with(code, None, &crate::scan::code_context(&cfg.config.scan))
             .map_err(|e| output::invalid_code(code, &e))?;
         if !(1..=MAX_QUANTITY).contains(&qty) {
             return Err(Exit::new(

@@ -4,12 +4,12 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 use vitrine_core::code::{ProductCode, parse_product_code_with};
-use vitrine_core::label::{LabelMeasure, pack_price};
+use vitrine_core::label::{LabelMeasure, LabelRefusal, pack_price};
 use vitrine_core::product::{SoldBy, StockLevel};
 use vitrine_core::{Currency, Lang};
 use vitrine_i18n::{MoneyText, text, tr};
 
-use super::output::{self, EXIT_NOT_FOUND, Exit, price_json};
+use super::output::{self, EXIT_INVALID, EXIT_NOT_FOUND, Exit, price_json};
 use crate::catalog::{Lookup, ProductView};
 use crate::clock;
 use crate::config::LoadedConfig;
@@ -28,13 +28,24 @@ pub struct Args {
 
 pub fn run(cfg: &LoadedConfig, args: &Args, out: &mut dyn Write) -> Result<(), Exit> {
     let code = &args.code;
-    let parsed = parse_product_code_with(code, None, &cfg.config.scan.variable_measure)
+    let parsed = parse_product_code_with(code, None, &crate::scan::code_context(&cfg.config.scan))
         .map_err(|e| output::invalid_code(code, &e))?;
     let cat = output::open_catalog(cfg)?;
     let store = args.store.clone().unwrap_or_else(|| crate::sync::served_store(cfg));
     match cat.lookup(&parsed, &store, clock::now())? {
         Lookup::Found(view) => {
-            let priced = Priced::new(&view, &parsed, cfg.currency());
+            // A label price GS1's rules do not trust here is refused (exit
+            // 2, as an invalid code), never printed as the price.
+            let priced = Priced::new(&view, &parsed, cfg.currency()).map_err(|r| {
+                Exit::new(
+                    EXIT_INVALID,
+                    text!(
+                        "gs1-cli-label-refused",
+                        code = code.trim(),
+                        reason = vitrine_i18n::gs1::label_refusal(r)
+                    ),
+                )
+            })?;
             if args.json {
                 let mut v = lookup_json(&view, &parsed, &priced, cfg.lang());
                 v["store"] = json!(store);
@@ -62,14 +73,14 @@ struct Priced {
 }
 
 impl Priced {
-    fn new(view: &ProductView, code: &ProductCode, store_currency: Currency) -> Priced {
+    fn new(view: &ProductView, code: &ProductCode, store_currency: Currency) -> Result<Priced, LabelRefusal> {
         // The label reads in the catalog price's currency (the store's).
         let currency = view.price.map(|u| u.currency).unwrap_or(store_currency);
         let label = LabelMeasure::of(code, currency);
-        Priced {
-            price: pack_price(view.price, view.product.sold_by, label.as_ref()),
+        Ok(Priced {
+            price: pack_price(view.product.gtin, view.price, view.product.sold_by, label.as_ref())?,
             label,
-        }
+        })
     }
 }
 

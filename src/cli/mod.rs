@@ -15,7 +15,7 @@
 //!   other modules' typed errors.
 //! - one module per command: [`lookup`], [`search`], [`import`],
 //!   [`status`], [`enroll`], [`sync`], [`handoff`], [`identify`],
-//!   [`scan`], [`config`], [`staff`].
+//!   [`scan`], [`speak`], [`config`], [`staff`].
 //!
 //! Starting the process (configuration, tracing, the kiosk's window) is
 //! [`crate::startup`]'s.
@@ -29,6 +29,7 @@ pub mod lookup;
 pub mod output;
 pub mod scan;
 pub mod search;
+pub mod speak;
 pub mod staff;
 pub mod status;
 pub mod sync;
@@ -99,6 +100,9 @@ pub enum Command {
     /// exits 1 with the reason; one that fails later is reported on stderr
     /// and opened again.
     Scan(scan::Args),
+    /// Render one utterance with the kiosk's voice (audio mode's engine,
+    /// rate and volume) into a WAV file.
+    Speak(speak::Args),
     /// Configuration commands.
     Config {
         #[command(subcommand)]
@@ -123,6 +127,7 @@ pub fn run(cfg: &LoadedConfig, command: &Command, out: &mut dyn Write) -> Result
         Command::Sync(args) => sync::run(cfg, args, out),
         Command::Handoff(args) => handoff::run(cfg, args, out),
         Command::Scan(args) => scan::run(cfg, args, out),
+        Command::Speak(args) => speak::run(cfg, args, out),
         Command::Config { command } => config::run(cfg, command, out),
         Command::Staff { command } => staff::run(cfg, command, out),
     }

@@ -89,8 +89,8 @@ impl Exit {
 
 /// Why a code was refused, for the person who typed it: which digit is
 /// wrong, how many there should be. (The kiosk's screen words the same
-/// errors more briefly, for shoppers.) The reasons GS1 parsing gives in
-/// its own words (`AiValue`, `DigitalLink`) are passed on as they are.
+/// errors more briefly, for shoppers.) GS1 refusals are worded by
+/// `vitrine_i18n::gs1`, the same words as on the kiosk's screen.
 pub fn code_error(e: &CodeError) -> Text {
     match e {
         CodeError::Empty => text!("cli-code-empty"),
@@ -123,10 +123,8 @@ pub fn code_error(e: &CodeError) -> Text {
             found = found.to_string()
         ),
         CodeError::NotUpcE { code } => text!("cli-code-not-upce", code = code),
-        CodeError::UnknownAi { at } => text!("cli-code-unknown-ai", at = at),
-        CodeError::AiValue { ai, reason } => text!("cli-code-ai-value", ai = ai, reason = reason),
+        CodeError::Gs1(e) => vitrine_i18n::gs1::error(e),
         CodeError::MissingGtin => text!("cli-code-missing-gtin"),
-        CodeError::DigitalLink { reason } => text!("cli-code-digital-link", reason = reason),
         CodeError::NotAProductCode { what } => text!("cli-code-not-a-product", what = what),
     }
 }

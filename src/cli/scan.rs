@@ -65,7 +65,7 @@ pub fn run(cfg: &LoadedConfig, args: &Args, out: &mut dyn Write) -> Result<(), E
 /// `vitrine scan FILE...`
 fn scan_files(cfg: &LoadedConfig, files: &[PathBuf], json: bool, out: &mut dyn Write) -> Result<(), Exit> {
     let w = output::write_failed;
-    let rules = &cfg.config.scan.variable_measure;
+    let ctx = crate::scan::code_context(&cfg.config.scan);
     let mut decoder = ZxingDecoder::new();
     let mut unreadable = Vec::new();
     for file in files {
@@ -82,7 +82,7 @@ fn scan_files(cfg: &LoadedConfig, files: &[PathBuf], json: bool, out: &mut dyn W
         };
         // One line per file: the symbol `scan::best_of` picks (the first
         // product code, else the first symbol).
-        let results: Vec<_> = symbols.iter().map(|s| s.classify(rules)).collect();
+        let results: Vec<_> = symbols.iter().map(|s| s.classify(&ctx)).collect();
         let best = scan::best_of(&results).map(|i| (&symbols[i], &results[i]));
         if json {
             let all: Vec<Value> = symbols.iter().zip(&results).map(|(s, r)| symbol_json(s, r)).collect();

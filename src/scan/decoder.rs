@@ -15,7 +15,7 @@
 //! front of GS1 data, so `]d2…` and `]C1…` reach the GS1 parser).
 
 use thiserror::Error;
-use vitrine_core::code::{self, CodeError, Scanned, Symbology, VariableMeasureRules};
+use vitrine_core::code::{self, CodeContext, CodeError, Scanned, Symbology};
 
 /// A borrowed 8-bit luma image, row-major, no row padding.
 #[derive(Debug, Clone, Copy)]
@@ -139,7 +139,10 @@ impl Symbol {
     /// the text a [`super::ScanEvent`] carries.
     pub fn scan_text(&self) -> String {
         if self.gs1 {
-            let aim = if self.aim.len() == 3 && self.aim.starts_with(']') {
+            // The library's identifier when it is a GS1 one; some report
+            // another modifier for GS1 data (zxing-cpp gives `]d8` for a
+            // rectangular GS1 DataMatrix), so the symbology says which.
+            let aim = if matches!(self.aim.as_str(), "]C1" | "]e0" | "]d2" | "]Q3" | "]J1") {
                 self.aim.as_str()
             } else {
                 match self.symbology {
@@ -156,8 +159,8 @@ impl Symbol {
     }
 
     /// Product code (normalised GTIN-14), other payload, or why it was refused.
-    pub fn classify(&self, rules: &VariableMeasureRules) -> Result<Scanned, CodeError> {
-        code::classify(&self.scan_text(), self.symbology, rules)
+    pub fn classify(&self, ctx: &CodeContext<'_>) -> Result<Scanned, CodeError> {
+        code::classify(&self.scan_text(), self.symbology, ctx)
     }
 
     /// The name `vitrine scan` prints: the symbology, with "GS1-" in front
@@ -714,7 +717,7 @@ mod tests {
             [(0, 0); 4],
         );
         assert_eq!(up.text, "04965802");
-        let Ok(Scanned::Product(p)) = up.classify(&VariableMeasureRules::default()) else {
+        let Ok(Scanned::Product(p)) = up.classify(&CodeContext::defaults(crate::scan::today())) else {
             panic!()
         };
         assert_eq!(p.gtin.as_gtin14(), "00049000006582");
@@ -722,7 +725,7 @@ mod tests {
 
     #[test]
     fn gs1_text_reaches_the_parser_with_its_identifier() {
-        let rules = VariableMeasureRules::default();
+        let rules = CodeContext::defaults(crate::scan::today());
         let dm = sym(
             Symbology::DataMatrix,
             "010544900003923110LOT1\u{1d}17261231",

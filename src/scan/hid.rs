@@ -38,7 +38,7 @@
 
 use std::time::{Duration, Instant};
 
-use vitrine_core::code::VariableMeasureRules;
+use vitrine_core::code::CodeContext;
 
 use super::{ScanEvent, ScanSource};
 
@@ -53,9 +53,10 @@ pub enum Key {
 
 impl Key {
     /// From a key event's text (Slint's `KeyEvent.text`): `"\n"` or `"\r"` is
-    /// Enter, one printable character is itself; modifiers, arrows and other
-    /// special keys (control or private-use characters) are `None` and need
-    /// not be fed.
+    /// Enter, one printable character is itself, and so is GS (0x1D), the
+    /// FNC1 separator a scanner sends inside GS1 data; modifiers, arrows and
+    /// other special keys (other control or private-use characters) are
+    /// `None` and need not be fed.
     pub fn from_text(text: &str) -> Option<Key> {
         let mut chars = text.chars();
         let (Some(c), None) = (chars.next(), chars.next()) else {
@@ -63,6 +64,7 @@ impl Key {
         };
         match c {
             '\n' | '\r' => Some(Key::Enter),
+            '\u{1d}' => Some(Key::Char(c)),
             c if c.is_control() || ('\u{E000}'..='\u{F8FF}').contains(&c) => None,
             c => Some(Key::Char(c)),
         }
@@ -87,12 +89,12 @@ impl HidOutput {
     /// The scan as a [`ScanEvent`] (`None` for typed keys). Digits are read as
     /// a product code; anything else (a 2D scanner reading a QR code) is
     /// classified like a QR payload.
-    pub fn to_event(&self, rules: &VariableMeasureRules) -> Option<ScanEvent> {
+    pub fn to_event(&self, ctx: &CodeContext<'_>) -> Option<ScanEvent> {
         match self {
             HidOutput::Scan { code, last_key_at, .. } => Some(ScanEvent {
                 text: code.clone(),
                 symbology: None,
-                result: super::classify_typed(code, rules),
+                result: super::classify_typed(code, ctx),
                 source: ScanSource::Hid,
                 captured_at: *last_key_at,
             }),
@@ -250,7 +252,7 @@ mod tests {
         assert_eq!(code, "5449000039231");
         assert_eq!(*first_key_at, t0);
         assert_eq!(*last_key_at, t0 + Duration::from_millis(6 * 13));
-        let ev = out[0].to_event(&VariableMeasureRules::default()).unwrap();
+        let ev = out[0].to_event(&CodeContext::defaults(crate::scan::today())).unwrap();
         assert_eq!(ev.source, ScanSource::Hid);
         let Ok(Scanned::Product(p)) = ev.result else { panic!() };
         assert_eq!(p.gtin.as_gtin14(), "05449000039231");
@@ -322,11 +324,44 @@ mod tests {
         let t0 = Instant::now();
         let mut h = hid();
         let out = feed(&mut h, t0, 0, 3, "VITRINE-LOYALTY:42\n");
-        let ev = out[0].to_event(&VariableMeasureRules::default()).unwrap();
+        let ev = out[0].to_event(&CodeContext::defaults(crate::scan::today())).unwrap();
         assert_eq!(ev.result, Ok(Scanned::Payload("VITRINE-LOYALTY:42".into())));
         let out = feed(&mut h, t0, 1000, 3, "https://id.gs1.org/01/05449000039231\n");
-        let ev = out[0].to_event(&VariableMeasureRules::default()).unwrap();
+        let ev = out[0].to_event(&CodeContext::defaults(crate::scan::today())).unwrap();
         assert!(matches!(ev.result, Ok(Scanned::Product(_))));
+    }
+
+    /// Every way a USB scanner in keyboard mode sends GS1 data: no prefix
+    /// and no separator before a last variable field, GS typed as itself,
+    /// the scanner's configured replacement for GS, an AIM identifier.
+    #[test]
+    fn gs1_data_from_a_usb_scanner() {
+        let t0 = Instant::now();
+        let rules = vitrine_core::code::VariableMeasureRules::default();
+        let plain = CodeContext::new(&rules, crate::scan::today());
+        let caret = plain.with_separator(Some('^'));
+        for (i, (sent, ctx)) in [
+            ("010544900003923110ABC123", plain),
+            ("010544900003923110ABC123\u{1d}17261231", plain),
+            ("]C1010544900003923110ABC123\u{1d}17261231", plain),
+            ("010544900003923110ABC123^17261231", caret),
+            ("^010544900003923110ABC123^17261231", caret),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut h = hid();
+            let out = feed(&mut h, t0, 1000 * i as u64, 4, &format!("{sent}\n"));
+            let ev = out[0].to_event(&ctx).unwrap();
+            let Ok(Scanned::Product(p)) = &ev.result else {
+                panic!("{sent:?}: {:?}", ev.result)
+            };
+            assert_eq!(
+                (p.gtin.as_gtin14().as_str(), p.gs1.lot.as_deref()),
+                ("05449000039231", Some("ABC123")),
+                "{sent:?}"
+            );
+        }
     }
 
     #[test]
@@ -336,6 +371,7 @@ mod tests {
         assert_eq!(Key::from_text("\n"), Some(Key::Enter));
         assert_eq!(Key::from_text(""), None);
         assert_eq!(Key::from_text("\u{10}"), None); // Slint's Shift
+        assert_eq!(Key::from_text("\u{1d}"), Some(Key::Char('\u{1d}'))); // GS1's FNC1
         assert_eq!(Key::from_text("\u{F700}"), None); // Slint's up arrow
         assert_eq!(Key::from_text("ab"), None);
     }

@@ -23,7 +23,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use thiserror::Error;
-use vitrine_core::code::{self, CodeError, Scanned, Symbology, VariableMeasureRules};
+use vitrine_core::code::{self, CodeContext, CodeError, Scanned, Symbology};
+use vitrine_core::gs1::Gs1Date;
 
 pub use pipeline::{CameraStatus, PreviewFrame, ScanMetrics, ScanPipeline};
 
@@ -60,7 +61,7 @@ pub struct ScanEvent {
 /// `]E0`) are a product code; anything else is classified like the payload of
 /// a QR code (GS1 Digital Link, GS1 element strings, or a payload returned
 /// as is).
-pub fn classify_typed(text: &str, rules: &VariableMeasureRules) -> Result<Scanned, CodeError> {
+pub fn classify_typed(text: &str, ctx: &CodeContext<'_>) -> Result<Scanned, CodeError> {
     let t = text.trim();
     let body = match t.as_bytes() {
         [b']', a, b, ..] if a.is_ascii_alphabetic() && b.is_ascii_alphanumeric() => &t[3..],
@@ -70,10 +71,20 @@ pub fn classify_typed(text: &str, rules: &VariableMeasureRules) -> Result<Scanne
         && body.chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '-')
         && body.chars().any(|c| c.is_ascii_digit());
     if digits {
-        code::parse_product_code_with(t, None, rules).map(|p| Scanned::Product(Box::new(p)))
+        code::parse_product_code_with(t, None, ctx).map(|p| Scanned::Product(Box::new(p)))
     } else {
-        code::classify(t, Symbology::Other, rules)
+        code::classify(t, Symbology::Other, ctx)
     }
+}
+
+/// Today, for GS1's two-digit years (the core has no clock).
+pub fn today() -> Gs1Date {
+    Gs1Date::from_unix(crate::clock::now())
+}
+
+/// What reading a code needs from the kiosk's `[scan]` settings, today.
+pub fn code_context(scan: &crate::config::ScanSection) -> CodeContext<'_> {
+    CodeContext::new(&scan.variable_measure, today()).with_separator(scan.separator())
 }
 
 /// Which of the symbols read in one image `vitrine scan FILE` reports (and
@@ -90,9 +101,9 @@ pub fn best_of(classified: &[Result<Scanned, CodeError>]) -> Option<usize> {
 /// The symbol [`best_of`] picks among `symbols`, with its classification.
 pub fn best_symbol<'a>(
     symbols: &'a [decoder::Symbol],
-    rules: &VariableMeasureRules,
+    ctx: &CodeContext<'_>,
 ) -> Option<(&'a decoder::Symbol, Result<Scanned, CodeError>)> {
-    let mut classified: Vec<_> = symbols.iter().map(|s| s.classify(rules)).collect();
+    let mut classified: Vec<_> = symbols.iter().map(|s| s.classify(ctx)).collect();
     let i = best_of(&classified)?;
     Some((&symbols[i], classified.swap_remove(i)))
 }

@@ -58,7 +58,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use vitrine_core::code::{Scanned, Symbology, VariableMeasureRules};
+use vitrine_core::code::{CodeContext, Scanned, Symbology, VariableMeasureRules};
 use vitrine_i18n::{Text, text};
 
 use super::debounce::{Confirmer, DebounceRules, Debouncer};
@@ -78,6 +78,10 @@ pub type PreviewCallback = Arc<dyn Fn(Arc<PreviewFrame>) + Send + Sync>;
 pub struct PipelineSettings {
     /// Variable-measure label layouts (`scan.variable_measure`).
     pub rules: VariableMeasureRules,
+    /// A USB scanner's replacement for GS1's FNC1 (`scan.gs1_separator`):
+    /// a camera reads GS itself, but a code shown to the camera and typed
+    /// by a scanner is then read the same way.
+    pub gs1_separator: Option<char>,
     pub debounce: DebounceRules,
     /// Preview frames are shrunk to at most this width.
     pub preview_max_width: u32,
@@ -100,6 +104,7 @@ impl PipelineSettings {
     pub fn from_config(cfg: &KioskConfig) -> PipelineSettings {
         PipelineSettings {
             rules: cfg.scan.variable_measure.clone(),
+            gs1_separator: cfg.scan.separator(),
             debounce: DebounceRules::from_config(&cfg.scan),
             ..PipelineSettings::default()
         }
@@ -110,6 +115,7 @@ impl Default for PipelineSettings {
     fn default() -> Self {
         PipelineSettings {
             rules: VariableMeasureRules::default(),
+            gs1_separator: None,
             debounce: DebounceRules {
                 cooldown: Duration::from_millis(2000),
                 leave: Duration::from_millis(300),
@@ -484,6 +490,7 @@ impl ScanPipeline {
         self.stop();
         self.settings = PipelineSettings {
             rules: cfg.scan.variable_measure.clone(),
+            gs1_separator: cfg.scan.separator(),
             debounce: DebounceRules::from_config(&cfg.scan),
             ..self.settings.clone()
         };
@@ -914,7 +921,8 @@ fn decode_loop(shared: &Shared, settings: &PipelineSettings, source: ScanSource,
         let mut latency = None;
         let mut sent = 0u64;
         for (symbology, text) in debouncer.frame(frame.captured_at, &keys) {
-            let result = vitrine_core::code::classify(&text, symbology, &settings.rules);
+            let ctx = CodeContext::new(&settings.rules, super::today()).with_separator(settings.gs1_separator);
+            let result = vitrine_core::code::classify(&text, symbology, &ctx);
             match &result {
                 // A company-internal number may be a loyalty card: only its
                 // prefix is logged.

@@ -23,6 +23,20 @@ use crate::scan::{CameraStatus, PreviewFrame, ScanMetrics, ScanPipeline};
 /// How often the bridge reports the camera's state and figures.
 const REPORT_EVERY: Duration = Duration::from_millis(500);
 
+/// How often the latest preview is searched for a code to guide the aim
+/// (audio mode uses it on the scan page; the search takes about a
+/// millisecond on a preview frame).
+const AIM_EVERY: Duration = Duration::from_millis(300);
+
+/// Where the code is in a preview frame (its grey levels are in each of
+/// the RGB channels), as a tone and a hint.
+fn aim(p: &PreviewFrame) -> crate::speech::guide::Guidance {
+    use crate::speech::guide::{find_candidate, guide};
+    let luma: Vec<u8> = p.rgb.chunks_exact(3).map(|c| c[1]).collect();
+    // The kiosk's camera faces the shopper: their left is its right.
+    guide(find_candidate(&luma, p.width as usize, p.height as usize), true)
+}
+
 /// The running link; dropping it stops the bridge and the pipeline.
 pub struct CameraLink {
     stop: Arc<AtomicBool>,
@@ -67,6 +81,8 @@ fn bridge(pipeline: ScanPipeline, sender: ScanSender, stop: Arc<AtomicBool>) -> 
     let events = pipeline.events();
     let mut last: Option<(CameraStatus, ScanMetrics)> = None;
     let mut next_report = Instant::now();
+    let mut next_aim = Instant::now();
+    let mut last_seq = None;
     while !stop.load(Ordering::Acquire) {
         match events.recv_timeout(Duration::from_millis(100)) {
             Ok(ev) => sender.send(ev),
@@ -74,6 +90,15 @@ fn bridge(pipeline: ScanPipeline, sender: ScanSender, stop: Arc<AtomicBool>) -> 
             Err(flume::RecvTimeoutError::Disconnected) => break,
         }
         let now = Instant::now();
+        if now >= next_aim {
+            next_aim = now + AIM_EVERY;
+            if let Some(p) = pipeline.preview()
+                && last_seq != Some(p.seq)
+            {
+                last_seq = Some(p.seq);
+                sender.aim(aim(&p));
+            }
+        }
         if now >= next_report {
             next_report = now + REPORT_EVERY;
             let report = (pipeline.status(), pipeline.metrics());

@@ -81,6 +81,11 @@ impl Kiosk {
         self.shell.page()
     }
 
+    /// What the speech worker reports (benchmarks time speech starts).
+    pub fn speech_events(&self) -> Option<flume::Receiver<crate::speech::SpeechEvent>> {
+        self.shell.speech_events()
+    }
+
     /// Handles everything the workers sent.
     pub fn pump(&self) {
         self.shell.pump();

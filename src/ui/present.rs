@@ -115,9 +115,14 @@ pub struct ProductScreen {
 }
 
 /// The price the shopper pays for what was scanned (a weighed pack's own
-/// price, or the unit price).
+/// price, or the unit price). A label `vitrine_core::label::check_label`
+/// refuses never reaches the product page (the scan screen says why
+/// instead); were it to, it would have no price here, never its own.
 pub fn pack_price(view: &ProductView, code: &ProductCode) -> Option<Money> {
-    vitrine_core::label::code_price(view.price, view.product.sold_by, code)
+    let unit = view.price?;
+    vitrine_core::label::code_price(Some(unit), view.product.sold_by, code, unit.currency)
+        .ok()
+        .flatten()
 }
 
 #[allow(clippy::too_many_arguments)]

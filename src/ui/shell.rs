@@ -30,10 +30,13 @@ use slint::{ComponentHandle, SharedString, Timer, TimerMode};
 use time::UtcOffset;
 use tokio::runtime::Handle;
 use vitrine_core::Lang;
-use vitrine_core::code::{Scanned, parse_product_code_with};
 use vitrine_core::pricing::Promotion;
 use vitrine_core::product::Store;
 use vitrine_i18n::{MoneyText, Text, text};
+
+mod audio;
+
+pub(super) use audio::speech_text;
 
 use super::generated::*;
 use super::orders::OrderDesk;
@@ -44,6 +47,9 @@ use crate::config::LoadedConfig;
 use crate::scan::hid::{HidClassifier, HidOutput, Key};
 use crate::scan::{CameraStatus, ScanEvent, ScanMetrics, ScanSource};
 use crate::session::{IdleClock, IdlePhase, Session};
+use crate::speech::guide::Guidance;
+use crate::speech::keys::KeyMap;
+use crate::speech::{EngineKind, Settings as SpeechSettings, Speaker, Voice};
 use crate::sync::SyncStatus;
 
 /// The language the `.slint` files are written in (their `@tr` source
@@ -185,6 +191,10 @@ pub(super) enum Msg {
         metrics: ScanMetrics,
     },
     Sync(SyncStatus),
+    /// A headset was plugged in (true) or out.
+    Headset(bool),
+    /// Where the code is in the camera's view (audio mode's aiming).
+    Aim(Guidance),
     /// A worker's answer for the continuation `id`.
     Answer {
         id: u64,
@@ -227,6 +237,11 @@ impl ScanSender {
     /// The scan pipeline's state and figures (staff status, camera test).
     pub fn camera(&self, status: CameraStatus, metrics: ScanMetrics) {
         self.outlet.send(Msg::Camera { status, metrics });
+    }
+
+    /// Where the code is in the camera's view (audio mode guides the aim).
+    pub fn aim(&self, guidance: Guidance) {
+        self.outlet.send(Msg::Aim(guidance));
     }
 }
 
@@ -315,6 +330,11 @@ pub(super) struct Shell {
     pub availability: Option<crate::sync::AvailabilityService>,
     /// Tells a USB barcode scanner's key bursts from a person typing.
     hid: RefCell<HidClassifier>,
+    /// The kiosk's voice (`None`: `accessibility.speech = false`).
+    speaker: Option<Speaker>,
+    /// Audio mode's keys (`[accessibility] key_*`).
+    keymap: KeyMap,
+    audio: RefCell<audio::AudioState>,
     timers: Timers,
     me: Weak<Shell>,
 }
@@ -365,6 +385,29 @@ impl Shell {
             toast: None,
             cfg: cfg.clone(),
         };
+        let a = &c.accessibility;
+        let keymap = a.keymap().unwrap_or_else(|(key, e)| {
+            tracing::error!(key, error = %e, "audio mode's keys are not valid; none are set");
+            KeyMap::default()
+        });
+        let speaker = a.speech.then(|| {
+            let to_ui = outlet.clone();
+            Speaker::start(SpeechSettings {
+                engine: match a.engine {
+                    crate::config::SpeechEngine::EspeakNg => EngineKind::EspeakNg,
+                    crate::config::SpeechEngine::SpeechDispatcher => EngineKind::SpeechDispatcher,
+                },
+                voice: Voice {
+                    rate_wpm: a.rate_wpm,
+                    volume: a.volume,
+                },
+                player: a.player.clone(),
+                log: (!a.speech_log.is_empty()).then(|| std::path::PathBuf::from(&a.speech_log)),
+                sink: None,
+                headset_detection: a.headset_detection,
+                on_headset: Some(Box::new(move |plugged| to_ui.send(Msg::Headset(plugged)))),
+            })
+        });
         let shell = Rc::new_cyclic(|me| Shell {
             ui,
             st: RefCell::new(st),
@@ -380,6 +423,9 @@ impl Shell {
             orders: opts.orders,
             availability: opts.availability,
             hid: RefCell::new(HidClassifier::from_config(&cfg.config.scan)),
+            speaker,
+            keymap,
+            audio: RefCell::new(audio::AudioState::default()),
             timers: Timers {
                 second: Timer::default(),
                 toast: Timer::default(),
@@ -499,6 +545,8 @@ impl Shell {
             Msg::Preview => self.changed(Change::Preview),
             Msg::Camera { status, metrics } => self.on_camera(&status, &metrics),
             Msg::Sync(s) => self.on_sync(s),
+            Msg::Headset(plugged) => self.headset(plugged),
+            Msg::Aim(g) => self.aim(g),
         }
     }
 
@@ -592,6 +640,7 @@ impl Shell {
     /// takes it.
     pub fn code(&self, ev: ScanEvent) {
         self.activity();
+        self.code_read_sound();
         match self.code_reader.get() {
             Some(reader) => reader(ev),
             None => tracing::error!("a code was read before the screens were ready; dropped"),
@@ -600,13 +649,10 @@ impl Shell {
 
     /// A code typed on the keypad or by a USB scanner, as a scan event.
     pub fn typed_event(&self, text: &str, source: ScanSource) -> ScanEvent {
-        let rules = self.st().cfg.config.scan.variable_measure.clone();
         let t = text.trim();
-        let looks_like_code = t.chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '-');
-        let result = if looks_like_code {
-            parse_product_code_with(t, None, &rules).map(|c| Scanned::Product(Box::new(c)))
-        } else {
-            vitrine_core::code::classify(t, vitrine_core::Symbology::Other, &rules)
+        let result = {
+            let st = self.st();
+            crate::scan::classify_typed(t, &crate::scan::code_context(&st.cfg.config.scan))
         };
         ScanEvent {
             text: t.to_string(),
@@ -706,7 +752,6 @@ impl Shell {
         let new_store = {
             let mut st = self.st_mut();
             let c = &new.config;
-            st.idle.configure(c.ui.idle_timeout_s, c.ui.idle_warning_s);
             st.session.default_lang = new.lang();
             st.session.default_low_reach = low_reach(c);
             st.session.low_reach = st.session.default_low_reach;
@@ -716,6 +761,7 @@ impl Shell {
             let after = st.store_id();
             (after != before).then_some(after)
         };
+        self.apply_time_limits();
         if let Some(store) = new_store {
             self.switch_store(store);
         }
@@ -753,6 +799,9 @@ impl Shell {
         }
         self.st_mut().page = page;
         self.ui.global::<App>().set_page(page);
+        if page != from && self.audio_mode() {
+            self.page_shown();
+        }
     }
 
     /// Wipes the session and returns to the attract screen.
@@ -771,6 +820,7 @@ impl Shell {
         for s in self.screens() {
             s.reset();
         }
+        self.end_audio_mode();
         let app = self.ui.global::<App>();
         app.set_idle_warning(false);
         app.set_a11y_open(false);
@@ -824,6 +874,9 @@ impl Shell {
             IdlePhase::Active => app.set_idle_warning(false),
             IdlePhase::Warning { remaining_s } => {
                 app.set_idle_remaining(remaining_s as i32);
+                if !app.get_idle_warning() {
+                    self.idle_warned(remaining_s);
+                }
                 app.set_idle_warning(true);
             }
             IdlePhase::Expired => {
@@ -842,6 +895,7 @@ impl Shell {
 
     /// A short message over the page for a few seconds.
     pub fn toast(&self, text: Text, tone: Tone) {
+        self.say(&text);
         self.st_mut().toast = Some((text, tone));
         self.render_toast();
         let me = self.me.clone();
@@ -915,6 +969,7 @@ impl Shell {
                 // Typed by a person: for the field of the page on screen.
                 HidOutput::Keys(keys) => {
                     if let Some(screen) = self.screen_of(self.page()) {
+                        self.typed_keys(&keys);
                         for c in keys.chars() {
                             let key = if c == '\n' { "OK".to_string() } else { c.to_string() };
                             screen.typed(&key);
@@ -1052,5 +1107,18 @@ impl Shell {
         app.on_end_session(on!(me, |s| s.reset_session("finished by the shopper")));
         app.on_dismiss_toast(on!(me, |s| s.dismiss_toast()));
         app.on_key_text(on!(me, |s, t: SharedString| s.on_key_text(&t)));
+        let me2 = me.clone();
+        app.on_key(move |t: SharedString, shift: bool| match me2.upgrade() {
+            Some(s) => s.on_key(&t, shift),
+            None => true,
+        });
+        app.on_control_focused(on!(me, |s,
+                                        label: SharedString,
+                                        checkable: bool,
+                                        checked: bool,
+                                        moved: bool| {
+            s.control_focused(&label, checkable, checked, moved)
+        }));
+        app.on_control_blurred(on!(me, |s| s.control_blurred()));
     }
 }

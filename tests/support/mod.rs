@@ -16,7 +16,7 @@ use vitrine::config::{self, LoadedConfig};
 use vitrine::scan::{ScanEvent, ScanSource};
 use vitrine::ui::{Kiosk, KioskOptions, KioskWindow, Wake};
 use vitrine_core::Symbology;
-use vitrine_core::code::{VariableMeasureRules, classify};
+use vitrine_core::code::{CodeContext, classify};
 
 /// The demo catalog's showcase product: "Nordic must original", 3 for 2.
 pub const NORDIC: &str = "5449000039231";
@@ -90,7 +90,7 @@ impl TestKiosk {
         let event = ScanEvent {
             text: digits.to_string(),
             symbology: Some(symbology),
-            result: classify(digits, symbology, &VariableMeasureRules::default()),
+            result: classify(digits, symbology, &CodeContext::defaults(vitrine::scan::today())),
             source: ScanSource::Camera,
             captured_at: Instant::now(),
         };
@@ -145,6 +145,8 @@ impl TestKiosk {
                 '.' => &["Point", "Dot", "Punkt"],
                 '+' => &["Plus"],
                 ' ' => &["Espace", "Space", "Leerzeichen"],
+                '(' => &["Parenthèse ouvrante", "Opening bracket", "Klammer auf"],
+                ')' => &["Parenthèse fermante", "Closing bracket", "Klammer zu"],
                 _ => &[],
             };
             let label = names

@@ -4,11 +4,17 @@
 //! Accepted forms:
 //! - EAN-8, UPC-E (expanded to UPC-A), UPC-A, EAN-13, ISBN-13, ISBN-10 (converted
 //!   to ISBN-13) and GTIN-14, typed with or without spaces and hyphens;
-//! - GS1 element strings, raw with FNC1 as the ASCII GS character (0x1D) or in the
-//!   human-readable bracketed form `(01)…(10)…`, with or without an AIM symbology
-//!   identifier such as `]C1` (GS1-128), `]d2` (GS1 DataMatrix) or `]Q3` (GS1 QR);
-//! - GS1 Digital Link URIs on any host (`https://id.gs1.org/01/05449000039231/10/LOT?17=261231`),
-//!   with the short names `gtin`, `cpv`, `lot` and `ser` accepted too;
+//! - GS1 element strings, validated with GS1's Barcode Syntax Dictionary (see
+//!   [`crate::gs1`]), in every way a symbol or a scanner gives them: with an
+//!   AIM symbology identifier (`]C1` GS1-128, `]e0` GS1 DataBar, `]d2` GS1
+//!   DataMatrix, `]Q3` GS1 QR, `]J1` GS1 DotCode), with a leading FNC1 (GS),
+//!   with neither (a USB scanner's plain `0105449000039231…`), with GS or the
+//!   scanner's configured replacement character between fields
+//!   ([`CodeContext::gs1_separator`]), or in the bracketed form typed at a
+//!   keyboard, `(01)…(10)…`;
+//! - GS1 Digital Link URIs on any host
+//!   (`https://id.gs1.org/01/05449000039231/10/LOT?17=261231`), by the Digital
+//!   Link URI syntax: numeric keys only, qualifiers in GS1's order;
 //! - in-store variable-measure codes (EAN-13 prefixes 02 and 20–29), which give
 //!   the item's GTIN plus the price or weight printed into the label (see
 //!   [`VariableMeasureRules`]).
@@ -22,11 +28,12 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::gs1::{self, Gs1Data};
+use crate::gs1::{self, DlProblem, GS, Gs1Data, Gs1Date, Gs1Error};
 use crate::gtin::{self, Gtin};
 
-/// Why a code was refused. Each message says what is wrong in words a shopper
-/// or a store employee can act on.
+/// Why a code was refused. The variants are typed reasons; the words a
+/// shopper or an employee reads come from the message catalogue (crate
+/// `vitrine-i18n`), the English here is for logs and tests.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum CodeError {
     #[error("no code was given: scan a barcode or type the digits printed under it")]
@@ -50,16 +57,11 @@ pub enum CodeError {
     Isbn10CheckDigit { code: String, expected: char, found: char },
     #[error("{code} is not a UPC-E code: a UPC-E starts with 0 or 1")]
     NotUpcE { code: String },
-    #[error(
-        "unknown GS1 application identifier at \"{at}\": the code may be damaged, or uses an identifier Vitrine does not read"
-    )]
-    UnknownAi { at: String },
-    #[error("GS1 application identifier ({ai}): {reason}")]
-    AiValue { ai: String, reason: String },
+    /// GS1 data (element string or Digital Link) that breaks GS1's rules.
+    #[error(transparent)]
+    Gs1(#[from] Gs1Error),
     #[error("this GS1 code carries no GTIN (AI 01 or 02), so it does not name a product")]
     MissingGtin,
-    #[error("not a GS1 Digital Link: {reason}")]
-    DigitalLink { reason: String },
     #[error("this code is not a product barcode ({what})")]
     NotAProductCode { what: String },
 }
@@ -171,6 +173,20 @@ pub enum Scanned {
     Payload(String),
 }
 
+impl ProductCode {
+    /// The code written back in one canonical form that reads to the same
+    /// product: the GS1 bracketed element string for GS1 data (a Digital
+    /// Link included), the label's 13 digits for an in-store
+    /// variable-measure label, the GTIN-14 otherwise.
+    pub fn canonical(&self) -> String {
+        match (&self.form, &self.variable) {
+            (CodeForm::Gs1ElementString | CodeForm::DigitalLink, _) => self.gs1.bracketed(),
+            (_, Some(v)) => v.label.clone(),
+            _ => self.gtin.as_gtin14(),
+        }
+    }
+}
+
 /// How in-store variable-measure labels are laid out. Retailers and countries
 /// differ, so the layout is configuration; [`Default`] is Vitrine's documented
 /// choice:
@@ -266,19 +282,97 @@ impl VariableMeasureRules {
     }
 }
 
+/// What reading a code depends on besides its text: the retailer's
+/// variable-measure layouts, the character a USB scanner sends for GS1's
+/// FNC1 separator when it cannot send GS itself, and today's date (GS1's
+/// two-digit years are placed relative to the current year; the core has no
+/// clock, so the caller says).
+#[derive(Debug, Clone, Copy)]
+pub struct CodeContext<'a> {
+    pub variable_measure: &'a VariableMeasureRules,
+    /// The scanner's replacement for GS (`[scan] gs1_separator`), if any:
+    /// see [`valid_gs1_separator`].
+    pub gs1_separator: Option<char>,
+    pub today: Gs1Date,
+}
+
+impl CodeContext<'static> {
+    /// Vitrine's default variable-measure layouts, no scanner separator.
+    pub fn defaults(today: Gs1Date) -> CodeContext<'static> {
+        static DEFAULT: std::sync::LazyLock<VariableMeasureRules> =
+            std::sync::LazyLock::new(VariableMeasureRules::default);
+        CodeContext::new(&DEFAULT, today)
+    }
+}
+
+impl<'a> CodeContext<'a> {
+    pub fn new(variable_measure: &'a VariableMeasureRules, today: Gs1Date) -> CodeContext<'a> {
+        CodeContext {
+            variable_measure,
+            gs1_separator: None,
+            today,
+        }
+    }
+
+    /// The same context with a scanner's GS replacement character.
+    pub fn with_separator(self, gs1_separator: Option<char>) -> CodeContext<'a> {
+        CodeContext { gs1_separator, ..self }
+    }
+}
+
+/// Whether a USB scanner may be set to send `c` in place of GS1's FNC1
+/// separator: a printable ASCII character that GS1 data never contains
+/// (outside GS1 character set 82, where every AI value lives) and that does
+/// not start an AIM symbology identifier (`]`): one of `#$@[\^`{|}~` and
+/// the backquote.
+pub fn valid_gs1_separator(c: char) -> bool {
+    c.is_ascii_graphic() && !gs1::lint::in_cset82(c) && c != ']'
+}
+
 /// Parses a code typed or scanned without a symbology hint, with the default
-/// variable-measure layout.
-pub fn parse_product_code(input: &str) -> Result<ProductCode, CodeError> {
-    parse_product_code_with(input, None, &VariableMeasureRules::default())
+/// variable-measure layout and no scanner separator; `today` places GS1's
+/// two-digit years.
+pub fn parse_product_code(input: &str, today: Gs1Date) -> Result<ProductCode, CodeError> {
+    parse_product_code_with(input, None, &CodeContext::defaults(today))
+}
+
+/// AIM symbology identifiers of symbols that carry GS1 element strings
+/// (GS1-128, GS1 DataBar, GS1 DataMatrix, GS1 QR, GS1 DotCode).
+fn is_gs1_aim(aim: Option<&str>) -> bool {
+    matches!(aim, Some("C1" | "e0" | "d2" | "Q3" | "J1"))
+}
+
+/// Raw GS1 data sent without symbology identifier and without leading
+/// FNC1, as USB scanners often send it: a GTIN (AI 01) or content GTIN
+/// (AI 02) first, or digits then a GS (or the scanner's replacement for it)
+/// between fields.
+fn looks_like_raw_gs1(rest: &str, separator: Option<char>) -> bool {
+    let b = rest.as_bytes();
+    let gtin_first =
+        b.len() >= 16 && (rest.starts_with("01") || rest.starts_with("02")) && b[2..16].iter().all(u8::is_ascii_digit);
+    let separated = rest.contains(GS) || separator.is_some_and(|c| rest.contains(c));
+    let ai_first = b.len() > 2 && b[..2].iter().all(u8::is_ascii_digit);
+    gtin_first || (separated && ai_first)
+}
+
+/// A raw element string as sent: the scanner's separator read as GS, a
+/// leading FNC1 (GS, or the separator) dropped.
+fn element_string(rest: &str, ctx: &CodeContext<'_>) -> Result<ProductCode, CodeError> {
+    let raw = match ctx.gs1_separator {
+        Some(c) if c != GS => rest.replace(c, "\u{1d}"),
+        _ => rest.to_string(),
+    };
+    let data = gs1::parse_element_string(raw.trim_start_matches(GS), ctx.today)?;
+    product_from_gs1(data, CodeForm::Gs1ElementString)
 }
 
 /// Parses a product code. `hint` is the symbology the decoder read, if any.
 pub fn parse_product_code_with(
     input: &str,
     hint: Option<Symbology>,
-    rules: &VariableMeasureRules,
+    ctx: &CodeContext<'_>,
 ) -> Result<ProductCode, CodeError> {
-    let text = input.trim_matches(|c: char| c.is_whitespace() && c != '\u{1d}');
+    let text = input.trim_matches(|c: char| c.is_whitespace() && c != GS);
     if text.is_empty() {
         return Err(CodeError::Empty);
     }
@@ -287,11 +381,15 @@ pub fn parse_product_code_with(
         return Err(CodeError::Empty);
     }
     if is_http_uri(rest) {
-        return parse_digital_link(rest);
+        return parse_digital_link(rest, ctx.today);
     }
-    let gs1_aim = matches!(aim, Some("C1" | "e0" | "d2" | "Q3" | "J1"));
-    if gs1_aim || rest.starts_with('(') || rest.contains('\u{1d}') {
-        return from_element_string(rest);
+    if rest.starts_with('(') {
+        let data = gs1::parse_element_string(rest, ctx.today)?;
+        return product_from_gs1(data, CodeForm::Gs1ElementString);
+    }
+    let leading_fnc1 = rest.starts_with(GS) || ctx.gs1_separator.is_some_and(|c| rest.starts_with(c));
+    if is_gs1_aim(aim) || leading_fnc1 || looks_like_raw_gs1(rest, ctx.gs1_separator) {
+        return element_string(rest, ctx);
     }
     let hint = match aim {
         Some("E4") => Some(Symbology::Ean8),
@@ -324,33 +422,52 @@ pub fn parse_product_code_with(
             ProductCode::plain(gtin, form)
         }
         14 => ProductCode::plain(Gtin::from_digits(&digits)?, CodeForm::Gtin14),
-        n if n >= 16 && (digits.starts_with("01") || digits.starts_with("02")) => {
-            // A GS1 element string whose first AI is fixed-length, sent
-            // without symbology identifier (common for HID scanners).
-            return from_element_string(&digits);
-        }
         len => return Err(CodeError::BadLength { len }),
     };
-    Ok(apply_variable_measure(code, rules))
+    Ok(apply_variable_measure(code, ctx.variable_measure))
 }
 
 /// Classifies a decoded symbol: product codes (retail barcodes, GS1 element
 /// strings, GS1 Digital Link) become [`Scanned::Product`]; any other QR or
-/// DataMatrix payload is returned as is. A damaged retail barcode is an error.
-pub fn classify(text: &str, symbology: Symbology, rules: &VariableMeasureRules) -> Result<Scanned, CodeError> {
+/// DataMatrix payload, a web address that is not a GS1 Digital Link
+/// included, is returned as is. A damaged retail barcode, and GS1 data or
+/// a Digital Link that breaks GS1's rules, is an error.
+///
+/// [`Symbology::Other`] is a code without a known symbol: typed on the
+/// kiosk's keypad or sent by a USB scanner in keyboard mode. Raw GS1 data
+/// without AIM identifier or leading FNC1 is recognised there too.
+pub fn classify(text: &str, symbology: Symbology, ctx: &CodeContext<'_>) -> Result<Scanned, CodeError> {
+    let product = |r: Result<ProductCode, CodeError>| r.map(|p| Scanned::Product(Box::new(p)));
     match symbology {
         Symbology::Ean13 | Symbology::Ean8 | Symbology::UpcA | Symbology::UpcE | Symbology::DataBar => {
-            parse_product_code_with(text, Some(symbology), rules).map(|p| Scanned::Product(Box::new(p)))
+            product(parse_product_code_with(text, Some(symbology), ctx))
         }
         Symbology::Qr | Symbology::DataMatrix | Symbology::Code128 | Symbology::Other => {
-            let (aim, rest) = split_symbology_identifier(text.trim());
-            let looks_gs1 = matches!(aim, Some("C1" | "e0" | "d2" | "Q3" | "J1"))
-                || rest.starts_with("(01)")
-                || rest.starts_with("(02)")
-                || rest.starts_with('\u{1d}')
-                || (is_http_uri(rest) && digital_link_gtin_position(rest).is_some());
+            let trimmed = text.trim_matches(|c: char| c.is_whitespace() && c != GS);
+            let (aim, rest) = split_symbology_identifier(trimmed);
+            if is_http_uri(rest) {
+                return match parse_digital_link(rest, ctx.today) {
+                    // Not a Digital Link at all: a web address the kiosk
+                    // may know (a handoff link), not a product.
+                    Err(CodeError::Gs1(Gs1Error::DigitalLink(
+                        DlProblem::NoKey | DlProblem::Scheme | DlProblem::Host,
+                    ))) => Ok(Scanned::Payload(text.to_string())),
+                    other => product(other),
+                };
+            }
+            let bracketed = rest.strip_prefix('(').is_some_and(|r| {
+                r.find(')')
+                    .is_some_and(|i| (2..=4).contains(&i) && r[..i].bytes().all(|b| b.is_ascii_digit()))
+            });
+            let typed = symbology == Symbology::Other;
+            let looks_gs1 = is_gs1_aim(aim)
+                || bracketed
+                || rest.starts_with(GS)
+                || (typed
+                    && (looks_like_raw_gs1(rest, ctx.gs1_separator)
+                        || ctx.gs1_separator.is_some_and(|c| rest.starts_with(c))));
             if looks_gs1 {
-                parse_product_code_with(text, Some(symbology), rules).map(|p| Scanned::Product(Box::new(p)))
+                product(parse_product_code_with(text, Some(symbology), ctx))
             } else {
                 Ok(Scanned::Payload(text.to_string()))
             }
@@ -441,11 +558,6 @@ fn parse_isbn10(s: &str) -> Result<ProductCode, CodeError> {
     Ok(ProductCode::plain(gtin, CodeForm::Isbn10))
 }
 
-fn from_element_string(s: &str) -> Result<ProductCode, CodeError> {
-    let data = gs1::parse_element_string(s)?;
-    product_from_gs1(data, CodeForm::Gs1ElementString)
-}
-
 fn product_from_gs1(data: Gs1Data, form: CodeForm) -> Result<ProductCode, CodeError> {
     let gtin = data.gtin.or(data.content).ok_or(CodeError::MissingGtin)?;
     Ok(ProductCode {
@@ -457,93 +569,11 @@ fn product_from_gs1(data: Gs1Data, form: CodeForm) -> Result<ProductCode, CodeEr
     })
 }
 
-/// Index of the `01`/`gtin` segment in a Digital Link path, if any.
-fn digital_link_gtin_position(uri: &str) -> Option<usize> {
-    let (_, path, _) = split_uri(uri)?;
-    let segs: Vec<&str> = path.split('/').collect();
-    segs.iter()
-        .enumerate()
-        .position(|(i, s)| (*s == "01" || s.eq_ignore_ascii_case("gtin")) && i + 1 < segs.len())
-}
-
-/// Splits `scheme://host/path?query#fragment` into (host, path, query).
-fn split_uri(uri: &str) -> Option<(&str, &str, &str)> {
-    let after_scheme = &uri[uri.find("://")? + 3..];
-    let no_fragment = after_scheme.split('#').next().unwrap_or("");
-    let (before_query, query) = match no_fragment.split_once('?') {
-        Some((a, q)) => (a, q),
-        None => (no_fragment, ""),
-    };
-    let (host, path) = match before_query.find('/') {
-        Some(i) => (&before_query[..i], &before_query[i + 1..]),
-        None => (before_query, ""),
-    };
-    Some((host, path, query))
-}
-
-/// Parses a GS1 Digital Link URI (any host, any path prefix before the
-/// primary key).
-pub fn parse_digital_link(uri: &str) -> Result<ProductCode, CodeError> {
-    let dl_err = |reason: &str| CodeError::DigitalLink {
-        reason: reason.to_string(),
-    };
-    let (host, path, query) = split_uri(uri).ok_or_else(|| dl_err("the address has no host"))?;
-    if host.is_empty() {
-        return Err(dl_err("the address has no host"));
-    }
-    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let start = segs
-        .iter()
-        .position(|s| *s == "01" || s.eq_ignore_ascii_case("gtin"))
-        .ok_or_else(|| dl_err("the path has no /01/ followed by a GTIN"))?;
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    let rest = &segs[start..];
-    if !rest.len().is_multiple_of(2) {
-        return Err(dl_err("each key in the path must be followed by a value"));
-    }
-    for kv in rest.chunks(2) {
-        let ai = match kv[0].to_ascii_lowercase().as_str() {
-            "gtin" => "01".to_string(),
-            "cpv" => "22".to_string(),
-            "lot" => "10".to_string(),
-            "ser" => "21".to_string(),
-            k => k.to_string(),
-        };
-        let value = percent_decode(kv[1]).ok_or_else(|| dl_err("a value has a broken %-escape"))?;
-        pairs.push((ai, value));
-    }
-    for param in query.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = param.split_once('=').unwrap_or((param, ""));
-        // Only numeric keys are GS1 AIs; others (linkType, utm_…) are not ours.
-        if !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) {
-            let value = percent_decode(v).ok_or_else(|| dl_err("a query value has a broken %-escape"))?;
-            pairs.push((k.to_string(), value));
-        }
-    }
-    // The GTIN in a Digital Link may be written with 8, 12, 13 or 14 digits.
-    if let Some(first) = pairs.first_mut() {
-        let g = Gtin::from_digits(&first.1)?;
-        first.1 = g.as_gtin14();
-    }
-    let data = gs1::from_pairs(&pairs, true)?;
+/// Parses a GS1 Digital Link URI that names a product (see
+/// [`gs1::parse_digital_link`] for the syntax).
+pub fn parse_digital_link(uri: &str, today: Gs1Date) -> Result<ProductCode, CodeError> {
+    let data = gs1::parse_digital_link(uri, today)?;
     product_from_gs1(data, CodeForm::DigitalLink)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 fn apply_variable_measure(code: ProductCode, rules: &VariableMeasureRules) -> ProductCode {
@@ -583,9 +613,24 @@ fn apply_variable_measure(code: ProductCode, rules: &VariableMeasureRules) -> Pr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gs1::AiProblem;
+
+    const TODAY: Gs1Date = Gs1Date {
+        year: 2026,
+        month: 12,
+        day: 3,
+    };
+
+    fn parse(s: &str) -> Result<ProductCode, CodeError> {
+        parse_product_code(s, TODAY)
+    }
 
     fn g14(s: &str) -> String {
-        parse_product_code(s).unwrap().gtin.as_gtin14()
+        parse(s).unwrap().gtin.as_gtin14()
+    }
+
+    fn with<'a>(rules: &'a VariableMeasureRules) -> CodeContext<'a> {
+        CodeContext::new(rules, TODAY)
     }
 
     #[test]
@@ -594,38 +639,40 @@ mod tests {
         assert_eq!(g14(" 5449000039231\n"), "05449000039231");
         assert_eq!(g14("049000006582"), "00049000006582");
         assert_eq!(g14("04965802"), "00049000006582");
-        assert_eq!(parse_product_code("04965802").unwrap().form, CodeForm::UpcE);
+        assert_eq!(parse("04965802").unwrap().form, CodeForm::UpcE);
         assert_eq!(g14("96385074"), "00000096385074");
         assert_eq!(g14("00049000006582"), "00049000006582");
         assert_eq!(g14("978-0-439-02348-1"), "09780439023481");
-        assert_eq!(parse_product_code("9780439023481").unwrap().form, CodeForm::Isbn13);
+        assert_eq!(parse("9780439023481").unwrap().form, CodeForm::Isbn13);
+        assert_eq!(g14("]E05449000039231"), "05449000039231");
     }
 
     #[test]
     fn isbn10_is_converted() {
-        let c = parse_product_code("0-439-02348-3").unwrap();
+        let c = parse("0-439-02348-3").unwrap();
         assert_eq!(c.gtin.as_gtin14(), "09780439023481");
         assert_eq!(c.form, CodeForm::Isbn10);
         assert_eq!(g14("043942089X"), "09780439420891");
-        let e = parse_product_code("0439023484").unwrap_err();
+        let e = parse("0439023484").unwrap_err();
         assert_eq!(e.to_string(), "ISBN-10 check character should be 3, not 4 (0439023484)");
     }
 
     #[test]
     fn eight_digit_ambiguity() {
+        let rules = VariableMeasureRules::default();
         // valid as EAN-8 only
-        let c = parse_product_code("00001816").unwrap();
+        let c = parse("00001816").unwrap();
         assert_eq!(c.form, CodeForm::Ean8);
         assert_eq!(c.gtin.as_gtin14(), "00000000001816");
         assert_eq!(c.alternative, None);
         // With a hint, no guessing.
-        let c = parse_product_code_with("04965802", Some(Symbology::UpcE), &VariableMeasureRules::default()).unwrap();
+        let c = parse_product_code_with("04965802", Some(Symbology::UpcE), &with(&rules)).unwrap();
         assert_eq!(c.gtin.as_gtin14(), "00049000006582");
-        assert!(parse_product_code_with("04965802", Some(Symbology::Ean8), &VariableMeasureRules::default()).is_err());
+        assert!(parse_product_code_with("04965802", Some(Symbology::Ean8), &with(&rules)).is_err());
         // Not 0/1: EAN-8 only, plain check digit error.
-        let e = parse_product_code("96385075").unwrap_err();
+        let e = parse("96385075").unwrap_err();
         assert_eq!(e.to_string(), "check digit should be 4, not 5 (96385075)");
-        let e = parse_product_code("04965803").unwrap_err();
+        let e = parse("04965803").unwrap_err();
         assert!(
             matches!(
                 e,
@@ -654,7 +701,7 @@ mod tests {
             }
         }
         let code = found.unwrap();
-        let p = parse_product_code(&code).unwrap();
+        let p = parse(&code).unwrap();
         assert_eq!(p.form, CodeForm::UpcE);
         assert_eq!(p.alternative.unwrap().as_gtin14(), format!("000000{code}"));
         assert_eq!(p.candidates().count(), 2);
@@ -662,62 +709,140 @@ mod tests {
 
     #[test]
     fn check_digit_error_message() {
-        let e = parse_product_code("5449000039232").unwrap_err();
+        let e = parse("5449000039232").unwrap_err();
         assert_eq!(e.to_string(), "check digit should be 1, not 2 (5449000039232)");
     }
 
     #[test]
     fn bad_inputs_are_typed_errors() {
-        assert_eq!(parse_product_code("  "), Err(CodeError::Empty));
-        assert_eq!(parse_product_code("12345"), Err(CodeError::BadLength { len: 5 }));
+        assert_eq!(parse("  "), Err(CodeError::Empty));
+        assert_eq!(parse("12345"), Err(CodeError::BadLength { len: 5 }));
         assert_eq!(
-            parse_product_code("54490000a9231"),
+            parse("54490000a9231"),
             Err(CodeError::InvalidCharacter { ch: 'a', pos: 8 })
         );
-        assert!(parse_product_code("]C1").is_err());
+        assert_eq!(parse("]C1"), Err(CodeError::Empty));
         // Found by fuzzing: a 10-byte input with a multi-byte character.
-        assert!(parse_product_code("1sss4\u{1c7}\u{360}").is_err());
+        assert!(parse("1sss4\u{1c7}\u{360}").is_err());
     }
 
     #[test]
-    fn gs1_element_strings() {
-        let c = parse_product_code("]C1010544900003923110LOT42\u{1d}17261231").unwrap();
-        assert_eq!(c.gtin.as_gtin14(), "05449000039231");
-        assert_eq!(c.gs1.lot.as_deref(), Some("LOT42"));
-        assert_eq!(c.gs1.expiry.unwrap().to_string(), "2026-12-31");
-        let c = parse_product_code("(01)05449000039231(10)LOT42(17)261231").unwrap();
-        assert_eq!(c.gs1.lot.as_deref(), Some("LOT42"));
-        let c = parse_product_code("]d2\u{1d}01054490000392313103000750").unwrap();
+    fn gs1_element_strings_in_every_form_a_scanner_sends() {
+        let rules = VariableMeasureRules::default();
+        let lot = |s: &str, ctx: &CodeContext<'_>| {
+            let c = parse_product_code_with(s, None, ctx).unwrap_or_else(|e| panic!("{s:?}: {e}"));
+            (
+                c.gtin.as_gtin14(),
+                c.gs1.lot.clone(),
+                c.gs1.expiry.map(|d| d.to_string()),
+            )
+        };
+        let want = (
+            "05449000039231".to_string(),
+            Some("LOT42".to_string()),
+            Some("2026-12-31".to_string()),
+        );
+        let plain = with(&rules);
+        for s in [
+            "]C1010544900003923110LOT42\u{1d}17261231",
+            "]d2010544900003923110LOT42\u{1d}17261231",
+            "]Q3010544900003923110LOT42\u{1d}17261231",
+            "]e0010544900003923110LOT42\u{1d}17261231",
+            "\u{1d}010544900003923110LOT42\u{1d}17261231",
+            "010544900003923110LOT42\u{1d}17261231",
+            "(01)05449000039231(10)LOT42(17)261231",
+        ] {
+            assert_eq!(lot(s, &plain), want, "{s:?}");
+        }
+        // A scanner set to send "^" for GS (and for the leading FNC1).
+        let caret = plain.with_separator(Some('^'));
+        for s in ["010544900003923110LOT42^17261231", "^010544900003923110LOT42^17261231"] {
+            assert_eq!(lot(s, &caret), want, "{s:?}");
+        }
+        // Without the setting, "^" is not GS1 data.
+        assert!(parse_product_code_with("010544900003923110LOT42^17261231", None, &plain).is_err());
+        // The issue's USB scanner: no AIM identifier, no FNC1, lot last.
+        let c = parse("010544900003923110ABC123").unwrap();
+        assert_eq!(
+            (c.gtin.as_gtin14().as_str(), c.gs1.lot.as_deref()),
+            ("05449000039231", Some("ABC123"))
+        );
+        let c = parse("]d2\u{1d}01054490000392313103000750").unwrap();
         assert_eq!(c.gs1.net_weight_grams(), Some(750));
-        // Without symbology identifier, as HID scanners often send it.
-        let c = parse_product_code("0105449000039231").unwrap();
+        let c = parse("0105449000039231").unwrap();
         assert_eq!(c.gtin.as_gtin14(), "05449000039231");
         assert!(matches!(
-            parse_product_code("(01)05449000039231(17)261331"),
-            Err(CodeError::AiValue { .. })
+            parse("(01)05449000039231(17)261331"),
+            Err(CodeError::Gs1(Gs1Error::Value {
+                problem: AiProblem::Month,
+                ..
+            }))
         ));
-        assert!(matches!(parse_product_code("(10)LOT"), Err(CodeError::MissingGtin)));
+        // Was MissingGtin before issue 19: GS1 refuses a lot alone (req=01,…).
+        assert!(matches!(
+            parse("(10)LOT"),
+            Err(CodeError::Gs1(Gs1Error::Requires { .. }))
+        ));
+        // An SSCC names a logistic unit, not a product.
+        assert_eq!(parse("(00)006141411234567890"), Err(CodeError::MissingGtin));
     }
 
     #[test]
-    fn digital_link_any_host() {
-        let c = parse_product_code("https://id.gs1.org/01/05449000039231/10/LOT?17=261231").unwrap();
+    fn digital_link_any_host_numeric_keys_only() {
+        let c = parse("https://id.gs1.org/01/05449000039231/10/LOT?17=261231").unwrap();
         assert_eq!(c.gtin.as_gtin14(), "05449000039231");
         assert_eq!(c.form, CodeForm::DigitalLink);
         assert_eq!(c.gs1.lot.as_deref(), Some("LOT"));
         assert_eq!(c.gs1.expiry.unwrap().to_string(), "2026-12-31");
-        let c = parse_product_code("HTTPS://shop.example.com/p/x/gtin/5449000039231/lot/A%2FB?linkType=all").unwrap();
-        assert_eq!(c.gtin.as_gtin14(), "05449000039231");
+        let c = parse("HTTPS://shop.example.com/p/x/01/05449000039231/10/A%2FB?linkType=all#top").unwrap();
         assert_eq!(c.gs1.lot.as_deref(), Some("A/B"));
+        // Before issue 19 the short names and a 13-digit GTIN were read;
+        // GS1's Digital Link syntax refuses both.
+        assert_eq!(
+            parse("HTTPS://shop.example.com/p/x/gtin/5449000039231/lot/A%2FB?linkType=all"),
+            Err(CodeError::Gs1(Gs1Error::DigitalLink(DlProblem::NoKey)))
+        );
         assert!(matches!(
-            parse_product_code("https://example.com/product/42"),
-            Err(CodeError::DigitalLink { .. })
+            parse("https://id.gs1.org/01/5449000039231"),
+            Err(CodeError::Gs1(Gs1Error::Value { .. }))
         ));
+        assert_eq!(
+            parse("https://example.com/product/42"),
+            Err(CodeError::Gs1(Gs1Error::DigitalLink(DlProblem::NoKey)))
+        );
+        assert_eq!(
+            parse("https://id.gs1.org/01/05449000039232"),
+            Err(CodeError::Gs1(Gs1Error::Value {
+                ai: "01".into(),
+                problem: AiProblem::CheckDigit
+            }))
+        );
+        assert!(parse("https://id.gs1.org/01/05449000039231/10").is_err());
+        // The label price GS1 refuses without a measure beside it.
         assert!(matches!(
-            parse_product_code("https://id.gs1.org/01/05449000039232"),
-            Err(CodeError::CheckDigit { .. })
+            parse("https://id.gs1.org/01/05449000039231?3922=0001"),
+            Err(CodeError::Gs1(Gs1Error::Requires { .. }))
         ));
-        assert!(parse_product_code("https://id.gs1.org/01/05449000039231/10").is_err());
+    }
+
+    #[test]
+    fn the_canonical_form_reads_back_to_the_same_code() {
+        for s in [
+            "5449000039231",
+            "04965802",
+            "2112345012346",
+            "https://id.gs1.org/01/05449000039231/10/A%2FB?17=751231",
+            "]d2010544900003923110L(1\u{1d}3103000750",
+            "0-439-02348-3",
+        ] {
+            let c = parse(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+            let back = parse(&c.canonical()).unwrap_or_else(|e| panic!("{s} -> {}: {e}", c.canonical()));
+            assert_eq!(
+                (back.gtin, &back.gs1, &back.variable),
+                (c.gtin, &c.gs1, &c.variable),
+                "{s}"
+            );
+        }
     }
 
     #[test]
@@ -727,7 +852,7 @@ mod tests {
             let body = "211234501234";
             format!("{body}{}", gtin::check_digit(body.as_bytes()))
         };
-        let c = parse_product_code(&label).unwrap();
+        let c = parse(&label).unwrap();
         let v = c.variable.clone().unwrap();
         assert_eq!(v.embedded, Embedded::Price { amount_minor: 1234 });
         assert_eq!(c.gtin, Gtin::from_body("211234500000").unwrap());
@@ -735,17 +860,17 @@ mod tests {
             let body = "271234500750";
             format!("{body}{}", gtin::check_digit(body.as_bytes()))
         };
-        let c = parse_product_code(&label).unwrap();
+        let c = parse(&label).unwrap();
         assert_eq!(c.variable.unwrap().embedded, Embedded::Weight { grams: 750 });
         // UPC-A number system 2 (12 digits) is the 02 prefix.
         let label = {
             let body = "21234500199";
             format!("{body}{}", gtin::check_digit(body.as_bytes()))
         };
-        let c = parse_product_code(&label).unwrap();
+        let c = parse(&label).unwrap();
         assert_eq!(c.variable.unwrap().embedded, Embedded::Price { amount_minor: 199 });
         // Normal EAN-13 untouched.
-        assert!(parse_product_code("5449000039231").unwrap().variable.is_none());
+        assert!(parse("5449000039231").unwrap().variable.is_none());
     }
 
     #[test]
@@ -760,24 +885,46 @@ mod tests {
     }
 
     #[test]
+    fn scanner_separators_that_gs1_data_cannot_contain() {
+        for c in ['^', '~', '|', '#', '@', '{', '}', '[', '\\', '$', '`'] {
+            assert!(valid_gs1_separator(c), "{c}");
+        }
+        for c in ['a', '1', '%', '(', ')', ']', ' ', '\u{1d}', 'é', '/'] {
+            assert!(!valid_gs1_separator(c), "{c:?}");
+        }
+    }
+
+    #[test]
     fn classify_separates_products_and_payloads() {
         let rules = VariableMeasureRules::default();
+        let ctx = with(&rules);
         assert!(matches!(
-            classify("https://id.gs1.org/01/05449000039231", Symbology::Qr, &rules),
+            classify("https://id.gs1.org/01/05449000039231", Symbology::Qr, &ctx),
             Ok(Scanned::Product(_))
         ));
         assert_eq!(
-            classify("VTRL1.abc.def", Symbology::Qr, &rules),
+            classify("VTRL1.abc.def", Symbology::Qr, &ctx),
             Ok(Scanned::Payload("VTRL1.abc.def".into()))
         );
         assert_eq!(
-            classify("https://shop.example/h/123#x", Symbology::Qr, &rules),
+            classify("https://shop.example/h/123#x", Symbology::Qr, &ctx),
             Ok(Scanned::Payload("https://shop.example/h/123#x".into()))
         );
         assert!(matches!(
-            classify("]d2\u{1d}0105449000039231", Symbology::DataMatrix, &rules),
+            classify("]d2\u{1d}0105449000039231", Symbology::DataMatrix, &ctx),
             Ok(Scanned::Product(_))
         ));
-        assert!(classify("5449000039232", Symbology::Ean13, &rules).is_err());
+        assert!(classify("5449000039232", Symbology::Ean13, &ctx).is_err());
+        // Typed or from a USB scanner: raw GS1 without prefix, bracketed.
+        assert!(matches!(
+            classify("010544900003923110ABC123", Symbology::Other, &ctx),
+            Ok(Scanned::Product(_))
+        ));
+        assert!(matches!(
+            classify("(01)05449000039231(17)751231", Symbology::Other, &ctx),
+            Ok(Scanned::Product(_))
+        ));
+        // A forged label price in a Digital Link is refused, not a payload.
+        assert!(classify("https://id.gs1.org/01/05449000039231?3922=0001", Symbology::Qr, &ctx).is_err());
     }
 }

@@ -29,10 +29,12 @@
 //! - `catalogue`: the embedded Fluent bundles and the look-up with fallback.
 //! - [`format`](mod@format): numbers, money and percentages by each language's rules.
 //! - [`domain`]: the words for `vitrine-core`'s types.
+//! - [`gs1`]: the words for GS1 refusals (codes, Digital Links, label prices).
 
 mod catalogue;
 pub mod domain;
 pub mod format;
+pub mod gs1;
 
 use std::borrow::Cow;
 

@@ -133,6 +133,16 @@ impl Product {
                 self.shell.toast(crate::session::AddError::NoPrice.text(), Tone::Bad);
                 return false;
             };
+            // A label whose price or weight GS1's rules do not let price
+            // this item is refused, never added (the scan screen refuses
+            // it first; this is the last gate before the basket).
+            if let Err(refused) =
+                vitrine_core::label::code_price(Some(unit), v.product.sold_by, &shown.code, unit.currency)
+            {
+                drop(st);
+                self.shell.toast(vitrine_i18n::gs1::label_refusal(refused), Tone::Bad);
+                return false;
+            }
             // What the label says (an in-store label's price or weight, a
             // GS1 price or net weight), and the pack's price from it.
             let measure = LabelMeasure::of(&shown.code, unit.currency);

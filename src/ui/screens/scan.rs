@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use slint::{ComponentHandle, Image, SharedString};
 use vitrine_core::code::{CodeError, ProductCode, Scanned};
+use vitrine_core::gs1::{AiProblem, Gs1Error};
 use vitrine_core::parse_product_code;
 use vitrine_i18n::{MoneyText, Text, text};
 
@@ -160,6 +161,16 @@ impl Scan {
         }
         match looked.result {
             Ok(Lookup::Found(view)) => {
+                // A label price or weight GS1's rules do not trust for
+                // this item (a price printed on a fixed-price item's
+                // label): refused with the reason, never priced.
+                let currency = self.shell.st().cfg.currency();
+                if let Err(refused) = vitrine_core::label::code_price(view.price, view.product.sold_by, &code, currency)
+                {
+                    tracing::info!(gtin = %code.gtin.for_log(), reason = %refused, "label refused");
+                    self.feedback(vitrine_i18n::gs1::label_refusal(refused), Tone::Bad);
+                    return;
+                }
                 let name = view.product.name.clone();
                 self.st.borrow_mut().feedback = Some((Text::verbatim(name), Tone::Ok));
                 self.product
@@ -195,9 +206,12 @@ impl Scan {
                     None
                 }
                 "OK" => Some(std::mem::take(t)),
-                d if d.len() == 1 && d.chars().all(|c| c.is_ascii_digit()) => {
-                    if t.len() < 48 {
-                        t.push_str(d);
+                // Digits and the keypad's brackets, and any printable
+                // character from a keyboard: GS1 data is typed in its
+                // bracketed form, `(01)05449000039231(10)ABC123`.
+                k if k.len() == 1 && k.chars().all(|c| c.is_ascii_graphic()) => {
+                    if t.len() < KEYPAD_MAX {
+                        t.push_str(k);
                     }
                     None
                 }
@@ -273,7 +287,7 @@ impl Scan {
         let Some(gtin) = hit else {
             return;
         };
-        match parse_product_code(&gtin.as_gtin14()) {
+        match parse_product_code(&gtin.as_gtin14(), crate::scan::today()) {
             Ok(code) => {
                 self.shell.activity();
                 self.lookup(Box::new(code), Instant::now());
@@ -370,12 +384,23 @@ impl Screen for Scan {
     }
 }
 
-/// What the shopper is told about a code that could not be read.
+/// Longest text the code keypad takes: a bracketed GS1 element string with
+/// a GTIN, dates, a lot and a serial fits.
+const KEYPAD_MAX: usize = 128;
+
+/// What the shopper is told about a code that could not be read: GS1 data
+/// that breaks GS1's rules says which rule (a shopper holding a forged or
+/// damaged label, and the staff helping, can act on it).
 fn code_error_text(e: &CodeError) -> Text {
     match e {
-        CodeError::CheckDigit { .. } | CodeError::CheckDigit8 { .. } | CodeError::Isbn10CheckDigit { .. } => {
-            text!("kiosk-code-check-digit")
-        }
+        CodeError::CheckDigit { .. }
+        | CodeError::CheckDigit8 { .. }
+        | CodeError::Isbn10CheckDigit { .. }
+        | CodeError::Gs1(Gs1Error::Value {
+            problem: AiProblem::CheckDigit,
+            ..
+        }) => text!("kiosk-code-check-digit"),
+        CodeError::Gs1(g) => vitrine_i18n::gs1::kiosk_refused(g),
         CodeError::BadLength { len } => text!("kiosk-code-length", len = *len),
         CodeError::Empty => text!("kiosk-code-empty"),
         _ => text!("kiosk-code-unreadable"),

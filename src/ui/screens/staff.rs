@@ -19,6 +19,7 @@ use crate::sync::SyncError;
 use crate::sync::store::DeviceIdentity;
 use crate::ui::generated::{App, ChoiceRow, Page, StaffAdapter, StaffField, StaffTab, SummaryRow, Tone};
 use crate::ui::present::{self, model};
+use crate::ui::shell::speech_text;
 use crate::ui::shell::{Change, For, Note, Screen, Shared, Shell, note_in, reply};
 
 const RESOLUTIONS: [(u32, u32); 3] = [(640, 480), (1280, 720), (1920, 1080)];
@@ -533,7 +534,16 @@ impl Screen for Staff {
             None => s.set_message(SharedString::new()),
         }
         s.set_saving(st.saving);
-        s.set_status(model(status_rows(&shared, st.status.as_ref(), lang)));
+        let mut rows = status_rows(&shared, st.status.as_ref(), lang);
+        // Audio mode's voice: whether the kiosk can speak here.
+        if let Some(speech) = self.shell.speech_status() {
+            let said: Vec<String> = speech_text(&speech).iter().map(|t| t.render(lang)).collect();
+            rows.push(SummaryRow {
+                label: text!("speech-status-label").render(lang).into(),
+                value: said.join(" ").into(),
+            });
+        }
+        s.set_status(model(rows));
         s.set_camera_figures(shared.camera.render(lang).into());
         s.set_last_code(st.last_code.as_str().into());
     }

@@ -66,6 +66,7 @@ pub fn accept_handoff(
     if let Some(c) = &sub.contact {
         c.validate().map_err(ServiceError::Invalid)?;
     }
+    super::pricing::check_labels(hq, &basket.store, &basket.lines)?;
     let record = HandoffRecord {
         id: basket.id,
         store: basket.store.clone(),

@@ -43,6 +43,9 @@ pub fn accept_order(hq: &Hq, dev: &Device, req: &OrderRequest) -> Result<(bool, 
     if let Some(old) = hq.storage.order(&req.id)? {
         return Ok((false, same_or_conflict(&old, &fingerprint)?));
     }
+    // A label price or weight the core's rule refuses, before any coupon
+    // is used.
+    super::pricing::check_labels(hq, &req.store, &req.lines)?;
     // Every product must be sold here, checked before any coupon is used.
     for l in &req.lines {
         match hq.storage.product_price(l.gtin, &req.store)? {

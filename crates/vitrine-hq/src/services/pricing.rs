@@ -3,7 +3,7 @@
 //! the phone page, the emails and the order find the kiosk's total.
 
 use vitrine_core::Money;
-use vitrine_core::label::pack_price;
+use vitrine_core::label::{check_label, pack_price};
 use vitrine_core::pricing::{BasketLine, CustomerContext, PricedBasket, PricingContext, Promotion, price_basket};
 use vitrine_core::product::{Product, UnixTime};
 use vitrine_core::wire::HandoffLine;
@@ -29,6 +29,28 @@ pub struct PricedLine {
 pub struct PricedLines {
     pub products: Vec<PricedLine>,
     pub priced: Option<PricedBasket>,
+}
+
+/// Refuses lines whose label measure (signed by the kiosk, but printed by
+/// anyone) GS1's rules do not let price their item: a price printed on a
+/// fixed-price item's label, an in-store label on a GTIN that is not a
+/// store number. The same core rule the kiosk applies before it shows or
+/// adds a scanned pack (`vitrine_core::label::check_label`, which
+/// `pack_price` applies too), checked before a basket or order is accepted.
+pub fn check_labels(hq: &Hq, store: &str, lines: &[HandoffLine]) -> Result<(), ServiceError> {
+    for l in lines {
+        let Some(m) = &l.measure else { continue };
+        // An item HQ does not know is listed, never priced: its label
+        // cannot set a price.
+        let Some(ProductPrice { product, .. }) = hq.storage.product_price(l.gtin, store)? else {
+            continue;
+        };
+        check_label(l.gtin, product.sold_by, m).map_err(|refused| {
+            tracing::warn!(gtin = %l.gtin.for_log(), reason = %refused, "basket line with a refused label");
+            ServiceError::Invalid(format!("product {}: {refused}; remove the line", l.gtin))
+        })?;
+    }
+    Ok(())
 }
 
 /// Prices `lines` at `store` with HQ's catalog and `vitrine_core::pricing`.
@@ -60,10 +82,11 @@ pub fn price_lines_with(
         // says (signed by the kiosk with the basket) by the kiosk's own
         // rule, so the phone page, the emails and the order find the
         // kiosk's amount.
-        let pack = l
-            .measure
-            .as_ref()
-            .and_then(|m| pack_price(price, product.as_ref()?.sold_by, Some(m)));
+        let pack = match (&l.measure, &product) {
+            (Some(m), Some(p)) => pack_price(l.gtin, price, p.sold_by, Some(m))
+                .map_err(|refused| ServiceError::Invalid(format!("product {}: {refused}", l.gtin)))?,
+            _ => None,
+        };
         if let (Some(p), Some(price)) = (&product, price) {
             let mut b = BasketLine::new(l.gtin, l.quantity, price);
             b.category = p.category.clone();
