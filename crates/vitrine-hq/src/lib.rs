@@ -116,13 +116,14 @@ pub struct HqConfig {
     pub smtp: Option<SmtpConfig>,
     /// SMS webhook: HQ POSTs `{"to": "+33…", "text": "…"}` there.
     pub sms_webhook: Option<String>,
-    /// Password of the staff pages (HTTP Basic); None: staff pages are off.
-    pub staff_password: Option<String>,
     /// Requests per minute and device (burst: the same number).
     pub rate_per_minute: u32,
     /// Enrollment attempts per minute and client address (burst: the same);
     /// all clients together get six times that.
     pub enroll_per_minute: u32,
+    /// Staff login attempts per minute and client address (burst: the
+    /// same); all clients together get ten times that.
+    pub login_per_minute: u32,
     pub max_body_bytes: usize,
     /// Catalog versions whose changes are kept for deltas.
     pub keep_versions: u64,
@@ -167,9 +168,9 @@ impl HqConfig {
             app_deep_link: None,
             smtp: None,
             sms_webhook: None,
-            staff_password: None,
             rate_per_minute: 600,
             enroll_per_minute: 10,
+            login_per_minute: 10,
             max_body_bytes: 64 * 1024,
             keep_versions: 10_000,
             max_delta_changes: 200_000,
@@ -219,6 +220,9 @@ pub struct Hq {
     /// Enrollment attempts per client address, and all together.
     pub enroll_limiter: ratelimit::RateLimiter,
     pub enroll_global: ratelimit::RateLimiter,
+    /// Staff login attempts per client address, and all together.
+    pub login_limiter: ratelimit::RateLimiter,
+    pub login_global: ratelimit::RateLimiter,
     version_tx: watch::Sender<u64>,
     /// The revoked devices, as last read from storage: a push stream ends
     /// when its device joins them.
@@ -268,6 +272,8 @@ impl Hq {
             limiter: ratelimit::RateLimiter::new(config.rate_per_minute),
             enroll_limiter: ratelimit::RateLimiter::new(config.enroll_per_minute),
             enroll_global: ratelimit::RateLimiter::new(config.enroll_per_minute.saturating_mul(6)),
+            login_limiter: ratelimit::RateLimiter::new(config.login_per_minute),
+            login_global: ratelimit::RateLimiter::new(config.login_per_minute.saturating_mul(10)),
             config,
             storage,
             key,

@@ -549,3 +549,207 @@ async fn guessing_enrollment_codes_is_rate_limited_and_logged() {
     }
     assert!(!logged.contains(&real.replace('-', "")[..16]) && !logged.contains(&real[..9]));
 }
+
+/// An order of `k`'s store, accepted by HQ.
+async fn an_order(s: &HqServer, k: &vitrine_testkit::EnrolledKiosk) -> uuid::Uuid {
+    let id = uuid::Uuid::now_v7();
+    let r = reqwest::Client::new()
+        .post(s.at("/v1/orders"))
+        .bearer_auth(&k.token)
+        .json(&serde_json::json!({
+            "id": id, "store": k.store, "created_at": vitrine_hq::now(),
+            "lines": [{"gtin": "05449000039231", "quantity": 1}],
+            "customer": {"name": "Ana", "email": "ana@example.org"}, "lang": "en"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    id
+}
+
+fn status_of(s: &HqServer, id: &uuid::Uuid) -> vitrine_core::wire::OrderStatus {
+    s.hq.storage.order(id).unwrap().unwrap().status
+}
+
+/// Medium: the staff pages resist cross-site requests. A POST carrying the
+/// session cookie (a browser without SameSite) but no CSRF token, or the
+/// right token from another site's origin, changes nothing (403); no
+/// cookie at all goes to the login page; the cookie is HttpOnly and
+/// SameSite=Strict; the change made from HQ's own page goes through and is
+/// audited with the staff member's name (page and `staff audit`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cross_site_staff_forms_are_refused_and_changes_are_audited() {
+    use vitrine_core::wire::OrderStatus;
+    let s = start_hq_in_temp_dir(|_| {}).await;
+    vitrine_testkit::commit_products(&s.hq, &[("05449000039231", "Nordic must")], Vec::new());
+    let k = enroll_kiosk(&s, "paris-01", 1).await;
+    let id = an_order(&s, &k).await;
+    let camille = vitrine_testkit::staff_session(&s, "camille", Some("paris-01")).await;
+    let path = format!("/staff/paris-01/orders/{id}/status");
+    let raw = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let cookie = format!("vitrine_staff={}", camille.cookie);
+    // No token.
+    let r = raw
+        .post(s.at(&path))
+        .header("cookie", &cookie)
+        .form(&[("status", "ready")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    // Another session's token would not do either: a wrong one.
+    let r = raw
+        .post(s.at(&path))
+        .header("cookie", &cookie)
+        .form(&[("status", "ready"), ("csrf", "0123456789abcdef")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    // The right token, from another site's page.
+    for origin in ["https://evil.example", "null"] {
+        let r = raw
+            .post(s.at(&path))
+            .header("cookie", &cookie)
+            .header("origin", origin)
+            .form(&[("status", "ready"), ("csrf", camille.csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "{origin}");
+    }
+    // No session: the login page, nothing changed.
+    let r = raw
+        .post(s.at(&path))
+        .form(&[("status", "collected")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(r.headers()["location"].to_str().unwrap().starts_with("/staff/login"));
+    assert_eq!(status_of(&s, &id), OrderStatus::Received);
+    assert_eq!(health(&s).await, 200);
+    // The cookie's attributes.
+    let r = raw
+        .post(s.at("/staff/login"))
+        .form(&[("name", "camille"), ("password", vitrine_testkit::STAFF_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let set = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    for attr in ["HttpOnly", "SameSite=Strict", "Path=/staff"] {
+        assert!(set.contains(attr), "{set}");
+    }
+    assert!(!set.contains("Secure"), "plain HTTP on loopback: {set}");
+    // From HQ's own page: done, and audited with the name.
+    assert_eq!(camille.set_status("paris-01", &id, "ready").await.status(), 303);
+    assert_eq!(status_of(&s, &id), OrderStatus::Ready);
+    let page = camille
+        .get("/staff/paris-01/orders?lang=en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Received → Ready for collection, by camille"), "{page}");
+    let out = vitrine_testkit::run_hq(env!("CARGO_BIN_EXE_vitrine-hq"), &s.data_dir, &["staff", "audit"]);
+    let text = vitrine_testkit::stdout_ok(&out);
+    assert!(
+        text.contains("received -> ready  by camille") && text.contains(&id.to_string()),
+        "{text}"
+    );
+    // Logged out: the session is gone at HQ, not only in the browser.
+    let r = camille.post_form("/staff/logout", &[]).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let r = camille.get("/staff/paris-01/orders").send().await.unwrap();
+    assert_eq!(r.status(), 303, "the old cookie no longer works");
+}
+
+/// Medium: a store's staff act on their store only; HQ's role on all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stores_staff_cannot_act_on_another_stores_orders() {
+    use vitrine_core::wire::OrderStatus;
+    let s = start_hq_in_temp_dir(|_| {}).await;
+    vitrine_testkit::commit_products(&s.hq, &[("05449000039231", "Nordic must")], Vec::new());
+    let lyon_kiosk = enroll_kiosk(&s, "lyon-02", 2).await;
+    let lyon_order = an_order(&s, &lyon_kiosk).await;
+    let paris = vitrine_testkit::staff_session(&s, "paris.staff", Some("paris-01")).await;
+    let r = paris.get("/staff/lyon-02/orders").send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(!r.text().await.unwrap().contains("Ana"));
+    // Through its own store's address, the order is not found either.
+    assert_eq!(paris.set_status("lyon-02", &lyon_order, "ready").await.status(), 403);
+    assert_eq!(paris.set_status("paris-01", &lyon_order, "ready").await.status(), 404);
+    assert_eq!(status_of(&s, &lyon_order), OrderStatus::Received);
+    let hq_role = vitrine_testkit::staff_session(&s, "head.office", None).await;
+    assert_eq!(hq_role.get("/staff/lyon-02/orders").send().await.unwrap().status(), 200);
+    assert_eq!(
+        hq_role.set_status("lyon-02", &lyon_order, "preparing").await.status(),
+        303
+    );
+    assert_eq!(status_of(&s, &lyon_order), OrderStatus::Preparing);
+}
+
+/// Medium: 500 wrong passwords from one host: after a few, 429 with
+/// `Retry-After` (per client address), the account locked (even the right
+/// password from elsewhere waits), other accounts and HQ still answer, and
+/// `staff passwd` lifts the lock.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guessing_staff_passwords_locks_out_and_hq_still_answers() {
+    let s = start_hq_in_temp_dir(|_| {}).await;
+    vitrine_hq::services::staff::add(&s.hq, "victim", Some("paris-01"), vitrine_testkit::STAFF_PASSWORD).unwrap();
+    let other = vitrine_testkit::staff_session(&s, "other", Some("paris-01")).await;
+    let attacker = reqwest::Client::builder()
+        .local_address("127.0.0.2".parse::<std::net::IpAddr>().unwrap())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut counts = std::collections::BTreeMap::new();
+    for i in 0..500 {
+        let r = attacker
+            .post(s.at("/staff/login"))
+            .form(&[("name", "victim"), ("password", &format!("guess-number-{i}"))])
+            .send()
+            .await
+            .unwrap();
+        if r.status() == 429 {
+            assert!(r.headers().contains_key("retry-after"));
+        }
+        *counts.entry(r.status().as_u16()).or_insert(0) += 1;
+    }
+    assert_eq!(counts.get(&303), None, "{counts:?}");
+    assert!(counts[&429] >= 490, "{counts:?}");
+    assert_eq!(health(&s).await, 200);
+    // The right password, from another address: locked all the same.
+    let locked = vitrine_testkit::staff_login(&s.url(), "victim", vitrine_testkit::STAFF_PASSWORD).await;
+    assert_eq!(locked.err(), Some(429));
+    // Another account's session goes on.
+    assert_eq!(other.get("/staff/paris-01/orders").send().await.unwrap().status(), 200);
+    // The operator sets a new password: the lock is lifted.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine-hq"))
+        .arg("--data-dir")
+        .arg(&s.data_dir)
+        .args(["staff", "passwd", "victim"])
+        .env("VITRINE_HQ_LOG", "warn")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"a brand new passphrase\n").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        vitrine_testkit::staff_login(&s.url(), "victim", "a brand new passphrase")
+            .await
+            .is_ok()
+    );
+}

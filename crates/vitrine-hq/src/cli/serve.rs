@@ -31,8 +31,10 @@ pub struct Args {
     /// SMS webhook URL (HQ POSTs {"to","text"} as JSON).
     #[arg(long, env = "VITRINE_HQ_SMS_WEBHOOK")]
     sms_webhook: Option<String>,
-    /// Password of the staff orders pages (/staff/STORE/orders).
-    #[arg(long, env = "VITRINE_HQ_STAFF_PASSWORD", hide_env_values = true)]
+    /// Removed (issue 14): the staff pages have one account per person
+    /// (`vitrine-hq staff add`). Still read only to refuse to start when
+    /// set, so that nobody believes a shared password protects them.
+    #[arg(long, env = "VITRINE_HQ_STAFF_PASSWORD", hide = true, hide_env_values = true)]
     staff_password: Option<String>,
     /// Requests per minute and kiosk.
     #[arg(long, env = "VITRINE_HQ_RATE_PER_MINUTE", default_value_t = 600)]
@@ -42,6 +44,11 @@ pub struct Args {
     /// the proxy's address.
     #[arg(long, env = "VITRINE_HQ_ENROLL_PER_MINUTE", default_value_t = 10)]
     enroll_per_minute: u32,
+    /// Staff login attempts per minute and client address (all together:
+    /// ten times that); an account is also locked after 10 wrong passwords
+    /// in a row, for 15 minutes.
+    #[arg(long, env = "VITRINE_HQ_LOGIN_PER_MINUTE", default_value_t = 10)]
+    login_per_minute: u32,
     /// Largest request body in bytes (larger: 413).
     #[arg(long, env = "VITRINE_HQ_MAX_BODY_BYTES", default_value_t = 65_536)]
     max_body_bytes: usize,
@@ -107,9 +114,15 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<()> {
         None => None,
     };
     config.sms_webhook = a.sms_webhook.clone();
-    config.staff_password = a.staff_password.clone().filter(|p| !p.is_empty());
+    if a.staff_password.as_deref().is_some_and(|p| !p.is_empty()) {
+        return Err(AdminError::Invalid(
+            "--staff-password / VITRINE_HQ_STAFF_PASSWORD was removed: the staff pages have one account per person now; create them with `vitrine-hq staff add NAME --store STORE` (or --hq) and unset it".into(),
+        )
+        .into());
+    }
     config.rate_per_minute = a.rate_per_minute;
     config.enroll_per_minute = a.enroll_per_minute.max(1);
+    config.login_per_minute = a.login_per_minute.max(1);
     config.max_body_bytes = a.max_body_bytes;
     config.keep_versions = a.keep_versions;
     config.update_valid_hours = a.update_valid_hours.max(1);

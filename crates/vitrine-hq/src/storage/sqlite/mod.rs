@@ -25,6 +25,7 @@ mod handoffs;
 mod meta;
 mod notifications;
 mod orders;
+mod staff;
 
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
@@ -119,6 +120,26 @@ pub const HQ_MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE notifications ADD COLUMN until_redeemed TEXT;
     CREATE INDEX notifications_until_redeemed ON notifications(until_redeemed) WHERE until_redeemed IS NOT NULL;
+    "#,
+    // 4: staff accounts (issue 14): one per person, for a store or (store
+    // NULL) for every store; Argon2 password hashes; sessions by the hash
+    // of their token; who changed which order's status.
+    r#"
+    CREATE TABLE staff (
+        name TEXT PRIMARY KEY, store TEXT, password_hash TEXT NOT NULL,
+        failed_logins INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE staff_sessions (
+        token_hash TEXT PRIMARY KEY, staff TEXT NOT NULL, csrf TEXT NOT NULL,
+        created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL
+    );
+    CREATE INDEX staff_sessions_staff ON staff_sessions(staff);
+    CREATE TABLE order_audit (
+        id INTEGER PRIMARY KEY, at INTEGER NOT NULL, staff TEXT NOT NULL, store TEXT NOT NULL,
+        order_id TEXT NOT NULL, order_number TEXT NOT NULL, from_status TEXT NOT NULL, to_status TEXT NOT NULL
+    );
+    CREATE INDEX order_audit_store ON order_audit(store, at);
     "#,
 ];
 
