@@ -163,12 +163,16 @@ async fn click_and_collect_confirmation_reaches_a_real_smtp_server_and_the_sms_w
     }
 
     // The staff page lists it and marks it ready; the shopper is told.
-    let c = reqwest::Client::builder()
+    let no_redirect = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
     let page = format!("{}/staff/paris-01/orders", hq.url());
-    assert_eq!(c.get(&page).send().await.unwrap().status(), 303, "to the login page");
+    assert_eq!(
+        no_redirect.get(&page).send().await.unwrap().status(),
+        303,
+        "to the login page"
+    );
     let staff = vitrine_testkit::staff_session(&hq, "camille", Some("paris-01")).await;
     let html = staff
         .get("/staff/paris-01/orders")
