@@ -196,15 +196,16 @@ struct LangQuery {
 }
 
 impl Staff {
-    /// Refuses (403, a page) a form that another site could have sent: its
-    /// origin is not HQ's, or its CSRF token is not this session's.
-    pub fn check_form(&self, hq: &Hq, headers: &header::HeaderMap, csrf: &str, lang: Lang) -> Result<(), Response> {
+    /// The refusal (403, a page) of a form that another site could have
+    /// sent: its origin is not HQ's, or its CSRF token is not this
+    /// session's. None: the form may go on.
+    pub fn check_form(&self, hq: &Hq, headers: &header::HeaderMap, csrf: &str, lang: Lang) -> Option<Response> {
         let origin_ok = same_origin(hq, headers);
         if origin_ok && tokens_match(csrf, &self.csrf) {
-            return Ok(());
+            return None;
         }
         tracing::warn!(staff = %self.account.name, origin_ok, "staff form refused: cross-site or without its token");
-        Err(html(
+        Some(html(
             StatusCode::FORBIDDEN,
             lang,
             BRAND,

@@ -187,7 +187,7 @@ pub(super) async fn logout(
     PageForm(f): PageForm<CsrfForm>,
 ) -> Response {
     let lang = page_lang(f.lang.as_deref(), &headers);
-    if let Err(r) = staff.check_form(&hq, &headers, &f.csrf, lang) {
+    if let Some(r) = staff.check_form(&hq, &headers, &f.csrf, lang) {
         return r;
     }
     let hq2 = hq.clone();
@@ -378,7 +378,7 @@ pub(super) async fn set_status(
         Err(refused) => return refused,
     };
     let lang = page_lang(f.lang.as_deref(), &headers);
-    if let Err(r) = staff.check_form(&hq, &headers, &f.csrf, lang) {
+    if let Some(r) = staff.check_form(&hq, &headers, &f.csrf, lang) {
         return r;
     }
     if !store_ok(&store) {
