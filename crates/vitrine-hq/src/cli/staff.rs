@@ -89,7 +89,8 @@ pub fn run(a: Args, hq: &Hq) -> anyhow::Result<()> {
                 Some(s) => println!("staff account {name} added for store {s}"),
                 None => println!("staff account {name} added for every store (HQ)"),
             }
-            println!("log in at {}/staff/login", hq.config.public_base_url);
+            // The command does not know the address `serve` was given.
+            println!("log in at /staff/login on HQ's public address (serve --public-url)");
         }
         Command::Remove { name } => {
             staff::remove(hq, &name).map_err(operator)?;
