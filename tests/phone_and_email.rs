@@ -123,7 +123,6 @@ async fn click_and_collect_confirmation_reaches_a_real_smtp_server_and_the_sms_w
             from: "Vitrine <no-reply@vitrine.invalid>".into(),
         });
         c.sms_webhook = Some(sms_url);
-        c.staff_password = Some("s3cret".into());
     })
     .await;
     enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
@@ -164,12 +163,19 @@ async fn click_and_collect_confirmation_reaches_a_real_smtp_server_and_the_sms_w
     }
 
     // The staff page lists it and marks it ready; the shopper is told.
-    let c = reqwest::Client::new();
+    let no_redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let page = format!("{}/staff/paris-01/orders", hq.url());
-    assert_eq!(c.get(&page).send().await.unwrap().status(), 401);
-    let html = c
-        .get(&page)
-        .basic_auth("staff", Some("s3cret"))
+    assert_eq!(
+        no_redirect.get(&page).send().await.unwrap().status(),
+        303,
+        "to the login page"
+    );
+    let staff = vitrine_testkit::staff_session(&hq, "camille", Some("paris-01")).await;
+    let html = staff
+        .get("/staff/paris-01/orders")
         .send()
         .await
         .unwrap()
@@ -180,9 +186,8 @@ async fn click_and_collect_confirmation_reaches_a_real_smtp_server_and_the_sms_w
         html.contains(&q.number) && html.contains("Reçue") && html.contains("Camille"),
         "{html}"
     );
-    let html_en = c
-        .get(format!("{page}?lang=en"))
-        .basic_auth("staff", Some("s3cret"))
+    let html_en = staff
+        .get("/staff/paris-01/orders?lang=en")
         .send()
         .await
         .unwrap()
@@ -193,14 +198,11 @@ async fn click_and_collect_confirmation_reaches_a_real_smtp_server_and_the_sms_w
         html_en.contains("Click&amp;collect orders") && html_en.contains("Received"),
         "{html_en}"
     );
-    let no_redirect = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let r = no_redirect
-        .post(format!("{}/staff/paris-01/orders/{}/status", hq.url(), q.id))
-        .basic_auth("staff", Some("s3cret"))
-        .form(&[("status", "ready"), ("lang", "fr")])
+    let r = staff
+        .post_form(
+            &format!("/staff/paris-01/orders/{}/status", q.id),
+            &[("status", "ready"), ("lang", "fr")],
+        )
         .send()
         .await
         .unwrap();

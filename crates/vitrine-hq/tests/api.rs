@@ -1276,8 +1276,9 @@ fn pages_esc(s: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_status_errors_are_pages_in_the_staff_pages_language() {
-    let s = start(|c| c.staff_password = Some("secret".into())).await;
+    let s = start(|_| {}).await;
     let k = enroll_kiosk(&s, "paris-01", 1).await;
+    let staff = vitrine_testkit::staff_session(&s, "camille", Some("paris-01")).await;
     let o = order(&k, Uuid::now_v7(), 1);
     let c = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -1291,16 +1292,14 @@ async fn staff_status_errors_are_pages_in_the_staff_pages_language() {
         .await
         .unwrap();
     assert_eq!(r.status(), 201);
+    let staff = &staff;
     let post = |order: Uuid, form: Vec<(&'static str, &'static str)>, accept_language: &'static str| {
-        let c = c.clone();
-        let url = s.at(&format!("/staff/paris-01/orders/{order}/status"));
+        let path = format!("/staff/paris-01/orders/{order}/status");
         async move {
-            let r = c
-                .post(url)
-                .basic_auth("staff", Some("secret"))
+            let r = staff
+                .post_form(&path, &form)
                 .header("accept", "text/html")
                 .header("accept-language", accept_language)
-                .form(&form)
                 .send()
                 .await
                 .unwrap();

@@ -6,7 +6,7 @@
 //! # Who may call what
 //! A handler's extractors say it in the code: [`AuthDevice`] (an enrolled,
 //! unrevoked kiosk, by its bearer token, rate-limited per kiosk) or
-//! [`Staff`] (HTTP Basic with the staff password). The other routes are
+//! [`Staff`] (a staff account's session cookie from `/staff/login`). The other routes are
 //! open: what protects them is said in the table.
 //!
 //! | route | method | who may call | module |
@@ -30,8 +30,11 @@
 //! | `/h/{id}/claim` | POST | anyone with the basket's link, once: a second contact is refused | `phone` |
 //! | `/h/{id}/coupon` | POST | anyone with the basket's link; each coupon is used once | `phone` |
 //! | `/s/{id}` | GET, POST | anyone with the survey's link (a random 80-bit id), answered once | `survey` |
-//! | `/staff/{store}/orders` | GET | the store's staff ([`Staff`]) | `staff` |
-//! | `/staff/{store}/orders/{id}/status` | POST | the store's staff ([`Staff`]) | `staff` |
+//! | `/staff/login` | GET, POST | anyone (the login form); POST rate-limited per client address, refused from another origin, accounts locked after 10 wrong passwords | `staff` |
+//! | `/staff/logout` | POST | a logged-in member of staff ([`Staff`]), its CSRF token | `staff` |
+//! | `/staff` | GET | a logged-in member of staff ([`Staff`]) | `staff` |
+//! | `/staff/{store}/orders` | GET | the store's staff or HQ's role ([`Staff`]) | `staff` |
+//! | `/staff/{store}/orders/{id}/status` | POST | the store's staff or HQ's role ([`Staff`]), HQ's origin and its CSRF token | `staff` |
 //! | anything else | any | anyone: a JSON 404 pointing to `/openapi.json` | `openapi` |
 //!
 //! Every body is limited to `max_body_bytes` (413 above).
@@ -53,9 +56,11 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::middleware;
 use axum::routing::{get, post};
 
 use crate::Hq;
+use crate::http::layers;
 #[cfg(doc)]
 use crate::http::{AuthDevice, Staff};
 
@@ -87,9 +92,14 @@ pub fn router(hq: Arc<Hq>) -> Router {
         .route("/h/{id}/coupon", post(phone::coupon))
         .route("/s/{id}", get(survey::page).post(survey::answer))
         // The store's staff.
+        .route("/staff/login", get(staff::login_form).post(staff::login))
+        .route("/staff/logout", post(staff::logout))
+        .route("/staff", get(staff::home))
         .route("/staff/{store}/orders", get(staff::orders))
         .route("/staff/{store}/orders/{id}/status", post(staff::set_status))
         .fallback(openapi::fallback)
         .layer(DefaultBodyLimit::max(limit))
+        .layer(middleware::from_fn(layers::json_errors))
+        .layer(middleware::from_fn(layers::security_headers))
         .with_state(hq)
 }
