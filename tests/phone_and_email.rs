@@ -138,6 +138,7 @@ async fn click_and_collect_confirmation_reaches_a_real_smtp_server_and_the_sms_w
                 customer_id: None,
             },
             lang: Lang::FR,
+            identification: None,
         })
         .unwrap();
     assert_eq!(q.number, order_number(&q.id));
