@@ -632,7 +632,8 @@ mod tests {
         );
         let mut forged = Identification::new(&k.public(), "cus-VICTIM0001", "dev-a", ProofKind::Card, now);
         forged.iss = issuer_id(&k.public());
-        let (_, payload, _) = split_token(&forged.sign(&other)).expect("shape");
+        let signed_by_other = forged.sign(&other);
+        let (_, payload, _) = split_token(&signed_by_other).expect("shape");
         let (_, _, sig) = split_token(&text).expect("shape");
         assert_eq!(
             Identification::verify_signature(&format!("VTI1.{payload}.{sig}"), &k.public()),

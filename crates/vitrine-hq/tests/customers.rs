@@ -248,6 +248,7 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
                 phone: Some("+33 6 71 42 93 58".into()),
                 customer_id: None,
             },
+            identification: None,
             ..req.clone()
         };
         accept_order(&h, &dev, &anon_order).unwrap();
@@ -261,6 +262,7 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
                 phone: None,
                 customer_id: None,
             },
+            identification: None,
             ..req.clone()
         };
         accept_order(&h, &dev, &other).unwrap();
