@@ -358,6 +358,7 @@ async fn weighed_and_label_priced_packs_cost_the_same_on_the_phone_and_in_orders
             contact: vitrine::session::Contact::Email("camille@example.fr".into()),
             lang: Lang::FR,
             coupons: Vec::new(),
+            identification: None,
         })
         .unwrap();
     let st = sync_once(k_dir.path(), settings()).await.unwrap();
