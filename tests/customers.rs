@@ -98,14 +98,19 @@ fn camille_order(lines: Vec<HandoffLine>, who: &customer::Identified, lang: Lang
 
 /// Identifies the shopper by the phone number typed at the kiosk: the code
 /// HQ sends there (read from the SMS stand-in), typed back.
-async fn by_phone(ob: &Outbox, sms: &mut tokio::sync::mpsc::UnboundedReceiver<serde_json::Value>) -> customer::Identified {
+async fn by_phone(
+    ob: &Outbox,
+    sms: &mut tokio::sync::mpsc::UnboundedReceiver<serde_json::Value>,
+) -> customer::Identified {
     let pending = match customer::identify(ob, "06 12 34 56 78", vitrine::clock::now(), TIMEOUT).await {
         Err(IdentifyError::CodeSent(p)) => p,
         other => panic!("a code should be sent: {other:?}"),
     };
     assert_eq!(pending.masked, "•••• 78");
     let text = next_sms(sms).await["text"].as_str().unwrap().to_string();
-    customer::verify_code(ob, &pending, &code_in(&text), TIMEOUT).await.unwrap()
+    customer::verify_code(ob, &pending, &code_in(&text), TIMEOUT)
+        .await
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -284,7 +289,12 @@ async fn a_member_basket_is_priced_the_same_by_kiosk_and_hq_and_a_coupon_is_used
     // tier and the offer, and HQ's identification for this kiosk.
     let who = by_phone(&ob, &mut sms).await;
     assert_eq!(who.via, Via::Contact);
-    assert!(who.customer.identification.as_ref().is_some_and(|e| e.0.starts_with("VTI1.")));
+    assert!(
+        who.customer
+            .identification
+            .as_ref()
+            .is_some_and(|e| e.0.starts_with("VTI1."))
+    );
     assert_eq!(who.customer.masked_identifier, "•••• 78");
     assert_eq!(who.customer.coupons, vec!["MERCI-TEST0001".to_string()]);
 

@@ -573,7 +573,11 @@ fn a_scanned_loyalty_card_and_a_typed_phone_number_identify_the_shopper_through_
     k.type_keys("0612345678");
     k.press("Valider");
     assert!(!id.get_identified() && id.get_code_step(), "{}", id.get_message());
-    assert!(id.get_message().contains("envoyé un code à •••• 78"), "{}", id.get_message());
+    assert!(
+        id.get_message().contains("envoyé un code à •••• 78"),
+        "{}",
+        id.get_message()
+    );
     assert!(id.get_code_prompt().contains("•••• 78"), "{}", id.get_code_prompt());
     assert!(!k.shows("Camille") && id.get_first_name().is_empty());
     let text = rt.block_on(vitrine_testkit::next_sms(&mut sms))["text"]

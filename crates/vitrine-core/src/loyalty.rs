@@ -622,7 +622,10 @@ mod tests {
         assert!(id.covers("dev-a", now + 60));
         assert!(id.covers("dev-a", now + IDENTIFICATION_LIFETIME_S));
         assert!(!id.covers("dev-b", now + 60), "another kiosk");
-        assert!(!id.covers("dev-a", now + IDENTIFICATION_LIFETIME_S + CLOCK_SKEW_S + 1), "too late");
+        assert!(
+            !id.covers("dev-a", now + IDENTIFICATION_LIFETIME_S + CLOCK_SKEW_S + 1),
+            "too late"
+        );
         assert!(!id.covers("dev-a", now - 3600), "a basket made before");
         // Another key, an altered payload, a token of another kind.
         let other = SecretKey::from_seed([4; 32]);

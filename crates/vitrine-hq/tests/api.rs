@@ -433,7 +433,9 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
         &spec,
         "/v1/customers/lookup",
         "post",
-        lookup("card", &vitrine_core::loyalty::card_number("0450", 8)).await.unwrap(),
+        lookup("card", &vitrine_core::loyalty::card_number("0450", 8))
+            .await
+            .unwrap(),
     )
     .await;
     assert_eq!(st, 404);

@@ -7,12 +7,12 @@
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 use uuid::Uuid;
+use vitrine_core::Gtin;
 use vitrine_core::catalog::Change;
 use vitrine_core::loyalty::{Identification, ProofKind, card_number};
 use vitrine_core::pricing::{Audience, PromoKind, Promotion, Target, Tier};
 use vitrine_core::sign::SecretKey;
 use vitrine_core::wire::{HandoffBasket, HandoffLine};
-use vitrine_core::Gtin;
 use vitrine_hq::customers::{self, NewCustomer};
 use vitrine_hq::storage::customers::CouponRecord;
 use vitrine_hq::{Clock, HqConfig, SmtpConfig};
@@ -234,16 +234,27 @@ async fn typing_a_victims_phone_number_or_email_shows_nothing_without_the_code_s
             .await;
         assert_eq!((st, v["error"].as_str()), (403, Some("proof_required")), "{v}");
         let text = v.to_string();
-        assert!(!text.contains("Camille") && !text.contains(&w.coupon) && !text.contains("gold"), "{text}");
+        assert!(
+            !text.contains("Camille") && !text.contains(&w.coupon) && !text.contains("gold"),
+            "{text}"
+        );
     }
     // Asking for a code answers the same for the victim and for nobody;
     // only the victim's phone receives one.
     let (st, nobody) = w
-        .post(&paris, "/v1/customers/challenge", &json!({"kind": "phone", "value": "06 99 99 99 99"}))
+        .post(
+            &paris,
+            "/v1/customers/challenge",
+            &json!({"kind": "phone", "value": "06 99 99 99 99"}),
+        )
         .await;
     assert_eq!(st, 202);
     let (st, ch) = w
-        .post(&paris, "/v1/customers/challenge", &json!({"kind": "phone", "value": PHONE, "lang": "fr"}))
+        .post(
+            &paris,
+            "/v1/customers/challenge",
+            &json!({"kind": "phone", "value": PHONE, "lang": "fr"}),
+        )
         .await;
     assert_eq!(st, 202);
     let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
@@ -280,7 +291,10 @@ async fn typing_a_victims_phone_number_or_email_shows_nothing_without_the_code_s
             .post(&paris, "/v1/customers/verify", &json!({"id": ch["id"], "code": wrong}))
             .await;
         assert_eq!((st, v["error"].as_str()), (422, Some("wrong_code")), "{v}");
-        assert!(v["message"].as_str().unwrap().contains(&format!("{left} tries left")), "{v}");
+        assert!(
+            v["message"].as_str().unwrap().contains(&format!("{left} tries left")),
+            "{v}"
+        );
     }
     let (st, v) = w
         .post(&paris, "/v1/customers/verify", &json!({"id": ch["id"], "code": code}))
@@ -289,7 +303,11 @@ async fn typing_a_victims_phone_number_or_email_shows_nothing_without_the_code_s
     w.health().await;
     // A code expires after ten minutes.
     let (_, ch) = w
-        .post(&paris, "/v1/customers/challenge", &json!({"kind": "email", "value": EMAIL}))
+        .post(
+            &paris,
+            "/v1/customers/challenge",
+            &json!({"kind": "email", "value": EMAIL}),
+        )
         .await;
     let mail = next_mail_text(&mut w.mails).await;
     assert!(mail.contains("camille@example.com"), "{mail}");
@@ -302,7 +320,11 @@ async fn typing_a_victims_phone_number_or_email_shows_nothing_without_the_code_s
     // The right code in time: the customer, with HQ's identification for
     // this kiosk; once only.
     let (_, ch) = w
-        .post(&paris, "/v1/customers/challenge", &json!({"kind": "email", "value": EMAIL}))
+        .post(
+            &paris,
+            "/v1/customers/challenge",
+            &json!({"kind": "email", "value": EMAIL}),
+        )
         .await;
     let mail = next_mail_text(&mut w.mails).await;
     let code = code_in(mail.split("\n\n").nth(1).unwrap_or(&mail));
@@ -310,10 +332,16 @@ async fn typing_a_victims_phone_number_or_email_shows_nothing_without_the_code_s
         .post(&paris, "/v1/customers/verify", &json!({"id": ch["id"], "code": code}))
         .await;
     assert_eq!(st, 200, "{v}");
-    assert_eq!((v["first_name"].as_str(), v["tier"].as_str()), (Some("Camille"), Some("gold")));
+    assert_eq!(
+        (v["first_name"].as_str(), v["tier"].as_str()),
+        (Some("Camille"), Some("gold"))
+    );
     assert!(v.to_string().contains(&w.coupon));
     let ident = Identification::verify_signature(v["identification"].as_str().unwrap(), &w.s.hq.key.public()).unwrap();
-    assert_eq!((ident.sub.as_str(), ident.dev.as_str(), ident.how), (w.camille.as_str(), paris.id.as_str(), ProofKind::EmailCode));
+    assert_eq!(
+        (ident.sub.as_str(), ident.dev.as_str(), ident.how),
+        (w.camille.as_str(), paris.id.as_str(), ProofKind::EmailCode)
+    );
     let (st, _) = w
         .post(&paris, "/v1/customers/verify", &json!({"id": ch["id"], "code": code}))
         .await;
@@ -362,7 +390,11 @@ async fn a_50_kb_customer_id_is_refused_and_nothing_is_stored() {
     let huge = "c".repeat(50_000);
     let (id, compact) = w.basket(&paris, T0);
     let (st, v) = w
-        .post(&paris, "/v1/handoffs", &json!({"compact": compact, "customer_id": huge}))
+        .post(
+            &paris,
+            "/v1/handoffs",
+            &json!({"compact": compact, "customer_id": huge}),
+        )
         .await;
     assert_eq!(st, 422, "{v}");
     let r = w
@@ -453,7 +485,11 @@ async fn a_copied_customer_id_gives_no_member_price_and_cannot_be_added_by_a_res
     w.clock.advance(31 * 60 + 61);
     let (late, compact_l) = w.basket(&paris, w.s.hq.now());
     let (st, _) = w
-        .post(&paris, "/v1/handoffs", &json!({"compact": compact_l, "identification": view["identification"]}))
+        .post(
+            &paris,
+            "/v1/handoffs",
+            &json!({"compact": compact_l, "identification": view["identification"]}),
+        )
         .await;
     assert_eq!(st, 201);
     assert_eq!(w.s.hq.storage.handoff(&late).unwrap().unwrap().customer_id, None);
@@ -467,14 +503,23 @@ async fn a_victims_coupon_is_refused_from_another_stores_kiosk_and_on_the_phone(
     let paris = w.paris.clone();
     // The attack: Lyon's kiosk names Camille and her coupon, with no
     // identification HQ vouches for.
-    let (st, r) = w.post(&lyon, "/v1/orders", &w.order(&lyon, T0, &[&w.coupon], None)).await;
+    let (st, r) = w
+        .post(&lyon, "/v1/orders", &w.order(&lyon, T0, &[&w.coupon], None))
+        .await;
     assert_eq!(st, 201, "{r}");
     assert_eq!(r["coupons"][0]["accepted"], false, "{r}");
-    assert!(r["coupons"][0]["reason"].as_str().unwrap().contains("another customer"), "{r}");
+    assert!(
+        r["coupons"][0]["reason"].as_str().unwrap().contains("another customer"),
+        "{r}"
+    );
     // A card number that is not Camille's does not vouch either.
     let other_card = card_number("0450", 43);
     let (_, r) = w
-        .post(&lyon, "/v1/orders", &w.order(&lyon, T0, &[&w.coupon], Some(&other_card)))
+        .post(
+            &lyon,
+            "/v1/orders",
+            &w.order(&lyon, T0, &[&w.coupon], Some(&other_card)),
+        )
         .await;
     assert_eq!(r["coupons"][0]["accepted"], false, "{r}");
     // On an anonymous basket from the phone page.
@@ -504,7 +549,9 @@ async fn a_victims_coupon_is_refused_from_another_stores_kiosk_and_on_the_phone(
     };
     assert_eq!((st, v["status"].as_str()), (200, Some("valid")));
     // Its holder, who presents her card at the same kiosk, uses it.
-    let (_, r) = w.post(&lyon, "/v1/orders", &w.order(&lyon, T0, &[&w.coupon], Some(&w.card))).await;
+    let (_, r) = w
+        .post(&lyon, "/v1/orders", &w.order(&lyon, T0, &[&w.coupon], Some(&w.card)))
+        .await;
     assert_eq!(r["coupons"][0]["accepted"], true, "{r}");
     w.health().await;
 }
@@ -536,7 +583,9 @@ async fn an_order_dated_eleven_days_ahead_is_priced_at_hqs_time() {
     assert_eq!(stale["created_at"], T0);
     // The promotion is real: once HQ's clock reaches it, it applies.
     w.clock.advance(11 * DAY);
-    let (_, later) = w.post(&paris, "/v1/orders", &w.order(&paris, T0 + 11 * DAY, &[], None)).await;
+    let (_, later) = w
+        .post(&paris, "/v1/orders", &w.order(&paris, T0 + 11 * DAY, &[], None))
+        .await;
     assert!(total(&later) < total(&now), "{later}");
     w.health().await;
 }
@@ -549,7 +598,11 @@ async fn a_coupon_use_is_dated_by_hq_not_by_the_order() {
     let ident = view["identification"].as_str().unwrap().to_string();
     // Dated a year ahead: the coupon's use is recorded at HQ's time.
     let (_, r) = w
-        .post(&paris, "/v1/orders", &w.order(&paris, T0 + 365 * DAY, &[&w.coupon], Some(&ident)))
+        .post(
+            &paris,
+            "/v1/orders",
+            &w.order(&paris, T0 + 365 * DAY, &[&w.coupon], Some(&ident)),
+        )
         .await;
     assert_eq!(r["coupons"][0]["accepted"], true, "{r}");
     let c = w.s.hq.storage.coupon(&w.coupon).unwrap().unwrap();

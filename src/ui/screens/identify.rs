@@ -201,7 +201,9 @@ impl Screen for Identify {
         a.set_code_step(pending.is_some());
         a.set_code_heading(text!("kiosk-trust-code-heading").render(lang).into());
         a.set_code_prompt(match pending.as_ref() {
-            Some(p) => text!("kiosk-trust-code-prompt", masked = p.masked.as_str()).render(lang).into(),
+            Some(p) => text!("kiosk-trust-code-prompt", masked = p.masked.as_str())
+                .render(lang)
+                .into(),
             None => SharedString::new(),
         });
         a.set_code_cancel(text!("kiosk-trust-code-other").render(lang).into());

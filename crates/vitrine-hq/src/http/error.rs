@@ -98,7 +98,9 @@ impl From<ServiceError> for Failure {
 impl From<CustomerError> for Failure {
     fn from(e: CustomerError) -> Self {
         match e {
-            e @ CustomerError::ProofRequired => Failure::new(StatusCode::FORBIDDEN, codes::PROOF_REQUIRED, e.to_string()),
+            e @ CustomerError::ProofRequired => {
+                Failure::new(StatusCode::FORBIDDEN, codes::PROOF_REQUIRED, e.to_string())
+            }
             e => ServiceError::from(e).into(),
         }
     }

@@ -94,15 +94,7 @@ pub fn accept_order(hq: &Hq, dev: &Device, req: &OrderRequest) -> Result<(bool, 
         at,
         holder,
     )?;
-    let priced = price_lines_with(
-        hq,
-        &req.store,
-        &req.lines,
-        customer.as_ref(),
-        &promos,
-        &accepted,
-        at,
-    )?;
+    let priced = price_lines_with(hq, &req.store, &req.lines, customer.as_ref(), &promos, &accepted, at)?;
     let total = priced
         .priced
         .as_ref()

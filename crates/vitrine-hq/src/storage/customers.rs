@@ -147,7 +147,9 @@ pub enum Opened {
     Opened,
     /// Too many challenges for this contact or this kiosk: try again at
     /// this time.
-    RateLimited { retry_at: UnixTime },
+    RateLimited {
+        retry_at: UnixTime,
+    },
 }
 
 /// The outcome of trying a code.

@@ -10,9 +10,9 @@ use vitrine_core::pricing::Tier;
 use vitrine_core::product::UnixTime;
 use vitrine_core::wire::OrderRequest;
 
+use super::notifications::insert_notes;
 use super::notifications::insert_scheduled;
 use super::{SqliteStorage, corrupt};
-use super::notifications::insert_notes;
 use crate::storage::NewNotification;
 use crate::storage::customers::{
     CardHolder, ChallengeLimits, ChallengeRecord, CodeCheck, CouponRecord, CustomerRecord, CustomerStore,
@@ -122,7 +122,9 @@ impl CustomerStore for SqliteStorage {
         // The oldest challenge in the window frees a slot when it leaves it.
         let count = |col: &str, v: &str| -> Result<(u32, Option<UnixTime>)> {
             Ok(tx.query_row(
-                &format!("SELECT COUNT(*), MIN(created_at) FROM identify_challenges WHERE {col} = ?1 AND created_at > ?2"),
+                &format!(
+                    "SELECT COUNT(*), MIN(created_at) FROM identify_challenges WHERE {col} = ?1 AND created_at > ?2"
+                ),
                 params![v, since],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?)
