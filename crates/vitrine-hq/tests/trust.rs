@@ -608,3 +608,49 @@ async fn a_coupon_use_is_dated_by_hq_not_by_the_order() {
     let c = w.s.hq.storage.coupon(&w.coupon).unwrap().unwrap();
     assert_eq!(c.redemption.unwrap().used_at, T0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_baskets_own_kiosk_vouches_for_its_customer_even_after_the_phone_delivered_it() {
+    let mut w = world().await;
+    let paris = w.paris.clone();
+    let view = w.identify_by_phone(&paris).await;
+    // The kiosk was offline: the phone page delivered the basket first,
+    // anonymous.
+    let (hid, compact) = w.basket(&paris, T0);
+    let r = w
+        .http
+        .post(w.s.at(&format!("/h/{hid}/submit")))
+        .json(&json!({"compact": compact}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    assert_eq!(w.s.hq.storage.handoff(&hid).unwrap().unwrap().customer_id, None);
+    // Another kiosk of the same store delivering it with its own
+    // identification of Camille does not vouch for this basket.
+    let paris2 = enroll_kiosk(&w.s, "paris-01", 13).await;
+    let view2 = w.identify_by_phone(&paris2).await;
+    let (st, _) = w
+        .post(
+            &paris2,
+            "/v1/handoffs",
+            &json!({"compact": compact, "identification": view2["identification"]}),
+        )
+        .await;
+    assert_eq!(st, 201);
+    assert_eq!(w.s.hq.storage.handoff(&hid).unwrap().unwrap().customer_id, None);
+    // Its own kiosk, back online, does: the basket becomes Camille's.
+    let (st, _) = w
+        .post(
+            &paris,
+            "/v1/handoffs",
+            &json!({"compact": compact, "identification": view["identification"]}),
+        )
+        .await;
+    assert_eq!(st, 201);
+    assert_eq!(
+        w.s.hq.storage.handoff(&hid).unwrap().unwrap().customer_id.as_deref(),
+        Some(w.camille.as_str())
+    );
+    w.health().await;
+}
