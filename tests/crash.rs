@@ -146,6 +146,7 @@ fn child(dir: &Path, seed: u64) {
                     customer_id: None,
                 },
                 lang: Lang::FR,
+                identification: None,
             };
             let q = ob.queue_order(order).expect("queue order");
             println!("O {}", q.id);

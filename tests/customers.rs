@@ -80,18 +80,37 @@ fn order_lines(s: &Session) -> Vec<HandoffLine> {
         .collect()
 }
 
-/// Camille's click&collect order of `lines`.
-fn camille_order(lines: Vec<HandoffLine>, customer: &str, lang: Lang) -> NewOrder {
+/// Camille's click&collect order of `lines`, for the shopper `who` the
+/// kiosk identified (what vouches for her at HQ goes with it).
+fn camille_order(lines: Vec<HandoffLine>, who: &customer::Identified, lang: Lang) -> NewOrder {
     NewOrder {
         lines,
         customer: OrderCustomer {
             name: "Camille".into(),
             email: Some("camille@example.com".into()),
             phone: None,
-            customer_id: Some(customer.to_string()),
+            customer_id: Some(who.customer.customer_id.clone()),
         },
         lang,
+        identification: who.customer.identification.as_ref().map(|e| e.0.clone()),
     }
+}
+
+/// Identifies the shopper by the phone number typed at the kiosk: the code
+/// HQ sends there (read from the SMS stand-in), typed back.
+async fn by_phone(
+    ob: &Outbox,
+    sms: &mut tokio::sync::mpsc::UnboundedReceiver<serde_json::Value>,
+) -> customer::Identified {
+    let pending = match customer::identify(ob, "06 12 34 56 78", vitrine::clock::now(), TIMEOUT).await {
+        Err(IdentifyError::CodeSent(p)) => p,
+        other => panic!("a code should be sent: {other:?}"),
+    };
+    assert_eq!(pending.masked, "•••• 78");
+    let text = next_sms(sms).await["text"].as_str().unwrap().to_string();
+    customer::verify_code(ob, &pending, &code_in(&text), TIMEOUT)
+        .await
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -144,7 +163,7 @@ async fn identify_by_loyalty_qr_with_hq_stopped_and_refuse_expired_forged_and_fo
     assert_eq!(used, vec!["MERCI-OFFLINE1".to_string()]);
     // Once used in an order still queued here (provisional), the same token
     // no longer brings it at this kiosk.
-    ob.queue_order_with_coupons(camille_order(order_lines(&session), &id, Lang::FR), used)
+    ob.queue_order_with_coupons(camille_order(order_lines(&session), &who, Lang::FR), used)
         .unwrap();
     assert_eq!(
         customer::redemption_status(&ob, "MERCI-OFFLINE1").unwrap().as_deref(),
@@ -254,7 +273,8 @@ fn basket(k_dir: &Path, session: &mut Session) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_basket_is_priced_the_same_by_kiosk_and_hq_and_a_coupon_is_used_once_across_channels() {
     let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let hq = start_hq(hq_dir.path(), |_| {}).await;
+    let (sms_url, mut sms) = sms_server().await;
+    let hq = start_hq(hq_dir.path(), |c| c.sms_webhook = Some(sms_url)).await;
     enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
     hq.hq.commit(&[member_price(COKE, 99)], None).unwrap();
     let id = camille(&hq.hq, Tier::Gold, true);
@@ -265,18 +285,23 @@ async fn a_member_basket_is_priced_the_same_by_kiosk_and_hq_and_a_coupon_is_used
     sync_once(k_dir.path(), settings()).await.unwrap();
     let ob = Outbox::open(k_dir.path()).unwrap();
 
-    // Typed phone number: online lookup, first name, tier and the offer.
-    let who = customer::identify(&ob, "06 12 34 56 78", vitrine::clock::now(), TIMEOUT)
-        .await
-        .unwrap();
+    // Typed phone number: a code sent there, typed back; then first name,
+    // tier and the offer, and HQ's identification for this kiosk.
+    let who = by_phone(&ob, &mut sms).await;
     assert_eq!(who.via, Via::Contact);
+    assert!(
+        who.customer
+            .identification
+            .as_ref()
+            .is_some_and(|e| e.0.starts_with("VTI1."))
+    );
     assert_eq!(who.customer.masked_identifier, "•••• 78");
     assert_eq!(who.customer.coupons, vec!["MERCI-TEST0001".to_string()]);
 
     let mut anonymous = Session::new(Lang::FR, false, false, Currency::EUR);
     basket(k_dir.path(), &mut anonymous);
     let mut session = anonymous.clone();
-    who.apply(&mut session);
+    who.clone().apply(&mut session);
     let promos = Catalog::open(k_dir.path())
         .unwrap()
         .active_promotions("paris-01", vitrine::clock::now())
@@ -295,12 +320,14 @@ async fn a_member_basket_is_priced_the_same_by_kiosk_and_hq_and_a_coupon_is_used
         &NewCustomer {
             first_name: "Lou".into(),
             email: Some("lou@example.com".into()),
+            card: Some(vitrine_core::loyalty::card_number("0450", 77)),
             tier: Some(Tier::Gold),
             ..NewCustomer::default()
         },
     )
     .unwrap();
-    let lou = customer::identify(&ob, "lou@example.com", at, TIMEOUT).await.unwrap();
+    let lou_card = vitrine_core::loyalty::card_number("0450", 77);
+    let lou = customer::identify(&ob, &lou_card, at, TIMEOUT).await.unwrap();
     assert_eq!(lou.customer.customer_id, no_consent);
     let mut lou_session = anonymous.clone();
     lou.apply(&mut lou_session);
@@ -311,7 +338,7 @@ async fn a_member_basket_is_priced_the_same_by_kiosk_and_hq_and_a_coupon_is_used
     // basket for the same member at the same time and confirms the coupon.
     let lines = order_lines(&session);
     let q = ob
-        .queue_order_with_coupons(camille_order(lines.clone(), &id, Lang::FR), used.clone())
+        .queue_order_with_coupons(camille_order(lines.clone(), &who, Lang::FR), used.clone())
         .unwrap();
     assert_eq!(
         customer::redemption_status(&ob, "MERCI-TEST0001").unwrap().as_deref(),
@@ -325,9 +352,7 @@ async fn a_member_basket_is_priced_the_same_by_kiosk_and_hq_and_a_coupon_is_used
         Some("confirmed")
     );
     // HQ no longer offers the used coupon; the kiosk refuses its QR too.
-    let again = customer::identify(&ob, "06 12 34 56 78", vitrine::clock::now(), TIMEOUT)
-        .await
-        .unwrap();
+    let again = by_phone(&ob, &mut sms).await;
     assert!(again.offers.is_empty());
     let qr = vitrine_hq::services::coupons::signed_coupon(&hq.hq, &coupon);
     assert!(matches!(
@@ -335,8 +360,10 @@ async fn a_member_basket_is_priced_the_same_by_kiosk_and_hq_and_a_coupon_is_used
         Err(customer::CouponError::AlreadyUsed)
     ));
 
-    // On the phone page, the same coupon is refused, in words.
-    let h = ob.queue_handoff(&lines, None, None).unwrap();
+    // On the phone page, the same coupon is refused, in words (Camille's
+    // basket: HQ's identification goes with it).
+    let evidence = again.customer.identification.as_ref().map(|e| e.0.clone());
+    let h = ob.queue_handoff(&lines, None, evidence).unwrap();
     sync_once(k_dir.path(), settings()).await.unwrap();
     let c = reqwest::Client::new();
     let page = c
@@ -404,7 +431,7 @@ async fn a_member_basket_is_priced_the_same_by_kiosk_and_hq_and_a_coupon_is_used
     ));
     // And an order from a kiosk with it is taken, without the coupon.
     let q2 = ob
-        .queue_order_with_coupons(camille_order(lines, &id, Lang::EN), vec!["MERCI-TEST0002".into()])
+        .queue_order_with_coupons(camille_order(lines, &again, Lang::EN), vec!["MERCI-TEST0002".into()])
         .unwrap();
     sync_once(k_dir.path(), settings()).await.unwrap();
     assert_eq!(
@@ -449,6 +476,7 @@ async fn thank_you_survey_coupon_and_reminder_emails_arrive_in_order_on_a_contro
                 customer_id: None,
             },
             lang: Lang::EN,
+            identification: None,
         })
         .unwrap();
     sync_once(k_dir.path(), settings()).await.unwrap();

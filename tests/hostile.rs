@@ -32,6 +32,7 @@ fn order(i: usize) -> NewOrder {
             customer_id: None,
         },
         lang: Lang::FR,
+        identification: None,
     }
 }
 

@@ -156,6 +156,7 @@ fn seventy_two_hours_without_hq_then_every_message_arrives_exactly_once() {
                             customer_id: None,
                         },
                         lang: Lang::FR,
+                        identification: None,
                     })
                     .unwrap();
                 assert!(!q.number.is_empty());

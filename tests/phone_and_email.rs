@@ -137,6 +137,7 @@ async fn click_and_collect_confirmation_reaches_a_real_smtp_server_and_the_sms_w
                 customer_id: None,
             },
             lang: Lang::FR,
+            identification: None,
         })
         .unwrap();
     assert_eq!(q.number, order_number(&q.id));
@@ -359,6 +360,7 @@ async fn weighed_and_label_priced_packs_cost_the_same_on_the_phone_and_in_orders
             contact: vitrine::session::Contact::Email("camille@example.fr".into()),
             lang: Lang::FR,
             coupons: Vec::new(),
+            identification: None,
         })
         .unwrap();
     let st = sync_once(k_dir.path(), settings()).await.unwrap();

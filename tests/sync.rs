@@ -46,6 +46,7 @@ fn new_order(name: &str) -> NewOrder {
             customer_id: None,
         },
         lang: Lang::FR,
+        identification: None,
     }
 }
 

@@ -515,7 +515,9 @@ fn an_answer_that_arrives_after_the_session_ended_does_not_reach_the_next_shoppe
 
 /// A loyalty card held to the camera, then a phone number typed: both
 /// recognised through a real HQ (enrolled kiosk), first name and a masked
-/// identifier only; "Not you?" clears it.
+/// identifier only; "Not you?" clears it. The phone number takes the code
+/// HQ sends there (an HTTP stand-in for the SMS provider): nothing
+/// personal shows before it is typed.
 #[test]
 fn a_scanned_loyalty_card_and_a_typed_phone_number_identify_the_shopper_through_hq() {
     i_slint_backend_testing::init_no_event_loop();
@@ -524,8 +526,10 @@ fn a_scanned_loyalty_card_and_a_typed_phone_number_identify_the_shopper_through_
     let rt = tokio::runtime::Runtime::new().unwrap();
     let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
+    let (sms_url, mut sms) = rt.block_on(vitrine_testkit::sms_server());
     let mut hq_cfg = vitrine_hq::HqConfig::new(hq_dir.path());
     hq_cfg.public_base_url = url.clone();
+    hq_cfg.sms_webhook = Some(sms_url);
     let hq = vitrine_hq::Hq::open(hq_cfg).unwrap();
     rt.spawn(vitrine_hq::serve(listener, hq.clone(), std::future::pending::<()>()));
     let card = vitrine_core::loyalty::card_number("0450", 4242);
@@ -572,10 +576,32 @@ fn a_scanned_loyalty_card_and_a_typed_phone_number_identify_the_shopper_through_
     k.press("Pas vous ?");
     assert!(!id.get_identified());
     assert!(k.kiosk.session().customer.is_none());
-    // A phone number typed on the keypad, looked up online.
+    // A phone number typed on the keypad: a code is sent there, and the
+    // screen asks for it without naming anyone.
     k.type_keys("0612345678");
     k.press("Valider");
+    assert!(!id.get_identified() && id.get_code_step(), "{}", id.get_message());
+    assert!(
+        id.get_message().contains("envoyé un code à •••• 78"),
+        "{}",
+        id.get_message()
+    );
+    assert!(id.get_code_prompt().contains("•••• 78"), "{}", id.get_code_prompt());
+    assert!(!k.shows("Camille") && id.get_first_name().is_empty());
+    let text = rt.block_on(vitrine_testkit::next_sms(&mut sms))["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let code = vitrine_testkit::code_in(&text);
+    // A wrong code: told so, still nobody on screen.
+    k.type_keys(if code == "000000" { "111111" } else { "000000" });
+    k.press("Valider");
+    assert!(!id.get_identified() && id.get_code_step());
+    assert!(id.get_message().contains("encore 4 essais"), "{}", id.get_message());
+    k.type_keys(&code);
+    k.press("Valider");
     assert!(id.get_identified(), "{}", id.get_message());
+    assert!(!id.get_code_step());
     assert_eq!(id.get_first_name(), "Camille");
     let masked = id.get_masked().to_string();
     assert!(!masked.contains("12 34 56") && !masked.contains("123456"), "{masked}");

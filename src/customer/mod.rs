@@ -10,8 +10,18 @@
 //! - A loyalty card (an EAN-13 in the retailer's card range): looked up
 //!   online, else in the card table synced from HQ (keyed hashes of card
 //!   numbers, `kiosk.sqlite`).
-//! - An email or a phone number typed on the screen: online only; HQ
-//!   answers with the first name, tier, consent and personal offers.
+//! - An email or a phone number typed on the screen: online only, and only
+//!   with proof that the shopper holds it: HQ sends a one-time code there
+//!   ([`identify`] answers [`IdentifyError::CodeSent`]), the shopper types
+//!   it ([`verify_code`]), and only then HQ answers with the first name,
+//!   tier, consent and personal offers.
+//!
+//! # What vouches for the shopper at HQ
+//! HQ prices a handoff or an order for the customer only when something it
+//! signed vouches for them ([`crate::session::Evidence`], sent with the
+//! basket): its identification for this kiosk (an online identification),
+//! else the loyalty token (offline), else the card number (offline card
+//! table). The customer id alone is not trusted.
 //!
 //! # What the kiosk keeps
 //! Only [`crate::session::Customer`] (first name, masked identifier, tier,
@@ -35,7 +45,9 @@ use uuid::Uuid;
 use vitrine_core::loyalty::{self, CardEntry, LoyaltyToken, SignedCoupon, TokenError};
 use vitrine_core::pricing::{Promotion, Tier};
 use vitrine_core::product::UnixTime;
-use vitrine_core::wire::customers::{CardTable, CouponOutcome, CouponStatus, CustomerLookup, CustomerView, LookupKind};
+use vitrine_core::wire::customers::{
+    CardTable, ChallengeAnswer, ChallengeRequest, CouponOutcome, CouponStatus, CustomerLookup, CustomerView, LookupKind,
+};
 
 use crate::session::{self, Customer};
 use crate::sync::client::{HqClient, HqError};
@@ -79,8 +91,35 @@ pub enum IdentifyError {
         "this kiosk is not enrolled with HQ: run `vitrine enroll --hq URL --code CODE` (or enroll from the staff screen)"
     )]
     NotEnrolled,
+    /// Not an error: a one-time code was sent to the email or phone typed
+    /// (if it is a customer's); the shopper types it next.
+    #[error("a code was sent; type it to be identified")]
+    CodeSent(PendingCode),
+    #[error("wrong code; {0} tries left")]
+    WrongCode(u32),
+    #[error("this code expired or was used; ask for a new one")]
+    CodeClosed,
+    #[error("too many codes were asked; try again later")]
+    TooManyCodes,
     #[error("{0}")]
     Failed(String),
+}
+
+/// A one-time code on its way to the shopper: what the kiosk keeps to
+/// check it (never the email or phone, only its masked form).
+#[derive(Clone, PartialEq, Eq)]
+pub struct PendingCode {
+    /// HQ's challenge id.
+    pub id: String,
+    /// Where it was sent, masked (`•••• 78`).
+    pub masked: String,
+    pub expires_at: UnixTime,
+}
+
+impl std::fmt::Debug for PendingCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PendingCode")
+    }
 }
 
 impl IdentifyError {
@@ -92,13 +131,20 @@ impl IdentifyError {
             IdentifyError::NotUnderstood => text!("identify-not-understood"),
             IdentifyError::Unknown => text!("identify-unknown"),
             IdentifyError::Offline => text!("identify-offline"),
+            IdentifyError::CodeSent(p) => text!("kiosk-trust-code-sent", masked = p.masked.as_str()),
+            IdentifyError::WrongCode(left) => text!("kiosk-trust-code-wrong", left = *left),
+            IdentifyError::CodeClosed => text!("kiosk-trust-code-closed"),
+            IdentifyError::TooManyCodes => text!("kiosk-trust-code-too-many"),
             IdentifyError::NotEnrolled | IdentifyError::Failed(_) => text!("identify-unavailable"),
         }
     }
 
     /// Whether the same input may work later.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, IdentifyError::Offline | IdentifyError::Failed(_))
+        matches!(
+            self,
+            IdentifyError::Offline | IdentifyError::Failed(_) | IdentifyError::TooManyCodes
+        )
     }
 }
 
@@ -138,6 +184,7 @@ pub struct Identified {
 }
 
 impl Identified {
+    #[allow(clippy::too_many_arguments)]
     fn new(
         customer_id: String,
         first_name: String,
@@ -146,6 +193,7 @@ impl Identified {
         consent: bool,
         offers: Vec<Promotion>,
         via: Via,
+        evidence: Option<String>,
     ) -> Identified {
         // Without consent: no member price, no personal offer.
         let offers = if consent { offers } else { Vec::new() };
@@ -156,6 +204,7 @@ impl Identified {
                 masked_identifier: masked,
                 tier: if consent { tier } else { None },
                 coupons: offers.iter().filter_map(|p| p.coupon_code.clone()).collect(),
+                identification: evidence.map(session::Evidence),
             },
             consent,
             tier,
@@ -164,8 +213,19 @@ impl Identified {
         }
     }
 
-    fn from_view(v: CustomerView, masked: String, via: Via) -> Identified {
-        Identified::new(v.customer_id, v.first_name, masked, v.tier, v.consent, v.offers, via)
+    /// HQ's answer, with the evidence HQ signed (else `fallback`).
+    fn from_view(v: CustomerView, masked: String, via: Via, fallback: Option<String>) -> Identified {
+        let evidence = v.identification.or(fallback);
+        Identified::new(
+            v.customer_id,
+            v.first_name,
+            masked,
+            v.tier,
+            v.consent,
+            v.offers,
+            via,
+            evidence,
+        )
     }
 
     /// Puts the shopper into the session (replacing anyone before).
@@ -213,6 +273,17 @@ pub async fn identify(
     now: UnixTime,
     timeout: Duration,
 ) -> Result<Identified, IdentifyError> {
+    identify_in(outbox, input, now, timeout, vitrine_core::Lang::default()).await
+}
+
+/// [`identify`], a one-time code being sent in `lang`.
+pub async fn identify_in(
+    outbox: &Outbox,
+    input: &str,
+    now: UnixTime,
+    timeout: Duration,
+    lang: vitrine_core::Lang,
+) -> Result<Identified, IdentifyError> {
     let ob = outbox.clone();
     let (ident, prefix) = tokio::task::spawn_blocking(move || {
         let ident = ob.identity()?;
@@ -243,8 +314,8 @@ pub async fn identify(
                 .rev()
                 .collect();
             let masked = format!("•••• {tail}");
-            match ask(LookupKind::Token, text).await {
-                Ok(v) => Ok(Identified::from_view(v, masked, Via::TokenOnline)),
+            match ask(LookupKind::Token, text.clone()).await {
+                Ok(v) => Ok(Identified::from_view(v, masked, Via::TokenOnline, Some(text))),
                 // HQ no longer knows the customer (forgotten meanwhile).
                 Err(HqError::Http { status: 404, .. }) => Err(IdentifyError::Unknown),
                 Err(e) => {
@@ -264,6 +335,7 @@ pub async fn identify(
                         t.consent,
                         offers,
                         Via::TokenOffline,
+                        Some(text),
                     ))
                 }
             }
@@ -271,11 +343,12 @@ pub async fn identify(
         Presented::Card(card) => {
             let masked = loyalty::mask_identifier(&card);
             match ask(LookupKind::Card, card.clone()).await {
-                Ok(v) => Ok(Identified::from_view(v, masked, Via::CardOnline)),
+                Ok(v) => Ok(Identified::from_view(v, masked, Via::CardOnline, None)),
                 Err(HqError::Http { status: 404, .. }) => Err(IdentifyError::Unknown),
                 Err(e) if e.is_retryable() => {
                     let ob = outbox.clone();
-                    let entry = tokio::task::spawn_blocking(move || card_offline(&ob, &card))
+                    let number = card.clone();
+                    let entry = tokio::task::spawn_blocking(move || card_offline(&ob, &number))
                         .await
                         .map_err(|e| IdentifyError::Failed(e.to_string()))??;
                     let e = entry.ok_or(IdentifyError::Unknown)?;
@@ -287,6 +360,7 @@ pub async fn identify(
                         e.consent,
                         Vec::new(),
                         Via::CardOffline,
+                        Some(card),
                     ))
                 }
                 Err(e) => Err(IdentifyError::Failed(e.to_string())),
@@ -299,13 +373,53 @@ pub async fn identify(
                 LookupKind::Phone
             };
             let masked = loyalty::mask_identifier(&v);
-            match ask(kind, v).await {
-                Ok(view) => Ok(Identified::from_view(view, masked, Via::Contact)),
-                Err(HqError::Http { status: 404, .. }) => Err(IdentifyError::Unknown),
+            let q = ChallengeRequest { kind, value: v, lang };
+            match client.ask_code(&q).await {
+                Ok(c) => Err(IdentifyError::CodeSent(PendingCode {
+                    id: c.id,
+                    masked,
+                    expires_at: c.expires_at,
+                })),
+                Err(HqError::Http { status: 429, .. }) => Err(IdentifyError::TooManyCodes),
                 Err(e) if e.is_retryable() => Err(IdentifyError::Offline),
                 Err(e) => Err(IdentifyError::Failed(e.to_string())),
             }
         }
+    }
+}
+
+/// Checks the one-time code the shopper typed for `pending`: the customer
+/// as HQ answers, with HQ's identification for this kiosk.
+pub async fn verify_code(
+    outbox: &Outbox,
+    pending: &PendingCode,
+    code: &str,
+    timeout: Duration,
+) -> Result<Identified, IdentifyError> {
+    let ob = outbox.clone();
+    let ident = tokio::task::spawn_blocking(move || ob.identity())
+        .await
+        .map_err(|e| IdentifyError::Failed(e.to_string()))??
+        .ok_or(IdentifyError::NotEnrolled)?;
+    let client =
+        HqClient::new(&ident.hq_url, &ident.token, timeout).map_err(|e| IdentifyError::Failed(e.to_string()))?;
+    let a = ChallengeAnswer {
+        id: pending.id.clone(),
+        code: code.trim().to_string(),
+    };
+    match client.verify_code(&a).await {
+        Ok(v) => Ok(Identified::from_view(v, pending.masked.clone(), Via::Contact, None)),
+        Err(HqError::Http { code, message, .. }) if code == vitrine_core::wire::codes::WRONG_CODE => {
+            // "wrong code; N tries left"
+            let left = message
+                .split(|c: char| !c.is_ascii_digit())
+                .find_map(|w| w.parse().ok())
+                .unwrap_or(0);
+            Err(IdentifyError::WrongCode(left))
+        }
+        Err(HqError::Http { status: 410, .. }) => Err(IdentifyError::CodeClosed),
+        Err(e) if e.is_retryable() => Err(IdentifyError::Offline),
+        Err(e) => Err(IdentifyError::Failed(e.to_string())),
     }
 }
 

@@ -66,6 +66,21 @@ pub struct Customer {
     pub masked_identifier: String,
     pub tier: Option<Tier>,
     pub coupons: Vec<String>,
+    /// What vouches for the shopper at HQ (its signed identification, the
+    /// loyalty token, or the card number shown offline): sent with the
+    /// shopper's handoff or order, never shown, wiped at reset.
+    pub identification: Option<Evidence>,
+}
+
+/// What vouches for an identified shopper at HQ. Its `Debug` never shows
+/// it (a card number, a token).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Evidence(pub String);
+
+impl std::fmt::Debug for Evidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Evidence(…)")
+    }
 }
 
 /// Every piece of text the shopper typed (keypad, search, contact, identify)
@@ -463,6 +478,7 @@ mod tests {
             masked_identifier: "•••••••• 78".into(),
             tier: Some(Tier::Gold),
             coupons: vec![],
+            identification: None,
         });
         s.add_coupon("BIENVENUE10");
         s.typed.search = "nutel".into();
@@ -490,6 +506,7 @@ mod tests {
             masked_identifier: "x".into(),
             tier: None,
             coupons: vec![],
+            identification: None,
         });
         s.typed.identify = "06".into();
         s.add(item("5449000039231", 199)).unwrap();
@@ -517,6 +534,7 @@ mod tests {
             masked_identifier: "•••• 78".into(),
             tier: None,
             coupons: vec!["MERCI-2".into()],
+            identification: None,
         });
         // One basket coupon applies: the best.
         assert_eq!(s.price(&[], "paris-01", 0).unwrap().total, Money::eur(800));

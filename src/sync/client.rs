@@ -7,7 +7,9 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use thiserror::Error;
 use vitrine_core::Gtin;
-use vitrine_core::wire::customers::{CardTable, CouponState, CustomerLookup, CustomerView};
+use vitrine_core::wire::customers::{
+    CardTable, Challenge, ChallengeAnswer, ChallengeRequest, CouponState, CustomerLookup, CustomerView,
+};
 use vitrine_core::wire::{
     ApiError, Availability, ChangesAnswer, EnrollRequest, EnrollResponse, HandoffReceipt, HandoffSend,
     HandoffSendReply, OrderReceipt, SignedUpdate,
@@ -276,6 +278,19 @@ impl HqClient {
     pub async fn lookup_customer(&self, q: &CustomerLookup) -> Result<CustomerView, HqError> {
         let body = serde_json::to_string(q).map_err(|e| HqError::Decode(e.to_string()))?;
         self.post_raw("/v1/customers/lookup", &body).await
+    }
+
+    /// `POST /v1/customers/challenge`: a one-time code to the email or
+    /// phone typed (the body is never logged).
+    pub async fn ask_code(&self, q: &ChallengeRequest) -> Result<Challenge, HqError> {
+        let body = serde_json::to_string(q).map_err(|e| HqError::Decode(e.to_string()))?;
+        self.post_raw("/v1/customers/challenge", &body).await
+    }
+
+    /// `POST /v1/customers/verify`: the code the shopper typed.
+    pub async fn verify_code(&self, a: &ChallengeAnswer) -> Result<CustomerView, HqError> {
+        let body = serde_json::to_string(a).map_err(|e| HqError::Decode(e.to_string()))?;
+        self.post_raw("/v1/customers/verify", &body).await
     }
 
     /// `GET /v1/customers/cards`: the offline card table.

@@ -74,6 +74,9 @@ pub struct NewOrder {
     pub customer: OrderCustomer,
     /// Language of the confirmation email/SMS.
     pub lang: Lang,
+    /// What vouches for the identified customer at HQ
+    /// ([`vitrine_core::wire::OrderRequest::identification`]).
+    pub identification: Option<String>,
 }
 
 /// A message HQ refused for good.
@@ -190,12 +193,15 @@ impl Outbox {
 
     /// Queues a basket for the shopper's phone; returns its id and the URL
     /// for the QR code (`{public_base_url}/h/{id}#{signed compact basket}`),
-    /// which works even if HQ never hears from this kiosk.
+    /// which works even if HQ never hears from this kiosk. `identification`
+    /// vouches for the identified shopper at HQ
+    /// ([`vitrine_core::wire::HandoffSubmit::identification`]); the phone
+    /// page's copy is anonymous.
     pub fn queue_handoff(
         &self,
         lines: &[HandoffLine],
         contact: Option<Contact>,
-        customer_id: Option<String>,
+        identification: Option<String>,
     ) -> Result<QueuedHandoff, SyncError> {
         let mut conn = self.lock();
         let ident = self.require_identity(&conn)?;
@@ -215,7 +221,8 @@ impl Outbox {
         let body = serde_json::to_string(&HandoffSubmit {
             compact,
             contact: contact.filter(|c| !c.is_empty()),
-            customer_id,
+            customer_id: None,
+            identification,
         })
         .map_err(|e| SyncError::Invalid(e.to_string()))?;
         let lines_json = serde_json::to_string(&basket.lines).map_err(|e| SyncError::Invalid(e.to_string()))?;
@@ -289,6 +296,7 @@ impl Outbox {
             customer: order.customer,
             lang: order.lang,
             coupons,
+            identification: order.identification,
         };
         req.validate().map_err(SyncError::Invalid)?;
         let number = order_number(&id);
@@ -631,6 +639,7 @@ mod tests {
                 lines: vec![line("5449000039231", 2)],
                 customer: customer.clone(),
                 lang: Lang::FR,
+                identification: None,
             })
             .unwrap();
         assert_eq!(q.number, order_number(&q.id));
@@ -638,6 +647,7 @@ mod tests {
             lines: vec![],
             customer,
             lang: Lang::FR,
+            identification: None,
         });
         assert!(matches!(bad, Err(SyncError::Invalid(_))));
         assert_eq!(ob.counts().unwrap(), (1, 0));

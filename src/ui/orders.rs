@@ -8,8 +8,8 @@ use vitrine_core::wire::{HandoffLine, OrderCustomer};
 
 use vitrine_core::pricing::Promotion;
 
-use crate::customer::{CouponError, Identified, IdentifyError};
-use crate::session::Contact;
+use crate::customer::{CouponError, Identified, IdentifyError, PendingCode};
+use crate::session::{Contact, Evidence};
 use crate::sync::{NewOrder, Outbox, SyncError};
 
 /// A basket handed to a phone.
@@ -37,6 +37,8 @@ pub struct CollectOrder {
     pub lang: vitrine_core::Lang,
     /// The coupons the priced basket used (HQ records their one use).
     pub coupons: Vec<String>,
+    /// What vouches for the identified shopper at HQ.
+    pub identification: Option<Evidence>,
 }
 
 /// The order's reference for the shopper.
@@ -83,10 +85,12 @@ impl From<SyncError> for DeskError {
 
 /// Queues handoffs and orders for HQ.
 pub trait OrderDesk: Send + Sync {
+    /// Queues a basket for a phone; `identification` vouches for the
+    /// identified shopper at HQ.
     fn queue_handoff(
         &self,
         lines: &[BasketLine],
-        customer: Option<&CustomerContext>,
+        identification: Option<&Evidence>,
     ) -> Result<HandoffTicket, DeskError>;
     fn queue_order(&self, order: &CollectOrder) -> Result<OrderTicket, DeskError>;
 
@@ -97,9 +101,17 @@ pub trait OrderDesk: Send + Sync {
     -> Result<(), DeskError>;
 
     /// Recognises the shopper (loyalty QR, card, phone or email). Runs off
-    /// the UI thread; may wait for HQ up to the request timeout.
-    fn identify(&self, input: &str) -> Result<Identified, IdentifyError> {
-        let _ = input;
+    /// the UI thread; may wait for HQ up to the request timeout. For a
+    /// phone or email, a one-time code is sent (in `lang`) and the answer
+    /// is [`IdentifyError::CodeSent`].
+    fn identify(&self, input: &str, lang: vitrine_core::Lang) -> Result<Identified, IdentifyError> {
+        let _ = (input, lang);
+        Err(IdentifyError::NotEnrolled)
+    }
+
+    /// Checks the one-time code the shopper typed.
+    fn verify_code(&self, pending: &PendingCode, code: &str) -> Result<Identified, IdentifyError> {
+        let _ = (pending, code);
         Err(IdentifyError::NotEnrolled)
     }
 
@@ -143,11 +155,11 @@ impl OrderDesk for OutboxDesk {
     fn queue_handoff(
         &self,
         lines: &[BasketLine],
-        customer: Option<&CustomerContext>,
+        identification: Option<&Evidence>,
     ) -> Result<HandoffTicket, DeskError> {
         let q = self
             .0
-            .queue_handoff(&wire_lines(lines), None, customer.map(|c| c.customer_id.clone()))?;
+            .queue_handoff(&wire_lines(lines), None, identification.map(|e| e.0.clone()))?;
         Ok(HandoffTicket {
             id: q.id.to_string(),
             url: q.url,
@@ -181,6 +193,7 @@ impl OrderDesk for OutboxDesk {
                     customer_id: order.customer.as_ref().map(|c| c.customer_id.clone()),
                 },
                 lang: order.lang,
+                identification: order.identification.as_ref().map(|e| e.0.clone()),
             },
             order.coupons.clone(),
         )?;
@@ -190,12 +203,23 @@ impl OrderDesk for OutboxDesk {
         })
     }
 
-    fn identify(&self, input: &str) -> Result<Identified, IdentifyError> {
+    fn identify(&self, input: &str, lang: vitrine_core::Lang) -> Result<Identified, IdentifyError> {
         let rt = tokio::runtime::Handle::try_current().map_err(|e| IdentifyError::Failed(e.to_string()))?;
-        rt.block_on(crate::customer::identify(
+        rt.block_on(crate::customer::identify_in(
             &self.0,
             input,
             crate::clock::now(),
+            std::time::Duration::from_secs(4),
+            lang,
+        ))
+    }
+
+    fn verify_code(&self, pending: &PendingCode, code: &str) -> Result<Identified, IdentifyError> {
+        let rt = tokio::runtime::Handle::try_current().map_err(|e| IdentifyError::Failed(e.to_string()))?;
+        rt.block_on(crate::customer::verify_code(
+            &self.0,
+            pending,
+            code,
             std::time::Duration::from_secs(4),
         ))
     }

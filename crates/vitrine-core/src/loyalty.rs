@@ -22,6 +22,18 @@
 //! `vitrine-coupon-v1\n<payload>` ([`SignedCoupon`]). The kiosk prices a
 //! scanned coupon offline; HQ records its one use ([`crate::wire`]).
 //!
+//! # Identification (HQ's word that a shopper proved who they are)
+//! `VTI1.<payload>.<signature>`, the same scheme over
+//! `vitrine-identification-v1\n<payload>` ([`Identification`]). HQ issues
+//! one when a shopper proved possession of an email or phone (a one-time
+//! code) or presented a card or loyalty token online; it names the kiosk it
+//! was issued to and lives [`IDENTIFICATION_LIFETIME_S`]. A kiosk sends it
+//! back with a handoff or an order, and HQ prices for that customer only
+//! when the signature is HQ's, the kiosk is the one named and the basket
+//! was made within its lifetime ([`Identification::covers`]). A loyalty
+//! token (signed by HQ too) is accepted the same way for an offline kiosk,
+//! for [`TOKEN_SESSION_GRACE_S`] after it expired (the shopper's session).
+//!
 //! # Keyed hashes
 //! Contact details are never stored in clear for lookup: HQ keeps
 //! HMAC-SHA256(secret, normalised value) ([`keyed_hash`]), with
@@ -53,6 +65,99 @@ pub const MAX_TOKEN_OFFERS: usize = 4;
 
 const TOKEN_PREFIX: &str = "VTL1.";
 const COUPON_PREFIX: &str = "VTC1.";
+const IDENTIFICATION_PREFIX: &str = "VTI1.";
+const IDENTIFICATION_DOMAIN: &str = "vitrine-identification-v1";
+
+/// How long an identification HQ issued vouches for a shopper (seconds):
+/// one visit at the kiosk, from the proof to the order.
+pub const IDENTIFICATION_LIFETIME_S: i64 = 30 * 60;
+/// How long after its expiry a loyalty token still vouches for the basket
+/// of the session it opened (an offline kiosk has nothing better).
+pub const TOKEN_SESSION_GRACE_S: i64 = 30 * 60;
+/// The longest customer id HQ accepts anywhere (its ids are `cus-` and 10
+/// characters).
+pub const MAX_CUSTOMER_ID_LEN: usize = 64;
+
+/// Whether `id` has the shape of a customer id (bounded, token
+/// characters only).
+pub fn valid_customer_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_CUSTOMER_ID_LEN
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// How the shopper proved who they are, as an identification says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProofKind {
+    /// A one-time code sent to their email.
+    EmailCode,
+    /// A one-time code sent to their phone.
+    PhoneCode,
+    /// Their loyalty card, looked up online.
+    Card,
+    /// The retailer app's loyalty token, looked up online.
+    Token,
+}
+
+/// HQ's signed statement that the shopper at kiosk `dev` is customer
+/// `sub` (see the module's documentation).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identification {
+    pub iss: String,
+    pub sub: String,
+    /// The kiosk (device id) it was issued to: no other kiosk may use it.
+    pub dev: String,
+    pub how: ProofKind,
+    pub iat: UnixTime,
+    pub exp: UnixTime,
+}
+
+impl Identification {
+    /// An identification of `customer_id` for kiosk `device_id`, valid
+    /// [`IDENTIFICATION_LIFETIME_S`] from `now`.
+    pub fn new(hq: &PublicKey, customer_id: &str, device_id: &str, how: ProofKind, now: UnixTime) -> Identification {
+        Identification {
+            iss: issuer_id(hq),
+            sub: customer_id.to_string(),
+            dev: device_id.to_string(),
+            how,
+            iat: now,
+            exp: now.saturating_add(IDENTIFICATION_LIFETIME_S),
+        }
+    }
+
+    pub fn sign(&self, key: &SecretKey) -> String {
+        encode(IDENTIFICATION_PREFIX, IDENTIFICATION_DOMAIN, key, self)
+    }
+
+    /// Checks issuer and signature, not time: HQ checks time against the
+    /// basket it comes with ([`Identification::covers`]).
+    pub fn verify_signature(text: &str, hq: &PublicKey) -> Result<Identification, TokenError> {
+        let (prefix, payload, sig) = split_token(text)?;
+        if prefix != IDENTIFICATION_PREFIX {
+            return Err(TokenError::NotAToken);
+        }
+        let t: Identification = decode(payload)?;
+        if !valid_customer_id(&t.sub) || t.dev.is_empty() || t.dev.len() > 64 {
+            return Err(TokenError::Malformed("customer or kiosk id out of bounds".into()));
+        }
+        if t.iss != issuer_id(hq) {
+            return Err(TokenError::OtherRetailer);
+        }
+        check_sig(hq, IDENTIFICATION_DOMAIN, payload, sig)?;
+        Ok(t)
+    }
+
+    /// Whether it vouches for a basket made at `at` by kiosk `device_id`:
+    /// the same kiosk, within its lifetime (with [`CLOCK_SKEW_S`]).
+    pub fn covers(&self, device_id: &str, at: UnixTime) -> bool {
+        self.dev == device_id
+            && at.saturating_add(CLOCK_SKEW_S) >= self.iat
+            && at <= self.exp.saturating_add(CLOCK_SKEW_S)
+            && self.exp.saturating_sub(self.iat) <= IDENTIFICATION_LIFETIME_S
+    }
+}
 
 /// What the retailer app's QR code says about the shopper.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,6 +276,8 @@ pub fn split_token(text: &str) -> Result<(&'static str, &str, &str), TokenError>
         (TOKEN_PREFIX, r)
     } else if let Some(r) = text.strip_prefix(COUPON_PREFIX) {
         (COUPON_PREFIX, r)
+    } else if let Some(r) = text.strip_prefix(IDENTIFICATION_PREFIX) {
+        (IDENTIFICATION_PREFIX, r)
     } else {
         return Err(TokenError::NotAToken);
     };
@@ -258,6 +365,26 @@ impl LoyaltyToken {
     /// The QR code's text, signed with HQ's key.
     pub fn sign(&self, key: &SecretKey) -> String {
         encode(TOKEN_PREFIX, "vitrine-loyalty-v1", key, self)
+    }
+
+    /// Checks issuer and signature, not time (HQ checks a token that comes
+    /// with a basket against the basket's time: [`LoyaltyToken::covers`]).
+    pub fn verify_signature(text: &str, hq: &PublicKey) -> Result<LoyaltyToken, TokenError> {
+        let (t, payload, sig) = parse_loyalty_token(text)?;
+        if t.iss != issuer_id(hq) {
+            return Err(TokenError::OtherRetailer);
+        }
+        check_sig(hq, "vitrine-loyalty-v1", &payload, &sig)?;
+        Ok(t)
+    }
+
+    /// Whether the token vouches for a basket made at `at`: shown before
+    /// it, and the basket made within the session it opened
+    /// ([`TOKEN_SESSION_GRACE_S`] after the token's expiry).
+    pub fn covers(&self, at: UnixTime) -> bool {
+        at.saturating_add(CLOCK_SKEW_S) >= self.iat
+            && at <= self.exp.saturating_add(TOKEN_SESSION_GRACE_S)
+            && self.exp.saturating_sub(self.iat) <= 24 * 3600
     }
 
     /// Checks a token offline: issuer, signature, then time.
@@ -483,6 +610,51 @@ mod tests {
             valid_from: None,
             valid_until: until,
         }
+    }
+
+    #[test]
+    fn an_identification_vouches_only_for_its_kiosk_within_its_lifetime() {
+        let k = hq();
+        let now = 1_795_000_000;
+        let text = Identification::new(&k.public(), "cus-8WCSSNDWZ2", "dev-a", ProofKind::PhoneCode, now).sign(&k);
+        let id = Identification::verify_signature(&text, &k.public()).expect("HQ's own");
+        assert_eq!((id.sub.as_str(), id.how), ("cus-8WCSSNDWZ2", ProofKind::PhoneCode));
+        assert!(id.covers("dev-a", now + 60));
+        assert!(id.covers("dev-a", now + IDENTIFICATION_LIFETIME_S));
+        assert!(!id.covers("dev-b", now + 60), "another kiosk");
+        assert!(
+            !id.covers("dev-a", now + IDENTIFICATION_LIFETIME_S + CLOCK_SKEW_S + 1),
+            "too late"
+        );
+        assert!(!id.covers("dev-a", now - 3600), "a basket made before");
+        // Another key, an altered payload, a token of another kind.
+        let other = SecretKey::from_seed([4; 32]);
+        assert_eq!(
+            Identification::verify_signature(&text, &other.public()),
+            Err(TokenError::OtherRetailer)
+        );
+        let mut forged = Identification::new(&k.public(), "cus-VICTIM0001", "dev-a", ProofKind::Card, now);
+        forged.iss = issuer_id(&k.public());
+        let signed_by_other = forged.sign(&other);
+        let (_, payload, _) = split_token(&signed_by_other).expect("shape");
+        let (_, _, sig) = split_token(&text).expect("shape");
+        assert_eq!(
+            Identification::verify_signature(&format!("VTI1.{payload}.{sig}"), &k.public()),
+            Err(TokenError::Forged)
+        );
+        let token = LoyaltyToken::new(&k.public(), "cus-8WCSSNDWZ2", "Camille", None, true, now).sign(&k);
+        assert_eq!(
+            Identification::verify_signature(&token, &k.public()),
+            Err(TokenError::NotAToken)
+        );
+        // A loyalty token vouches for the session it opened, not later.
+        let t = LoyaltyToken::verify_signature(&token, &k.public()).expect("HQ's own");
+        assert!(t.covers(now + TOKEN_LIFETIME_S + TOKEN_SESSION_GRACE_S));
+        assert!(!t.covers(now + TOKEN_LIFETIME_S + TOKEN_SESSION_GRACE_S + 1));
+        assert!(!t.covers(now - 3600));
+        assert!(valid_customer_id("cus-8WCSSNDWZ2"));
+        assert!(!valid_customer_id(&"x".repeat(50_000)));
+        assert!(!valid_customer_id("cus 1"));
     }
 
     #[test]

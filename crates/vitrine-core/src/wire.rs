@@ -55,6 +55,13 @@ pub mod codes {
     pub const BAD_SIGNATURE: &str = "bad_signature";
     pub const INTERNAL: &str = "internal";
     pub const UNAVAILABLE: &str = "unavailable";
+    /// An email or phone identifies a shopper only with a one-time code
+    /// (`/v1/customers/challenge`).
+    pub const PROOF_REQUIRED: &str = "proof_required";
+    /// A wrong one-time code; the message says how many tries are left.
+    pub const WRONG_CODE: &str = "wrong_code";
+    /// The one-time code expired, was used, or had too many wrong tries.
+    pub const CODE_CLOSED: &str = "code_closed";
 }
 
 // ---------------------------------------------------------------- enrollment
@@ -692,9 +699,17 @@ pub struct HandoffSubmit {
     pub compact: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
-    /// The identified customer, if the shopper signed in at the kiosk.
+    /// The customer the kiosk believes it identified: informational, HQ
+    /// never prices for it (at most [`crate::loyalty::MAX_CUSTOMER_ID_LEN`]
+    /// characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
+    /// What vouches for the customer: the identification HQ issued to this
+    /// kiosk (`VTI1.…`), the loyalty token HQ signed (`VTL1.…`) or the
+    /// loyalty card number presented offline. Without it (or if HQ does not
+    /// accept it) the basket is anonymous.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identification: Option<String>,
 }
 
 /// `POST /v1/handoffs/{id}/send`: the kiosk asks HQ to send the link of a
@@ -796,7 +811,8 @@ pub struct OrderCustomer {
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// The identified customer, if any.
+    /// The customer the kiosk believes it identified: informational, HQ
+    /// prices for the one [`OrderRequest::identification`] vouches for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
 }
@@ -817,10 +833,31 @@ pub struct OrderRequest {
     /// customer's): HQ records their one use, or refuses one already used.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coupons: Vec<String>,
+    /// What vouches for the customer (see [`HandoffSubmit::identification`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identification: Option<String>,
+}
+
+/// The longest identification text accepted (a token's worth).
+pub const MAX_IDENTIFICATION_LEN: usize = crate::loyalty::MAX_TOKEN_LEN;
+
+/// Checks the informational customer id and the identification's size.
+pub fn check_customer_fields(customer_id: Option<&str>, identification: Option<&str>) -> Result<(), String> {
+    if customer_id.is_some_and(|id| !crate::loyalty::valid_customer_id(id)) {
+        return Err(format!(
+            "customer_id: at most {} letters, digits, '-' or '_'",
+            crate::loyalty::MAX_CUSTOMER_ID_LEN
+        ));
+    }
+    if identification.is_some_and(|t| t.len() > MAX_IDENTIFICATION_LEN) {
+        return Err(format!("identification: at most {MAX_IDENTIFICATION_LEN} characters"));
+    }
+    Ok(())
 }
 
 impl OrderRequest {
     pub fn validate(&self) -> Result<(), String> {
+        check_customer_fields(self.customer.customer_id.as_deref(), self.identification.as_deref())?;
         if self.lines.is_empty() {
             return Err("the order has no line".into());
         }
@@ -1248,6 +1285,7 @@ mod tests {
             },
             lang: Lang::FR,
             coupons: vec![],
+            identification: None,
         };
         assert!(order.validate().unwrap_err().contains("email or a phone"));
     }

@@ -126,6 +126,13 @@ pub fn load_or_create_lookup_key(data_dir: &Path) -> std::io::Result<[u8; 32]> {
     }
 }
 
+/// A one-time code a shopper types: six decimal digits (the bias of the
+/// 64-bit reduction is below 10^-13).
+pub fn random_digits() -> std::io::Result<String> {
+    let v = u64::from_be_bytes(random::<8>()?) % 1_000_000;
+    Ok(format!("{v:06}"))
+}
+
 /// A random id or code of `chars` Crockford base32 characters.
 pub fn random_code(chars: usize) -> std::io::Result<String> {
     Ok(base32(&random::<16>()?, chars.min(25)))

@@ -52,6 +52,7 @@ fn order(k: &EnrolledKiosk, id: Uuid, qty: u32) -> OrderRequest {
         },
         lang: Lang::FR,
         coupons: vec![],
+        identification: None,
     }
 }
 
@@ -67,6 +68,7 @@ fn handoff(k: &EnrolledKiosk) -> HandoffSubmit {
         compact: b.to_compact(&k.key),
         contact: None,
         customer_id: None,
+        identification: None,
     }
 }
 
@@ -495,6 +497,7 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
             .json(&json!({"kind": kind, "value": value}))
             .send()
     };
+    // An email or phone identifies no one by itself (issue 14).
     let (st, v) = conforms(
         &spec,
         "/v1/customers/lookup",
@@ -502,16 +505,9 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
         lookup("email", " Camille@Example.com").await.unwrap(),
     )
     .await;
-    assert_eq!(st, 200);
-    assert_eq!(
-        (v["customer_id"].as_str(), v["first_name"].as_str()),
-        (Some(cid.as_str()), Some("Camille"))
-    );
-    assert!(
-        !v.to_string().contains("example.com"),
-        "no contact detail in the answer: {v}"
-    );
-    let (st, _) = conforms(
+    assert_eq!((st, v["error"].as_str()), (403, Some("proof_required")));
+    assert!(v["customer_id"].is_null() && !v.to_string().contains("Camille"), "{v}");
+    let (st, v) = conforms(
         &spec,
         "/v1/customers/lookup",
         "post",
@@ -519,11 +515,18 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
     )
     .await;
     assert_eq!(st, 200);
+    assert_eq!(
+        (v["customer_id"].as_str(), v["first_name"].as_str()),
+        (Some(cid.as_str()), Some("Camille"))
+    );
+    assert!(v["identification"].as_str().unwrap().starts_with("VTI1."), "{v}");
     let (st, _) = conforms(
         &spec,
         "/v1/customers/lookup",
         "post",
-        lookup("phone", "06 99 99 99 99").await.unwrap(),
+        lookup("card", &vitrine_core::loyalty::card_number("0450", 8))
+            .await
+            .unwrap(),
     )
     .await;
     assert_eq!(st, 404);
@@ -531,10 +534,47 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
         &spec,
         "/v1/customers/lookup",
         "post",
-        lookup("email", "nope").await.unwrap(),
+        lookup("card", "nope").await.unwrap(),
     )
     .await;
     assert_eq!(st, 422);
+    // The one-time code: asked (202, the same for anyone), then a wrong
+    // code (422), and an unknown challenge (410).
+    let (st, ch) = conforms(
+        &spec,
+        "/v1/customers/challenge",
+        "post",
+        auth(c.post(s.at("/v1/customers/challenge")))
+            .json(&json!({"kind": "phone", "value": "06 99 99 99 99"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(st, 202);
+    hit("/v1/customers/challenge", "post");
+    let verify = |id: &str, code: &str| {
+        auth(c.post(s.at("/v1/customers/verify")))
+            .json(&json!({"id": id, "code": code}))
+            .send()
+    };
+    let (st, v) = conforms(
+        &spec,
+        "/v1/customers/verify",
+        "post",
+        verify(ch["id"].as_str().unwrap(), "000000").await.unwrap(),
+    )
+    .await;
+    assert_eq!((st, v["error"].as_str()), (422, Some("wrong_code")));
+    let (st, v) = conforms(
+        &spec,
+        "/v1/customers/verify",
+        "post",
+        verify("NOSUCHCHALLENGE", "000000").await.unwrap(),
+    )
+    .await;
+    assert_eq!((st, v["error"].as_str()), (410, Some("code_closed")));
+    hit("/v1/customers/verify", "post");
     hit("/v1/customers/lookup", "post");
     let (st, t) = conforms(
         &spec,
@@ -616,6 +656,7 @@ async fn same_id_same_body_same_answer_other_body_refused() {
         compact: other.to_compact(&k.key),
         contact: None,
         customer_id: None,
+        identification: None,
     };
     let p3 = c
         .post(s.at("/v1/handoffs"))
@@ -820,6 +861,8 @@ async fn malformed_and_oversized_bodies_get_a_json_error_and_change_nothing() {
         "/v1/handoffs",
         "/v1/enroll",
         "/v1/customers/lookup",
+        "/v1/customers/challenge",
+        "/v1/customers/verify",
         submit.as_str(),
         claim.as_str(),
         coupon.as_str(),

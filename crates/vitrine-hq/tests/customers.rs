@@ -183,6 +183,8 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
             },
             lang: Lang::FR,
             coupons: vec![],
+            // The loyalty token HQ signed vouches for the customer.
+            identification: Some(vitrine_hq::customers::issue_token(&h, &id).unwrap()),
         };
         accept_order(&h, &dev, &req).unwrap();
         let o = h
@@ -246,6 +248,7 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
                 phone: Some("+33 6 71 42 93 58".into()),
                 customer_id: None,
             },
+            identification: None,
             ..req.clone()
         };
         accept_order(&h, &dev, &anon_order).unwrap();
@@ -259,6 +262,7 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
                 phone: None,
                 customer_id: None,
             },
+            identification: None,
             ..req.clone()
         };
         accept_order(&h, &dev, &other).unwrap();
@@ -365,6 +369,7 @@ fn an_order_uses_a_coupon_once_and_a_refused_order_does_not_use_it() {
         },
         lang: Lang::EN,
         coupons: vec!["MERCI-ONCE".into(), "NOT-A-CODE".into()],
+        identification: None,
     };
     // Unknown product: refused, and the coupon stays unused.
     let bad = accept_order(&h, &dev, &order("4006381333931"));
@@ -499,9 +504,9 @@ fn an_expired_token_is_refused_with_the_date_it_expired() {
         kind: vitrine_core::wire::customers::LookupKind::Token,
         value: token,
     };
-    assert!(customers::lookup(&h, &q).unwrap().is_some());
+    assert!(customers::lookup(&h, &q, "dev-test").unwrap().is_some());
     clock.advance(3600);
-    let err = customers::lookup(&h, &q).unwrap_err().to_string();
+    let err = customers::lookup(&h, &q, "dev-test").unwrap_err().to_string();
     assert!(
         err.contains(&vitrine_hq::dates::format_time(exp)) && err.contains("expired"),
         "{err}"

@@ -138,8 +138,10 @@ fn hand_off(s: &Server, customer_id: Option<&str>) -> Uuid {
         compact: b.to_compact(&s.key),
         contact: None,
         customer_id: customer_id.map(String::from),
+        // The loyalty token HQ signed vouches for the customer.
+        identification: customer_id.map(|id| vitrine_hq::customers::issue_token(&s.hq, id).unwrap()),
     };
-    accept_handoff(&s.hq, &sub, Source::Kiosk, None).unwrap().id
+    accept_handoff(&s.hq, &sub, Source::Kiosk(&s.dev.id), None).unwrap().id
 }
 
 /// The total the kiosk shows: `vitrine_core::pricing` on the same lines,
@@ -360,6 +362,7 @@ fn order_with(s: &Server, coupons: &[&str], lang: Lang, email: &str) -> OrderReq
         },
         lang,
         coupons: coupons.iter().map(|c| c.to_string()).collect(),
+        identification: None,
     }
 }
 

@@ -71,6 +71,7 @@ fn handoff(k: &EnrolledKiosk, lines: Vec<HandoffLine>) -> HandoffSubmit {
         compact: b.to_compact(&k.key),
         contact: None,
         customer_id: None,
+        identification: None,
     }
 }
 
@@ -88,6 +89,7 @@ fn order(k: &EnrolledKiosk, lines: Vec<HandoffLine>) -> OrderRequest {
         },
         lang: Lang::FR,
         coupons: vec![],
+        identification: None,
     }
 }
 

@@ -126,6 +126,7 @@ pub fn commit_products(hq: &Hq, products: &[(&str, &str)], extra: Vec<Change>) -
 
 /// A kiosk as HQ enrolled it: the device id and bearer token HQ gave, the
 /// key it signs with.
+#[derive(Clone)]
 pub struct EnrolledKiosk {
     pub id: String,
     pub token: String,

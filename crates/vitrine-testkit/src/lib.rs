@@ -12,6 +12,7 @@
 //!   the `vitrine-hq` binary ([`run_hq`]), waiting on HQ's notifier
 //!   ([`next_due_becomes`]).
 //! - [`smtp`]: a real SMTP server (aiosmtpd) and the mails it receives.
+//! - [`sms`]: an HTTP stand-in for the SMS provider's webhook.
 //! - [`chromium`]: a page rendered by headless Chromium, scripts run.
 //! - [`proxy`]: a TCP proxy that cuts, delays, drops or rewrites traffic.
 //! - [`wait`]: bounded waits on a watched value ([`wait_until`]) and checks
@@ -23,6 +24,7 @@
 pub mod chromium;
 pub mod hq;
 pub mod proxy;
+pub mod sms;
 pub mod smtp;
 pub mod wait;
 
@@ -32,5 +34,6 @@ pub use hq::{
     next_due_becomes, run_hq, serve_hq, staff_login, staff_session, start_hq, start_hq_at, start_hq_in_temp_dir,
 };
 pub use proxy::{Faults, Mode, Proxy};
+pub use sms::{code_in, next_sms, sms_server};
 pub use smtp::{next_mail, next_mail_text, smtp_server, unqp};
 pub use wait::{eventually, stdout_ok, wait_until};

@@ -266,6 +266,7 @@ impl Collect {
             CollectOrder {
                 lines: shared.session.basket_lines(),
                 customer: shared.session.customer_context(),
+                identification: shared.session.customer.as_ref().and_then(|c| c.identification.clone()),
                 store,
                 slot_start: slot.start,
                 slot_end: slot.end,

@@ -86,13 +86,16 @@ impl Handoff {
             self.shell.toast(DeskError::NotConnected.text(), Tone::Bad);
             return;
         };
-        let (lines, customer) = {
+        let (lines, evidence) = {
             let st = self.shell.st();
-            (st.session.basket_lines(), st.session.customer_context())
+            (
+                st.session.basket_lines(),
+                st.session.customer.as_ref().and_then(|c| c.identification.clone()),
+            )
         };
         self.shell.blocking(
             For::Session,
-            move || desk.queue_handoff(&lines, customer.as_ref()),
+            move || desk.queue_handoff(&lines, evidence.as_ref()),
             reply(&self.me, Handoff::on_queued),
         );
     }

@@ -1,6 +1,9 @@
 //! Identification (`ui/pages/identify.slint`): the shopper's loyalty QR or
 //! card (scanned anywhere), or their phone or email typed here, looked up
 //! off the UI thread; first name, masked identifier and tier on screen.
+//! A phone or email takes a second step: HQ sends a one-time code there
+//! and the shopper types it on the same keyboard (the code step); nothing
+//! personal shows before HQ accepts it.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -8,7 +11,7 @@ use std::rc::{Rc, Weak};
 use slint::{ComponentHandle, SharedString};
 use vitrine_i18n::text;
 
-use crate::customer::{Identified, IdentifyError};
+use crate::customer::{Identified, IdentifyError, PendingCode};
 use crate::session;
 use crate::ui::generated::{IdentifyAdapter, Page, Tone};
 use crate::ui::shell::{Change, For, Note, Screen, Shell, note_in, reply};
@@ -16,6 +19,8 @@ use crate::ui::shell::{Change, For, Note, Screen, Shell, note_in, reply};
 pub(in crate::ui) struct Identify {
     shell: Rc<Shell>,
     message: RefCell<Note>,
+    /// The one-time code on its way (the code step), wiped at reset.
+    pending: RefCell<Option<PendingCode>>,
     me: Weak<Identify>,
 }
 
@@ -23,6 +28,7 @@ pub(in crate::ui) fn setup(shell: &Rc<Shell>) -> Rc<Identify> {
     let me = Rc::new_cyclic(|me| Identify {
         shell: shell.clone(),
         message: RefCell::new(None),
+        pending: RefCell::new(None),
         me: me.clone(),
     });
     let a = shell.ui.global::<IdentifyAdapter>();
@@ -33,6 +39,7 @@ pub(in crate::ui) fn setup(shell: &Rc<Shell>) -> Rc<Identify> {
         k.shell.changed(Change::Session);
     }));
     a.on_back(on!(w, |k| k.shell.navigate(Page::Basket)));
+    a.on_cancel_code(on!(w, |k| k.cancel_code()));
     shell.add(me.clone());
     me
 }
@@ -68,6 +75,11 @@ impl Identify {
                 _ => None,
             }
         };
+        let pending = self.pending.borrow().clone();
+        if let (Some(code), Some(p)) = (&submit, pending) {
+            self.check_code(p, code.clone());
+            return;
+        }
         if let Some(text) = submit {
             // Checked here first, so a typo gets its precise message at once.
             if crate::customer::classify(&text, &self.card_prefix()).is_err()
@@ -102,6 +114,7 @@ impl Identify {
     /// happens next.
     pub fn input(&self, input: String) {
         self.shell.st_mut().session.typed.identify.clear();
+        let lang = self.shell.st().lang();
         let Some(desk) = self.shell.orders.clone() else {
             self.say(Some((IdentifyError::NotEnrolled.text(), Tone::Bad)));
             return;
@@ -115,13 +128,45 @@ impl Identify {
         self.render();
         self.shell.blocking(
             For::Session,
-            move || desk.identify(&input),
+            move || desk.identify(&input, lang),
+            reply(&self.me, Identify::on_identified),
+        );
+    }
+
+    /// Back from the code step to typing a phone or email.
+    fn cancel_code(&self) {
+        *self.pending.borrow_mut() = None;
+        self.shell.st_mut().session.typed.identify.clear();
+        self.say(None);
+    }
+
+    /// Sends the typed code to HQ off the UI thread; the typed text is
+    /// wiped at once.
+    fn check_code(&self, pending: PendingCode, code: String) {
+        self.shell.st_mut().session.typed.identify.clear();
+        let Some(desk) = self.shell.orders.clone() else {
+            self.say(Some((IdentifyError::NotEnrolled.text(), Tone::Bad)));
+            return;
+        };
+        self.say(Some((text!("kiosk-identify-looking"), Tone::Busy)));
+        self.shell.blocking(
+            For::Session,
+            move || desk.verify_code(&pending, &code),
             reply(&self.me, Identify::on_identified),
         );
     }
 
     fn on_identified(&self, r: Result<Identified, IdentifyError>) {
+        match &r {
+            Ok(_) | Err(IdentifyError::CodeClosed) => *self.pending.borrow_mut() = None,
+            Err(IdentifyError::CodeSent(p)) => *self.pending.borrow_mut() = Some(p.clone()),
+            Err(_) => {}
+        }
         match r {
+            Err(e @ IdentifyError::CodeSent(_)) => {
+                tracing::info!("identification code sent");
+                *self.message.borrow_mut() = Some((e.text(), Tone::Info));
+            }
             Ok(id) => {
                 tracing::info!(via = ?id.via, consent = id.consent, "shopper identified");
                 let consent = id.consent;
@@ -152,6 +197,16 @@ impl Screen for Identify {
         let a = self.shell.ui.global::<IdentifyAdapter>();
         a.set_typed(st.session.typed.identify.as_str().into());
         let (message, tone) = note_in(&self.message.borrow(), lang);
+        let pending = self.pending.borrow();
+        a.set_code_step(pending.is_some());
+        a.set_code_heading(text!("kiosk-trust-code-heading").render(lang).into());
+        a.set_code_prompt(match pending.as_ref() {
+            Some(p) => text!("kiosk-trust-code-prompt", masked = p.masked.as_str())
+                .render(lang)
+                .into(),
+            None => SharedString::new(),
+        });
+        a.set_code_cancel(text!("kiosk-trust-code-other").render(lang).into());
         a.set_message(message);
         a.set_message_tone(tone);
         match &st.session.customer {
@@ -186,6 +241,7 @@ impl Screen for Identify {
 
     fn reset(&self) {
         *self.message.borrow_mut() = None;
+        *self.pending.borrow_mut() = None;
     }
 
     fn changed(&self, what: Change) {

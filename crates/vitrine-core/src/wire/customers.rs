@@ -26,6 +26,38 @@ pub struct CustomerLookup {
     pub value: String,
 }
 
+/// `POST /v1/customers/challenge`: the shopper typed an email or a phone
+/// number; HQ sends a one-time code there. Never logged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeRequest {
+    /// [`LookupKind::Email`] or [`LookupKind::Phone`].
+    pub kind: LookupKind,
+    pub value: String,
+    /// The language of the message with the code.
+    #[serde(default)]
+    pub lang: crate::Lang,
+}
+
+/// HQ's answer to a challenge request: the same whether or not the contact
+/// is a customer's (a code is sent only if it is), so a kiosk cannot learn
+/// who is a customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Challenge {
+    /// The challenge's id (random), to send back with the code.
+    pub id: String,
+    /// When the code expires.
+    pub expires_at: UnixTime,
+    /// How many codes may be tried.
+    pub attempts: u32,
+}
+
+/// `POST /v1/customers/verify`: the code the shopper typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeAnswer {
+    pub id: String,
+    pub code: String,
+}
+
 /// HQ's answer to a lookup.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerView {
@@ -40,6 +72,11 @@ pub struct CustomerView {
     /// shopper is identified.
     #[serde(default)]
     pub offers: Vec<Promotion>,
+    /// HQ's signed identification of this customer for the asking kiosk
+    /// ([`crate::loyalty::Identification`]), to send back with the
+    /// shopper's handoff or order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identification: Option<String>,
 }
 
 impl CustomerView {

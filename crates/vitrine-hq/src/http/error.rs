@@ -98,7 +98,12 @@ impl From<ServiceError> for Failure {
 
 impl From<CustomerError> for Failure {
     fn from(e: CustomerError) -> Self {
-        ServiceError::from(e).into()
+        match e {
+            e @ CustomerError::ProofRequired => {
+                Failure::new(StatusCode::FORBIDDEN, codes::PROOF_REQUIRED, e.to_string())
+            }
+            e => ServiceError::from(e).into(),
+        }
     }
 }
 

@@ -20,7 +20,8 @@ pub(super) async fn post(
     ApiJson(sub): ApiJson<HandoffSubmit>,
 ) -> Result<(StatusCode, Json<HandoffReceipt>), Failure> {
     let hq2 = hq.clone();
-    let h = blocking(move || Ok(accept_handoff(&hq2, &sub, Source::Kiosk, None)?)).await?;
+    let dev_id = dev.id.clone();
+    let h = blocking(move || Ok(accept_handoff(&hq2, &sub, Source::Kiosk(&dev_id), None)?)).await?;
     if h.store != dev.store {
         return Err(Failure::forbidden(format!(
             "this kiosk is enrolled for store {}, the basket is from store {}",

@@ -22,13 +22,15 @@
 //! | `/v1/orders` | POST | an enrolled kiosk ([`AuthDevice`]), an order for its store | `orders` |
 //! | `/v1/orders/{id}` | GET | an enrolled kiosk ([`AuthDevice`]), an order of its store | `orders` |
 //! | `/v1/availability/{gtin}` | GET | an enrolled kiosk ([`AuthDevice`]) | `availability` |
-//! | `/v1/customers/lookup` | POST | an enrolled kiosk ([`AuthDevice`]) | `customers` |
+//! | `/v1/customers/lookup` | POST | an enrolled kiosk ([`AuthDevice`]): a card or a loyalty token (an email or phone is refused: `proof_required`) | `customers` |
+//! | `/v1/customers/challenge` | POST | an enrolled kiosk ([`AuthDevice`]); rate-limited per contact and per kiosk | `customers` |
+//! | `/v1/customers/verify` | POST | the enrolled kiosk that asked for the code ([`AuthDevice`]), a few tries | `customers` |
 //! | `/v1/customers/cards` | GET | an enrolled kiosk ([`AuthDevice`]) | `customers` |
 //! | `/v1/coupons/{code}` | GET | an enrolled kiosk ([`AuthDevice`]) | `customers` |
 //! | `/h/{id}` | GET | anyone with the basket's link (its id, a UUIDv7) | `phone` |
-//! | `/h/{id}/submit` | POST | anyone holding a basket signed by an enrolled kiosk (the link's fragment); the signature is checked | `phone` |
+//! | `/h/{id}/submit` | POST | anyone holding a basket signed by an enrolled kiosk (the link's fragment); the signature is checked; the basket is anonymous (a customer comes only from its kiosk) | `phone` |
 //! | `/h/{id}/claim` | POST | anyone with the basket's link, once: a second contact is refused | `phone` |
-//! | `/h/{id}/coupon` | POST | anyone with the basket's link; each coupon is used once | `phone` |
+//! | `/h/{id}/coupon` | POST | anyone with the basket's link; each coupon is used once, a personal one only on its holder's basket | `phone` |
 //! | `/s/{id}` | GET, POST | anyone with the survey's link (a random 80-bit id), answered once | `survey` |
 //! | `/staff/login` | GET, POST | anyone (the login form); POST rate-limited per client address, refused from another origin, accounts locked after 10 wrong passwords | `staff` |
 //! | `/staff/logout` | POST | a logged-in member of staff ([`Staff`]), its CSRF token | `staff` |
@@ -83,6 +85,8 @@ pub fn router(hq: Arc<Hq>) -> Router {
         .route("/v1/orders/{id}", get(orders::get))
         .route("/v1/availability/{gtin}", get(availability::get))
         .route("/v1/customers/lookup", post(customers::lookup))
+        .route("/v1/customers/challenge", post(customers::challenge))
+        .route("/v1/customers/verify", post(customers::verify))
         .route("/v1/customers/cards", get(customers::cards))
         .route("/v1/coupons/{code}", get(customers::coupon))
         // Anyone with the link.

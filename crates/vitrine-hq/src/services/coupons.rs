@@ -29,6 +29,9 @@ pub enum CouponRefusal {
     UsedElsewhere { channel: String, used_at: UnixTime },
     /// This basket does not meet its conditions: it was not used.
     DoesNotApply,
+    /// A personal coupon on a basket that is not its holder's (HQ did not
+    /// vouch for its customer): it was not used.
+    NotHolder,
 }
 
 /// The languages of a refusal's `reason` on the wire
@@ -46,6 +49,7 @@ impl CouponRefusal {
                 text!("hq-coupon-used", date = date(*used_at), channel = channel_text(channel))
             }
             CouponRefusal::DoesNotApply => text!("hq-coupon-not-applicable"),
+            CouponRefusal::NotHolder => text!("hq-coupon-not-holder"),
         }
     }
 
@@ -63,6 +67,7 @@ impl CouponRefusal {
                 )
             }
             CouponRefusal::DoesNotApply => text!("hq-coupon-not-applicable.clause"),
+            CouponRefusal::NotHolder => text!("hq-coupon-not-holder.clause"),
         }
     }
 
@@ -173,9 +178,19 @@ impl AppliedCoupons {
     }
 }
 
+/// Whether the customer HQ vouched for (`holder`, None: anonymous) may use
+/// coupon `c`: a personal coupon (issued to a customer) only by that
+/// customer; a bearer coupon (issued to no customer: an operator's gift, a
+/// survey answered without an account) by whoever holds its code.
+pub fn may_use(c: &CouponRecord, holder: Option<&str>) -> bool {
+    c.customer_id.as_deref().is_none_or(|owner| holder == Some(owner))
+}
+
 /// Records the use of each coupon of an order or a phone basket and
 /// returns the outcomes with the promotions of the accepted ones. Catalog
-/// coupons (a code printed on a leaflet) are not single-use.
+/// coupons (a code printed on a leaflet) are not single-use. A personal
+/// coupon is refused unless `holder` (the customer HQ vouched for) is its
+/// customer ([`may_use`]). `used_at` is HQ's pricing time of the order.
 pub fn apply_coupons(
     hq: &Hq,
     codes: &[String],
@@ -183,6 +198,7 @@ pub fn apply_coupons(
     reference: &str,
     store: Option<&str>,
     used_at: UnixTime,
+    holder: Option<&str>,
 ) -> Result<AppliedCoupons, StorageError> {
     let mut out = AppliedCoupons::default();
     let catalog = hq.storage.promotions()?;
@@ -195,6 +211,11 @@ pub fn apply_coupons(
             }
             continue;
         };
+        if !may_use(&coupon, holder) {
+            tracing::warn!(channel, reference, "personal coupon refused: not its holder's basket");
+            out.refuse(code, CouponRefusal::NotHolder);
+            continue;
+        }
         let r = Redemption {
             code: code.to_string(),
             channel: channel.to_string(),

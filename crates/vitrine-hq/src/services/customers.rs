@@ -14,7 +14,12 @@
 //!   kiosk syncs ([`card_table`]), whose hashes use a key of their own
 //!   derived from the lookup secret, so a kiosk never holds the key of the
 //!   email and phone hashes.
-//! - Email or phone: online only.
+//! - Email or phone: online only, and only with a one-time code sent there
+//!   ([`super::identify`]): a lookup by email or phone is refused.
+//!
+//! An online identification answers with HQ's signed identification for
+//! the kiosk that asked, which vouches for the customer on the shopper's
+//! handoff or order ([`super::identify::vouched_customer`]).
 //!
 //! # Personal prices and coupons
 //! Member prices are catalog promotions for a tier (applied when the
@@ -25,7 +30,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use thiserror::Error;
-use vitrine_core::loyalty::{self, CardEntry, IdKind, LoyaltyToken, TokenOffer, keyed_hash};
+use vitrine_core::loyalty::{self, CardEntry, IdKind, Identification, LoyaltyToken, ProofKind, TokenOffer, keyed_hash};
 use vitrine_core::pricing::{CustomerContext, Tier};
 use vitrine_core::product::UnixTime;
 use vitrine_core::wire::customers::{CardTable, CustomerLookup, CustomerView, LookupKind};
@@ -43,6 +48,9 @@ pub enum CustomerError {
     Invalid(String),
     #[error("no customer {0} at HQ")]
     NotFound(String),
+    /// An email or phone number was looked up without a one-time code.
+    #[error("an email or a phone number identifies a shopper only with a one-time code: POST /v1/customers/challenge")]
+    ProofRequired,
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error("HQ's random source: {0}")]
@@ -212,27 +220,26 @@ pub fn view(hq: &Hq, c: &CustomerRecord, now: UnixTime) -> Result<CustomerView, 
         tier: c.tier,
         consent: c.consent,
         offers,
+        identification: None,
     })
 }
 
-/// Finds a customer from what the shopper presented; None: unknown.
-pub fn lookup(hq: &Hq, q: &CustomerLookup) -> Result<Option<CustomerView>, CustomerError> {
+/// Finds a customer from a card or a loyalty token the shopper presented
+/// at kiosk `device_id`; None: unknown. The view carries HQ's
+/// identification for that kiosk. An email or a phone number identifies
+/// no one by itself: the shopper proves they hold it with a one-time code
+/// ([`super::identify`]).
+pub fn lookup(hq: &Hq, q: &CustomerLookup, device_id: &str) -> Result<Option<CustomerView>, CustomerError> {
     let now = hq.now();
-    let found = match q.kind {
-        LookupKind::Email => {
-            let n = loyalty::normalise_email(&q.value)
-                .ok_or_else(|| CustomerError::Invalid("not a valid email address".into()))?;
-            hq.storage.customer_by_hash(&hash(hq, IdKind::Email, &n))?
-        }
-        LookupKind::Phone => {
-            let n = loyalty::normalise_phone(&q.value)
-                .ok_or_else(|| CustomerError::Invalid("not a valid phone number".into()))?;
-            hq.storage.customer_by_hash(&hash(hq, IdKind::Phone, &n))?
-        }
+    let (found, how) = match q.kind {
+        LookupKind::Email | LookupKind::Phone => return Err(CustomerError::ProofRequired),
         LookupKind::Card => {
             let n = loyalty::normalise_card(&q.value, &hq.config.card_prefix)
                 .ok_or_else(|| CustomerError::Invalid("not one of this retailer's loyalty card numbers".into()))?;
-            hq.storage.customer_by_hash(&card_hash(&card_key(hq), &n))?
+            (
+                hq.storage.customer_by_hash(&card_hash(&card_key(hq), &n))?,
+                ProofKind::Card,
+            )
         }
         LookupKind::Token => {
             let t = LoyaltyToken::verify(&q.value, &hq.key.public(), now).map_err(|e| {
@@ -243,10 +250,18 @@ pub fn lookup(hq: &Hq, q: &CustomerLookup) -> Result<Option<CustomerView>, Custo
                     e => e.to_string(),
                 })
             })?;
-            hq.storage.customer(&t.sub)?.filter(|c| c.forgotten_at.is_none())
+            (
+                hq.storage.customer(&t.sub)?.filter(|c| c.forgotten_at.is_none()),
+                ProofKind::Token,
+            )
         }
     };
-    found.map(|c| view(hq, &c, now)).transpose()
+    let Some(c) = found.filter(|c| c.forgotten_at.is_none()) else {
+        return Ok(None);
+    };
+    let mut v = view(hq, &c, now)?;
+    v.identification = Some(Identification::new(&hq.key.public(), &c.id, device_id, how, now).sign(&hq.key));
+    Ok(Some(v))
 }
 
 /// The offline card table for kiosks.

@@ -9,34 +9,48 @@ use uuid::Uuid;
 use vitrine_core::loyalty::{normalise_email, normalise_phone};
 use vitrine_core::pricing::Promotion;
 use vitrine_core::sign::{PublicKey, handoff_message};
-use vitrine_core::wire::{Contact, HandoffBasket, HandoffReceipt, HandoffSend, HandoffSent, HandoffSubmit};
+use vitrine_core::wire::{
+    Contact, HandoffBasket, HandoffReceipt, HandoffSend, HandoffSent, HandoffSubmit, check_customer_fields,
+};
 use vitrine_core::{Lang, Money};
 
 use super::ServiceError;
 use super::coupons::{AppliedCoupons, CouponRefusal, apply_coupons, coupon_promo, is_catalog_code};
 use super::customers::pricing_context;
+use super::identify::{pricing_time, vouched_customer};
 use super::notify::messages::claim_messages;
 use super::pricing::{PricedLines, price_lines_with};
 use super::survey::after_claim;
 use crate::Hq;
 use crate::storage::{Claim, HandoffRecord, Put};
 
-/// Who delivered a handoff first.
+/// Who delivers a handoff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    Kiosk,
+pub enum Source<'a> {
+    /// An enrolled kiosk (its device id): the only one that may vouch for
+    /// the basket's customer, and only for a basket it made itself.
+    Kiosk(&'a str),
+    /// The phone page: the basket is anonymous (whatever it sends).
     Phone,
 }
 
 /// Checks a submitted handoff (the device's signature over the basket) and
 /// stores it once. Used by the kiosk's POST and the phone page; `path_id`
 /// is the id the phone page's link names.
+///
+/// The customer is the one HQ vouches for
+/// ([`super::identify::vouched_customer`]) from what the basket's own kiosk
+/// sent; the `customer_id` a client sends is never taken. A kiosk's
+/// delivery may add its vouched customer to a basket the phone delivered
+/// first (the kiosk was offline); nothing else changes a stored basket's
+/// customer.
 pub fn accept_handoff(
     hq: &Hq,
     sub: &HandoffSubmit,
-    source: Source,
+    source: Source<'_>,
     path_id: Option<Uuid>,
 ) -> Result<HandoffRecord, ServiceError> {
+    check_customer_fields(sub.customer_id.as_deref(), sub.identification.as_deref()).map_err(ServiceError::Invalid)?;
     let (basket, payload, sig) =
         HandoffBasket::parse_compact(&sub.compact).map_err(|e| ServiceError::Invalid(e.to_string()))?;
     if path_id.is_some_and(|id| id != basket.id) {
@@ -67,6 +81,13 @@ pub fn accept_handoff(
         c.validate().map_err(ServiceError::Invalid)?;
     }
     super::pricing::check_labels(hq, &basket.store, &basket.lines)?;
+    let customer_id = match source {
+        Source::Kiosk(dev) if dev == basket.device_id => {
+            let (at, _) = pricing_time(basket.created_at, hq.now());
+            vouched_customer(hq, sub.identification.as_deref(), dev, at)?.map(|c| c.id)
+        }
+        Source::Kiosk(_) | Source::Phone => None,
+    };
     let record = HandoffRecord {
         id: basket.id,
         store: basket.store.clone(),
@@ -76,10 +97,10 @@ pub fn accept_handoff(
         payload,
         compact: sub.compact.trim().to_string(),
         contact: sub.contact.clone().filter(|c| !c.is_empty()),
-        customer_id: sub.customer_id.clone(),
+        customer_id,
         received_at: hq.now(),
         source: match source {
-            Source::Kiosk => "kiosk".into(),
+            Source::Kiosk(_) => "kiosk".into(),
             Source::Phone => "phone".into(),
         },
         claimed_at: None,
@@ -284,6 +305,14 @@ pub fn use_coupon(hq: &Hq, id: &Uuid, code: &str) -> Result<Option<PhoneCoupon>,
         return Ok(None);
     };
     let code = code.trim().to_string();
+    if hq
+        .storage
+        .coupon(&code)?
+        .is_some_and(|c| !super::coupons::may_use(&c, h.customer_id.as_deref()))
+    {
+        tracing::warn!(handoff = %h.id, "personal coupon refused on the phone: not its holder's basket");
+        return Ok(Some(PhoneCoupon::Refused(CouponRefusal::NotHolder)));
+    }
     if does_not_apply(hq, &h, &code)? {
         return Ok(Some(PhoneCoupon::Refused(CouponRefusal::DoesNotApply)));
     }
@@ -294,6 +323,7 @@ pub fn use_coupon(hq: &Hq, id: &Uuid, code: &str) -> Result<Option<PhoneCoupon>,
         &handoff_reference(&h),
         Some(&h.store),
         hq.now(),
+        h.customer_id.as_deref(),
     )?;
     if codes.is_empty() {
         return Ok(Some(PhoneCoupon::Refused(

@@ -8,6 +8,7 @@
 //! to the ones they use:
 //! `orders`, `handoffs` → `survey` → `notify` → `pricing`, `coupons`,
 //! `catalog`; `orders`, `handoffs`, `survey` → `customers` → `coupons`;
+//! `orders`, `handoffs`, routes → `identify` → `customers`, `notify`;
 //! `admin` → `catalog`; every one → [`crate::storage`].
 //!
 //! # Layout
@@ -22,6 +23,9 @@
 //! - [`customers`]: the customer referential (keyed-hash lookup, loyalty
 //!   tokens, card table, forget-me).
 //! - [`coupons`]: single-use coupons across channels, why one is refused.
+//! - [`identify`]: one-time codes that prove a shopper holds an email or a
+//!   phone, HQ's signed identifications, and the customer HQ vouches for
+//!   on a basket; HQ's pricing time.
 //! - [`survey`]: the loop after a purchase (thank-you, survey, coupon,
 //!   reminder).
 //! - [`notify`]: the messages to shoppers (built from the message
@@ -37,6 +41,7 @@ pub mod coupons;
 pub mod customers;
 pub mod devices;
 pub mod handoffs;
+pub mod identify;
 pub mod notify;
 pub mod orders;
 pub mod pricing;
@@ -86,6 +91,7 @@ impl From<CustomerError> for ServiceError {
         match e {
             CustomerError::Invalid(m) => ServiceError::Invalid(m),
             CustomerError::NotFound(m) => ServiceError::NotFound(format!("no {m}")),
+            e @ CustomerError::ProofRequired => ServiceError::Forbidden(e.to_string()),
             CustomerError::Storage(s) => ServiceError::Storage(s),
             CustomerError::Io(e) => ServiceError::internal(e),
         }

@@ -1,7 +1,9 @@
 //! Click&collect orders: accepted once by id (a repeat gets the first
-//! receipt, even if prices changed since), priced by HQ with the
-//! identified customer's member prices and the coupons the kiosk applied
-//! (each used once across channels), confirmed to the shopper in the
+//! receipt, even if prices changed since), priced by HQ at its own time
+//! (the kiosk's time only within [`super::identify::OFFLINE_TOLERANCE_S`]
+//! of HQ's clock) with the member prices of the customer HQ vouches for
+//! and the coupons the kiosk applied (each used once across channels, a
+//! personal one only by its holder), confirmed to the shopper in the
 //! order's language, then moved through its statuses by the store's staff.
 
 use uuid::Uuid;
@@ -12,6 +14,7 @@ use vitrine_core::wire::{OrderReceipt, OrderRequest, OrderStatus, order_number};
 use super::ServiceError;
 use super::coupons::{AppliedCoupons, apply_coupons};
 use super::customers::pricing_context;
+use super::identify::{pricing_time, vouched_customer};
 use super::notify::messages::{order_messages, status_messages};
 use super::pricing::price_lines_with;
 use super::survey::after_collected;
@@ -64,12 +67,19 @@ pub fn accept_order(hq: &Hq, dev: &Device, req: &OrderRequest) -> Result<(bool, 
             }
         }
     }
-    // The identified customer's member prices (with their consent) and
-    // the coupons the kiosk applied, each used once across channels.
-    let customer = match req.customer.customer_id.as_deref() {
-        Some(id) => hq.storage.customer(id)?.map(|c| pricing_context(&c)),
-        None => None,
-    };
+    // HQ's pricing time: the kiosk's within the tolerance (an order made
+    // offline), else HQ's clock.
+    let (at, retimed) = pricing_time(req.created_at, hq.now());
+    if retimed {
+        tracing::warn!(order = %req.id, "order dated outside the tolerance of HQ's clock: priced at HQ's time");
+    }
+    // The customer HQ vouches for (never the request's customer_id), their
+    // member prices (with their consent) and the coupons the kiosk
+    // applied, each used once across channels, a personal one only by
+    // its holder.
+    let vouched = vouched_customer(hq, req.identification.as_deref(), &dev.id, at)?;
+    let customer = vouched.as_ref().map(pricing_context);
+    let holder = vouched.as_ref().map(|c| c.id.as_str());
     let AppliedCoupons {
         outcomes: coupons,
         refused,
@@ -81,17 +91,10 @@ pub fn accept_order(hq: &Hq, dev: &Device, req: &OrderRequest) -> Result<(bool, 
         "kiosk",
         &format!("order:{}", req.id),
         Some(&req.store),
-        req.created_at,
+        at,
+        holder,
     )?;
-    let priced = price_lines_with(
-        hq,
-        &req.store,
-        &req.lines,
-        customer.as_ref(),
-        &promos,
-        &accepted,
-        req.created_at,
-    )?;
+    let priced = price_lines_with(hq, &req.store, &req.lines, customer.as_ref(), &promos, &accepted, at)?;
     let total = priced
         .priced
         .as_ref()
@@ -103,23 +106,28 @@ pub fn accept_order(hq: &Hq, dev: &Device, req: &OrderRequest) -> Result<(bool, 
         store: req.store.clone(),
         status: OrderStatus::Received,
         total,
-        created_at: req.created_at,
+        created_at: at,
         coupons,
     };
+    // What HQ keeps of the request: the customer it vouched for, not the
+    // one the kiosk named, and not the evidence (a card number, a token).
+    let mut kept = req.clone();
+    kept.customer.customer_id = holder.map(String::from);
+    kept.identification = None;
     let record = OrderRecord {
         id: req.id,
         number: receipt.number.clone(),
         store: req.store.clone(),
         device_id: dev.id.clone(),
-        created_at: req.created_at,
+        created_at: at,
         received_at: hq.now(),
         status: OrderStatus::Received,
-        request_json: serde_json::to_string(req).map_err(ServiceError::internal)?,
+        request_json: serde_json::to_string(&kept).map_err(ServiceError::internal)?,
         fingerprint: fingerprint.clone(),
         receipt_json: serde_json::to_string(&receipt).map_err(ServiceError::internal)?,
         total,
     };
-    let notes = order_messages(hq, req, &receipt, &priced, &refused);
+    let notes = order_messages(hq, &kept, &receipt, &priced, &refused);
     match hq.storage.put_order(&record, &notes)? {
         Put::Created(_) => {
             tracing::info!(order = %req.id, number = %receipt.number, store = %req.store, "order received");

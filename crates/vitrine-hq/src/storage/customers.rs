@@ -113,8 +113,80 @@ pub struct SurveyRecord {
     pub coupon_code: Option<String>,
 }
 
+/// A one-time code sent to a shopper's email or phone to prove they hold
+/// it. Only hashes are stored: of the contact (HQ's keyed hash, as
+/// lookup) and of the code (keyed with the challenge id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChallengeRecord {
+    pub id: String,
+    /// `email` or `phone`.
+    pub kind: String,
+    pub contact_hash: String,
+    /// The kiosk that asked: only it may answer.
+    pub device_id: String,
+    /// None: the contact is no customer's (no code was sent; no code
+    /// passes).
+    pub customer_id: Option<String>,
+    pub code_hash: String,
+    pub created_at: UnixTime,
+    pub expires_at: UnixTime,
+}
+
+/// How many challenges may be opened per window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChallengeLimits {
+    /// The window (seconds).
+    pub window_s: i64,
+    pub per_contact: u32,
+    pub per_device: u32,
+}
+
+/// The outcome of opening a challenge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    Opened,
+    /// Too many challenges for this contact or this kiosk: try again at
+    /// this time.
+    RateLimited {
+        retry_at: UnixTime,
+    },
+}
+
+/// The outcome of trying a code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeCheck {
+    /// The right code: the customer it identifies and the kind of contact
+    /// (the challenge is used).
+    Passed { customer_id: String, kind: String },
+    /// A wrong code: how many tries are left.
+    Wrong { left: u32 },
+    /// No such challenge for this kiosk, or expired, used, or out of tries.
+    Closed,
+}
+
 /// Storage of the customer referential.
 pub trait CustomerStore {
+    /// Opens a challenge and queues its message (None: the contact is no
+    /// customer's, nothing is sent), in one transaction, unless `limits`
+    /// are reached for its contact or its kiosk.
+    fn open_challenge(
+        &self,
+        c: &ChallengeRecord,
+        limits: ChallengeLimits,
+        note: Option<&super::NewNotification>,
+    ) -> Result<Opened>;
+    /// Tries a code on kiosk `device_id`'s challenge `id`, at most
+    /// `max_attempts` times: `matches` compares the stored code hash with
+    /// the typed code's.
+    fn try_challenge(
+        &self,
+        id: &str,
+        device_id: &str,
+        now: UnixTime,
+        max_attempts: u32,
+        matches: &dyn Fn(&str) -> bool,
+    ) -> Result<CodeCheck>;
+
     /// Adds a customer with the keyed hashes of their identifiers. Fails
     /// with [`super::StorageError::Duplicate`] when one is already someone's.
     fn add_customer(&self, c: &CustomerRecord, hashes: &[IdentifierHash]) -> Result<()>;

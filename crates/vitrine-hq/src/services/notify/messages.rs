@@ -195,6 +195,21 @@ pub fn claim_messages(
     .collect()
 }
 
+/// The one-time code that proves the shopper holds `to` (channel `email`
+/// or `sms`), valid `minutes`.
+pub fn code_message(hq: &Hq, channel: &str, to: &str, code: &str, minutes: i64, lang: Lang) -> Option<NewNotification> {
+    if channel == "email" {
+        email(
+            hq,
+            Some(to),
+            tr!(lang, "hq-code-subject", code = code),
+            tr!(lang, "hq-code-body", code = code, minutes = minutes),
+        )
+    } else {
+        sms(hq, Some(to), tr!(lang, "hq-code-sms", code = code, minutes = minutes))
+    }
+}
+
 /// The thank-you email after a purchase.
 pub fn thanks_message(hq: &Hq, to: &str, lang: Lang) -> Option<NewNotification> {
     email(
@@ -317,6 +332,7 @@ mod tests {
             },
             lang,
             coupons: vec![],
+            identification: None,
         }
     }
 

@@ -10,10 +10,13 @@ use vitrine_core::pricing::Tier;
 use vitrine_core::product::UnixTime;
 use vitrine_core::wire::OrderRequest;
 
+use super::notifications::insert_notes;
 use super::notifications::insert_scheduled;
 use super::{SqliteStorage, corrupt};
+use crate::storage::NewNotification;
 use crate::storage::customers::{
-    CardHolder, CouponRecord, CustomerRecord, CustomerStore, IdentifierHash, Redeem, Redemption, SurveyRecord,
+    CardHolder, ChallengeLimits, ChallengeRecord, CodeCheck, CouponRecord, CustomerRecord, CustomerStore,
+    IdentifierHash, Opened, Redeem, Redemption, SurveyRecord,
 };
 use crate::storage::notifications::Scheduled;
 use crate::storage::{Result, StorageError};
@@ -107,6 +110,107 @@ fn insert_coupon(tx: &Transaction<'_>, c: &CouponRecord) -> Result<()> {
 }
 
 impl CustomerStore for SqliteStorage {
+    fn open_challenge(
+        &self,
+        c: &ChallengeRecord,
+        limits: ChallengeLimits,
+        note: Option<&NewNotification>,
+    ) -> Result<Opened> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let since = c.created_at - limits.window_s;
+        // The oldest challenge in the window frees a slot when it leaves it.
+        let count = |col: &str, v: &str| -> Result<(u32, Option<UnixTime>)> {
+            Ok(tx.query_row(
+                &format!(
+                    "SELECT COUNT(*), MIN(created_at) FROM identify_challenges WHERE {col} = ?1 AND created_at > ?2"
+                ),
+                params![v, since],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?)
+        };
+        for (n, oldest, max) in [
+            {
+                let (n, o) = count("contact_hash", &c.contact_hash)?;
+                (n, o, limits.per_contact)
+            },
+            {
+                let (n, o) = count("device_id", &c.device_id)?;
+                (n, o, limits.per_device)
+            },
+        ] {
+            if n >= max {
+                let retry_at = oldest.unwrap_or(c.created_at) + limits.window_s;
+                return Ok(Opened::RateLimited { retry_at });
+            }
+        }
+        tx.execute(
+            "INSERT INTO identify_challenges(id, kind, contact_hash, device_id, customer_id, code_hash, created_at, expires_at, attempts)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)",
+            params![c.id, c.kind, c.contact_hash, c.device_id, c.customer_id, c.code_hash, c.created_at, c.expires_at],
+        )?;
+        if let Some(n) = note {
+            insert_notes(&tx, std::slice::from_ref(n), c.created_at)?;
+        }
+        tx.commit()?;
+        Ok(Opened::Opened)
+    }
+
+    fn try_challenge(
+        &self,
+        id: &str,
+        device_id: &str,
+        now: UnixTime,
+        max_attempts: u32,
+        matches: &dyn Fn(&str) -> bool,
+    ) -> Result<CodeCheck> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let row = tx
+            .query_row(
+                "SELECT customer_id, code_hash, expires_at, attempts, passed_at, kind FROM identify_challenges
+                 WHERE id = ?1 AND device_id = ?2",
+                params![id, device_id],
+                |r| {
+                    Ok((
+                        r.get::<_, Option<String>>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, UnixTime>(2)?,
+                        r.get::<_, u32>(3)?,
+                        r.get::<_, Option<UnixTime>>(4)?,
+                        r.get::<_, String>(5)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((customer, code_hash, expires_at, attempts, passed_at, kind)) = row else {
+            return Ok(CodeCheck::Closed);
+        };
+        if passed_at.is_some() || now >= expires_at || attempts >= max_attempts {
+            return Ok(CodeCheck::Closed);
+        }
+        let outcome = match customer {
+            Some(c) if matches(&code_hash) => {
+                tx.execute(
+                    "UPDATE identify_challenges SET attempts = attempts + 1, passed_at = ?2 WHERE id = ?1",
+                    params![id, now],
+                )?;
+                CodeCheck::Passed { customer_id: c, kind }
+            }
+            _ => {
+                tx.execute(
+                    "UPDATE identify_challenges SET attempts = attempts + 1 WHERE id = ?1",
+                    [id],
+                )?;
+                CodeCheck::Wrong {
+                    left: max_attempts - attempts - 1,
+                }
+            }
+        };
+        tx.commit()?;
+        Ok(outcome)
+    }
+
     fn add_customer(&self, c: &CustomerRecord, hashes: &[IdentifierHash]) -> Result<()> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
@@ -209,6 +313,7 @@ impl CustomerStore for SqliteStorage {
         let contact_is_theirs =
             |email: Option<&str>, phone: Option<&str>| email.is_some_and(&is_theirs) || phone.is_some_and(&is_theirs);
         tx.execute("DELETE FROM customer_ids WHERE customer_id = ?1", [id])?;
+        tx.execute("DELETE FROM identify_challenges WHERE customer_id = ?1", [id])?;
         // The contacts in the erased records, to erase the messages sent to them.
         let mut recipients: HashSet<String> = HashSet::new();
         {

@@ -141,6 +141,17 @@ pub const HQ_MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX order_audit_store ON order_audit(store, at);
     "#,
+    // 5: one-time codes that prove a shopper holds an email or phone
+    // (issue 14): hashes only.
+    r#"
+    CREATE TABLE identify_challenges (
+        id TEXT PRIMARY KEY, kind TEXT NOT NULL, contact_hash TEXT NOT NULL, device_id TEXT NOT NULL, customer_id TEXT,
+        code_hash TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0, passed_at INTEGER
+    );
+    CREATE INDEX identify_challenges_contact ON identify_challenges(contact_hash, created_at);
+    CREATE INDEX identify_challenges_device ON identify_challenges(device_id, created_at);
+    "#,
 ];
 
 /// The SQLite backend: one write connection, pooled read connections (see
