@@ -41,6 +41,11 @@ fn a_replayed_camera_shows_its_picture_and_the_product_it_reads() {
             ("VITRINE__CAMERA__SOURCE", "replay"),
             ("VITRINE__CAMERA__REPLAY_DIR", frames.to_str().unwrap()),
             ("VITRINE__CAMERA__REPLAY_FPS", "10"),
+            // A code held in view counts again after the cooldown (2 s by
+            // default): on a loaded machine this test can take longer than
+            // that, so the cooldown is out of its way (what it checks is
+            // that frames of a held code are one scan).
+            ("VITRINE__SCAN__COOLDOWN_MS", "60000"),
         ],
     );
     let k = TestKiosk::new(cfg.clone());
