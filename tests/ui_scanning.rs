@@ -64,6 +64,9 @@ fn a_replayed_camera_shows_its_picture_and_the_product_it_reads() {
     assert!(wait_for(&k, |_| scan.get_has_preview()), "a preview picture");
     let preview = scan.get_preview().to_rgb8().expect("an RGB preview");
     assert!(preview.width() > 0 && preview.width() <= 640, "{}", preview.width());
+    // The scan page redraws the camera's state only while it is shown (the
+    // figures change twice a second): back to it, as the shopper would.
+    k.go(Page::Scan);
     assert!(
         wait_for(&k, |_| scan.get_camera_status().starts_with("Caméra en marche")),
         "{}",
