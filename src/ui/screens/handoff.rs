@@ -246,10 +246,8 @@ impl Handoff {
                     st.sending = false;
                     st.link_sent = true;
                 }
-                let online = {
-                    let shared = self.shell.st();
-                    shared.sync.online && shared.sync.outbox_pending == 0
-                };
+                // Online, the outbox sends it within a moment.
+                let online = self.shell.st().sync.online;
                 let said = match (phone, online) {
                     (true, true) => text!("kiosk-handoff-link-sms", to = masked),
                     (false, true) => text!("kiosk-handoff-link-email", to = masked),
