@@ -5,13 +5,13 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
 
 use crate::Hq;
-use crate::http::{AuthDevice, Failure, GZIP_ABOVE, accepts_gzip, blocking, gzip_json, json_bytes};
+use crate::http::{ApiQuery, AuthDevice, Failure, GZIP_ABOVE, accepts_gzip, blocking, gzip_json, json_bytes};
 use crate::services::catalog::{self, cut_snapshot};
 
 pub(super) async fn snapshot(
@@ -35,7 +35,7 @@ pub(super) struct Since {
 pub(super) async fn changes(
     State(hq): State<Arc<Hq>>,
     AuthDevice(dev): AuthDevice,
-    Query(q): Query<Since>,
+    ApiQuery(q): ApiQuery<Since>,
     headers: HeaderMap,
 ) -> Result<Response, Failure> {
     let since = q

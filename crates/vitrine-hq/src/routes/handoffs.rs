@@ -9,7 +9,7 @@ use vitrine_core::wire::{HandoffReceipt, HandoffSubmit};
 
 use crate::Hq;
 use crate::http::{ApiJson, AuthDevice, Failure, blocking};
-use crate::services::handoffs::{Source, accept_handoff, handoff_receipt};
+use crate::services::handoffs::{accept_kiosk_handoff, handoff_receipt};
 
 pub(super) async fn post(
     State(hq): State<Arc<Hq>>,
@@ -17,12 +17,8 @@ pub(super) async fn post(
     ApiJson(sub): ApiJson<HandoffSubmit>,
 ) -> Result<(StatusCode, Json<HandoffReceipt>), Failure> {
     let hq2 = hq.clone();
-    let h = blocking(move || Ok(accept_handoff(&hq2, &sub, Source::Kiosk, None)?)).await?;
-    if h.store != dev.store {
-        return Err(Failure::forbidden(format!(
-            "this kiosk is enrolled for store {}, the basket is from store {}",
-            dev.store, h.store
-        )));
-    }
+    // The store is checked before the basket is stored: a kiosk of one
+    // store cannot create another store's handoffs.
+    let h = blocking(move || Ok(accept_kiosk_handoff(&hq2, &sub, &dev.store)?)).await?;
     Ok((StatusCode::CREATED, Json(handoff_receipt(&hq, &h))))
 }

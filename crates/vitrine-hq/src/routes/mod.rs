@@ -16,8 +16,8 @@
 //! | `/v1/enroll` | POST | a kiosk with a one-time enrollment code (`vitrine-hq device add`), in the body | `enroll` |
 //! | `/v1/catalog/snapshot` | GET | an enrolled kiosk ([`AuthDevice`]): its store's catalog | `catalog` |
 //! | `/v1/catalog/changes` | GET | an enrolled kiosk ([`AuthDevice`]): its store's changes | `catalog` |
-//! | `/v1/events` | GET | an enrolled kiosk ([`AuthDevice`]); the stream ends when it is revoked | `events` |
-//! | `/v1/handoffs` | POST | an enrolled kiosk ([`AuthDevice`]), a basket signed by a kiosk of its store | `handoffs` |
+//! | `/v1/events` | GET | an enrolled kiosk ([`AuthDevice`]), at most `max_streams_per_device` streams at once; the stream ends when it is revoked | `events` |
+//! | `/v1/handoffs` | POST | an enrolled kiosk ([`AuthDevice`]), a basket signed by a kiosk of its store (checked before it is stored), dated within HQ's window | `handoffs` |
 //! | `/v1/orders` | POST | an enrolled kiosk ([`AuthDevice`]), an order for its store | `orders` |
 //! | `/v1/orders/{id}` | GET | an enrolled kiosk ([`AuthDevice`]), an order of its store | `orders` |
 //! | `/v1/availability/{gtin}` | GET | an enrolled kiosk ([`AuthDevice`]) | `availability` |
@@ -25,15 +25,17 @@
 //! | `/v1/customers/cards` | GET | an enrolled kiosk ([`AuthDevice`]) | `customers` |
 //! | `/v1/coupons/{code}` | GET | an enrolled kiosk ([`AuthDevice`]) | `customers` |
 //! | `/h/{id}` | GET | anyone with the basket's link (its id, a UUIDv7) | `phone` |
-//! | `/h/{id}/submit` | POST | anyone holding a basket signed by an enrolled kiosk (the link's fragment); the signature is checked | `phone` |
-//! | `/h/{id}/claim` | POST | anyone with the basket's link, once: a second contact is refused | `phone` |
+//! | `/h/{id}/submit` | POST | anyone holding a basket signed by an enrolled kiosk (the link's fragment), dated within HQ's window; the signature is checked | `phone` |
+//! | `/h/{id}/claim` | POST | anyone with the basket's link, once: any later claim gets one answer, whichever contact it names | `phone` |
 //! | `/h/{id}/coupon` | POST | anyone with the basket's link; each coupon is used once | `phone` |
 //! | `/s/{id}` | GET, POST | anyone with the survey's link (a random 80-bit id), answered once | `survey` |
 //! | `/staff/{store}/orders` | GET | the store's staff ([`Staff`]) | `staff` |
 //! | `/staff/{store}/orders/{id}/status` | POST | the store's staff ([`Staff`]) | `staff` |
 //! | anything else | any | anyone: a JSON 404 pointing to `/openapi.json` | `openapi` |
 //!
-//! Every body is limited to `max_body_bytes` (413 above).
+//! Every body is limited to `max_body_bytes` (413 above). Every `/v1`
+//! answer but the push stream and the (separately signed) catalog carries
+//! HQ's signature ([`crate::http::signed`]).
 
 mod availability;
 mod catalog;
@@ -52,9 +54,11 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::middleware;
 use axum::routing::{get, post};
 
 use crate::Hq;
+use crate::http::signed;
 #[cfg(doc)]
 use crate::http::{AuthDevice, Staff};
 
@@ -89,5 +93,6 @@ pub fn router(hq: Arc<Hq>) -> Router {
         .route("/staff/{store}/orders/{id}/status", post(staff::set_status))
         .fallback(openapi::fallback)
         .layer(DefaultBodyLimit::max(limit))
+        .layer(middleware::from_fn_with_state(hq.clone(), signed::sign_answers))
         .with_state(hq)
 }
