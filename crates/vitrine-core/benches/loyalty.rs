@@ -70,7 +70,7 @@ fn main() {
     // The sealed card table (issue 14): one slow hash per card tried, the
     // price of a scan offline and of each guess from a stolen disk.
     let salt = [7u8; 16];
-    let n = if std::env::args().any(|a| a == "--bench") {
+    let n: u32 = if std::env::args().any(|a| a == "--bench") {
         50
     } else {
         10

@@ -144,9 +144,9 @@ fn integral_numbers(v: &mut serde_json::Value) {
             if let Some(f) = n.as_f64()
                 && f.fract() == 0.0
             {
-                if f >= -9.223_372_036_854_776e18 && f < 9.223_372_036_854_776e18 {
+                if (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
                     *v = serde_json::Value::from(f as i64);
-                } else if f >= 0.0 && f < 1.844_674_407_370_955_2e19 {
+                } else if (0.0..1.844_674_407_370_955_2e19).contains(&f) {
                     *v = serde_json::Value::from(f as u64);
                 }
             }
