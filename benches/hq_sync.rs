@@ -77,6 +77,7 @@ fn settings() -> SyncSettings {
         },
         availability_max_age_s: 60,
         stream_idle_timeout: Duration::from_secs(60),
+        transport: vitrine::config::HqTransport::LoopbackHttp,
     }
 }
 
@@ -91,9 +92,16 @@ async fn price_to_kiosk(products: u64, rounds: usize) {
         .collect();
     hq.commit(&changes, None).unwrap();
     let (_, code) = admin::device_add(&hq, "paris-01").unwrap();
-    vitrine::sync::enroll(k_dir.path(), &server.url(), &code, Duration::from_secs(10), 0)
-        .await
-        .unwrap();
+    vitrine::sync::enroll(
+        k_dir.path(),
+        &server.url(),
+        &code,
+        vitrine::config::HqTransport::LoopbackHttp,
+        Duration::from_secs(10),
+        0,
+    )
+    .await
+    .unwrap();
     let handle = vitrine::sync::start(&tokio::runtime::Handle::current(), k_dir.path(), settings()).unwrap();
     let mut rx = handle.status();
     let v0 = hq.storage.current_version().unwrap();

@@ -62,12 +62,22 @@ for _ in $(seq 1 100); do
   fi
   sleep 0.1
 done
+# The demo HQ is on this machine over plain HTTP: the kiosk allows that only
+# for a loopback address and only when told so (hq.transport).
+export VITRINE__HQ__TRANSPORT=loopback-http
+store="$(sed -n 's/^store *= *"\(.*\)"/\1/p' "$VITRINE_CONFIG" | head -1)"
 if ! "$kiosk" status --json | grep -q '"enrolled": *{'; then
-  store="$(sed -n 's/^store *= *"\(.*\)"/\1/p' "$VITRINE_CONFIG" | head -1)"
   code="$($hq device add --store "${store:-paris-01}" | tail -n 1)"
   "$kiosk" enroll --hq "$url" --code "$code" >&2
 fi
+# A demo staff account for the click&collect pages (one account per person;
+# the password is made on first start and kept in HQ's owner-only folder).
+if ! $hq staff list | grep -q '^demo '; then
+  (umask 077; head -c 18 /dev/urandom | base64 | tr '+/' '-_' >data/hq/demo-staff-password)
+  $hq staff add demo --store "${store:-paris-01}" <data/hq/demo-staff-password >&2
+fi
 echo "demo HQ at $url (its log: data/hq/serve.log)" >&2
+echo "staff orders page: $url/staff/login  name: demo  password: $(cat data/hq/demo-staff-password)" >&2
 "$kiosk" "$@" &
 kiosk_pid=$!
 wait "$kiosk_pid"

@@ -177,6 +177,18 @@ choice! {
 }
 
 choice! {
+    /// `hq.transport`: how the kiosk may reach HQ.
+    HqTransport {
+        /// HTTPS only (what a store uses).
+        Https = "https",
+        /// HTTPS, or plain HTTP to a loopback address (127.0.0.0/8, ::1,
+        /// localhost): HQ on the same machine, for tests and the demo.
+        /// Never across a network.
+        LoopbackHttp = "loopback-http",
+    }
+}
+
+choice! {
     /// `camera.source`: where frames come from.
     CameraSource {
         /// The camera named by `camera.device`.
@@ -204,6 +216,9 @@ pub struct HqSection {
     pub retry_max_s: u32,
     /// Seconds an answer about stock in other stores is shown without asking HQ again.
     pub availability_cache_s: u32,
+    /// `https` (the default), or `loopback-http` to allow plain HTTP to an
+    /// HQ on this machine (tests, the demo).
+    pub transport: HqTransport,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -390,6 +405,7 @@ impl Default for KioskConfig {
                 retry_base_ms: 500,
                 retry_max_s: 300,
                 availability_cache_s: 60,
+                transport: HqTransport::Https,
             },
             camera: CameraSection {
                 source: CameraSource::Camera,

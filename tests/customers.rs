@@ -427,7 +427,6 @@ async fn thank_you_survey_coupon_and_reminder_emails_arrive_in_order_on_a_contro
             port: smtp_port,
             from: "Vitrine <no-reply@vitrine.invalid>".into(),
         });
-        c.staff_password = Some("s3cret".into());
         c.clock = clock.clone();
         // HQ's manual clock and the kiosk's (the system's) are months
         // apart here: the basket made at the end is outside HQ's window for
@@ -463,13 +462,8 @@ async fn thank_you_survey_coupon_and_reminder_emails_arrive_in_order_on_a_contro
 
     // Staff hand the order over at the counter.
     let c = reqwest::Client::new();
-    let resp = c
-        .post(format!("{}/staff/paris-01/orders/{}/status", hq.url(), q.id))
-        .basic_auth("staff", Some("s3cret"))
-        .form(&[("status", "collected")])
-        .send()
-        .await
-        .unwrap();
+    let staff = vitrine_testkit::staff_session(&hq, "camille", Some("paris-01")).await;
+    let resp = staff.set_status("paris-01", &q.id, "collected").await;
     assert!(resp.status().is_success() || resp.status().is_redirection());
     assert_eq!(
         hq.hq.storage.order(&q.id).unwrap().unwrap().status,

@@ -123,7 +123,6 @@ async fn click_and_collect_confirmation_reaches_a_real_smtp_server_and_the_sms_w
             from: "Vitrine <no-reply@vitrine.invalid>".into(),
         });
         c.sms_webhook = Some(sms_url);
-        c.staff_password = Some("s3cret".into());
     })
     .await;
     enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
@@ -164,12 +163,19 @@ async fn click_and_collect_confirmation_reaches_a_real_smtp_server_and_the_sms_w
     }
 
     // The staff page lists it and marks it ready; the shopper is told.
-    let c = reqwest::Client::new();
+    let no_redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let page = format!("{}/staff/paris-01/orders", hq.url());
-    assert_eq!(c.get(&page).send().await.unwrap().status(), 401);
-    let html = c
-        .get(&page)
-        .basic_auth("staff", Some("s3cret"))
+    assert_eq!(
+        no_redirect.get(&page).send().await.unwrap().status(),
+        303,
+        "to the login page"
+    );
+    let staff = vitrine_testkit::staff_session(&hq, "camille", Some("paris-01")).await;
+    let html = staff
+        .get("/staff/paris-01/orders")
         .send()
         .await
         .unwrap()
@@ -180,9 +186,8 @@ async fn click_and_collect_confirmation_reaches_a_real_smtp_server_and_the_sms_w
         html.contains(&q.number) && html.contains("Reçue") && html.contains("Camille"),
         "{html}"
     );
-    let html_en = c
-        .get(format!("{page}?lang=en"))
-        .basic_auth("staff", Some("s3cret"))
+    let html_en = staff
+        .get("/staff/paris-01/orders?lang=en")
         .send()
         .await
         .unwrap()
@@ -193,14 +198,11 @@ async fn click_and_collect_confirmation_reaches_a_real_smtp_server_and_the_sms_w
         html_en.contains("Click&amp;collect orders") && html_en.contains("Received"),
         "{html_en}"
     );
-    let no_redirect = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let r = no_redirect
-        .post(format!("{}/staff/paris-01/orders/{}/status", hq.url(), q.id))
-        .basic_auth("staff", Some("s3cret"))
-        .form(&[("status", "ready"), ("lang", "fr")])
+    let r = staff
+        .post_form(
+            &format!("/staff/paris-01/orders/{}/status", q.id),
+            &[("status", "ready"), ("lang", "fr")],
+        )
         .send()
         .await
         .unwrap();
@@ -382,4 +384,88 @@ async fn weighed_and_label_priced_packs_cost_the_same_on_the_phone_and_in_orders
         "{page}"
     );
     assert!(page.contains("104,93 €") && page.contains("20,99 €"), "{page}");
+}
+
+/// A shopper who cannot aim a phone at the QR code types their number on
+/// the kiosk: the kiosk's outbox carries the request behind the basket, HQ
+/// texts the basket's link to that number, once; another contact typed
+/// afterwards for the same basket is refused and its details are not kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_link_typed_on_the_kiosk_goes_out_by_text_message_once() {
+    let (smtp_port, mut mails) = smtp_server().await;
+    let (sms_url, sms) = sms_webhook().await;
+    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let hq = start_hq(hq_dir.path(), |c| {
+        c.smtp = Some(SmtpConfig {
+            host: "127.0.0.1".into(),
+            port: smtp_port,
+            from: "Vitrine <no-reply@vitrine.invalid>".into(),
+        });
+        c.sms_webhook = Some(sms_url);
+    })
+    .await;
+    enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
+    let ob = Outbox::open(k_dir.path()).unwrap();
+    let h = ob.queue_handoff(&lines(), None, None).unwrap();
+    let phone = vitrine_core::wire::Contact {
+        email: None,
+        phone: Some("+33612345678".into()),
+    };
+    ob.queue_handoff_link(&h.id, phone.clone(), Lang::FR).unwrap();
+    // Queued twice (a double press): sent once.
+    ob.queue_handoff_link(&h.id, phone, Lang::FR).unwrap();
+    // A link for a basket this kiosk never made is refused before it is queued.
+    assert!(
+        ob.queue_handoff_link(
+            &uuid::Uuid::now_v7(),
+            vitrine_core::wire::Contact {
+                email: Some("ana@example.org".into()),
+                phone: None
+            },
+            Lang::FR
+        )
+        .is_err()
+    );
+    let st = sync_once(k_dir.path(), settings()).await.unwrap();
+    assert_eq!((st.outbox_pending, st.outbox_dead), (0, 0));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while sms.lock().unwrap().is_empty() {
+        assert!(tokio::time::Instant::now() < deadline, "no SMS");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    {
+        let s = sms.lock().unwrap();
+        assert_eq!(s.len(), 1, "sent once: {s:?}");
+        assert_eq!(s[0]["to"], "+33612345678");
+        let text = s[0]["text"].as_str().unwrap();
+        assert!(text.contains(&format!("/h/{}", h.id)), "the basket's link: {text}");
+    }
+    let stored = hq.hq.storage.handoff(&h.id).unwrap().unwrap();
+    assert!(stored.claimed_at.is_some(), "the basket is claimed by that number");
+
+    // Another contact for the same basket: HQ refuses it for good; the
+    // dead letter keeps no trace of the address.
+    ob.queue_handoff_link(
+        &h.id,
+        vitrine_core::wire::Contact {
+            email: Some("eve@example.org".into()),
+            phone: None,
+        },
+        Lang::FR,
+    )
+    .unwrap();
+    let st = sync_once(k_dir.path(), settings()).await.unwrap();
+    assert_eq!((st.outbox_pending, st.outbox_dead), (0, 1));
+    let dead = ob.dead_letters().unwrap();
+    assert_eq!(
+        (dead[0].kind.as_str(), dead[0].http_status),
+        ("handoff-link", Some(409))
+    );
+    let raw = std::fs::read(k_dir.path().join("kiosk.sqlite")).unwrap();
+    assert!(
+        !String::from_utf8_lossy(&raw).contains("eve@example.org"),
+        "the refused address is not kept"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(mails.try_recv().is_err(), "no email to the second contact");
 }

@@ -239,6 +239,109 @@ async fn a_revoked_kiosk_is_refused_and_keeps_its_queue() {
     assert!(hq.hq.storage.order(&q.id).unwrap().is_none());
 }
 
+/// Low: enrollment cannot be intercepted. The code carries the
+/// fingerprint of HQ's key; a server that answers in HQ's place (here a
+/// second HQ, with its own key, that accepts the code) is refused by the
+/// kiosk, which saves nothing. The code's real HQ then enrolls it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_without_the_codes_key_cannot_enroll_the_kiosk() {
+    let (real_dir, fake_dir, k_dir) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let real = start_hq(real_dir.path(), |_| {}).await;
+    let fake = start_hq(fake_dir.path(), |_| {}).await;
+    let (_, real_code) = admin::device_add(&real.hq, "paris-01").unwrap();
+    let (_, fake_code) = admin::device_add(&fake.hq, "paris-01").unwrap();
+    // What the man in the middle accepts, with the real HQ's fingerprint
+    // (the code the store's staff typed came from the real HQ).
+    let intercepted = format!(
+        "{}{}",
+        &fake_code.replace('-', "")[..16],
+        &real_code.replace('-', "")[16..]
+    );
+    let err = vitrine::sync::enroll(
+        k_dir.path(),
+        &fake.url(),
+        &intercepted,
+        vitrine::config::HqTransport::LoopbackHttp,
+        Duration::from_secs(5),
+        1_790_000_000,
+    )
+    .await
+    .expect_err("the kiosk refuses a key that does not match the code");
+    assert!(err.to_string().contains("fingerprint"), "{err}");
+    assert!(
+        Outbox::open(k_dir.path()).unwrap().identity().unwrap().is_none(),
+        "nothing saved"
+    );
+    // A code without a fingerprint (an older HQ's, or cut short) is refused before any request.
+    let short = &real_code.replace('-', "")[..16];
+    let err = vitrine::sync::enroll(
+        k_dir.path(),
+        &real.url(),
+        short,
+        vitrine::config::HqTransport::LoopbackHttp,
+        Duration::from_secs(5),
+        1,
+    )
+    .await
+    .expect_err("no fingerprint");
+    assert!(err.to_string().contains("fingerprint"), "{err}");
+    let ident = vitrine::sync::enroll(
+        k_dir.path(),
+        &real.url(),
+        &real_code,
+        vitrine::config::HqTransport::LoopbackHttp,
+        Duration::from_secs(5),
+        1,
+    )
+    .await
+    .expect("the real HQ enrolls it");
+    assert_eq!(ident.store, "paris-01");
+}
+
+/// Low: the kiosk talks to HQ over HTTPS only. Plain http:// to another
+/// machine is refused before any request (even with `loopback-http`);
+/// http:// to this machine only with `loopback-http`; and a kiosk enrolled
+/// that way stops syncing over plain HTTP once the setting says `https`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_http_to_hq_is_refused_except_on_loopback_when_told() {
+    use vitrine::config::HqTransport::{Https, LoopbackHttp};
+    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let hq = start_hq(hq_dir.path(), |_| {}).await;
+    let (_, code) = admin::device_add(&hq.hq, "paris-01").unwrap();
+    for (url, transport) in [
+        ("http://192.0.2.10:8080", LoopbackHttp),
+        ("http://hq.example.com", LoopbackHttp),
+        ("http://127.0.0.1.example.com:8080", LoopbackHttp),
+        ("http://localhost@192.0.2.10", LoopbackHttp),
+        (hq.url().as_str(), Https),
+        ("ftp://127.0.0.1", LoopbackHttp),
+    ] {
+        let err = vitrine::sync::enroll(k_dir.path(), url, &code, transport, Duration::from_secs(5), 1)
+            .await
+            .expect_err(url);
+        assert!(err.to_string().contains("https://"), "{url}: {err}");
+    }
+    assert!(Outbox::open(k_dir.path()).unwrap().identity().unwrap().is_none());
+    // The code was not spent by the refusals: the loopback HQ enrolls with it.
+    vitrine::sync::enroll(k_dir.path(), &hq.url(), &code, LoopbackHttp, Duration::from_secs(5), 1)
+        .await
+        .expect("loopback HTTP when told");
+    assert!(sync_once(k_dir.path(), settings()).await.unwrap().last_error.is_none());
+    let https_only = vitrine::sync::SyncSettings {
+        transport: Https,
+        ..settings()
+    };
+    let refused = match sync_once(k_dir.path(), https_only).await {
+        Ok(st) => st.last_error.unwrap_or_default(),
+        Err(e) => e.to_string(),
+    };
+    assert!(refused.contains("https://"), "{refused}");
+}
+
 /// A `tracing` writer into a shared buffer.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);

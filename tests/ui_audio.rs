@@ -22,6 +22,12 @@ struct Audio {
 }
 
 fn kiosk(lang: &str, extra: &[(&str, &str)]) -> Audio {
+    kiosk_with(lang, extra, false)
+}
+
+/// `enrolled`: handoffs and orders go to a real outbox (enrolled as HQ
+/// would leave it), as on a store's kiosk.
+fn kiosk_with(lang: &str, extra: &[(&str, &str)], enrolled: bool) -> Audio {
     i_slint_backend_testing::init_no_event_loop();
     let dir = tempfile::tempdir().unwrap();
     seed(dir.path());
@@ -32,7 +38,8 @@ fn kiosk(lang: &str, extra: &[(&str, &str)]) -> Audio {
         ("VITRINE__ACCESSIBILITY__HEADSET_DETECTION", "false"),
     ];
     env.extend_from_slice(extra);
-    let k = TestKiosk::new(config(dir.path(), &env));
+    let outbox = enrolled.then(|| support::enrolled_outbox(dir.path(), "https://shop.example"));
+    let k = TestKiosk::with_outbox(config(dir.path(), &env), outbox);
     Audio { _dir: dir, log, k }
 }
 
@@ -74,11 +81,17 @@ impl Audio {
 
     /// Presses Down until the control called `label…` has the focus.
     fn focus(&self, prefix: &str) {
+        self.focus_where(prefix, |t| t.starts_with(prefix));
+    }
+
+    /// Presses Down until a control whose spoken line matches `pred` has
+    /// the focus.
+    fn focus_where(&self, prefix: &str, pred: impl Fn(&str) -> bool) {
         for _ in 0..40 {
             let n = self.lines().len();
             self.key(Key::DownArrow);
             let i = self.heard(n, "a control", |t| t.contains(", "));
-            if self.lines()[i].text.starts_with(prefix) {
+            if pred(&self.lines()[i].text) {
                 return;
             }
         }
@@ -105,7 +118,7 @@ fn wait_for(log: &Path, from: usize, what: &str, pred: impl Fn(&str) -> bool) ->
 /// Enter, the product said with its price, Enter adds it, Down to the
 /// basket, Enter: the basket's lines and total said. Returns the kiosk.
 fn journey(lang: &str, announce: &str, start: &str, added: &str, basket: &str, total: &str) -> Audio {
-    let a = kiosk(lang, &[]);
+    let a = kiosk_with(lang, &[], true);
     let app = a.k.ui().global::<App>();
     assert!(!app.get_audio_mode());
     a.key(Key::F1);
@@ -168,13 +181,68 @@ fn a_blind_shopper_scans_by_keys_and_hears_the_product_and_the_total_in_french()
 
 #[test]
 fn a_blind_shopper_scans_by_keys_and_hears_the_product_and_the_total_in_english() {
-    journey(
+    let a = journey(
         "en",
         "Audio mode on.",
         "Start: scan a product, button.",
         "Add to basket, button.",
         "Basket",
         "Total:",
+    );
+    send_by_text(
+        &a,
+        "Send to my phone",
+        "Get the link by text message or email, button.",
+        "The link to your basket will go by text message to •• •• •• •• 78",
+    );
+}
+
+/// From the basket, by keys alone: "send to my phone", then the phone
+/// number typed (said back digit by digit) and Enter: the confirmation is
+/// spoken, the link is queued for HQ with the number, and what was typed
+/// is gone from the session.
+fn send_by_text(a: &Audio, send: &str, get_link: &str, confirmation: &str) {
+    a.focus(send);
+    let n = a.lines().len();
+    a.key(Key::Return);
+    assert_eq!(a.k.kiosk.page(), Page::Handoff);
+    // The page says how to get the link without the QR code; its main
+    // action is the text-or-email button.
+    a.heard(n, "the send button", |t| t == get_link);
+    let n = a.lines().len();
+    a.type_slowly("0612345678");
+    a.heard(n, "the digits said back", |t| t == "8");
+    let n = a.lines().len();
+    a.key(Key::Return);
+    a.heard(n, "the confirmation", |t| t.starts_with(confirmation));
+    assert!(a.k.kiosk.session().typed.handoff_contact.is_empty(), "typed text wiped");
+    let ob = vitrine::sync::Outbox::open(a._dir.path()).unwrap();
+    let p = ob.next_pending().unwrap().unwrap();
+    assert_eq!(p.kind, vitrine::sync::MessageKind::Handoff, "the basket first");
+    let bytes = |f: &str| std::fs::read(a._dir.path().join(f)).unwrap_or_default();
+    let raw = String::from_utf8_lossy(&bytes("kiosk.sqlite-wal")).to_string()
+        + &String::from_utf8_lossy(&bytes("kiosk.sqlite"));
+    assert!(raw.contains("+33612345678"), "the number queued for HQ");
+    // The next shopper finds nothing of it.
+    a.k.kiosk.reset_session("test: next shopper");
+    assert!(!a.k.shows("78"), "the masked number is gone from the screen");
+}
+
+#[test]
+fn a_blind_shopper_sends_the_basket_by_text_message_in_french() {
+    let a = journey(
+        "fr",
+        "Mode audio activé.",
+        "Commencer : scanner un produit, bouton.",
+        "Ajouter au panier, bouton.",
+        "Panier",
+        "Total :",
+    );
+    send_by_text(
+        &a,
+        "Envoyer sur mon téléphone",
+        "Recevoir le lien par SMS ou e-mail, bouton.",
+        "Le lien de votre panier partira par SMS au •• •• •• •• 78",
     );
 }
 
@@ -229,4 +297,56 @@ fn the_idle_warning_is_spoken_and_audio_mode_doubles_the_time() {
     });
     a.key(Key::Space);
     assert!(!a.k.ui().global::<App>().get_idle_warning(), "a key gives more time");
+}
+
+/// Click & collect by keys alone: the kiosk's store is chosen already, a
+/// slot is picked with Down and Enter, the name and the phone number are
+/// typed on the keyboard (said back), the order is confirmed with Enter and
+/// its number is spoken.
+#[test]
+fn a_blind_shopper_orders_click_and_collect_by_keys() {
+    let a = journey(
+        "en",
+        "Audio mode on.",
+        "Start: scan a product, button.",
+        "Add to basket, button.",
+        "Basket",
+        "Total:",
+    );
+    a.focus("Click & collect");
+    let n = a.lines().len();
+    a.key(Key::Return);
+    assert_eq!(a.k.kiosk.page(), Page::Collect);
+    a.heard(n, "step 1", |t| t.starts_with("Click and collect, step 1 of 4"));
+    a.heard(n, "Next", |t| t == "Next, button.");
+    // The stores with the basket in stock come from the catalog thread.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while a.k.kiosk.session().collect.store.is_none() {
+        assert!(Instant::now() < deadline, "no store chosen");
+        std::thread::sleep(Duration::from_millis(20));
+        a.k.settle();
+    }
+    let n = a.lines().len();
+    a.key(Key::Return);
+    a.heard(n, "step 2", |t| t.starts_with("Step 2 of 4"));
+    a.focus_where("a slot", |t| t.ends_with(", option."));
+    a.key(Key::Return);
+    assert!(a.k.kiosk.session().collect.slot.is_some(), "Enter picked the slot");
+    a.focus("Next");
+    let n = a.lines().len();
+    a.key(Key::Return);
+    a.heard(n, "step 3", |t| t.starts_with("Step 3 of 4"));
+    a.type_slowly("Camille");
+    a.key(Key::Return);
+    let n = a.lines().len();
+    a.type_slowly("0612345678");
+    a.heard(n, "the digits said back", |t| t == "8");
+    let n = a.lines().len();
+    a.key(Key::Return);
+    a.heard(n, "step 4", |t| t.starts_with("Step 4 of 4"));
+    a.heard(n, "Confirm", |t| t.starts_with("Confirm the order, button."));
+    let n = a.lines().len();
+    a.key(Key::Return);
+    a.heard(n, "the order number", |t| t.starts_with("Order number: "));
+    assert!(a.k.kiosk.session().typed.is_empty(), "what was typed is wiped");
 }

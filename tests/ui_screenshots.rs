@@ -63,7 +63,15 @@ fn every_screen_in_every_language_and_orientation() {
     for (orient, w, h) in [("landscape", 1920, 1080), ("portrait", 1080, 1920)] {
         for lang in ["fr", "en", "de"] {
             let outbox = support::enrolled_outbox(dir.path(), "https://shop.example");
-            let k = TestKiosk::with_outbox(config(dir.path(), &[("VITRINE__UI__LANGUAGE", lang)]), Some(outbox));
+            // The store's own PIN (the factory PIN only allows setting one).
+            let pin = vitrine::staff::hash_pin("2468").unwrap();
+            let k = TestKiosk::with_outbox(
+                config(
+                    dir.path(),
+                    &[("VITRINE__UI__LANGUAGE", lang), ("VITRINE__STAFF__PIN_HASH", &pin)],
+                ),
+                Some(outbox),
+            );
             k.ui().window().set_size(slint::PhysicalSize::new(w, h));
             k.ui().show().unwrap();
             let mut shot = |k: &TestKiosk, name: &str| {

@@ -33,6 +33,7 @@ pub fn run(cfg: &LoadedConfig, args: &Args, out: &mut dyn Write) -> Result<(), E
         &cfg.config.kiosk.data_dir,
         &url,
         &args.code,
+        cfg.config.hq.transport,
         settings.request_timeout,
         clock::now(),
     ))?;

@@ -76,6 +76,8 @@ pub struct TypedText {
     pub search: String,
     pub identify: String,
     pub contact: String,
+    /// The phone or email the handoff's link is sent to.
+    pub handoff_contact: String,
     /// The name given for a click & collect order.
     pub name: String,
     pub pin: String,

@@ -10,7 +10,8 @@ use vitrine_core::Gtin;
 use vitrine_core::sign::{ANSWER_NONCE_HEADER, ANSWER_SIGNATURE_HEADER, PublicKey, answer_message};
 use vitrine_core::wire::customers::{CardTable, CouponState, CustomerLookup, CustomerView};
 use vitrine_core::wire::{
-    ApiError, Availability, ChangesAnswer, EnrollRequest, EnrollResponse, HandoffReceipt, OrderReceipt, SignedUpdate,
+    ApiError, Availability, ChangesAnswer, EnrollRequest, EnrollResponse, HandoffReceipt, HandoffSend,
+    HandoffSendReply, OrderReceipt, SignedUpdate,
 };
 
 /// A failed call to HQ.
@@ -335,6 +336,14 @@ impl HqClient {
 
     pub async fn post_handoff(&self, body: &str) -> Result<HandoffReceipt, HqError> {
         self.post_raw("/v1/handoffs", body).await
+    }
+
+    /// `POST /v1/handoffs/{id}/send` with a queued [`HandoffSend`] body
+    /// (the path's id read from it; the body is never logged: it holds the
+    /// shopper's contact).
+    pub async fn post_handoff_link(&self, body: &str) -> Result<HandoffSendReply, HqError> {
+        let req: HandoffSend = serde_json::from_str(body).map_err(|e| HqError::Decode(e.to_string()))?;
+        self.post_raw(&format!("/v1/handoffs/{}/send", req.handoff), body).await
     }
 
     pub async fn post_order(&self, body: &str) -> Result<OrderReceipt, HqError> {

@@ -36,7 +36,7 @@ use thiserror::Error;
 use vitrine_core::product::UnixTime;
 
 pub use availability::{AvailabilityService, CachedAvailability};
-pub use outbox::{NewOrder, Outbox, QueuedHandoff, QueuedOrder};
+pub use outbox::{MessageKind, NewOrder, Outbox, QueuedHandoff, QueuedOrder};
 pub use worker::{SyncHandle, SyncSettings, enroll, start, sync_once};
 
 /// The store this kiosk serves: the one HQ enrolled it for, else (not

@@ -19,7 +19,8 @@ use uuid::Uuid;
 use vitrine_core::Lang;
 use vitrine_core::product::UnixTime;
 use vitrine_core::wire::{
-    Contact, HandoffBasket, HandoffLine, HandoffSubmit, OrderCustomer, OrderRequest, handoff_url, order_number,
+    Contact, HandoffBasket, HandoffLine, HandoffSend, HandoffSubmit, OrderCustomer, OrderRequest, handoff_url,
+    order_number,
 };
 
 use super::store::{self, DeviceIdentity};
@@ -30,6 +31,8 @@ use super::{SyncError, SyncStatus};
 pub enum MessageKind {
     Handoff,
     Order,
+    /// A handoff's link to send to the contact typed on the kiosk.
+    HandoffLink,
 }
 
 impl MessageKind {
@@ -37,14 +40,15 @@ impl MessageKind {
         match self {
             MessageKind::Handoff => "handoff",
             MessageKind::Order => "order",
+            MessageKind::HandoffLink => "handoff-link",
         }
     }
 
     fn parse(s: &str) -> MessageKind {
-        if s == "order" {
-            MessageKind::Order
-        } else {
-            MessageKind::Handoff
+        match s {
+            "order" => MessageKind::Order,
+            "handoff-link" => MessageKind::HandoffLink,
+            _ => MessageKind::Handoff,
         }
     }
 }
@@ -231,6 +235,40 @@ impl Outbox {
         Ok(QueuedHandoff { id: basket.id, url })
     }
 
+    /// Queues the link of handoff `handoff` (queued before on this kiosk)
+    /// for HQ to send to `contact`, in `lang`. Behind the handoff in the
+    /// outbox, so HQ has the basket when it is asked to send it. The
+    /// contact stays on disk only until HQ has it (see
+    /// [`Outbox::delivered`]).
+    pub fn queue_handoff_link(&self, handoff: &Uuid, contact: Contact, lang: Lang) -> Result<Uuid, SyncError> {
+        let conn = self.lock();
+        self.require_identity(&conn)?;
+        let known: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM handoffs WHERE id = ?1",
+            [handoff.to_string()],
+            |r| r.get(0),
+        )?;
+        if known == 0 {
+            return Err(SyncError::Invalid(format!("no handoff {handoff} on this kiosk")));
+        }
+        let req = HandoffSend {
+            handoff: *handoff,
+            contact,
+            lang,
+        };
+        req.validate().map_err(SyncError::Invalid)?;
+        let id = Uuid::now_v7();
+        let body = serde_json::to_string(&req).map_err(|e| SyncError::Invalid(e.to_string()))?;
+        conn.execute(
+            "INSERT INTO outbox(kind, message_id, body, created_at) VALUES ('handoff-link', ?1, ?2, ?3)",
+            params![id.to_string(), body, (self.clock)()],
+        )?;
+        drop(conn);
+        self.after_queue();
+        tracing::info!(handoff = %handoff, message = %id, "handoff link queued");
+        Ok(id)
+    }
+
     /// Queues a click&collect order; returns its id and short number.
     pub fn queue_order(&self, order: NewOrder) -> Result<QueuedOrder, SyncError> {
         self.queue_order_with_coupons(order, Vec::new())
@@ -371,6 +409,8 @@ impl Outbox {
                         params![p.id.to_string(), now, order_status],
                     )?;
                 }
+                // Nothing kept here: the link is HQ's to send now.
+                MessageKind::HandoffLink => {}
             }
             tx.commit()?;
         }

@@ -101,7 +101,26 @@ pub const KIOSK_MIGRATIONS: &[&str] = &[
         reason      TEXT
     );
     "#,
-    // 3: the card table sealed (issue 14): the keyed hashes, and the key a
+    // 3: a basket's link sent to the contact typed on the kiosk (issue 15:
+    // a shopper who cannot aim a phone at a QR code): a third outbox kind.
+    // SQLite cannot change a CHECK in place; the table is copied, sequence
+    // numbers kept.
+    r#"
+    CREATE TABLE outbox_v3 (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind        TEXT NOT NULL CHECK (kind IN ('handoff', 'order', 'handoff-link')),
+        message_id  TEXT NOT NULL UNIQUE,
+        body        TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        last_error  TEXT
+    );
+    INSERT INTO outbox_v3(seq, kind, message_id, body, created_at, attempts, last_error)
+        SELECT seq, kind, message_id, body, created_at, attempts, last_error FROM outbox;
+    DROP TABLE outbox;
+    ALTER TABLE outbox_v3 RENAME TO outbox;
+    "#,
+    // 4: the card table sealed (issue 14): the keyed hashes, and the key a
     // stolen disk would use to try every card number in minutes, go;
     // entries are found by a slow hash of the card number and opened by it
     // (vitrine_core::cardtable). `card_meta.key` now holds the salt. The

@@ -34,7 +34,7 @@ fn fault(e: &SyncError) -> (Problem, String) {
     (Problem::of(e), e.to_string())
 }
 use crate::catalog::{Catalog, VersionMove, meta};
-use crate::config::KioskConfig;
+use crate::config::{HqTransport, KioskConfig};
 
 /// What `prices_origin` says once the catalog comes from HQ.
 pub const HQ_ORIGIN: &str = "hq";
@@ -49,6 +49,10 @@ pub struct SyncSettings {
     /// Reconnect the push stream after this long without a byte (HQ sends
     /// a keep-alive comment every 15 s).
     pub stream_idle_timeout: Duration,
+    /// Which HQ addresses the kiosk may use ([`check_hq_url`]): checked
+    /// again at every exchange, so a kiosk enrolled over loopback HTTP
+    /// stops talking plain HTTP once the setting says `https`.
+    pub transport: HqTransport,
 }
 
 impl SyncSettings {
@@ -62,6 +66,7 @@ impl SyncSettings {
             },
             availability_max_age_s: u64::from(c.hq.availability_cache_s),
             stream_idle_timeout: Duration::from_secs(45),
+            transport: c.hq.transport,
         }
     }
 }
@@ -132,15 +137,54 @@ pub fn apply_update(
     Ok(v)
 }
 
+/// Whether `url`'s host is this machine (127.0.0.0/8, ::1, localhost).
+fn is_loopback_url(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        authority.split(':').next().unwrap_or("")
+    };
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Refuses an HQ address the kiosk may not use: plain HTTP (anyone on the
+/// network could read the token and change the catalog and HQ's key on the
+/// way) unless `transport` allows it for an HQ on this machine.
+pub fn check_hq_url(url: &str, transport: HqTransport) -> Result<(), SyncError> {
+    if url.starts_with("https://") {
+        return Ok(());
+    }
+    if transport == HqTransport::LoopbackHttp && is_loopback_url(url) {
+        return Ok(());
+    }
+    Err(SyncError::Invalid(format!(
+        "HQ's address must start with https:// ({url} is not HTTPS); plain http:// is allowed only to an HQ on this machine with hq.transport = \"loopback-http\""
+    )))
+}
+
 /// Enrolls the kiosk: a new device key, the one-time code exchanged for a
-/// token and HQ's key, all recorded in `kiosk.sqlite`.
+/// token and HQ's key, all recorded in `kiosk.sqlite`. The address must be
+/// HTTPS ([`check_hq_url`]), and HQ's key must match the fingerprint the
+/// code carries: a machine in the middle cannot hand the kiosk its own key.
 pub async fn enroll(
     data_dir: &Path,
     hq_url: &str,
     code: &str,
+    transport: HqTransport,
     timeout: Duration,
     now: UnixTime,
 ) -> Result<DeviceIdentity, SyncError> {
+    check_hq_url(hq_url, transport)?;
+    let Some(fingerprint) = vitrine_core::wire::split_enrollment_code(code).1 else {
+        return Err(SyncError::Invalid(
+            "this enrollment code carries no fingerprint of HQ's key (it is too short or from an older HQ); get a new one with `vitrine-hq device add`".into(),
+        ));
+    };
     let mut seed = [0u8; 32];
     getrandom::fill(&mut seed).map_err(|e| SyncError::Storage(format!("no random source for the device key: {e}")))?;
     let key = SecretKey::from_seed(seed);
@@ -155,13 +199,20 @@ pub async fn enroll(
         timeout,
     )
     .await?;
+    let hq_public_key = vitrine_core::sign::PublicKey::from_text(&resp.hq_public_key)
+        .map_err(|e| SyncError::Invalid(format!("HQ sent an unusable public key: {e}")))?;
+    if vitrine_core::sign::key_fingerprint(&hq_public_key) != fingerprint {
+        tracing::warn!("enrollment refused: HQ's key does not match the code's fingerprint");
+        return Err(SyncError::Invalid(
+            "the server answering at this address is not the HQ that made this code (its key does not match the code's fingerprint): check the address; nothing was saved".into(),
+        ));
+    }
     let ident = DeviceIdentity {
         device_id: resp.device_id,
         store: resp.store,
         hq_url: hq_url.trim_end_matches('/').to_string(),
         token: resp.token,
-        hq_public_key: vitrine_core::sign::PublicKey::from_text(&resp.hq_public_key)
-            .map_err(|e| SyncError::Invalid(format!("HQ sent an unusable public key: {e}")))?,
+        hq_public_key,
         device_key: key,
         public_base_url: resp.public_base_url,
         enrolled_at: now,
@@ -219,6 +270,7 @@ impl Ctx {
     }
 
     fn client(&self, ident: &DeviceIdentity) -> Result<HqClient, SyncError> {
+        check_hq_url(&ident.hq_url, self.settings.transport)?;
         Ok(HqClient::new(&ident.hq_url, &ident.token, self.settings.request_timeout)?.with_hq_key(ident.hq_public_key))
     }
 
@@ -344,6 +396,7 @@ impl Ctx {
             };
             let result: Result<(Option<String>, Vec<_>), HqError> = match next.kind {
                 MessageKind::Handoff => client.post_handoff(&next.body).await.map(|_| (None, Vec::new())),
+                MessageKind::HandoffLink => client.post_handoff_link(&next.body).await.map(|_| (None, Vec::new())),
                 MessageKind::Order => client
                     .post_order(&next.body)
                     .await

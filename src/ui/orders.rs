@@ -90,6 +90,12 @@ pub trait OrderDesk: Send + Sync {
     ) -> Result<HandoffTicket, DeskError>;
     fn queue_order(&self, order: &CollectOrder) -> Result<OrderTicket, DeskError>;
 
+    /// Has HQ send the link of handoff `handoff_id` (queued here before) to
+    /// `contact` in `lang`: for a shopper who cannot aim a phone at the QR
+    /// code.
+    fn send_handoff_link(&self, handoff_id: &str, contact: &Contact, lang: vitrine_core::Lang)
+    -> Result<(), DeskError>;
+
     /// Recognises the shopper (loyalty QR, card, phone or email). Runs off
     /// the UI thread; may wait for HQ up to the request timeout.
     fn identify(&self, input: &str) -> Result<Identified, IdentifyError> {
@@ -115,6 +121,20 @@ fn wire_lines(lines: &[BasketLine]) -> Vec<HandoffLine> {
         .collect()
 }
 
+/// A contact typed here as HQ reads it.
+fn wire_contact(c: &Contact) -> vitrine_core::wire::Contact {
+    match c {
+        Contact::Email(e) => vitrine_core::wire::Contact {
+            email: Some(e.clone()),
+            phone: None,
+        },
+        Contact::Phone(p) => vitrine_core::wire::Contact {
+            email: None,
+            phone: Some(p.clone()),
+        },
+    }
+}
+
 /// The real desk: the kiosk's outbox (`kiosk.sqlite`), delivered by the
 /// sync worker when HQ can be reached.
 pub struct OutboxDesk(pub Outbox);
@@ -134,15 +154,23 @@ impl OrderDesk for OutboxDesk {
         })
     }
 
+    fn send_handoff_link(
+        &self,
+        handoff_id: &str,
+        contact: &Contact,
+        lang: vitrine_core::Lang,
+    ) -> Result<(), DeskError> {
+        let id = uuid::Uuid::parse_str(handoff_id).map_err(|e| DeskError::Refused(e.to_string()))?;
+        self.0.queue_handoff_link(&id, wire_contact(contact), lang)?;
+        Ok(())
+    }
+
     /// The order carries the lines, the name, the contact and the language.
     /// The wire order (issue 5's `OrderRequest`) has no field yet for the
     /// collection store and slot chosen on screen: the order goes to this
     /// kiosk's store (see the README).
     fn queue_order(&self, order: &CollectOrder) -> Result<OrderTicket, DeskError> {
-        let (email, phone) = match &order.contact {
-            Contact::Email(e) => (Some(e.clone()), None),
-            Contact::Phone(p) => (None, Some(p.clone())),
-        };
+        let vitrine_core::wire::Contact { email, phone } = wire_contact(&order.contact);
         let q = self.0.queue_order_with_coupons(
             NewOrder {
                 lines: wire_lines(&order.lines),

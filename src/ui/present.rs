@@ -24,6 +24,20 @@ pub fn model<T: Clone + 'static>(v: Vec<T>) -> ModelRc<T> {
     ModelRc::new(VecModel::from(v))
 }
 
+/// `v` into the model on screen: row by row when it has as many rows (its
+/// elements stay, and so does the keyboard focus on one of them, as when
+/// Enter picks a choice in a list), else a new model (None: nothing to set).
+pub fn refresh<T: Clone + 'static>(current: &ModelRc<T>, v: Vec<T>) -> Option<ModelRc<T>> {
+    use slint::Model;
+    if current.row_count() != v.len() || v.is_empty() {
+        return Some(model(v));
+    }
+    for (i, row) in v.into_iter().enumerate() {
+        current.set_row_data(i, row);
+    }
+    None
+}
+
 fn local(t: UnixTime, offset: UtcOffset) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(t)
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)

@@ -19,13 +19,15 @@ pub const COKE: &str = "05449000039231";
 pub const BOOK: &str = "09780002314572";
 
 /// The `vitrine` binary on the kiosk files in `data_dir`, with no
-/// configuration file from the environment and quiet logs.
+/// configuration file from the environment and quiet logs; it may reach
+/// the tests' HQ over plain HTTP on loopback (`hq.transport`).
 pub fn kiosk_command(data_dir: &Path) -> std::process::Command {
     let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"));
     c.arg("--data-dir")
         .arg(data_dir)
         .env_remove("VITRINE_CONFIG")
         .env("VITRINE_LOG", "warn")
+        .env("VITRINE__HQ__TRANSPORT", "loopback-http")
         .current_dir(env!("CARGO_MANIFEST_DIR"));
     c
 }
@@ -41,15 +43,23 @@ pub fn settings() -> SyncSettings {
         },
         availability_max_age_s: 60,
         stream_idle_timeout: Duration::from_secs(30),
+        transport: vitrine::config::HqTransport::LoopbackHttp,
     }
 }
 
 /// Enrolls a kiosk whose files are in `kiosk_dir` with HQ at `url`.
 pub async fn enroll(hq: &HqServer, url: &str, kiosk_dir: &Path, store: &str) -> DeviceIdentity {
     let (_, code) = admin::device_add(&hq.hq, store).unwrap();
-    vitrine::sync::enroll(kiosk_dir, url, &code, Duration::from_secs(5), 1_790_000_000)
-        .await
-        .expect("enroll")
+    vitrine::sync::enroll(
+        kiosk_dir,
+        url,
+        &code,
+        vitrine::config::HqTransport::LoopbackHttp,
+        Duration::from_secs(5),
+        1_790_000_000,
+    )
+    .await
+    .expect("enroll")
 }
 
 /// Starts the enrolled kiosk's sync worker (files in `kiosk_dir`, [`settings`])

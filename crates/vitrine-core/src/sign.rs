@@ -116,6 +116,27 @@ fn decode32(text: &str) -> Result<[u8; 32], String> {
         .map_err(|v: Vec<u8>| format!("{} bytes instead of 32", v.len()))
 }
 
+const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// Characters of a key's fingerprint (60 bits: finding another key with the
+/// same fingerprint takes about 2^60 tries).
+pub const FINGERPRINT_CHARS: usize = 12;
+
+/// The fingerprint of HQ's public key that an enrollment code carries: the
+/// first [`FINGERPRINT_CHARS`] Crockford base32 characters of the SHA-256
+/// of the key. A kiosk enrolls only with the HQ whose key matches it, so a
+/// machine in the middle of the enrollment cannot hand it another key.
+pub fn key_fingerprint(key: &PublicKey) -> String {
+    let digest = Sha256::digest(key.0.as_bytes());
+    let mut acc: u128 = 0;
+    for b in digest.iter().take(16) {
+        acc = (acc << 8) | u128::from(*b);
+    }
+    (0..FINGERPRINT_CHARS)
+        .map(|i| CROCKFORD[((acc >> (123 - 5 * i)) & 31) as usize] as char)
+        .collect()
+}
+
 /// Lowercase hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
@@ -218,6 +239,16 @@ mod tests {
         let restored = SecretKey::from_text(&k.to_text()).unwrap();
         assert_eq!(restored.public(), k.public());
         assert!(!format!("{k:?}").contains(&k.to_text()));
+    }
+
+    #[test]
+    fn a_fingerprint_is_twelve_crockford_characters_per_key() {
+        let a = key_fingerprint(&SecretKey::from_seed([1; 32]).public());
+        let b = key_fingerprint(&SecretKey::from_seed([2; 32]).public());
+        assert_eq!(a.len(), FINGERPRINT_CHARS);
+        assert!(a.bytes().all(|c| CROCKFORD.contains(&c)), "{a}");
+        assert_ne!(a, b);
+        assert_eq!(a, key_fingerprint(&SecretKey::from_seed([1; 32]).public()));
     }
 
     #[test]

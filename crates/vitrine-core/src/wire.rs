@@ -48,6 +48,8 @@ pub mod codes {
     pub const FORBIDDEN: &str = "forbidden";
     pub const NOT_FOUND: &str = "not_found";
     pub const CONFLICT: &str = "id_reused_with_other_content";
+    /// A basket already sent to (claimed by) another contact.
+    pub const ALREADY_CLAIMED: &str = "already_claimed";
     pub const TOO_LARGE: &str = "body_too_large";
     pub const RATE_LIMITED: &str = "rate_limited";
     pub const BAD_SIGNATURE: &str = "bad_signature";
@@ -66,6 +68,38 @@ pub struct EnrollRequest {
     pub device_public_key: String,
     #[serde(default)]
     pub device_name: Option<String>,
+}
+
+/// Characters of an enrollment code's secret part (80 bits of randomness:
+/// at HQ's enrollment rate limit, guessing one takes longer than the age
+/// of the universe).
+pub const ENROLL_SECRET_CHARS: usize = 16;
+
+/// A typed enrollment code as HQ and the kiosk read it: letters and digits
+/// only, upper case, the look-alikes `I`, `L` and `O` read as `1`, `1`, `0`
+/// (the code is Crockford base32).
+pub fn normalise_enrollment_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| match c.to_ascii_uppercase() {
+            'I' | 'L' => '1',
+            'O' => '0',
+            c => c,
+        })
+        .collect()
+}
+
+/// The parts of an enrollment code: its secret (what HQ checks) and the
+/// fingerprint of HQ's key it carries (what the kiosk checks), or None when
+/// it carries none (a code from an HQ older than issue 14).
+pub fn split_enrollment_code(code: &str) -> (String, Option<String>) {
+    let n = normalise_enrollment_code(code);
+    if n.len() == ENROLL_SECRET_CHARS + crate::sign::FINGERPRINT_CHARS {
+        let (secret, fp) = n.split_at(ENROLL_SECRET_CHARS);
+        (secret.to_string(), Some(fp.to_string()))
+    } else {
+        (n, None)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -619,6 +653,27 @@ pub fn valid_email(s: &str) -> bool {
     }
 }
 
+/// The longest name an order is collected under.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// A name a person gives (an order's collection name, a customer's first
+/// name): 1 to [`MAX_NAME_CHARS`] characters of letters, digits, spaces,
+/// hyphens, apostrophes and full stops, no full stop inside a word. It goes
+/// into the retailer's emails and text messages and onto the staff page:
+/// no control character (a newline, NUL or escape cannot start a line of
+/// the retailer's text), and nothing a mail reader turns into a link (no
+/// `:`, `/`, `@`, no `example.com`).
+pub fn valid_name(s: &str) -> bool {
+    let s = s.trim();
+    let n = s.chars().count();
+    if n == 0 || n > MAX_NAME_CHARS {
+        return false;
+    }
+    let ok_char = |c: char| c.is_alphanumeric() || matches!(c, ' ' | '-' | '\'' | '\u{2019}' | '.');
+    let chars: Vec<char> = s.chars().collect();
+    chars.iter().all(|c| ok_char(*c)) && !chars.windows(2).any(|w| w[0] == '.' && w[1].is_alphanumeric())
+}
+
 /// A plausible phone number: 6 to 15 digits, optionally a leading `+`,
 /// spaces, dots and dashes between.
 pub fn valid_phone(s: &str) -> bool {
@@ -640,6 +695,50 @@ pub struct HandoffSubmit {
     /// The identified customer, if the shopper signed in at the kiosk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
+}
+
+/// `POST /v1/handoffs/{id}/send`: the kiosk asks HQ to send the link of a
+/// basket it handed off to the shopper's phone or email, typed on the
+/// kiosk (a shopper who cannot aim a phone at a QR code). HQ treats it as
+/// the shopper's claim of the basket: sent once, to that contact only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoffSend {
+    /// The handoff, as in the path (the kiosk's outbox keeps the body
+    /// whole, so it names the handoff itself).
+    pub handoff: Uuid,
+    pub contact: Contact,
+    /// Language of the email or text message.
+    pub lang: Lang,
+}
+
+impl HandoffSend {
+    /// A contact to send to, well formed.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.contact.is_empty() {
+            return Err(
+                "an email address or a phone number is needed / il faut une adresse e-mail ou un numéro de téléphone"
+                    .into(),
+            );
+        }
+        self.contact.validate()
+    }
+}
+
+/// HQ's answer to [`HandoffSend`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoffSendReply {
+    pub status: HandoffSent,
+}
+
+/// What became of a [`HandoffSend`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandoffSent {
+    /// The link is on its way.
+    Sent,
+    /// It was sent to this contact before (a repeated request): nothing
+    /// more is sent.
+    AlreadySent,
 }
 
 /// HQ's answer to a handoff. Depends only on the stored handoff, so a
@@ -734,8 +833,10 @@ impl OrderRequest {
         if !self.lines.iter().all(measured_line_ok) {
             return Err("a weighed or label-priced line is one pack (quantity 1)".into());
         }
-        if self.customer.name.trim().is_empty() || self.customer.name.chars().count() > 100 {
-            return Err("the customer's name is required (at most 100 characters)".into());
+        if !valid_name(&self.customer.name) {
+            return Err(format!(
+                "the customer's name is required: 1 to {MAX_NAME_CHARS} letters, digits, spaces, hyphens, apostrophes or full stops"
+            ));
         }
         let contact = Contact {
             email: self.customer.email.clone(),
@@ -1092,6 +1193,35 @@ mod tests {
             n,
             order_number(&Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_1234_5679))
         );
+    }
+
+    #[test]
+    fn names_cannot_carry_lines_links_or_escapes() {
+        for ok in [
+            "Ana",
+            "Camille Zébulon-Paradis",
+            "O'Brien",
+            "J. R. R. Tolkien",
+            "Søren Kierkegaard",
+            "Louis 14",
+        ] {
+            assert!(valid_name(ok), "{ok}");
+        }
+        let long = "x".repeat(MAX_NAME_CHARS + 1);
+        for bad in [
+            "",
+            "  ",
+            "Ana\nLog in at http://evil.example",
+            "Ana\0",
+            "Ana\u{1b}[31m",
+            "Ana\r\nBcc: x",
+            "see evil.example",
+            "http://x",
+            "a@b",
+            &long,
+        ] {
+            assert!(!valid_name(bad), "{bad:?}");
+        }
     }
 
     #[test]

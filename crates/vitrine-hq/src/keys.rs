@@ -5,7 +5,8 @@ use std::path::Path;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use vitrine_core::sign::{SecretKey, sha256_hex};
+use vitrine_core::sign::{PublicKey, SecretKey, key_fingerprint, sha256_hex};
+use vitrine_core::wire::{ENROLL_SECRET_CHARS, normalise_enrollment_code, split_enrollment_code};
 use vitrine_infra::fs::{Access, write_atomic};
 
 /// The file holding HQ's signing key in the data directory.
@@ -35,27 +36,31 @@ pub fn new_device_id() -> std::io::Result<String> {
     Ok(format!("dev-{}", base32(&random::<8>()?, 8)))
 }
 
-/// A one-time enrollment code, `XXXX-XXXX` (40 bits, Crockford base32: no
-/// I, L, O or U to misread).
-pub fn new_code() -> std::io::Result<String> {
-    let s = base32(&random::<8>()?, 8);
-    Ok(format!("{}-{}", &s[..4], &s[4..]))
+/// A one-time enrollment code: 16 random Crockford base32 characters (80
+/// bits; no I, L, O or U to misread) then the 12-character fingerprint of
+/// HQ's public key ([`vitrine_core::sign::key_fingerprint`]), in groups of
+/// four: `7KMQ-2XTB-…`. The kiosk enrolls only with the HQ whose key
+/// matches the fingerprint; HQ keeps only the hash of the secret part.
+pub fn new_code(hq_key: &PublicKey) -> std::io::Result<String> {
+    let secret = base32(&random::<16>()?, ENROLL_SECRET_CHARS);
+    let all = format!("{secret}{}", key_fingerprint(hq_key));
+    let groups: Vec<&str> = all
+        .as_bytes()
+        .chunks(4)
+        .filter_map(|c| std::str::from_utf8(c).ok())
+        .collect();
+    Ok(groups.join("-"))
 }
 
 /// Normalises a typed code (case, spaces, dashes, look-alike letters).
 pub fn normalise_code(code: &str) -> String {
-    code.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| match c.to_ascii_uppercase() {
-            'I' | 'L' => '1',
-            'O' => '0',
-            c => c,
-        })
-        .collect()
+    normalise_enrollment_code(code)
 }
 
+/// The hash HQ keeps of a code: of its secret part only (a code of an
+/// older HQ, without fingerprint, whole).
 pub fn code_hash(code: &str) -> String {
-    sha256_hex(normalise_code(code).as_bytes())
+    sha256_hex(split_enrollment_code(code).0.as_bytes())
 }
 
 /// A device bearer token (256 bits).
@@ -132,9 +137,15 @@ mod tests {
 
     #[test]
     fn codes_and_ids() {
-        let c = new_code().unwrap();
-        assert_eq!(c.len(), 9);
+        let hq = SecretKey::from_seed([3; 32]).public();
+        let c = new_code(&hq).unwrap();
+        assert_eq!(c.len(), 34, "{c}");
         assert_eq!(code_hash(&c), code_hash(&c.to_lowercase().replace('-', " ")));
+        assert!(c.replace('-', "").ends_with(&key_fingerprint(&hq)), "{c}");
+        assert_eq!(split_enrollment_code(&c).1, Some(key_fingerprint(&hq)));
+        // The hash is of the secret part: another fingerprint, same hash.
+        let secret = &c.replace('-', "")[..16];
+        assert_eq!(code_hash(&format!("{secret}000000000000")), code_hash(&c));
         assert_eq!(normalise_code("ab-lo"), "AB10");
         assert!(new_device_id().unwrap().starts_with("dev-"));
         assert_ne!(new_token().unwrap(), new_token().unwrap());

@@ -42,6 +42,7 @@ pub mod http;
 pub mod keys;
 pub mod ratelimit;
 pub mod routes;
+pub mod server;
 pub mod services;
 pub mod storage;
 
@@ -115,10 +116,14 @@ pub struct HqConfig {
     pub smtp: Option<SmtpConfig>,
     /// SMS webhook: HQ POSTs `{"to": "+33…", "text": "…"}` there.
     pub sms_webhook: Option<String>,
-    /// Password of the staff pages (HTTP Basic); None: staff pages are off.
-    pub staff_password: Option<String>,
     /// Requests per minute and device (burst: the same number).
     pub rate_per_minute: u32,
+    /// Enrollment attempts per minute and client address (burst: the same);
+    /// all clients together get six times that.
+    pub enroll_per_minute: u32,
+    /// Staff login attempts per minute and client address (burst: the
+    /// same); all clients together get ten times that.
+    pub login_per_minute: u32,
     pub max_body_bytes: usize,
     /// Catalog versions whose changes are kept for deltas.
     pub keep_versions: u64,
@@ -151,6 +156,18 @@ pub struct HqConfig {
     pub survey: SurveySettings,
     /// The loyalty card number range (the first digits of a card's EAN-13).
     pub card_prefix: String,
+    /// Open connections at most, all clients together (also kept below the
+    /// process's open-file limit).
+    pub max_connections: usize,
+    /// Open connections at most from one client address (0: no cap; behind
+    /// a reverse proxy, the proxy's pool).
+    pub max_connections_per_ip: usize,
+    /// A connection that sends no whole request head within this time
+    /// (after connecting, or after its last answer) is closed.
+    pub header_read_timeout: Duration,
+    /// A request not answered within this time gets 408 (its body came too
+    /// slowly, say). The push stream's answer starts at once: not affected.
+    pub request_timeout: Duration,
 }
 
 impl HqConfig {
@@ -161,8 +178,9 @@ impl HqConfig {
             app_deep_link: None,
             smtp: None,
             sms_webhook: None,
-            staff_password: None,
             rate_per_minute: 600,
+            enroll_per_minute: 10,
+            login_per_minute: 10,
             max_body_bytes: 64 * 1024,
             keep_versions: 10_000,
             max_delta_changes: 200_000,
@@ -177,6 +195,20 @@ impl HqConfig {
             clock: Clock::system(),
             survey: SurveySettings::default(),
             card_prefix: vitrine_core::loyalty::DEFAULT_CARD_PREFIX.into(),
+            max_connections: 4096,
+            max_connections_per_ip: 128,
+            header_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+        }
+    }
+
+    /// The connection limits of [`server::run`].
+    pub fn limits(&self) -> server::Limits {
+        server::Limits {
+            max_connections: self.max_connections,
+            max_connections_per_ip: self.max_connections_per_ip,
+            header_read_timeout: self.header_read_timeout,
+            request_timeout: self.request_timeout,
         }
     }
 }
@@ -198,6 +230,12 @@ pub struct Hq {
     /// The secret of the customer identifiers' keyed hashes.
     lookup_key: [u8; 32],
     pub limiter: ratelimit::RateLimiter,
+    /// Enrollment attempts per client address, and all together.
+    pub enroll_limiter: ratelimit::RateLimiter,
+    pub enroll_global: ratelimit::RateLimiter,
+    /// Staff login attempts per client address, and all together.
+    pub login_limiter: ratelimit::RateLimiter,
+    pub login_global: ratelimit::RateLimiter,
     version_tx: watch::Sender<u64>,
     /// The revoked devices, as last read from storage: a push stream ends
     /// when its device joins them.
@@ -210,6 +248,8 @@ pub struct Hq {
     /// The push streams open per device.
     streams: ratelimit::StreamSlots,
     notifier_wake: Notify,
+    /// The connections open now (the server's count).
+    pub connections: server::Gauge,
 }
 
 impl Hq {
@@ -245,6 +285,10 @@ impl Hq {
         let (shutdown_tx, _) = watch::channel(false);
         Ok(Arc::new(Hq {
             limiter: ratelimit::RateLimiter::new(config.rate_per_minute),
+            enroll_limiter: ratelimit::RateLimiter::new(config.enroll_per_minute),
+            enroll_global: ratelimit::RateLimiter::new(config.enroll_per_minute.saturating_mul(6)),
+            login_limiter: ratelimit::RateLimiter::new(config.login_per_minute),
+            login_global: ratelimit::RateLimiter::new(config.login_per_minute.saturating_mul(10)),
             storage,
             key,
             lookup_key,
@@ -254,6 +298,7 @@ impl Hq {
             snapshots: SnapshotCache::default(),
             streams: ratelimit::StreamSlots::new(config.max_streams_per_device),
             notifier_wake: Notify::new(),
+            connections: server::Gauge::default(),
             config,
         }))
     }
@@ -355,13 +400,21 @@ pub async fn serve(
     let watcher = tokio::spawn(watch_versions(hq.clone()));
     let notifier = tokio::spawn(services::notify::run(hq.clone()));
     let hq2 = hq.clone();
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
+    let limits = hq.config.limits().effective();
+    tracing::debug!(?limits, "connection limits");
+    let result = server::run(
+        listener,
+        app,
+        limits,
+        hq.connections.clone(),
+        async move {
             shutdown.await;
             // Ends the push streams, so graceful shutdown does not wait on them.
             let _ = hq2.shutdown_tx.send(true);
-        })
-        .await;
+        },
+        Duration::from_secs(10),
+    )
+    .await;
     let _ = hq.shutdown_tx.send(true);
     watcher.abort();
     notifier.abort();

@@ -317,6 +317,97 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
     assert_eq!((st, err["error"].as_str().unwrap()), (403, "bad_signature"));
     hit("/v1/handoffs", "post");
 
+    // The kiosk sends the basket's link to the contact typed on it: once;
+    // another contact is refused; another kiosk cannot.
+    let id = HandoffBasket::parse_compact(&h.compact).unwrap().0.id;
+    let send = |to: &str| json!({"handoff": id, "contact": {"email": to}, "lang": "fr"});
+    let path = format!("/v1/handoffs/{id}/send");
+    for want in ["sent", "already_sent"] {
+        let (st, v) = conforms(
+            &spec,
+            "/v1/handoffs/{id}/send",
+            "post",
+            auth(c.post(s.at(&path)))
+                .json(&send("ana@example.org"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!((st, v["status"].as_str()), (200, Some(want)));
+    }
+    let (st, err) = conforms(
+        &spec,
+        "/v1/handoffs/{id}/send",
+        "post",
+        auth(c.post(s.at(&path)))
+            .json(&send("eve@example.org"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((st, err["error"].as_str()), (409, Some("already_claimed")));
+    let other = enroll_kiosk(&s, "paris-01", 2).await;
+    let (st, _) = conforms(
+        &spec,
+        "/v1/handoffs/{id}/send",
+        "post",
+        c.post(s.at(&path))
+            .bearer_auth(&other.token)
+            .json(&send("ana@example.org"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(st, 404, "another kiosk's basket is not found");
+    let (st, _) = conforms(
+        &spec,
+        "/v1/handoffs/{id}/send",
+        "post",
+        auth(c.post(s.at(&format!("/v1/handoffs/{}/send", Uuid::now_v7()))))
+            .json(&send("ana@example.org"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(st, 422, "the body names another handoff");
+    let (st, _) = conforms(
+        &spec,
+        "/v1/handoffs/{id}/send",
+        "post",
+        auth(c.post(s.at("/v1/handoffs/not-a-uuid/send")))
+            .json(&send("ana@example.org"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(st, 400, "not a UUID");
+    let (st, _) = conforms(
+        &spec,
+        "/v1/handoffs/{id}/send",
+        "post",
+        auth(c.post(s.at(&path)))
+            .json(&json!({"handoff": id, "contact": {}, "lang": "fr"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(st, 422, "no contact");
+    let (st, _) = conforms(
+        &spec,
+        "/v1/handoffs/{id}/send",
+        "post",
+        c.post(s.at(&path)).json(&send("ana@example.org")).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!(st, 401);
+    hit("/v1/handoffs/{id}/send", "post");
+
     let o = order(&k, Uuid::now_v7(), 2);
     let (st, receipt) = conforms(
         &spec,
@@ -1192,8 +1283,9 @@ fn pages_esc(s: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_status_errors_are_pages_in_the_staff_pages_language() {
-    let s = start(|c| c.staff_password = Some("secret".into())).await;
+    let s = start(|_| {}).await;
     let k = enroll_kiosk(&s, "paris-01", 1).await;
+    let staff = vitrine_testkit::staff_session(&s, "camille", Some("paris-01")).await;
     let o = order(&k, Uuid::now_v7(), 1);
     let c = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -1207,16 +1299,14 @@ async fn staff_status_errors_are_pages_in_the_staff_pages_language() {
         .await
         .unwrap();
     assert_eq!(r.status(), 201);
+    let staff = &staff;
     let post = |order: Uuid, form: Vec<(&'static str, &'static str)>, accept_language: &'static str| {
-        let c = c.clone();
-        let url = s.at(&format!("/staff/paris-01/orders/{order}/status"));
+        let path = format!("/staff/paris-01/orders/{order}/status");
         async move {
-            let r = c
-                .post(url)
-                .basic_auth("staff", Some("secret"))
+            let r = staff
+                .post_form(&path, &form)
                 .header("accept", "text/html")
                 .header("accept-language", accept_language)
-                .form(&form)
                 .send()
                 .await
                 .unwrap();

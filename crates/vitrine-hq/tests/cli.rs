@@ -57,7 +57,8 @@ fn import_price_promo_stock_and_devices_from_the_command_line() {
 
     let out = stdout_ok(&hq(dir.path(), &["device", "add", "--store", "paris-01"]));
     let last = out.lines().last().unwrap();
-    assert_eq!(last.len(), 9, "the code alone on the last line: {out}");
+    // 16 secret characters then the 12 of HQ's key fingerprint, by fours.
+    assert_eq!(last.len(), 34, "the code alone on the last line: {out}");
     assert_eq!(&last[4..5], "-");
     let id = out.split_whitespace().nth(1).unwrap().to_string();
     assert!(id.starts_with("dev-"), "{out}");
@@ -172,4 +173,74 @@ fn serve_on_port_zero_gives_handoff_links_with_the_port_it_bound() {
     let body = rt.block_on(enroll_with_code(&format!("http://{addr}"), &code, &key));
     // What a kiosk is told and prints in its QR codes.
     assert_eq!(body["public_base_url"], format!("http://{addr}"), "{body}");
+}
+
+/// `vitrine-hq staff`: the password comes on standard input (never an
+/// argument), is kept as an Argon2 hash only, and the commands say what
+/// they did; a short password, a bad name and a duplicate are refused as
+/// bad input (exit code 2); the removed shared password stops `serve`.
+#[test]
+fn staff_accounts_are_managed_with_passwords_from_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let with_stdin = |args: &[&str], input: &str| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_vitrine-hq"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(args)
+            .env("VITRINE_HQ_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        c.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        c.wait_with_output().unwrap()
+    };
+    const PW: &str = "a long enough passphrase";
+    let out = stdout_ok(&with_stdin(
+        &["staff", "add", "camille", "--store", "paris-01"],
+        &format!("{PW}\n"),
+    ));
+    assert!(out.contains("camille added for store paris-01"), "{out}");
+    stdout_ok(&with_stdin(
+        &["staff", "add", "head.office", "--hq"],
+        &format!("{PW}\n"),
+    ));
+    for (args, input) in [
+        (&["staff", "add", "short", "--store", "paris-01"][..], "tiny\n"),
+        (
+            &["staff", "add", "Bad Name", "--store", "paris-01"][..],
+            "a long enough passphrase\n",
+        ),
+        (
+            &["staff", "add", "camille", "--store", "lyon-02"][..],
+            "a long enough passphrase\n",
+        ),
+        (&["staff", "remove", "nobody"][..], ""),
+    ] {
+        let o = with_stdin(args, input);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {o:?}");
+    }
+    let list = stdout_ok(&hq(dir.path(), &["staff", "list"]));
+    assert!(
+        list.contains("camille  paris-01") && list.contains("head.office  (every store)"),
+        "{list}"
+    );
+    let mut db = std::fs::read(dir.path().join("hq.sqlite")).unwrap();
+    db.extend(std::fs::read(dir.path().join("hq.sqlite-wal")).unwrap_or_default());
+    assert!(
+        !db.windows(PW.len()).any(|w| w == PW.as_bytes()),
+        "the password is stored as a hash only"
+    );
+    stdout_ok(&hq(dir.path(), &["staff", "remove", "camille"]));
+    assert!(!stdout_ok(&hq(dir.path(), &["staff", "list"])).contains("camille"));
+    let o = Command::new(env!("CARGO_BIN_EXE_vitrine-hq"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("VITRINE_HQ_STAFF_PASSWORD", "secret")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("staff add"), "{o:?}");
 }

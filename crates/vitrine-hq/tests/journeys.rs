@@ -512,13 +512,21 @@ async fn the_survey_loop_drops_the_coupon_reminder_once_the_coupon_is_used() {
 // ------------------------------------------------------------ in German
 
 /// A page fetched with an `Accept-Language` header (or none).
-async fn get_page(url: &str, accept_language: Option<&str>, staff: bool) -> (u16, String) {
-    let mut r = reqwest::Client::new().get(url);
+async fn get_page(
+    url: &str,
+    accept_language: Option<&str>,
+    staff: Option<&vitrine_testkit::StaffSession>,
+) -> (u16, String) {
+    let mut r = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(url);
     if let Some(a) = accept_language {
         r = r.header("accept-language", a);
     }
-    if staff {
-        r = r.basic_auth("staff", Some("secret"));
+    if let Some(s) = staff {
+        r = r.header("cookie", format!("vitrine_staff={}", s.cookie));
     }
     let r = r.send().await.unwrap();
     (r.status().as_u16(), r.text().await.unwrap())
@@ -541,7 +549,7 @@ async fn the_phone_page_speaks_the_browsers_language_or_the_one_asked_for_and_so
         (format!("{url}?lang=de"), Some("en-GB,en")),
         (format!("{url}?lang=it"), Some("it,de;q=0.5")),
     ] {
-        let (st, page) = get_page(&url, accept, false).await;
+        let (st, page) = get_page(&url, accept, None).await;
         assert_eq!(st, 200, "{page}");
         assert!(page.contains("<html lang=\"de\""), "{url} {accept:?}: {page}");
         for words in [
@@ -563,7 +571,7 @@ async fn the_phone_page_speaks_the_browsers_language_or_the_one_asked_for_and_so
         );
     }
     // Without a language the catalogue has, French.
-    let (_, page) = get_page(&url, Some("it,es;q=0.8"), false).await;
+    let (_, page) = get_page(&url, Some("it,es;q=0.8"), None).await;
     assert!(
         page.contains("<html lang=\"fr\"") && page.contains("Votre panier Vitrine"),
         "{page}"
@@ -600,7 +608,7 @@ async fn the_phone_page_speaks_the_browsers_language_or_the_one_asked_for_and_so
     );
     // The page now says it is saved, in German; another address is refused
     // in German first.
-    let (_, page) = get_page(&format!("{url}?lang=de"), None, false).await;
+    let (_, page) = get_page(&format!("{url}?lang=de"), None, None).await;
     assert!(
         page.contains("Warenkorb gespeichert: Die Bestätigung ist unterwegs."),
         "{page}"
@@ -623,7 +631,6 @@ async fn the_phone_page_speaks_the_browsers_language_or_the_one_asked_for_and_so
 async fn a_german_order_is_confirmed_in_german_and_the_staff_and_survey_pages_speak_german() {
     let (port, mut mails) = smtp_server().await;
     let s = start(Some(port), |c| {
-        c.staff_password = Some("secret".into());
         c.survey.survey_delay_s = 0;
     })
     .await;
@@ -659,10 +666,16 @@ async fn a_german_order_is_confirmed_in_german_and_the_staff_and_survey_pages_sp
 
     // The staff page in German (the browser's language), its refusals too.
     let staff = s.server.at("/staff/paris-01/orders");
-    let (st, page) = get_page(&staff, Some("de-DE,de"), false).await;
-    assert_eq!(st, 401);
-    assert!(page.contains("Mitarbeiterpasswort erforderlich."), "{page}");
-    let (st, page) = get_page(&staff, Some("de-DE,de"), true).await;
+    let (st, _) = get_page(&staff, Some("de-DE,de"), None).await;
+    assert_eq!(st, 303, "to the login page");
+    let (st, page) = get_page(&s.server.at("/staff/login"), Some("de-DE,de"), None).await;
+    assert_eq!(st, 200);
+    assert!(
+        page.contains("Anmeldung für Mitarbeitende") && page.contains("Passwort"),
+        "{page}"
+    );
+    let lena = vitrine_testkit::staff_session(&s.server, "lena", Some("paris-01")).await;
+    let (st, page) = get_page(&staff, Some("de-DE,de"), Some(&lena)).await;
     assert_eq!(st, 200);
     for words in [
         "<html lang=\"de\"",
@@ -675,16 +688,8 @@ async fn a_german_order_is_confirmed_in_german_and_the_staff_and_survey_pages_sp
         assert!(page.contains(words), "no {words:?} in {page}");
     }
     assert!(page.contains(&receipt.total.format(Lang::DE)), "{page}");
-    let c = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let set = |status: &'static str| {
-        c.post(s.server.at(&format!("/staff/paris-01/orders/{}/status", receipt.id)))
-            .basic_auth("staff", Some("secret"))
-            .form(&[("status", status), ("lang", "de")])
-            .send()
-    };
+    let path = format!("/staff/paris-01/orders/{}/status", receipt.id);
+    let set = |status: &'static str| lena.post_form(&path, &[("status", status), ("lang", "de")]).send();
     let r = set("versandt").await.unwrap();
     assert_eq!(r.status(), 422);
     let page = r.text().await.unwrap();
@@ -726,7 +731,7 @@ async fn a_german_order_is_confirmed_in_german_and_the_staff_and_survey_pages_sp
         .expect("survey link")
         .to_string();
     assert!(link.ends_with("?lang=de"), "{link}");
-    let (st, page) = get_page(&link, None, false).await;
+    let (st, page) = get_page(&link, None, None).await;
     assert_eq!(st, 200);
     for words in [
         "<html lang=\"de\"",
@@ -771,7 +776,7 @@ async fn a_german_order_is_confirmed_in_german_and_the_staff_and_survey_pages_sp
         "{mail}"
     );
     // An unknown survey link: a German page, not a JSON error.
-    let (st, page) = get_page(&s.server.at("/s/NOPE?lang=de"), None, false).await;
+    let (st, page) = get_page(&s.server.at("/s/NOPE?lang=de"), None, None).await;
     assert_eq!(st, 404);
     assert!(page.contains("Dieser Link ist ungültig."), "{page}");
 }

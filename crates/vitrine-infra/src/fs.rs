@@ -126,6 +126,54 @@ pub fn ensure_owner_only(path: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Makes sure the folder `path` exists and only its owner may enter it
+/// (0700): a new one is created so, one left open by an older version is
+/// closed. Whatever is created inside later is out of other users' reach
+/// even for the instant before its own permissions are set.
+pub fn ensure_private_dir(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        match std::fs::DirBuilder::new().mode(0o700).create(path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+        let meta = std::fs::metadata(path)?;
+        if meta.permissions().mode() & 0o077 != 0 {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))?;
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(path)
+}
+
+/// Makes an existing file owner-only (a database's `-wal` or `-shm` left
+/// readable by an older version); a missing one is left missing.
+pub fn tighten_if_exists(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        match std::fs::metadata(path) {
+            Ok(m) if m.permissions().mode() & 0o077 != 0 => {
+                std::fs::set_permissions(path, std::fs::Permissions::from_mode(m.permissions().mode() & 0o700))
+            }
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,6 +251,27 @@ mod tests {
         assert!(write_atomic(&path, b"x", Access::Default).is_err());
         assert_eq!(std::fs::read_to_string(path.join("inside")).unwrap(), "kept");
         assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_private_folder_is_created_closed_or_closed_if_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("a/hq-data");
+        ensure_private_dir(&new).unwrap();
+        assert_eq!(mode(&new), 0o700);
+        let open = dir.path().join("open");
+        std::fs::create_dir(&open).unwrap();
+        std::fs::set_permissions(&open, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        ensure_private_dir(&open).unwrap();
+        assert_eq!(mode(&open), 0o700);
+        let wal = open.join("x-wal");
+        std::fs::write(&wal, "w").unwrap();
+        std::fs::set_permissions(&wal, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+        tighten_if_exists(&wal).unwrap();
+        tighten_if_exists(&open.join("missing")).unwrap();
+        assert_eq!(mode(&wal), 0o600);
+        assert!(!open.join("missing").exists());
     }
 
     #[cfg(unix)]

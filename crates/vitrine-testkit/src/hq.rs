@@ -188,3 +188,105 @@ pub async fn next_due_becomes(hq: &Hq, want: Option<i64>) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// The password of the staff accounts tests make ([`staff_session`]).
+pub const STAFF_PASSWORD: &str = "correct horse battery staple";
+
+/// A member of staff logged in through `/staff/login` as a browser does:
+/// the session cookie, and the CSRF token its forms carry.
+pub struct StaffSession {
+    pub base: String,
+    pub cookie: String,
+    pub csrf: String,
+    client: reqwest::Client,
+}
+
+impl StaffSession {
+    /// `GET path` with the session (no redirect followed).
+    pub fn get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .header("cookie", format!("vitrine_staff={}", self.cookie))
+    }
+
+    /// `POST path` of `form` from HQ's own page: the session, HQ's origin
+    /// and the CSRF token.
+    pub fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::RequestBuilder {
+        let mut form: Vec<(&str, &str)> = form.to_vec();
+        form.push(("csrf", &self.csrf));
+        self.client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", format!("vitrine_staff={}", self.cookie))
+            .header("origin", &self.base)
+            .form(&form)
+    }
+
+    /// Moves an order of `store` to `status` from the orders page.
+    pub async fn set_status(&self, store: &str, order: &impl std::fmt::Display, status: &str) -> reqwest::Response {
+        self.post_form(&format!("/staff/{store}/orders/{order}/status"), &[("status", status)])
+            .send()
+            .await
+            .expect("reach HQ")
+    }
+}
+
+/// Adds the staff account `name` (for `store`, or every store when None)
+/// with [`STAFF_PASSWORD`], and logs it in over HTTP.
+pub async fn staff_session(s: &HqServer, name: &str, store: Option<&str>) -> StaffSession {
+    vitrine_hq::services::staff::add(&s.hq, name, store, STAFF_PASSWORD).expect("add a staff account");
+    staff_login(&s.url(), name, STAFF_PASSWORD)
+        .await
+        .unwrap_or_else(|st| panic!("login refused: {st}"))
+}
+
+/// Logs in at `{base_url}/staff/login`; the session, or the status HQ
+/// answered instead of its redirect.
+pub async fn staff_login(base_url: &str, name: &str, password: &str) -> Result<StaffSession, u16> {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("an HTTP client");
+    let r = client
+        .post(format!("{base_url}/staff/login"))
+        .header("origin", base_url)
+        .form(&[("name", name), ("password", password)])
+        .send()
+        .await
+        .expect("reach HQ");
+    if r.status() != 303 {
+        return Err(r.status().as_u16());
+    }
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("vitrine_staff="))
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_string();
+    let mut session = StaffSession {
+        base: base_url.to_string(),
+        cookie,
+        csrf: String::new(),
+        client,
+    };
+    // The CSRF token, from the page the login leads to (the staff home,
+    // or the store's orders it redirects to).
+    let mut path = "/staff".to_string();
+    let page = loop {
+        let r = session.get(&path).send().await.expect("reach HQ");
+        if r.status() == 303 {
+            path = r.headers()["location"].to_str().expect("a location").to_string();
+            continue;
+        }
+        break r.text().await.expect("the page");
+    };
+    session.csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|v| v.split('"').next())
+        .expect("a CSRF token on the staff page")
+        .to_string();
+    Ok(session)
+}

@@ -28,9 +28,9 @@ pub mod wait;
 
 pub use chromium::chromium_dom;
 pub use hq::{
-    EnrolledKiosk, HqServer, commit_products, enroll_kiosk, enroll_with_code, next_due_becomes, run_hq, serve_hq,
-    start_hq, start_hq_at, start_hq_in_temp_dir,
+    EnrolledKiosk, HqServer, STAFF_PASSWORD, StaffSession, commit_products, enroll_kiosk, enroll_with_code,
+    next_due_becomes, run_hq, serve_hq, staff_login, staff_session, start_hq, start_hq_at, start_hq_in_temp_dir,
 };
 pub use proxy::{Faults, Floods, Mode, Proxy};
 pub use smtp::{next_mail, next_mail_text, smtp_server, unqp};
-pub use wait::{stdout_ok, wait_until};
+pub use wait::{eventually, stdout_ok, wait_until};

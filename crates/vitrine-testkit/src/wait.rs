@@ -30,6 +30,18 @@ pub async fn wait_until<T: Clone + Debug>(
     }
 }
 
+/// Waits until `f` holds, checking every 20 ms; panics with `what` after
+/// `secs` seconds (for values no channel announces, such as a gauge).
+pub async fn eventually(secs: u64, what: &str, mut f: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    while !f() {
+        if tokio::time::Instant::now() > deadline {
+            panic!("timed out waiting for {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// A command's standard output, after checking that it succeeded (else the
 /// failure shows its exit code and standard error).
 pub fn stdout_ok(out: &Output) -> String {

@@ -28,6 +28,9 @@ struct State {
     remaining: u32,
     /// The latest availability asked: older answers are dropped.
     seq: u64,
+    /// The step last described in audio mode: a new step is said as a
+    /// new page would be.
+    said_step: Option<CollectStep>,
 }
 
 pub(in crate::ui) struct Collect {
@@ -56,7 +59,9 @@ pub(in crate::ui) fn setup(shell: &Rc<Shell>) -> Rc<Collect> {
 }
 
 impl Collect {
+    /// A message on the page, spoken in audio mode.
     fn say(&self, message: Text, tone: Tone) {
+        self.shell.say(&message);
         self.st.borrow_mut().message = Some((message, tone));
     }
 
@@ -72,6 +77,7 @@ impl Collect {
             let seq = st.seq + 1;
             *st = State {
                 step: Some(CollectStep::Store),
+                said_step: Some(CollectStep::Store),
                 seq,
                 ..State::default()
             };
@@ -311,6 +317,14 @@ impl Screen for Collect {
         &[Page::Collect]
     }
 
+    /// A physical keyboard types the name and the contact as the on-screen
+    /// one does (a blind shopper's keypad, a sighted keyboard user).
+    fn typed(&self, key: &str) {
+        if self.st.borrow().step == Some(CollectStep::Contact) {
+            self.key(key);
+        }
+    }
+
     fn render(&self) {
         let shared = self.shell.st();
         let st = self.st.borrow();
@@ -339,7 +353,9 @@ impl Screen for Collect {
                 }
             })
             .collect();
-        c.set_stores(model(stores));
+        if let Some(m) = present::refresh(&c.get_stores(), stores) {
+            c.set_stores(m);
+        }
         let now = clock::now();
         let slots: Vec<ChoiceRow> = st
             .slots
@@ -350,7 +366,9 @@ impl Screen for Collect {
                 selected: shared.session.collect.slot == Some(*s),
             })
             .collect();
-        c.set_slots(model(slots));
+        if let Some(m) = present::refresh(&c.get_slots(), slots) {
+            c.set_slots(m);
+        }
         c.set_contact_typed(shared.session.typed.contact.as_str().into());
         c.set_name_typed(shared.session.typed.name.as_str().into());
         let (message, tone) = note_in(&st.message, lang);
@@ -419,6 +437,14 @@ impl Screen for Collect {
         c.set_done_note(done_note);
         c.set_remaining(st.remaining as i32);
         c.set_busy(st.busy);
+        let new_step = st.step.is_some() && st.step != st.said_step;
+        drop(st);
+        drop(shared);
+        if new_step && self.shell.page() == Page::Collect {
+            let step = self.st.borrow().step;
+            self.st.borrow_mut().said_step = step;
+            self.shell.page_updated();
+        }
     }
 
     fn enter(&self, _page: Page, from: Page) -> bool {

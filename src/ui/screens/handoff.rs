@@ -1,6 +1,10 @@
 //! Send to my phone (`ui/pages/handoff.slint`): the basket is queued in the
 //! outbox off the UI thread, its link shown as a QR code with a countdown,
-//! then the session ends.
+//! then the session ends. A shopper who cannot aim a phone at the code (a
+//! blind shopper in audio mode, or anyone) types a phone number or an email
+//! instead: HQ sends the link there (queued through the outbox behind the
+//! basket); what was typed is wiped as soon as it is queued, and the screen
+//! only ever shows it masked.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -9,6 +13,7 @@ use slint::{ComponentHandle, Image};
 use vitrine_i18n::{Text, text};
 
 use crate::clock;
+use crate::session::{self, Contact};
 use crate::ui::generated::{HandoffAdapter, Page, Tone};
 use crate::ui::orders::{DeskError, HandoffTicket};
 use crate::ui::present;
@@ -21,9 +26,17 @@ const QR_PX: u32 = 720;
 #[derive(Default)]
 struct State {
     qr: Option<Image>,
+    /// The handoff on screen (its link is what the code carries).
+    id: Option<String>,
     remaining: u32,
     status: Note,
     summary: Text,
+    /// The send-by-text-or-email form is open.
+    sending: bool,
+    /// What became of the link sent by text or email, or what to fix.
+    send_note: Note,
+    /// The link was queued for sending.
+    link_sent: bool,
 }
 
 pub(in crate::ui) struct Handoff {
@@ -46,6 +59,17 @@ pub(in crate::ui) fn setup(shell: &Rc<Shell>) -> Rc<Handoff> {
         k.clear();
         k.shell.navigate(Page::Basket);
     }));
+    h.on_send_start(on!(w, |k| k.open_form()));
+    h.on_send_cancel(on!(w, |k| {
+        k.shell.st_mut().session.typed.handoff_contact.clear();
+        {
+            let mut st = k.st.borrow_mut();
+            st.sending = false;
+            st.send_note = None;
+        }
+        k.render();
+    }));
+    h.on_key(on!(w, |k, key: slint::SharedString| k.key(&key)));
     shell.add(me.clone());
     me
 }
@@ -77,7 +101,7 @@ impl Handoff {
         match r {
             Ok(t) => {
                 tracing::info!(handoff = %t.id, "basket handed off to a phone");
-                self.show(&t.url);
+                self.show(&t);
             }
             Err(e) => {
                 tracing::error!(error = %e, "cannot queue the handoff");
@@ -86,8 +110,9 @@ impl Handoff {
         }
     }
 
-    /// Shows the QR code of `url` with the countdown.
-    fn show(&self, url: &str) {
+    /// Shows the QR code of the handoff's link with the countdown.
+    fn show(&self, t: &HandoffTicket) {
+        let url = t.url.as_str();
         let img = match qr::render(url, QR_PX) {
             Ok(buf) => Image::from_rgb8(buf),
             Err(e) => {
@@ -112,8 +137,10 @@ impl Handoff {
         *self.st.borrow_mut() = State {
             qr: Some(img),
             remaining: countdown,
+            id: Some(t.id.clone()),
             status: None,
             summary,
+            ..State::default()
         };
         self.render();
         self.shell.navigate(Page::Handoff);
@@ -121,8 +148,118 @@ impl Handoff {
 
     fn clear(&self) {
         *self.st.borrow_mut() = State::default();
-        self.shell.st_mut().session.handoff_url = None;
+        {
+            let mut shared = self.shell.st_mut();
+            shared.session.handoff_url = None;
+            shared.session.typed.handoff_contact.clear();
+        }
         self.render();
+    }
+
+    /// Opens the form to send the link by text message or email.
+    fn open_form(&self) {
+        {
+            let mut st = self.st.borrow_mut();
+            if st.id.is_none() {
+                return;
+            }
+            st.sending = true;
+            st.send_note = None;
+        }
+        self.render();
+        self.shell.say(&text!("kiosk-handoff-send-prompt"));
+    }
+
+    /// A key of the on-screen keyboard, or typed on a physical one.
+    fn key(&self, key: &str) {
+        let submit = {
+            let mut shared = self.shell.st_mut();
+            let t = &mut shared.session.typed.handoff_contact;
+            match key {
+                "BACK" => {
+                    t.pop();
+                    None
+                }
+                "SPACE" => {
+                    if t.chars().count() < 254 {
+                        t.push(' ');
+                    }
+                    None
+                }
+                "OK" => Some(t.clone()),
+                k if k.chars().count() == 1 => {
+                    if t.chars().count() < 254 {
+                        t.push_str(k);
+                    }
+                    None
+                }
+                _ => None,
+            }
+        };
+        match submit {
+            Some(typed) => match session::parse_contact(&typed) {
+                Ok(contact) => self.send(contact),
+                Err(e) => self.note(Some((e.text(), Tone::Bad))),
+            },
+            None => self.render(),
+        }
+    }
+
+    fn note(&self, note: Note) {
+        if let Some((t, _)) = &note {
+            self.shell.say(t);
+        }
+        self.st.borrow_mut().send_note = note;
+        self.render();
+    }
+
+    /// Queues the link for `contact` (off the UI thread); what was typed is
+    /// wiped at once, whatever happens next.
+    fn send(&self, contact: Contact) {
+        self.shell.st_mut().session.typed.handoff_contact.clear();
+        let Some(id) = self.st.borrow().id.clone() else {
+            return;
+        };
+        let Some(desk) = self.shell.orders.clone() else {
+            self.note(Some((DeskError::NotConnected.text(), Tone::Bad)));
+            return;
+        };
+        let lang = self.shell.st().lang();
+        let masked = contact.masked();
+        let phone = matches!(contact, Contact::Phone(_));
+        self.shell.blocking(
+            For::Session,
+            move || desk.send_handoff_link(&id, &contact, lang).map(|()| (masked, phone)),
+            reply(&self.me, Handoff::on_link_queued),
+        );
+    }
+
+    fn on_link_queued(&self, r: Result<(String, bool), DeskError>) {
+        match r {
+            Ok((masked, phone)) => {
+                tracing::info!("handoff link queued for a contact typed on the kiosk");
+                {
+                    let mut st = self.st.borrow_mut();
+                    st.sending = false;
+                    st.link_sent = true;
+                }
+                let online = {
+                    let shared = self.shell.st();
+                    shared.sync.online && shared.sync.outbox_pending == 0
+                };
+                let said = match (phone, online) {
+                    (true, true) => text!("kiosk-handoff-link-sms", to = masked),
+                    (false, true) => text!("kiosk-handoff-link-email", to = masked),
+                    (true, false) => text!("kiosk-handoff-link-sms-later", to = masked),
+                    (false, false) => text!("kiosk-handoff-link-email-later", to = masked),
+                };
+                self.note(Some((said, Tone::Ok)));
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot queue the handoff link");
+                self.note(Some((e.text(), Tone::Bad)));
+            }
+        }
     }
 }
 
@@ -160,6 +297,12 @@ impl Screen for Handoff {
         let (text, tone) = note_in(&status, lang);
         h.set_status(text);
         h.set_status_tone(tone);
+        h.set_sending(st.sending);
+        h.set_link_sent(st.link_sent);
+        h.set_contact_typed(shared.session.typed.handoff_contact.as_str().into());
+        let (text, tone) = note_in(&st.send_note, lang);
+        h.set_send_message(text);
+        h.set_send_tone(tone);
     }
 
     fn reset(&self) {
@@ -172,8 +315,25 @@ impl Screen for Handoff {
         }
     }
 
+    fn typed(&self, key: &str) {
+        // Typing on the page opens the form: a blind shopper types the
+        // number and Enter without looking for the button.
+        let open = {
+            let st = self.st.borrow();
+            st.id.is_some() && !st.sending
+        };
+        if open && key != "OK" && key != "BACK" {
+            self.open_form();
+        }
+        if self.st.borrow().sending {
+            self.key(key);
+        }
+    }
+
     fn tick(&self) {
-        if self.shell.page() != Page::Handoff || self.st.borrow().qr.is_none() {
+        // The countdown waits while the shopper types a contact (the
+        // session's idle timer still ends an abandoned one).
+        if self.shell.page() != Page::Handoff || self.st.borrow().qr.is_none() || self.st.borrow().sending {
             return;
         }
         let expired = {

@@ -109,6 +109,9 @@ pub(in crate::ui) fn setup(shell: &Rc<Shell>) -> Rc<Staff> {
         }
     }));
     s.on_edit(on!(w, |k, f: StaffField| {
+        if k.factory_pin() && !matches!(f, StaffField::PinNew | StaffField::PinAgain) {
+            return;
+        }
         {
             let mut st = k.st.borrow_mut();
             st.editing = if st.editing == Some(f) { None } else { Some(f) };
@@ -239,7 +242,18 @@ impl Staff {
         self.render();
     }
 
+    /// Under the factory PIN, staff may only set a new PIN: anyone who
+    /// read the manual knows that PIN, so it opens nothing else (settings,
+    /// enrollment, status and camera test wait for the new PIN).
+    fn factory_pin(&self) -> bool {
+        self.st.borrow().default_pin
+    }
+
     fn edit_draft(&self, f: impl FnOnce(&mut Settings)) {
+        if self.factory_pin() {
+            tracing::warn!("staff setting refused: the factory PIN only allows setting a new PIN");
+            return;
+        }
         {
             let mut st = self.st.borrow_mut();
             if let Some(d) = st.draft.as_mut() {
@@ -293,7 +307,11 @@ impl Staff {
     /// code typed), off the UI thread; the sync worker picks the identity
     /// up from kiosk.sqlite.
     fn enroll(&self) {
-        let (url, code, dir, timeout) = {
+        if self.factory_pin() {
+            tracing::warn!("enrollment refused: the factory PIN only allows setting a new PIN");
+            return;
+        }
+        let (url, code, dir, timeout, transport) = {
             let shared = self.shell.st();
             let mut st = self.st.borrow_mut();
             let url = st
@@ -312,13 +330,14 @@ impl Staff {
                 code,
                 shared.cfg.config.kiosk.data_dir.clone(),
                 std::time::Duration::from_secs(u64::from(shared.cfg.config.hq.request_timeout_s)),
+                shared.cfg.config.hq.transport,
             )
         };
         self.render();
         let rt = self.shell.rt.clone();
         self.shell.blocking(
             For::Kiosk,
-            move || rt.block_on(crate::sync::enroll(&dir, &url, &code, timeout, clock::now())),
+            move || rt.block_on(crate::sync::enroll(&dir, &url, &code, transport, timeout, clock::now())),
             reply(&self.me, Staff::on_enrolled),
         );
     }
@@ -371,9 +390,13 @@ impl Staff {
         let (draft, pin, current, file) = {
             let shared = self.shell.st();
             let st = self.st.borrow();
-            let Some(draft) = st.draft.clone() else {
+            let Some(mut draft) = st.draft.clone() else {
                 return;
             };
+            if st.default_pin {
+                // Only the PIN: whatever else the draft holds stays as configured.
+                draft = Settings::from_config(&shared.cfg);
+            }
             let pin = (!st.new_pin.is_empty() || !st.new_pin_again.is_empty())
                 .then(|| (st.new_pin.clone(), st.new_pin_again.clone()));
             let file = shared
@@ -383,6 +406,11 @@ impl Staff {
                 .unwrap_or_else(|| std::path::PathBuf::from("config/kiosk.toml"));
             (draft, pin, shared.cfg.clone(), file)
         };
+        if pin.is_none() && self.factory_pin() {
+            self.st.borrow_mut().message = Some((vec![text!("kiosk-staff-factory-pin-first")], Tone::Warn));
+            self.render();
+            return;
+        }
         if let Some((a, b)) = &pin
             && let Err(rule) = staff::validate_new_pin(a, b)
         {
@@ -479,6 +507,9 @@ impl Screen for Staff {
         s.set_pin_message(pin_message);
         s.set_pin_tone(pin_tone);
         s.set_default_pin(st.default_pin);
+        if st.default_pin {
+            s.set_tab(StaffTab::Settings);
+        }
         let draft = st.draft.clone().unwrap_or_else(|| Settings::from_config(&shared.cfg));
         let stores: Vec<ChoiceRow> = shared
             .stores

@@ -294,6 +294,12 @@ impl Shell {
         self.describe_page(false);
     }
 
+    /// The page on screen now shows something else (the next step of a
+    /// form): said as a page just opened is (audio mode).
+    pub(in crate::ui) fn page_updated(&self) {
+        self.page_shown();
+    }
+
     /// F1 in audio mode: the page, the focused control, the keys.
     fn where_am_i(&self) {
         self.describe_page(true);
@@ -424,12 +430,22 @@ impl Shell {
             }
             Page::Handoff => {
                 let h = ui.global::<HandoffAdapter>();
+                if h.get_sending() {
+                    let mut out = vec![text!("kiosk-handoff-send-prompt")];
+                    if !h.get_send_message().is_empty() {
+                        out.push(v(h.get_send_message()));
+                    }
+                    return out;
+                }
                 let mut out = vec![text!("speech-page-handoff")];
                 if !h.get_summary().is_empty() {
                     out.push(v(h.get_summary()));
                 }
                 if !h.get_status().is_empty() {
                     out.push(v(h.get_status()));
+                }
+                if !h.get_send_message().is_empty() {
+                    out.push(v(h.get_send_message()));
                 }
                 out
             }

@@ -45,7 +45,16 @@ pub fn run(a: Args, hq: &Hq) -> anyhow::Result<()> {
                 } else {
                     "waiting for enrollment"
                 };
-                println!("{}  {}  {}  {}", d.id, d.store, state, d.name.unwrap_or_default());
+                // Names stored before they were cleaned at enrollment are
+                // escaped here: nothing from a kiosk is written raw to the
+                // operator's terminal.
+                let name: String = d
+                    .name
+                    .unwrap_or_default()
+                    .chars()
+                    .flat_map(char::escape_default)
+                    .collect();
+                println!("{}  {}  {}  {}", d.id, d.store, state, name);
             }
         }
     }

@@ -9,6 +9,7 @@ mod import;
 mod price;
 mod promo;
 mod serve;
+mod staff;
 mod status;
 mod stock;
 mod token;
@@ -94,6 +95,8 @@ enum Command {
     Stock(stock::Args),
     /// Kiosks.
     Device(device::Args),
+    /// Staff accounts of the orders pages.
+    Staff(staff::Args),
     /// Customers (the customer referential).
     Customer(customer::Args),
     /// Loyalty tokens (what the retailer's app shows as a QR code).
@@ -112,6 +115,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Promo(a) => promo::run(a, &*g.hq()?),
         Command::Stock(a) => stock::run(a, &*g.hq()?),
         Command::Device(a) => device::run(a, &*g.hq()?),
+        Command::Staff(a) => staff::run(a, &*g.hq()?),
         Command::Customer(a) => customer::run(a, &*g.hq()?),
         Command::Token(a) => token::run(a, &*g.hq()?),
         Command::Status => status::run(&*g.hq()?),

@@ -31,12 +31,24 @@ pub struct Args {
     /// SMS webhook URL (HQ POSTs {"to","text"} as JSON).
     #[arg(long, env = "VITRINE_HQ_SMS_WEBHOOK")]
     sms_webhook: Option<String>,
-    /// Password of the staff orders pages (/staff/STORE/orders).
-    #[arg(long, env = "VITRINE_HQ_STAFF_PASSWORD", hide_env_values = true)]
+    /// Removed (issue 14): the staff pages have one account per person
+    /// (`vitrine-hq staff add`). Still read only to refuse to start when
+    /// set, so that nobody believes a shared password protects them.
+    #[arg(long, env = "VITRINE_HQ_STAFF_PASSWORD", hide = true, hide_env_values = true)]
     staff_password: Option<String>,
     /// Requests per minute and kiosk.
     #[arg(long, env = "VITRINE_HQ_RATE_PER_MINUTE", default_value_t = 600)]
     rate_per_minute: u32,
+    /// Enrollment attempts per minute and client address (all clients
+    /// together: six times that). Behind a reverse proxy every attempt is
+    /// the proxy's address.
+    #[arg(long, env = "VITRINE_HQ_ENROLL_PER_MINUTE", default_value_t = 10)]
+    enroll_per_minute: u32,
+    /// Staff login attempts per minute and client address (all together:
+    /// ten times that); an account is also locked after 10 wrong passwords
+    /// in a row, for 15 minutes.
+    #[arg(long, env = "VITRINE_HQ_LOGIN_PER_MINUTE", default_value_t = 10)]
+    login_per_minute: u32,
     /// Largest request body in bytes (larger: 413).
     #[arg(long, env = "VITRINE_HQ_MAX_BODY_BYTES", default_value_t = 65_536)]
     max_body_bytes: usize,
@@ -53,6 +65,21 @@ pub struct Args {
     /// Days the survey's coupon stays valid.
     #[arg(long, env = "VITRINE_HQ_COUPON_VALID_DAYS", default_value_t = 30)]
     coupon_valid_days: i64,
+    /// Open connections at most, all clients together (kept below the
+    /// process's open-file limit, which HQ raises to its hard limit).
+    #[arg(long, env = "VITRINE_HQ_MAX_CONNECTIONS", default_value_t = 4096)]
+    max_connections: usize,
+    /// Open connections at most from one client address (0: no cap). Behind
+    /// a reverse proxy every connection is the proxy's: set its pool size.
+    #[arg(long, env = "VITRINE_HQ_MAX_CONNECTIONS_PER_IP", default_value_t = 128)]
+    max_connections_per_ip: usize,
+    /// Seconds a connection may take to send a request head (after it
+    /// connects, or after its last answer) before HQ closes it.
+    #[arg(long, env = "VITRINE_HQ_HEADER_READ_TIMEOUT_S", default_value_t = 10)]
+    header_read_timeout_s: u64,
+    /// Seconds a request may take to arrive and be answered (408 after).
+    #[arg(long, env = "VITRINE_HQ_REQUEST_TIMEOUT_S", default_value_t = 60)]
+    request_timeout_s: u64,
     /// Days before the coupon's end that the reminder is sent.
     #[arg(long, env = "VITRINE_HQ_REMINDER_DAYS_BEFORE", default_value_t = 3)]
     reminder_days_before: i64,
@@ -87,11 +114,28 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<()> {
         None => None,
     };
     config.sms_webhook = a.sms_webhook.clone();
-    config.staff_password = a.staff_password.clone().filter(|p| !p.is_empty());
+    if a.staff_password.as_deref().is_some_and(|p| !p.is_empty()) {
+        return Err(AdminError::Invalid(
+            "--staff-password / VITRINE_HQ_STAFF_PASSWORD was removed: the staff pages have one account per person now; create them with `vitrine-hq staff add NAME --store STORE` (or --hq) and unset it".into(),
+        )
+        .into());
+    }
     config.rate_per_minute = a.rate_per_minute;
+    config.enroll_per_minute = a.enroll_per_minute.max(1);
+    config.login_per_minute = a.login_per_minute.max(1);
     config.max_body_bytes = a.max_body_bytes;
     config.keep_versions = a.keep_versions;
     config.update_valid_hours = a.update_valid_hours.max(1);
+    if a.max_connections == 0 || a.header_read_timeout_s == 0 || a.request_timeout_s == 0 {
+        return Err(AdminError::Invalid(
+            "--max-connections, --header-read-timeout-s and --request-timeout-s must be above 0".into(),
+        )
+        .into());
+    }
+    config.max_connections = a.max_connections;
+    config.max_connections_per_ip = a.max_connections_per_ip;
+    config.header_read_timeout = std::time::Duration::from_secs(a.header_read_timeout_s);
+    config.request_timeout = std::time::Duration::from_secs(a.request_timeout_s);
     if a.survey_delay_hours < 0 || a.coupon_valid_days < 1 || a.reminder_days_before < 0 {
         return Err(AdminError::Invalid(
             "--survey-delay-hours and --reminder-days-before must be 0 or more, --coupon-valid-days 1 or more".into(),

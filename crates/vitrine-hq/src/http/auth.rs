@@ -3,25 +3,28 @@
 //! signatures.
 //! - [`AuthDevice`]: an enrolled, unrevoked kiosk, by its bearer token,
 //!   rate-limited per kiosk.
-//! - [`Staff`]: the store's staff, by HTTP Basic with the configured staff
-//!   password.
+//! - [`Staff`]: a member of staff logged in with their own account (a
+//!   session cookie from `/staff/login`); their forms also pass
+//!   [`Staff::check_form`] (HQ's origin, the session's CSRF token).
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use axum::extract::{FromRequestParts, Query};
+use axum::extract::{ConnectInfo, FromRequestParts, Query};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use base64::Engine;
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use vitrine_core::Lang;
 use vitrine_core::wire::codes;
 use vitrine_i18n::tr;
 
 use super::page::{BRAND, alert, html, page_lang};
 use super::{Failure, blocking};
 use crate::Hq;
-use crate::services::devices;
-use crate::storage::Device;
+use crate::ratelimit::RateLimiter;
+use crate::services::{devices, staff};
+use crate::storage::{Device, StaffAccount};
 
 /// The device making the request, from its bearer token, rate-limited.
 pub struct AuthDevice(pub Device);
@@ -78,15 +81,137 @@ impl FromRequestParts<Arc<Hq>> for AuthDevice {
     }
 }
 
-/// A member of the store's staff: HTTP Basic with the configured staff
-/// password (any user name). Refused with a page in the page's language:
-/// 403 when HQ has no staff password (the staff pages are off), 401 with
-/// a Basic challenge otherwise.
-pub struct Staff;
+/// The client's address (from the connection; `0.0.0.0` when a request
+/// reaches the router without one, as in a test that calls it directly).
+/// Behind a reverse proxy it is the proxy's: HQ does not trust
+/// `X-Forwarded-For`, which any client can send.
+pub struct ClientAddr(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip()),
+        ))
+    }
+}
+
+/// Takes a token from `limiter` for the client `ip`, then from the shared
+/// `global` bucket: a 429 with `Retry-After` when either is empty. A client
+/// over its own limit takes nothing from the shared bucket, so one host
+/// cannot use up everyone's attempts.
+pub fn limit_client(limiter: &RateLimiter, global: &RateLimiter, ip: IpAddr, what: &str) -> Result<(), Failure> {
+    let Err(wait) = limiter.check(&ip.to_string()).and_then(|()| global.check("*")) else {
+        return Ok(());
+    };
+    tracing::warn!(client = %ip, what, "rate limit reached");
+    let mut f = Failure::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        codes::RATE_LIMITED,
+        format!("too many {what} attempts; try again in {} s", wait.as_secs().max(1)),
+    );
+    f.retry_after = Some(wait);
+    Err(f)
+}
+
+/// The cookie that carries a staff session's token.
+pub const STAFF_COOKIE: &str = "vitrine_staff";
+
+/// The staff session's token from the request's cookies.
+pub fn staff_cookie(headers: &header::HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == STAFF_COOKIE)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+}
+
+/// The `Set-Cookie` value of a session (`token`; an empty one ends it):
+/// HttpOnly (no script reads it), SameSite=Strict (no other site's page
+/// sends it), Secure when HQ's public address is HTTPS, for `/staff` only.
+pub fn staff_set_cookie(hq: &Hq, token: &str, max_age_s: i64) -> header::HeaderValue {
+    let secure = if hq.config.public_base_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    header::HeaderValue::from_str(&format!(
+        "{STAFF_COOKIE}={token}; Path=/staff; HttpOnly; SameSite=Strict; Max-Age={max_age_s}{secure}"
+    ))
+    .unwrap_or_else(|_| header::HeaderValue::from_static("vitrine_staff=; Path=/staff; Max-Age=0"))
+}
+
+/// `scheme://host[:port]` of a URL, lower case.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    (!host.is_empty()).then(|| format!("{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase()))
+}
+
+/// Whether a form comes from HQ's own pages, by its `Origin` (else its
+/// `Referer`): HQ's public address, or the host the request was sent to.
+/// A request with neither (not a browser) passes: its CSRF token still
+/// has to match.
+pub fn same_origin(hq: &Hq, headers: &header::HeaderMap) -> bool {
+    let from = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .map(|v| v.to_str().ok().and_then(origin_of));
+    let Some(from) = from else { return true };
+    let Some(from) = from else { return false };
+    if origin_of(&hq.config.public_base_url).as_deref() == Some(from.as_str()) {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    host.is_some_and(|h| from.split_once("://").is_some_and(|(_, fh)| fh.eq_ignore_ascii_case(h)))
+}
+
+/// Compares two tokens in time independent of where they differ.
+pub fn tokens_match(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A logged-in member of staff (session cookie from `/staff/login`). A
+/// request without a live session is sent to the login page (303; a JSON
+/// client gets 401). Forms must also pass [`Staff::check_form`].
+pub struct Staff {
+    pub account: StaffAccount,
+    /// The CSRF token this session's forms carry.
+    pub csrf: String,
+    /// The session's token (to end it at logout).
+    pub token: String,
+}
 
 #[derive(Deserialize)]
 struct LangQuery {
     lang: Option<String>,
+}
+
+impl Staff {
+    /// The refusal (403, a page) of a form that another site could have
+    /// sent: its origin is not HQ's, or its CSRF token is not this
+    /// session's. None: the form may go on.
+    pub fn check_form(&self, hq: &Hq, headers: &header::HeaderMap, csrf: &str, lang: Lang) -> Option<Response> {
+        let origin_ok = same_origin(hq, headers);
+        if origin_ok && tokens_match(csrf, &self.csrf) {
+            return None;
+        }
+        tracing::warn!(staff = %self.account.name, origin_ok, "staff form refused: cross-site or without its token");
+        Some(html(
+            StatusCode::FORBIDDEN,
+            lang,
+            BRAND,
+            &alert(&tr!(lang, "hq-staff-form-expired")),
+        ))
+    }
 }
 
 impl FromRequestParts<Arc<Hq>> for Staff {
@@ -95,36 +220,37 @@ impl FromRequestParts<Arc<Hq>> for Staff {
     async fn from_request_parts(parts: &mut Parts, hq: &Arc<Hq>) -> Result<Self, Response> {
         let asked = Query::<LangQuery>::try_from_uri(&parts.uri).ok().and_then(|q| q.0.lang);
         let lang = page_lang(asked.as_deref(), &parts.headers);
-        let Some(pw) = hq.config.staff_password.as_deref() else {
-            return Err(html(
-                StatusCode::FORBIDDEN,
-                lang,
-                BRAND,
-                &alert(&tr!(lang, "hq-staff-off")),
-            ));
+        let session = match staff_cookie(&parts.headers) {
+            Some(token) => {
+                let hq2 = hq.clone();
+                let t = token.clone();
+                match blocking(move || Ok(staff::session(&hq2, &t)?)).await {
+                    Ok(s) => s.map(|s| (s, token)),
+                    Err(f) => return Err(f.into_response()),
+                }
+            }
+            None => None,
         };
-        let given = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Basic "))
-            .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b.trim()).ok())
-            .and_then(|b| String::from_utf8(b).ok())
-            .and_then(|s| s.split_once(':').map(|(_, p)| p.to_string()));
-        if given.as_deref() == Some(pw) {
-            Ok(Staff)
-        } else {
-            let mut r = html(
-                StatusCode::UNAUTHORIZED,
-                lang,
-                BRAND,
-                &alert(&tr!(lang, "hq-staff-password-required")),
-            );
-            r.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                header::HeaderValue::from_static("Basic realm=\"Vitrine staff\""),
-            );
-            Err(r.into_response())
+        if let Some((s, token)) = session {
+            return Ok(Staff {
+                account: s.account,
+                csrf: s.csrf,
+                token,
+            });
         }
+        if super::page::wants_json(&parts.headers) {
+            return Err(
+                Failure::new(StatusCode::UNAUTHORIZED, codes::UNAUTHORIZED, "log in at /staff/login").into_response(),
+            );
+        }
+        // Back to the store's page after the login.
+        let store = parts
+            .uri
+            .path()
+            .strip_prefix("/staff/")
+            .and_then(|p| p.split('/').next())
+            .filter(|s| s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or("");
+        Err(Redirect::to(&format!("/staff/login?lang={}&store={store}", lang.code())).into_response())
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod layers;
 pub mod page;
 pub mod signed;
 
@@ -14,8 +15,9 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 
-pub use auth::{AuthDevice, Staff};
+pub use auth::{AuthDevice, ClientAddr, Staff, limit_client};
 pub use error::{ApiJson, ApiQuery, Failure};
+pub use layers::request_timed_out;
 pub use page::{PageForm, esc};
 
 /// Runs storage work on the blocking pool: an async worker thread never

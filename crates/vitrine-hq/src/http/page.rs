@@ -60,6 +60,69 @@ input[type=radio]{width:auto;min-height:auto;margin:0 8px 0 0}fieldset label{dis
 button,a.button{display:inline-block;background:#0b3d91;color:#fff;border:none;border-radius:6px;text-decoration:none;margin:4px 0}\
 .note{color:#444;font-size:.9em}.promo{color:#0a5e2a}nav a{margin-right:12px}";
 
+/// The phone basket page's script (constant, so the Content-Security-Policy
+/// names it by hash; what changes per page is in the page's
+/// `<script type="application/json" id="page-data">` block, which is data,
+/// never run). When HQ has not received the basket yet, it submits the one
+/// the link's fragment carries; whatever happens (an unreadable fragment,
+/// HQ refusing it, the network), the page ends on a message, never on
+/// "Loading".
+pub const BASKET_SCRIPT: &str = r#"
+(async function() {
+  var box = document.getElementById('basket');
+  if (!box || !document.getElementById('loading')) return;
+  var data = {texts: {}};
+  try { data = JSON.parse(document.getElementById('page-data').textContent); } catch (_) {}
+  var texts = data.texts || {};
+  function show(code) {
+    box.textContent = texts[code] || texts[''] || '';
+    box.setAttribute('data-error', code);
+  }
+  try {
+    var frag;
+    try { frag = decodeURIComponent(location.hash.slice(1)); } catch (_) { show('bad_request'); return; }
+    if (!frag) { show('not_found'); return; }
+    var r = await fetch(data.path + '/submit', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({compact: frag})});
+    if (!r.ok) {
+      var code = '';
+      try { code = (await r.json()).error || ''; } catch (_) {}
+      show(code);
+      return;
+    }
+    var s = await fetch(data.path + '?partial=1&lang=' + encodeURIComponent(data.lang));
+    if (!s.ok) { show('not_found'); return; }
+    box.innerHTML = await s.text();
+  } catch (e) { show(''); }
+})();
+"#;
+
+/// The scripts HQ's pages run, each allowed by its hash.
+const SCRIPTS: [&str; 1] = [BASKET_SCRIPT];
+
+/// `'sha256-…'` of a script's or a style's text, as a CSP source.
+fn csp_hash(text: &str) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest))
+}
+
+/// The Content-Security-Policy of every HQ page: nothing loads or runs but
+/// the pages' own style and scripts (by hash), requests go only to HQ,
+/// forms post only to HQ, and no other site may frame a page.
+pub fn content_security_policy() -> &'static str {
+    static CSP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let scripts: Vec<String> = SCRIPTS.iter().map(|s| csp_hash(s)).collect();
+        format!(
+            "default-src 'none'; style-src {}; script-src {}; connect-src 'self'; img-src 'self' data:; \
+form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            csp_hash(STYLE),
+            scripts.join(" ")
+        )
+    });
+    &CSP
+}
+
 /// A whole page: `body` (HTML) in the shell, titled `title` (text).
 pub fn page(lang: Lang, title: &str, body: &str) -> String {
     format!(
@@ -126,6 +189,11 @@ pub fn error_text(code: &str, lang: Lang) -> String {
 /// Every error code with its text in `lang`, as a JSON object for a page's
 /// script (`""`: any other code), safe inside a `<script>`.
 pub fn error_texts_json(lang: Lang) -> String {
+    script_json(&error_texts(lang))
+}
+
+/// Every error code with its text in `lang`, as a JSON object.
+pub fn error_texts(lang: Lang) -> serde_json::Value {
     let mut m = serde_json::Map::new();
     for code in [
         codes::BAD_SIGNATURE,
@@ -143,7 +211,7 @@ pub fn error_texts_json(lang: Lang) -> String {
     ] {
         m.insert(code.to_string(), error_text(code, lang).into());
     }
-    script_json(&serde_json::Value::Object(m))
+    serde_json::Value::Object(m)
 }
 
 /// JSON to put inside a `<script>`: no `</` can close it early.
@@ -233,6 +301,21 @@ mod tests {
             "{nav}"
         );
         assert!(nav.contains(">English</a>"), "{nav}");
+    }
+
+    #[test]
+    fn the_policy_names_the_pages_style_and_script_by_hash() {
+        let csp = content_security_policy();
+        assert!(
+            csp.contains(&csp_hash(STYLE)) && csp.contains(&csp_hash(BASKET_SCRIPT)),
+            "{csp}"
+        );
+        assert!(
+            csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe"),
+            "{csp}"
+        );
+        // The page puts the style in verbatim: the hash is of what is sent.
+        assert!(page(Lang::FR, "t", "").contains(&format!("<style>{STYLE}</style>")));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! # Who may call what
 //! A handler's extractors say it in the code: [`AuthDevice`] (an enrolled,
 //! unrevoked kiosk, by its bearer token, rate-limited per kiosk) or
-//! [`Staff`] (HTTP Basic with the staff password). The other routes are
+//! [`Staff`] (a staff account's session cookie from `/staff/login`). The other routes are
 //! open: what protects them is said in the table.
 //!
 //! | route | method | who may call | module |
@@ -18,6 +18,7 @@
 //! | `/v1/catalog/changes` | GET | an enrolled kiosk ([`AuthDevice`]): its store's changes | `catalog` |
 //! | `/v1/events` | GET | an enrolled kiosk ([`AuthDevice`]), at most `max_streams_per_device` streams at once; the stream ends when it is revoked | `events` |
 //! | `/v1/handoffs` | POST | an enrolled kiosk ([`AuthDevice`]), a basket signed by a kiosk of its store (checked before it is stored), dated within HQ's window | `handoffs` |
+//! | `/v1/handoffs/{id}/send` | POST | the enrolled kiosk ([`AuthDevice`]) that made the basket: its link to the contact the shopper typed, once | `handoffs` |
 //! | `/v1/orders` | POST | an enrolled kiosk ([`AuthDevice`]), an order for its store | `orders` |
 //! | `/v1/orders/{id}` | GET | an enrolled kiosk ([`AuthDevice`]), an order of its store | `orders` |
 //! | `/v1/availability/{gtin}` | GET | an enrolled kiosk ([`AuthDevice`]) | `availability` |
@@ -29,8 +30,11 @@
 //! | `/h/{id}/claim` | POST | anyone with the basket's link, once: any later claim gets one answer, whichever contact it names | `phone` |
 //! | `/h/{id}/coupon` | POST | anyone with the basket's link; each coupon is used once | `phone` |
 //! | `/s/{id}` | GET, POST | anyone with the survey's link (a random 80-bit id), answered once | `survey` |
-//! | `/staff/{store}/orders` | GET | the store's staff ([`Staff`]) | `staff` |
-//! | `/staff/{store}/orders/{id}/status` | POST | the store's staff ([`Staff`]) | `staff` |
+//! | `/staff/login` | GET, POST | anyone (the login form); POST rate-limited per client address, refused from another origin, accounts locked after 10 wrong passwords | `staff` |
+//! | `/staff/logout` | POST | a logged-in member of staff ([`Staff`]), its CSRF token | `staff` |
+//! | `/staff` | GET | a logged-in member of staff ([`Staff`]) | `staff` |
+//! | `/staff/{store}/orders` | GET | the store's staff or HQ's role ([`Staff`]) | `staff` |
+//! | `/staff/{store}/orders/{id}/status` | POST | the store's staff or HQ's role ([`Staff`]), HQ's origin and its CSRF token | `staff` |
 //! | anything else | any | anyone: a JSON 404 pointing to `/openapi.json` | `openapi` |
 //!
 //! Every body is limited to `max_body_bytes` (413 above). Every `/v1`
@@ -58,9 +62,9 @@ use axum::middleware;
 use axum::routing::{get, post};
 
 use crate::Hq;
-use crate::http::signed;
 #[cfg(doc)]
 use crate::http::{AuthDevice, Staff};
+use crate::http::{layers, signed};
 
 /// The whole server's routes.
 pub fn router(hq: Arc<Hq>) -> Router {
@@ -76,6 +80,7 @@ pub fn router(hq: Arc<Hq>) -> Router {
         .route("/v1/catalog/changes", get(catalog::changes))
         .route("/v1/events", get(events::get))
         .route("/v1/handoffs", post(handoffs::post))
+        .route("/v1/handoffs/{id}/send", post(handoffs::send))
         .route("/v1/orders", post(orders::post))
         .route("/v1/orders/{id}", get(orders::get))
         .route("/v1/availability/{gtin}", get(availability::get))
@@ -89,10 +94,16 @@ pub fn router(hq: Arc<Hq>) -> Router {
         .route("/h/{id}/coupon", post(phone::coupon))
         .route("/s/{id}", get(survey::page).post(survey::answer))
         // The store's staff.
+        .route("/staff/login", get(staff::login_form).post(staff::login))
+        .route("/staff/logout", post(staff::logout))
+        .route("/staff", get(staff::home))
         .route("/staff/{store}/orders", get(staff::orders))
         .route("/staff/{store}/orders/{id}/status", post(staff::set_status))
         .fallback(openapi::fallback)
         .layer(DefaultBodyLimit::max(limit))
+        .layer(middleware::from_fn(layers::json_errors))
+        // Signs what json_errors made JSON too (it runs inside this layer).
         .layer(middleware::from_fn_with_state(hq.clone(), signed::sign_answers))
+        .layer(middleware::from_fn(layers::security_headers))
         .with_state(hq)
 }

@@ -24,7 +24,7 @@ use vitrine_i18n::{MoneyText, Text, domain, text, tr};
 
 use crate::Hq;
 use crate::http::page::{
-    BRAND, alert, error_text, error_texts_json, html, lang_links, link_paragraph, page as shell, page_lang,
+    BASKET_SCRIPT, BRAND, alert, error_text, error_texts, html, lang_links, link_paragraph, page as shell, page_lang,
     script_json, wants_json,
 };
 use crate::http::{ApiJson, Failure, PageForm, blocking, esc};
@@ -180,33 +180,17 @@ pub(super) async fn page(
         return Html(section).into_response();
     }
     let path = format!("/h/{id}");
-    // The script shows the catalogue's words for HQ's error codes, in the
-    // page's language (given to it as JSON), never the API's message.
+    // The script (constant, allowed by hash) reads what it needs from a
+    // data block: the catalogue's words for HQ's error codes in the page's
+    // language (never the API's message), where to submit, the language.
+    let data = serde_json::json!({
+        "path": path,
+        "lang": lang.code(),
+        "texts": error_texts(lang),
+    });
     let script = format!(
-        r#"<script>
-(async function() {{
-  var box = document.getElementById('basket');
-  if (!document.getElementById('loading')) return;
-  var texts = {texts};
-  var frag = decodeURIComponent(location.hash.slice(1));
-  if (!frag) {{ box.textContent = {nf}; return; }}
-  try {{
-    var r = await fetch('{path}/submit', {{method: 'POST', headers: {{'Content-Type': 'application/json'}}, body: JSON.stringify({{compact: frag}})}});
-    if (!r.ok) {{
-      var code = '';
-      try {{ code = (await r.json()).error || ''; }} catch (_) {{}}
-      box.textContent = texts[code] || texts[''];
-      box.setAttribute('data-error', code);
-      return;
-    }}
-    var s = await fetch('{path}?partial=1&lang={l}');
-    box.innerHTML = await s.text();
-  }} catch (e) {{ box.textContent = {nf}; }}
-}})();
-</script>"#,
-        nf = script_json(&serde_json::Value::from(error_text(codes::NOT_FOUND, lang))),
-        texts = error_texts_json(lang),
-        l = lang.code(),
+        "<script type=\"application/json\" id=\"page-data\">{}</script><script>{BASKET_SCRIPT}</script>",
+        script_json(&data)
     );
     let body = format!(
         "{}<h1>{}</h1><div id=\"basket\">{section}</div>{script}",

@@ -244,7 +244,7 @@ pub fn promo_add(hq: &Hq, spec: &PromoSpec) -> Result<u64, AdminError> {
 pub fn device_add(hq: &Hq, store: &str) -> Result<(String, String), AdminError> {
     check_store(store)?;
     let id = keys::new_device_id()?;
-    let code = keys::new_code()?;
+    let code = keys::new_code(&hq.key.public())?;
     let t = now();
     hq.storage.add_device(
         &NewDevice {

@@ -93,9 +93,9 @@ fn card_hash(key: &[u8], normalised: &str) -> String {
 /// Adds a customer; returns the new id.
 pub fn add(hq: &Hq, c: &NewCustomer) -> Result<String, CustomerError> {
     let first = c.first_name.trim();
-    if first.is_empty() || first.chars().count() > 50 || first.contains(char::is_control) {
+    if first.chars().count() > 50 || !vitrine_core::wire::valid_name(first) {
         return Err(CustomerError::Invalid(
-            "--first-name: a first name of 1 to 50 characters is required".into(),
+            "--first-name: a first name of 1 to 50 letters, digits, spaces, hyphens, apostrophes or full stops is required".into(),
         ));
     }
     let mut hashes = Vec::new();

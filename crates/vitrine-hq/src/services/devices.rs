@@ -11,14 +11,16 @@ use crate::{Hq, keys, now};
 
 /// Enrolls a kiosk with its one-time code: HQ records its public key and
 /// gives it a bearer token (kept only as a hash) and HQ's public key.
-pub fn enroll(hq: &Hq, req: &EnrollRequest) -> Result<EnrollResponse, ServiceError> {
+/// `client` is who asked (for the log of refused codes).
+pub fn enroll(hq: &Hq, req: &EnrollRequest, client: std::net::IpAddr) -> Result<EnrollResponse, ServiceError> {
     PublicKey::from_text(&req.device_public_key)
         .map_err(|e| ServiceError::Invalid(format!("device_public_key: {e}")))?;
     let token = keys::new_token().map_err(ServiceError::internal)?;
     let name = req
         .device_name
         .as_deref()
-        .map(|n| n.chars().take(100).collect::<String>());
+        .map(clean_device_name)
+        .filter(|n| !n.is_empty());
     let device = hq.storage.enroll_device(
         &Enrollment {
             code_hash: &keys::code_hash(&req.code),
@@ -29,6 +31,8 @@ pub fn enroll(hq: &Hq, req: &EnrollRequest) -> Result<EnrollResponse, ServiceErr
         now(),
     )?;
     let device = device.ok_or_else(|| {
+        // Never the code itself: a log reader must not be able to use it.
+        tracing::warn!(client = %client, "enrollment refused: unknown, used, expired or revoked code");
         ServiceError::Forbidden(
             "this enrollment code is unknown, already used, expired or revoked; get a new one with `vitrine-hq device add --store STORE`".into(),
         )
@@ -42,6 +46,18 @@ pub fn enroll(hq: &Hq, req: &EnrollRequest) -> Result<EnrollResponse, ServiceErr
         public_base_url: hq.config.public_base_url.clone(),
         catalog_version: hq.storage.current_version()?,
     })
+}
+
+/// A device's name as HQ keeps it (the kiosk's host name, for people
+/// reading `device list`): at most 64 characters, no control character, so
+/// no terminal escape sequence reaches an operator's terminal.
+pub fn clean_device_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_control())
+        .take(64)
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 /// The device a bearer token belongs to, revoked or not (None: no device

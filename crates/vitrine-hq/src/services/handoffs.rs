@@ -9,7 +9,7 @@ use uuid::Uuid;
 use vitrine_core::loyalty::{normalise_email, normalise_phone};
 use vitrine_core::pricing::Promotion;
 use vitrine_core::sign::{PublicKey, handoff_message};
-use vitrine_core::wire::{Contact, HandoffBasket, HandoffReceipt, HandoffSubmit};
+use vitrine_core::wire::{Contact, HandoffBasket, HandoffReceipt, HandoffSend, HandoffSent, HandoffSubmit};
 use vitrine_core::{Lang, Money};
 
 use super::ServiceError;
@@ -257,6 +257,41 @@ pub fn claim(hq: &Hq, id: &Uuid, contact: &Contact, lang: Lang) -> Result<ClaimO
             ClaimOutcome::Taken
         }
         Claim::NotFound => ClaimOutcome::NotFound,
+    })
+}
+
+/// What became of a kiosk's request to send a basket's link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendOutcome {
+    Sent(HandoffSent),
+    /// The basket was claimed with another contact: refused, as a second
+    /// claim from the phone page is.
+    Taken,
+    /// No such basket made by this kiosk (another kiosk's basket is not
+    /// told apart from one that does not exist).
+    NotFound,
+}
+
+/// The kiosk sends a basket's link to the contact the shopper typed on it:
+/// the shopper's claim of the basket, made for them by the kiosk that
+/// handed it off (and only by that kiosk), so the link goes out once, by
+/// the same email or text message as a claim from the phone page.
+pub fn send_link(hq: &Hq, device_id: &str, id: &Uuid, req: &HandoffSend) -> Result<SendOutcome, ServiceError> {
+    if req.handoff != *id {
+        return Err(ServiceError::Invalid(
+            "the body names another handoff than the address".into(),
+        ));
+    }
+    req.validate().map_err(ServiceError::Invalid)?;
+    match hq.storage.handoff(id)? {
+        Some(h) if h.device_id == device_id => {}
+        _ => return Ok(SendOutcome::NotFound),
+    }
+    Ok(match claim(hq, id, &req.contact, req.lang)? {
+        ClaimOutcome::Claimed => SendOutcome::Sent(HandoffSent::Sent),
+        ClaimOutcome::Repeat => SendOutcome::Sent(HandoffSent::AlreadySent),
+        ClaimOutcome::Taken => SendOutcome::Taken,
+        ClaimOutcome::NotFound => SendOutcome::NotFound,
     })
 }
 

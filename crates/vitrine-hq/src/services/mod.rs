@@ -26,6 +26,8 @@
 //!   reminder).
 //! - [`notify`]: the messages to shoppers (built from the message
 //!   catalogue) and the sender (SMTP relay, SMS webhook) with retries.
+//! - [`staff`]: staff accounts (Argon2 passwords, lockout), their
+//!   sessions.
 //! - [`admin`]: what the `vitrine-hq` commands do to the referential and
 //!   the fleet.
 
@@ -38,6 +40,7 @@ pub mod handoffs;
 pub mod notify;
 pub mod orders;
 pub mod pricing;
+pub mod staff;
 pub mod survey;
 
 use thiserror::Error;

@@ -142,15 +142,22 @@ pub fn receipt(hq: &Hq, id: &Uuid, store: &str) -> Result<OrderReceipt, ServiceE
     Ok(receipt)
 }
 
-/// The store's staff move an order to `status`: the shopper hears when it
+/// A member of the store's staff (`staff`, written in the audit log)
+/// moves an order to `status`: the shopper hears when it
 /// is ready, and the survey loop starts once it is collected. None: no
 /// such order in this store.
-pub fn set_status(hq: &Hq, store: &str, id: &Uuid, status: OrderStatus) -> Result<Option<OrderRecord>, ServiceError> {
+pub fn set_status(
+    hq: &Hq,
+    store: &str,
+    id: &Uuid,
+    status: OrderStatus,
+    staff: &str,
+) -> Result<Option<OrderRecord>, ServiceError> {
     let Some(o) = hq.storage.order(id)?.filter(|o| o.store == store) else {
         return Ok(None);
     };
     let notes = status_messages(hq, &o, status);
-    let updated = hq.storage.set_order_status(id, status, hq.now(), &notes)?;
+    let updated = hq.storage.set_order_status_by(id, status, staff, hq.now(), &notes)?;
     if status == OrderStatus::Collected
         && let Some(o) = &updated
         && let Err(e) = after_collected(hq, o)

@@ -22,6 +22,7 @@ pub mod meta;
 pub mod notifications;
 pub mod orders;
 mod sqlite;
+pub mod staff;
 
 use std::path::PathBuf;
 
@@ -35,6 +36,7 @@ pub use meta::MetaStore;
 pub use notifications::{NewNotification, Notification, NotificationStore, Scheduled};
 pub use orders::{OrderRecord, OrderStore};
 pub use sqlite::{HQ_DB_FILE, HQ_MIGRATIONS, MAX_IDLE_READERS, ReadView, Reader, SqliteStorage};
+pub use staff::{AuditEntry, StaffAccount, StaffSessionRecord, StaffStore};
 
 #[derive(Debug, Error)]
 pub enum StorageError {
@@ -79,6 +81,7 @@ pub trait HqStorage:
     + DeviceStore
     + HandoffStore
     + OrderStore
+    + StaffStore
     + CustomerStore
     + NotificationStore
     + MetaStore
@@ -93,6 +96,7 @@ impl<T> HqStorage for T where
         + DeviceStore
         + HandoffStore
         + OrderStore
+        + StaffStore
         + CustomerStore
         + NotificationStore
         + MetaStore

@@ -6,6 +6,7 @@ kiosk-staff-pin-failed = Der Code kann nicht geprüft werden: { $error }
 kiosk-staff-enrolled = Terminal mit der Zentrale verbunden ({ $url }), Filiale { $store }.
 kiosk-staff-enrolled-other-store = Das ist nicht die hier eingestellte Filiale: Das Terminal bedient jetzt die Filiale, für die die Zentrale es registriert hat (die Einstellung gilt nur bis zur Registrierung).
 kiosk-staff-enroll-failed = Verbindung abgelehnt oder nicht möglich: { $problem } ({ $detail })
+kiosk-staff-factory-pin-first = Wählen Sie zuerst einen neuen Mitarbeitercode: Der Werkscode erlaubt nichts anderes.
 kiosk-staff-saved-nothing = Nichts geändert.
 kiosk-staff-saved = Gespeichert: { $keys }.
 kiosk-staff-saved-later = Wirksam ab dem nächsten Start: { $keys }.

@@ -31,7 +31,7 @@ speech-basket-total = Summe: { $total }.
 speech-page-identify = Anmelden. Scannen Sie Ihre Kundenkarte oder tippen Sie Ihre Telefonnummer ein, dann Eingabe.
 speech-identified = Sie sind angemeldet.
 speech-identified-name = Hallo { $name }, Sie sind angemeldet.
-speech-page-handoff = Ihr Warenkorb kann an Ihr Telefon gesendet werden: Ein QR-Code ist auf dem Bildschirm.
+speech-page-handoff = Ihr Warenkorb kann an Ihr Telefon gesendet werden: Ein QR-Code ist auf dem Bildschirm. Um den Link per SMS oder E-Mail zu erhalten, geben Sie Ihre Nummer oder Adresse ein und drücken Sie Enter.
 speech-collect-step = { $step ->
     [1] Click and Collect, Schritt 1 von 4: Wählen Sie die Filiale zur Abholung.
     [2] Schritt 2 von 4: Wählen Sie die Abholzeit.

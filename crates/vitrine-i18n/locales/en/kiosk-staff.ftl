@@ -6,6 +6,7 @@ kiosk-staff-pin-failed = Cannot check the PIN: { $error }
 kiosk-staff-enrolled = Kiosk enrolled with HQ ({ $url }), store { $store }.
 kiosk-staff-enrolled-other-store = It is not the store set here: the kiosk now serves the store HQ enrolled it for (the setting only applies before enrollment).
 kiosk-staff-enroll-failed = Enrollment refused or impossible: { $problem } ({ $detail })
+kiosk-staff-factory-pin-first = Choose a new staff PIN first: the factory PIN allows nothing else.
 kiosk-staff-saved-nothing = Nothing changed.
 kiosk-staff-saved = Saved: { $keys }.
 kiosk-staff-saved-later = Takes effect at the next start: { $keys }.

@@ -31,7 +31,7 @@ speech-basket-total = Total: { $total }.
 speech-page-identify = Identify me. Scan your loyalty card, or type your phone number then Enter.
 speech-identified = You are identified.
 speech-identified-name = Hello { $name }, you are identified.
-speech-page-handoff = Your basket is ready to go to your phone: a QR code is on the screen.
+speech-page-handoff = Your basket is ready to go to your phone: a QR code is on the screen. To get the link by text message or email, type your number or address, then Enter.
 speech-collect-step = { $step ->
     [1] Click and collect, step 1 of 4: choose the store to collect from.
     [2] Step 2 of 4: choose when to collect.

@@ -6,6 +6,7 @@ kiosk-staff-pin-failed = Vérification impossible : { $error }
 kiosk-staff-enrolled = Borne reliée au siège ({ $url }), magasin { $store }.
 kiosk-staff-enrolled-other-store = Ce n'est pas le magasin réglé ici : la borne sert désormais le magasin pour lequel le siège l'a reliée (le réglage ne sert qu'avant l'enrôlement).
 kiosk-staff-enroll-failed = Enrôlement refusé ou impossible : { $problem } ({ $detail })
+kiosk-staff-factory-pin-first = Choisissez d'abord un nouveau code du personnel : le code d'usine ne permet rien d'autre.
 kiosk-staff-saved-nothing = Rien n'a changé.
 kiosk-staff-saved = Enregistré : { $keys }.
 kiosk-staff-saved-later = Prise en compte au prochain démarrage : { $keys }.

@@ -31,7 +31,7 @@ speech-basket-total = Total : { $total }.
 speech-page-identify = M'identifier. Scannez votre carte de fidélité, ou tapez votre numéro de téléphone puis Entrée.
 speech-identified = Vous êtes identifié.
 speech-identified-name = Bonjour { $name }, vous êtes identifié.
-speech-page-handoff = Votre panier est prêt à être envoyé sur votre téléphone : un code QR est affiché à l'écran.
+speech-page-handoff = Votre panier est prêt à être envoyé sur votre téléphone : un code QR est affiché à l'écran. Pour recevoir le lien par SMS ou par e-mail, tapez votre numéro ou votre adresse, puis Entrée.
 speech-collect-step = { $step ->
     [1] Click and collect, étape 1 sur 4 : choisissez le magasin de retrait.
     [2] Étape 2 sur 4 : choisissez le créneau de retrait.

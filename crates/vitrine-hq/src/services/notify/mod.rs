@@ -19,22 +19,58 @@ use crate::storage::Notification;
 /// Tries before a message is given up.
 pub const MAX_ATTEMPTS: u32 = 8;
 
+/// Why a message was not sent, in words that carry no secret: never the
+/// recipient, the SMTP relay's reply text (it quotes the recipient) or the
+/// webhook's address (it may carry its key). These words go to HQ's log
+/// and the queue's `last_error`.
+fn smtp_failure(e: &lettre::transport::smtp::Error) -> String {
+    let code = e.status().map(|c| format!(" ({c})")).unwrap_or_default();
+    let kind = if e.is_permanent() {
+        "the SMTP relay refused the message permanently"
+    } else if e.is_transient() {
+        "the SMTP relay refused the message for now"
+    } else if e.is_timeout() {
+        "the SMTP relay did not answer in time"
+    } else if e.is_client() {
+        "the message could not be given to the SMTP relay"
+    } else {
+        "the SMTP relay could not be reached"
+    };
+    format!("{kind}{code}")
+}
+
+/// [`smtp_failure`] for the SMS webhook: reqwest's words without the URL.
+fn webhook_failure(e: reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "did not answer in time"
+    } else if e.is_connect() {
+        "could not be reached"
+    } else {
+        "failed"
+    };
+    format!("the SMS webhook {kind}")
+}
+
 async fn send(hq: &Hq, http: &reqwest::Client, n: &Notification) -> Result<(), String> {
     match n.channel.as_str() {
         "email" => {
             let smtp = hq.config.smtp.as_ref().ok_or("no SMTP relay configured")?;
             let msg = Message::builder()
-                .from(smtp.from.parse().map_err(|e| format!("sender address: {e}"))?)
-                .to(n.to.parse().map_err(|e| format!("recipient address: {e}"))?)
+                .from(
+                    smtp.from
+                        .parse()
+                        .map_err(|_| "the sender address (--smtp-from) is not valid")?,
+                )
+                .to(n.to.parse().map_err(|_| "the recipient address is not valid")?)
                 .subject(n.subject.clone())
                 .header(ContentType::TEXT_PLAIN)
                 .body(n.body.clone())
-                .map_err(|e| e.to_string())?;
+                .map_err(|_| "the message could not be built")?;
             let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(smtp.host.clone())
                 .port(smtp.port)
                 .timeout(Some(Duration::from_secs(20)))
                 .build();
-            transport.send(msg).await.map(|_| ()).map_err(|e| e.to_string())
+            transport.send(msg).await.map(|_| ()).map_err(|e| smtp_failure(&e))
         }
         "sms" => {
             let url = hq.config.sms_webhook.as_ref().ok_or("no SMS webhook configured")?;
@@ -43,14 +79,14 @@ async fn send(hq: &Hq, http: &reqwest::Client, n: &Notification) -> Result<(), S
                 .json(&serde_json::json!({ "to": n.to, "text": n.body }))
                 .send()
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(webhook_failure)?;
             if resp.status().is_success() {
                 Ok(())
             } else {
-                Err(format!("SMS webhook answered {}", resp.status()))
+                Err(format!("the SMS webhook answered {}", resp.status().as_u16()))
             }
         }
-        other => Err(format!("unknown channel {other}")),
+        _ => Err("unknown channel".into()),
     }
 }
 

@@ -25,6 +25,7 @@ mod handoffs;
 mod meta;
 mod notifications;
 mod orders;
+mod staff;
 
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
@@ -119,6 +120,26 @@ pub const HQ_MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE notifications ADD COLUMN until_redeemed TEXT;
     CREATE INDEX notifications_until_redeemed ON notifications(until_redeemed) WHERE until_redeemed IS NOT NULL;
+    "#,
+    // 4: staff accounts (issue 14): one per person, for a store or (store
+    // NULL) for every store; Argon2 password hashes; sessions by the hash
+    // of their token; who changed which order's status.
+    r#"
+    CREATE TABLE staff (
+        name TEXT PRIMARY KEY, store TEXT, password_hash TEXT NOT NULL,
+        failed_logins INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE staff_sessions (
+        token_hash TEXT PRIMARY KEY, staff TEXT NOT NULL, csrf TEXT NOT NULL,
+        created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL
+    );
+    CREATE INDEX staff_sessions_staff ON staff_sessions(staff);
+    CREATE TABLE order_audit (
+        id INTEGER PRIMARY KEY, at INTEGER NOT NULL, staff TEXT NOT NULL, store TEXT NOT NULL,
+        order_id TEXT NOT NULL, order_number TEXT NOT NULL, from_status TEXT NOT NULL, to_status TEXT NOT NULL
+    );
+    CREATE INDEX order_audit_store ON order_audit(store, at);
     "#,
 ];
 
@@ -217,13 +238,23 @@ fn gtin_of(v: i64) -> Result<Gtin> {
 }
 
 impl SqliteStorage {
-    /// Opens (creating and migrating) `hq.sqlite` in `data_dir`.
+    /// Opens (creating and migrating) `hq.sqlite` in `data_dir`. The folder
+    /// is owner-only (0700) and so are the database and its `-wal` and
+    /// `-shm` files (0600, from their creation: SQLite gives the journal
+    /// files the database's mode): they hold names, contact details and
+    /// staff password hashes, which no other local user may read.
     pub fn open(data_dir: &Path, max_delta_changes: usize) -> Result<SqliteStorage> {
-        std::fs::create_dir_all(data_dir).map_err(|e| StorageError::Open {
-            path: data_dir.to_path_buf(),
+        let open_err = |path: &Path, e: std::io::Error| StorageError::Open {
+            path: path.to_path_buf(),
             reason: e.to_string(),
-        })?;
+        };
+        vitrine_infra::fs::ensure_private_dir(data_dir).map_err(|e| open_err(data_dir, e))?;
         let path = data_dir.join(HQ_DB_FILE);
+        vitrine_infra::fs::ensure_owner_only(&path).map_err(|e| open_err(&path, e))?;
+        for suffix in ["-wal", "-shm"] {
+            let journal = data_dir.join(format!("{HQ_DB_FILE}{suffix}"));
+            vitrine_infra::fs::tighten_if_exists(&journal).map_err(|e| open_err(&journal, e))?;
+        }
         let mut conn = Connection::open(&path).map_err(|e| StorageError::Open {
             path: path.clone(),
             reason: e.to_string(),

@@ -141,23 +141,50 @@ impl OrderStore for SqliteStorage {
         now: UnixTime,
         notes: &[NewNotification],
     ) -> Result<Option<OrderRecord>> {
-        let mut conn = self.lock();
-        let tx = conn.transaction()?;
-        let n = tx.execute(
-            "UPDATE orders SET status = ?2, updated_at = ?3 WHERE id = ?1 AND status <> ?2",
-            params![id.to_string(), status.as_str(), now],
-        )?;
-        if n == 1 {
-            insert_notes(&tx, notes, now)?;
-        }
-        let row = tx
-            .query_row(
-                &format!("SELECT {ORDER_COLS} FROM orders WHERE id = ?1"),
-                [id.to_string()],
-                OrderRow::read,
-            )
-            .optional()?;
-        tx.commit()?;
-        row.map(OrderRow::record).transpose()
+        set_status(&mut self.lock(), id, status, None, now, notes)
     }
+}
+
+/// Moves an order to `status`, queues `notes` and, when `staff` is given,
+/// writes the audit entry (from, to, who), all in one transaction; nothing
+/// when the status does not change.
+pub(super) fn set_status(
+    conn: &mut rusqlite::Connection,
+    id: &Uuid,
+    status: OrderStatus,
+    staff: Option<&str>,
+    now: UnixTime,
+    notes: &[NewNotification],
+) -> Result<Option<OrderRecord>> {
+    let tx = conn.transaction()?;
+    let before: Option<(String, String, String)> = tx
+        .query_row(
+            "SELECT status, store, number FROM orders WHERE id = ?1",
+            [id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let n = tx.execute(
+        "UPDATE orders SET status = ?2, updated_at = ?3 WHERE id = ?1 AND status <> ?2",
+        params![id.to_string(), status.as_str(), now],
+    )?;
+    if n == 1 {
+        insert_notes(&tx, notes, now)?;
+        if let (Some(who), Some((from, store, number))) = (staff, &before) {
+            tx.execute(
+                "INSERT INTO order_audit(at, staff, store, order_id, order_number, from_status, to_status)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![now, who, store, id.to_string(), number, from, status.as_str()],
+            )?;
+        }
+    }
+    let row = tx
+        .query_row(
+            &format!("SELECT {ORDER_COLS} FROM orders WHERE id = ?1"),
+            [id.to_string()],
+            OrderRow::read,
+        )
+        .optional()?;
+    tx.commit()?;
+    row.map(OrderRow::record).transpose()
 }

@@ -1,0 +1,106 @@
+//! What every answer gets, whatever route made it (issue 14):
+//! - [`security_headers`]: `X-Content-Type-Options: nosniff` and
+//!   `Referrer-Policy: no-referrer` on every answer (a basket's link must
+//!   not leak to another site in a `Referer`); on HTML pages also a
+//!   Content-Security-Policy (scripts and styles only the page's own, by
+//!   hash; no framing, no form posted elsewhere), `X-Frame-Options: DENY`
+//!   and `Cache-Control: no-store` (a page can show a shopper's basket or a
+//!   store's orders).
+//! - [`json_errors`]: an error made below the handlers (a path or query
+//!   string that does not read, a method the route does not take, an
+//!   unknown route's 405) is a JSON [`Failure`] like every other API error,
+//!   never `text/plain`.
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use vitrine_core::wire::codes;
+
+use super::Failure;
+use super::page::content_security_policy;
+
+/// Adds the security headers (see the module's documentation).
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    let html = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html {
+        if let Ok(csp) = HeaderValue::from_str(content_security_policy()) {
+            h.insert(header::CONTENT_SECURITY_POLICY, csp);
+        }
+        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
+}
+
+/// The largest error text kept when a plain-text error is made JSON.
+const MAX_TEXT: usize = 300;
+
+/// Turns a non-JSON error answer (from axum's extractors or router) into a
+/// JSON [`Failure`] with the same status (see the module's documentation).
+/// HTML error pages are left as they are.
+pub async fn json_errors(req: Request, next: Next) -> Response {
+    let resp = next.run(req).await;
+    let status = resp.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let ct = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    if ct.starts_with("application/json") || ct.starts_with("text/html") {
+        return resp;
+    }
+    let (parts, body) = resp.into_parts();
+    let text = match axum::body::to_bytes(body, 4096).await {
+        Ok(b) => String::from_utf8_lossy(&b[..b.len().min(MAX_TEXT)]).into_owned(),
+        Err(_) => String::new(),
+    };
+    let code = match status {
+        StatusCode::NOT_FOUND => codes::NOT_FOUND,
+        StatusCode::PAYLOAD_TOO_LARGE => codes::TOO_LARGE,
+        StatusCode::TOO_MANY_REQUESTS => codes::RATE_LIMITED,
+        StatusCode::UNAUTHORIZED => codes::UNAUTHORIZED,
+        StatusCode::FORBIDDEN => codes::FORBIDDEN,
+        s if s.is_server_error() => codes::INTERNAL,
+        _ => codes::BAD_REQUEST,
+    };
+    let message = match status {
+        StatusCode::METHOD_NOT_ALLOWED => "this method is not allowed on this address (see /openapi.json)".to_string(),
+        _ if text.trim().is_empty() => format!("the request was refused ({status})"),
+        _ => format!("the request is not valid: {}", text.trim()),
+    };
+    let mut out = Failure::new(status, code, message).into_response();
+    // Keeps what the router said (e.g. `Allow` on a 405).
+    for (k, v) in parts.headers.iter() {
+        if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
+            out.headers_mut().insert(k.clone(), v.clone());
+        }
+    }
+    out
+}
+
+/// The answer to a request HQ did not answer within its request timeout;
+/// the connection is closed after it.
+pub fn request_timed_out() -> Response<Body> {
+    let mut r = Failure::new(
+        StatusCode::REQUEST_TIMEOUT,
+        codes::UNAVAILABLE,
+        "the request took too long to arrive or to answer; send it again",
+    )
+    .into_response();
+    r.headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    r
+}
