@@ -52,9 +52,16 @@ async fn answers_changed_on_the_way_are_refused_by_the_kiosk() {
     // the way is refused, and nothing is saved.
     let (_, code) = vitrine_hq::admin::device_add(&hq.hq, "paris-01").unwrap();
     proxy.set(Mode::Rewrite(b"127.0.0.1".to_vec(), b"127.6.6.6".to_vec()));
-    let err = vitrine::sync::enroll(k_dir.path(), &proxy.url(), &code, TIMEOUT, vitrine_hq::now())
-        .await
-        .unwrap_err();
+    let err = vitrine::sync::enroll(
+        k_dir.path(),
+        &proxy.url(),
+        &code,
+        vitrine::config::HqTransport::LoopbackHttp,
+        TIMEOUT,
+        vitrine_hq::now(),
+    )
+    .await
+    .unwrap_err();
     assert!(err.to_string().contains("not signed by HQ"), "{err}");
     assert!(Outbox::open(k_dir.path()).unwrap().identity().unwrap().is_none());
     proxy.set(Mode::Pass);
