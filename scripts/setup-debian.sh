@@ -18,6 +18,8 @@ PACKAGES=(
   chromium
   # the tests' SMTP server (aiosmtpd) that receives HQ's emails on loopback
   python3-aiosmtpd
+  # the API contract test runs Schemathesis (PyPI) from a virtual environment
+  python3-venv
   # screen readers see the kiosk over AT-SPI: the test reads it as Orca would
   dbus at-spi2-core python3-pyatspi
   # benchmarks: GNU time for the peak RSS of a process
@@ -39,6 +41,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}" >&2
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Schemathesis (PyPI, pinned) for the API contract test
+# (crates/vitrine-hq/tests/contract.rs), in its own virtual environment with
+# Debian's Python; the test looks for it here (or at $VITRINE_SCHEMATHESIS).
+SCHEMATHESIS_VERSION=4.32.5
+ST_VENV="$HOME/.local/share/vitrine/schemathesis"
+if ! "$ST_VENV/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+  echo "installing Schemathesis $SCHEMATHESIS_VERSION in $ST_VENV" >&2
+  /usr/bin/python3 -m venv "$ST_VENV"
+  "$ST_VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
 # Rust: the workspace needs Rust 1.95 or later (rust-version in Cargo.toml)

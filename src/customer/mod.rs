@@ -42,6 +42,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rusqlite::{OptionalExtension, params};
 use thiserror::Error;
 use uuid::Uuid;
+use vitrine_core::cardtable::{CardKdf, SealedCard, card_secret};
 use vitrine_core::loyalty::{self, CardEntry, LoyaltyToken, SignedCoupon, TokenError};
 use vitrine_core::pricing::{Promotion, Tier};
 use vitrine_core::product::UnixTime;
@@ -294,8 +295,9 @@ pub async fn identify_in(
     let ident = ident.ok_or(IdentifyError::NotEnrolled)?;
     let presented = classify(input, &prefix)?;
     tracing::info!(kind = ?presented, "identification asked");
-    let client =
-        HqClient::new(&ident.hq_url, &ident.token, timeout).map_err(|e| IdentifyError::Failed(e.to_string()))?;
+    let client = HqClient::new(&ident.hq_url, &ident.token, timeout)
+        .map_err(|e| IdentifyError::Failed(e.to_string()))?
+        .with_hq_key(ident.hq_public_key);
     let ask = |kind: LookupKind, value: String| {
         let client = client.clone();
         async move { client.lookup_customer(&CustomerLookup { kind, value }).await }
@@ -475,6 +477,7 @@ pub async fn check_coupon_online(
     let Ok(client) = HqClient::new(&ident.hq_url, &ident.token, timeout) else {
         return Ok(coupon);
     };
+    let client = client.with_hq_key(ident.hq_public_key);
     match client.coupon_state(&coupon.code).await {
         Ok(st) if st.status == CouponStatus::Used => Err(CouponError::AlreadyUsed),
         Ok(st) if st.status == CouponStatus::Expired => {
@@ -557,41 +560,66 @@ pub fn redemption_status(outbox: &Outbox, code: &str) -> Result<Option<String>, 
         .optional()?)
 }
 
-/// Replaces the offline card table with HQ's.
+/// Replaces the offline card table with HQ's (signed by HQ: the client
+/// checked it). A table whose slow hash is cheaper than
+/// [`CardKdf::MIN`] is refused: it would make the kiosk's copy easy to read.
 pub fn store_card_table(outbox: &Outbox, t: &CardTable) -> Result<(), SyncError> {
+    if !t.kdf.acceptable() {
+        return Err(SyncError::Invalid(format!(
+            "the card table's hash parameters ({} KiB, {} passes) are outside what the kiosk accepts",
+            t.kdf.m_kib, t.kdf.passes
+        )));
+    }
+    let kdf = serde_json::to_string(&t.kdf).map_err(|e| SyncError::Invalid(e.to_string()))?;
     let mut conn = outbox.lock();
     let tx = conn.transaction()?;
-    tx.execute("DELETE FROM card_table", [])?;
+    tx.execute("DELETE FROM card_sealed", [])?;
     for e in &t.entries {
-        let data = serde_json::to_string(e).map_err(|e| SyncError::Invalid(e.to_string()))?;
         tx.execute(
-            "INSERT OR REPLACE INTO card_table(hash, data) VALUES (?1, ?2)",
-            params![e.hash, data],
+            "INSERT INTO card_sealed(tag, sealed) VALUES (?1, ?2)",
+            params![e.tag, e.sealed],
         )?;
     }
     tx.execute(
-        "INSERT INTO card_meta(id, prefix, key, as_of) VALUES (1, ?1, ?2, ?3)
-         ON CONFLICT(id) DO UPDATE SET prefix = excluded.prefix, key = excluded.key, as_of = excluded.as_of",
-        params![t.prefix, t.key, t.as_of],
+        "INSERT INTO card_meta(id, prefix, key, as_of, kdf) VALUES (1, ?1, ?2, ?3, ?4)
+         ON CONFLICT(id) DO UPDATE SET prefix = excluded.prefix, key = excluded.key, as_of = excluded.as_of,
+           kdf = excluded.kdf",
+        params![t.prefix, t.salt, t.as_of, kdf],
     )?;
     tx.commit()?;
     Ok(())
 }
 
-/// Looks a card number up in the synced table.
+/// Looks a card number up in the synced table: its slow hash (tens of
+/// milliseconds, computed without holding the kiosk file's lock), then the
+/// entries with its tag, opened with it. Runs on a blocking thread.
 pub fn card_offline(outbox: &Outbox, card: &str) -> Result<Option<CardEntry>, SyncError> {
-    let conn = outbox.lock();
-    let key: Option<String> = conn
-        .query_row("SELECT key FROM card_meta WHERE id = 1", [], |r| r.get(0))
+    let meta: Option<(String, String, Option<String>)> = outbox
+        .lock()
+        .query_row("SELECT prefix, key, kdf FROM card_meta WHERE id = 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .optional()?;
-    let Some(key) = key.and_then(|k| URL_SAFE_NO_PAD.decode(k).ok()) else {
+    let Some((prefix, salt, Some(kdf))) = meta else {
         return Ok(None);
     };
-    let hash = loyalty::keyed_hash(&key, loyalty::IdKind::Card, card);
-    let data: Option<String> = conn
-        .query_row("SELECT data FROM card_table WHERE hash = ?1", [&hash], |r| r.get(0))
-        .optional()?;
-    Ok(data.and_then(|d| serde_json::from_str(&d).ok()))
+    let (Ok(salt), Ok(kdf)) = (URL_SAFE_NO_PAD.decode(salt), serde_json::from_str::<CardKdf>(&kdf)) else {
+        return Ok(None);
+    };
+    let normalised = loyalty::normalise_card(card, &prefix).unwrap_or_else(|| card.to_string());
+    let secret = card_secret(&normalised, &salt, kdf).map_err(|e| SyncError::Invalid(e.to_string()))?;
+    let conn = outbox.lock();
+    let mut s = conn.prepare_cached("SELECT sealed FROM card_sealed WHERE tag = ?1")?;
+    let tag = secret.tag();
+    let candidates = s
+        .query_map([&tag], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(candidates.into_iter().find_map(|sealed| {
+        secret.open(&SealedCard {
+            tag: tag.clone(),
+            sealed,
+        })
+    }))
 }
 
 /// Fetches the card table from HQ and stores it (after a catalog sync).

@@ -7,6 +7,7 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use thiserror::Error;
 use vitrine_core::Gtin;
+use vitrine_core::sign::{ANSWER_NONCE_HEADER, ANSWER_SIGNATURE_HEADER, PublicKey, answer_message};
 use vitrine_core::wire::customers::{
     CardTable, Challenge, ChallengeAnswer, ChallengeRequest, CouponState, CustomerLookup, CustomerView,
 };
@@ -37,13 +38,18 @@ pub enum HqError {
     /// HQ's answer (decoded) is larger than the kiosk reads.
     #[error("HQ's answer is larger than the {0} bytes this kiosk reads; the download was stopped")]
     TooLarge(usize),
+    /// An answer the kiosk trusts (customers, coupons, the card table, the
+    /// enrollment) does not carry HQ's signature for this request: changed
+    /// on the way, replayed, or not from this HQ.
+    #[error("HQ's answer is not signed by HQ's key ({0}); it was ignored")]
+    Unsigned(String),
 }
 
 impl HqError {
     /// Whether the same request may succeed later (network, 5xx, 408, 429).
     pub fn is_retryable(&self) -> bool {
         match self {
-            HqError::Unreachable(_) | HqError::Decode(_) | HqError::TooLarge(_) => true,
+            HqError::Unreachable(_) | HqError::Decode(_) | HqError::TooLarge(_) | HqError::Unsigned(_) => true,
             HqError::Http { retryable, .. } => *retryable,
         }
     }
@@ -73,6 +79,8 @@ pub struct HqClient {
     token: String,
     timeout: Duration,
     max_snapshot_bytes: usize,
+    /// HQ's key, which answers the kiosk trusts must be signed with.
+    hq_key: Option<PublicKey>,
 }
 
 impl std::fmt::Debug for HqClient {
@@ -147,7 +155,16 @@ impl HqClient {
             token: token.to_string(),
             timeout,
             max_snapshot_bytes: MAX_SNAPSHOT_BYTES,
+            hq_key: None,
         })
+    }
+
+    /// The key HQ signs its answers with (enrollment gave it): the
+    /// customer, coupon and card table answers are checked with it, and
+    /// refused without it.
+    pub fn with_hq_key(mut self, key: PublicKey) -> HqClient {
+        self.hq_key = Some(key);
+        self
     }
 
     /// Another ceiling for a snapshot's decoded size (tests).
@@ -182,6 +199,41 @@ impl HqClient {
         Err(Self::error_of(status, retry_after, &bytes))
     }
 
+    /// Sends `req` (to `path`, relative to HQ's base) with a fresh nonce and
+    /// reads the answer only if HQ signed it for this request with `key`
+    /// ([`answer_message`]).
+    async fn send_verified<T: DeserializeOwned>(
+        req: reqwest::RequestBuilder,
+        method: &str,
+        path: &str,
+        key: Option<&PublicKey>,
+    ) -> Result<T, HqError> {
+        let key = key.ok_or_else(|| HqError::Unsigned("the kiosk has no HQ key; enroll it again".into()))?;
+        let mut raw = [0u8; 18];
+        getrandom::fill(&mut raw).map_err(|e| HqError::Unsigned(format!("no random source: {e}")))?;
+        let nonce = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, raw);
+        let resp = req
+            .header(ANSWER_NONCE_HEADER, &nonce)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        let status = resp.status();
+        let retry_after = retry_after(resp.headers());
+        let sig = resp
+            .headers()
+            .get(ANSWER_SIGNATURE_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let bytes = body_limited(resp, MAX_ANSWER_BYTES).await?;
+        let sig = sig.ok_or_else(|| HqError::Unsigned("no signature".into()))?;
+        key.verify(&answer_message(&nonce, method, path, status.as_u16(), &bytes), &sig)
+            .map_err(|e| HqError::Unsigned(e.to_string()))?;
+        if status.is_success() {
+            return serde_json::from_slice(&bytes).map_err(|e| HqError::Decode(e.to_string()));
+        }
+        Err(Self::error_of(status, retry_after, &bytes))
+    }
+
     fn error_of(status: StatusCode, retry_after: Option<Duration>, bytes: &[u8]) -> HqError {
         let retryable_status = status.is_server_error()
             || status == StatusCode::TOO_MANY_REQUESTS
@@ -204,17 +256,43 @@ impl HqClient {
         }
     }
 
-    /// Exchanges a one-time code for a device token (no token needed).
+    /// Exchanges a one-time code for a device token (no token needed). The
+    /// answer must be signed by the HQ key it names: the `public_base_url`
+    /// the kiosk puts in its QR codes is bound to the key the kiosk trusts
+    /// from then on (a key the enrollment code pins, where it carries one).
     pub async fn enroll(base: &str, req: &EnrollRequest, timeout: Duration) -> Result<EnrollResponse, HqError> {
         let c = HqClient::new(base, "", timeout)?;
+        let mut raw = [0u8; 18];
+        getrandom::fill(&mut raw).map_err(|e| HqError::Unsigned(format!("no random source: {e}")))?;
+        let nonce = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, raw);
         let resp = c
             .http
             .post(c.url("/v1/enroll"))
+            .header(ANSWER_NONCE_HEADER, &nonce)
             .json(req)
             .send()
             .await
             .map_err(unreachable)?;
-        Self::read(resp).await
+        let status = resp.status();
+        let retry_after = retry_after(resp.headers());
+        let sig = resp
+            .headers()
+            .get(ANSWER_SIGNATURE_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let bytes = body_limited(resp, MAX_ANSWER_BYTES).await?;
+        if !status.is_success() {
+            return Err(Self::error_of(status, retry_after, &bytes));
+        }
+        let answer: EnrollResponse = serde_json::from_slice(&bytes).map_err(|e| HqError::Decode(e.to_string()))?;
+        let key = PublicKey::from_text(&answer.hq_public_key).map_err(|e| HqError::Unsigned(e.to_string()))?;
+        let sig = sig.ok_or_else(|| HqError::Unsigned("no signature".into()))?;
+        key.verify(
+            &answer_message(&nonce, "POST", "/v1/enroll", status.as_u16(), &bytes),
+            &sig,
+        )
+        .map_err(|e| HqError::Unsigned(e.to_string()))?;
+        Ok(answer)
     }
 
     /// Changes since `version` (or an answer that asks for a snapshot).
@@ -274,10 +352,12 @@ impl HqClient {
         self.post_raw("/v1/orders", body).await
     }
 
-    /// `POST /v1/customers/lookup` (the body is never logged).
+    /// `POST /v1/customers/lookup` (the body is never logged); HQ's answer
+    /// is checked with its key.
     pub async fn lookup_customer(&self, q: &CustomerLookup) -> Result<CustomerView, HqError> {
-        let body = serde_json::to_string(q).map_err(|e| HqError::Decode(e.to_string()))?;
-        self.post_raw("/v1/customers/lookup", &body).await
+        let path = "/v1/customers/lookup";
+        let req = self.http.post(self.url(path)).bearer_auth(&self.token).json(q);
+        Self::send_verified(req, "POST", path, self.hq_key.as_ref()).await
     }
 
     /// `POST /v1/customers/challenge`: a one-time code to the email or
@@ -287,22 +367,20 @@ impl HqClient {
         self.post_raw("/v1/customers/challenge", &body).await
     }
 
-    /// `POST /v1/customers/verify`: the code the shopper typed.
+    /// `POST /v1/customers/verify`: the code the shopper typed; HQ's
+    /// answer (the customer) is checked with its key.
     pub async fn verify_code(&self, a: &ChallengeAnswer) -> Result<CustomerView, HqError> {
-        let body = serde_json::to_string(a).map_err(|e| HqError::Decode(e.to_string()))?;
-        self.post_raw("/v1/customers/verify", &body).await
+        let path = "/v1/customers/verify";
+        let req = self.http.post(self.url(path)).bearer_auth(&self.token).json(a);
+        Self::send_verified(req, "POST", path, self.hq_key.as_ref()).await
     }
 
-    /// `GET /v1/customers/cards`: the offline card table.
+    /// `GET /v1/customers/cards`: the offline card table, checked with
+    /// HQ's key.
     pub async fn card_table(&self) -> Result<CardTable, HqError> {
-        let resp = self
-            .http
-            .get(self.url("/v1/customers/cards"))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .map_err(unreachable)?;
-        Self::read(resp).await
+        let path = "/v1/customers/cards";
+        let req = self.http.get(self.url(path)).bearer_auth(&self.token);
+        Self::send_verified(req, "GET", path, self.hq_key.as_ref()).await
     }
 
     /// `GET /v1/coupons/{code}`.
@@ -311,14 +389,9 @@ impl HqClient {
             .chars()
             .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
             .collect();
-        let resp = self
-            .http
-            .get(self.url(&format!("/v1/coupons/{code}")))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .map_err(unreachable)?;
-        Self::read(resp).await
+        let path = format!("/v1/coupons/{code}");
+        let req = self.http.get(self.url(&path)).bearer_auth(&self.token);
+        Self::send_verified(req, "GET", &path, self.hq_key.as_ref()).await
     }
 
     pub async fn availability(&self, gtin: Gtin) -> Result<Availability, HqError> {

@@ -1,5 +1,18 @@
 //! A server-sent events parser (the subset HQ uses: `id`, `event`, `data`,
-//! comments), fed with the bytes of the stream as they arrive.
+//! comments), fed with the bytes of the stream as they arrive. What it
+//! holds is bounded ([`MAX_EVENT_BYTES`]): a stream that never ends a line
+//! or an event (a broken or hostile server, a proxy's error page) is
+//! refused instead of filling the kiosk's memory.
+
+/// The most bytes an unfinished line, or an unfinished event's data, may
+/// hold. HQ's events are a few dozen bytes (`{"version":N}`).
+pub const MAX_EVENT_BYTES: usize = 64 * 1024;
+
+/// The stream sent more than [`MAX_EVENT_BYTES`] without ending a line or
+/// an event: the kiosk drops the connection and reconnects.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the push stream sent an event larger than {MAX_EVENT_BYTES} bytes; reconnecting")]
+pub struct EventTooLarge;
 
 /// One dispatched event.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -16,12 +29,34 @@ pub struct SseParser {
     id: Option<String>,
     event: String,
     data: Vec<String>,
+    /// Bytes in `data` (and `id`, `event`) of the event being read.
+    pending: usize,
 }
 
 impl SseParser {
-    pub fn feed(&mut self, chunk: &[u8]) -> Vec<SseEvent> {
-        self.buf.extend_from_slice(chunk);
+    /// The events `chunk` completes. After an error the parser's state is
+    /// undefined: drop it with the connection.
+    pub fn feed(&mut self, chunk: &[u8]) -> Result<Vec<SseEvent>, EventTooLarge> {
         let mut out = Vec::new();
+        // A chunk is taken a line at a time, so neither an endless line nor
+        // a huge chunk is ever buffered whole.
+        let mut rest = chunk;
+        while !rest.is_empty() {
+            let (part, more) = match rest.iter().position(|b| *b == b'\n') {
+                Some(i) => rest.split_at(i + 1),
+                None => (rest, &[][..]),
+            };
+            rest = more;
+            if self.buf.len() + part.len() > MAX_EVENT_BYTES {
+                return Err(EventTooLarge);
+            }
+            self.buf.extend_from_slice(part);
+            self.lines(&mut out)?;
+        }
+        Ok(out)
+    }
+
+    fn lines(&mut self, out: &mut Vec<SseEvent>) -> Result<(), EventTooLarge> {
         while let Some(pos) = self.buf.iter().position(|b| *b == b'\n') {
             let mut line: Vec<u8> = self.buf.drain(..=pos).collect();
             line.pop();
@@ -42,6 +77,7 @@ impl SseParser {
                     });
                     self.data.clear();
                 }
+                self.pending = 0;
                 continue;
             }
             if line.starts_with(':') {
@@ -51,6 +87,10 @@ impl SseParser {
                 Some((f, v)) => (f.to_string(), v.strip_prefix(' ').unwrap_or(v).to_string()),
                 None => (line.clone(), String::new()),
             };
+            self.pending += value.len();
+            if self.pending > MAX_EVENT_BYTES {
+                return Err(EventTooLarge);
+            }
             match field.as_str() {
                 "id" => self.id = Some(value),
                 "event" => self.event = value,
@@ -58,7 +98,7 @@ impl SseParser {
                 _ => {}
             }
         }
-        out
+        Ok(())
     }
 }
 
@@ -69,8 +109,8 @@ mod tests {
     #[test]
     fn parses_split_chunks_comments_and_crlf() {
         let mut p = SseParser::default();
-        assert!(p.feed(b": keep-alive\n\nid: 4\r\nevent: vers").is_empty());
-        let ev = p.feed(b"ion\ndata: {\"version\":4}\n\ndata: a\ndata: b\n\n");
+        assert!(p.feed(b": keep-alive\n\nid: 4\r\nevent: vers").unwrap().is_empty());
+        let ev = p.feed(b"ion\ndata: {\"version\":4}\n\ndata: a\ndata: b\n\n").unwrap();
         assert_eq!(
             ev,
             vec![
@@ -86,5 +126,30 @@ mod tests {
                 }
             ]
         );
+    }
+
+    #[test]
+    fn an_endless_line_or_event_is_refused_not_buffered() {
+        // A line that never ends, in small chunks.
+        let mut p = SseParser::default();
+        let chunk = [b'x'; 1000];
+        let mut refused = false;
+        for _ in 0..(MAX_EVENT_BYTES / chunk.len() + 2) {
+            if p.feed(&chunk).is_err() {
+                refused = true;
+                break;
+            }
+        }
+        assert!(refused, "an endless line was buffered");
+        assert!(p.buf.len() <= MAX_EVENT_BYTES);
+        // An event that never ends: short data lines without the blank line.
+        let mut p = SseParser::default();
+        let line = format!("data: {}\n", "y".repeat(500));
+        let refused = (0..(MAX_EVENT_BYTES / 500 + 2)).any(|_| p.feed(line.as_bytes()).is_err());
+        assert!(refused, "an endless event was buffered");
+        // A big chunk of many small events is fine.
+        let mut p = SseParser::default();
+        let many = "data: {\"version\":1}\n\n".repeat(10_000);
+        assert_eq!(p.feed(many.as_bytes()).unwrap().len(), 10_000);
     }
 }

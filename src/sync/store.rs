@@ -120,6 +120,21 @@ pub const KIOSK_MIGRATIONS: &[&str] = &[
     DROP TABLE outbox;
     ALTER TABLE outbox_v3 RENAME TO outbox;
     "#,
+    // 4: the card table sealed (issue 14): the keyed hashes, and the key a
+    // stolen disk would use to try every card number in minutes, go;
+    // entries are found by a slow hash of the card number and opened by it
+    // (vitrine_core::cardtable). `card_meta.key` now holds the salt. The
+    // next sync fetches the new table.
+    r#"
+    DROP TABLE card_table;
+    DELETE FROM card_meta;
+    ALTER TABLE card_meta ADD COLUMN kdf TEXT;  -- JSON cardtable::CardKdf
+    CREATE TABLE card_sealed (
+        tag         TEXT NOT NULL,
+        sealed      TEXT NOT NULL
+    );
+    CREATE INDEX card_sealed_tag ON card_sealed(tag);
+    "#,
 ];
 
 /// What enrollment gave the kiosk. The token and the secret key never appear

@@ -271,11 +271,7 @@ impl Ctx {
 
     fn client(&self, ident: &DeviceIdentity) -> Result<HqClient, SyncError> {
         check_hq_url(&ident.hq_url, self.settings.transport)?;
-        Ok(HqClient::new(
-            &ident.hq_url,
-            &ident.token,
-            self.settings.request_timeout,
-        )?)
+        Ok(HqClient::new(&ident.hq_url, &ident.token, self.settings.request_timeout)?.with_hq_key(ident.hq_public_key))
     }
 
     async fn identity(&self) -> Result<Option<DeviceIdentity>, SyncError> {
@@ -588,7 +584,14 @@ async fn stream_task(ctx: Ctx, mut shut: watch::Receiver<bool>) {
                         };
                         match chunk {
                             Ok(Ok(Some(bytes))) => {
-                                for ev in parser.feed(&bytes) {
+                                let events = match parser.feed(&bytes) {
+                                    Ok(events) => events,
+                                    Err(e) => {
+                                        tracing::warn!(error = %e, "push stream refused");
+                                        break;
+                                    }
+                                };
+                                for ev in events {
                                     if ev.event != EVENT_VERSION {
                                         continue;
                                     }

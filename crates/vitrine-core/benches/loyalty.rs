@@ -1,6 +1,7 @@
 //! What identification costs the kiosk's CPU: checking a loyalty token and
 //! a coupon QR offline (ed25519 + JSON), the keyed hash of a card number
-//! (the offline card table's lookup key), and pricing a member's basket.
+//! (the online lookup key), the slow hash of the sealed offline card table,
+//! and pricing a member's basket.
 //! Prints figures; no assertions. `cargo bench -p vitrine-core --bench loyalty`;
 //! under `cargo test` (no `--bench` argument) each runs a few times only.
 
@@ -12,6 +13,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+use vitrine_core::cardtable::{CardKdf, card_secret};
 use vitrine_core::loyalty::{
     DEFAULT_CARD_PREFIX, IdKind, LoyaltyToken, SignedCoupon, card_number, issuer_id, keyed_hash, normalise_card,
 };
@@ -65,6 +67,26 @@ fn main() {
         let n = normalise_card(&c, DEFAULT_CARD_PREFIX).unwrap();
         black_box(keyed_hash(&hmac_key, IdKind::Card, &n));
     });
+    // The sealed card table (issue 14): one slow hash per card tried, the
+    // price of a scan offline and of each guess from a stolen disk.
+    let salt = [7u8; 16];
+    let n: u32 = if std::env::args().any(|a| a == "--bench") {
+        50
+    } else {
+        10
+    };
+    let t = Instant::now();
+    for i in 0..n {
+        let c = card_number(DEFAULT_CARD_PREFIX, u64::from(i));
+        black_box(card_secret(&c, &salt, CardKdf::DEFAULT).unwrap());
+    }
+    let per = t.elapsed().as_secs_f64() / f64::from(n);
+    println!(
+        "{:<48} {:>9.2} ms/op  ({n} ops); every card of the range: {:.0} core-days",
+        "card_secret (Argon2id 16 MiB, 2 passes)",
+        per * 1e3,
+        per * 1e8 / 86_400.0
+    );
 
     // A 20-line basket priced for a gold member with 500 catalog promotions
     // (member prices) and a personal coupon.

@@ -11,6 +11,8 @@
 //!   [`code::ProductCode`].
 //! - [`loyalty`]: loyalty tokens and coupon QR codes signed by HQ, card
 //!   numbers, keyed hashes of identifiers, masking.
+//! - [`cardtable`]: the offline loyalty card table (a slow hash per card
+//!   number, sealed entries).
 //! - [`lang`]: a language tag (the words are the message catalogue's, crate
 //!   `vitrine-i18n`).
 //! - [`money`]: integer minor units with an ISO currency, rounding.
@@ -23,6 +25,7 @@
 //! - [`sign`]: ed25519 signatures of catalog updates and handoff baskets.
 //! - [`wire`]: the kiosk ↔ HQ protocol types (`/v1`), shared by both sides.
 
+pub mod cardtable;
 pub mod catalog;
 pub mod code;
 pub mod demo;

@@ -581,11 +581,11 @@ pub fn mask_identifier(s: &str) -> String {
     format!("•••• {tail}")
 }
 
-/// What a kiosk may hold about a card holder offline (the card table HQ
-/// syncs): the keyed hash of the card number and the minimum to greet.
+/// What a kiosk may hold about a card holder offline (an entry of the card
+/// table HQ syncs, sealed under the card's secret: `crate::cardtable`):
+/// the minimum to greet and price.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CardEntry {
-    pub hash: String,
     pub customer_id: String,
     pub first_name: String,
     #[serde(default)]

@@ -10,6 +10,12 @@
 //!   ([`update_message`]).
 //! - A handoff basket: `vitrine-handoff-v1` and the basket's compact text
 //!   ([`crate::wire::HandoffBasket::payload`]).
+//! - An answer of HQ's API ([`answer_message`]): `vitrine-answer-v1`, the
+//!   kiosk's nonce for this request, the method and path (with its query)
+//!   asked, the status and the SHA-256 of the body exactly as sent, so an
+//!   answer cannot be altered, replayed, or moved to another request. The
+//!   kiosk checks it on what it trusts: customers, coupons, the card table
+//!   and the enrollment answer (which carries `public_base_url`).
 //!
 //! Keys and signatures travel as unpadded base64url text.
 
@@ -161,9 +167,56 @@ pub fn handoff_message(payload: &str) -> Vec<u8> {
     format!("vitrine-handoff-v1\n{payload}").into_bytes()
 }
 
+/// The header HQ signs its API answers in ([`answer_message`]).
+pub const ANSWER_SIGNATURE_HEADER: &str = "vitrine-signature";
+/// The header a kiosk sends a fresh nonce in, for HQ to sign with the answer.
+pub const ANSWER_NONCE_HEADER: &str = "vitrine-nonce";
+
+/// Whether `nonce` is one HQ signs with: 1 to 64 base64url characters
+/// (anything else is signed as the empty nonce).
+pub fn valid_nonce(nonce: &str) -> bool {
+    !nonce.is_empty()
+        && nonce.len() <= 64
+        && nonce
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// What HQ signs for one answer: the request's nonce (empty when it gave
+/// none or an invalid one), method, path with query (`/v1/coupons/X`), the
+/// answer's status and the SHA-256 of its body.
+pub fn answer_message(nonce: &str, method: &str, path_and_query: &str, status: u16, body: &[u8]) -> Vec<u8> {
+    let nonce = if valid_nonce(nonce) { nonce } else { "" };
+    format!(
+        "vitrine-answer-v1\n{nonce}\n{method} {path_and_query}\n{status}\n{}",
+        sha256_hex(body)
+    )
+    .into_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answer_signature_binds_nonce_request_status_and_body() {
+        let k = SecretKey::from_seed([9; 32]);
+        let m = answer_message("n1", "GET", "/v1/coupons/A", 200, b"{}");
+        let sig = k.sign(&m);
+        assert!(k.public().verify(&m, &sig).is_ok());
+        for other in [
+            answer_message("n2", "GET", "/v1/coupons/A", 200, b"{}"),
+            answer_message("n1", "GET", "/v1/coupons/B", 200, b"{}"),
+            answer_message("n1", "GET", "/v1/coupons/A", 404, b"{}"),
+            answer_message("n1", "GET", "/v1/coupons/A", 200, b"{ }"),
+        ] {
+            assert_eq!(k.public().verify(&other, &sig), Err(SignError::Mismatch));
+        }
+        assert_eq!(
+            answer_message("bad nonce!", "GET", "/", 200, b""),
+            answer_message("", "GET", "/", 200, b"")
+        );
+    }
 
     #[test]
     fn sign_and_verify_roundtrip_and_tamper() {

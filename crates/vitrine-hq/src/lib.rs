@@ -26,7 +26,7 @@
 //! - [`dates`]: dates and times, for people (in their language) and for
 //!   the command line.
 //! - [`keys`]: HQ's signing key, device ids, codes and tokens.
-//! - [`ratelimit`]: per-device token buckets.
+//! - [`ratelimit`]: per-device token buckets and push-stream slots.
 //!
 //! Every text a shopper or the store's staff reads (pages, emails, text
 //! messages) comes from the message catalogue (`vitrine-i18n`, the
@@ -141,6 +141,16 @@ pub struct HqConfig {
     /// replayed to a fresh kiosk later. A week leaves room for kiosk clocks
     /// that drift.
     pub update_valid_hours: i64,
+    /// Seconds a signed basket (a handoff) may be older than HQ's clock when
+    /// HQ first receives it: a kiosk offline for up to a week still
+    /// delivers its outbox, an older basket is refused (422).
+    pub basket_max_age_s: i64,
+    /// Seconds a signed basket may be dated ahead of HQ's clock (kiosk
+    /// clocks drift a little; a basket from the future is refused, 422).
+    pub basket_max_ahead_s: i64,
+    /// Push streams (`/v1/events`) one device may hold open at once: a
+    /// kiosk needs one; a new one beyond this is refused (429).
+    pub max_streams_per_device: usize,
     /// HQ's time (the system clock unless a test sets a manual one).
     pub clock: Clock,
     pub survey: SurveySettings,
@@ -179,6 +189,9 @@ impl HqConfig {
             currency: Currency::EUR,
             code_valid_hours: 72,
             update_valid_hours: 168,
+            basket_max_age_s: 7 * 86_400,
+            basket_max_ahead_s: 600,
+            max_streams_per_device: 2,
             clock: Clock::system(),
             survey: SurveySettings::default(),
             card_prefix: vitrine_core::loyalty::DEFAULT_CARD_PREFIX.into(),
@@ -232,6 +245,8 @@ pub struct Hq {
     /// With the time each was signed: one is cut again once it has used
     /// an hour of its validity.
     snapshots: SnapshotCache,
+    /// The push streams open per device.
+    streams: ratelimit::StreamSlots,
     notifier_wake: Notify,
     /// The connections open now (the server's count).
     pub connections: server::Gauge,
@@ -274,7 +289,6 @@ impl Hq {
             enroll_global: ratelimit::RateLimiter::new(config.enroll_per_minute.saturating_mul(6)),
             login_limiter: ratelimit::RateLimiter::new(config.login_per_minute),
             login_global: ratelimit::RateLimiter::new(config.login_per_minute.saturating_mul(10)),
-            config,
             storage,
             key,
             lookup_key,
@@ -282,8 +296,10 @@ impl Hq {
             revoked_tx,
             shutdown_tx,
             snapshots: SnapshotCache::default(),
+            streams: ratelimit::StreamSlots::new(config.max_streams_per_device),
             notifier_wake: Notify::new(),
             connections: server::Gauge::default(),
+            config,
         }))
     }
 
@@ -344,6 +360,19 @@ impl Hq {
     /// The secret of the identifiers' keyed hashes.
     pub(crate) fn lookup_key(&self) -> &[u8; 32] {
         &self.lookup_key
+    }
+
+    /// How many catalog snapshots HQ has cut since it started (each is a
+    /// whole catalog read, signed and gzipped; concurrent requests share one).
+    pub fn snapshots_cut(&self) -> u64 {
+        self.snapshots.cut_count()
+    }
+
+    /// Opens a push stream for `device`, or None when it has
+    /// [`HqConfig::max_streams_per_device`] open already; the stream counts
+    /// until the returned slot is dropped.
+    pub fn open_stream(&self, device: &str) -> Option<ratelimit::StreamSlot> {
+        self.streams.open(device)
     }
 
     /// Wakes the notifier to send what is due (after a test moves the clock).

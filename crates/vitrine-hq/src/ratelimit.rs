@@ -1,9 +1,10 @@
 //! Per-device rate limits: a token bucket per device id, refilled at
 //! `per_minute / 60` tokens a second, holding at most `per_minute` (so a
-//! kiosk that was offline can flush its outbox in one burst).
+//! kiosk that was offline can flush its outbox in one burst); and a cap on
+//! the push streams a device holds open ([`StreamSlots`]).
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub struct RateLimiter {
@@ -48,6 +49,68 @@ impl RateLimiter {
     }
 }
 
+/// The push streams open per device, at most `max` each: a stream holds
+/// a task, a socket and a watch receiver for as long as it lives, and a
+/// kiosk needs one (two while a reconnection overlaps the stream it
+/// replaces), so a device token cannot hold thousands.
+pub struct StreamSlots {
+    max: usize,
+    open: Arc<Mutex<HashMap<String, usize>>>,
+}
+
+/// One open push stream; the slot is freed when it is dropped (the stream
+/// ended or its connection closed).
+pub struct StreamSlot {
+    open: Arc<Mutex<HashMap<String, usize>>>,
+    device: String,
+}
+
+impl StreamSlots {
+    pub fn new(max: usize) -> StreamSlots {
+        StreamSlots {
+            max,
+            open: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    /// A slot for `device`, or None when it has `max` streams open.
+    pub fn open(&self, device: &str) -> Option<StreamSlot> {
+        // std Mutex: held for a map update, never across an await.
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let n = open.entry(device.to_string()).or_insert(0);
+        if *n >= self.max {
+            return None;
+        }
+        *n += 1;
+        Some(StreamSlot {
+            open: self.open.clone(),
+            device: device.to_string(),
+        })
+    }
+
+    /// The streams `device` has open.
+    pub fn count(&self, device: &str) -> usize {
+        self.open
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(device)
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = open.get_mut(&self.device) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                open.remove(&self.device);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,5 +126,18 @@ mod tests {
         assert!(wait <= Duration::from_secs(1));
         assert!(l.check_at("b", t0).is_ok(), "other devices are not affected");
         assert!(l.check_at("a", t0 + Duration::from_secs(1)).is_ok());
+    }
+
+    #[test]
+    fn stream_slots_cap_each_device_and_free_on_drop() {
+        let s = StreamSlots::new(2);
+        let a1 = s.open("a");
+        let a2 = s.open("a");
+        assert!(a1.is_some() && a2.is_some());
+        assert!(s.open("a").is_none(), "a third stream is refused");
+        assert!(s.open("b").is_some(), "other devices are not affected");
+        drop(a1);
+        assert_eq!(s.count("a"), 1);
+        assert!(s.open("a").is_some(), "a closed stream frees its slot");
     }
 }

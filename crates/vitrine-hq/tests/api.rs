@@ -61,7 +61,7 @@ fn handoff(k: &EnrolledKiosk) -> HandoffSubmit {
         id: Uuid::now_v7(),
         device_id: k.id.clone(),
         store: k.store.clone(),
-        created_at: 1_790_000_000,
+        created_at: vitrine_hq::now(),
         lines: vec![line(COKE, 2), line(BOOK, 1)],
     };
     HandoffSubmit {
@@ -1228,7 +1228,7 @@ async fn claim(s: &HqServer, id: Uuid, form: &[(&str, &str)]) -> (u16, String) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_handoff_is_claimed_once_a_repeat_sends_nothing_and_another_contact_is_refused() {
+async fn a_handoff_is_claimed_once_a_repeat_sends_nothing_and_another_contact_gets_the_same_refusal() {
     // Messages are queued (an address that refuses: they stay queued, and
     // are counted).
     let closed = std::net::TcpListener::bind("127.0.0.1:0")
@@ -1271,11 +1271,18 @@ async fn a_handoff_is_claimed_once_a_repeat_sends_nothing_and_another_contact_is
     let contact = || s.hq.storage.handoff(&id).unwrap().unwrap().contact.unwrap();
     assert_eq!(contact().email.as_deref(), Some("ana@example.fr"));
 
-    // The same shopper again (a double tap, another case): the same
-    // confirmation page, nothing more sent.
-    let (st, _) = claim(&s, id, &[("email", " Ana@Example.FR "), ("lang", "fr")]).await;
-    assert_eq!(st, 303);
+    // The same shopper again (a double tap, another case): nothing more
+    // sent, and the same answer as anyone else's claim (issue 14: the
+    // answer does not tell whether an address was the one used).
+    let (st, same_html) = claim(&s, id, &[("email", " Ana@Example.FR "), ("lang", "fr")]).await;
+    assert_eq!(st, 409);
     assert_eq!(all(), after_first);
+    let (st, other_html) = claim(&s, id, &[("email", "mallory@example.com"), ("lang", "fr")]).await;
+    assert_eq!(
+        (st, &other_html),
+        (409, &same_html),
+        "the right and a wrong address get the same answer"
+    );
 
     // Someone else's address: refused in both languages, nothing sent,
     // the contact kept.
@@ -1401,7 +1408,7 @@ async fn a_tampered_link_shows_its_error_in_the_pages_language_in_chromium() {
         id: Uuid::now_v7(),
         device_id: k.id.clone(),
         store: k.store.clone(),
-        created_at: 1_790_000_000,
+        created_at: vitrine_hq::now(),
         lines: vec![line(COKE, 2)],
     };
     let tampered = b.to_compact(&SecretKey::from_seed([77; 32]));

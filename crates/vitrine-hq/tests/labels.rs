@@ -64,7 +64,7 @@ fn handoff(k: &EnrolledKiosk, lines: Vec<HandoffLine>) -> HandoffSubmit {
         id: Uuid::now_v7(),
         device_id: k.id.clone(),
         store: k.store.clone(),
-        created_at: 1_790_000_000,
+        created_at: vitrine_hq::now(),
         lines,
     };
     HandoffSubmit {

@@ -33,7 +33,7 @@ pub use hq::{
     EnrolledKiosk, HqServer, STAFF_PASSWORD, StaffSession, commit_products, enroll_kiosk, enroll_with_code,
     next_due_becomes, run_hq, serve_hq, staff_login, staff_session, start_hq, start_hq_at, start_hq_in_temp_dir,
 };
-pub use proxy::{Faults, Mode, Proxy};
+pub use proxy::{Faults, Floods, Mode, Proxy};
 pub use sms::{code_in, next_sms, sms_server};
 pub use smtp::{next_mail, next_mail_text, smtp_server, unqp};
 pub use wait::{eventually, stdout_ok, wait_until};

@@ -32,6 +32,22 @@ pub enum Mode {
     /// Close every connection whose request asks for this path (a firewall
     /// that blocks the push stream); forward the rest.
     BlockPath(String),
+    /// Answer a request for this path itself, as a hostile server would: a
+    /// `200 text/event-stream` whose body is one line that never ends, up
+    /// to `max_bytes` (then closed), counted in [`Proxy::floods`]. Other
+    /// requests are forwarded.
+    Flood { path: String, max_bytes: u64 },
+}
+
+/// What [`Mode::Flood`] sent.
+#[derive(Debug, Default)]
+pub struct Floods {
+    /// Flood answers started.
+    pub started: AtomicU64,
+    /// Flood answers the client closed before `max_bytes`.
+    pub cut_by_client: AtomicU64,
+    /// Body bytes written, all floods together.
+    pub bytes: AtomicU64,
 }
 
 /// What [`Mode::Chaos`] did, by kind.
@@ -59,6 +75,7 @@ pub struct Proxy {
     pub dropped: Arc<AtomicU32>,
     pub connections: Arc<AtomicU64>,
     pub faults: Arc<Faults>,
+    pub floods: Arc<Floods>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -70,11 +87,18 @@ impl Proxy {
         let dropped = Arc::new(AtomicU32::new(0));
         let connections = Arc::new(AtomicU64::new(0));
         let faults = Arc::new(Faults::default());
-        let (m, d, n, f) = (mode.clone(), dropped.clone(), connections.clone(), faults.clone());
+        let floods = Arc::new(Floods::default());
+        let (m, d, n, f, fl) = (
+            mode.clone(),
+            dropped.clone(),
+            connections.clone(),
+            faults.clone(),
+            floods.clone(),
+        );
         let task = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 n.fetch_add(1, Ordering::SeqCst);
-                tokio::spawn(handle(client, upstream, m.clone(), d.clone(), f.clone()));
+                tokio::spawn(handle(client, upstream, m.clone(), d.clone(), f.clone(), fl.clone()));
             }
         });
         Proxy {
@@ -83,6 +107,7 @@ impl Proxy {
             dropped,
             connections,
             faults,
+            floods,
             task,
         }
     }
@@ -127,20 +152,60 @@ fn roll(mode: &Mode) -> Option<(u32, Duration)> {
     }
 }
 
+/// Sends the flood answer of [`Mode::Flood`] on `client`.
+async fn flood(client: &mut TcpStream, max_bytes: u64, floods: &Floods) {
+    floods.started.fetch_add(1, Ordering::SeqCst);
+    let head = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\n\r\ndata: ";
+    if client.write_all(head).await.is_err() {
+        floods.cut_by_client.fetch_add(1, Ordering::SeqCst);
+        return;
+    }
+    let chunk = vec![b'x'; 8 * 1024];
+    let mut sent = 0u64;
+    while sent < max_bytes {
+        if client.write_all(&chunk).await.is_err() {
+            floods.cut_by_client.fetch_add(1, Ordering::SeqCst);
+            return;
+        }
+        sent += chunk.len() as u64;
+        floods.bytes.fetch_add(chunk.len() as u64, Ordering::SeqCst);
+    }
+}
+
 async fn handle(
     mut client: TcpStream,
     upstream: SocketAddr,
     mode: Arc<Mutex<Mode>>,
     dropped: Arc<AtomicU32>,
     faults: Arc<Faults>,
+    floods: Arc<Floods>,
 ) {
-    if *mode.lock().unwrap() == Mode::Refuse {
+    let current = mode.lock().unwrap().clone();
+    if current == Mode::Refuse {
         drop(client);
         return;
+    }
+    // A flood answers the request itself: its first bytes decide.
+    let mut first = Vec::new();
+    if let Mode::Flood { path, max_bytes } = &current {
+        let mut buf = vec![0u8; 16 * 1024];
+        let n = match client.read(&mut buf).await {
+            Ok(n @ 1..) => n,
+            _ => return,
+        };
+        let needle = format!(" {path}");
+        if buf[..n].windows(needle.len()).any(|w| w == needle.as_bytes()) {
+            flood(&mut client, *max_bytes, &floods).await;
+            return;
+        }
+        first = buf[..n].to_vec();
     }
     let Ok(mut server) = TcpStream::connect(upstream).await else {
         return;
     };
+    if !first.is_empty() && server.write_all(&first).await.is_err() {
+        return;
+    }
     let (mut cr, mut cw) = client.split();
     let (mut sr, mut sw) = server.split();
     let up = async {
@@ -215,7 +280,7 @@ async fn handle(
                             }
                             _ => {}
                         },
-                        Mode::Pass | Mode::BlockPath(_) => {}
+                        Mode::Pass | Mode::BlockPath(_) | Mode::Flood { .. } => {}
                     }
                     if cw.write_all(&buf[..n]).await.is_err() {
                         break;

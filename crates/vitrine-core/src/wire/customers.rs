@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::loyalty::CardEntry;
+use crate::cardtable::{CardKdf, SealedCard};
 use crate::pricing::{Promotion, Tier};
 use crate::product::UnixTime;
 
@@ -86,15 +86,18 @@ impl CustomerView {
     }
 }
 
-/// `GET /v1/customers/cards`: the offline card table.
+/// `GET /v1/customers/cards`: the offline card table (see
+/// [`crate::cardtable`]): sealed entries found by a slow hash of the card
+/// number, never a key that would let a kiosk's copy be read whole.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CardTable {
     /// The card number range (first digits of the EAN-13).
     pub prefix: String,
-    /// The key of the card hashes (base64url), a secret of its own: it is
-    /// not the key of the email and phone hashes.
-    pub key: String,
-    pub entries: Vec<CardEntry>,
+    /// The slow hash's salt (base64url), HQ's own.
+    pub salt: String,
+    /// The slow hash's cost.
+    pub kdf: CardKdf,
+    pub entries: Vec<SealedCard>,
     pub as_of: UnixTime,
 }
 

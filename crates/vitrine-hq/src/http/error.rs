@@ -120,17 +120,45 @@ impl IntoResponse for Failure {
 }
 
 /// A JSON body whose rejections (syntax, missing fields, too large) are
-/// JSON errors too.
+/// JSON errors too. A number is read as JSON defines it, whatever its
+/// spelling: `78.0` is the integer 78 (JSON has one number type, and
+/// openapi.json's `integer` includes it), while `78.5` stays a fraction an
+/// integer field refuses.
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = Failure;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Failure> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(rej) => Err(json_rejection(rej)),
+        let mut v = match Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(Json(v)) => v,
+            Err(rej) => return Err(json_rejection(rej)),
+        };
+        integral_numbers(&mut v);
+        serde_json::from_value(v)
+            .map(ApiJson)
+            .map_err(|e| Failure::bad_request(format!("the request body is not valid: {e}")))
+    }
+}
+
+/// Rewrites every integral floating-point number (`78.0`, `1e3`) that fits
+/// an `i64` or `u64` as that integer.
+fn integral_numbers(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+            {
+                if (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
+                    *v = serde_json::Value::from(f as i64);
+                } else if (0.0..1.844_674_407_370_955_2e19).contains(&f) {
+                    *v = serde_json::Value::from(f as u64);
+                }
+            }
         }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(integral_numbers),
+        serde_json::Value::Object(o) => o.values_mut().for_each(integral_numbers),
+        _ => {}
     }
 }
 
@@ -165,4 +193,20 @@ fn json_rejection(rej: JsonRejection) -> Failure {
         codes::BAD_REQUEST,
         format!("the request body is not valid: {}", rej.body_text()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integral_numbers_are_integers_and_fractions_stay() {
+        let mut v = serde_json::json!({"a": 78.0, "b": [1e3, 2.5, -4.0], "c": 7, "d": 1e300});
+        integral_numbers(&mut v);
+        assert_eq!(v["a"], serde_json::json!(78));
+        assert!(v["a"].is_i64());
+        assert_eq!(v["b"], serde_json::json!([1000, 2.5, -4]));
+        assert_eq!(v["c"], serde_json::json!(7));
+        assert!(v["d"].is_f64(), "too large for an integer: left as it is");
+    }
 }

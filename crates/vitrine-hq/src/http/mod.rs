@@ -1,13 +1,15 @@
 //! What every route shares, below the route table: the JSON error answer
 //! ([`Failure`]) and the JSON body extractor, who is calling ([`auth`]),
 //! running storage work off the async threads ([`blocking`]), compressed
-//! JSON answers, and the pages' shell, language and forms ([`page`]).
+//! JSON answers, the pages' shell, language and forms ([`page`]), and
+//! HQ's signature on its API answers ([`signed`]).
 //! Routes use this module and [`crate::services`]; nothing here is a route.
 
 pub mod auth;
 pub mod error;
 pub mod layers;
 pub mod page;
+pub mod signed;
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, header};

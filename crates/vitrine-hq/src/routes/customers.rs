@@ -94,6 +94,13 @@ pub(super) async fn coupon(
     AuthDevice(_dev): AuthDevice,
     Path(code): Path<String>,
 ) -> Result<Json<CouponState>, Failure> {
+    // What can be a coupon code (HQ's and the catalog's): nothing else is
+    // looked up, and openapi.json says the same pattern.
+    if code.is_empty() || code.len() > 64 || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err(Failure::bad_request(
+            "a coupon code is 1 to 64 letters, digits, '-' or '_'",
+        ));
+    }
     blocking(move || {
         let now = hq.now();
         Ok(Json(coupons::coupon_state(&hq, &code, now)?))

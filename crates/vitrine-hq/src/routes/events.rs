@@ -11,7 +11,7 @@ use futures_util::stream::{self, Stream};
 use vitrine_core::wire::{EVENT_VERSION, VersionEvent};
 
 use crate::Hq;
-use crate::http::AuthDevice;
+use crate::http::{AuthDevice, Failure};
 
 fn version_event(v: u64) -> Event {
     Event::default()
@@ -24,11 +24,23 @@ fn version_event(v: u64) -> Event {
 /// `Last-Event-ID` is current), then one per new version. It ends when HQ
 /// shuts down or when its device is revoked (by `vitrine-hq device revoke`,
 /// seen by the version watcher); the kiosk's reconnection then gets 401.
+/// A device with [`crate::HqConfig::max_streams_per_device`] streams open
+/// gets 429 (the kiosk polls meanwhile).
 pub(super) async fn get(
     State(hq): State<Arc<Hq>>,
     AuthDevice(dev): AuthDevice,
     headers: HeaderMap,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Failure> {
+    let slot = hq.open_stream(&dev.id).ok_or_else(|| {
+        tracing::info!(device = %dev.id, "push stream refused: the device has its maximum open");
+        let mut f = Failure::new(
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            vitrine_core::wire::codes::RATE_LIMITED,
+            "this kiosk already has as many push streams open as HQ allows; close one or poll /v1/catalog/changes",
+        );
+        f.retry_after = Some(std::time::Duration::from_secs(30));
+        f
+    })?;
     let last: Option<u64> = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
@@ -44,32 +56,37 @@ pub(super) async fn get(
     let shut = hq.shutdown_signal();
     let revoked = hq.revoked();
     let id = Arc::new(dev.id);
-    let state = (rx, shut, revoked, id, initial);
-    let s = stream::unfold(state, |(mut rx, mut shut, mut revoked, id, pending)| async move {
-        loop {
-            if *shut.borrow() || revoked.borrow_and_update().contains(id.as_str()) {
+    // The slot lives in the stream: freed when the stream ends or its
+    // connection closes (axum drops the stream).
+    let state = (rx, shut, revoked, (id, slot), initial);
+    let s = stream::unfold(
+        state,
+        |(mut rx, mut shut, mut revoked, (id, slot), pending)| async move {
+            loop {
+                if *shut.borrow() || revoked.borrow_and_update().contains(id.as_str()) {
+                    return None;
+                }
+                if let Some(v) = pending {
+                    return Some((Ok(version_event(v)), (rx, shut, revoked, (id, slot), None)));
+                }
+                tokio::select! {
+                    r = rx.changed() => {
+                        r.ok()?;
+                        break;
+                    }
+                    _ = shut.changed() => return None,
+                    r = revoked.changed() => {
+                        // Another device revoked: this stream goes on.
+                        r.ok()?;
+                    }
+                }
+            }
+            if revoked.borrow().contains(id.as_str()) {
                 return None;
             }
-            if let Some(v) = pending {
-                return Some((Ok(version_event(v)), (rx, shut, revoked, id, None)));
-            }
-            tokio::select! {
-                r = rx.changed() => {
-                    r.ok()?;
-                    break;
-                }
-                _ = shut.changed() => return None,
-                r = revoked.changed() => {
-                    // Another device revoked: this stream goes on.
-                    r.ok()?;
-                }
-            }
-        }
-        if revoked.borrow().contains(id.as_str()) {
-            return None;
-        }
-        let v = *rx.borrow_and_update();
-        Some((Ok(version_event(v)), (rx, shut, revoked, id, None)))
-    });
-    Sse::new(s).keep_alive(KeepAlive::new().interval(hq.config.sse_keepalive).text("keep-alive"))
+            let v = *rx.borrow_and_update();
+            Some((Ok(version_event(v)), (rx, shut, revoked, (id, slot), None)))
+        },
+    );
+    Ok(Sse::new(s).keep_alive(KeepAlive::new().interval(hq.config.sse_keepalive).text("keep-alive")))
 }

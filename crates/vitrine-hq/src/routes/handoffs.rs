@@ -12,7 +12,7 @@ use vitrine_core::wire::{HandoffReceipt, HandoffSend, HandoffSendReply, HandoffS
 
 use crate::Hq;
 use crate::http::{ApiJson, AuthDevice, Failure, blocking};
-use crate::services::handoffs::{SendOutcome, Source, accept_handoff, handoff_receipt, send_link};
+use crate::services::handoffs::{SendOutcome, accept_kiosk_handoff, handoff_receipt, send_link};
 
 pub(super) async fn post(
     State(hq): State<Arc<Hq>>,
@@ -20,14 +20,9 @@ pub(super) async fn post(
     ApiJson(sub): ApiJson<HandoffSubmit>,
 ) -> Result<(StatusCode, Json<HandoffReceipt>), Failure> {
     let hq2 = hq.clone();
-    let dev_id = dev.id.clone();
-    let h = blocking(move || Ok(accept_handoff(&hq2, &sub, Source::Kiosk(&dev_id), None)?)).await?;
-    if h.store != dev.store {
-        return Err(Failure::forbidden(format!(
-            "this kiosk is enrolled for store {}, the basket is from store {}",
-            dev.store, h.store
-        )));
-    }
+    // The store is checked before the basket is stored: a kiosk of one
+    // store cannot create another store's handoffs.
+    let h = blocking(move || Ok(accept_kiosk_handoff(&hq2, &sub, &dev.id, &dev.store)?)).await?;
     Ok((StatusCode::CREATED, Json(handoff_receipt(&hq, &h))))
 }
 

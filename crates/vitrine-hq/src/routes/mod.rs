@@ -16,8 +16,8 @@
 //! | `/v1/enroll` | POST | a kiosk with a one-time enrollment code (`vitrine-hq device add`), in the body | `enroll` |
 //! | `/v1/catalog/snapshot` | GET | an enrolled kiosk ([`AuthDevice`]): its store's catalog | `catalog` |
 //! | `/v1/catalog/changes` | GET | an enrolled kiosk ([`AuthDevice`]): its store's changes | `catalog` |
-//! | `/v1/events` | GET | an enrolled kiosk ([`AuthDevice`]); the stream ends when it is revoked | `events` |
-//! | `/v1/handoffs` | POST | an enrolled kiosk ([`AuthDevice`]), a basket signed by a kiosk of its store | `handoffs` |
+//! | `/v1/events` | GET | an enrolled kiosk ([`AuthDevice`]), at most `max_streams_per_device` streams at once; the stream ends when it is revoked | `events` |
+//! | `/v1/handoffs` | POST | an enrolled kiosk ([`AuthDevice`]), a basket signed by a kiosk of its store (checked before it is stored), dated within HQ's window | `handoffs` |
 //! | `/v1/handoffs/{id}/send` | POST | the enrolled kiosk ([`AuthDevice`]) that made the basket: its link to the contact the shopper typed, once | `handoffs` |
 //! | `/v1/orders` | POST | an enrolled kiosk ([`AuthDevice`]), an order for its store | `orders` |
 //! | `/v1/orders/{id}` | GET | an enrolled kiosk ([`AuthDevice`]), an order of its store | `orders` |
@@ -28,8 +28,8 @@
 //! | `/v1/customers/cards` | GET | an enrolled kiosk ([`AuthDevice`]) | `customers` |
 //! | `/v1/coupons/{code}` | GET | an enrolled kiosk ([`AuthDevice`]) | `customers` |
 //! | `/h/{id}` | GET | anyone with the basket's link (its id, a UUIDv7) | `phone` |
-//! | `/h/{id}/submit` | POST | anyone holding a basket signed by an enrolled kiosk (the link's fragment); the signature is checked; the basket is anonymous (a customer comes only from its kiosk) | `phone` |
-//! | `/h/{id}/claim` | POST | anyone with the basket's link, once: a second contact is refused | `phone` |
+//! | `/h/{id}/submit` | POST | anyone holding a basket signed by an enrolled kiosk (the link's fragment), dated within HQ's window; the signature is checked; the basket is anonymous (a customer comes only from its kiosk) | `phone` |
+//! | `/h/{id}/claim` | POST | anyone with the basket's link, once: any later claim gets one answer, whichever contact it names | `phone` |
 //! | `/h/{id}/coupon` | POST | anyone with the basket's link; each coupon is used once, a personal one only on its holder's basket | `phone` |
 //! | `/s/{id}` | GET, POST | anyone with the survey's link (a random 80-bit id), answered once | `survey` |
 //! | `/staff/login` | GET, POST | anyone (the login form); POST rate-limited per client address, refused from another origin, accounts locked after 10 wrong passwords | `staff` |
@@ -39,7 +39,9 @@
 //! | `/staff/{store}/orders/{id}/status` | POST | the store's staff or HQ's role ([`Staff`]), HQ's origin and its CSRF token | `staff` |
 //! | anything else | any | anyone: a JSON 404 pointing to `/openapi.json` | `openapi` |
 //!
-//! Every body is limited to `max_body_bytes` (413 above).
+//! Every body is limited to `max_body_bytes` (413 above). Every `/v1`
+//! answer but the push stream and the (separately signed) catalog carries
+//! HQ's signature ([`crate::http::signed`]).
 
 mod availability;
 mod catalog;
@@ -62,9 +64,9 @@ use axum::middleware;
 use axum::routing::{get, post};
 
 use crate::Hq;
-use crate::http::layers;
 #[cfg(doc)]
 use crate::http::{AuthDevice, Staff};
+use crate::http::{layers, signed};
 
 /// The whole server's routes.
 pub fn router(hq: Arc<Hq>) -> Router {
@@ -104,6 +106,8 @@ pub fn router(hq: Arc<Hq>) -> Router {
         .fallback(openapi::fallback)
         .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn(layers::json_errors))
+        // Signs what json_errors made JSON too (it runs inside this layer).
+        .layer(middleware::from_fn_with_state(hq.clone(), signed::sign_answers))
         .layer(middleware::from_fn(layers::security_headers))
         .with_state(hq)
 }

@@ -220,7 +220,8 @@ pub(super) struct ClaimForm {
     lang: Option<String>,
 }
 
-/// The refusal of a claim with another contact: in the page's language
+/// The answer to a claim of a basket already claimed (with this contact or
+/// another: the page says neither): in the page's language
 /// first, then in the catalogue's other languages (the first shopper, who
 /// may read another one, could be the one looking).
 fn claim_taken(lang: Lang, id: &Uuid) -> Response {
@@ -283,12 +284,12 @@ pub(super) async fn claim(
     let hq2 = hq.clone();
     let res = blocking(move || Ok(claim_basket(&hq2, &uuid, &contact, lang)?)).await;
     match res {
-        // The same shopper sending the form again (a double tap, a reload):
-        // the same confirmation page, no second message.
-        Ok(ClaimOutcome::Claimed | ClaimOutcome::Repeat) => {
-            Redirect::to(&basket_href(&uuid.to_string(), lang)).into_response()
-        }
-        Ok(ClaimOutcome::Taken) => claim_taken(lang, &uuid),
+        Ok(ClaimOutcome::Claimed) => Redirect::to(&basket_href(&uuid.to_string(), lang)).into_response(),
+        // Once claimed, every claim gets the same answer, whether or not its
+        // contact is the one used: the answer must not tell someone with the
+        // link whether a given email or phone number was it. The first
+        // shopper's double tap sees it too, and nothing more is sent.
+        Ok(ClaimOutcome::Repeat | ClaimOutcome::Taken) => claim_taken(lang, &uuid),
         Ok(ClaimOutcome::NotFound) => problem(StatusCode::NOT_FOUND, lang, &id, &error_text(codes::NOT_FOUND, lang)),
         Err(f) => problem(f.status, lang, &id, &error_text(&f.body.error, lang)),
     }

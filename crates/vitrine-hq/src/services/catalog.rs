@@ -3,6 +3,7 @@
 //! hour of their validity has passed, and signed deltas.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 // The `bytes` crate's buffer, as axum re-exports it: a cut snapshot is
@@ -35,33 +36,71 @@ pub struct CutSnapshot {
     pub gzip: Bytes,
 }
 
-/// The last snapshot cut for each store.
+/// The last snapshot cut for each store, and the lock that makes a cut
+/// single-flight per store.
 #[derive(Default)]
-pub struct SnapshotCache(Mutex<HashMap<String, CutSnapshot>>);
+pub struct SnapshotCache {
+    cuts: Mutex<HashMap<String, CutSnapshot>>,
+    /// One async lock per store: the requests that find no fresh cut wait
+    /// for the first one's, so a burst of kiosks asking for a new version
+    /// (after an import, every kiosk of a store at once) cuts it once, not
+    /// once each: a cut is a whole catalog read, signed and gzipped.
+    cutting: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Snapshots cut since HQ started (for tests and metrics).
+    count: AtomicU64,
+}
 
 impl SnapshotCache {
     fn get(&self, store: &str) -> Option<CutSnapshot> {
         // std Mutex: held for a clone or an insert, never across an await.
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).get(store).cloned()
+        self.cuts.lock().unwrap_or_else(|p| p.into_inner()).get(store).cloned()
     }
 
     fn put(&self, store: &str, cut: CutSnapshot) {
-        self.0
+        self.cuts
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(store.to_string(), cut);
+        self.count.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn cutting(&self, store: &str) -> Arc<tokio::sync::Mutex<()>> {
+        // std Mutex: held for a lookup, never across an await (the store's
+        // own lock, a tokio one, is what is awaited).
+        self.cutting
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(store.to_string())
+            .or_default()
+            .clone()
+    }
+
+    /// How many snapshots HQ has cut since it started.
+    pub fn cut_count(&self) -> u64 {
+        self.count.load(Ordering::Relaxed)
     }
 }
 
+/// A cut still good for version `current` at `now`.
+fn fresh(hq: &Hq, store: &str, current: u64, now: UnixTime) -> Option<CutSnapshot> {
+    hq.snapshots
+        .get(store)
+        .filter(|cut| cut.version >= current && now - cut.signed_at < RESIGN_AFTER_S)
+}
+
 /// The signed snapshot of `store`, cut (and gzipped) once per version and
-/// store, signed again after an hour. The cut runs on the blocking pool.
+/// store, signed again after an hour. The cut runs on the blocking pool;
+/// concurrent requests for the same store wait for one cut.
 pub async fn cut_snapshot(hq: &Arc<Hq>, store: &str) -> Result<CutSnapshot, ServiceError> {
     let current = *hq.versions().borrow();
+    if let Some(cut) = fresh(hq, store, current, hq.now()) {
+        return Ok(cut);
+    }
+    let lock = hq.snapshots.cutting(store);
+    let _cutting = lock.lock().await;
+    // Cut by the request this one waited for?
     let now = hq.now();
-    if let Some(cut) = hq.snapshots.get(store)
-        && cut.version >= current
-        && now - cut.signed_at < RESIGN_AFTER_S
-    {
+    if let Some(cut) = fresh(hq, store, current, now) {
         return Ok(cut);
     }
     let hq2 = hq.clone();

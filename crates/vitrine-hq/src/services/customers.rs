@@ -11,9 +11,11 @@
 //! - Loyalty token ([`issue_token`]): signed with HQ's signing key, checked
 //!   by the kiosk offline ([`vitrine_core::loyalty::LoyaltyToken`]).
 //! - Card: looked up online ([`lookup`]) or offline in the card table the
-//!   kiosk syncs ([`card_table`]), whose hashes use a key of their own
-//!   derived from the lookup secret, so a kiosk never holds the key of the
-//!   email and phone hashes.
+//!   kiosk syncs ([`card_table`]): entries sealed under a slow hash of each
+//!   card number ([`vitrine_core::cardtable`]), computed once when the
+//!   customer is added (HQ keeps that secret, never the number), so a
+//!   kiosk's copy cannot be read back without trying every card number at
+//!   the slow hash's price.
 //! - Email or phone: online only, and only with a one-time code sent there
 //!   ([`super::identify`]): a lookup by email or phone is refused.
 //!
@@ -30,6 +32,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use thiserror::Error;
+use vitrine_core::cardtable::{CardKdf, CardSecret, card_secret};
 use vitrine_core::loyalty::{self, CardEntry, IdKind, Identification, LoyaltyToken, ProofKind, TokenOffer, keyed_hash};
 use vitrine_core::pricing::{CustomerContext, Tier};
 use vitrine_core::product::UnixTime;
@@ -78,6 +81,19 @@ pub fn card_key(hq: &Hq) -> Vec<u8> {
     loyalty::hmac_sha256_hex(hq.lookup_key(), b"vitrine-card-table-v1").into_bytes()
 }
 
+/// The kind under which a card's slow-hash secret is stored beside its
+/// keyed hash (not an identifier HQ looks up: `customer show` omits it).
+pub const CARD_SECRET_KIND: &str = "card_secret";
+
+/// The card table's salt: HQ's own (derived from the lookup secret), the
+/// same for every table it serves (the secrets HQ keeps depend on it).
+pub fn card_salt(hq: &Hq) -> Vec<u8> {
+    let hex = loyalty::hmac_sha256_hex(hq.lookup_key(), b"vitrine-card-salt-v1");
+    (0..16)
+        .filter_map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect()
+}
+
 fn card_hash(key: &[u8], normalised: &str) -> String {
     keyed_hash(key, IdKind::Card, normalised)
 }
@@ -117,6 +133,14 @@ pub fn add(hq: &Hq, c: &NewCustomer) -> Result<String, CustomerError> {
         hashes.push(IdentifierHash {
             kind: "card".into(),
             hash: card_hash(&card_key(hq), &n),
+        });
+        // The slow hash, once, now that HQ has the number (it keeps only
+        // this): the card table seals the entry under it.
+        let secret =
+            card_secret(&n, &card_salt(hq), CardKdf::DEFAULT).map_err(|e| CustomerError::Invalid(e.to_string()))?;
+        hashes.push(IdentifierHash {
+            kind: CARD_SECRET_KIND.into(),
+            hash: secret.to_hex(),
         });
     }
     let id = format!("cus-{}", keys::random_code(10)?);
@@ -264,23 +288,33 @@ pub fn lookup(hq: &Hq, q: &CustomerLookup, device_id: &str) -> Result<Option<Cus
     Ok(Some(v))
 }
 
-/// The offline card table for kiosks.
+/// The offline card table for kiosks: each holder's entry sealed afresh
+/// (a new random nonce each time) under their card's secret.
 pub fn card_table(hq: &Hq) -> Result<CardTable, CustomerError> {
-    let entries = hq
-        .storage
-        .card_holders()?
-        .into_iter()
-        .map(|CardHolder { hash, customer: c }| CardEntry {
-            hash,
+    let mut entries = Vec::new();
+    for CardHolder { hash, customer: c } in hq.storage.card_holders()? {
+        let Ok(secret) = CardSecret::from_hex(&hash) else {
+            tracing::warn!(customer = %c.id, "unreadable card secret; left out of the card table");
+            continue;
+        };
+        let mut nonce = [0u8; 12];
+        getrandom::fill(&mut nonce).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let entry = CardEntry {
             customer_id: c.id,
             first_name: c.first_name.unwrap_or_default(),
             tier: c.tier,
             consent: c.consent,
-        })
-        .collect();
+        };
+        entries.push(
+            secret
+                .seal(&entry, nonce)
+                .map_err(|e| CustomerError::Invalid(e.to_string()))?,
+        );
+    }
     Ok(CardTable {
         prefix: hq.config.card_prefix.clone(),
-        key: URL_SAFE_NO_PAD.encode(card_key(hq)),
+        salt: URL_SAFE_NO_PAD.encode(card_salt(hq)),
+        kdf: CardKdf::DEFAULT,
         entries,
         as_of: hq.now(),
     })

@@ -34,8 +34,42 @@ pub enum Source<'a> {
     Phone,
 }
 
-/// Checks a submitted handoff (the device's signature over the basket) and
-/// stores it once. Used by the kiosk's POST and the phone page; `path_id`
+/// Whether a basket dated `created_at` (the kiosk's clock) may still be
+/// stored as a new handoff at HQ time `now`: not older than
+/// [`crate::HqConfig::basket_max_age_s`] (a kiosk offline that long still
+/// delivers its outbox), not later than
+/// [`crate::HqConfig::basket_max_ahead_s`] (kiosk clocks drift a little).
+/// A signed basket is otherwise valid for ever, so a link or a captured
+/// basket could be replayed years later.
+fn basket_in_window(hq: &Hq, created_at: i64, now: i64) -> Result<(), ServiceError> {
+    if created_at < now - hq.config.basket_max_age_s {
+        return Err(ServiceError::Invalid(format!(
+            "the basket is too old (made more than {} days ago); make a new basket at the kiosk",
+            hq.config.basket_max_age_s / 86_400
+        )));
+    }
+    if created_at > now + hq.config.basket_max_ahead_s {
+        return Err(ServiceError::Invalid(
+            "the basket is dated in the future; check the kiosk's clock".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// A kiosk's `POST /v1/handoffs`: as [`accept_handoff`], but a basket of
+/// another store than the calling kiosk's (`device_store`) is refused
+/// before anything is stored.
+pub fn accept_kiosk_handoff(
+    hq: &Hq,
+    sub: &HandoffSubmit,
+    device_id: &str,
+    device_store: &str,
+) -> Result<HandoffRecord, ServiceError> {
+    accept(hq, sub, Source::Kiosk(device_id), None, Some(device_store))
+}
+
+/// Checks a submitted handoff (the device's signature over the basket, its
+/// date) and stores it once. Used by the phone page (and tests); `path_id`
 /// is the id the phone page's link names.
 ///
 /// The customer is the one HQ vouches for
@@ -49,6 +83,16 @@ pub fn accept_handoff(
     sub: &HandoffSubmit,
     source: Source<'_>,
     path_id: Option<Uuid>,
+) -> Result<HandoffRecord, ServiceError> {
+    accept(hq, sub, source, path_id, None)
+}
+
+fn accept(
+    hq: &Hq,
+    sub: &HandoffSubmit,
+    source: Source<'_>,
+    path_id: Option<Uuid>,
+    caller_store: Option<&str>,
 ) -> Result<HandoffRecord, ServiceError> {
     check_customer_fields(sub.customer_id.as_deref(), sub.identification.as_deref()).map_err(ServiceError::Invalid)?;
     let (basket, payload, sig) =
@@ -76,6 +120,19 @@ pub fn accept_handoff(
         return Err(ServiceError::Forbidden(
             "the basket names another store than its kiosk's".into(),
         ));
+    }
+    if let Some(store) = caller_store
+        && store != basket.store
+    {
+        return Err(ServiceError::Forbidden(format!(
+            "this kiosk is enrolled for store {store}, the basket is from store {}",
+            basket.store
+        )));
+    }
+    // A basket HQ already has is answered as before (the phone page's link
+    // opened late, the outbox's retry): only a new one must be recent.
+    if hq.storage.handoff(&basket.id)?.is_none() {
+        basket_in_window(hq, basket.created_at, hq.now())?;
     }
     if let Some(c) = &sub.contact {
         c.validate().map_err(ServiceError::Invalid)?;

@@ -51,7 +51,7 @@ pub struct IdentifierHash {
 /// A customer with a loyalty card, for the kiosks' offline card table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardHolder {
-    /// The card number's keyed hash.
+    /// The card's slow-hash secret (hex, `vitrine_core::cardtable`).
     pub hash: String,
     pub customer: CustomerRecord,
 }

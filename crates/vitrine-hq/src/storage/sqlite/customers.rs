@@ -46,7 +46,10 @@ fn customer_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CustomerRecord> {
 }
 
 fn with_identifiers(tx: &rusqlite::Connection, mut c: CustomerRecord) -> Result<CustomerRecord> {
-    let mut s = tx.prepare_cached("SELECT kind FROM customer_ids WHERE customer_id = ?1 ORDER BY kind")?;
+    // The card's slow-hash secret is not an identifier (`card_secret`).
+    let mut s = tx.prepare_cached(
+        "SELECT kind FROM customer_ids WHERE customer_id = ?1 AND kind != 'card_secret' ORDER BY kind",
+    )?;
     c.identifiers = s.query_map([&c.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     Ok(c)
 }
@@ -271,7 +274,7 @@ impl CustomerStore for SqliteStorage {
         let mut s = conn.prepare(
             "SELECT i.hash, c.id, c.first_name, c.tier, c.consent, c.created_at, c.forgotten_at
              FROM customer_ids i JOIN customers c ON c.id = i.customer_id
-             WHERE i.kind = 'card' AND c.forgotten_at IS NULL ORDER BY i.hash",
+             WHERE i.kind = 'card_secret' AND c.forgotten_at IS NULL ORDER BY i.hash",
         )?;
         let rows = s.query_map([], |r| {
             Ok(CardHolder {
