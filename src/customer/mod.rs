@@ -403,8 +403,10 @@ pub async fn verify_code(
         .await
         .map_err(|e| IdentifyError::Failed(e.to_string()))??
         .ok_or(IdentifyError::NotEnrolled)?;
-    let client =
-        HqClient::new(&ident.hq_url, &ident.token, timeout).map_err(|e| IdentifyError::Failed(e.to_string()))?;
+    // The customer HQ answers with is checked with HQ's key.
+    let client = HqClient::new(&ident.hq_url, &ident.token, timeout)
+        .map_err(|e| IdentifyError::Failed(e.to_string()))?
+        .with_hq_key(ident.hq_public_key);
     let a = ChallengeAnswer {
         id: pending.id.clone(),
         code: code.trim().to_string(),
