@@ -111,12 +111,18 @@ async fn sms_webhook() -> (String, Arc<Mutex<Vec<serde_json::Value>>>) {
     (url, got)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn click_and_collect_confirmation_reaches_a_real_smtp_server_and_the_sms_webhook() {
-    let (smtp_port, mut mails) = smtp_server().await;
+/// HQ sending its emails to a real SMTP server and its text messages to
+/// the webhook stand-in, both on loopback.
+async fn notifying_hq(
+    dir: &std::path::Path,
+) -> (
+    HqServer,
+    tokio::sync::mpsc::UnboundedReceiver<String>,
+    Arc<Mutex<Vec<serde_json::Value>>>,
+) {
+    let (smtp_port, mails) = smtp_server().await;
     let (sms_url, sms) = sms_webhook().await;
-    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let hq = start_hq(hq_dir.path(), |c| {
+    let hq = start_hq(dir, |c| {
         c.smtp = Some(SmtpConfig {
             host: "127.0.0.1".into(),
             port: smtp_port,
@@ -125,6 +131,13 @@ async fn click_and_collect_confirmation_reaches_a_real_smtp_server_and_the_sms_w
         c.sms_webhook = Some(sms_url);
     })
     .await;
+    (hq, mails, sms)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn click_and_collect_confirmation_reaches_a_real_smtp_server_and_the_sms_webhook() {
+    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (hq, mut mails, sms) = notifying_hq(hq_dir.path()).await;
     enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
     let ob = Outbox::open(k_dir.path()).unwrap();
     let q = ob
@@ -394,18 +407,8 @@ async fn weighed_and_label_priced_packs_cost_the_same_on_the_phone_and_in_orders
 /// afterwards for the same basket is refused and its details are not kept.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_link_typed_on_the_kiosk_goes_out_by_text_message_once() {
-    let (smtp_port, mut mails) = smtp_server().await;
-    let (sms_url, sms) = sms_webhook().await;
     let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let hq = start_hq(hq_dir.path(), |c| {
-        c.smtp = Some(SmtpConfig {
-            host: "127.0.0.1".into(),
-            port: smtp_port,
-            from: "Vitrine <no-reply@vitrine.invalid>".into(),
-        });
-        c.sms_webhook = Some(sms_url);
-    })
-    .await;
+    let (hq, mut mails, sms) = notifying_hq(hq_dir.path()).await;
     enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
     let ob = Outbox::open(k_dir.path()).unwrap();
     let h = ob.queue_handoff(&lines(), None, None).unwrap();
