@@ -193,6 +193,8 @@ fn a_blind_shopper_scans_by_keys_and_hears_the_product_and_the_total_in_english(
         &a,
         "Send to my phone",
         "Get the link by text message or email, button.",
+        // "+" types here: it is audio mode's volume key elsewhere.
+        "+33612345678",
         "The link to your basket will go by text message to •• •• •• •• 78",
     );
 }
@@ -201,7 +203,7 @@ fn a_blind_shopper_scans_by_keys_and_hears_the_product_and_the_total_in_english(
 /// number typed (said back digit by digit) and Enter: the confirmation is
 /// spoken, the link is queued for HQ with the number, and what was typed
 /// is gone from the session.
-fn send_by_text(a: &Audio, send: &str, get_link: &str, confirmation: &str) {
+fn send_by_text(a: &Audio, send: &str, get_link: &str, number: &str, confirmation: &str) {
     a.focus(send);
     let n = a.lines().len();
     a.key(Key::Return);
@@ -210,11 +212,17 @@ fn send_by_text(a: &Audio, send: &str, get_link: &str, confirmation: &str) {
     // action is the text-or-email button.
     a.heard(n, "the send button", |t| t == get_link);
     let n = a.lines().len();
-    a.type_slowly("0612345678");
+    let typing = n;
+    a.type_slowly(number);
     a.heard(n, "the digits said back", |t| t == "8");
     let n = a.lines().len();
     a.key(Key::Return);
     a.heard(n, "the confirmation", |t| t.starts_with(confirmation));
+    assert!(
+        a.lines()[typing..].iter().all(|l| !l.text.starts_with("Volume")),
+        "every key typed into the number: {:?}",
+        a.lines()
+    );
     assert!(a.k.kiosk.session().typed.handoff_contact.is_empty(), "typed text wiped");
     let ob = vitrine::sync::Outbox::open(a._dir.path()).unwrap();
     let p = ob.next_pending().unwrap().unwrap();
@@ -242,6 +250,7 @@ fn a_blind_shopper_sends_the_basket_by_text_message_in_french() {
         &a,
         "Envoyer sur mon téléphone",
         "Recevoir le lien par SMS ou e-mail, bouton.",
+        "0612345678",
         "Le lien de votre panier partira par SMS au •• •• •• •• 78",
     );
 }

@@ -153,6 +153,12 @@ pub(super) trait Screen {
     fn typed(&self, key: &str) {
         let _ = key;
     }
+    /// Whether its page has a text field open that may hold `+` or `-`
+    /// (a phone number, an email): those keys then type instead of setting
+    /// audio mode's volume.
+    fn takes_text(&self) -> bool {
+        false
+    }
 }
 
 /// Whom a worker's answer is for.
@@ -497,6 +503,12 @@ impl Shell {
 
     fn screens(&self) -> Vec<Rc<dyn Screen>> {
         self.screens.borrow().clone()
+    }
+
+    /// Whether the page on screen has a text field open (see
+    /// [`Screen::takes_text`]).
+    fn takes_text(&self) -> bool {
+        self.screen_of(self.page()).is_some_and(|s| s.takes_text())
     }
 
     fn screen_of(&self, page: Page) -> Option<Rc<dyn Screen>> {

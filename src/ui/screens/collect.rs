@@ -320,6 +320,10 @@ impl Screen for Collect {
 
     /// A physical keyboard types the name and the contact as the on-screen
     /// one does (a blind shopper's keypad, a sighted keyboard user).
+    fn takes_text(&self) -> bool {
+        self.st.borrow().step == Some(CollectStep::Contact)
+    }
+
     fn typed(&self, key: &str) {
         if self.st.borrow().step == Some(CollectStep::Contact) {
             self.key(key);

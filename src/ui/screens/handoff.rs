@@ -316,6 +316,11 @@ impl Screen for Handoff {
         }
     }
 
+    /// Typing on the page opens the send form: `+` starts a number there.
+    fn takes_text(&self) -> bool {
+        self.st.borrow().id.is_some()
+    }
+
     fn typed(&self, key: &str) {
         // Typing on the page opens the form: a blind shopper types the
         // number and Enter without looking for the button.

@@ -250,6 +250,10 @@ impl Screen for Identify {
         }
     }
 
+    fn takes_text(&self) -> bool {
+        true
+    }
+
     fn typed(&self, key: &str) {
         self.key(key);
     }

@@ -205,7 +205,7 @@ impl Shell {
                 self.back();
                 true
             }
-            Some(a @ (Action::VolumeUp | Action::VolumeDown)) if on => {
+            Some(a @ (Action::VolumeUp | Action::VolumeDown)) if on && !self.takes_text() => {
                 let volume = {
                     let mut st = self.audio.borrow_mut();
                     st.volume = if a == Action::VolumeUp {
