@@ -104,6 +104,26 @@ impl TypedText {
     }
 }
 
+/// One key of the on-screen keyboard (or typed on a physical one) applied
+/// to the text field `t`, at most `max` characters: "BACK" erases the last
+/// character, "SPACE" and any single character type. Returns the text when
+/// the key is "OK" (the shopper submits it).
+pub fn type_key(t: &mut String, key: &str, max: usize) -> Option<String> {
+    match key {
+        "BACK" => {
+            t.pop();
+        }
+        "OK" => return Some(t.clone()),
+        k => {
+            let c = if k == "SPACE" { " " } else { k };
+            if c.chars().count() == 1 && t.chars().count() < max {
+                t.push_str(c);
+            }
+        }
+    }
+    None
+}
+
 /// Why a product could not go into the basket.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AddError {

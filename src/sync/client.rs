@@ -209,9 +209,7 @@ impl HqClient {
         key: Option<&PublicKey>,
     ) -> Result<T, HqError> {
         let key = key.ok_or_else(|| HqError::Unsigned("the kiosk has no HQ key; enroll it again".into()))?;
-        let mut raw = [0u8; 18];
-        getrandom::fill(&mut raw).map_err(|e| HqError::Unsigned(format!("no random source: {e}")))?;
-        let nonce = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, raw);
+        let nonce = answer_nonce()?;
         let resp = req
             .header(ANSWER_NONCE_HEADER, &nonce)
             .send()
@@ -262,9 +260,7 @@ impl HqClient {
     /// from then on (a key the enrollment code pins, where it carries one).
     pub async fn enroll(base: &str, req: &EnrollRequest, timeout: Duration) -> Result<EnrollResponse, HqError> {
         let c = HqClient::new(base, "", timeout)?;
-        let mut raw = [0u8; 18];
-        getrandom::fill(&mut raw).map_err(|e| HqError::Unsigned(format!("no random source: {e}")))?;
-        let nonce = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, raw);
+        let nonce = answer_nonce()?;
         let resp = c
             .http
             .post(c.url("/v1/enroll"))
@@ -426,6 +422,17 @@ impl HqClient {
             Err(Self::error_of(status, retry_after, &bytes))
         }
     }
+}
+
+/// A fresh nonce for HQ to sign its answer over (144 random bits): an old
+/// signed answer replayed by a machine in the middle does not match it.
+fn answer_nonce() -> Result<String, HqError> {
+    let mut raw = [0u8; 18];
+    getrandom::fill(&mut raw).map_err(|e| HqError::Unsigned(format!("no random source: {e}")))?;
+    Ok(base64::Engine::encode(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        raw,
+    ))
 }
 
 #[cfg(test)]

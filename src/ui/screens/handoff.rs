@@ -177,27 +177,7 @@ impl Handoff {
     fn key(&self, key: &str) {
         let submit = {
             let mut shared = self.shell.st_mut();
-            let t = &mut shared.session.typed.handoff_contact;
-            match key {
-                "BACK" => {
-                    t.pop();
-                    None
-                }
-                "SPACE" => {
-                    if t.chars().count() < 254 {
-                        t.push(' ');
-                    }
-                    None
-                }
-                "OK" => Some(t.clone()),
-                k if k.chars().count() == 1 => {
-                    if t.chars().count() < 254 {
-                        t.push_str(k);
-                    }
-                    None
-                }
-                _ => None,
-            }
+            session::type_key(&mut shared.session.typed.handoff_contact, key, 254)
         };
         match submit {
             Some(typed) => match session::parse_contact(&typed) {

@@ -53,27 +53,7 @@ impl Identify {
     fn key(&self, key: &str) {
         let submit = {
             let mut st = self.shell.st_mut();
-            let t = &mut st.session.typed.identify;
-            match key {
-                "BACK" => {
-                    t.pop();
-                    None
-                }
-                "SPACE" => {
-                    if t.len() < 254 {
-                        t.push(' ');
-                    }
-                    None
-                }
-                "OK" => Some(t.clone()),
-                k if k.chars().count() == 1 => {
-                    if t.chars().count() < 254 {
-                        t.push_str(k);
-                    }
-                    None
-                }
-                _ => None,
-            }
+            session::type_key(&mut st.session.typed.identify, key, 254)
         };
         let pending = self.pending.borrow().clone();
         if let (Some(code), Some(p)) = (&submit, pending) {
