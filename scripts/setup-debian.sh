@@ -27,6 +27,11 @@ PACKAGES=(
   # audio mode: the kiosk's voice (a separate process, or the speech daemon),
   # the player and jack controls (alsa-utils), WAV checks in tests (sox)
   espeak-ng speech-dispatcher speech-dispatcher-espeak-ng alsa-utils sox
+  # Debian packages (scripts/package.sh, scripts/check-packages.sh): the
+  # units checked with systemd-analyze, dependencies found by dpkg-shlibdeps,
+  # binaries stripped by binutils, users made by adduser, HQ's health asked
+  # with curl
+  systemd dpkg-dev binutils adduser curl
 )
 
 missing=()
@@ -111,3 +116,11 @@ for tool in fmt clippy; do
     fi
   fi
 done
+
+# cargo-deb (pinned; Debian has no package of it) builds the .deb files
+# (scripts/package.sh). Built from crates.io with the Rust above, ~3 min once.
+CARGO_DEB_VERSION=3.8.0
+if ! cargo deb --version 2>/dev/null | grep -q "$CARGO_DEB_VERSION"; then
+  echo "installing cargo-deb $CARGO_DEB_VERSION" >&2
+  cargo install --locked --quiet cargo-deb --version "$CARGO_DEB_VERSION"
+fi

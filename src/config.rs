@@ -54,7 +54,7 @@ pub struct UiSection {
     pub idle_timeout_s: u32,
     /// Seconds the reset warning counts down.
     pub idle_warning_s: u32,
-    /// "landscape", "portrait" or "low-reach".
+    /// "auto" (from the screen's aspect), "landscape", "portrait" or "low-reach".
     pub layout: Layout,
     /// Larger text for the whole UI.
     pub large_text: bool,
@@ -146,6 +146,8 @@ fn one_of(words: &[&str]) -> String {
 choice! {
     /// `ui.layout`: how the screens are arranged on the panel.
     Layout {
+        /// Landscape or portrait from the screen's aspect.
+        Auto = "auto",
         Landscape = "landscape",
         Portrait = "portrait",
         /// Controls within reach of a seated shopper (portrait panel).
@@ -389,7 +391,7 @@ impl Default for KioskConfig {
                 languages: vec!["fr".into(), "en".into(), "de".into()],
                 idle_timeout_s: 60,
                 idle_warning_s: 10,
-                layout: Layout::Landscape,
+                layout: Layout::Auto,
                 large_text: false,
                 fullscreen: true,
                 handoff_countdown_s: 45,
@@ -1251,7 +1253,7 @@ mod tests {
         assert_eq!(
             e,
             format!(
-                "{}: key `ui.layout`: expected \"landscape\", \"portrait\" or \"low-reach\", found \"sideways\"",
+                "{}: key `ui.layout`: expected \"auto\", \"landscape\", \"portrait\" or \"low-reach\", found \"sideways\"",
                 f.path().display()
             )
         );
