@@ -70,7 +70,7 @@ echo "== installed binaries" >&2
 /usr/bin/vitrine --version
 /usr/bin/vitrine-hq --version
 # The packaged settings load, and name the packaged data folder.
-$SUDO runuser -u vitrine -- env VITRINE_CONFIG=/etc/vitrine/kiosk/kiosk.toml /usr/bin/vitrine config check
+$SUDO runuser -u vitrine -- env VITRINE_CONFIG=/etc/vitrine/kiosk/kiosk.toml /usr/bin/vitrine config check >/dev/null
 $SUDO runuser -u vitrine -- env VITRINE_CONFIG=/etc/vitrine/kiosk/kiosk.toml /usr/bin/vitrine status >/dev/null
 [ -f /var/lib/vitrine/catalog.sqlite ] || fail "the kiosk did not use /var/lib/vitrine"
 

@@ -127,7 +127,7 @@ mod tests {
             (3840, 2160, 2.0, false),
             (2160, 3840, 2.0, true),
             (1280, 800, 1280.0 / 1920.0, false),
-            (800, 1280, 800.0 / 1080.0, true),
+            (800, 1280, 1280.0 / 1920.0, true),
         ] {
             let f = fit(w, h, Layout::Auto);
             assert!((f.scale - scale).abs() < 1e-4, "{w}x{h}: {f:?}");
