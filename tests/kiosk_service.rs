@@ -48,7 +48,10 @@ fn thread_states(pid: u32) -> Vec<(u32, char)> {
         let tid: u32 = t.file_name().to_string_lossy().parse().unwrap();
         let stat = std::fs::read_to_string(t.path().join("stat")).unwrap_or_default();
         // "tid (comm) S ...": the state follows the last ')'.
-        if let Some(state) = stat.rsplit_once(')').and_then(|(_, rest)| rest.trim_start().chars().next()) {
+        if let Some(state) = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.trim_start().chars().next())
+        {
             out.push((tid, state));
         }
     }
@@ -78,7 +81,14 @@ fn start_xvfb(display: u32, screen: &str) -> Reaped {
 fn window_geometry(display: u32) -> Option<(i32, i32, u32, u32)> {
     let out = Command::new("xdotool")
         .env("DISPLAY", format!(":{display}"))
-        .args(["search", "--onlyvisible", "--name", "^Vitrine$", "getwindowgeometry", "--shell"])
+        .args([
+            "search",
+            "--onlyvisible",
+            "--name",
+            "^Vitrine$",
+            "getwindowgeometry",
+            "--shell",
+        ])
         .output()
         .ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
@@ -87,7 +97,12 @@ fn window_geometry(display: u32) -> Option<(i32, i32, u32, u32)> {
             .find_map(|l| l.strip_prefix(&format!("{k}=")))
             .and_then(|v| v.trim().parse::<i64>().ok())
     };
-    Some((get("X")? as i32, get("Y")? as i32, get("WIDTH")? as u32, get("HEIGHT")? as u32))
+    Some((
+        get("X")? as i32,
+        get("Y")? as i32,
+        get("WIDTH")? as u32,
+        get("HEIGHT")? as u32,
+    ))
 }
 
 /// The whole X screen as the shopper sees it (ImageMagick's `import`).
@@ -145,7 +160,11 @@ fn on_a_bare_portrait_x_screen_the_kiosk_fills_it_and_its_ui_thread_feeds_the_wa
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert_eq!(geometry, Some((0, 0, 1080, 1920)), "the kiosk window on a 1080x1920 screen");
+    assert_eq!(
+        geometry,
+        Some((0, 0, 1080, 1920)),
+        "the kiosk window on a 1080x1920 screen"
+    );
     // And it draws all of it: the corners are the kiosk's, not the bare
     // server's black (the header is near-black #1b1a18, the pages light).
     let mut shot = screenshot(display, &dir.path().join("screen.png"));
@@ -164,10 +183,21 @@ fn on_a_bare_portrait_x_screen_the_kiosk_fills_it_and_its_ui_thread_feeds_the_wa
     // ptrace, every other thread of the kiosk left running.
     // SAFETY: plain system calls on our own child; no memory is shared.
     unsafe {
-        assert_eq!(libc::ptrace(libc::PTRACE_SEIZE, pid as libc::pid_t, 0, 0), 0, "PTRACE_SEIZE");
-        assert_eq!(libc::ptrace(libc::PTRACE_INTERRUPT, pid as libc::pid_t, 0, 0), 0, "PTRACE_INTERRUPT");
+        assert_eq!(
+            libc::ptrace(libc::PTRACE_SEIZE, pid as libc::pid_t, 0, 0),
+            0,
+            "PTRACE_SEIZE"
+        );
+        assert_eq!(
+            libc::ptrace(libc::PTRACE_INTERRUPT, pid as libc::pid_t, 0, 0),
+            0,
+            "PTRACE_INTERRUPT"
+        );
         let mut status = 0;
-        assert_eq!(libc::waitpid(pid as libc::pid_t, &mut status, libc::__WALL), pid as libc::pid_t);
+        assert_eq!(
+            libc::waitpid(pid as libc::pid_t, &mut status, libc::__WALL),
+            pid as libc::pid_t
+        );
     }
     let states = thread_states(pid);
     assert!(states.contains(&(pid, 't')), "{states:?}");
@@ -200,7 +230,11 @@ fn on_a_bare_portrait_x_screen_the_kiosk_fills_it_and_its_ui_thread_feeds_the_wa
     // Thawed: the pings come back.
     // SAFETY: as above.
     unsafe {
-        assert_eq!(libc::ptrace(libc::PTRACE_DETACH, pid as libc::pid_t, 0, 0), 0, "PTRACE_DETACH");
+        assert_eq!(
+            libc::ptrace(libc::PTRACE_DETACH, pid as libc::pid_t, 0, 0),
+            0,
+            "PTRACE_DETACH"
+        );
     }
     let n = next(&sock, &mut kiosk);
     assert_eq!(n.trim(), "WATCHDOG=1");

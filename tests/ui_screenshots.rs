@@ -41,7 +41,10 @@ impl Rect {
     }
     /// Inside `o`, give or take half a pixel of rounding.
     fn inside(&self, o: &Rect) -> bool {
-        self.0 >= o.0 - 0.5 && self.1 >= o.1 - 0.5 && self.0 + self.2 <= o.0 + o.2 + 0.5 && self.1 + self.3 <= o.1 + o.3 + 0.5
+        self.0 >= o.0 - 0.5
+            && self.1 >= o.1 - 0.5
+            && self.0 + self.2 <= o.0 + o.2 + 0.5
+            && self.1 + self.3 <= o.1 + o.3 + 0.5
     }
     /// Overlapping by more than a pixel both ways.
     fn overlaps(&self, o: &Rect) -> bool {
@@ -63,9 +66,14 @@ fn check_fit(k: &TestKiosk, name: &str, expect: (u32, u32), overlay: bool) -> us
     assert_eq!((size.width, size.height), expect, "{name}: window size");
     let scale = window.scale_factor();
     let screen = Rect(0.0, 0.0, size.width as f32 / scale, size.height as f32 / scale);
-    let (design_w, design_h) = if expect.0 >= expect.1 { (1920.0, 1080.0) } else { (1080.0, 1920.0) };
+    let (design_w, design_h) = if expect.0 >= expect.1 {
+        (1920.0, 1080.0)
+    } else {
+        (1080.0, 1920.0)
+    };
     assert!(
-        screen.2 >= design_w - 1.0 && screen.3 >= design_h - 1.0
+        screen.2 >= design_w - 1.0
+            && screen.3 >= design_h - 1.0
             && ((screen.2 - design_w).abs() < 1.0 || (screen.3 - design_h).abs() < 1.0),
         "{name}: logical size {}x{} at scale {scale} does not fit the {design_w}x{design_h} design",
         screen.2,
@@ -77,7 +85,10 @@ fn check_fit(k: &TestKiosk, name: &str, expect: (u32, u32), overlay: bool) -> us
         .map(|e| Rect::of(&e))
         .collect();
     for l in &lists {
-        assert!(l.inside(&screen), "{name}: a scrolling list at {l:?} is cut off ({screen:?})");
+        assert!(
+            l.inside(&screen),
+            "{name}: a scrolling list at {l:?} is cut off ({screen:?})"
+        );
     }
     // In a list, what is scrolled out of view is not cut off.
     let in_list = |r: &Rect| lists.iter().any(|l| r.in_columns_of(l) && !r.inside(l));
@@ -93,7 +104,10 @@ fn check_fit(k: &TestKiosk, name: &str, expect: (u32, u32), overlay: bool) -> us
         .filter(|(r, _)| !in_list(r))
         .collect();
     for (r, label) in &buttons {
-        assert!(r.inside(&screen), "{name}: button {label:?} at {r:?} is cut off ({screen:?})");
+        assert!(
+            r.inside(&screen),
+            "{name}: button {label:?} at {r:?} is cut off ({screen:?})"
+        );
     }
     let texts = ElementHandle::find_by_element_type_name(k.ui(), "Text").filter(visible);
     for t in texts {
@@ -107,7 +121,10 @@ fn check_fit(k: &TestKiosk, name: &str, expect: (u32, u32), overlay: bool) -> us
             for (b, lb) in &buttons[i + 1..] {
                 // A button drawn inside another (a key's label area) is one control.
                 let nested = a.inside(b) || b.inside(a);
-                assert!(!a.overlaps(b) || nested, "{name}: buttons {la:?} {a:?} and {lb:?} {b:?} overlap");
+                assert!(
+                    !a.overlaps(b) || nested,
+                    "{name}: buttons {la:?} {a:?} and {lb:?} {b:?} overlap"
+                );
             }
         }
     }
@@ -119,7 +136,10 @@ impl Shooter {
         k.settle();
         let overlay = k.ui().global::<App>().get_a11y_open() || k.ui().global::<App>().get_idle_warning();
         let checked = check_fit(k, name, expect, overlay);
-        assert!(checked > 0, "{name}: no button found (the UI was compiled without debug info?)");
+        assert!(
+            checked > 0,
+            "{name}: no button found (the UI was compiled without debug info?)"
+        );
         // A toast goes after 4 s; mock time does not run between shots.
         k.ui().global::<App>().set_toast("".into());
         i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(20));

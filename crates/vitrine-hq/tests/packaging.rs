@@ -15,7 +15,11 @@ fn hq_env_lists_every_setting_of_serve_with_its_default() {
         .unwrap();
     assert!(help.status.success());
     let help = String::from_utf8(help.stdout).unwrap();
-    let file = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/debian/vitrine-hq/hq.env")).unwrap();
+    let file = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../deploy/debian/vitrine-hq/hq.env"
+    ))
+    .unwrap();
     let listed: BTreeSet<&str> = file
         .lines()
         .filter_map(|l| l.strip_prefix('#'))
