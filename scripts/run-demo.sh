@@ -23,7 +23,7 @@ mkdir -p data
 [ -f data/kiosk.toml ] || cp config/kiosk.toml data/kiosk.toml
 export VITRINE_CONFIG="${VITRINE_CONFIG:-data/kiosk.toml}"
 profile="${VITRINE_DEMO_PROFILE:-release}" # `dev` for a debug build
-bin_dir="target/$([ "$profile" = dev ] && echo debug || echo "$profile")"
+bin_dir="${CARGO_TARGET_DIR:-target}/$([ "$profile" = dev ] && echo debug || echo "$profile")"
 
 with_hq=0
 if [ "${VITRINE_DEMO_HQ:-1}" = 1 ] && { [ $# -eq 0 ] || [[ "$1" == -* ]]; }; then
