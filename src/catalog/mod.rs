@@ -9,6 +9,7 @@
 
 mod demo;
 mod import;
+pub mod pictures;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
@@ -559,6 +560,18 @@ impl Catalog {
             });
         }
         Ok(out)
+    }
+
+    /// The pictures the catalog's products name (each once).
+    pub fn image_ids(&self) -> Result<Vec<ImageId>, CatalogError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT image FROM products WHERE image IS NOT NULL ORDER BY image")?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .filter_map(|r| r.ok().and_then(|s| ImageId::parse(&s)))
+            .collect();
+        Ok(ids)
     }
 
     pub fn stores(&self) -> Result<Vec<Store>, CatalogError> {
