@@ -323,6 +323,14 @@ fn the_picture_hq_names_is_shown_once_it_is_in_the_picture_cache() {
     assert!(k.shows("Photo de Nordic must original"));
     let shown = std::fs::metadata(&file).unwrap().modified().unwrap();
     assert!(shown > long_ago + Duration::from_secs(3600), "marked as shown");
+
+    // The basket's line shows it too.
+    k.press("Ajouter au panier");
+    k.go(Page::Basket);
+    let line = k.ui().global::<BasketAdapter>().get_lines().row_data(0).unwrap();
+    assert_eq!(line.name, "Nordic must original");
+    assert!(line.has_photo);
+    assert_eq!((line.photo.size().width, line.photo.size().height), (64, 48));
 }
 
 /// The product page's details from the catalog: other sellers' offers,
