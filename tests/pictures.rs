@@ -1,6 +1,7 @@
 //! Product pictures at the kiosk (issue 16): fetched from a real HQ in the
 //! background into the capped cache, least recently shown evicted first,
-//! and `vitrine lookup --json` giving the cached file.
+//! `vitrine lookup --json` giving the cached file, and a picture changed on
+//! the way refused (HQ signs it).
 
 mod common;
 
@@ -143,4 +144,29 @@ async fn lookup_json_gives_the_cached_picture_or_null_until_it_is_there() {
         assert_eq!(Path::new(path), k_dir.path().join("pictures").join(format!("{id}.jpg")));
         assert!(image::open(path).is_ok());
     }
+}
+
+/// A picture changed on the way (a machine in the middle, here the test
+/// kit's proxy rewriting HQ's answer) fails HQ's signature: the kiosk keeps
+/// nothing, and fetches it as soon as the answers are HQ's own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_picture_changed_on_the_way_is_not_kept() {
+    let hq = start_hq_in_temp_dir(|_| {}).await;
+    let referential = tempfile::tempdir().unwrap();
+    let ids = import_three(&hq.hq, referential.path());
+    let proxy = Proxy::start(hq.addr).await;
+    let k_dir = tempfile::tempdir().unwrap();
+    enroll(&hq, &proxy.url(), k_dir.path(), "paris-01").await;
+    assert!(sync_once(k_dir.path(), settings()).await.unwrap().last_error.is_none());
+    let cache = PictureCache::new(k_dir.path(), 64 << 20);
+
+    proxy.set(Mode::Rewrite(b"JFIF".to_vec(), b"JFIX".to_vec()));
+    let err = fetch_pass(k_dir.path(), settings(), &cache).await.unwrap_err();
+    assert!(err.to_string().contains("not signed by HQ"), "{err}");
+    assert_eq!(cache.usage(), 0);
+
+    proxy.set(Mode::Pass);
+    let pass = fetch_pass(k_dir.path(), settings(), &cache).await.unwrap();
+    assert_eq!(pass.fetched, 3);
+    assert!(ids.iter().all(|(id, _)| cache.get(id).is_some()));
 }
