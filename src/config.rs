@@ -21,6 +21,7 @@ pub struct KioskConfig {
     pub kiosk: KioskSection,
     pub ui: UiSection,
     pub hq: HqSection,
+    pub catalog: CatalogSection,
     pub camera: CameraSection,
     pub scan: ScanSection,
     pub staff: StaffSection,
@@ -373,6 +374,20 @@ choice! {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct CatalogSection {
+    /// Disk space for the product pictures fetched from HQ, in MB; the
+    /// least recently shown are removed first to stay under it.
+    pub images_max_mb: u32,
+}
+
+impl CatalogSection {
+    pub fn images_max_bytes(&self) -> u64 {
+        u64::from(self.images_max_mb) << 20
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LogSection {
     /// tracing filter, e.g. "info" or "vitrine=debug".
     pub level: String,
@@ -409,6 +424,7 @@ impl Default for KioskConfig {
                 availability_cache_s: 60,
                 transport: HqTransport::Https,
             },
+            catalog: CatalogSection { images_max_mb: 256 },
             camera: CameraSection {
                 source: CameraSource::Camera,
                 device: "0".into(),
@@ -890,6 +906,12 @@ fn validate(l: &LoadedConfig) -> Result<(), ConfigError> {
                 "expected 1 to 86400 seconds, and not below hq.retry_base_ms, found {}",
                 c.hq.retry_max_s
             ),
+        ));
+    }
+    if c.catalog.images_max_mb > 1_048_576 {
+        return Err(bad(
+            "catalog.images_max_mb",
+            format!("expected 0 to 1048576 MB, found {}", c.catalog.images_max_mb),
         ));
     }
     if c.hq.availability_cache_s > 86_400 {

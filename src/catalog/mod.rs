@@ -9,6 +9,7 @@
 
 mod demo;
 mod import;
+pub mod pictures;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ use serde::Serialize;
 use thiserror::Error;
 use vitrine_core::catalog::Change;
 use vitrine_core::code::ProductCode;
+use vitrine_core::picture::ImageId;
 use vitrine_core::pricing::Promotion;
 use vitrine_core::product::{BookInfo, FoodInfo, ONLINE, Offer, Product, SoldBy, StockLevel, Store, UnixTime};
 use vitrine_core::{Currency, Gtin, Money};
@@ -413,7 +415,7 @@ impl Catalog {
 
     pub fn product(&self, gtin: Gtin) -> Result<Option<Product>, CatalogError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT name, brand, quantity, category, image_url, sold_by, food, book FROM products WHERE gtin = ?1",
+            "SELECT name, brand, quantity, category, image_url, sold_by, food, book, image FROM products WHERE gtin = ?1",
         )?;
         let row = stmt
             .query_row([gtin.value() as i64], |r| {
@@ -426,10 +428,11 @@ impl Catalog {
                     r.get::<_, String>(5)?,
                     r.get::<_, Option<String>>(6)?,
                     r.get::<_, Option<String>>(7)?,
+                    r.get::<_, Option<String>>(8)?,
                 ))
             })
             .optional()?;
-        let Some((name, brand, quantity, category, image_url, sold_by, food, book)) = row else {
+        let Some((name, brand, quantity, category, image_url, sold_by, food, book, image)) = row else {
             return Ok(None);
         };
         let corrupt = |reason: String| CatalogError::Corrupt {
@@ -451,6 +454,8 @@ impl Catalog {
             quantity,
             category,
             image_url,
+            // An id the store does not recognise reads as no picture.
+            image: image.as_deref().and_then(ImageId::parse),
             sold_by: if sold_by == "kg" {
                 SoldBy::Kilogram
             } else {
@@ -555,6 +560,18 @@ impl Catalog {
             });
         }
         Ok(out)
+    }
+
+    /// The pictures the catalog's products name (each once).
+    pub fn image_ids(&self) -> Result<Vec<ImageId>, CatalogError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT image FROM products WHERE image IS NOT NULL ORDER BY image")?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .filter_map(|r| r.ok().and_then(|s| ImageId::parse(&s)))
+            .collect();
+        Ok(ids)
     }
 
     pub fn stores(&self) -> Result<Vec<Store>, CatalogError> {

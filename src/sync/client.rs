@@ -7,6 +7,7 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use thiserror::Error;
 use vitrine_core::Gtin;
+use vitrine_core::picture::{ImageId, ImageSize, image_path};
 use vitrine_core::sign::{ANSWER_NONCE_HEADER, ANSWER_SIGNATURE_HEADER, PublicKey, answer_message};
 use vitrine_core::wire::customers::{
     CardTable, Challenge, ChallengeAnswer, ChallengeRequest, CouponState, CustomerLookup, CustomerView,
@@ -109,6 +110,10 @@ async fn body_limited(mut resp: reqwest::Response, max: usize) -> Result<Vec<u8>
     Ok(out)
 }
 
+/// The largest picture the kiosk downloads (HQ's `large` size is a
+/// 640-pixel JPEG, a few hundred KB at most).
+pub const MAX_PICTURE_BYTES: usize = 4 << 20;
+
 /// The longest `Retry-After` the kiosk honours: a wrong header never stalls
 /// the queue for longer.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(15 * 60);
@@ -208,6 +213,22 @@ impl HqClient {
         path: &str,
         key: Option<&PublicKey>,
     ) -> Result<T, HqError> {
+        let (status, retry_after, bytes) = Self::verified_bytes(req, method, path, key, MAX_ANSWER_BYTES).await?;
+        if status.is_success() {
+            return serde_json::from_slice(&bytes).map_err(|e| HqError::Decode(e.to_string()));
+        }
+        Err(Self::error_of(status, retry_after, &bytes))
+    }
+
+    /// The status, `Retry-After` and body (at most `max` bytes) of an
+    /// answer HQ signed for this request (see [`HqClient::send_verified`]).
+    async fn verified_bytes(
+        req: reqwest::RequestBuilder,
+        method: &str,
+        path: &str,
+        key: Option<&PublicKey>,
+        max: usize,
+    ) -> Result<(StatusCode, Option<Duration>, Vec<u8>), HqError> {
         let key = key.ok_or_else(|| HqError::Unsigned("the kiosk has no HQ key; enroll it again".into()))?;
         let nonce = answer_nonce()?;
         let resp = req
@@ -222,12 +243,23 @@ impl HqClient {
             .get(ANSWER_SIGNATURE_HEADER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let bytes = body_limited(resp, MAX_ANSWER_BYTES).await?;
+        let bytes = body_limited(resp, max).await?;
         let sig = sig.ok_or_else(|| HqError::Unsigned("no signature".into()))?;
         key.verify(&answer_message(&nonce, method, path, status.as_u16(), &bytes), &sig)
             .map_err(|e| HqError::Unsigned(e.to_string()))?;
+        Ok((status, retry_after, bytes))
+    }
+
+    /// `GET /v1/images/{id}/{size}`: a product picture, signed by HQ like
+    /// every `/v1` answer (the id is the hash of the original, not of this
+    /// size: the signature is what vouches for these bytes).
+    pub async fn picture(&self, id: &ImageId, size: ImageSize) -> Result<Vec<u8>, HqError> {
+        let path = image_path(id, size);
+        let req = self.http.get(self.url(&path));
+        let (status, retry_after, bytes) =
+            Self::verified_bytes(req, "GET", &path, self.hq_key.as_ref(), MAX_PICTURE_BYTES).await?;
         if status.is_success() {
-            return serde_json::from_slice(&bytes).map_err(|e| HqError::Decode(e.to_string()));
+            return Ok(bytes);
         }
         Err(Self::error_of(status, retry_after, &bytes))
     }

@@ -22,11 +22,14 @@
 //! - [`client`]: the HTTP client for HQ's `/v1` API.
 //! - [`sse`], [`backoff`]: the push stream's parser, retry delays.
 //! - [`availability`]: the availability query with its cache.
+//! - [`pictures`]: the catalog's product pictures fetched in the background
+//!   into the capped cache.
 
 pub mod availability;
 pub mod backoff;
 pub mod client;
 pub mod outbox;
+pub mod pictures;
 pub mod sse;
 pub mod store;
 pub mod worker;

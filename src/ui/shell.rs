@@ -342,6 +342,9 @@ pub(super) struct Shell {
     keymap: KeyMap,
     audio: RefCell<audio::AudioState>,
     timers: Timers,
+    /// The pictures of the products in the basket, as the product page
+    /// decoded them (off the UI thread), for the basket's lines.
+    pub photos: RefCell<BTreeMap<vitrine_core::Gtin, slint::Image>>,
     me: Weak<Shell>,
 }
 
@@ -432,6 +435,7 @@ impl Shell {
             speaker,
             keymap,
             audio: RefCell::new(audio::AudioState::default()),
+            photos: RefCell::default(),
             timers: Timers {
                 second: Timer::default(),
                 toast: Timer::default(),

@@ -19,6 +19,7 @@
 //! - [`label`]: the price of one scanned pack from the catalog's price and
 //!   what its label says (variable-measure, GS1 price and net weight).
 //! - [`product`]: products, prices, marketplace offers, stock.
+//! - [`picture`]: product pictures' ids (content hashes), sizes and sources.
 //! - [`pricing`]: the promotion engine, the one place a price is computed.
 //! - [`catalog`]: catalog changes, the unit in which the referential moves.
 //! - [`demo`]: the seeded generator of demo prices, stock, offers and promotions.
@@ -35,6 +36,7 @@ pub mod label;
 pub mod lang;
 pub mod loyalty;
 pub mod money;
+pub mod picture;
 pub mod pricing;
 pub mod product;
 pub mod sign;

@@ -90,6 +90,11 @@ pub struct Product {
     pub category: Option<String>,
     #[serde(default)]
     pub image_url: Option<String>,
+    /// The product's picture on HQ (imported from the referential's
+    /// `image` field). Left out of the JSON when absent, so a catalog
+    /// without pictures is the same bytes as before pictures existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<crate::picture::ImageId>,
     #[serde(default)]
     pub sold_by: SoldBy,
     #[serde(default)]
@@ -108,6 +113,7 @@ impl Product {
             quantity: None,
             category: None,
             image_url: None,
+            image: None,
             sold_by: SoldBy::Unit,
             food: None,
             book: None,

@@ -596,6 +596,20 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
     .await;
     assert_eq!((st, v["status"].as_str()), (200, Some("unknown")));
     hit("/v1/coupons/{code}", "get");
+    // A picture HQ does not have, asked without a token (the pictures HQ
+    // serves are tested in pictures.rs).
+    let (st, _) = conforms(
+        &spec,
+        "/v1/images/{id}/{size}",
+        "get",
+        c.get(s.at(&format!("/v1/images/{}/thumb", "0".repeat(64))))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(st, 404);
+    hit("/v1/images/{id}/{size}", "get");
 
     // Every operation in the file was exercised.
     for (path, item) in spec["paths"].as_object().unwrap() {

@@ -783,3 +783,41 @@ async fn a_german_order_is_confirmed_in_german_and_the_staff_and_survey_pages_sp
     assert_eq!(st, 404);
     assert!(page.contains("Dieser Link ist ungültig."), "{page}");
 }
+
+/// Product pictures (issue 16) on the phone's basket and the click&collect
+/// desk: each line with a picture shows HQ's thumb size in a fixed 80 px
+/// box, lazily loaded, with the product's name as its text; a product
+/// without one shows none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_phone_basket_and_the_staff_orders_show_product_pictures() {
+    let s = start(None, |_| {}).await;
+    let png = vitrine_testkit::pictures::png(300, 200);
+    let id = vitrine_hq::services::pictures::import_bytes(&*s.hq.storage, &png, "coke.png").unwrap();
+    let mut coke = s.hq.storage.product_price(gtin(COKE), "").unwrap().unwrap().product;
+    coke.image = Some(id.clone());
+    s.hq.commit(&[Change::UpsertProduct(coke)], None).unwrap();
+    let img = format!(
+        "<img class=\"pic\" src=\"/v1/images/{id}/thumb\" width=\"80\" height=\"80\" alt=\"Nordic must original\" loading=\"lazy\" decoding=\"async\">"
+    );
+
+    let hid = hand_off(&s, None);
+    let (st, page) = get_page(&s.server.at(&format!("/h/{hid}?lang=en")), None, None).await;
+    assert_eq!(st, 200);
+    assert_eq!(page.matches(&img).count(), 1, "{page}");
+    assert_eq!(page.matches("<img").count(), 1, "the book has no picture: {page}");
+    // The page's picture loads from the same origin (the page's CSP allows it).
+    let thumb = reqwest::get(s.server.at(&format!("/v1/images/{id}/thumb")))
+        .await
+        .unwrap();
+    assert_eq!(thumb.status(), 200);
+
+    let (_, receipt) = accept_order(&s.hq, &s.dev, &order_with(&s, &[], Lang::EN, "ana@example.com")).unwrap();
+    let lena = vitrine_testkit::staff_session(&s.server, "lena", Some("paris-01")).await;
+    let (st, page) = get_page(&s.server.at("/staff/paris-01/orders?lang=en"), None, Some(&lena)).await;
+    assert_eq!(st, 200);
+    let row = page
+        .split(&format!("data-order=\"{}\"", receipt.id))
+        .nth(1)
+        .unwrap_or_else(|| panic!("{page}"));
+    assert!(row.split("</tr>").next().unwrap().contains(&img), "{page}");
+}

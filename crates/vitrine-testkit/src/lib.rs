@@ -14,6 +14,8 @@
 //! - [`smtp`]: a real SMTP server (aiosmtpd) and the mails it receives.
 //! - [`sms`]: an HTTP stand-in for the SMS provider's webhook.
 //! - [`chromium`]: a page rendered by headless Chromium, scripts run.
+//! - [`pictures`]: product pictures made in the test (PNG, JPEG, a PNG
+//!   whose header claims a huge size).
 //! - [`proxy`]: a TCP proxy that cuts, delays, drops or rewrites traffic.
 //! - [`wait`]: bounded waits on a watched value ([`wait_until`]) and checks
 //!   on a command's output ([`stdout_ok`]).
@@ -23,6 +25,7 @@
 
 pub mod chromium;
 pub mod hq;
+pub mod pictures;
 pub mod proxy;
 pub mod sms;
 pub mod smtp;

@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 pub use auth::{AuthDevice, ClientAddr, Staff, limit_client};
 pub use error::{ApiJson, ApiQuery, Failure};
 pub use layers::request_timed_out;
-pub use page::{PageForm, esc};
+pub use page::{PageForm, esc, product_picture};
 
 /// Runs storage work on the blocking pool: an async worker thread never
 /// waits on SQLite.

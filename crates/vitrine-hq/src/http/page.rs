@@ -58,7 +58,20 @@ input,button,a.button{font-size:1em;min-height:48px;padding:8px 12px;box-sizing:
 input{width:100%;margin:4px 0 12px;border:2px solid #555;border-radius:6px}\
 input[type=radio]{width:auto;min-height:auto;margin:0 8px 0 0}fieldset label{display:block;padding:8px 0}\
 button,a.button{display:inline-block;background:#0b3d91;color:#fff;border:none;border-radius:6px;text-decoration:none;margin:4px 0}\
-.note{color:#444;font-size:.9em}.promo{color:#0a5e2a}nav a{margin-right:12px}";
+.note{color:#444;font-size:.9em}.promo{color:#0a5e2a}nav a{margin-right:12px}\
+img.pic{object-fit:contain;vertical-align:middle;margin-right:8px;background:#f3f3f3;border-radius:4px}";
+
+/// A product's picture in a page's line: HQ's `thumb` size (160 px, sharp
+/// on a 2x screen) shown at 80 CSS pixels, its box fixed (no layout shift),
+/// loaded lazily (a long basket's pictures below the fold wait), the
+/// product's name as its text.
+pub fn product_picture(id: &vitrine_core::picture::ImageId, name: &str) -> String {
+    format!(
+        "<img class=\"pic\" src=\"{}\" width=\"80\" height=\"80\" alt=\"{}\" loading=\"lazy\" decoding=\"async\">",
+        vitrine_core::picture::image_path(id, vitrine_core::picture::ImageSize::Thumb),
+        esc(name)
+    )
+}
 
 /// The phone basket page's script (constant, so the Content-Security-Policy
 /// names it by hash; what changes per page is in the page's

@@ -13,6 +13,7 @@
 //! |---|---|---|---|
 //! | `/v1/health` | GET | anyone | `health` |
 //! | `/openapi.json` | GET | anyone | `openapi` |
+//! | `/v1/images/{id}/{size}` | GET | anyone (product pictures are public), rate-limited per client address; immutable, cached a year | `images` |
 //! | `/v1/enroll` | POST | a kiosk with a one-time enrollment code (`vitrine-hq device add`), in the body | `enroll` |
 //! | `/v1/catalog/snapshot` | GET | an enrolled kiosk ([`AuthDevice`]): its store's catalog | `catalog` |
 //! | `/v1/catalog/changes` | GET | an enrolled kiosk ([`AuthDevice`]): its store's changes | `catalog` |
@@ -50,6 +51,7 @@ mod enroll;
 mod events;
 mod handoffs;
 mod health;
+mod images;
 pub mod openapi;
 mod orders;
 mod phone;
@@ -75,6 +77,7 @@ pub fn router(hq: Arc<Hq>) -> Router {
         // Anyone.
         .route("/v1/health", get(health::get))
         .route("/openapi.json", get(openapi::get))
+        .route("/v1/images/{id}/{size}", get(images::get))
         // A kiosk with a one-time code.
         .route("/v1/enroll", post(enroll::post))
         // An enrolled kiosk.

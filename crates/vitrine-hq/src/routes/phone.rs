@@ -27,7 +27,7 @@ use crate::http::page::{
     BASKET_SCRIPT, BRAND, alert, error_text, error_texts, html, lang_links, link_paragraph, page as shell, page_lang,
     script_json, wants_json,
 };
-use crate::http::{ApiJson, Failure, PageForm, blocking, esc};
+use crate::http::{ApiJson, Failure, PageForm, blocking, esc, product_picture};
 use crate::services::catalog::demo_prices;
 use crate::services::handoffs::{
     ClaimOutcome, PhoneCoupon, Source, accept_handoff, claim as claim_basket, handoff_receipt, price_handoff,
@@ -67,8 +67,12 @@ fn basket_section(hq: &Hq, h: &HandoffRecord, lang: Lang) -> Result<String, Fail
             .and_then(|m| m.times(i64::from(line.quantity)))
             .map(|m| m.format(lang))
             .unwrap_or_else(|| tr!(lang, "hq-page-no-price"));
+        let picture = product
+            .as_ref()
+            .and_then(|p| p.image.as_ref().map(|id| product_picture(id, &p.name)))
+            .unwrap_or_default();
         rows.push_str(&format!(
-            "<tr class=\"line\"><td>{}</td><td class=\"n\">{}</td></tr>",
+            "<tr class=\"line\"><td>{picture}{}</td><td class=\"n\">{}</td></tr>",
             esc(&tr!(lang, "hq-page-line", quantity = line.quantity, name = name)),
             esc(&line_total)
         ));

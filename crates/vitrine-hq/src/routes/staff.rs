@@ -22,7 +22,7 @@ use crate::Hq;
 use crate::dates::date_time;
 use crate::http::auth::{same_origin, staff_set_cookie};
 use crate::http::page::{alert, html, lang_links, link_paragraph, page_lang, wants_json};
-use crate::http::{ClientAddr, Failure, PageForm, Staff, blocking, esc, limit_client};
+use crate::http::{ClientAddr, Failure, PageForm, Staff, blocking, esc, limit_client, product_picture};
 use crate::services::orders;
 use crate::services::staff::{self as staff_accounts, Login, SESSION_S, may_act_for};
 
@@ -268,13 +268,24 @@ pub(super) async fn orders(
     }
     let store2 = store.clone();
     let read = blocking(move || {
-        Ok((
-            hq.storage.orders(&store2)?,
-            hq.storage.order_audit(Some(&store2), AUDIT_SHOWN)?,
-        ))
+        let orders = hq.storage.orders(&store2)?;
+        // The pictures of the orders' products, for the lines to pick.
+        let mut pictures = std::collections::BTreeMap::new();
+        for o in &orders {
+            let Ok(req) = serde_json::from_str::<OrderRequest>(&o.request_json) else {
+                continue;
+            };
+            for l in &req.lines {
+                if let std::collections::btree_map::Entry::Vacant(e) = pictures.entry(l.gtin) {
+                    let p = hq.storage.product_price(l.gtin, "")?.map(|pp| pp.product);
+                    e.insert(p.and_then(|p| p.image.map(|id| product_picture(&id, &p.name))));
+                }
+            }
+        }
+        Ok((orders, hq.storage.order_audit(Some(&store2), AUDIT_SHOWN)?, pictures))
     })
     .await;
-    let (orders, audit) = match read {
+    let (orders, audit, pictures) = match read {
         Ok(o) => o,
         Err(f) => {
             let msg = hq_failed(&f);
@@ -289,6 +300,11 @@ pub(super) async fn orders(
             .as_ref()
             .map(|r| r.lines.iter().map(|l| l.quantity).sum())
             .unwrap_or(0);
+        let pics: String = req
+            .iter()
+            .flat_map(|r| &r.lines)
+            .filter_map(|l| pictures.get(&l.gtin).cloned().flatten())
+            .collect();
         let mut buttons = String::new();
         for st in OrderStatus::ALL {
             if st == o.status {
@@ -305,12 +321,13 @@ pub(super) async fn orders(
             ));
         }
         rows.push_str(&format!(
-            "<tr data-order=\"{}\"><td><strong>{}</strong><br>{}</td><td>{}<br>{}</td><td class=\"n\">{}</td><td><span class=\"status\">{}</span><br>{}</td></tr>",
+            "<tr data-order=\"{}\"><td><strong>{}</strong><br>{}</td><td>{}<br>{}{}</td><td class=\"n\">{}</td><td><span class=\"status\">{}</span><br>{}</td></tr>",
             o.id,
             esc(&o.number),
             esc(&date_time(o.created_at).render(lang)),
             esc(&name),
             esc(&tr!(lang, "hq-staff-items", count = items)),
+            if pics.is_empty() { String::new() } else { format!("<br>{pics}") },
             esc(&o.total.format(lang)),
             esc(&domain::order_status(o.status).render(lang)),
             buttons

@@ -9,7 +9,7 @@
 //! `orders`, `handoffs` → `survey` → `notify` → `pricing`, `coupons`,
 //! `catalog`; `orders`, `handoffs`, `survey` → `customers` → `coupons`;
 //! `orders`, `handoffs`, routes → `identify` → `customers`, `notify`;
-//! `admin` → `catalog`; every one → [`crate::storage`].
+//! `admin` → `catalog`, `pictures`; every one → [`crate::storage`].
 //!
 //! # Layout
 //! - [`catalog`]: the signed snapshots (cut once per version and store,
@@ -32,6 +32,8 @@
 //!   catalogue) and the sender (SMTP relay, SMS webhook) with retries.
 //! - [`staff`]: staff accounts (Argon2 passwords, lockout), their
 //!   sessions.
+//! - [`pictures`]: product pictures (checked, stored by content hash,
+//!   resized) and their sizes for the picture route.
 //! - [`admin`]: what the `vitrine-hq` commands do to the referential and
 //!   the fleet.
 
@@ -44,6 +46,7 @@ pub mod handoffs;
 pub mod identify;
 pub mod notify;
 pub mod orders;
+pub mod pictures;
 pub mod pricing;
 pub mod staff;
 pub mod survey;

@@ -1,5 +1,5 @@
 //! HQ's storage: one trait per aggregate (catalog, devices, handoffs,
-//! orders, customers, notifications, settings), with types that name no
+//! orders, customers, notifications, settings, product pictures), with types that name no
 //! database, and [`HqStorage`], every one of them at once: what the rest of
 //! HQ holds (`Arc<dyn HqStorage>`). SQL lives only in the SQLite backend
 //! ([`SqliteStorage`], module `sqlite`), so a PostgreSQL backend for large
@@ -18,6 +18,7 @@ pub mod catalog;
 pub mod customers;
 pub mod devices;
 pub mod handoffs;
+pub mod images;
 pub mod meta;
 pub mod notifications;
 pub mod orders;
@@ -32,6 +33,7 @@ pub use catalog::{CatalogStore, ChangesSince, ProductPrice, Snapshot};
 pub use customers::CustomerStore;
 pub use devices::{Device, DeviceStore, NewDevice};
 pub use handoffs::{Claim, HandoffRecord, HandoffStore};
+pub use images::{ImageStore, NewImage};
 pub use meta::MetaStore;
 pub use notifications::{NewNotification, Notification, NotificationStore, Scheduled};
 pub use orders::{OrderRecord, OrderStore};
@@ -85,6 +87,7 @@ pub trait HqStorage:
     + CustomerStore
     + NotificationStore
     + MetaStore
+    + ImageStore
     + Send
     + Sync
     + 'static
@@ -100,6 +103,7 @@ impl<T> HqStorage for T where
         + CustomerStore
         + NotificationStore
         + MetaStore
+        + ImageStore
         + Send
         + Sync
         + 'static

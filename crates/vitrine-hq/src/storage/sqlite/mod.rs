@@ -1,7 +1,7 @@
 //! The SQLite backend of HQ's storage: one file, WAL, append-only
 //! migrations. Every SQL statement of HQ is in this module and its
 //! children, one per aggregate (`catalog`, `devices`, `handoffs`, `orders`,
-//! `customers`, `notifications`, `meta`); each reads its rows into a named
+//! `customers`, `notifications`, `meta`, `images`); each reads its rows into a named
 //! row struct and turns it into the backend-neutral record.
 //!
 //! # Connections: one writer, pooled readers
@@ -22,6 +22,7 @@ mod catalog;
 mod customers;
 mod devices;
 mod handoffs;
+mod images;
 mod meta;
 mod notifications;
 mod orders;
@@ -151,6 +152,17 @@ pub const HQ_MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX identify_challenges_contact ON identify_challenges(contact_hash, created_at);
     CREATE INDEX identify_challenges_device ON identify_challenges(device_id, created_at);
+    "#,
+    // product pictures (issue 16): by the SHA-256 of the original file, with
+    // the sizes made of it
+    r#"
+    CREATE TABLE images (
+        id TEXT PRIMARY KEY, width INTEGER NOT NULL, height INTEGER NOT NULL, original BLOB NOT NULL
+    );
+    CREATE TABLE image_sizes (
+        id TEXT NOT NULL REFERENCES images(id), size TEXT NOT NULL, bytes BLOB NOT NULL,
+        PRIMARY KEY (id, size)
+    ) WITHOUT ROWID;
     "#,
 ];
 
