@@ -44,6 +44,7 @@ pub mod handoffs;
 pub mod identify;
 pub mod notify;
 pub mod orders;
+pub mod phone;
 pub mod pricing;
 pub mod staff;
 pub mod survey;

@@ -21,6 +21,7 @@ pub mod handoffs;
 pub mod meta;
 pub mod notifications;
 pub mod orders;
+pub mod phone;
 mod sqlite;
 pub mod staff;
 
@@ -35,6 +36,7 @@ pub use handoffs::{Claim, HandoffRecord, HandoffStore};
 pub use meta::MetaStore;
 pub use notifications::{NewNotification, Notification, NotificationStore, Scheduled};
 pub use orders::{OrderRecord, OrderStore};
+pub use phone::{BasketEdit, PhoneStore};
 pub use sqlite::{HQ_DB_FILE, HQ_MIGRATIONS, MAX_IDLE_READERS, ReadView, Reader, SqliteStorage};
 pub use staff::{AuditEntry, StaffAccount, StaffSessionRecord, StaffStore};
 
@@ -81,6 +83,7 @@ pub trait HqStorage:
     + DeviceStore
     + HandoffStore
     + OrderStore
+    + PhoneStore
     + StaffStore
     + CustomerStore
     + NotificationStore
@@ -96,6 +99,7 @@ impl<T> HqStorage for T where
         + DeviceStore
         + HandoffStore
         + OrderStore
+        + PhoneStore
         + StaffStore
         + CustomerStore
         + NotificationStore

@@ -25,6 +25,7 @@ mod handoffs;
 mod meta;
 mod notifications;
 mod orders;
+mod phone;
 mod staff;
 
 use std::ops::Deref;
@@ -151,6 +152,22 @@ pub const HQ_MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX identify_challenges_contact ON identify_challenges(contact_hash, created_at);
     CREATE INDEX identify_challenges_device ON identify_challenges(device_id, created_at);
+    "#,
+    // 6: the phone page (issue 16): a handed-off basket's edits (the
+    // kiosk's signed basket stays as it was), how a phone order is
+    // fulfilled and paid, and the shopper a one-time code identified on
+    // the phone.
+    r#"
+    CREATE TABLE handoff_edits (
+        handoff_id TEXT PRIMARY KEY, version INTEGER NOT NULL, lines TEXT NOT NULL, updated_at INTEGER NOT NULL
+    );
+    CREATE TABLE order_details (
+        order_id TEXT PRIMARY KEY, handoff_id TEXT, data TEXT NOT NULL, checkout_url TEXT
+    );
+    CREATE INDEX order_details_handoff ON order_details(handoff_id);
+    CREATE TABLE phone_identities (
+        handoff_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, verified_at INTEGER NOT NULL
+    );
     "#,
 ];
 
