@@ -27,6 +27,9 @@ PACKAGES=(
   # audio mode: the kiosk's voice (a separate process, or the speech daemon),
   # the player and jack controls (alsa-utils), WAV checks in tests (sox)
   espeak-ng speech-dispatcher speech-dispatcher-espeak-ng alsa-utils sox
+  # the pages' Lighthouse and axe-core audit (tools/web-audit, npm) and
+  # WebDriver for browser tests
+  nodejs npm chromium-driver
 )
 
 missing=()
@@ -111,3 +114,12 @@ for tool in fmt clippy; do
     fi
   fi
 done
+
+# Lighthouse and axe-core (npm, pinned in tools/web-audit/package-lock.json)
+# for the pages' audit (crates/vitrine-hq/tests/web_audit.rs), run with
+# Debian's nodejs and Chromium; installed in the repository's
+# tools/web-audit/node_modules (ignored by git).
+WEB_AUDIT="$(cd "$(dirname "$0")/.." && pwd)/tools/web-audit"
+if [ ! -d "$WEB_AUDIT/node_modules/lighthouse" ] || [ ! -d "$WEB_AUDIT/node_modules/axe-core" ]; then
+  (cd "$WEB_AUDIT" && npm ci --no-audit --no-fund --ignore-scripts)
+fi

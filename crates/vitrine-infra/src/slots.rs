@@ -116,28 +116,31 @@ mod tests {
         // 2026-11-23 (a Monday) 14:30 in Paris (UTC+1)
         let offset = UtcOffset::from_hms(1, 0, 0).unwrap();
         let now = time::macros::datetime!(2026-11-23 14:30 +1).unix_timestamp();
-        let slots = slots(now, offset, &rules(), 100);
+        let offered = slots(now, offset, &rules(), 100);
         // today 17-18, 18-19, 19-20 then 11 per day for two days
-        assert_eq!(slots.len(), 3 + 11 + 11);
+        assert_eq!(offered.len(), 3 + 11 + 11);
         assert_eq!(
-            slots[0].label(now, offset).render(Lang::FR),
+            offered[0].label(now, offset).render(Lang::FR),
             "Aujourd'hui, 17:00 – 18:00"
         );
-        assert_eq!(slots[3].label(now, offset).render(Lang::EN), "Tomorrow, 09:00 – 10:00");
         assert_eq!(
-            slots[14].label(now, offset).render(Lang::FR),
+            offered[3].label(now, offset).render(Lang::EN),
+            "Tomorrow, 09:00 – 10:00"
+        );
+        assert_eq!(
+            offered[14].label(now, offset).render(Lang::FR),
             "Mercredi 25/11, 09:00 – 10:00"
         );
         assert_eq!(
-            slots[14].label(now, offset).render(Lang::EN),
+            offered[14].label(now, offset).render(Lang::EN),
             "Wednesday 25 Nov, 09:00 – 10:00"
         );
         assert_eq!(
-            slots[14].label(now, offset).render(Lang::DE),
+            offered[14].label(now, offset).render(Lang::DE),
             "Mittwoch, 25.11., 09:00 – 10:00"
         );
-        assert_eq!(slots[3].label(now, offset).render(Lang::DE), "Morgen, 09:00 – 10:00");
-        assert!(slots.windows(2).all(|w| w[0].end <= w[1].start));
+        assert_eq!(offered[3].label(now, offset).render(Lang::DE), "Morgen, 09:00 – 10:00");
+        assert!(offered.windows(2).all(|w| w[0].end <= w[1].start));
         assert_eq!(slots(now, offset, &rules(), 4).len(), 4);
     }
 
@@ -145,7 +148,7 @@ mod tests {
     fn late_evening_offers_tomorrow_first() {
         let offset = UtcOffset::UTC;
         let now = time::macros::datetime!(2026-11-23 19:10 UTC).unix_timestamp();
-        let slots = slots(now, offset, &rules(), 1);
-        assert_eq!(slots[0].label(now, offset).render(Lang::FR), "Demain, 09:00 – 10:00");
+        let offered = slots(now, offset, &rules(), 1);
+        assert_eq!(offered[0].label(now, offset).render(Lang::FR), "Demain, 09:00 – 10:00");
     }
 }

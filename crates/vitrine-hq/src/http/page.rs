@@ -65,7 +65,7 @@ ul.lines,ul.promos,ul.coupons{list-style:none;padding:0}li.line{display:grid;gri
 li.line .n{text-align:right;white-space:nowrap}.qty{grid-column:2/4;display:flex;align-items:center;gap:8px}.qty form{margin:0}\
 button.q{min-width:48px}button.rm{background:#fff;color:#8a1c1c;border:2px solid #8a1c1c}.count{min-width:2em;text-align:center}\
 p.total{display:flex;justify-content:space-between;font-weight:bold;font-size:1.1em}.warn{color:#8a1c1c;font-weight:bold}\
-a.button.alt{background:#fff;color:var(--brand,#0b3d91);border:2px solid var(--brand,#0b3d91)}:focus-visible{outline:3px solid #c60;outline-offset:2px}";
+a.button.alt{background:#fff;color:var(--brand,#0b3d91);border:2px solid var(--brand,#0b3d91)}:focus-visible{outline:3px solid #c60;outline-offset:2px}form.inline{display:inline}";
 
 /// The phone basket page's script (constant, so the Content-Security-Policy
 /// names it by hash; what changes per page is in the page's
