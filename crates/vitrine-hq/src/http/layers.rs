@@ -119,8 +119,16 @@ pub async fn compress_pages(req: Request, next: Next) -> Response {
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
+        // Never the push stream (`text/event-stream`): it does not end.
         .is_some_and(|v| {
-            v.starts_with("text/") || v.starts_with("application/javascript") || v.starts_with("application/manifest")
+            [
+                "text/html",
+                "text/css",
+                "application/javascript",
+                "application/manifest+json",
+            ]
+            .iter()
+            .any(|t| v.starts_with(t))
         });
     if !gzip || !textual || resp.headers().contains_key(header::CONTENT_ENCODING) {
         return resp;
