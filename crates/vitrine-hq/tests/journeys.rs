@@ -558,10 +558,12 @@ async fn the_phone_page_speaks_the_browsers_language_or_the_one_asked_for_and_so
         for words in [
             "<title>Ihr Warenkorb</title>",
             "<h1>Ihr Vitrine-Warenkorb</h1>",
-            "3 × Nordic must original",
-            "<td>Gesamt</td>",
+            "<strong>Nordic must original</strong>",
+            "Menge: 3",
+            "<span>Gesamt</span>",
             "Diesen Warenkorb erhalten",
-            "Preise der Filiale paris-01.",
+            // The store's name, not its id (issue 16).
+            "Filiale: Vitrine Paris Rivoli, Paris",
             "aria-current=\"true\">Deutsch</a>",
             "<label for=\"coupon\">Gutschein</label>",
         ] {
