@@ -59,6 +59,11 @@ async fn start(smtp_port: u16, sms: String) -> Server {
         });
         cfg.sms_webhook = Some(sms);
         cfg.shop.retailer_name = "Maison Test".into();
+        cfg.shop.colour = "#7a1f5c".into();
+        cfg.shop.logo = Some((
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"/>".to_vec(),
+            "image/svg+xml".into(),
+        ));
         cfg.shop.delivery_fee_minor = 490;
         cfg.shop.free_delivery_from_minor = Some(100_000);
         cfg.app_deep_link = Some("maisontest://basket/{id}".into());
@@ -445,4 +450,18 @@ async fn pages_come_gzipped_with_an_icon_a_manifest_and_a_service_worker() {
         .await
         .unwrap();
     assert_eq!(m["name"], "Maison Test");
+    // The retailer's colour and logo, from HQ's settings.
+    let css = raw
+        .get(s.server.at("/brand.css"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(css.contains("--brand:#7a1f5c"), "{css}");
+    let logo = raw.get(s.server.at("/brand/logo")).send().await.unwrap();
+    assert_eq!(logo.headers()["content-type"], "image/svg+xml");
+    let (_, page) = get(&s, &format!("/h/{id}"), "en").await;
+    assert!(page.contains("<img src=\"/brand/logo\""), "{page}");
 }
