@@ -108,7 +108,7 @@ pub fn request_timed_out() -> Response<Body> {
 /// Pages and their files (HTML, CSS, scripts, the manifest) larger than
 /// this are gzipped for a client that accepts it: a phone on a poor
 /// signal in a store loads less.
-const GZIP_PAGES_ABOVE: usize = 1024;
+pub const GZIP_PAGES_ABOVE: usize = 1024;
 
 /// Gzips a page's answer (see [`GZIP_PAGES_ABOVE`]); JSON keeps its own
 /// rule ([`super::GZIP_ABOVE`], the catalog's pre-gzipped bodies).
