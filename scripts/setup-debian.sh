@@ -32,6 +32,9 @@ PACKAGES=(
   # binaries stripped by binutils, users made by adduser, HQ's health asked
   # with curl
   systemd dpkg-dev binutils adduser curl
+  # the pages' Lighthouse and axe-core audit (tools/web-audit, npm) and
+  # WebDriver for browser tests
+  nodejs npm chromium-driver
 )
 
 missing=()
@@ -123,4 +126,12 @@ CARGO_DEB_VERSION=3.8.0
 if ! cargo deb --version 2>/dev/null | grep -q "$CARGO_DEB_VERSION"; then
   echo "installing cargo-deb $CARGO_DEB_VERSION" >&2
   cargo install --locked --quiet cargo-deb --version "$CARGO_DEB_VERSION"
+fi
+# Lighthouse and axe-core (npm, pinned in tools/web-audit/package-lock.json)
+# for the pages' audit (crates/vitrine-hq/tests/web_audit.rs), run with
+# Debian's nodejs and Chromium; installed in the repository's
+# tools/web-audit/node_modules (ignored by git).
+WEB_AUDIT="$(cd "$(dirname "$0")/.." && pwd)/tools/web-audit"
+if [ ! -d "$WEB_AUDIT/node_modules/lighthouse" ] || [ ! -d "$WEB_AUDIT/node_modules/axe-core" ]; then
+  (cd "$WEB_AUDIT" && npm ci --no-audit --no-fund --ignore-scripts)
 fi

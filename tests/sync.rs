@@ -402,6 +402,12 @@ async fn the_kiosk_command_line_enrolls_syncs_and_queues_handoffs() {
     );
     let bad = run(s(&["handoff", "5449000039232"])).await.unwrap();
     assert_eq!(bad.status.code(), Some(2));
+    // A product the catalog does not know is not handed off (the phone
+    // could not price it): exit 3, naming it, and nothing is queued.
+    let unknown = run(s(&["handoff", "5449000039231", "4006381333931"])).await.unwrap();
+    assert_eq!(unknown.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&unknown.stderr);
+    assert!(err.contains("4006381333931"), "{err}");
 
     let out = stdout_ok(&run(s(&["status", "--json"])).await.unwrap());
     let st: serde_json::Value = serde_json::from_str(&out).unwrap();

@@ -386,6 +386,7 @@ impl Catalog {
                         name: name.unwrap_or_else(|| sid.clone()),
                         id: sid,
                         city,
+                        address: None,
                     },
                     qty,
                 ));
@@ -583,6 +584,7 @@ impl Catalog {
                 id: r.get(0)?,
                 name: r.get(1)?,
                 city: r.get(2)?,
+                address: None,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

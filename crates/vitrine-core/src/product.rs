@@ -134,6 +134,10 @@ pub struct Store {
     pub name: String,
     #[serde(default)]
     pub city: Option<String>,
+    /// The street address the shopper is shown (the phone page, where to
+    /// collect an order).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
 }
 
 /// The retailer's price of a product, nationally (`store: None`) or for one

@@ -104,6 +104,58 @@ pub struct SmtpConfig {
     pub from: String,
 }
 
+/// What the phone page shows of the retailer, and how a purchase finishes
+/// there: click&collect and delivery slots, the delivery fee.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShopSettings {
+    /// The retailer's name, at the top of the phone page and its title.
+    pub retailer_name: String,
+    /// The retailer's colour (`#rrggbb`): the page's buttons and links.
+    pub colour: String,
+    /// The retailer's logo (its bytes and content type), served at
+    /// `/brand/logo`.
+    pub logo: Option<(Vec<u8>, String)>,
+    /// Click&collect slots (the kiosk's `[collect]` rules).
+    pub collect: vitrine_infra::slots::SlotRules,
+    /// Home delivery slots.
+    pub delivery: vitrine_infra::slots::SlotRules,
+    /// The delivery fee, minor units of [`HqConfig::currency`].
+    pub delivery_fee_minor: i64,
+    /// A basket of at least this total (minor units) is delivered free;
+    /// None: never free.
+    pub free_delivery_from_minor: Option<i64>,
+    /// The stores' local time (seconds east of UTC): slots are whole hours
+    /// there.
+    pub utc_offset_s: i32,
+}
+
+impl Default for ShopSettings {
+    fn default() -> Self {
+        ShopSettings {
+            retailer_name: "Vitrine".into(),
+            colour: "#0b3d91".into(),
+            logo: None,
+            collect: vitrine_infra::slots::SlotRules {
+                open_hour: 9,
+                close_hour: 20,
+                slot_minutes: 60,
+                lead_minutes: 120,
+                days: 3,
+            },
+            delivery: vitrine_infra::slots::SlotRules {
+                open_hour: 8,
+                close_hour: 20,
+                slot_minutes: 120,
+                lead_minutes: 24 * 60,
+                days: 5,
+            },
+            delivery_fee_minor: 490,
+            free_delivery_from_minor: Some(5000),
+            utc_offset_s: 3600,
+        }
+    }
+}
+
 /// HQ's settings (command-line options and `VITRINE_HQ_*` variables).
 #[derive(Debug, Clone)]
 pub struct HqConfig {
@@ -168,6 +220,8 @@ pub struct HqConfig {
     /// A request not answered within this time gets 408 (its body came too
     /// slowly, say). The push stream's answer starts at once: not affected.
     pub request_timeout: Duration,
+    /// The retailer on the phone page, click&collect and delivery.
+    pub shop: ShopSettings,
 }
 
 impl HqConfig {
@@ -199,6 +253,7 @@ impl HqConfig {
             max_connections_per_ip: 128,
             header_read_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
+            shop: ShopSettings::default(),
         }
     }
 

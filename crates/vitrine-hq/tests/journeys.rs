@@ -558,10 +558,12 @@ async fn the_phone_page_speaks_the_browsers_language_or_the_one_asked_for_and_so
         for words in [
             "<title>Ihr Warenkorb</title>",
             "<h1>Ihr Vitrine-Warenkorb</h1>",
-            "3 × Nordic must original",
-            "<td>Gesamt</td>",
+            "<strong>Nordic must original</strong>",
+            "Menge: 3",
+            "<span>Gesamt</span>",
             "Diesen Warenkorb erhalten",
-            "Preise der Filiale paris-01.",
+            // The store's name, not its id (issue 16).
+            "Filiale: Vitrine Paris Rivoli, Paris",
             "aria-current=\"true\">Deutsch</a>",
             "<label for=\"coupon\">Gutschein</label>",
         ] {
@@ -797,7 +799,7 @@ async fn the_phone_basket_and_the_staff_orders_show_product_pictures() {
     coke.image = Some(id.clone());
     s.hq.commit(&[Change::UpsertProduct(coke)], None).unwrap();
     let img = format!(
-        "<img class=\"pic\" src=\"/v1/images/{id}/thumb\" width=\"80\" height=\"80\" alt=\"Nordic must original\" loading=\"lazy\" decoding=\"async\">"
+        "<img class=\"thumb\" src=\"/v1/images/{id}/thumb\" width=\"56\" height=\"56\" alt=\"Nordic must original\" loading=\"lazy\" decoding=\"async\">"
     );
 
     let hid = hand_off(&s, None);

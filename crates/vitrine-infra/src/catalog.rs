@@ -298,6 +298,7 @@ mod tests {
             id: "paris-01".into(),
             name: "Paris".into(),
             city: Some("Paris".into()),
+            address: None,
         }
     }
 

@@ -32,6 +32,12 @@
 //! | `/h/{id}/submit` | POST | anyone holding a basket signed by an enrolled kiosk (the link's fragment), dated within HQ's window; the signature is checked; the basket is anonymous (a customer comes only from its kiosk) | `phone` |
 //! | `/h/{id}/claim` | POST | anyone with the basket's link, once: any later claim gets one answer, whichever contact it names | `phone` |
 //! | `/h/{id}/coupon` | POST | anyone with the basket's link; each coupon is used once, a personal one only on its holder's basket | `phone` |
+//! | `/h/{id}/lines` | POST | anyone with the basket's link: a line's quantity (a new version of the basket, priced by HQ) until an order is made from it | `phone` |
+//! | `/h/{id}/collect`, `/h/{id}/delivery` | GET | anyone with the basket's link: the order forms | `phone` |
+//! | `/h/{id}/order` | POST | anyone with the basket's link: an order (click&collect or delivery), once per form | `phone` |
+//! | `/h/{id}/identify`, `/h/{id}/verify` | POST | anyone with the basket's link: a one-time code (sent only to a customer's contact, rate-limited per contact and per basket), tried a few times | `phone` |
+//! | `/o/{id}` | GET | anyone with the order's link (its id, a UUIDv7) | `phone` |
+//! | `/favicon.ico`, `/manifest.webmanifest`, `/sw.js`, `/sw-register.js`, `/brand.css`, `/brand/logo` | GET | anyone | `assets` |
 //! | `/s/{id}` | GET, POST | anyone with the survey's link (a random 80-bit id), answered once | `survey` |
 //! | `/staff/login` | GET, POST | anyone (the login form); POST rate-limited per client address, refused from another origin, accounts locked after 10 wrong passwords | `staff` |
 //! | `/staff/logout` | POST | a logged-in member of staff ([`Staff`]), its CSRF token | `staff` |
@@ -44,6 +50,7 @@
 //! answer but the push stream and the (separately signed) catalog carries
 //! HQ's signature ([`crate::http::signed`]).
 
+mod assets;
 mod availability;
 mod catalog;
 mod customers;
@@ -99,6 +106,19 @@ pub fn router(hq: Arc<Hq>) -> Router {
         .route("/h/{id}/submit", post(phone::submit))
         .route("/h/{id}/claim", post(phone::claim))
         .route("/h/{id}/coupon", post(phone::coupon))
+        .route("/h/{id}/lines", post(phone::lines))
+        .route("/h/{id}/collect", get(phone::collect))
+        .route("/h/{id}/delivery", get(phone::delivery))
+        .route("/h/{id}/order", post(phone::order))
+        .route("/h/{id}/identify", post(phone::identify))
+        .route("/h/{id}/verify", post(phone::verify))
+        .route("/o/{id}", get(phone::order_page))
+        .route("/favicon.ico", get(assets::favicon))
+        .route("/manifest.webmanifest", get(assets::manifest))
+        .route("/sw.js", get(assets::service_worker))
+        .route("/sw-register.js", get(assets::register))
+        .route("/brand.css", get(assets::brand_css))
+        .route("/brand/logo", get(assets::logo))
         .route("/s/{id}", get(survey::page).post(survey::answer))
         // The store's staff.
         .route("/staff/login", get(staff::login_form).post(staff::login))
@@ -112,5 +132,6 @@ pub fn router(hq: Arc<Hq>) -> Router {
         // Signs what json_errors made JSON too (it runs inside this layer).
         .layer(middleware::from_fn_with_state(hq.clone(), signed::sign_answers))
         .layer(middleware::from_fn(layers::security_headers))
+        .layer(middleware::from_fn(layers::compress_pages))
         .with_state(hq)
 }

@@ -204,7 +204,7 @@ pub(super) async fn logout(
 /// The line saying who is logged in, with the logout button.
 fn who_and_logout(staff: &Staff, lang: Lang) -> String {
     format!(
-        "<p>{} <form method=\"post\" action=\"/staff/logout\" style=\"display:inline\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"lang\" value=\"{}\"><button type=\"submit\">{}</button></form></p>",
+        "<p>{} <form method=\"post\" action=\"/staff/logout\" class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"lang\" value=\"{}\"><button type=\"submit\">{}</button></form></p>",
         esc(&tr!(lang, "hq-staff-signed-in", name = staff.account.name.as_str())),
         esc(&staff.csrf),
         lang.code(),
@@ -311,7 +311,7 @@ pub(super) async fn orders(
                 continue;
             }
             buttons.push_str(&format!(
-                "<form method=\"post\" action=\"/staff/{}/orders/{}/status\" style=\"display:inline\"><input type=\"hidden\" name=\"status\" value=\"{}\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"lang\" value=\"{}\"><button type=\"submit\">{}</button></form> ",
+                "<form method=\"post\" action=\"/staff/{}/orders/{}/status\" class=\"inline\"><input type=\"hidden\" name=\"status\" value=\"{}\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"lang\" value=\"{}\"><button type=\"submit\">{}</button></form> ",
                 esc(&store),
                 o.id,
                 st.as_str(),

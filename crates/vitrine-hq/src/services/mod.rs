@@ -47,6 +47,7 @@ pub mod identify;
 pub mod notify;
 pub mod orders;
 pub mod pictures;
+pub mod phone;
 pub mod pricing;
 pub mod staff;
 pub mod survey;

@@ -8,18 +8,20 @@
 
 use uuid::Uuid;
 use vitrine_core::Money;
+use vitrine_core::product::UnixTime;
 use vitrine_core::sign::sha256_hex;
+use vitrine_core::wire::customers::CouponOutcome;
 use vitrine_core::wire::{OrderReceipt, OrderRequest, OrderStatus, order_number};
 
 use super::ServiceError;
-use super::coupons::{AppliedCoupons, apply_coupons};
+use super::coupons::{AppliedCoupons, CouponRefusal, apply_coupons};
 use super::customers::pricing_context;
 use super::identify::{pricing_time, vouched_customer};
 use super::notify::messages::{order_messages, status_messages};
-use super::pricing::price_lines_with;
+use super::pricing::{PricedLines, price_lines_with};
 use super::survey::after_collected;
 use crate::Hq;
-use crate::storage::{Device, OrderRecord, ProductPrice, Put};
+use crate::storage::{Device, NewNotification, OrderRecord, ProductPrice, Put};
 
 fn same_or_conflict(old: &OrderRecord, fingerprint: &str) -> Result<OrderReceipt, ServiceError> {
     if old.fingerprint != fingerprint {
@@ -95,47 +97,117 @@ pub fn accept_order(hq: &Hq, dev: &Device, req: &OrderRequest) -> Result<(bool, 
         holder,
     )?;
     let priced = price_lines_with(hq, &req.store, &req.lines, customer.as_ref(), &promos, &accepted, at)?;
-    let total = priced
+    // What HQ keeps of the request: the customer it vouched for, not the
+    // one the kiosk named, and not the evidence (a card number, a token).
+    let mut kept = req.clone();
+    kept.customer.customer_id = holder.map(String::from);
+    kept.identification = None;
+    create_order(
+        hq,
+        NewOrder {
+            request: kept,
+            device_id: &dev.id,
+            at,
+            priced: &priced,
+            extra: Money::zero(hq.config.currency),
+            coupons,
+            refused: &refused,
+            fingerprint,
+            details: None,
+            notes: None,
+        },
+    )
+}
+
+/// An order about to be stored, whichever channel made it (the kiosk's
+/// click&collect, the phone's click&collect or delivery).
+pub struct NewOrder<'a> {
+    /// The request as HQ keeps it (the customer it vouches for, no
+    /// evidence).
+    pub request: OrderRequest,
+    /// The kiosk that made the order (or the basket it comes from).
+    pub device_id: &'a str,
+    /// HQ's pricing time.
+    pub at: UnixTime,
+    pub priced: &'a PricedLines,
+    /// Added to the basket's total (a delivery fee).
+    pub extra: Money,
+    pub coupons: Vec<CouponOutcome>,
+    pub refused: &'a [(String, CouponRefusal)],
+    /// The idempotency fingerprint.
+    pub fingerprint: String,
+    /// How a phone order is fulfilled and paid (see
+    /// [`crate::services::phone`]), with the basket it comes from.
+    pub details: Option<(Uuid, String)>,
+    /// The confirmation to send (None: the kiosk order's).
+    pub notes: Option<Vec<NewNotification>>,
+}
+
+/// Stores an order once with its confirmation: the ONE function every
+/// order goes through, so that whatever follows an order (its messages,
+/// the retailer's webhook) sees them all. Returns whether it is new and
+/// the receipt (the first one, for a repeat).
+pub fn create_order(hq: &Hq, o: NewOrder<'_>) -> Result<(bool, OrderReceipt), ServiceError> {
+    let req = &o.request;
+    let basket = o
+        .priced
         .priced
         .as_ref()
         .map(|p| p.total)
         .unwrap_or(Money::zero(hq.config.currency));
+    let total = basket.checked_add(o.extra).map_err(ServiceError::internal)?;
     let receipt = OrderReceipt {
         id: req.id,
         number: order_number(&req.id),
         store: req.store.clone(),
         status: OrderStatus::Received,
         total,
-        created_at: at,
-        coupons,
+        created_at: o.at,
+        coupons: o.coupons,
     };
-    // What HQ keeps of the request: the customer it vouched for, not the
-    // one the kiosk named, and not the evidence (a card number, a token).
-    let mut kept = req.clone();
-    kept.customer.customer_id = holder.map(String::from);
-    kept.identification = None;
     let record = OrderRecord {
         id: req.id,
         number: receipt.number.clone(),
         store: req.store.clone(),
-        device_id: dev.id.clone(),
-        created_at: at,
+        device_id: o.device_id.to_string(),
+        created_at: o.at,
         received_at: hq.now(),
         status: OrderStatus::Received,
-        request_json: serde_json::to_string(&kept).map_err(ServiceError::internal)?,
-        fingerprint: fingerprint.clone(),
+        request_json: serde_json::to_string(req).map_err(ServiceError::internal)?,
+        fingerprint: o.fingerprint.clone(),
         receipt_json: serde_json::to_string(&receipt).map_err(ServiceError::internal)?,
         total,
     };
-    let notes = order_messages(hq, &kept, &receipt, &priced, &refused);
+    let notes = match o.notes {
+        Some(notes) => notes,
+        None => order_messages(hq, req, &receipt, o.priced, o.refused),
+    };
+    // The details first: an order never exists without them (a failure
+    // after leaves details no order names, harmless).
+    if let Some((handoff, details)) = &o.details {
+        hq.storage.put_order_details(&req.id, handoff, details)?;
+    }
     match hq.storage.put_order(&record, &notes)? {
         Put::Created(_) => {
             tracing::info!(order = %req.id, number = %receipt.number, store = %req.store, "order received");
+            hq.wake_notifier();
             Ok((true, receipt))
         }
-        Put::Existing(old) => Ok((false, same_or_conflict(&old, &fingerprint)?)),
+        Put::Existing(old) => Ok((false, same_or_conflict(&old, &o.fingerprint)?)),
         Put::Conflict => Err(ServiceError::Conflict("order id reused".into())),
     }
+}
+
+/// Records where the shopper pays an order (the retailer's answer to the
+/// order webhook carries `checkout_url`): the order page links there.
+/// False when the order was not made on the phone.
+pub fn set_checkout_url(hq: &Hq, id: &Uuid, url: &str) -> Result<bool, ServiceError> {
+    if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 2000 {
+        return Err(ServiceError::Invalid(
+            "checkout_url: an http(s) URL of at most 2000 characters".into(),
+        ));
+    }
+    Ok(hq.storage.set_order_checkout_url(id, url)?)
 }
 
 /// An order's receipt with its status now, for the kiosk of its store.

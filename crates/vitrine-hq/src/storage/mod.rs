@@ -22,6 +22,7 @@ pub mod images;
 pub mod meta;
 pub mod notifications;
 pub mod orders;
+pub mod phone;
 mod sqlite;
 pub mod staff;
 
@@ -37,6 +38,7 @@ pub use images::{ImageStore, NewImage};
 pub use meta::MetaStore;
 pub use notifications::{NewNotification, Notification, NotificationStore, Scheduled};
 pub use orders::{OrderRecord, OrderStore};
+pub use phone::{BasketEdit, PhoneStore};
 pub use sqlite::{HQ_DB_FILE, HQ_MIGRATIONS, MAX_IDLE_READERS, ReadView, Reader, SqliteStorage};
 pub use staff::{AuditEntry, StaffAccount, StaffSessionRecord, StaffStore};
 
@@ -83,6 +85,7 @@ pub trait HqStorage:
     + DeviceStore
     + HandoffStore
     + OrderStore
+    + PhoneStore
     + StaffStore
     + CustomerStore
     + NotificationStore
@@ -99,6 +102,7 @@ impl<T> HqStorage for T where
         + DeviceStore
         + HandoffStore
         + OrderStore
+        + PhoneStore
         + StaffStore
         + CustomerStore
         + NotificationStore

@@ -195,6 +195,49 @@ pub fn claim_messages(
     .collect()
 }
 
+/// The confirmation of an order made on the phone, in the order's
+/// language: `how` says where and when it is collected or delivered and
+/// how it is paid; `link` is its page.
+pub fn phone_order_messages(
+    hq: &Hq,
+    req: &OrderRequest,
+    number: &str,
+    priced: &PricedLines,
+    total: vitrine_core::Money,
+    how: &vitrine_i18n::Text,
+    path: &str,
+) -> Vec<NewNotification> {
+    let lang = req.lang;
+    let link = link(hq, path);
+    let how = how.render(lang);
+    let subject = tr!(lang, "phone-mail-order-subject", number = number);
+    let body = tr!(
+        lang,
+        "phone-mail-order-body",
+        name = req.customer.name.as_str(),
+        number = number,
+        how = how.as_str(),
+        lines = lines_text(hq, priced, lang),
+        total = total,
+        link = link.as_str(),
+        retailer = hq.config.shop.retailer_name.as_str(),
+    );
+    let text = tr!(
+        lang,
+        "phone-sms-order",
+        number = number,
+        how = how.as_str(),
+        link = link.as_str()
+    );
+    [
+        email(hq, req.customer.email.as_deref(), subject, body),
+        sms(hq, req.customer.phone.as_deref(), text),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 /// The one-time code that proves the shopper holds `to` (channel `email`
 /// or `sms`), valid `minutes`.
 pub fn code_message(hq: &Hq, channel: &str, to: &str, code: &str, minutes: i64, lang: Lang) -> Option<NewNotification> {

@@ -26,6 +26,7 @@ mod images;
 mod meta;
 mod notifications;
 mod orders;
+mod phone;
 mod staff;
 
 use std::ops::Deref;
@@ -153,7 +154,7 @@ pub const HQ_MIGRATIONS: &[&str] = &[
     CREATE INDEX identify_challenges_contact ON identify_challenges(contact_hash, created_at);
     CREATE INDEX identify_challenges_device ON identify_challenges(device_id, created_at);
     "#,
-    // product pictures (issue 16): by the SHA-256 of the original file, with
+    // 6: product pictures (issue 16): by the SHA-256 of the original file, with
     // the sizes made of it
     r#"
     CREATE TABLE images (
@@ -163,6 +164,22 @@ pub const HQ_MIGRATIONS: &[&str] = &[
         id TEXT NOT NULL REFERENCES images(id), size TEXT NOT NULL, bytes BLOB NOT NULL,
         PRIMARY KEY (id, size)
     ) WITHOUT ROWID;
+    "#,
+    // 7: the phone page (issue 16): a handed-off basket's edits (the
+    // kiosk's signed basket stays as it was), how a phone order is
+    // fulfilled and paid, and the shopper a one-time code identified on
+    // the phone.
+    r#"
+    CREATE TABLE handoff_edits (
+        handoff_id TEXT PRIMARY KEY, version INTEGER NOT NULL, lines TEXT NOT NULL, updated_at INTEGER NOT NULL
+    );
+    CREATE TABLE order_details (
+        order_id TEXT PRIMARY KEY, handoff_id TEXT, data TEXT NOT NULL, checkout_url TEXT
+    );
+    CREATE INDEX order_details_handoff ON order_details(handoff_id);
+    CREATE TABLE phone_identities (
+        handoff_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, verified_at INTEGER NOT NULL
+    );
     "#,
 ];
 
