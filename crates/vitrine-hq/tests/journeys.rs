@@ -20,7 +20,7 @@ use vitrine_core::wire::{HandoffBasket, HandoffLine, HandoffSubmit, OrderCustome
 use vitrine_core::{Gtin, Lang, Money};
 use vitrine_hq::customers::{self, NewCustomer};
 use vitrine_hq::services::handoffs::{Source, accept_handoff};
-use vitrine_hq::services::orders::accept_order;
+use vitrine_hq::services::orders::{accept_order, set_status};
 use vitrine_hq::services::survey::after_collected;
 use vitrine_hq::storage::Device;
 use vitrine_hq::storage::customers::CouponRecord;
@@ -442,12 +442,15 @@ async fn the_survey_loop_drops_the_coupon_reminder_once_the_coupon_is_used() {
     let (_, receipt) = accept_order(&s.hq, &s.dev, &order_with(&s, &[], Lang::EN, "dora@example.fr")).unwrap();
     s.hq.wake_notifier();
     assert!(next_mail_text(&mut mails).await.contains("is received"));
-    let o =
-        s.hq.storage
-            .set_order_status(&receipt.id, OrderStatus::Collected, s.hq.now(), &[])
-            .unwrap()
-            .unwrap();
-    assert!(after_collected(&s.hq, &o).unwrap());
+    for st in [OrderStatus::Preparing, OrderStatus::Ready] {
+        set_status(&s.hq, "paris-01", &receipt.id, st, "test", None).unwrap();
+    }
+    assert!(next_mail_text(&mut mails).await.contains("is ready"));
+    let o = set_status(&s.hq, "paris-01", &receipt.id, OrderStatus::Collected, "test", None)
+        .unwrap()
+        .unwrap();
+    // Collecting it scheduled the survey loop, once.
+    assert!(!after_collected(&s.hq, &o).unwrap());
     assert!(
         next_mail_text(&mut mails)
             .await

@@ -14,6 +14,7 @@
 //! - [`smtp`]: a real SMTP server (aiosmtpd) and the mails it receives.
 //! - [`sms`]: an HTTP stand-in for the SMS provider's webhook.
 //! - [`chromium`]: a page rendered by headless Chromium, scripts run.
+//! - [`schema`]: a small JSON Schema checker for `openapi.json`'s schemas.
 //! - [`proxy`]: a TCP proxy that cuts, delays, drops or rewrites traffic.
 //! - [`wait`]: bounded waits on a watched value ([`wait_until`]) and checks
 //!   on a command's output ([`stdout_ok`]).
@@ -24,6 +25,7 @@
 pub mod chromium;
 pub mod hq;
 pub mod proxy;
+pub mod schema;
 pub mod sms;
 pub mod smtp;
 pub mod wait;

@@ -420,7 +420,7 @@ pub(super) async fn set_status(
     };
     let store2 = store.clone();
     let who = staff.account.name.clone();
-    match blocking(move || Ok(orders::set_status(&hq, &store2, &uuid, status, &who)?)).await {
+    match blocking(move || Ok(orders::set_status(&hq, &store2, &uuid, status, &who, None)?)).await {
         Ok(Some(_)) => Redirect::to(&orders_href(&store, lang)).into_response(),
         Ok(None) => refuse(
             &headers,

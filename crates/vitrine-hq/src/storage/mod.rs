@@ -1,5 +1,5 @@
 //! HQ's storage: one trait per aggregate (catalog, devices, handoffs,
-//! orders, customers, notifications, settings), with types that name no
+//! orders, customers, notifications, the order webhook's outbox, settings), with types that name no
 //! database, and [`HqStorage`], every one of them at once: what the rest of
 //! HQ holds (`Arc<dyn HqStorage>`). SQL lives only in the SQLite backend
 //! ([`SqliteStorage`], module `sqlite`), so a PostgreSQL backend for large
@@ -23,6 +23,7 @@ pub mod notifications;
 pub mod orders;
 mod sqlite;
 pub mod staff;
+pub mod webhooks;
 
 use std::path::PathBuf;
 
@@ -34,9 +35,10 @@ pub use devices::{Device, DeviceStore, NewDevice};
 pub use handoffs::{Claim, HandoffRecord, HandoffStore};
 pub use meta::MetaStore;
 pub use notifications::{NewNotification, Notification, NotificationStore, Scheduled};
-pub use orders::{OrderRecord, OrderStore};
+pub use orders::{OrderRecord, OrderStore, StatusUpdate, StatusUpdated};
 pub use sqlite::{HQ_DB_FILE, HQ_MIGRATIONS, MAX_IDLE_READERS, ReadView, Reader, SqliteStorage};
 pub use staff::{AuditEntry, StaffAccount, StaffSessionRecord, StaffStore};
+pub use webhooks::{EventState, NewWebhookEvent, OutboxEvent, WebhookStore};
 
 #[derive(Debug, Error)]
 pub enum StorageError {
@@ -84,6 +86,7 @@ pub trait HqStorage:
     + StaffStore
     + CustomerStore
     + NotificationStore
+    + WebhookStore
     + MetaStore
     + Send
     + Sync
@@ -99,6 +102,7 @@ impl<T> HqStorage for T where
         + StaffStore
         + CustomerStore
         + NotificationStore
+        + WebhookStore
         + MetaStore
         + Send
         + Sync

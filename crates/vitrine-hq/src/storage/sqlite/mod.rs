@@ -1,7 +1,7 @@
 //! The SQLite backend of HQ's storage: one file, WAL, append-only
 //! migrations. Every SQL statement of HQ is in this module and its
 //! children, one per aggregate (`catalog`, `devices`, `handoffs`, `orders`,
-//! `customers`, `notifications`, `meta`); each reads its rows into a named
+//! `customers`, `notifications`, `meta`, `webhooks`); each reads its rows into a named
 //! row struct and turns it into the backend-neutral record.
 //!
 //! # Connections: one writer, pooled readers
@@ -26,6 +26,7 @@ mod meta;
 mod notifications;
 mod orders;
 mod staff;
+mod webhooks;
 
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
@@ -151,6 +152,22 @@ pub const HQ_MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX identify_challenges_contact ON identify_challenges(contact_hash, created_at);
     CREATE INDEX identify_challenges_device ON identify_challenges(device_id, created_at);
+    "#,
+    // 6 (issue 16, orders): the order webhook's outbox (written with the
+    // order or status change it reports; `next_at` NULL once delivered or
+    // dead), the checkout address the retailer's system answered, and why a
+    // store cancelled an order.
+    r#"
+    ALTER TABLE orders ADD COLUMN checkout_url TEXT;
+    ALTER TABLE orders ADD COLUMN cancel_reason TEXT;
+    CREATE TABLE webhook_outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, order_id TEXT,
+        kind TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER, delivered_at INTEGER, dead_at INTEGER,
+        last_error TEXT
+    );
+    CREATE INDEX webhook_outbox_due ON webhook_outbox(next_at) WHERE next_at IS NOT NULL;
+    CREATE INDEX webhook_outbox_order ON webhook_outbox(order_id, seq);
     "#,
 ];
 
