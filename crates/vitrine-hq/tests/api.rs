@@ -1305,11 +1305,11 @@ async fn staff_status_errors_are_pages_in_the_staff_pages_language() {
         }
     }
     // A right change still goes through.
-    let (st, _, _) = post(o.id, vec![("status", "ready"), ("lang", "fr")], "fr").await;
+    let (st, _, _) = post(o.id, vec![("status", "preparing"), ("lang", "fr")], "fr").await;
     assert_eq!(st, 303);
     assert_eq!(
         s.hq.storage.order(&o.id).unwrap().unwrap().status,
-        vitrine_core::wire::OrderStatus::Ready
+        vitrine_core::wire::OrderStatus::Preparing
     );
 }
 

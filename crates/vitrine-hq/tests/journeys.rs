@@ -685,17 +685,21 @@ async fn a_german_order_is_confirmed_in_german_and_the_staff_and_survey_pages_sp
     assert_eq!(st, 200);
     for words in [
         "<html lang=\"de\"",
-        "<h1>Click-&amp;-Collect-Bestellungen — paris-01</h1>",
-        "<th>Bestellung</th><th>Kunde</th><th>Gesamt</th><th>Status</th>",
+        "<h1>Click-&amp;-Collect-Bestellungen — ",
+        "Für ",
         "4 Artikel",
         "<span class=\"status\">Eingegangen</span>",
-        ">Abholbereit</button>",
+        ">Zusammenstellen beginnen</button>",
+        "<summary>Bestellung stornieren</summary>",
     ] {
         assert!(page.contains(words), "no {words:?} in {page}");
     }
     assert!(page.contains(&receipt.total.format(Lang::DE)), "{page}");
     let path = format!("/staff/paris-01/orders/{}/status", receipt.id);
-    let set = |status: &'static str| lena.post_form(&path, &[("status", status), ("lang", "de")]).send();
+    let set = |status: &'static str| {
+        lena.post_form(&path, &[("status", status), ("lang", "de"), ("confirm", "yes")])
+            .send()
+    };
     let r = set("versandt").await.unwrap();
     assert_eq!(r.status(), 422);
     let page = r.text().await.unwrap();
@@ -703,6 +707,7 @@ async fn a_german_order_is_confirmed_in_german_and_the_staff_and_survey_pages_sp
         page.contains("Unbekannter Status") && page.contains("Zurück zu den Bestellungen"),
         "{page}"
     );
+    assert_eq!(set("preparing").await.unwrap().status(), 303);
     assert_eq!(set("ready").await.unwrap().status(), 303);
     let mail = next_mail_text(&mut mails).await;
     assert!(

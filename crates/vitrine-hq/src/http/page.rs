@@ -97,7 +97,11 @@ pub const BASKET_SCRIPT: &str = r#"
 "#;
 
 /// The scripts HQ's pages run, each allowed by its hash.
-const SCRIPTS: [&str; 1] = [BASKET_SCRIPT];
+const SCRIPTS: [&str; 2] = [BASKET_SCRIPT, super::desk::DESK_SCRIPT];
+
+/// The styles HQ's pages use, each allowed by its hash (a page's own after
+/// the shell's, [`page_with`]).
+const STYLES: [&str; 2] = [STYLE, super::desk::DESK_STYLE];
 
 /// `'sha256-…'` of a script's or a style's text, as a CSP source.
 fn csp_hash(text: &str) -> String {
@@ -113,10 +117,11 @@ fn csp_hash(text: &str) -> String {
 pub fn content_security_policy() -> &'static str {
     static CSP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         let scripts: Vec<String> = SCRIPTS.iter().map(|s| csp_hash(s)).collect();
+        let styles: Vec<String> = STYLES.iter().map(|s| csp_hash(s)).collect();
         format!(
             "default-src 'none'; style-src {}; script-src {}; connect-src 'self'; img-src 'self' data:; \
 form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-            csp_hash(STYLE),
+            styles.join(" "),
             scripts.join(" ")
         )
     });
@@ -127,6 +132,17 @@ form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 pub fn page(lang: Lang, title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body>{body}</body></html>",
+        lang.code(),
+        esc(title)
+    )
+}
+
+/// [`page`] with a style of its own after the shell's and a script at
+/// the end of the body (each must be in [`STYLES`] and [`SCRIPTS`], or the
+/// browser refuses it).
+pub fn page_with(lang: Lang, title: &str, style: &str, body: &str, script: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{STYLE}</style><style>{style}</style></head><body>{body}<script>{script}</script></body></html>",
         lang.code(),
         esc(title)
     )

@@ -1,6 +1,4 @@
 # Die Click-&-Collect-Theke (Mitarbeiterseite bei HQ) und die Stornonachricht.
-hq-desk-title = Click-&-Collect-Theke
-hq-desk-heading = Click & Collect — { $store }
 hq-desk-filter = Anzeigen
 hq-desk-filter-open = Zu erledigen
 hq-desk-filter-all = Alle
@@ -17,7 +15,6 @@ hq-desk-items = { $count ->
    *[other] { $count } Artikel
 }
 hq-desk-total = Gesamt { $total }
-hq-desk-status = Status: { $status }
 hq-desk-act-preparing = Zusammenstellen beginnen
 hq-desk-act-ready = Abholbereit
 hq-desk-act-collected = Übergeben …
@@ -40,13 +37,10 @@ hq-desk-confirm-text = Prüfen Sie die Bestellnummer mit { $name } und übergebe
 hq-desk-confirm-yes = Ja, übergeben
 hq-desk-confirm-no = Noch nicht, zurück zu den Bestellungen
 hq-desk-none = Hier gibt es keine Bestellungen.
-hq-desk-new-orders = { $count ->
-    [one] { $count } neue Bestellung
-   *[other] { $count } neue Bestellungen
-}
+hq-desk-new-order = Neue Bestellung { $number }
 hq-desk-not-allowed = Diese Bestellung kann nicht mehr in diesen Status wechseln (sie hat sich vielleicht inzwischen geändert): Die Seite zeigt sie, wie sie jetzt ist.
 hq-desk-reason-needed = Wählen Sie vor dem Stornieren den Grund, den der Kunde erfährt.
-hq-desk-checkout = Online bezahlt
+hq-desk-checkout = Online-Zahlung
 hq-mail-order-cancelled-subject = Ihre Bestellung { $number } ist storniert
 hq-mail-order-cancelled-body =
     Guten Tag { $name },

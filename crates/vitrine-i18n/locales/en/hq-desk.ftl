@@ -1,6 +1,4 @@
 # The click&collect desk (HQ staff page) and the cancellation message.
-hq-desk-title = Click&collect desk
-hq-desk-heading = Click&collect — { $store }
 hq-desk-filter = Show
 hq-desk-filter-open = To do
 hq-desk-filter-all = All
@@ -17,7 +15,6 @@ hq-desk-items = { $count ->
    *[other] { $count } items
 }
 hq-desk-total = Total { $total }
-hq-desk-status = Status: { $status }
 hq-desk-act-preparing = Start preparing
 hq-desk-act-ready = Ready for collection
 hq-desk-act-collected = Handed over…
@@ -40,13 +37,10 @@ hq-desk-confirm-text = Check the order number with { $name } and hand over { $co
 hq-desk-confirm-yes = Yes, handed over
 hq-desk-confirm-no = Not yet, back to the orders
 hq-desk-none = No orders here.
-hq-desk-new-orders = { $count ->
-    [one] { $count } new order
-   *[other] { $count } new orders
-}
+hq-desk-new-order = New order { $number }
 hq-desk-not-allowed = This order cannot move to that status any more (it may have changed meanwhile): the page shows it as it is now.
 hq-desk-reason-needed = Choose the reason the customer is told before cancelling.
-hq-desk-checkout = Paid online
+hq-desk-checkout = Payment online
 hq-mail-order-cancelled-subject = Your order { $number } is cancelled
 hq-mail-order-cancelled-body =
     Hello { $name },

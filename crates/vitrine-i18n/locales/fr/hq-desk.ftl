@@ -1,6 +1,4 @@
 # Le comptoir click&collect (page du personnel à HQ) et le message d'annulation.
-hq-desk-title = Comptoir click&collect
-hq-desk-heading = Click&collect — { $store }
 hq-desk-filter = Afficher
 hq-desk-filter-open = À traiter
 hq-desk-filter-all = Toutes
@@ -17,7 +15,6 @@ hq-desk-items = { $count ->
    *[other] { $count } articles
 }
 hq-desk-total = Total { $total }
-hq-desk-status = Statut : { $status }
 hq-desk-act-preparing = Commencer la préparation
 hq-desk-act-ready = Prête à retirer
 hq-desk-act-collected = Remise au client…
@@ -40,13 +37,10 @@ hq-desk-confirm-text = Vérifiez le numéro de commande avec { $name } et remett
 hq-desk-confirm-yes = Oui, remise au client
 hq-desk-confirm-no = Pas encore, retour aux commandes
 hq-desk-none = Aucune commande ici.
-hq-desk-new-orders = { $count ->
-    [one] { $count } nouvelle commande
-   *[other] { $count } nouvelles commandes
-}
+hq-desk-new-order = Nouvelle commande { $number }
 hq-desk-not-allowed = Cette commande ne peut plus passer à ce statut (elle a peut-être changé entre-temps) : la page la montre telle qu'elle est.
 hq-desk-reason-needed = Choisissez le motif communiqué au client avant d'annuler.
-hq-desk-checkout = Payée en ligne
+hq-desk-checkout = Paiement en ligne
 hq-mail-order-cancelled-subject = Votre commande { $number } est annulée
 hq-mail-order-cancelled-body =
     Bonjour { $name },
