@@ -137,12 +137,18 @@ pub fn page(lang: Lang, title: &str, body: &str) -> String {
     )
 }
 
-/// [`page`] with a style of its own after the shell's and a script at
-/// the end of the body (each must be in [`STYLES`] and [`SCRIPTS`], or the
-/// browser refuses it).
+/// [`page`] with a style of its own after the shell's and a script (if
+/// not empty) at the end of the body (each must be in this module's `STYLES` and
+/// `SCRIPTS`, which the Content-Security-Policy names, or the browser
+/// refuses it).
 pub fn page_with(lang: Lang, title: &str, style: &str, body: &str, script: &str) -> String {
+    let script = if script.is_empty() {
+        String::new()
+    } else {
+        format!("<script>{script}</script>")
+    };
     format!(
-        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{STYLE}</style><style>{style}</style></head><body>{body}<script>{script}</script></body></html>",
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{STYLE}</style><style>{style}</style></head><body>{body}{script}</body></html>",
         lang.code(),
         esc(title)
     )
@@ -332,6 +338,12 @@ mod tests {
         );
         // The page puts the style in verbatim: the hash is of what is sent.
         assert!(page(Lang::FR, "t", "").contains(&format!("<style>{STYLE}</style>")));
+        // The desk's own style and script too.
+        use super::super::desk::{DESK_SCRIPT, DESK_STYLE};
+        assert!(csp.contains(&csp_hash(DESK_STYLE)) && csp.contains(&csp_hash(DESK_SCRIPT)));
+        let desk = page_with(Lang::FR, "t", DESK_STYLE, "", DESK_SCRIPT);
+        assert!(desk.contains(&format!("<style>{DESK_STYLE}</style>")));
+        assert!(desk.contains(&format!("<script>{DESK_SCRIPT}</script>")));
     }
 
     #[test]
