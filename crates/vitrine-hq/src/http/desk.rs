@@ -8,7 +8,8 @@
 //! appeared, announcing them in the page's live region; it replaces an
 //! order whose status changed elsewhere unless the member of staff is
 //! working in it (the focus, an open cancel form), so nothing moves under
-//! their hand.
+//! their hand. When the answer is not the list (the session ended), the
+//! page stays as it is.
 
 /// Wider than the phone pages (a counter's screen or tablet); numbers and
 /// dates never wrap; one bordered card per order.
@@ -36,9 +37,11 @@ pub const DESK_SCRIPT: &str = r#"
   async function tick() {
     var r;
     try { r = await fetch(src, {credentials: 'same-origin', headers: {'Accept': 'text/html'}}); } catch (_) { return; }
-    if (!r.ok) return;
+    if (!r.ok || r.redirected) return;
     var t = document.createElement('template');
     t.innerHTML = await r.text();
+    // Not the list (the session ended: the login page): leave the page as it is.
+    if (!t.content.querySelector('article[data-order], .none')) return;
     var fresh = Array.prototype.slice.call(t.content.querySelectorAll('article[data-order]'));
     var ids = {};
     var news = [];
