@@ -16,6 +16,9 @@ PACKAGES=(
   xvfb xdotool x11-apps imagemagick libgl1-mesa-dri libegl1
   # the phone handoff page is tested in headless Chromium
   chromium
+  # the click&collect desk is tested in Chromium driven over WebDriver; the
+  # order webhook's signature is checked against openssl in a test
+  chromium-driver openssl
   # the tests' SMTP server (aiosmtpd) that receives HQ's emails on loopback
   python3-aiosmtpd
   # the API contract test runs Schemathesis (PyPI) from a virtual environment

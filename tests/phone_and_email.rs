@@ -215,14 +215,7 @@ async fn click_and_collect_confirmation_reaches_a_real_smtp_server_and_the_sms_w
         html_en.contains("Click&amp;collect orders") && html_en.contains("Received"),
         "{html_en}"
     );
-    let r = staff
-        .post_form(
-            &format!("/staff/paris-01/orders/{}/status", q.id),
-            &[("status", "ready"), ("lang", "fr")],
-        )
-        .send()
-        .await
-        .unwrap();
+    let r = staff.advance_to("paris-01", &q.id, "ready").await;
     assert_eq!(r.status(), 303);
     assert_eq!(
         hq.hq.storage.order(&q.id).unwrap().unwrap().status,

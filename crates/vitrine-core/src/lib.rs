@@ -25,6 +25,7 @@
 //! - [`demo`]: the seeded generator of demo prices, stock, offers and promotions.
 //! - [`sign`]: ed25519 signatures of catalog updates and handoff baskets.
 //! - [`wire`]: the kiosk ↔ HQ protocol types (`/v1`), shared by both sides.
+//! - [`webhook`]: the order webhook's events and their HMAC signature.
 
 pub mod cardtable;
 pub mod catalog;
@@ -40,6 +41,7 @@ pub mod picture;
 pub mod pricing;
 pub mod product;
 pub mod sign;
+pub mod webhook;
 pub mod wire;
 
 pub use code::{CodeError, ProductCode, Scanned, Symbology, parse_product_code};

@@ -12,6 +12,7 @@ use vitrine_core::sign::SecretKey;
 use vitrine_core::wire::{HandoffBasket, HandoffLine, HandoffSubmit, OrderCustomer, OrderRequest};
 use vitrine_core::{Gtin, Lang};
 use vitrine_hq::{Hq, HqConfig, admin};
+use vitrine_testkit::schema::{check, resolve};
 use vitrine_testkit::{
     EnrolledKiosk, HqServer, chromium_dom, commit_products, enroll_kiosk, run_hq, serve_hq, start_hq_in_temp_dir,
 };
@@ -72,94 +73,7 @@ fn handoff(k: &EnrolledKiosk) -> HandoffSubmit {
     }
 }
 
-// ------------------------------------------------------------ a small JSON Schema checker
-// The subset openapi.json uses: type (one or a list), properties, required,
-// additionalProperties: false, items, enum, oneOf, minimum, $ref into
-// #/components/schemas.
-
-fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
-    match schema.get("$ref").and_then(Value::as_str) {
-        Some(r) => {
-            let path = r.trim_start_matches("#/");
-            let mut cur = root;
-            for part in path.split('/') {
-                cur = &cur[part];
-            }
-            assert!(!cur.is_null(), "dangling $ref {r}");
-            resolve(root, cur)
-        }
-        None => schema,
-    }
-}
-
-fn type_ok(t: &str, v: &Value) -> bool {
-    match t {
-        "object" => v.is_object(),
-        "array" => v.is_array(),
-        "string" => v.is_string(),
-        "integer" => v.is_i64() || v.is_u64(),
-        "number" => v.is_number(),
-        "boolean" => v.is_boolean(),
-        "null" => v.is_null(),
-        _ => false,
-    }
-}
-
-fn check(root: &Value, schema: &Value, v: &Value, at: &str) -> Result<(), String> {
-    let schema = resolve(root, schema);
-    if let Some(one) = schema.get("oneOf").and_then(Value::as_array) {
-        let ok = one.iter().filter(|s| check(root, s, v, at).is_ok()).count();
-        return if ok == 1 {
-            Ok(())
-        } else {
-            Err(format!("{at}: matches {ok} of oneOf, expected exactly 1: {v}"))
-        };
-    }
-    if let Some(t) = schema.get("type") {
-        let types: Vec<&str> = match t {
-            Value::String(s) => vec![s.as_str()],
-            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
-            _ => vec![],
-        };
-        if !types.iter().any(|t| type_ok(t, v)) {
-            return Err(format!("{at}: expected {types:?}, found {v}"));
-        }
-    }
-    if let Some(e) = schema.get("enum").and_then(Value::as_array)
-        && !e.contains(v)
-    {
-        return Err(format!("{at}: {v} not in {e:?}"));
-    }
-    if let (Some(min), Some(n)) = (schema.get("minimum").and_then(Value::as_f64), v.as_f64())
-        && n < min
-    {
-        return Err(format!("{at}: {n} below {min}"));
-    }
-    if let Some(obj) = v.as_object() {
-        let props = schema.get("properties").and_then(Value::as_object);
-        for r in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
-            let r = r.as_str().unwrap();
-            if !obj.contains_key(r) {
-                return Err(format!("{at}: required property `{r}` missing"));
-            }
-        }
-        for (k, val) in obj {
-            match props.and_then(|p| p.get(k)) {
-                Some(s) => check(root, s, val, &format!("{at}.{k}"))?,
-                None if schema.get("additionalProperties") == Some(&Value::Bool(false)) => {
-                    return Err(format!("{at}: property `{k}` is not in the schema"));
-                }
-                None => {}
-            }
-        }
-    }
-    if let (Some(items), Some(arr)) = (schema.get("items"), v.as_array()) {
-        for (i, item) in arr.iter().enumerate() {
-            check(root, items, item, &format!("{at}[{i}]"))?;
-        }
-    }
-    Ok(())
-}
+// The JSON Schema checker is vitrine_testkit::schema (the webhook's tests use it too).
 
 /// Checks a response against what openapi.json says for this path, method
 /// and status.
@@ -1405,11 +1319,11 @@ async fn staff_status_errors_are_pages_in_the_staff_pages_language() {
         }
     }
     // A right change still goes through.
-    let (st, _, _) = post(o.id, vec![("status", "ready"), ("lang", "fr")], "fr").await;
+    let (st, _, _) = post(o.id, vec![("status", "preparing"), ("lang", "fr")], "fr").await;
     assert_eq!(st, 303);
     assert_eq!(
         s.hq.storage.order(&o.id).unwrap().unwrap().status,
-        vitrine_core::wire::OrderStatus::Ready
+        vitrine_core::wire::OrderStatus::Preparing
     );
 }
 

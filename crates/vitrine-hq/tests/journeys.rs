@@ -20,7 +20,7 @@ use vitrine_core::wire::{HandoffBasket, HandoffLine, HandoffSubmit, OrderCustome
 use vitrine_core::{Gtin, Lang, Money};
 use vitrine_hq::customers::{self, NewCustomer};
 use vitrine_hq::services::handoffs::{Source, accept_handoff};
-use vitrine_hq::services::orders::accept_order;
+use vitrine_hq::services::orders::{accept_order, set_status};
 use vitrine_hq::services::survey::after_collected;
 use vitrine_hq::storage::Device;
 use vitrine_hq::storage::customers::CouponRecord;
@@ -442,12 +442,15 @@ async fn the_survey_loop_drops_the_coupon_reminder_once_the_coupon_is_used() {
     let (_, receipt) = accept_order(&s.hq, &s.dev, &order_with(&s, &[], Lang::EN, "dora@example.fr")).unwrap();
     s.hq.wake_notifier();
     assert!(next_mail_text(&mut mails).await.contains("is received"));
-    let o =
-        s.hq.storage
-            .set_order_status(&receipt.id, OrderStatus::Collected, s.hq.now(), &[])
-            .unwrap()
-            .unwrap();
-    assert!(after_collected(&s.hq, &o).unwrap());
+    for st in [OrderStatus::Preparing, OrderStatus::Ready] {
+        set_status(&s.hq, "paris-01", &receipt.id, st, "test", None).unwrap();
+    }
+    assert!(next_mail_text(&mut mails).await.contains("is ready"));
+    let o = set_status(&s.hq, "paris-01", &receipt.id, OrderStatus::Collected, "test", None)
+        .unwrap()
+        .unwrap();
+    // Collecting it scheduled the survey loop, once.
+    assert!(!after_collected(&s.hq, &o).unwrap());
     assert!(
         next_mail_text(&mut mails)
             .await
@@ -684,17 +687,21 @@ async fn a_german_order_is_confirmed_in_german_and_the_staff_and_survey_pages_sp
     assert_eq!(st, 200);
     for words in [
         "<html lang=\"de\"",
-        "<h1>Click-&amp;-Collect-Bestellungen — paris-01</h1>",
-        "<th>Bestellung</th><th>Kunde</th><th>Gesamt</th><th>Status</th>",
+        "<h1>Click-&amp;-Collect-Bestellungen — ",
+        "Für ",
         "4 Artikel",
         "<span class=\"status\">Eingegangen</span>",
-        ">Abholbereit</button>",
+        ">Zusammenstellen beginnen</button>",
+        "<summary>Bestellung stornieren</summary>",
     ] {
         assert!(page.contains(words), "no {words:?} in {page}");
     }
     assert!(page.contains(&receipt.total.format(Lang::DE)), "{page}");
     let path = format!("/staff/paris-01/orders/{}/status", receipt.id);
-    let set = |status: &'static str| lena.post_form(&path, &[("status", status), ("lang", "de")]).send();
+    let set = |status: &'static str| {
+        lena.post_form(&path, &[("status", status), ("lang", "de"), ("confirm", "yes")])
+            .send()
+    };
     let r = set("versandt").await.unwrap();
     assert_eq!(r.status(), 422);
     let page = r.text().await.unwrap();
@@ -702,6 +709,7 @@ async fn a_german_order_is_confirmed_in_german_and_the_staff_and_survey_pages_sp
         page.contains("Unbekannter Status") && page.contains("Zurück zu den Bestellungen"),
         "{page}"
     );
+    assert_eq!(set("preparing").await.unwrap().status(), 303);
     assert_eq!(set("ready").await.unwrap().status(), 303);
     let mail = next_mail_text(&mut mails).await;
     assert!(

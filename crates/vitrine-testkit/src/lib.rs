@@ -16,6 +16,9 @@
 //! - [`chromium`]: a page rendered by headless Chromium, scripts run.
 //! - [`pictures`]: product pictures made in the test (PNG, JPEG, a PNG
 //!   whose header claims a huge size).
+//! - [`webdriver`]: a page driven in headless Chromium over WebDriver
+//!   (clicks, typing, scripts), as a person uses it.
+//! - [`schema`]: a small JSON Schema checker for `openapi.json`'s schemas.
 //! - [`proxy`]: a TCP proxy that cuts, delays, drops or rewrites traffic.
 //! - [`wait`]: bounded waits on a watched value ([`wait_until`]) and checks
 //!   on a command's output ([`stdout_ok`]).
@@ -27,9 +30,11 @@ pub mod chromium;
 pub mod hq;
 pub mod pictures;
 pub mod proxy;
+pub mod schema;
 pub mod sms;
 pub mod smtp;
 pub mod wait;
+pub mod webdriver;
 
 pub use chromium::chromium_dom;
 pub use hq::{
@@ -40,3 +45,4 @@ pub use proxy::{Faults, Floods, Mode, Proxy};
 pub use sms::{code_in, next_sms, sms_server};
 pub use smtp::{next_mail, next_mail_text, smtp_server, unqp};
 pub use wait::{eventually, stdout_ok, wait_until};
+pub use webdriver::Browser;

@@ -31,6 +31,8 @@ pub struct Args {
     /// SMS webhook URL (HQ POSTs {"to","text"} as JSON).
     #[arg(long, env = "VITRINE_HQ_SMS_WEBHOOK")]
     sms_webhook: Option<String>,
+    #[command(flatten)]
+    webhook: super::webhook::WebhookArgs,
     /// Removed (issue 14): the staff pages have one account per person
     /// (`vitrine-hq staff add`). Still read only to refuse to start when
     /// set, so that nobody believes a shared password protects them.
@@ -129,6 +131,7 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<()> {
         None => None,
     };
     config.sms_webhook = a.sms_webhook.clone();
+    config.order_webhook = a.webhook.config()?;
     if a.staff_password.as_deref().is_some_and(|p| !p.is_empty()) {
         return Err(AdminError::Invalid(
             "--staff-password / VITRINE_HQ_STAFF_PASSWORD was removed: the staff pages have one account per person now; create them with `vitrine-hq staff add NAME --store STORE` (or --hq) and unset it".into(),

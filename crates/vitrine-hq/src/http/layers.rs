@@ -1,6 +1,6 @@
 //! What every answer gets, whatever route made it (issue 14):
 //! - [`security_headers`]: `X-Content-Type-Options: nosniff` and
-//!   `Referrer-Policy: no-referrer` on every answer (a basket's link must
+//!   `Referrer-Policy: same-origin` on every answer (a basket's link must
 //!   not leak to another site in a `Referer`); on HTML pages also a
 //!   Content-Security-Policy (scripts and styles only the page's own, by
 //!   hash; no framing, no form posted elsewhere), `X-Frame-Options: DENY`
@@ -26,7 +26,11 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    // same-origin, not no-referrer: under no-referrer a browser sends
+    // `Origin: null` with a form's POST, and the staff forms' origin check
+    // (which needs HQ's own origin) refused every login from a real
+    // browser. Another site still never gets a referrer.
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     let html = h
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -117,7 +117,11 @@ pub const BASKET_SCRIPT: &str = r#"
 "#;
 
 /// The scripts HQ's pages run, each allowed by its hash.
-const SCRIPTS: [&str; 1] = [BASKET_SCRIPT];
+const SCRIPTS: [&str; 2] = [BASKET_SCRIPT, super::desk::DESK_SCRIPT];
+
+/// The styles HQ's pages use, each allowed by its hash (a page's own after
+/// the shell's, [`page_with`]).
+const STYLES: [&str; 2] = [STYLE, super::desk::DESK_STYLE];
 
 /// `'sha256-…'` of a script's or a style's text, as a CSP source.
 fn csp_hash(text: &str) -> String {
@@ -133,10 +137,11 @@ fn csp_hash(text: &str) -> String {
 pub fn content_security_policy() -> &'static str {
     static CSP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         let scripts: Vec<String> = SCRIPTS.iter().map(|s| csp_hash(s)).collect();
+        let styles: Vec<String> = STYLES.iter().map(|s| csp_hash(s)).collect();
         format!(
             "default-src 'none'; style-src 'self' {}; script-src 'self' {}; connect-src 'self'; img-src 'self' data:; \
 manifest-src 'self'; worker-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-            csp_hash(STYLE),
+            styles.join(" "),
             scripts.join(" ")
         )
     });
@@ -169,6 +174,26 @@ pub fn retailer_header(hq: &crate::Hq) -> String {
         ),
         None => format!("<header><span>{}</span></header>", esc(&shop.retailer_name)),
     }
+}
+
+/// [`page`] with a style of its own after the shell's and a script (if
+/// not empty) at the end of the body (each must be in this module's `STYLES` and
+/// `SCRIPTS`, which the Content-Security-Policy names, or the browser
+/// refuses it). `body` brings its own landmarks (`<header>`, `<main>`).
+pub fn page_with(lang: Lang, title: &str, style: &str, body: &str, script: &str) -> String {
+    let script = if script.is_empty() {
+        String::new()
+    } else {
+        format!("<script>{script}</script>")
+    };
+    format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title>\
+<meta name=\"description\" content=\"{}\"><link rel=\"icon\" href=\"/favicon.ico\" type=\"image/svg+xml\">\
+<style>{STYLE}</style><style>{style}</style><link rel=\"stylesheet\" href=\"/brand.css\"></head><body>{body}{script}</body></html>",
+        lang.code(),
+        esc(title),
+        esc(title)
+    )
 }
 
 /// A page answer with `status`.
@@ -355,6 +380,12 @@ mod tests {
         );
         // The page puts the style in verbatim: the hash is of what is sent.
         assert!(page(Lang::FR, "t", "").contains(&format!("<style>{STYLE}</style>")));
+        // The desk's own style and script too.
+        use super::super::desk::{DESK_SCRIPT, DESK_STYLE};
+        assert!(csp.contains(&csp_hash(DESK_STYLE)) && csp.contains(&csp_hash(DESK_SCRIPT)));
+        let desk = page_with(Lang::FR, "t", DESK_STYLE, "", DESK_SCRIPT);
+        assert!(desk.contains(&format!("<style>{DESK_STYLE}</style>")));
+        assert!(desk.contains(&format!("<script>{DESK_SCRIPT}</script>")));
     }
 
     #[test]

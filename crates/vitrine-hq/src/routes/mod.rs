@@ -42,9 +42,13 @@
 //! | `/staff/login` | GET, POST | anyone (the login form); POST rate-limited per client address, refused from another origin, accounts locked after 10 wrong passwords | `staff` |
 //! | `/staff/logout` | POST | a logged-in member of staff ([`Staff`]), its CSRF token | `staff` |
 //! | `/staff` | GET | a logged-in member of staff ([`Staff`]) | `staff` |
-//! | `/staff/{store}/orders` | GET | the store's staff or HQ's role ([`Staff`]) | `staff` |
-//! | `/staff/{store}/orders/{id}/status` | POST | the store's staff or HQ's role ([`Staff`]), HQ's origin and its CSRF token | `staff` |
+//! | `/staff/{store}/orders` | GET | the store's staff or HQ's role ([`Staff`]): the click&collect desk (`?partial=1`: its list, for its script) | `staff` |
+//! | `/staff/{store}/orders/{id}/status` | POST | the store's staff or HQ's role ([`Staff`]), HQ's origin and its CSRF token; only the moves the core's rule allows, collected after a confirmation, cancelled with a reason | `staff` |
 //! | anything else | any | anyone: a JSON 404 pointing to `/openapi.json` | `openapi` |
+//!
+//! HQ also calls out: the order webhook (`--order-webhook`, see
+//! [`crate::services::webhooks`], described under `webhooks` in
+//! `openapi.json`).
 //!
 //! Every body is limited to `max_body_bytes` (413 above). Every `/v1`
 //! answer but the push stream and the (separately signed) catalog carries

@@ -6,7 +6,7 @@
 //!
 //! Dependencies between services run one way, from the ones that compose
 //! to the ones they use:
-//! `orders`, `handoffs` → `survey` → `notify` → `pricing`, `coupons`,
+//! `orders` → `webhooks` → `pricing`; `orders`, `handoffs` → `survey` → `notify` → `pricing`, `coupons`,
 //! `catalog`; `orders`, `handoffs`, `survey` → `customers` → `coupons`;
 //! `orders`, `handoffs`, routes → `identify` → `customers`, `notify`;
 //! `admin` → `catalog`, `pictures`; every one → [`crate::storage`].
@@ -19,7 +19,10 @@
 //! - [`handoffs`]: accepting a signed basket, pricing it for the phone
 //!   page, claiming it, a coupon used on it from the phone.
 //! - [`orders`]: accepting a click&collect order (coupons used once,
-//!   confirmation queued), the staff's status changes.
+//!   confirmation queued), the one function that stores any order and the
+//!   one that changes a status.
+//! - [`webhooks`]: the order webhook (outbox events, signed delivery with
+//!   retries and dead letters, the checkout URL a receiver answers).
 //! - [`customers`]: the customer referential (keyed-hash lookup, loyalty
 //!   tokens, card table, forget-me).
 //! - [`coupons`]: single-use coupons across channels, why one is refused.
@@ -51,6 +54,7 @@ pub mod phone;
 pub mod pricing;
 pub mod staff;
 pub mod survey;
+pub mod webhooks;
 
 use thiserror::Error;
 

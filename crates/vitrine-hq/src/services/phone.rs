@@ -26,6 +26,7 @@ use super::handoffs::{current, handoff_reference, price_handoff, price_handoff_a
 use super::identify::{Refusal, answer_challenge, open_challenge};
 use super::notify::messages::phone_order_messages;
 use super::orders::{NewOrder, create_order};
+use super::webhooks::OrderOrigin;
 use super::pricing::PricedLines;
 use crate::Hq;
 use crate::storage::HandoffRecord;
@@ -539,6 +540,17 @@ fn check_and_place(
             fingerprint,
             details: Some((b.record.id, details_json)),
             notes: Some(notes),
+            origin: OrderOrigin {
+                channel: "phone",
+                fulfilment: match details.way {
+                    Way::Collect => "click_and_collect",
+                    Way::Delivery => "delivery",
+                },
+                payment: match details.payment {
+                    Payment::AtPickup => "at_pickup",
+                    Payment::OnDelivery => "on_delivery",
+                },
+            },
         },
     )?;
     Ok(Ok(receipt))

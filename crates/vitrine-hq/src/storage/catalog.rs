@@ -7,7 +7,7 @@
 
 use vitrine_core::catalog::Change;
 use vitrine_core::pricing::Promotion;
-use vitrine_core::product::{Product, UnixTime};
+use vitrine_core::product::{Product, Store, UnixTime};
 use vitrine_core::wire::StoreStock;
 use vitrine_core::{Gtin, Money};
 
@@ -62,6 +62,8 @@ pub trait CatalogStore {
     fn promotions(&self) -> Result<Vec<Promotion>>;
     fn stock_of(&self, gtin: Gtin) -> Result<Vec<StoreStock>>;
     fn store_ids(&self) -> Result<Vec<String>>;
+    /// A store of the referential (its name and city), None when unknown.
+    fn store(&self, id: &str) -> Result<Option<Store>>;
     /// Drops the content of logged versions older than the newest `keep`.
     fn prune_history(&self, keep: u64) -> Result<()>;
 }

@@ -1,5 +1,5 @@
 //! HQ's storage: one trait per aggregate (catalog, devices, handoffs,
-//! orders, customers, notifications, settings, product pictures), with types that name no
+//! orders, customers, notifications, the order webhook's outbox, settings, product pictures), with types that name no
 //! database, and [`HqStorage`], every one of them at once: what the rest of
 //! HQ holds (`Arc<dyn HqStorage>`). SQL lives only in the SQLite backend
 //! ([`SqliteStorage`], module `sqlite`), so a PostgreSQL backend for large
@@ -25,6 +25,7 @@ pub mod orders;
 pub mod phone;
 mod sqlite;
 pub mod staff;
+pub mod webhooks;
 
 use std::path::PathBuf;
 
@@ -39,8 +40,10 @@ pub use meta::MetaStore;
 pub use notifications::{NewNotification, Notification, NotificationStore, Scheduled};
 pub use orders::{OrderRecord, OrderStore};
 pub use phone::{BasketEdit, PhoneStore};
+pub use orders::{StatusUpdate, StatusUpdated};
 pub use sqlite::{HQ_DB_FILE, HQ_MIGRATIONS, MAX_IDLE_READERS, ReadView, Reader, SqliteStorage};
 pub use staff::{AuditEntry, StaffAccount, StaffSessionRecord, StaffStore};
+pub use webhooks::{EventState, NewWebhookEvent, OutboxEvent, WebhookStore};
 
 #[derive(Debug, Error)]
 pub enum StorageError {
@@ -89,6 +92,7 @@ pub trait HqStorage:
     + StaffStore
     + CustomerStore
     + NotificationStore
+    + WebhookStore
     + MetaStore
     + ImageStore
     + Send
@@ -106,6 +110,7 @@ impl<T> HqStorage for T where
         + StaffStore
         + CustomerStore
         + NotificationStore
+        + WebhookStore
         + MetaStore
         + ImageStore
         + Send

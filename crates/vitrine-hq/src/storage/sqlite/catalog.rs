@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use vitrine_core::catalog::Change;
 use vitrine_core::pricing::Promotion;
-use vitrine_core::product::{ONLINE, PriceEntry, Product, StockEntry, StockLevel, UnixTime};
+use vitrine_core::product::{ONLINE, PriceEntry, Product, StockEntry, StockLevel, Store, UnixTime};
 use vitrine_core::wire::StoreStock;
 use vitrine_core::{Currency, Gtin, Money};
 use vitrine_infra::catalog::{ApplyError, TableLayout, apply_change};
@@ -276,6 +276,14 @@ impl CatalogStore for SqliteStorage {
         let mut s = conn.prepare("SELECT id FROM stores ORDER BY id")?;
         let rows = s.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn store(&self, id: &str) -> Result<Option<Store>> {
+        let data: Option<String> = self
+            .reader()?
+            .query_row("SELECT data FROM stores WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        data.map(|d| serde_json::from_str(&d).map_err(corrupt)).transpose()
     }
 
     fn prune_history(&self, keep: u64) -> Result<()> {

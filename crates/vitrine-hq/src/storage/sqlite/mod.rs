@@ -1,7 +1,7 @@
 //! The SQLite backend of HQ's storage: one file, WAL, append-only
 //! migrations. Every SQL statement of HQ is in this module and its
 //! children, one per aggregate (`catalog`, `devices`, `handoffs`, `orders`,
-//! `customers`, `notifications`, `meta`, `images`); each reads its rows into a named
+//! `customers`, `notifications`, `meta`, `images`, `phone`, `webhooks`); each reads its rows into a named
 //! row struct and turns it into the backend-neutral record.
 //!
 //! # Connections: one writer, pooled readers
@@ -28,6 +28,7 @@ mod notifications;
 mod orders;
 mod phone;
 mod staff;
+mod webhooks;
 
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
@@ -174,12 +175,28 @@ pub const HQ_MIGRATIONS: &[&str] = &[
         handoff_id TEXT PRIMARY KEY, version INTEGER NOT NULL, lines TEXT NOT NULL, updated_at INTEGER NOT NULL
     );
     CREATE TABLE order_details (
-        order_id TEXT PRIMARY KEY, handoff_id TEXT, data TEXT NOT NULL, checkout_url TEXT
+        order_id TEXT PRIMARY KEY, handoff_id TEXT, data TEXT NOT NULL
     );
     CREATE INDEX order_details_handoff ON order_details(handoff_id);
     CREATE TABLE phone_identities (
         handoff_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, verified_at INTEGER NOT NULL
     );
+    "#,
+    // 8 (issue 16, orders): the order webhook's outbox (written with the
+    // order or status change it reports; `next_at` NULL once delivered or
+    // dead), the checkout address the retailer's system answered, and why a
+    // store cancelled an order.
+    r#"
+    ALTER TABLE orders ADD COLUMN checkout_url TEXT;
+    ALTER TABLE orders ADD COLUMN cancel_reason TEXT;
+    CREATE TABLE webhook_outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, order_id TEXT,
+        kind TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER, delivered_at INTEGER, dead_at INTEGER,
+        last_error TEXT
+    );
+    CREATE INDEX webhook_outbox_due ON webhook_outbox(next_at) WHERE next_at IS NOT NULL;
+    CREATE INDEX webhook_outbox_order ON webhook_outbox(order_id, seq);
     "#,
 ];
 

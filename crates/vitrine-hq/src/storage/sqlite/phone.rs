@@ -87,7 +87,7 @@ impl PhoneStore for SqliteStorage {
         let conn = self.reader()?;
         Ok(conn
             .query_row(
-                "SELECT data, checkout_url FROM order_details WHERE order_id = ?1",
+                "SELECT d.data, o.checkout_url FROM order_details d JOIN orders o ON o.id = d.order_id WHERE d.order_id = ?1",
                 [order.to_string()],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
@@ -110,7 +110,7 @@ impl PhoneStore for SqliteStorage {
 
     fn set_order_checkout_url(&self, order: &Uuid, url: &str) -> Result<bool> {
         let n = self.lock().execute(
-            "UPDATE order_details SET checkout_url = ?2 WHERE order_id = ?1",
+            "UPDATE orders SET checkout_url = ?2 WHERE id = ?1 AND id IN (SELECT order_id FROM order_details)",
             params![order.to_string(), url],
         )?;
         Ok(n > 0)
