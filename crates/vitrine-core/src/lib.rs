@@ -23,6 +23,8 @@
 //! - [`catalog`]: catalog changes, the unit in which the referential moves.
 //! - [`demo`]: the seeded generator of demo prices, stock, offers and promotions.
 //! - [`sign`]: ed25519 signatures of catalog updates and handoff baskets.
+//! - [`stream`]: the streamed catalog snapshot (one record a line, one
+//!   signature at the end), read and written in bounded memory.
 //! - [`wire`]: the kiosk ↔ HQ protocol types (`/v1`), shared by both sides.
 
 pub mod cardtable;
@@ -38,6 +40,7 @@ pub mod money;
 pub mod pricing;
 pub mod product;
 pub mod sign;
+pub mod stream;
 pub mod wire;
 
 pub use code::{CodeError, ProductCode, Scanned, Symbology, parse_product_code};
