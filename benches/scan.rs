@@ -242,7 +242,10 @@ fn rates() {
                     let t = Instant::now();
                     let found = run_mode(d.as_mut(), mode, img);
                     times.push(t.elapsed().as_secs_f64() * 1000.0);
-                    if found.iter().any(|s| matches(row, s, &rules)) {
+                    // Scored on the one symbol `vitrine scan` prints
+                    // (`scan::best_symbol`), as tests/scan.rs does, not on
+                    // any symbol returned (issue 18).
+                    if vitrine::scan::best_symbol(&found, &rules).is_some_and(|(s, _)| matches(row, s, &rules)) {
                         *read.entry(fmt_key(&row.format)).or_default() += 1;
                     }
                     // A product code that is not the expected one (and not a
