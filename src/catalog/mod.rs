@@ -31,6 +31,12 @@ pub use import::{ExtraChanges, ImportReport, read_jsonl};
 
 /// SQLite page cache of the writer, in KiB (negative: KiB, SQLite's convention).
 pub(crate) const WRITER_CACHE_KIB: i64 = -16_384;
+/// SQLite page cache while a streamed snapshot is applied, in KiB: the
+/// kiosk's budget is 150 MB for the whole process (the 256 MB of an import
+/// is for the back office's machine).
+const STREAM_CACHE_KIB: i64 = -49_152;
+/// Changes written per batch while a streamed snapshot is applied.
+const STREAM_BATCH: usize = 1000;
 /// Readers map the file: lookups then read pages without a system call each.
 const READER_MMAP_BYTES: i64 = 1 << 30;
 
@@ -312,21 +318,66 @@ impl Catalog {
         meta: &[(&str, String)],
     ) -> Result<u64, CatalogError> {
         let tx = self.conn.transaction()?;
-        tx.execute_batch("DROP TRIGGER products_ai; DROP TRIGGER products_au; DROP TRIGGER products_ad;")?;
-        tx.execute("INSERT INTO products_fts(products_fts) VALUES ('delete-all')", [])?;
-        for t in [
-            "products",
-            "prices",
-            "promotions",
-            "promotion_gtins",
-            "stock",
-            "offers",
-            "stores",
-        ] {
-            tx.execute(&format!("DELETE FROM {t}"), [])?;
-        }
-        tx.execute("DELETE FROM meta WHERE key = ?1", [meta::VERSION])?;
+        clear_for_replace(&tx)?;
         let v = apply_in(&tx, changes, VersionMove::To(version), now, &mut |_| {})?;
+        tx.execute("INSERT INTO products_fts(products_fts) VALUES ('rebuild')", [])?;
+        tx.execute_batch(schema::FTS_TRIGGERS)?;
+        tx.execute_batch(schema::FTS_DELETE_TRIGGER)?;
+        set_meta_in(&tx, meta)?;
+        tx.commit()?;
+        Ok(v)
+    }
+
+    /// As [`Catalog::replace_all`], with the changes pulled one at a time
+    /// from `next` (a streamed HQ snapshot) and written in batches, so a
+    /// million products never sit in memory. `verified` runs after the last
+    /// change, before the commit: an error from it (the stream's hash does
+    /// not match what was checked before) rolls everything back. Until the
+    /// commit, readers see the old catalog (WAL); a crash rolls back.
+    pub fn replace_all_streamed(
+        &mut self,
+        next: &mut dyn FnMut() -> Result<Option<Change>, CatalogError>,
+        verified: &mut dyn FnMut() -> Result<(), CatalogError>,
+        version: u64,
+        now: UnixTime,
+        meta: &[(&str, String)],
+    ) -> Result<u64, CatalogError> {
+        // A page cache of its own size: large enough that the inserts do
+        // not thrash, small enough for the kiosk's memory budget.
+        self.conn.pragma_update(None, "cache_size", STREAM_CACHE_KIB)?;
+        let result = self.replace_all_streamed_in_transaction(next, verified, version, now, meta);
+        self.conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?;
+        result
+    }
+
+    fn replace_all_streamed_in_transaction(
+        &mut self,
+        next: &mut dyn FnMut() -> Result<Option<Change>, CatalogError>,
+        verified: &mut dyn FnMut() -> Result<(), CatalogError>,
+        version: u64,
+        now: UnixTime,
+        meta: &[(&str, String)],
+    ) -> Result<u64, CatalogError> {
+        let tx = self.conn.transaction()?;
+        clear_for_replace(&tx)?;
+        let v = next_version(&tx, VersionMove::To(version))?;
+        let mut batch = Vec::with_capacity(STREAM_BATCH);
+        let mut written = 0usize;
+        loop {
+            let change = next()?;
+            let done = change.is_none();
+            batch.extend(change);
+            if batch.len() >= STREAM_BATCH || (done && !batch.is_empty()) {
+                write_changes(&tx, &batch, written, &mut |_| {})?;
+                written += batch.len();
+                batch.clear();
+            }
+            if done {
+                break;
+            }
+        }
+        verified()?;
+        record_version(&tx, v, now, written)?;
         tx.execute("INSERT INTO products_fts(products_fts) VALUES ('rebuild')", [])?;
         tx.execute_batch(schema::FTS_TRIGGERS)?;
         tx.execute_batch(schema::FTS_DELETE_TRIGGER)?;
@@ -702,6 +753,26 @@ fn fts_query(text: &str) -> Option<String> {
             .collect::<Vec<_>>()
             .join(" "),
     )
+}
+
+/// Empties the catalog for a whole new content, with the search index's
+/// triggers off (it is rebuilt once at the end) and no version.
+fn clear_for_replace(tx: &Transaction<'_>) -> Result<(), CatalogError> {
+    tx.execute_batch("DROP TRIGGER products_ai; DROP TRIGGER products_au; DROP TRIGGER products_ad;")?;
+    tx.execute("INSERT INTO products_fts(products_fts) VALUES ('delete-all')", [])?;
+    for t in [
+        "products",
+        "prices",
+        "promotions",
+        "promotion_gtins",
+        "stock",
+        "offers",
+        "stores",
+    ] {
+        tx.execute(&format!("DELETE FROM {t}"), [])?;
+    }
+    tx.execute("DELETE FROM meta WHERE key = ?1", [meta::VERSION])?;
+    Ok(())
 }
 
 fn set_meta_in(tx: &Transaction<'_>, meta: &[(&str, String)]) -> Result<(), CatalogError> {

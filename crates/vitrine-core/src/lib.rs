@@ -24,6 +24,8 @@
 //! - [`catalog`]: catalog changes, the unit in which the referential moves.
 //! - [`demo`]: the seeded generator of demo prices, stock, offers and promotions.
 //! - [`sign`]: ed25519 signatures of catalog updates and handoff baskets.
+//! - [`stream`]: the streamed catalog snapshot (one record a line, one
+//!   signature at the end), read and written in bounded memory.
 //! - [`wire`]: the kiosk ↔ HQ protocol types (`/v1`), shared by both sides.
 //! - [`webhook`]: the order webhook's events and their HMAC signature.
 
@@ -41,6 +43,7 @@ pub mod picture;
 pub mod pricing;
 pub mod product;
 pub mod sign;
+pub mod stream;
 pub mod webhook;
 pub mod wire;
 

@@ -96,6 +96,10 @@ async fn conforms(spec: &Value, path: &str, method: &str, resp: reqwest::Respons
         assert!(declared["content"]["text/event-stream"].is_object());
         return (status, Value::Null);
     }
+    if ctype.starts_with("application/x-vitrine-snapshot") {
+        assert!(declared["content"]["application/x-vitrine-snapshot"].is_object());
+        return (status, Value::Null);
+    }
     assert!(
         ctype.starts_with("application/json"),
         "{method} {path}: content-type {ctype}"
@@ -154,7 +158,7 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
     assert!(err["message"].as_str().unwrap().contains("device add"), "{err}");
     hit("/v1/enroll", "post");
 
-    let (st, snap) = conforms(
+    let (st, _) = conforms(
         &spec,
         "/v1/catalog/snapshot",
         "get",
@@ -162,7 +166,14 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
     )
     .await;
     assert_eq!(st, 200);
-    assert_eq!(snap["kind"], "snapshot");
+    // The snapshot is a gzipped file of one JSON record a line, not JSON.
+    let r = auth(c.get(s.at("/v1/catalog/snapshot"))).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/x-vitrine-snapshot");
+    let first_line = gunzip(&r.bytes().await.unwrap());
+    let first_line = first_line.split(|b| *b == b'\n').next().unwrap();
+    let header: Value = serde_json::from_slice(first_line).unwrap();
+    assert_eq!(header["format"], "vitrine-snapshot-v3");
     let (st, _) = conforms(
         &spec,
         "/v1/catalog/snapshot",
@@ -918,10 +929,9 @@ async fn catalog_answers_go_gzipped_to_clients_that_accept_it() {
     s.hq.commit(&changes, None).unwrap();
     // A client that does not decode (raw bytes), asking for gzip or not.
     let raw = reqwest::Client::builder().no_gzip().build().unwrap();
-    for path in [
-        "/v1/catalog/snapshot".to_string(),
-        format!("/v1/catalog/changes?since={v0}"),
-    ] {
+    // (The snapshot is a gzipped file whatever the client accepts: see
+    // `a_snapshot_download_resumes_from_an_offset_of_the_same_cut`.)
+    for path in [format!("/v1/catalog/changes?since={v0}")] {
         let plain = raw
             .get(s.at(&path))
             .bearer_auth(&k.token)
@@ -954,14 +964,10 @@ async fn catalog_answers_go_gzipped_to_clients_that_accept_it() {
         // changes and versions).
         let a: Value = serde_json::from_slice(&inflated).unwrap();
         let b: Value = serde_json::from_slice(&plain).unwrap();
-        if path.ends_with("snapshot") {
-            assert_eq!(inflated, plain.to_vec());
-        } else {
-            assert_eq!(a["status"], "delta");
-            assert_eq!(a["update"]["changes"].as_array().map(Vec::len), Some(2000));
-            assert_eq!(a["update"]["changes"], b["update"]["changes"]);
-            assert_eq!(a["update"]["to_version"], b["update"]["to_version"]);
-        }
+        assert_eq!(a["status"], "delta");
+        assert_eq!(a["update"]["changes"].as_array().map(Vec::len), Some(2000));
+        assert_eq!(a["update"]["changes"], b["update"]["changes"]);
+        assert_eq!(a["update"]["to_version"], b["update"]["to_version"]);
         // `gzip;q=0` means no.
         let refused = raw
             .get(s.at(&path))
@@ -982,6 +988,64 @@ async fn catalog_answers_go_gzipped_to_clients_that_accept_it() {
         .await
         .unwrap();
     assert!(small.headers().get("content-encoding").is_none());
+}
+
+/// The streamed snapshot is one gzipped file per cut, served byte for byte
+/// the same: a kiosk whose download was cut asks for the rest of that cut
+/// (`Range` + `If-Range`), and gets the whole file when the cut changed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snapshot_download_resumes_from_an_offset_of_the_same_cut() {
+    let s = start(|_| {}).await;
+    let k = enroll_kiosk(&s, "paris-01", 1).await;
+    let c = reqwest::Client::builder().no_gzip().build().unwrap();
+    let get = |range: Option<(&str, String)>| {
+        let mut r = c.get(s.at("/v1/catalog/snapshot")).bearer_auth(&k.token);
+        if let Some((etag, range)) = range {
+            r = r.header("range", range).header("if-range", etag);
+        }
+        r.send()
+    };
+    let whole = get(None).await.unwrap();
+    assert_eq!(whole.status(), 200);
+    assert_eq!(whole.headers()["accept-ranges"], "bytes");
+    let etag = whole.headers()["etag"].to_str().unwrap().to_string();
+    let whole = whole.bytes().await.unwrap();
+    let cut = whole.len() * 9 / 10;
+
+    let rest = get(Some((&etag, format!("bytes={cut}-")))).await.unwrap();
+    assert_eq!(rest.status(), 206);
+    assert_eq!(
+        rest.headers()["content-range"],
+        format!("bytes {cut}-{}/{}", whole.len() - 1, whole.len()).as_str()
+    );
+    assert_eq!(rest.bytes().await.unwrap(), whole.slice(cut..));
+    // Another cut's name: the whole file again.
+    let other = get(Some(("\"1-0000\"", format!("bytes={cut}-")))).await.unwrap();
+    assert_eq!(other.status(), 200);
+    assert_eq!(other.bytes().await.unwrap(), whole);
+    // Past the end: nothing to send.
+    let past = get(Some((&etag, format!("bytes={}-", whole.len())))).await.unwrap();
+    assert_eq!(past.status(), 416);
+
+    // Inside: a header, one record a line, a signed end that HQ's key checks.
+    let text = String::from_utf8(gunzip(&whole)).unwrap();
+    let mut check = vitrine_core::stream::StreamCheck::new();
+    for line in text.lines() {
+        check.feed(line).unwrap();
+    }
+    assert!(check.records() > 10, "{}", check.records());
+    let header = check
+        .finish(
+            &s.hq.key.public(),
+            &vitrine_core::wire::Expect {
+                store: "paris-01",
+                current_version: 0,
+                first_sync: true,
+                now: s.hq.now(),
+            },
+        )
+        .unwrap();
+    assert_eq!(header.version, s.hq.storage.current_version().unwrap());
 }
 
 // ------------------------------------------------------------ audit fixes

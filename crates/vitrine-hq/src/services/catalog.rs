@@ -1,6 +1,7 @@
-//! Publishing the catalog to kiosks: signed snapshots, cut once per version
-//! and store and kept (with their gzipped form) until a newer version or an
-//! hour of their validity has passed, and signed deltas.
+//! Publishing the catalog to kiosks: streamed snapshots (one record a line,
+//! signed once at the end: `vitrine_core::stream`), cut once per version and
+//! store, gzipped as they are read and kept (gzipped only) until a newer
+//! version or an hour of their validity has passed, and signed deltas.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -10,11 +11,12 @@ use std::sync::{Arc, Mutex};
 // shared by every answer that serves it, never copied.
 use axum::body::Bytes;
 use vitrine_core::product::UnixTime;
+use vitrine_core::stream::{StreamHeader, StreamSigner};
 use vitrine_core::wire::{ChangesAnswer, SignedUpdate, UpdateKind};
 
 use super::ServiceError;
 use crate::Hq;
-use crate::storage::ChangesSince;
+use crate::storage::{ChangesSince, SnapshotPart};
 
 /// HQ's meta key set when its prices are generated demo values: every
 /// update HQ signs then says so.
@@ -27,13 +29,17 @@ pub const PRICES_ORIGIN_META: &str = "prices_origin";
 /// Seconds a cut snapshot is served before it is signed again.
 const RESIGN_AFTER_S: i64 = 3600;
 
-/// A signed snapshot as cut for a store: its JSON and the same gzipped.
+/// A streamed snapshot as cut for a store, gzipped. Kept whole and served
+/// byte for byte the same until it is cut again, so a kiosk whose download
+/// was cut asks for the rest (`Range`, checked against `etag`).
 #[derive(Clone)]
 pub struct CutSnapshot {
     pub version: u64,
     pub signed_at: UnixTime,
-    pub json: Bytes,
     pub gzip: Bytes,
+    /// Names these exact bytes (`If-Range`): another cut, even of the same
+    /// version, has another.
+    pub etag: String,
 }
 
 /// The last snapshot cut for each store, and the lock that makes a cut
@@ -105,33 +111,64 @@ pub async fn cut_snapshot(hq: &Arc<Hq>, store: &str) -> Result<CutSnapshot, Serv
     }
     let hq2 = hq.clone();
     let store2 = store.to_string();
-    let cut = tokio::task::spawn_blocking(move || {
-        let snap = hq2.storage.snapshot_json(&store2)?;
-        let expires_at = now + hq2.config.update_valid_hours * 3600;
-        let update = SignedUpdate::sign_raw(
-            UpdateKind::Snapshot,
-            &store2,
-            0,
-            snap.version,
-            expires_at,
-            snap.changes_json,
-            &hq2.key,
-        )
-        .map_err(ServiceError::internal)?;
-        let update = demo_marked(&hq2, update)?;
-        let body = serde_json::to_vec(&update).map_err(ServiceError::internal)?;
-        let gz = gzip(&body)?;
-        Ok::<_, ServiceError>(CutSnapshot {
-            version: snap.version,
-            signed_at: now,
-            json: Bytes::from(body),
-            gzip: gz,
-        })
-    })
-    .await
-    .map_err(ServiceError::internal)??;
+    let cut = tokio::task::spawn_blocking(move || cut_stream(&hq2, &store2, now))
+        .await
+        .map_err(ServiceError::internal)??;
     hq.snapshots.put(store, cut.clone());
     Ok(cut)
+}
+
+/// Reads `store`'s catalog record by record into a signed, gzipped stream:
+/// HQ holds the compressed bytes, never the catalog's JSON whole.
+fn cut_stream(hq: &Hq, store: &str, now: UnixTime) -> Result<CutSnapshot, ServiceError> {
+    use std::io::Write;
+    let expires_at = now + hq.config.update_valid_hours * 3600;
+    let demo = hq.storage.meta(DEMO_PRICES_META)?.as_deref() == Some("1");
+    let mut gz = flate2::write::GzEncoder::new(Vec::with_capacity(1 << 16), flate2::Compression::fast());
+    let mut signer: Option<StreamSigner> = None;
+    let mut version = 0;
+    let mut failed: Option<ServiceError> = None;
+    hq.storage
+        .snapshot_each(store, &mut |part| {
+            let written = match part {
+                SnapshotPart::Version(v) => {
+                    version = v;
+                    StreamSigner::begin(StreamHeader::new(store, v, expires_at, demo))
+                        .map_err(ServiceError::internal)
+                        .and_then(|(s, header)| {
+                            signer = Some(s);
+                            gz.write_all(header.as_bytes()).map_err(ServiceError::internal)
+                        })
+                }
+                SnapshotPart::Record(r) => match signer.as_mut() {
+                    Some(s) => {
+                        s.record(r);
+                        gz.write_all(r.as_bytes())
+                            .and_then(|()| gz.write_all(b"\n"))
+                            .map_err(ServiceError::internal)
+                    }
+                    None => Err(ServiceError::internal("a snapshot record came before its version")),
+                },
+            };
+            // The storage's error type carries no service error: keep ours and
+            // stop the read with a generic one.
+            written.map_err(|e| {
+                failed = Some(e);
+                crate::storage::StorageError::Corrupt("snapshot cut stopped".to_string())
+            })
+        })
+        .map_err(|e| failed.take().unwrap_or_else(|| e.into()))?;
+    let signer = signer.ok_or_else(|| ServiceError::internal("the storage gave no snapshot version"))?;
+    let end = signer.finish(&hq.key).map_err(ServiceError::internal)?;
+    gz.write_all(end.as_bytes()).map_err(ServiceError::internal)?;
+    let gzip = gz.finish().map_err(ServiceError::internal)?;
+    let etag = format!("\"{version}-{}\"", &vitrine_core::sign::sha256_hex(&gzip)[..16]);
+    Ok(CutSnapshot {
+        version,
+        signed_at: now,
+        gzip: Bytes::from(gzip),
+        etag,
+    })
 }
 
 /// What a kiosk at catalog version `since` gets for `store`: up to date, a

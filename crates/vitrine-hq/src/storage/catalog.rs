@@ -40,6 +40,14 @@ pub struct Snapshot {
     pub changes_json: String,
 }
 
+/// What [`CatalogStore::snapshot_each`] hands over, in order: the version
+/// once, then each record (one change's JSON text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnapshotPart<'a> {
+    Version(u64),
+    Record(&'a str),
+}
+
 /// A product and its price at a store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProductPrice {
@@ -57,6 +65,19 @@ pub trait CatalogStore {
     fn changes_since(&self, since: u64, store: &str) -> Result<ChangesSince>;
     /// The whole catalog of `store`, consistent with its version.
     fn snapshot_json(&self, store: &str) -> Result<Snapshot>;
+    /// The same, one record at a time (the streamed snapshot): a backend
+    /// that can read row by row overrides this one, which holds the whole
+    /// array.
+    fn snapshot_each(&self, store: &str, each: &mut dyn FnMut(SnapshotPart<'_>) -> Result<()>) -> Result<()> {
+        let snap = self.snapshot_json(store)?;
+        let records: Vec<&serde_json::value::RawValue> =
+            serde_json::from_str(&snap.changes_json).map_err(|e| super::StorageError::Corrupt(e.to_string()))?;
+        each(SnapshotPart::Version(snap.version))?;
+        for r in records {
+            each(SnapshotPart::Record(r.get()))?;
+        }
+        Ok(())
+    }
     /// The product and its price at `store` (store price, else national).
     fn product_price(&self, gtin: Gtin, store: &str) -> Result<Option<ProductPrice>>;
     fn promotions(&self) -> Result<Vec<Promotion>>;

@@ -31,7 +31,7 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
-pub use catalog::{CatalogStore, ChangesSince, ProductPrice, Snapshot};
+pub use catalog::{CatalogStore, ChangesSince, ProductPrice, Snapshot, SnapshotPart};
 pub use customers::CustomerStore;
 pub use devices::{Device, DeviceStore, NewDevice};
 pub use handoffs::{Claim, HandoffRecord, HandoffStore};

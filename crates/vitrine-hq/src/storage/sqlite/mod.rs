@@ -40,7 +40,7 @@ use serde::Serialize;
 use vitrine_core::Gtin;
 use vitrine_infra::migrate::MigrateError;
 
-use super::catalog::Snapshot;
+use super::catalog::{Snapshot, SnapshotPart};
 use super::{Result, StorageError};
 
 /// HQ's migrations (component `hq`), append-only: a change is a new entry.
@@ -258,6 +258,11 @@ impl ReadView<'_> {
     /// The whole catalog of `store` as this view sees it.
     pub fn snapshot_json(&self, store: &str) -> Result<Snapshot> {
         catalog::snapshot_on(&self.reader, store)
+    }
+
+    /// The same, one record at a time (see `CatalogStore::snapshot_each`).
+    pub fn snapshot_each(&self, store: &str, each: &mut dyn FnMut(SnapshotPart<'_>) -> Result<()>) -> Result<()> {
+        catalog::snapshot_each_on(&self.reader, store, each)
     }
 }
 
