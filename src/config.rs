@@ -216,6 +216,9 @@ pub struct HqSection {
     pub retry_max_s: u32,
     /// Seconds an answer about stock in other stores is shown without asking HQ again.
     pub availability_cache_s: u32,
+    /// Seconds between two heartbeats to HQ (the kiosk's health for the
+    /// fleet page); a change of state is sent at once.
+    pub heartbeat_s: u32,
     /// `https` (the default), or `loopback-http` to allow plain HTTP to an
     /// HQ on this machine (tests, the demo).
     pub transport: HqTransport,
@@ -405,6 +408,7 @@ impl Default for KioskConfig {
                 retry_base_ms: 500,
                 retry_max_s: 300,
                 availability_cache_s: 60,
+                heartbeat_s: 60,
                 transport: HqTransport::Https,
             },
             camera: CameraSection {
@@ -888,6 +892,12 @@ fn validate(l: &LoadedConfig) -> Result<(), ConfigError> {
                 "expected 1 to 86400 seconds, and not below hq.retry_base_ms, found {}",
                 c.hq.retry_max_s
             ),
+        ));
+    }
+    if !(5..=3600).contains(&c.hq.heartbeat_s) {
+        return Err(bad(
+            "hq.heartbeat_s",
+            format!("expected 5 to 3600 seconds, found {}", c.hq.heartbeat_s),
         ));
     }
     if c.hq.availability_cache_s > 86_400 {

@@ -49,7 +49,9 @@ fn a_replayed_camera_shows_its_picture_and_the_product_it_reads() {
         ],
     );
     let k = TestKiosk::new(cfg.clone());
-    let link = CameraLink::start(&cfg.config, k.kiosk.scan_sender()).unwrap();
+    // The heartbeat's probe hears the camera and the scan too.
+    let health = vitrine::sync::HealthProbe::new();
+    let link = CameraLink::start(&cfg.config, k.kiosk.scan_sender(), Some(health.clone())).unwrap();
     let scan = k.ui().global::<ScanAdapter>();
     assert!(
         wait_for(&k, |k| k.kiosk.page() == Page::Product),
@@ -76,6 +78,9 @@ fn a_replayed_camera_shows_its_picture_and_the_product_it_reads() {
     std::thread::sleep(Duration::from_millis(500));
     k.kiosk.settle(Duration::from_millis(50));
     assert_eq!(k.kiosk.latencies().len(), 1);
+    let h = health.get();
+    assert_eq!(h.camera, vitrine_core::wire::fleet::CameraState::Ok);
+    assert!(h.last_scan.is_some() && h.decode_fps.is_some(), "{h:?}");
     drop(link);
 }
 
@@ -93,7 +98,8 @@ fn a_missing_replay_folder_is_said_on_screen_and_the_kiosk_keeps_working() {
         ],
     );
     let k = TestKiosk::new(cfg.clone());
-    let _link = CameraLink::start(&cfg.config, k.kiosk.scan_sender()).unwrap();
+    let health = vitrine::sync::HealthProbe::new();
+    let _link = CameraLink::start(&cfg.config, k.kiosk.scan_sender(), Some(health.clone())).unwrap();
     let scan = k.ui().global::<ScanAdapter>();
     assert!(
         wait_for(&k, |_| scan.get_camera_status().starts_with("Caméra indisponible")),
@@ -101,6 +107,8 @@ fn a_missing_replay_folder_is_said_on_screen_and_the_kiosk_keeps_working() {
         scan.get_camera_status()
     );
     assert!(!scan.get_has_preview());
+    // HQ's fleet page will say this kiosk is blind.
+    assert_eq!(health.get().camera, vitrine_core::wire::fleet::CameraState::Down);
     // Codes still come in other ways.
     k.scan(NORDIC, vitrine_core::Symbology::Ean13);
     assert_eq!(k.kiosk.page(), Page::Product);

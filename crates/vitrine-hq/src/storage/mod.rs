@@ -1,5 +1,5 @@
 //! HQ's storage: one trait per aggregate (catalog, devices, handoffs,
-//! orders, customers, notifications, settings), with types that name no
+//! orders, customers, notifications, settings, the fleet's health), with types that name no
 //! database, and [`HqStorage`], every one of them at once: what the rest of
 //! HQ holds (`Arc<dyn HqStorage>`). SQL lives only in the SQLite backend
 //! ([`SqliteStorage`], module `sqlite`), so a PostgreSQL backend for large
@@ -17,10 +17,12 @@
 pub mod catalog;
 pub mod customers;
 pub mod devices;
+pub mod fleet;
 pub mod handoffs;
 pub mod meta;
 pub mod notifications;
 pub mod orders;
+pub mod settings;
 mod sqlite;
 pub mod staff;
 
@@ -31,10 +33,12 @@ use thiserror::Error;
 pub use catalog::{CatalogStore, ChangesSince, ProductPrice, Snapshot};
 pub use customers::CustomerStore;
 pub use devices::{Device, DeviceStore, NewDevice};
+pub use fleet::{FleetStore, HeartbeatRecord};
 pub use handoffs::{Claim, HandoffRecord, HandoffStore};
 pub use meta::MetaStore;
 pub use notifications::{NewNotification, Notification, NotificationStore, Scheduled};
 pub use orders::{OrderRecord, OrderStore};
+pub use settings::{SettingRecord, SettingsStore};
 pub use sqlite::{HQ_DB_FILE, HQ_MIGRATIONS, MAX_IDLE_READERS, ReadView, Reader, SqliteStorage};
 pub use staff::{AuditEntry, StaffAccount, StaffSessionRecord, StaffStore};
 
@@ -85,6 +89,8 @@ pub trait HqStorage:
     + CustomerStore
     + NotificationStore
     + MetaStore
+    + FleetStore
+    + SettingsStore
     + Send
     + Sync
     + 'static
@@ -100,6 +106,8 @@ impl<T> HqStorage for T where
         + CustomerStore
         + NotificationStore
         + MetaStore
+        + FleetStore
+        + SettingsStore
         + Send
         + Sync
         + 'static
