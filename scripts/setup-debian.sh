@@ -27,6 +27,8 @@ PACKAGES=(
   # audio mode: the kiosk's voice (a separate process, or the speech daemon),
   # the player and jack controls (alsa-utils), WAV checks in tests (sox)
   espeak-ng speech-dispatcher speech-dispatcher-espeak-ng alsa-utils sox
+  # fleet: promtool checks the example alert rules (deploy/prometheus)
+  prometheus
 )
 
 missing=()

@@ -22,7 +22,7 @@ pub struct RemoteSettings {
 
 impl Outbox {
     /// Keeps `answer`'s applying settings in place of the previous ones, in
-    /// one transaction. An answer for another device or an older version is
+    /// one transaction, and publishes them in the status. An answer for another device or an older version is
     /// refused (a replayed answer cannot roll settings back).
     pub fn save_remote_settings(&self, device_id: &str, answer: &SettingsAnswer) -> Result<RemoteSettings, SyncError> {
         if answer.device_id != device_id {
@@ -65,6 +65,14 @@ impl Outbox {
             [answer.version as i64],
         )?;
         tx.commit()?;
+        drop(conn);
+        // Published at once: the UI lays them over its configuration.
+        self.status_sender().send_if_modified(|s| {
+            let changed = s.remote_settings != effective || s.remote_settings_version != answer.version;
+            s.remote_settings = effective.clone();
+            s.remote_settings_version = answer.version;
+            changed
+        });
         Ok(RemoteSettings {
             version: answer.version,
             settings: effective,

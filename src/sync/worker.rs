@@ -392,8 +392,8 @@ impl Ctx {
         }
     }
 
-    /// Fetches the remote settings (checked with HQ's key), keeps them and
-    /// publishes them; a failure keeps the ones held.
+    /// Fetches the remote settings (checked with HQ's key) and keeps them
+    /// (which publishes them); a failure keeps the ones held.
     async fn refresh_settings(&self) -> Result<(), SyncError> {
         let ident = self.identity().await?.ok_or(SyncError::NotEnrolled)?;
         let answer = self.client(&ident)?.settings().await?;
@@ -405,12 +405,6 @@ impl Ctx {
             count = held.settings.len(),
             "remote settings from HQ"
         );
-        self.status.send_if_modified(|s| {
-            let changed = s.remote_settings != held.settings || s.remote_settings_version != held.version;
-            s.remote_settings = held.settings;
-            s.remote_settings_version = held.version;
-            changed
-        });
         Ok(())
     }
 
