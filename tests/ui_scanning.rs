@@ -107,8 +107,13 @@ fn a_missing_replay_folder_is_said_on_screen_and_the_kiosk_keeps_working() {
         scan.get_camera_status()
     );
     assert!(!scan.get_has_preview());
-    // HQ's fleet page will say this kiosk is blind.
-    assert_eq!(health.get().camera, vitrine_core::wire::fleet::CameraState::Down);
+    // HQ's fleet page will say this kiosk is blind (once the pipeline
+    // reports; the screen's first words come from the configuration).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while health.get().camera != vitrine_core::wire::fleet::CameraState::Down {
+        assert!(Instant::now() < deadline, "the probe never heard: {:?}", health.get());
+        std::thread::sleep(Duration::from_millis(20));
+    }
     // Codes still come in other ways.
     k.scan(NORDIC, vitrine_core::Symbology::Ean13);
     assert_eq!(k.kiosk.page(), Page::Product);
