@@ -109,9 +109,17 @@ impl Heartbeat {
         if self.last_sync.is_some_and(|t| t < 0) || self.last_scan.is_some_and(|t| t < 0) {
             return Err("last_sync and last_scan: Unix times (seconds since 1970) expected".into());
         }
-        if self.outbox_pending > i64::MAX as u64
-            || self.outbox_dead > i64::MAX as u64
-            || self.catalog_version > i64::MAX as u64
+        // Stored as SQLite integers (signed 64-bit).
+        let max = i64::MAX as u64;
+        if [
+            self.outbox_pending,
+            self.outbox_dead,
+            self.catalog_version,
+            self.uptime_s,
+        ]
+        .into_iter()
+        .chain(self.disk_free_bytes)
+        .any(|n| n > max)
         {
             return Err("counts out of range".into());
         }
@@ -176,6 +184,10 @@ mod tests {
             },
             Heartbeat {
                 last_scan: Some(-1),
+                ..beat()
+            },
+            Heartbeat {
+                uptime_s: u64::MAX,
                 ..beat()
             },
         ] {
