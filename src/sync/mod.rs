@@ -91,7 +91,9 @@ pub struct SyncStatus {
     /// here rather than from SQLite on its thread).
     pub card_prefix: Option<String>,
     /// The remote settings HQ holds for this kiosk (checked with HQ's key),
-    /// the ones that apply: the UI lays them over its configuration.
+    /// the ones that apply: the UI lays them over its configuration. Not
+    /// in `--json` output: it may hold a PIN hash.
+    #[serde(skip)]
     pub remote_settings: Vec<vitrine_core::wire::settings::RemoteSetting>,
     /// Their version (0: none).
     pub remote_settings_version: u64,

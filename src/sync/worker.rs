@@ -865,11 +865,12 @@ async fn heartbeat_task(ctx: Ctx, mut shut: watch::Receiver<bool>) {
         if let Some(ident) = ident {
             let status = ctx.status.borrow().clone();
             let beat = health::heartbeat(&status, &ctx.probe, &ctx.data_dir);
-            let key = health::state_key(&beat);
+            // A failed beat counts as said too: while HQ is away, a change
+            // of state waits for the next interval, not one try per change.
+            last_sent = Some(health::state_key(&beat));
             match ctx.client(&ident) {
                 Ok(client) => match client.post_heartbeat(&beat).await {
                     Ok(ack) => {
-                        last_sent = Some(key);
                         tracing::debug!(settings = ack.settings_version, "heartbeat sent");
                         ctx.on_settings_version(ack.settings_version);
                     }
