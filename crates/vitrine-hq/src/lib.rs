@@ -40,6 +40,7 @@
 pub mod dates;
 pub mod http;
 pub mod keys;
+pub mod metrics;
 pub mod ratelimit;
 pub mod routes;
 pub mod server;
@@ -283,6 +284,17 @@ pub struct HqConfig {
     pub request_timeout: Duration,
     /// The retailer on the phone page, click&collect and delivery.
     pub shop: ShopSettings,
+    /// Seconds without a heartbeat after which a kiosk is flagged stale
+    /// (kiosks beat every minute).
+    pub stale_after_s: i64,
+    /// A kiosk whose catalog is more than this many versions older than
+    /// HQ's is flagged behind.
+    pub behind_versions: u64,
+    /// Heartbeats kept per kiosk in its history.
+    pub health_history: u32,
+    /// The bearer token `/metrics` asks for (`--metrics-token-file`); None:
+    /// `/metrics` answers loopback clients only.
+    pub metrics_token: Option<metrics::MetricsToken>,
 }
 
 impl HqConfig {
@@ -316,6 +328,10 @@ impl HqConfig {
             header_read_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
             shop: ShopSettings::default(),
+            stale_after_s: 300,
+            behind_versions: 2,
+            health_history: 60,
+            metrics_token: None,
         }
     }
 
@@ -354,6 +370,10 @@ pub struct Hq {
     pub login_limiter: ratelimit::RateLimiter,
     pub login_global: ratelimit::RateLimiter,
     version_tx: watch::Sender<u64>,
+    /// The remote settings version, for the push streams.
+    settings_tx: watch::Sender<u64>,
+    /// HQ's Prometheus metrics.
+    pub metrics: metrics::Metrics,
     /// The revoked devices, as last read from storage: a push stream ends
     /// when its device joins them.
     revoked_tx: watch::Sender<Arc<HashSet<String>>>,
@@ -398,6 +418,7 @@ impl Hq {
     ) -> Result<Arc<Hq>, HqError> {
         let version = storage.current_version()?;
         let (version_tx, _) = watch::channel(version);
+        let (settings_tx, _) = watch::channel(storage.settings_version()?);
         let revoked: HashSet<String> = storage.revoked_device_ids()?.into_iter().collect();
         let (revoked_tx, _) = watch::channel(Arc::new(revoked));
         let (shutdown_tx, _) = watch::channel(false);
@@ -411,6 +432,8 @@ impl Hq {
             key,
             lookup_key,
             version_tx,
+            settings_tx,
+            metrics: metrics::Metrics::new(),
             revoked_tx,
             shutdown_tx,
             snapshots: SnapshotCache::default(),
@@ -447,6 +470,28 @@ impl Hq {
 
     pub fn versions(&self) -> watch::Receiver<u64> {
         self.version_tx.subscribe()
+    }
+
+    /// Tells the push streams about remote settings version `v`.
+    pub fn announce_settings(&self, v: u64) {
+        self.settings_tx.send_if_modified(|cur| {
+            if v > *cur {
+                *cur = v;
+                true
+            } else {
+                false
+            }
+        });
+    }
+
+    /// The remote settings version; changes with every setting set or removed.
+    pub fn settings_versions(&self) -> watch::Receiver<u64> {
+        self.settings_tx.subscribe()
+    }
+
+    /// Push streams open now, all devices together.
+    pub fn push_connections(&self) -> usize {
+        self.streams.total()
     }
 
     /// The revoked devices; changes when one more is revoked.
@@ -549,8 +594,8 @@ pub async fn serve(
 }
 
 /// Watches storage for what other processes (the `vitrine-hq` commands)
-/// write: new catalog versions, announced to the push streams, and revoked
-/// devices, whose push streams end.
+/// write: new catalog versions and remote settings, announced to the push
+/// streams, and revoked devices, whose push streams end.
 async fn watch_versions(hq: Arc<Hq>) {
     let mut shut = hq.shutdown_signal();
     loop {
@@ -560,12 +605,13 @@ async fn watch_versions(hq: Arc<Hq>) {
         }
         let st = hq.storage.clone();
         match tokio::task::spawn_blocking(move || {
-            Ok::<_, StorageError>((st.current_version()?, st.revoked_device_ids()?))
+            Ok::<_, StorageError>((st.current_version()?, st.revoked_device_ids()?, st.settings_version()?))
         })
         .await
         {
-            Ok(Ok((v, revoked))) => {
+            Ok(Ok((v, revoked, settings))) => {
                 hq.announce(v);
+                hq.announce_settings(settings);
                 hq.note_revoked(revoked);
             }
             Ok(Err(e)) => tracing::warn!(error = %e, "cannot read the catalog version and revoked devices"),

@@ -1,5 +1,5 @@
 //! HQ's storage: one trait per aggregate (catalog, devices, handoffs,
-//! orders, customers, notifications, the order webhook's outbox, settings, product pictures), with types that name no
+//! orders, customers, notifications, the order webhook's outbox, settings, product pictures, the fleet's health), with types that name no
 //! database, and [`HqStorage`], every one of them at once: what the rest of
 //! HQ holds (`Arc<dyn HqStorage>`). SQL lives only in the SQLite backend
 //! ([`SqliteStorage`], module `sqlite`), so a PostgreSQL backend for large
@@ -17,12 +17,14 @@
 pub mod catalog;
 pub mod customers;
 pub mod devices;
+pub mod fleet;
 pub mod handoffs;
 pub mod images;
 pub mod meta;
 pub mod notifications;
 pub mod orders;
 pub mod phone;
+pub mod settings;
 mod sqlite;
 pub mod staff;
 pub mod webhooks;
@@ -34,6 +36,7 @@ use thiserror::Error;
 pub use catalog::{CatalogStore, ChangesSince, ProductPrice, Snapshot, SnapshotPart};
 pub use customers::CustomerStore;
 pub use devices::{Device, DeviceStore, NewDevice};
+pub use fleet::{FleetStore, HeartbeatRecord};
 pub use handoffs::{Claim, HandoffRecord, HandoffStore};
 pub use images::{ImageStore, NewImage};
 pub use meta::MetaStore;
@@ -41,6 +44,7 @@ pub use notifications::{NewNotification, Notification, NotificationStore, Schedu
 pub use orders::{OrderRecord, OrderStore};
 pub use phone::{BasketEdit, PhoneStore};
 pub use orders::{StatusUpdate, StatusUpdated};
+pub use settings::{SettingRecord, SettingsStore};
 pub use sqlite::{HQ_DB_FILE, HQ_MIGRATIONS, MAX_IDLE_READERS, ReadView, Reader, SqliteStorage};
 pub use staff::{AuditEntry, StaffAccount, StaffSessionRecord, StaffStore};
 pub use webhooks::{EventState, NewWebhookEvent, OutboxEvent, WebhookStore};
@@ -95,6 +99,8 @@ pub trait HqStorage:
     + WebhookStore
     + MetaStore
     + ImageStore
+    + FleetStore
+    + SettingsStore
     + Send
     + Sync
     + 'static
@@ -113,6 +119,8 @@ impl<T> HqStorage for T where
         + WebhookStore
         + MetaStore
         + ImageStore
+        + FleetStore
+        + SettingsStore
         + Send
         + Sync
         + 'static
