@@ -251,7 +251,6 @@ struct Ctx {
     settings_now: Arc<Notify>,
     /// What the UI knows of the kiosk's health.
     probe: HealthProbe,
-    data_dir: PathBuf,
 }
 
 impl Ctx {
@@ -268,7 +267,6 @@ impl Ctx {
             cards_now: Arc::new(Notify::new()),
             settings_now: Arc::new(Notify::new()),
             probe: HealthProbe::new(),
-            data_dir: data_dir.to_path_buf(),
         };
         let remote = ctx.outbox.remote_settings()?;
         let (version, last_sync) = {
