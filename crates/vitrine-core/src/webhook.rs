@@ -110,6 +110,30 @@ pub struct WebhookOrder {
     pub customer: Option<WebhookCustomer>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<WebhookLine>,
+    /// The slot the shopper chose (phone orders; a kiosk's order is
+    /// collected when ready).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slot: Option<WebhookSlot>,
+    /// Where a home delivery goes, and its fee.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<WebhookDelivery>,
+}
+
+/// A collection or delivery slot, Unix seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookSlot {
+    pub start: UnixTime,
+    pub end: UnixTime,
+}
+
+/// A delivery's address (as the shopper typed it, checked by HQ) and fee:
+/// what the retailer's order system needs to deliver.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookDelivery {
+    pub street: String,
+    pub postcode: String,
+    pub city: String,
+    pub fee: Money,
 }
 
 /// Who collects the order, as the shopper gave it.

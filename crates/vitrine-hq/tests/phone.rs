@@ -18,7 +18,8 @@ use vitrine_hq::customers::{self, NewCustomer};
 use vitrine_hq::services::handoffs::{Source, accept_handoff};
 use vitrine_hq::services::phone;
 use vitrine_hq::storage::devices::Enrollment;
-use vitrine_hq::{Hq, SmtpConfig, admin};
+use vitrine_hq::storage::EventState;
+use vitrine_hq::{Hq, OrderWebhook, SmtpConfig, WebhookSecret, admin};
 use vitrine_testkit::{
     HqServer, chromium_dom, code_in, commit_products, next_mail_text, next_sms, sms_server, smtp_server,
     start_hq_in_temp_dir,
@@ -67,6 +68,12 @@ async fn start(smtp_port: u16, sms: String) -> Server {
         cfg.shop.delivery_fee_minor = 490;
         cfg.shop.free_delivery_from_minor = Some(100_000);
         cfg.app_deep_link = Some("maisontest://basket/{id}".into());
+        // The retailer's order webhook (nobody listens: the events stay in
+        // HQ's outbox, where the test reads them).
+        cfg.order_webhook = Some(OrderWebhook::new(
+            "http://127.0.0.1:9/orders",
+            WebhookSecret::new("phone-test-secret-0123").unwrap(),
+        ));
     })
     .await;
     let hq = server.hq.clone();
@@ -351,6 +358,23 @@ async fn click_and_collect_and_delivery_from_the_phone_end_in_orders_with_a_page
     );
     let (_, page) = get(&s, &loc, "fr").await;
     assert!(page.contains("Vous payez à la livraison."), "{page}");
+    // The retailer's order system gets what it needs to deliver: the
+    // channel, the address, the slot and the fee.
+    let events: Vec<_> = [EventState::Pending, EventState::Delivered, EventState::Dead]
+        .into_iter()
+        .flat_map(|st| s.hq.storage.webhook_events(st, 100).unwrap())
+        .filter(|e| e.order_id == Some(order_id) && e.kind == "order.created")
+        .collect();
+    assert_eq!(events.len(), 1, "{events:?}");
+    let body: serde_json::Value = serde_json::from_str(&events[0].body).unwrap();
+    let order = &body["order"];
+    assert_eq!(order["channel"], "phone", "{body}");
+    assert_eq!(order["fulfilment"], "delivery", "{body}");
+    assert_eq!(order["payment"], "on_delivery", "{body}");
+    assert_eq!(order["delivery"]["street"], "12 rue de Rivoli", "{body}");
+    assert_eq!(order["delivery"]["postcode"], "75001", "{body}");
+    assert_eq!(order["delivery"]["fee"]["amount_minor"], 490, "{body}");
+    assert!(order["slot"]["start"].as_i64().unwrap() < order["slot"]["end"].as_i64().unwrap(), "{body}");
     // The retailer's system answers the webhook with a checkout: the page
     // sends the shopper there.
     assert!(vitrine_hq::services::orders::set_checkout_url(&s.hq, &order_id, "https://pay.example/o/1").unwrap());

@@ -28,6 +28,7 @@ use super::notify::messages::phone_order_messages;
 use super::orders::{NewOrder, create_order};
 use super::pricing::PricedLines;
 use super::webhooks::OrderOrigin;
+use vitrine_core::webhook::{WebhookDelivery, WebhookSlot};
 use crate::Hq;
 use crate::storage::HandoffRecord;
 
@@ -527,6 +528,13 @@ fn check_and_place(
         )
         .as_bytes(),
     );
+    // What the retailer's order system needs to deliver.
+    let delivery = details.address.as_ref().map(|a| WebhookDelivery {
+        street: a.street.clone(),
+        postcode: a.postcode.clone(),
+        city: a.city.clone(),
+        fee,
+    });
     let (_, receipt) = create_order(
         hq,
         NewOrder {
@@ -550,6 +558,11 @@ fn check_and_place(
                     Payment::AtPickup => "at_pickup",
                     Payment::OnDelivery => "on_delivery",
                 },
+                slot: Some(WebhookSlot {
+                    start: details.slot_start,
+                    end: details.slot_end,
+                }),
+                delivery: delivery.as_ref(),
             },
         },
     )?;

@@ -27,7 +27,7 @@ use uuid::Uuid;
 use vitrine_core::product::UnixTime;
 use vitrine_core::webhook::{
     EVENT_TYPE_HEADER, EventKind, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, StatusChange, WebhookAnswer, WebhookCustomer,
-    WebhookEvent, WebhookLine, WebhookOrder, checkout_url_ok, signature_header,
+    WebhookEvent, WebhookLine, WebhookOrder, checkout_url_ok, signature_header, WebhookDelivery, WebhookSlot,
 };
 use vitrine_core::wire::{CancelReason, OrderRequest, OrderStatus};
 
@@ -50,6 +50,10 @@ pub struct OrderOrigin<'a> {
     pub fulfilment: &'a str,
     /// `at_pickup`, `on_delivery`, `checkout`.
     pub payment: &'a str,
+    /// The slot chosen on the phone.
+    pub slot: Option<WebhookSlot>,
+    /// A home delivery's address and fee.
+    pub delivery: Option<&'a WebhookDelivery>,
 }
 
 impl OrderOrigin<'static> {
@@ -58,6 +62,8 @@ impl OrderOrigin<'static> {
         channel: "kiosk",
         fulfilment: "click_and_collect",
         payment: "at_pickup",
+        slot: None,
+        delivery: None,
     };
 }
 
@@ -127,6 +133,8 @@ pub fn order_created(
             customer_id: request.customer.customer_id.clone(),
         }),
         lines,
+        slot: origin.slot,
+        delivery: origin.delivery.cloned(),
     };
     queued(&event(EventKind::OrderCreated, hq.now(), Some(order), None)).map(Some)
 }
@@ -155,6 +163,8 @@ pub fn status_changed(
         total: None,
         customer: None,
         lines: Vec::new(),
+        slot: None,
+        delivery: None,
     };
     let change = StatusChange {
         from: record.status,
