@@ -17,7 +17,7 @@ use vitrine_hq::services::orders::accept_order;
 use vitrine_hq::services::pricing::{price_lines, price_lines_with};
 use vitrine_hq::services::survey::{after_claim, after_collected, answer_survey};
 use vitrine_hq::storage::HandoffRecord;
-use vitrine_hq::{Hq, HqConfig, SmtpConfig, admin, customers};
+use vitrine_hq::{Hq, SmtpConfig, admin, customers};
 use vitrine_testkit::{run_hq, stdout_ok};
 
 fn hq(dir: &Path, args: &[&str]) -> Output {
@@ -158,7 +158,7 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
     // survey queued), a survey answered (coupon, reminder queued) and a
     // handoff claimed with their contact.
     {
-        let mut cfg = HqConfig::new(dir.path());
+        let mut cfg = vitrine_testkit::hq_config(dir.path());
         cfg.smtp = Some(SmtpConfig {
             host: "127.0.0.1".into(),
             port: 9,
@@ -313,7 +313,7 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
     // The anonymous order stays for the store, without its contact; the
     // other shopper's order and messages are untouched.
     {
-        let h = Hq::open(HqConfig::new(dir.path())).unwrap();
+        let h = Hq::open(vitrine_testkit::hq_config(dir.path())).unwrap();
         let o = h.storage.order(&anon_order_id).unwrap().unwrap();
         let req: OrderRequest = serde_json::from_str(&o.request_json).unwrap();
         assert_eq!(
@@ -333,7 +333,7 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
 #[test]
 fn an_order_uses_a_coupon_once_and_a_refused_order_does_not_use_it() {
     let dir = tempfile::tempdir().unwrap();
-    let h = Hq::open(HqConfig::new(dir.path())).unwrap();
+    let h = Hq::open(vitrine_testkit::hq_config(dir.path())).unwrap();
     let products = r#"{"gtin14":"05449000039231","name":"Nordic must original"}"#;
     admin::import(&h, products.as_bytes(), Some(vitrine_core::demo::DEMO_SEED)).unwrap();
     let (dev_id, _) = admin::device_add(&h, "paris-01").unwrap();
@@ -452,7 +452,7 @@ fn an_operator_adds_a_member_price_that_applies_to_members_only() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--min-tier"));
 
-    let h = Hq::open(HqConfig::new(dir.path())).unwrap();
+    let h = Hq::open(vitrine_testkit::hq_config(dir.path())).unwrap();
     let lines = [HandoffLine {
         gtin: Gtin::from_digits("05449000039231").unwrap(),
         quantity: 1,
@@ -487,7 +487,7 @@ fn an_operator_adds_a_member_price_that_applies_to_members_only() {
 fn an_expired_token_is_refused_with_the_date_it_expired() {
     let dir = tempfile::tempdir().unwrap();
     let clock = vitrine_hq::Clock::manual(1_790_000_000);
-    let mut cfg = HqConfig::new(dir.path());
+    let mut cfg = vitrine_testkit::hq_config(dir.path());
     cfg.clock = clock.clone();
     let h = Hq::open(cfg).unwrap();
     let id = customers::add(

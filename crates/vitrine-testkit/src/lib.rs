@@ -23,6 +23,7 @@
 
 pub mod chromium;
 pub mod hq;
+pub mod pg;
 pub mod proxy;
 pub mod sms;
 pub mod smtp;
@@ -31,8 +32,9 @@ pub mod wait;
 pub use chromium::chromium_dom;
 pub use hq::{
     EnrolledKiosk, HqServer, STAFF_PASSWORD, StaffSession, commit_products, enroll_kiosk, enroll_with_code,
-    next_due_becomes, run_hq, serve_hq, staff_login, staff_session, start_hq, start_hq_at, start_hq_in_temp_dir,
+    hq_config, next_due_becomes, run_hq, serve_hq, staff_login, staff_session, start_hq, start_hq_at, start_hq_in_temp_dir,
 };
+pub use pg::{TestBackend, backend, new_database, pg_server};
 pub use proxy::{Faults, Floods, Mode, Proxy};
 pub use sms::{code_in, next_sms, sms_server};
 pub use smtp::{next_mail, next_mail_text, smtp_server, unqp};

@@ -1,6 +1,8 @@
 //! Publishing the catalog to kiosks: signed snapshots, cut once per version
 //! and store and kept (with their gzipped form) until a newer version or an
-//! hour of their validity has passed, and signed deltas.
+//! hour of their validity has passed, and signed deltas. With several
+//! replicas on one database a cut is made once for all of them and kept in
+//! the database, where each replica takes it.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,7 +16,7 @@ use vitrine_core::wire::{ChangesAnswer, SignedUpdate, UpdateKind};
 
 use super::ServiceError;
 use crate::Hq;
-use crate::storage::ChangesSince;
+use crate::storage::{ChangesSince, StorageError, StoredCut};
 
 /// HQ's meta key set when its prices are generated demo values: every
 /// update HQ signs then says so.
@@ -56,12 +58,16 @@ impl SnapshotCache {
         self.cuts.lock().unwrap_or_else(|p| p.into_inner()).get(store).cloned()
     }
 
-    fn put(&self, store: &str, cut: CutSnapshot) {
+    /// Keeps `cut`; `cut_here`: this process cut it (else another
+    /// replica did, and this one took it from the database).
+    fn put(&self, store: &str, cut: CutSnapshot, cut_here: bool) {
         self.cuts
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(store.to_string(), cut);
-        self.count.fetch_add(1, Ordering::Relaxed);
+        if cut_here {
+            self.count.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     fn cutting(&self, store: &str) -> Arc<tokio::sync::Mutex<()>> {
@@ -105,33 +111,79 @@ pub async fn cut_snapshot(hq: &Arc<Hq>, store: &str) -> Result<CutSnapshot, Serv
     }
     let hq2 = hq.clone();
     let store2 = store.to_string();
-    let cut = tokio::task::spawn_blocking(move || {
-        let snap = hq2.storage.snapshot_json(&store2)?;
-        let expires_at = now + hq2.config.update_valid_hours * 3600;
-        let update = SignedUpdate::sign_raw(
-            UpdateKind::Snapshot,
-            &store2,
-            0,
-            snap.version,
-            expires_at,
-            snap.changes_json,
-            &hq2.key,
-        )
-        .map_err(ServiceError::internal)?;
-        let update = demo_marked(&hq2, update)?;
-        let body = serde_json::to_vec(&update).map_err(ServiceError::internal)?;
-        let gz = gzip(&body)?;
-        Ok::<_, ServiceError>(CutSnapshot {
-            version: snap.version,
-            signed_at: now,
-            json: Bytes::from(body),
-            gzip: gz,
-        })
+    let (cut, cut_here) = tokio::task::spawn_blocking(move || {
+        if !hq2.storage.is_shared() {
+            return Ok::<_, ServiceError>((cut_now(&hq2, &store2, now)?, true));
+        }
+        // Replicas share the cut: the first to ask cuts it (the others
+        // wait on the database's lock) and every one serves it.
+        let mut failure = None;
+        let res = hq2.storage.cut_once(&store2, current, now - RESIGN_AFTER_S, &mut || {
+            let cut = cut_now(&hq2, &store2, now).map_err(|e| {
+                let text = e.to_string();
+                failure = Some(e);
+                StorageError::Cut(text)
+            })?;
+            Ok(StoredCut {
+                version: cut.version,
+                signed_at: cut.signed_at,
+                gzip: cut.gzip.to_vec(),
+            })
+        });
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        let (stored, cut_here) = res?;
+        let json = gunzip(&stored.gzip)?;
+        Ok((
+            CutSnapshot {
+                version: stored.version,
+                signed_at: stored.signed_at,
+                json,
+                gzip: Bytes::from(stored.gzip),
+            },
+            cut_here,
+        ))
     })
     .await
     .map_err(ServiceError::internal)??;
-    hq.snapshots.put(store, cut.clone());
+    hq.snapshots.put(store, cut.clone(), cut_here);
     Ok(cut)
+}
+
+/// Cuts, signs and gzips the snapshot of `store` now.
+fn cut_now(hq: &Hq, store: &str, now: UnixTime) -> Result<CutSnapshot, ServiceError> {
+    let snap = hq.storage.snapshot_json(store)?;
+    let expires_at = now + hq.config.update_valid_hours * 3600;
+    let update = SignedUpdate::sign_raw(
+        UpdateKind::Snapshot,
+        store,
+        0,
+        snap.version,
+        expires_at,
+        snap.changes_json,
+        &hq.key,
+    )
+    .map_err(ServiceError::internal)?;
+    let update = demo_marked(hq, update)?;
+    let body = serde_json::to_vec(&update).map_err(ServiceError::internal)?;
+    let gz = gzip(&body)?;
+    Ok(CutSnapshot {
+        version: snap.version,
+        signed_at: now,
+        json: Bytes::from(body),
+        gzip: gz,
+    })
+}
+
+/// The JSON of a stored cut.
+fn gunzip(gz: &[u8]) -> Result<Bytes, ServiceError> {
+    use std::io::Read;
+    let mut out = Vec::with_capacity(gz.len() * 6);
+    flate2::read::GzDecoder::new(gz)
+        .read_to_end(&mut out)
+        .map_err(ServiceError::internal)?;
+    Ok(Bytes::from(out))
 }
 
 /// What a kiosk at catalog version `since` gets for `store`: up to date, a

@@ -25,6 +25,7 @@ mod handoffs;
 mod meta;
 mod notifications;
 mod orders;
+mod shared;
 mod staff;
 
 use std::ops::Deref;
@@ -151,6 +152,15 @@ pub const HQ_MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX identify_challenges_contact ON identify_challenges(contact_hash, created_at);
     CREATE INDEX identify_challenges_device ON identify_challenges(device_id, created_at);
+    "#,
+    // 6: what replicas share (issue 18): rate-limit buckets and cut
+    // snapshots. A SQLite HQ is one process and keeps both in memory; the
+    // tables keep both backends' schemas the same.
+    r#"
+    CREATE TABLE rate_buckets (key TEXT PRIMARY KEY, tokens REAL NOT NULL, at_ms INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TABLE snapshot_cuts (
+        store TEXT PRIMARY KEY, version INTEGER NOT NULL, signed_at INTEGER NOT NULL, gzip BLOB NOT NULL
+    );
     "#,
 ];
 
