@@ -27,6 +27,10 @@ PACKAGES=(
   # audio mode: the kiosk's voice (a separate process, or the speech daemon),
   # the player and jack controls (alsa-utils), WAV checks in tests (sox)
   espeak-ng speech-dispatcher speech-dispatcher-espeak-ng alsa-utils sox
+  # HQ's second storage backend: the tests start their own PostgreSQL server
+  # (initdb + postgres, as the package's `postgres` user when run as root,
+  # through util-linux's setpriv)
+  postgresql util-linux
 )
 
 missing=()

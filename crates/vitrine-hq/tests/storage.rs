@@ -14,8 +14,8 @@ use vitrine_core::product::{PriceEntry, Product};
 use vitrine_core::wire::Contact;
 use vitrine_core::{Gtin, Money};
 use vitrine_hq::storage::{
-    Backend, CatalogStore, ChangesSince, Claim, DeviceStore, FeedEvent, MetaStore, SharedStore, HQ_MIGRATIONS, HandoffRecord, HqStorage, NewDevice, NewNotification,
-    PG_MIGRATIONS, PgStorage, SqliteStorage, StoredCut, open,
+    Backend, CatalogStore, ChangesSince, Claim, DeviceStore, FeedEvent, HQ_MIGRATIONS, HandoffRecord, HqStorage,
+    MetaStore, NewDevice, NewNotification, PG_MIGRATIONS, PgStorage, SharedStore, SqliteStorage, StoredCut, open,
 };
 
 fn g(s: &str) -> Gtin {
@@ -101,7 +101,11 @@ fn both_dialects_have_the_same_migrations_tables_and_columns() {
 fn versions_deltas_scopes_snapshots_and_pruning_are_the_same_on_both() {
     for (name, s, _dir) in both(3) {
         let p = Product::new(g("5449000039231"), "Nordic must");
-        assert_eq!(s.commit_changes(&[Change::UpsertProduct(p)], None, 1).unwrap(), 1, "{name}");
+        assert_eq!(
+            s.commit_changes(&[Change::UpsertProduct(p)], None, 1).unwrap(),
+            1,
+            "{name}"
+        );
         assert_eq!(s.commit_changes(&[price(100, None)], None, 2).unwrap(), 2);
         assert_eq!(
             s.commit_changes(&[price(90, Some("lyon-02"))], Some("lyon-02"), 3)
@@ -117,23 +121,41 @@ fn versions_deltas_scopes_snapshots_and_pruning_are_the_same_on_both() {
             panic!("{name}")
         };
         assert_eq!(to, 3);
-        assert_eq!(serde_json::from_str::<Vec<Change>>(&changes_json).unwrap(), vec![price(100, None)]);
+        assert_eq!(
+            serde_json::from_str::<Vec<Change>>(&changes_json).unwrap(),
+            vec![price(100, None)]
+        );
         let ChangesSince::Changes { changes_json, .. } = s.changes_since(1, "lyon-02").unwrap() else {
             panic!("{name}")
         };
         assert_eq!(serde_json::from_str::<Vec<Change>>(&changes_json).unwrap().len(), 2);
-        assert!(matches!(s.changes_since(9, "paris-01").unwrap(), ChangesSince::TooOld { .. }));
+        assert!(matches!(
+            s.changes_since(9, "paris-01").unwrap(),
+            ChangesSince::TooOld { .. }
+        ));
         let bulk: Vec<Change> = (0..4).map(|i| price(100 + i, None)).collect();
         s.commit_changes(&bulk, None, 4).unwrap();
-        assert!(matches!(s.changes_since(3, "paris-01").unwrap(), ChangesSince::TooOld { .. }), "{name}");
+        assert!(
+            matches!(s.changes_since(3, "paris-01").unwrap(), ChangesSince::TooOld { .. }),
+            "{name}"
+        );
         s.commit_changes(&[price(5, None)], None, 5).unwrap();
-        assert!(matches!(s.changes_since(4, "paris-01").unwrap(), ChangesSince::Changes { .. }));
+        assert!(matches!(
+            s.changes_since(4, "paris-01").unwrap(),
+            ChangesSince::Changes { .. }
+        ));
         s.prune_history(0).unwrap();
-        assert!(matches!(s.changes_since(4, "paris-01").unwrap(), ChangesSince::TooOld { .. }), "{name}");
+        assert!(
+            matches!(s.changes_since(4, "paris-01").unwrap(), ChangesSince::TooOld { .. }),
+            "{name}"
+        );
         let snap = s.snapshot_json("lyon-02").unwrap();
         assert_eq!(snap.version, 5);
         let parsed: Vec<Change> = serde_json::from_str(&snap.changes_json).unwrap();
-        assert!(parsed.contains(&price(5, None)) && parsed.contains(&price(90, Some("lyon-02"))), "{name}");
+        assert!(
+            parsed.contains(&price(5, None)) && parsed.contains(&price(90, Some("lyon-02"))),
+            "{name}"
+        );
         let pp = s.product_price(g("5449000039231"), "lyon-02").unwrap().unwrap();
         assert_eq!(pp.price, Some(Money::eur(90)), "{name}");
         let pp = s.product_price(g("5449000039231"), "paris-01").unwrap().unwrap();
@@ -171,13 +193,23 @@ fn devices_handoffs_and_messages_behave_the_same_on_both() {
             source: "kiosk".into(),
             claimed_at: None,
         };
-        assert!(matches!(s.put_handoff(&h).unwrap(), vitrine_hq::storage::Put::Created(_)));
-        assert!(matches!(s.put_handoff(&h).unwrap(), vitrine_hq::storage::Put::Existing(_)));
+        assert!(matches!(
+            s.put_handoff(&h).unwrap(),
+            vitrine_hq::storage::Put::Created(_)
+        ));
+        assert!(matches!(
+            s.put_handoff(&h).unwrap(),
+            vitrine_hq::storage::Put::Existing(_)
+        ));
         let other = HandoffRecord {
             payload: "q".into(),
             ..h.clone()
         };
-        assert_eq!(s.put_handoff(&other).unwrap(), vitrine_hq::storage::Put::Conflict, "{name}");
+        assert_eq!(
+            s.put_handoff(&other).unwrap(),
+            vitrine_hq::storage::Put::Conflict,
+            "{name}"
+        );
         let ana = Contact {
             email: Some("ana@example.fr".into()),
             phone: None,
@@ -217,8 +249,15 @@ fn a_token_bucket_empties_and_says_how_long_to_wait_on_both() {
         }
         let wait = s.take_token("device:a", 3).unwrap().unwrap_err();
         // 3 a minute: one token every 20 s.
-        assert!(wait > Duration::from_secs(15) && wait <= Duration::from_secs(20), "{name}: {wait:?}");
-        assert_eq!(s.take_token("device:b", 3).unwrap(), Ok(()), "{name}: buckets are per key");
+        assert!(
+            wait > Duration::from_secs(15) && wait <= Duration::from_secs(20),
+            "{name}: {wait:?}"
+        );
+        assert_eq!(
+            s.take_token("device:b", 3).unwrap(),
+            Ok(()),
+            "{name}: buckets are per key"
+        );
         assert_eq!(s.take_token("device:a", 0).unwrap(), Ok(()), "{name}: 0 is no limit");
     }
 }
@@ -232,7 +271,9 @@ fn replicas_hear_each_others_writes_share_buckets_and_cut_once() {
     let a = Arc::new(PgStorage::connect(&url, 100, 4).unwrap());
     let b = Arc::new(PgStorage::connect(&url, 100, 4).unwrap());
     let mut feed = b.listen().unwrap().expect("PostgreSQL pushes");
-    let v = a.commit_changes(&[price(123, Some("paris-01"))], Some("paris-01"), 1).unwrap();
+    let v = a
+        .commit_changes(&[price(123, Some("paris-01"))], Some("paris-01"), 1)
+        .unwrap();
     let got = feed.next(Duration::from_secs(30)).unwrap();
     assert_eq!(got, Some(FeedEvent::Version(v)));
     a.add_device(

@@ -31,8 +31,8 @@ pub mod wait;
 
 pub use chromium::chromium_dom;
 pub use hq::{
-    EnrolledKiosk, HqServer, STAFF_PASSWORD, StaffSession, commit_products, enroll_kiosk, enroll_with_code,
-    hq_config, next_due_becomes, run_hq, serve_hq, staff_login, staff_session, start_hq, start_hq_at, start_hq_in_temp_dir,
+    EnrolledKiosk, HqServer, STAFF_PASSWORD, StaffSession, commit_products, enroll_kiosk, enroll_with_code, hq_config,
+    next_due_becomes, run_hq, serve_hq, staff_login, staff_session, start_hq, start_hq_at, start_hq_in_temp_dir,
 };
 pub use pg::{TestBackend, backend, new_database, pg_server};
 pub use proxy::{Faults, Floods, Mode, Proxy};

@@ -61,6 +61,14 @@ pub fn pg_server() -> &'static PgServer {
 
 /// A new empty database on the test server; its connection string.
 pub fn new_database() -> String {
+    // On a thread of its own: the synchronous client cannot run on an
+    // async runtime's thread, where tests call this from.
+    std::thread::spawn(create_database)
+        .join()
+        .unwrap_or_else(|p| std::panic::resume_unwind(p))
+}
+
+fn create_database() -> String {
     let s = pg_server();
     let _one = s.creating.lock().unwrap_or_else(|p| p.into_inner());
     let name = format!("t{}", s.next_db.fetch_add(1, Ordering::Relaxed));
@@ -214,9 +222,7 @@ fn start() -> PgServer {
             std::thread::park();
         }
     });
-    rx.recv()
-        .expect("the PostgreSQL thread")
-        .expect("start postgres");
+    rx.recv().expect("the PostgreSQL thread").expect("start postgres");
     let server = PgServer {
         socket_dir: base.clone(),
         next_db: AtomicU64::new(1),

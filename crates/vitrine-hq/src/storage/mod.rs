@@ -76,7 +76,10 @@ impl StorageError {
         use ::postgres::error::SqlState;
         match self {
             StorageError::Sql(rusqlite::Error::SqliteFailure(e, _)) => {
-                matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                )
             }
             // A lost connection, a lock wait or statement cut short, a
             // server shutting down or failing over to its standby.

@@ -195,120 +195,127 @@ fn snapshot_on(tx: &mut Transaction<'_>, store: &str) -> Result<Snapshot> {
 
 impl CatalogStore for PgStorage {
     fn commit_changes(&self, changes: &[Change], scope: Option<&str>, now: UnixTime) -> Result<u64> {
-        let max_delta = self.max_delta_changes;
-        self.write(|tx| {
-            let current = current_version_on(tx)? as i64;
-            let mut w = Writer {
-                tx,
-                prepared: HashMap::new(),
-            };
-            for c in changes {
-                w.apply(c)?;
-            }
-            let logged = if changes.len() > max_delta {
-                None
-            } else {
-                Some(json(&changes)?)
-            };
-            let v = current + 1;
-            tx.execute(
+        super::off_runtime(|| {
+            let max_delta = self.max_delta_changes;
+            self.write(|tx| {
+                let current = current_version_on(tx)? as i64;
+                let mut w = Writer {
+                    tx,
+                    prepared: HashMap::new(),
+                };
+                for c in changes {
+                    w.apply(c)?;
+                }
+                let logged = if changes.len() > max_delta {
+                    None
+                } else {
+                    Some(json(&changes)?)
+                };
+                let v = current + 1;
+                tx.execute(
                 "INSERT INTO catalog_versions(version, created_at, scope, count, changes) VALUES ($1, $2, $3, $4, $5)",
                 &[&v, &now, &scope, &(changes.len() as i64), &logged],
             )?;
-            // Delivered to every listening replica when this commits.
-            tx.execute("SELECT pg_notify($1, $2)", &[&CATALOG_CHANNEL, &v.to_string()])?;
-            Ok(v as u64)
+                // Delivered to every listening replica when this commits.
+                tx.execute("SELECT pg_notify($1, $2)", &[&CATALOG_CHANNEL, &v.to_string()])?;
+                Ok(v as u64)
+            })
         })
     }
 
     fn current_version(&self) -> Result<u64> {
-        current_version_on(&mut *self.conn()?)
+        super::off_runtime(|| current_version_on(&mut *self.conn()?))
     }
 
     fn changes_since(&self, since: u64, store: &str) -> Result<ChangesSince> {
-        let mut c = self.conn()?;
-        // One read: the rows after `since` and the newest version, as of
-        // the same moment.
-        let mut tx = c.build_transaction().read_only(true).start()?;
-        let current = current_version_on(&mut tx)?;
-        if since == current {
-            return Ok(ChangesSince::UpToDate { version: current });
-        }
-        if since > current {
-            return Ok(ChangesSince::TooOld {
-                version: current,
-                reason: format!("version {since} is unknown at HQ (HQ is at {current})"),
-            });
-        }
-        let rows = tx.query(
-            "SELECT version, scope, changes FROM catalog_versions WHERE version > $1 ORDER BY version",
-            &[&(since as i64)],
-        )?;
-        tx.commit()?;
-        let mut out = String::from("[");
-        let mut expected = since as i64 + 1;
-        for row in rows {
-            let v: i64 = row.get(0);
-            let scope: Option<&str> = row.get(1);
-            let changes: Option<&str> = row.get(2);
-            if v != expected {
-                break;
+        super::off_runtime(|| {
+            let mut c = self.conn()?;
+            // One read: the rows after `since` and the newest version, as of
+            // the same moment.
+            let mut tx = c.build_transaction().read_only(true).start()?;
+            let current = current_version_on(&mut tx)?;
+            if since == current {
+                return Ok(ChangesSince::UpToDate { version: current });
             }
-            expected += 1;
-            let Some(changes) = changes else {
+            if since > current {
                 return Ok(ChangesSince::TooOld {
                     version: current,
-                    reason: format!("the changes of version {v} are no longer kept (pruned or a bulk import)"),
+                    reason: format!("version {since} is unknown at HQ (HQ is at {current})"),
                 });
-            };
-            if scope.is_some_and(|s| s != store) {
-                continue;
             }
-            let inner = changes
-                .trim()
-                .strip_prefix('[')
-                .and_then(|c| c.strip_suffix(']'))
-                .ok_or_else(|| corrupt(format!("the change log of version {v} is not a JSON array")))?;
-            if !inner.trim().is_empty() {
-                if out.len() > 1 {
-                    out.push(',');
+            let rows = tx.query(
+                "SELECT version, scope, changes FROM catalog_versions WHERE version > $1 ORDER BY version",
+                &[&(since as i64)],
+            )?;
+            tx.commit()?;
+            let mut out = String::from("[");
+            let mut expected = since as i64 + 1;
+            for row in rows {
+                let v: i64 = row.get(0);
+                let scope: Option<&str> = row.get(1);
+                let changes: Option<&str> = row.get(2);
+                if v != expected {
+                    break;
                 }
-                out.push_str(inner);
+                expected += 1;
+                let Some(changes) = changes else {
+                    return Ok(ChangesSince::TooOld {
+                        version: current,
+                        reason: format!("the changes of version {v} are no longer kept (pruned or a bulk import)"),
+                    });
+                };
+                if scope.is_some_and(|s| s != store) {
+                    continue;
+                }
+                let inner = changes
+                    .trim()
+                    .strip_prefix('[')
+                    .and_then(|c| c.strip_suffix(']'))
+                    .ok_or_else(|| corrupt(format!("the change log of version {v} is not a JSON array")))?;
+                if !inner.trim().is_empty() {
+                    if out.len() > 1 {
+                        out.push(',');
+                    }
+                    out.push_str(inner);
+                }
             }
-        }
-        if (expected - 1) as u64 != current {
-            return Ok(ChangesSince::TooOld {
-                version: current,
-                reason: format!("the changes since version {since} are no longer kept"),
-            });
-        }
-        out.push(']');
-        Ok(ChangesSince::Changes {
-            to: current,
-            changes_json: out,
+            if (expected - 1) as u64 != current {
+                return Ok(ChangesSince::TooOld {
+                    version: current,
+                    reason: format!("the changes since version {since} are no longer kept"),
+                });
+            }
+            out.push(']');
+            Ok(ChangesSince::Changes {
+                to: current,
+                changes_json: out,
+            })
         })
     }
 
     fn snapshot_json(&self, store: &str) -> Result<Snapshot> {
-        let mut c = self.conn()?;
-        let mut tx = c
-            .build_transaction()
-            .isolation_level(postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()?;
-        let snap = snapshot_on(&mut tx, store)?;
-        tx.commit()?;
-        Ok(snap)
+        super::off_runtime(|| {
+            let mut c = self.conn()?;
+            let mut tx = c
+                .build_transaction()
+                .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()?;
+            let snap = snapshot_on(&mut tx, store)?;
+            tx.commit()?;
+            Ok(snap)
+        })
     }
 
     fn product_price(&self, gtin: Gtin, store: &str) -> Result<Option<ProductPrice>> {
-        let mut c = self.conn()?;
-        let g = gtin.value() as i64;
-        let Some(row) = c.query_opt("SELECT data FROM products WHERE gtin = $1", &[&g])? else {
-            return Ok(None);
-        };
-        let product: Product = serde_json::from_str(row.get(0)).map_err(corrupt)?;
-        let price = c
+        super::off_runtime(|| {
+            let mut c = self.conn()?;
+            let g = gtin.value() as i64;
+            let Some(row) = c.query_opt("SELECT data FROM products WHERE gtin = $1", &[&g])? else {
+                return Ok(None);
+            };
+            let product: Product = serde_json::from_str(row.get(0)).map_err(corrupt)?;
+            let price = c
             .query_opt(
                 "SELECT amount_minor, currency FROM prices WHERE gtin = $1 AND store IN ($2, '') ORDER BY store = '' LIMIT 1",
                 &[&g, &store],
@@ -319,65 +326,74 @@ impl CatalogStore for PgStorage {
                     .map_err(corrupt)
             })
             .transpose()?;
-        Ok(Some(ProductPrice { product, price }))
+            Ok(Some(ProductPrice { product, price }))
+        })
     }
 
     fn promotions(&self) -> Result<Vec<Promotion>> {
-        self.conn()?
-            .query("SELECT data FROM promotions ORDER BY id", &[])?
-            .iter()
-            .map(|r| serde_json::from_str(r.get(0)).map_err(corrupt))
-            .collect()
+        super::off_runtime(|| {
+            self.conn()?
+                .query("SELECT data FROM promotions ORDER BY id", &[])?
+                .iter()
+                .map(|r| serde_json::from_str(r.get(0)).map_err(corrupt))
+                .collect()
+        })
     }
 
     fn stock_of(&self, gtin: Gtin) -> Result<Vec<StoreStock>> {
-        let rows = self.conn()?.query(
-            "SELECT s.store, s.quantity, s.updated_at, st.data FROM stock s LEFT JOIN stores st ON st.id = s.store
+        super::off_runtime(|| {
+            let rows = self.conn()?.query(
+                "SELECT s.store, s.quantity, s.updated_at, st.data FROM stock s LEFT JOIN stores st ON st.id = s.store
              WHERE s.gtin = $1 ORDER BY s.quantity DESC, s.store",
-            &[&(gtin.value() as i64)],
-        )?;
-        let mut out = Vec::new();
-        for r in rows {
-            let store: String = r.get(0);
-            let quantity: i64 = r.get(1);
-            let data: Option<&str> = r.get(3);
-            let info: Option<vitrine_core::product::Store> =
-                data.map(serde_json::from_str).transpose().map_err(corrupt)?;
-            out.push(StoreStock {
-                name: info.as_ref().map(|s| s.name.clone()).unwrap_or_else(|| {
-                    if store == ONLINE {
-                        "online".into()
-                    } else {
-                        store.clone()
-                    }
-                }),
-                city: info.and_then(|s| s.city),
-                store,
-                quantity,
-                level: StockLevel::from_quantity(quantity),
-                updated_at: r.get(2),
-            });
-        }
-        Ok(out)
+                &[&(gtin.value() as i64)],
+            )?;
+            let mut out = Vec::new();
+            for r in rows {
+                let store: String = r.get(0);
+                let quantity: i64 = r.get(1);
+                let data: Option<&str> = r.get(3);
+                let info: Option<vitrine_core::product::Store> =
+                    data.map(serde_json::from_str).transpose().map_err(corrupt)?;
+                out.push(StoreStock {
+                    name: info.as_ref().map(|s| s.name.clone()).unwrap_or_else(|| {
+                        if store == ONLINE {
+                            "online".into()
+                        } else {
+                            store.clone()
+                        }
+                    }),
+                    city: info.and_then(|s| s.city),
+                    store,
+                    quantity,
+                    level: StockLevel::from_quantity(quantity),
+                    updated_at: r.get(2),
+                });
+            }
+            Ok(out)
+        })
     }
 
     fn store_ids(&self) -> Result<Vec<String>> {
-        Ok(self
-            .conn()?
-            .query("SELECT id FROM stores ORDER BY id", &[])?
-            .iter()
-            .map(|r| r.get(0))
-            .collect())
+        super::off_runtime(|| {
+            Ok(self
+                .conn()?
+                .query("SELECT id FROM stores ORDER BY id", &[])?
+                .iter()
+                .map(|r| r.get(0))
+                .collect())
+        })
     }
 
     fn prune_history(&self, keep: u64) -> Result<()> {
-        self.write(|tx| {
+        super::off_runtime(|| {
+            self.write(|tx| {
             tx.execute(
                 "UPDATE catalog_versions SET changes = NULL
                  WHERE version <= (SELECT COALESCE(MAX(version), 0) FROM catalog_versions) - $1 AND changes IS NOT NULL",
                 &[&(keep as i64)],
             )?;
             Ok(())
+        })
         })
     }
 }

@@ -129,7 +129,8 @@ impl CustomerStore for PgStorage {
         limits: ChallengeLimits,
         note: Option<&NewNotification>,
     ) -> Result<Opened> {
-        self.write(|tx| {
+        super::off_runtime(|| {
+            self.write(|tx| {
             let since = c.created_at - limits.window_s;
             for (col, v, max) in [
                 ("contact_hash", &c.contact_hash, limits.per_contact),
@@ -159,6 +160,7 @@ impl CustomerStore for PgStorage {
             }
             Ok(Opened::Opened)
         })
+        })
     }
 
     fn try_challenge(
@@ -169,225 +171,253 @@ impl CustomerStore for PgStorage {
         max_attempts: u32,
         matches: &dyn Fn(&str) -> bool,
     ) -> Result<CodeCheck> {
-        self.write(|tx| {
-            let Some(r) = tx.query_opt(
-                "SELECT customer_id, code_hash, expires_at, attempts, passed_at, kind FROM identify_challenges
+        super::off_runtime(|| {
+            self.write(|tx| {
+                let Some(r) = tx.query_opt(
+                    "SELECT customer_id, code_hash, expires_at, attempts, passed_at, kind FROM identify_challenges
                  WHERE id = $1 AND device_id = $2",
-                &[&id, &device_id],
-            )?
-            else {
-                return Ok(CodeCheck::Closed);
-            };
-            let customer: Option<String> = r.get(0);
-            let code_hash: String = r.get(1);
-            let expires_at: i64 = r.get(2);
-            let attempts = r.get::<_, i64>(3).clamp(0, i64::from(u32::MAX)) as u32;
-            let passed_at: Option<i64> = r.get(4);
-            let kind: String = r.get(5);
-            if passed_at.is_some() || now >= expires_at || attempts >= max_attempts {
-                return Ok(CodeCheck::Closed);
-            }
-            Ok(match customer {
-                Some(c) if matches(&code_hash) => {
-                    tx.execute(
-                        "UPDATE identify_challenges SET attempts = attempts + 1, passed_at = $2 WHERE id = $1",
-                        &[&id, &now],
-                    )?;
-                    CodeCheck::Passed { customer_id: c, kind }
+                    &[&id, &device_id],
+                )?
+                else {
+                    return Ok(CodeCheck::Closed);
+                };
+                let customer: Option<String> = r.get(0);
+                let code_hash: String = r.get(1);
+                let expires_at: i64 = r.get(2);
+                let attempts = r.get::<_, i64>(3).clamp(0, i64::from(u32::MAX)) as u32;
+                let passed_at: Option<i64> = r.get(4);
+                let kind: String = r.get(5);
+                if passed_at.is_some() || now >= expires_at || attempts >= max_attempts {
+                    return Ok(CodeCheck::Closed);
                 }
-                _ => {
-                    tx.execute(
-                        "UPDATE identify_challenges SET attempts = attempts + 1 WHERE id = $1",
-                        &[&id],
-                    )?;
-                    CodeCheck::Wrong {
-                        left: max_attempts - attempts - 1,
+                Ok(match customer {
+                    Some(c) if matches(&code_hash) => {
+                        tx.execute(
+                            "UPDATE identify_challenges SET attempts = attempts + 1, passed_at = $2 WHERE id = $1",
+                            &[&id, &now],
+                        )?;
+                        CodeCheck::Passed { customer_id: c, kind }
                     }
-                }
+                    _ => {
+                        tx.execute(
+                            "UPDATE identify_challenges SET attempts = attempts + 1 WHERE id = $1",
+                            &[&id],
+                        )?;
+                        CodeCheck::Wrong {
+                            left: max_attempts - attempts - 1,
+                        }
+                    }
+                })
             })
         })
     }
 
     fn add_customer(&self, c: &CustomerRecord, hashes: &[IdentifierHash]) -> Result<()> {
-        self.write(|tx| {
-            for IdentifierHash { kind, hash } in hashes {
-                if let Some(r) = tx.query_opt("SELECT customer_id FROM customer_ids WHERE hash = $1", &[hash])? {
-                    let other: String = r.get(0);
-                    return Err(StorageError::Duplicate(format!(
-                        "this {kind} is already on file for customer {other}"
-                    )));
+        super::off_runtime(|| {
+            self.write(|tx| {
+                for IdentifierHash { kind, hash } in hashes {
+                    if let Some(r) = tx.query_opt("SELECT customer_id FROM customer_ids WHERE hash = $1", &[hash])? {
+                        let other: String = r.get(0);
+                        return Err(StorageError::Duplicate(format!(
+                            "this {kind} is already on file for customer {other}"
+                        )));
+                    }
                 }
-            }
-            tx.execute(
-                &format!("INSERT INTO customers({CUSTOMER_COLS}) VALUES ($1, $2, $3, $4, $5, NULL)"),
-                &[&c.id, &c.first_name, &tier_str(c.tier), &i64::from(c.consent), &c.created_at],
-            )?;
-            for IdentifierHash { kind, hash } in hashes {
                 tx.execute(
-                    "INSERT INTO customer_ids(hash, customer_id, kind) VALUES ($1, $2, $3)",
-                    &[hash, &c.id, kind],
+                    &format!("INSERT INTO customers({CUSTOMER_COLS}) VALUES ($1, $2, $3, $4, $5, NULL)"),
+                    &[
+                        &c.id,
+                        &c.first_name,
+                        &tier_str(c.tier),
+                        &i64::from(c.consent),
+                        &c.created_at,
+                    ],
                 )?;
-            }
-            Ok(())
+                for IdentifierHash { kind, hash } in hashes {
+                    tx.execute(
+                        "INSERT INTO customer_ids(hash, customer_id, kind) VALUES ($1, $2, $3)",
+                        &[hash, &c.id, kind],
+                    )?;
+                }
+                Ok(())
+            })
         })
     }
 
     fn customer(&self, id: &str) -> Result<Option<CustomerRecord>> {
-        let mut conn = self.conn()?;
-        let c = conn
-            .query_opt(&format!("SELECT {CUSTOMER_COLS} FROM customers WHERE id = $1"), &[&id])?
-            .map(|r| customer_at(&r, 0));
-        c.map(|c| with_identifiers(&mut *conn, c)).transpose()
+        super::off_runtime(|| {
+            let mut conn = self.conn()?;
+            let c = conn
+                .query_opt(&format!("SELECT {CUSTOMER_COLS} FROM customers WHERE id = $1"), &[&id])?
+                .map(|r| customer_at(&r, 0));
+            c.map(|c| with_identifiers(&mut *conn, c)).transpose()
+        })
     }
 
     fn customer_by_hash(&self, hash: &str) -> Result<Option<CustomerRecord>> {
-        let mut conn = self.conn()?;
-        let c = conn
-            .query_opt(
-                "SELECT c.id, c.first_name, c.tier, c.consent, c.created_at, c.forgotten_at
+        super::off_runtime(|| {
+            let mut conn = self.conn()?;
+            let c = conn
+                .query_opt(
+                    "SELECT c.id, c.first_name, c.tier, c.consent, c.created_at, c.forgotten_at
                  FROM customer_ids i JOIN customers c ON c.id = i.customer_id
                  WHERE i.hash = $1 AND c.forgotten_at IS NULL",
-                &[&hash],
-            )?
-            .map(|r| customer_at(&r, 0));
-        c.map(|c| with_identifiers(&mut *conn, c)).transpose()
+                    &[&hash],
+                )?
+                .map(|r| customer_at(&r, 0));
+            c.map(|c| with_identifiers(&mut *conn, c)).transpose()
+        })
     }
 
     fn card_holders(&self) -> Result<Vec<CardHolder>> {
-        Ok(self
-            .conn()?
-            .query(
-                "SELECT i.hash, c.id, c.first_name, c.tier, c.consent, c.created_at, c.forgotten_at
+        super::off_runtime(|| {
+            Ok(self
+                .conn()?
+                .query(
+                    "SELECT i.hash, c.id, c.first_name, c.tier, c.consent, c.created_at, c.forgotten_at
                  FROM customer_ids i JOIN customers c ON c.id = i.customer_id
                  WHERE i.kind = 'card_secret' AND c.forgotten_at IS NULL ORDER BY i.hash",
-                &[],
-            )?
-            .iter()
-            .map(|r| {
-                let mut customer = customer_at(r, 1);
-                customer.identifiers = vec!["card".into()];
-                CardHolder {
-                    hash: r.get(0),
-                    customer,
-                }
-            })
-            .collect())
+                    &[],
+                )?
+                .iter()
+                .map(|r| {
+                    let mut customer = customer_at(r, 1);
+                    customer.identifiers = vec!["card".into()];
+                    CardHolder {
+                        hash: r.get(0),
+                        customer,
+                    }
+                })
+                .collect())
+        })
     }
 
     fn forget_customer(&self, id: &str, now: UnixTime, hashes_of: &dyn Fn(&str) -> Vec<String>) -> Result<bool> {
-        self.write(|tx| {
-            let n = tx.execute(
-                "UPDATE customers SET first_name = NULL, tier = NULL, consent = 0, forgotten_at = $2 WHERE id = $1",
-                &[&id, &now],
-            )?;
-            if n == 0 {
-                return Ok(false);
-            }
-            // The hashes of the customer's email and phone, read before they
-            // are deleted: a contact stored in clear is theirs when it hashes
-            // to one of them.
-            let theirs: HashSet<String> = tx
-                .query(
-                    "SELECT hash FROM customer_ids WHERE customer_id = $1 AND kind IN ('email', 'phone')",
-                    &[&id],
-                )?
-                .iter()
-                .map(|r| r.get(0))
-                .collect();
-            let is_theirs = |v: &str| !theirs.is_empty() && hashes_of(v).iter().any(|h| theirs.contains(h));
-            let contact_is_theirs = |email: Option<&str>, phone: Option<&str>| {
-                email.is_some_and(&is_theirs) || phone.is_some_and(&is_theirs)
-            };
-            tx.execute("DELETE FROM customer_ids WHERE customer_id = $1", &[&id])?;
-            tx.execute("DELETE FROM identify_challenges WHERE customer_id = $1", &[&id])?;
-            // The contacts in the erased records, to erase the messages sent to them.
-            let mut recipients: HashSet<String> = HashSet::new();
-
-            let mut scrub = Vec::new();
-            for r in tx.query("SELECT id, customer_id, contact FROM handoffs WHERE contact IS NOT NULL", &[])? {
-                let hid: String = r.get(0);
-                let cid: Option<&str> = r.get(1);
-                let c: vitrine_core::wire::Contact = serde_json::from_str(r.get(2)).map_err(corrupt)?;
-                if cid == Some(id) || contact_is_theirs(c.email.as_deref(), c.phone.as_deref()) {
-                    recipients.extend(c.email.iter().chain(&c.phone).map(|v| v.trim().to_string()));
-                    scrub.push(hid);
+        super::off_runtime(|| {
+            self.write(|tx| {
+                let n = tx.execute(
+                    "UPDATE customers SET first_name = NULL, tier = NULL, consent = 0, forgotten_at = $2 WHERE id = $1",
+                    &[&id, &now],
+                )?;
+                if n == 0 {
+                    return Ok(false);
                 }
-            }
-            for hid in scrub {
-                tx.execute("UPDATE handoffs SET contact = NULL WHERE id = $1", &[&hid])?;
-            }
+                // The hashes of the customer's email and phone, read before they
+                // are deleted: a contact stored in clear is theirs when it hashes
+                // to one of them.
+                let theirs: HashSet<String> = tx
+                    .query(
+                        "SELECT hash FROM customer_ids WHERE customer_id = $1 AND kind IN ('email', 'phone')",
+                        &[&id],
+                    )?
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect();
+                let is_theirs = |v: &str| !theirs.is_empty() && hashes_of(v).iter().any(|h| theirs.contains(h));
+                let contact_is_theirs = |email: Option<&str>, phone: Option<&str>| {
+                    email.is_some_and(&is_theirs) || phone.is_some_and(&is_theirs)
+                };
+                tx.execute("DELETE FROM customer_ids WHERE customer_id = $1", &[&id])?;
+                tx.execute("DELETE FROM identify_challenges WHERE customer_id = $1", &[&id])?;
+                // The contacts in the erased records, to erase the messages sent to them.
+                let mut recipients: HashSet<String> = HashSet::new();
 
-            let mut scrub = Vec::new();
-            for r in tx.query("SELECT id, request FROM orders", &[])? {
-                let oid: String = r.get(0);
-                let mut req: OrderRequest = serde_json::from_str(r.get(1)).map_err(corrupt)?;
-                let c = &req.customer;
-                if c.customer_id.as_deref() == Some(id) || contact_is_theirs(c.email.as_deref(), c.phone.as_deref()) {
-                    recipients.extend(req.customer.email.take().map(|v| v.trim().to_string()));
-                    recipients.extend(req.customer.phone.take().map(|v| v.trim().to_string()));
-                    req.customer.name = "-".into();
-                    scrub.push((oid, serde_json::to_string(&req).map_err(corrupt)?));
+                let mut scrub = Vec::new();
+                for r in tx.query(
+                    "SELECT id, customer_id, contact FROM handoffs WHERE contact IS NOT NULL",
+                    &[],
+                )? {
+                    let hid: String = r.get(0);
+                    let cid: Option<&str> = r.get(1);
+                    let c: vitrine_core::wire::Contact = serde_json::from_str(r.get(2)).map_err(corrupt)?;
+                    if cid == Some(id) || contact_is_theirs(c.email.as_deref(), c.phone.as_deref()) {
+                        recipients.extend(c.email.iter().chain(&c.phone).map(|v| v.trim().to_string()));
+                        scrub.push(hid);
+                    }
                 }
-            }
-            for (oid, req) in scrub {
-                tx.execute("UPDATE orders SET request = $2 WHERE id = $1", &[&oid, &req])?;
-            }
+                for hid in scrub {
+                    tx.execute("UPDATE handoffs SET contact = NULL WHERE id = $1", &[&hid])?;
+                }
 
-            let mut scrub = Vec::new();
-            for r in tx.query("SELECT id, customer_id, email FROM surveys WHERE email IS NOT NULL", &[])? {
-                let sid: String = r.get(0);
-                let cid: Option<&str> = r.get(1);
-                let email: String = r.get(2);
-                if cid == Some(id) || is_theirs(&email) {
-                    recipients.insert(email.trim().to_string());
-                    scrub.push(sid);
+                let mut scrub = Vec::new();
+                for r in tx.query("SELECT id, request FROM orders", &[])? {
+                    let oid: String = r.get(0);
+                    let mut req: OrderRequest = serde_json::from_str(r.get(1)).map_err(corrupt)?;
+                    let c = &req.customer;
+                    if c.customer_id.as_deref() == Some(id) || contact_is_theirs(c.email.as_deref(), c.phone.as_deref())
+                    {
+                        recipients.extend(req.customer.email.take().map(|v| v.trim().to_string()));
+                        recipients.extend(req.customer.phone.take().map(|v| v.trim().to_string()));
+                        req.customer.name = "-".into();
+                        scrub.push((oid, serde_json::to_string(&req).map_err(corrupt)?));
+                    }
                 }
-            }
-            for sid in scrub {
-                tx.execute("UPDATE surveys SET email = NULL WHERE id = $1", &[&sid])?;
-            }
+                for (oid, req) in scrub {
+                    tx.execute("UPDATE orders SET request = $2 WHERE id = $1", &[&oid, &req])?;
+                }
 
-            let mut erase = Vec::new();
-            for r in tx.query("SELECT id, recipient FROM notifications", &[])? {
-                let nid: i64 = r.get(0);
-                let to: &str = r.get(1);
-                if recipients.contains(to.trim()) || is_theirs(to) {
-                    erase.push(nid);
+                let mut scrub = Vec::new();
+                for r in tx.query(
+                    "SELECT id, customer_id, email FROM surveys WHERE email IS NOT NULL",
+                    &[],
+                )? {
+                    let sid: String = r.get(0);
+                    let cid: Option<&str> = r.get(1);
+                    let email: String = r.get(2);
+                    if cid == Some(id) || is_theirs(&email) {
+                        recipients.insert(email.trim().to_string());
+                        scrub.push(sid);
+                    }
                 }
-            }
-            for nid in erase {
-                tx.execute("DELETE FROM notifications WHERE id = $1", &[&nid])?;
-            }
-            Ok(true)
+                for sid in scrub {
+                    tx.execute("UPDATE surveys SET email = NULL WHERE id = $1", &[&sid])?;
+                }
+
+                let mut erase = Vec::new();
+                for r in tx.query("SELECT id, recipient FROM notifications", &[])? {
+                    let nid: i64 = r.get(0);
+                    let to: &str = r.get(1);
+                    if recipients.contains(to.trim()) || is_theirs(to) {
+                        erase.push(nid);
+                    }
+                }
+                for nid in erase {
+                    tx.execute("DELETE FROM notifications WHERE id = $1", &[&nid])?;
+                }
+                Ok(true)
+            })
         })
     }
 
     fn put_coupon(&self, c: &CouponRecord) -> Result<()> {
-        self.write(|tx| insert_coupon(tx, c))
+        super::off_runtime(|| self.write(|tx| insert_coupon(tx, c)))
     }
 
     fn coupon(&self, code: &str) -> Result<Option<CouponRecord>> {
-        coupon_by_code(&mut *self.conn()?, code)
+        super::off_runtime(|| coupon_by_code(&mut *self.conn()?, code))
     }
 
     fn live_coupons(&self, customer_id: &str, now: UnixTime) -> Result<Vec<CouponRecord>> {
-        Ok(self
-            .conn()?
-            .query(
-                &format!(
-                    "SELECT {COUPON_COLS} FROM coupons c LEFT JOIN redemptions r ON r.code = c.code
+        super::off_runtime(|| {
+            Ok(self
+                .conn()?
+                .query(
+                    &format!(
+                        "SELECT {COUPON_COLS} FROM coupons c LEFT JOIN redemptions r ON r.code = c.code
                      WHERE c.customer_id = $1 AND r.code IS NULL AND c.valid_until > $2
                        AND (c.valid_from IS NULL OR c.valid_from <= $2) ORDER BY c.code"
-                ),
-                &[&customer_id, &now],
-            )?
-            .iter()
-            .map(coupon_row)
-            .collect())
+                    ),
+                    &[&customer_id, &now],
+                )?
+                .iter()
+                .map(coupon_row)
+                .collect())
+        })
     }
 
     fn redeem(&self, r: &Redemption) -> Result<Redeem> {
-        self.write(|tx| {
+        super::off_runtime(|| {
+            self.write(|tx| {
             let Some(c) = coupon_by_code(tx, &r.code)? else {
                 return Ok(Redeem::Unknown);
             };
@@ -414,44 +444,51 @@ impl CustomerStore for PgStorage {
             )?;
             Ok(Redeem::Recorded)
         })
+        })
     }
 
     fn coupons_redeemed_for(&self, reference: &str) -> Result<Vec<CouponRecord>> {
-        Ok(self
-            .conn()?
-            .query(
-                &format!(
-                    "SELECT {COUPON_COLS} FROM redemptions r JOIN coupons c ON c.code = r.code
+        super::off_runtime(|| {
+            Ok(self
+                .conn()?
+                .query(
+                    &format!(
+                        "SELECT {COUPON_COLS} FROM redemptions r JOIN coupons c ON c.code = r.code
                      WHERE r.reference = $1 ORDER BY r.recorded_at, c.code"
-                ),
-                &[&reference],
-            )?
-            .iter()
-            .map(coupon_row)
-            .collect())
+                    ),
+                    &[&reference],
+                )?
+                .iter()
+                .map(coupon_row)
+                .collect())
+        })
     }
 
     fn schedule_survey(&self, s: &SurveyRecord, notes: &[Scheduled]) -> Result<bool> {
-        self.write(|tx| {
-            let n = tx.execute(
-                &format!(
-                    "INSERT INTO surveys({SURVEY_COLS}) VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, NULL)
+        super::off_runtime(|| {
+            self.write(|tx| {
+                let n = tx.execute(
+                    &format!(
+                        "INSERT INTO surveys({SURVEY_COLS}) VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, NULL)
                      ON CONFLICT DO NOTHING"
-                ),
-                &[&s.id, &s.customer_id, &s.email, &s.lang, &s.reference, &s.created_at],
-            )?;
-            if n == 1 {
-                insert_scheduled(tx, notes, s.created_at)?;
-            }
-            Ok(n == 1)
+                    ),
+                    &[&s.id, &s.customer_id, &s.email, &s.lang, &s.reference, &s.created_at],
+                )?;
+                if n == 1 {
+                    insert_scheduled(tx, notes, s.created_at)?;
+                }
+                Ok(n == 1)
+            })
         })
     }
 
     fn survey(&self, id: &str) -> Result<Option<SurveyRecord>> {
-        Ok(self
-            .conn()?
-            .query_opt(&format!("SELECT {SURVEY_COLS} FROM surveys WHERE id = $1"), &[&id])?
-            .map(|r| survey_row(&r)))
+        super::off_runtime(|| {
+            Ok(self
+                .conn()?
+                .query_opt(&format!("SELECT {SURVEY_COLS} FROM surveys WHERE id = $1"), &[&id])?
+                .map(|r| survey_row(&r)))
+        })
     }
 
     fn answer_survey(
@@ -462,7 +499,8 @@ impl CustomerStore for PgStorage {
         notes: &[Scheduled],
         now: UnixTime,
     ) -> Result<bool> {
-        self.write(|tx| {
+        super::off_runtime(|| {
+            self.write(|tx| {
             let n = tx.execute(
                 "UPDATE surveys SET answered_at = $2, score = $3, coupon_code = $4 WHERE id = $1 AND answered_at IS NULL",
                 &[&id, &now, &i64::from(score), &coupon.code],
@@ -472,6 +510,7 @@ impl CustomerStore for PgStorage {
                 insert_scheduled(tx, notes, now)?;
             }
             Ok(n == 1)
+        })
         })
     }
 }

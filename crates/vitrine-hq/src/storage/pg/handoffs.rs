@@ -36,32 +36,33 @@ fn record(r: &Row) -> Result<HandoffRecord> {
 
 impl HandoffStore for PgStorage {
     fn put_handoff(&self, h: &HandoffRecord) -> Result<Put<HandoffRecord>> {
-        self.write(|tx| {
-            let id = h.id.to_string();
-            let existing = tx.query_opt(&format!("SELECT {HANDOFF_COLS} FROM handoffs WHERE id = $1"), &[&id])?;
-            if let Some(row) = existing {
-                let mut old = record(&row)?;
-                if old.payload != h.payload {
-                    return Ok(Put::Conflict);
+        super::off_runtime(|| {
+            self.write(|tx| {
+                let id = h.id.to_string();
+                let existing = tx.query_opt(&format!("SELECT {HANDOFF_COLS} FROM handoffs WHERE id = $1"), &[&id])?;
+                if let Some(row) = existing {
+                    let mut old = record(&row)?;
+                    if old.payload != h.payload {
+                        return Ok(Put::Conflict);
+                    }
+                    // Contact details are merged, not compared.
+                    if old.contact.is_none() && h.contact.is_some() {
+                        old.contact = h.contact.clone();
+                        tx.execute(
+                            "UPDATE handoffs SET contact = $2 WHERE id = $1",
+                            &[&id, &json(&old.contact)?],
+                        )?;
+                    }
+                    if old.customer_id.is_none() && h.customer_id.is_some() {
+                        old.customer_id = h.customer_id.clone();
+                        tx.execute(
+                            "UPDATE handoffs SET customer_id = $2 WHERE id = $1",
+                            &[&id, &old.customer_id],
+                        )?;
+                    }
+                    return Ok(Put::Existing(old));
                 }
-                // Contact details are merged, not compared.
-                if old.contact.is_none() && h.contact.is_some() {
-                    old.contact = h.contact.clone();
-                    tx.execute(
-                        "UPDATE handoffs SET contact = $2 WHERE id = $1",
-                        &[&id, &json(&old.contact)?],
-                    )?;
-                }
-                if old.customer_id.is_none() && h.customer_id.is_some() {
-                    old.customer_id = h.customer_id.clone();
-                    tx.execute(
-                        "UPDATE handoffs SET customer_id = $2 WHERE id = $1",
-                        &[&id, &old.customer_id],
-                    )?;
-                }
-                return Ok(Put::Existing(old));
-            }
-            tx.execute(
+                tx.execute(
                 &format!(
                     "INSERT INTO handoffs({HANDOFF_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
                 ),
@@ -80,41 +81,46 @@ impl HandoffStore for PgStorage {
                     &h.claimed_at,
                 ],
             )?;
-            Ok(Put::Created(h.clone()))
+                Ok(Put::Created(h.clone()))
+            })
         })
     }
 
     fn handoff(&self, id: &Uuid) -> Result<Option<HandoffRecord>> {
-        self.conn()?
-            .query_opt(
-                &format!("SELECT {HANDOFF_COLS} FROM handoffs WHERE id = $1"),
-                &[&id.to_string()],
-            )?
-            .map(|r| record(&r))
-            .transpose()
+        super::off_runtime(|| {
+            self.conn()?
+                .query_opt(
+                    &format!("SELECT {HANDOFF_COLS} FROM handoffs WHERE id = $1"),
+                    &[&id.to_string()],
+                )?
+                .map(|r| record(&r))
+                .transpose()
+        })
     }
 
     fn claim_handoff(&self, id: &Uuid, contact: &Contact, now: UnixTime, notes: &[NewNotification]) -> Result<Claim> {
-        self.write(|tx| {
-            let id = id.to_string();
-            // Claimed once: a second claim changes nothing and sends nothing.
-            let n = tx.execute(
-                "UPDATE handoffs SET contact = $2, claimed_at = $3 WHERE id = $1 AND claimed_at IS NULL",
-                &[&id, &json(contact)?, &now],
-            )?;
-            if n == 1 {
-                insert_notes(tx, notes, now)?;
-                return Ok(Claim::Claimed);
-            }
-            let before = tx.query_opt("SELECT contact FROM handoffs WHERE id = $1", &[&id])?;
-            Ok(match before {
-                None => Claim::NotFound,
-                Some(r) => Claim::AlreadyClaimed(
-                    r.get::<_, Option<&str>>(0)
-                        .map(serde_json::from_str)
-                        .transpose()
-                        .map_err(corrupt)?,
-                ),
+        super::off_runtime(|| {
+            self.write(|tx| {
+                let id = id.to_string();
+                // Claimed once: a second claim changes nothing and sends nothing.
+                let n = tx.execute(
+                    "UPDATE handoffs SET contact = $2, claimed_at = $3 WHERE id = $1 AND claimed_at IS NULL",
+                    &[&id, &json(contact)?, &now],
+                )?;
+                if n == 1 {
+                    insert_notes(tx, notes, now)?;
+                    return Ok(Claim::Claimed);
+                }
+                let before = tx.query_opt("SELECT contact FROM handoffs WHERE id = $1", &[&id])?;
+                Ok(match before {
+                    None => Claim::NotFound,
+                    Some(r) => Claim::AlreadyClaimed(
+                        r.get::<_, Option<&str>>(0)
+                            .map(serde_json::from_str)
+                            .transpose()
+                            .map_err(corrupt)?,
+                    ),
+                })
             })
         })
     }

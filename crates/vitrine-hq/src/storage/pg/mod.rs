@@ -208,6 +208,14 @@ pub struct Conn<'a> {
     storage: &'a PgStorage,
 }
 
+impl Drop for PgStorage {
+    fn drop(&mut self) {
+        // Closing a connection blocks on it (see off_runtime).
+        let idle = std::mem::take(&mut self.lock_pool().idle);
+        off_runtime(|| drop(idle));
+    }
+}
+
 impl std::ops::Deref for Conn<'_> {
     type Target = Client;
 
@@ -267,6 +275,10 @@ impl PgStorage {
     /// Connects to the database at `url` (a `postgres://` URL or a
     /// `key=value` string) and migrates it.
     pub fn connect(url: &str, max_delta_changes: usize, max_connections: usize) -> Result<PgStorage> {
+        off_runtime(|| PgStorage::connect_here(url, max_delta_changes, max_connections))
+    }
+
+    fn connect_here(url: &str, max_delta_changes: usize, max_connections: usize) -> Result<PgStorage> {
         let config: postgres::Config = url.parse().map_err(|e: postgres::Error| StorageError::Connect {
             url: redacted(url),
             reason: e.to_string(),
@@ -391,4 +403,16 @@ fn migrate_locked(c: &mut Client) -> Result<()> {
         tracing::info!(component = "hq", migration = i + 1, "PostgreSQL schema migrated");
     }
     Ok(())
+}
+
+/// Runs `f`, a call of the synchronous client, where it may block: the
+/// client drives its connection with a runtime of its own, which cannot
+/// start on a thread of an async runtime. HQ calls storage on the blocking
+/// pool, where this is `f()`; on a multi-thread runtime's worker (a test, a
+/// start-up step) the worker hands its tasks over while `f` blocks.
+fn off_runtime<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(f),
+        _ => f(),
+    }
 }

@@ -34,7 +34,8 @@ fn record(r: &Row) -> Result<OrderRecord> {
 
 impl OrderStore for PgStorage {
     fn put_order(&self, o: &OrderRecord, notes: &[NewNotification]) -> Result<Put<OrderRecord>> {
-        self.write(|tx| {
+        super::off_runtime(|| {
+            self.write(|tx| {
             let id = o.id.to_string();
             if let Some(row) = tx.query_opt(&format!("SELECT {ORDER_COLS} FROM orders WHERE id = $1"), &[&id])? {
                 let old = record(&row)?;
@@ -66,20 +67,24 @@ impl OrderStore for PgStorage {
             insert_notes(tx, notes, o.received_at)?;
             Ok(Put::Created(o.clone()))
         })
+        })
     }
 
     fn order(&self, id: &Uuid) -> Result<Option<OrderRecord>> {
-        self.conn()?
-            .query_opt(
-                &format!("SELECT {ORDER_COLS} FROM orders WHERE id = $1"),
-                &[&id.to_string()],
-            )?
-            .map(|r| record(&r))
-            .transpose()
+        super::off_runtime(|| {
+            self.conn()?
+                .query_opt(
+                    &format!("SELECT {ORDER_COLS} FROM orders WHERE id = $1"),
+                    &[&id.to_string()],
+                )?
+                .map(|r| record(&r))
+                .transpose()
+        })
     }
 
     fn orders(&self, store: &str) -> Result<Vec<OrderRecord>> {
-        self.conn()?
+        super::off_runtime(|| {
+            self.conn()?
             .query(
                 &format!(
                     "SELECT {ORDER_COLS} FROM orders WHERE store = $1 ORDER BY status = 'collected', created_at DESC LIMIT 500"
@@ -89,6 +94,7 @@ impl OrderStore for PgStorage {
             .iter()
             .map(record)
             .collect()
+        })
     }
 
     fn set_order_status(
@@ -98,7 +104,7 @@ impl OrderStore for PgStorage {
         now: UnixTime,
         notes: &[NewNotification],
     ) -> Result<Option<OrderRecord>> {
-        self.write(|tx| set_status(tx, id, status, None, now, notes))
+        super::off_runtime(|| self.write(|tx| set_status(tx, id, status, None, now, notes)))
     }
 }
 

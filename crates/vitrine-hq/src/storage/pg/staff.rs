@@ -31,74 +31,87 @@ fn status_of(s: &str) -> Result<OrderStatus> {
 
 impl StaffStore for PgStorage {
     fn add_staff(&self, a: &StaffAccount) -> Result<()> {
-        self.write(|tx| {
-            let n = tx.execute(
-                "INSERT INTO staff(name, store, password_hash, created_at) VALUES ($1, $2, $3, $4)
+        super::off_runtime(|| {
+            self.write(|tx| {
+                let n = tx.execute(
+                    "INSERT INTO staff(name, store, password_hash, created_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT(name) DO NOTHING",
-                &[&a.name, &a.store, &a.password_hash, &a.created_at],
-            )?;
-            if n == 0 {
-                return Err(StorageError::Duplicate(format!(
-                    "a staff account named {} exists",
-                    a.name
-                )));
-            }
-            Ok(())
+                    &[&a.name, &a.store, &a.password_hash, &a.created_at],
+                )?;
+                if n == 0 {
+                    return Err(StorageError::Duplicate(format!(
+                        "a staff account named {} exists",
+                        a.name
+                    )));
+                }
+                Ok(())
+            })
         })
     }
 
     fn remove_staff(&self, name: &str) -> Result<bool> {
-        self.write(|tx| {
-            tx.execute("DELETE FROM staff_sessions WHERE staff = $1", &[&name])?;
-            Ok(tx.execute("DELETE FROM staff WHERE name = $1", &[&name])? == 1)
+        super::off_runtime(|| {
+            self.write(|tx| {
+                tx.execute("DELETE FROM staff_sessions WHERE staff = $1", &[&name])?;
+                Ok(tx.execute("DELETE FROM staff WHERE name = $1", &[&name])? == 1)
+            })
         })
     }
 
     fn set_staff_password(&self, name: &str, password_hash: &str) -> Result<bool> {
-        self.write(|tx| {
-            tx.execute("DELETE FROM staff_sessions WHERE staff = $1", &[&name])?;
-            let n = tx.execute(
-                "UPDATE staff SET password_hash = $2, failed_logins = 0, locked_until = 0 WHERE name = $1",
-                &[&name, &password_hash],
-            )?;
-            Ok(n == 1)
+        super::off_runtime(|| {
+            self.write(|tx| {
+                tx.execute("DELETE FROM staff_sessions WHERE staff = $1", &[&name])?;
+                let n = tx.execute(
+                    "UPDATE staff SET password_hash = $2, failed_logins = 0, locked_until = 0 WHERE name = $1",
+                    &[&name, &password_hash],
+                )?;
+                Ok(n == 1)
+            })
         })
     }
 
     fn staff_account(&self, name: &str) -> Result<Option<StaffAccount>> {
-        Ok(self
-            .conn()?
-            .query_opt(&format!("SELECT {STAFF_COLS} FROM staff WHERE name = $1"), &[&name])?
-            .map(|r| account_at(&r, 0)))
+        super::off_runtime(|| {
+            Ok(self
+                .conn()?
+                .query_opt(&format!("SELECT {STAFF_COLS} FROM staff WHERE name = $1"), &[&name])?
+                .map(|r| account_at(&r, 0)))
+        })
     }
 
     fn staff_accounts(&self) -> Result<Vec<StaffAccount>> {
-        // SQLite sorts NULL first, PostgreSQL last: said explicitly.
-        Ok(self
-            .conn()?
-            .query(
-                &format!("SELECT {STAFF_COLS} FROM staff ORDER BY store NULLS FIRST, name"),
-                &[],
-            )?
-            .iter()
-            .map(|r| account_at(r, 0))
-            .collect())
+        super::off_runtime(|| {
+            // SQLite sorts NULL first, PostgreSQL last: said explicitly.
+            Ok(self
+                .conn()?
+                .query(
+                    &format!("SELECT {STAFF_COLS} FROM staff ORDER BY store NULLS FIRST, name"),
+                    &[],
+                )?
+                .iter()
+                .map(|r| account_at(r, 0))
+                .collect())
+        })
     }
 
     fn staff_login_failed(&self, name: &str, now: UnixTime, lock_after: u32, lock_for_s: i64) -> Result<()> {
-        self.write(|tx| {
-            tx.execute(
-                "UPDATE staff SET failed_logins = failed_logins + 1,
+        super::off_runtime(|| {
+            self.write(|tx| {
+                tx.execute(
+                    "UPDATE staff SET failed_logins = failed_logins + 1,
                    locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END
                  WHERE name = $1",
-                &[&name, &i64::from(lock_after), &(now + lock_for_s)],
-            )?;
-            Ok(())
+                    &[&name, &i64::from(lock_after), &(now + lock_for_s)],
+                )?;
+                Ok(())
+            })
         })
     }
 
     fn staff_login(&self, name: &str, token_hash: &str, csrf: &str, now: UnixTime, expires_at: UnixTime) -> Result<()> {
-        self.write(|tx| {
+        super::off_runtime(|| {
+            self.write(|tx| {
             tx.execute("UPDATE staff SET failed_logins = 0 WHERE name = $1", &[&name])?;
             tx.execute("DELETE FROM staff_sessions WHERE expires_at <= $1", &[&now])?;
             tx.execute(
@@ -107,34 +120,39 @@ impl StaffStore for PgStorage {
             )?;
             Ok(())
         })
+        })
     }
 
     fn staff_session(&self, token_hash: &str, now: UnixTime) -> Result<Option<StaffSessionRecord>> {
-        let cols = STAFF_COLS
-            .split(", ")
-            .map(|c| format!("a.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        Ok(self
-            .conn()?
-            .query_opt(
-                &format!(
-                    "SELECT s.csrf, s.expires_at, {cols} FROM staff_sessions s JOIN staff a ON a.name = s.staff
+        super::off_runtime(|| {
+            let cols = STAFF_COLS
+                .split(", ")
+                .map(|c| format!("a.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            Ok(self
+                .conn()?
+                .query_opt(
+                    &format!(
+                        "SELECT s.csrf, s.expires_at, {cols} FROM staff_sessions s JOIN staff a ON a.name = s.staff
                      WHERE s.token_hash = $1 AND s.expires_at > $2"
-                ),
-                &[&token_hash, &now],
-            )?
-            .map(|r| StaffSessionRecord {
-                csrf: r.get(0),
-                expires_at: r.get(1),
-                account: account_at(&r, 2),
-            }))
+                    ),
+                    &[&token_hash, &now],
+                )?
+                .map(|r| StaffSessionRecord {
+                    csrf: r.get(0),
+                    expires_at: r.get(1),
+                    account: account_at(&r, 2),
+                }))
+        })
     }
 
     fn end_staff_session(&self, token_hash: &str) -> Result<()> {
-        self.write(|tx| {
-            tx.execute("DELETE FROM staff_sessions WHERE token_hash = $1", &[&token_hash])?;
-            Ok(())
+        super::off_runtime(|| {
+            self.write(|tx| {
+                tx.execute("DELETE FROM staff_sessions WHERE token_hash = $1", &[&token_hash])?;
+                Ok(())
+            })
         })
     }
 
@@ -146,28 +164,30 @@ impl StaffStore for PgStorage {
         now: UnixTime,
         notes: &[NewNotification],
     ) -> Result<Option<OrderRecord>> {
-        self.write(|tx| super::orders::set_status(tx, id, status, Some(staff), now, notes))
+        super::off_runtime(|| self.write(|tx| super::orders::set_status(tx, id, status, Some(staff), now, notes)))
     }
 
     fn order_audit(&self, store: Option<&str>, limit: u32) -> Result<Vec<AuditEntry>> {
-        self.conn()?
-            .query(
-                "SELECT at, staff, store, order_id, order_number, from_status, to_status FROM order_audit
+        super::off_runtime(|| {
+            self.conn()?
+                .query(
+                    "SELECT at, staff, store, order_id, order_number, from_status, to_status FROM order_audit
                  WHERE $1::text IS NULL OR store = $1 ORDER BY at DESC, id DESC LIMIT $2",
-                &[&store, &i64::from(limit)],
-            )?
-            .iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    at: r.get(0),
-                    staff: r.get(1),
-                    store: r.get(2),
-                    order_id: r.get(3),
-                    order_number: r.get(4),
-                    from: status_of(r.get(5))?,
-                    to: status_of(r.get(6))?,
+                    &[&store, &i64::from(limit)],
+                )?
+                .iter()
+                .map(|r| {
+                    Ok(AuditEntry {
+                        at: r.get(0),
+                        staff: r.get(1),
+                        store: r.get(2),
+                        order_id: r.get(3),
+                        order_number: r.get(4),
+                        from: status_of(r.get(5))?,
+                        to: status_of(r.get(6))?,
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
     }
 }

@@ -56,7 +56,9 @@ impl SharedStore for SqliteStorage {
             params![key, cap, per_ms, now],
             |r| r.get(0),
         )?;
-        Ok(Err(Duration::from_secs_f64(((1.0 - tokens) / per_ms / 1000.0).max(0.001))))
+        Ok(Err(Duration::from_secs_f64(
+            ((1.0 - tokens) / per_ms / 1000.0).max(0.001),
+        )))
     }
 
     fn cut_once(
