@@ -226,8 +226,13 @@ fn staff_accounts_are_managed_with_passwords_from_stdin() {
         list.contains("camille  paris-01") && list.contains("head.office  (every store)"),
         "{list}"
     );
-    let mut db = std::fs::read(dir.path().join("hq.sqlite")).unwrap();
-    db.extend(std::fs::read(dir.path().join("hq.sqlite-wal")).unwrap_or_default());
+    let db = if vitrine_testkit::database_for(dir.path()).is_some() {
+        vitrine_testkit::db_dump(dir.path()).join("\n").into_bytes()
+    } else {
+        let mut db = std::fs::read(dir.path().join("hq.sqlite")).unwrap();
+        db.extend(std::fs::read(dir.path().join("hq.sqlite-wal")).unwrap_or_default());
+        db
+    };
     assert!(
         !db.windows(PW.len()).any(|w| w == PW.as_bytes()),
         "the password is stored as a hash only"
