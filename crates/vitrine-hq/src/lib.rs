@@ -285,6 +285,9 @@ impl Hq {
             None => storage::Backend::Sqlite(config.data_dir.clone()),
         };
         let storage = storage::open(&backend, config.max_delta_changes)?;
+        // The keys' folder is owner-only whichever backend holds the data
+        // (SQLite's opening makes it so too).
+        vitrine_infra::fs::ensure_private_dir(&config.data_dir)?;
         let key = keys::load_or_create_key(&config.data_dir)?;
         let lookup = keys::load_or_create_lookup_key(&config.data_dir)?;
         if storage.is_shared() {
@@ -485,33 +488,43 @@ pub async fn serve(
 /// every `version_poll`.
 async fn watch_versions(hq: Arc<Hq>) {
     let st = hq.storage.clone();
-    match tokio::task::spawn_blocking(move || st.listen()).await {
-        Ok(Ok(Some(feed))) => {
-            let hq2 = hq.clone();
-            // A thread of the blocking pool for as long as HQ serves: it
-            // waits on the database's socket.
-            let _ = tokio::task::spawn_blocking(move || listen_loop(&hq2, Some(feed))).await;
-            return;
-        }
-        Ok(Ok(None)) => {}
+    let feed = match tokio::task::spawn_blocking(move || st.listen()).await {
+        Ok(Ok(Some(feed))) => Some(feed),
+        Ok(Ok(None)) => return poll_versions(hq).await,
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "cannot listen to the database; trying again");
-            let hq2 = hq.clone();
-            let _ = tokio::task::spawn_blocking(move || listen_loop(&hq2, None)).await;
-            return;
+            None
         }
-        Err(e) => tracing::warn!(error = %e, "version watcher task failed"),
+        Err(e) => {
+            tracing::warn!(error = %e, "version watcher task failed");
+            return poll_versions(hq).await;
+        }
+    };
+    // A thread of the blocking pool for as long as HQ serves: it waits on
+    // the database's socket. It ends when this task ends (HQ shut down, or
+    // the task dropped with its runtime): the runtime waits for it.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let _stop_on_drop = StopOnDrop(stop.clone());
+    let hq2 = hq.clone();
+    let _ = tokio::task::spawn_blocking(move || listen_loop(&hq2, feed, &stop)).await;
+}
+
+/// Sets its flag when dropped.
+struct StopOnDrop(Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
     }
-    poll_versions(hq).await
 }
 
 /// Takes the database's events until HQ shuts down; after a lost
 /// connection listens again and reads the version and revoked devices
 /// anew (what was pushed meanwhile was missed).
-fn listen_loop(hq: &Hq, mut feed: Option<Box<dyn storage::Feed>>) {
+fn listen_loop(hq: &Hq, mut feed: Option<Box<dyn storage::Feed>>, stop: &std::sync::atomic::AtomicBool) {
     let shut = hq.shutdown_signal();
     let mut fresh = true;
-    while !*shut.borrow() {
+    while !*shut.borrow() && !stop.load(std::sync::atomic::Ordering::Relaxed) {
         let Some(f) = feed.as_mut() else {
             std::thread::sleep(hq.config.version_poll.max(Duration::from_millis(200)));
             match hq.storage.listen() {

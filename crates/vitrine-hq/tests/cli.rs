@@ -74,9 +74,7 @@ fn import_price_promo_stock_and_devices_from_the_command_line() {
 #[test]
 fn serve_listens_and_answers() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vitrine-hq"))
-        .arg("--data-dir")
-        .arg(dir.path())
+    let mut child = vitrine_testkit::hq_command(env!("CARGO_BIN_EXE_vitrine-hq"), dir.path())
         .args([
             "serve",
             "--listen",
@@ -123,9 +121,7 @@ fn serve_on_port_zero_gives_handoff_links_with_the_port_it_bound() {
     let out = stdout_ok(&hq(dir.path(), &["device", "add", "--store", "paris-01"]));
     let code = out.lines().last().unwrap().trim().to_string();
     // No --public-url: the default is the address actually bound.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vitrine-hq"))
-        .arg("--data-dir")
-        .arg(dir.path())
+    let mut child = vitrine_testkit::hq_command(env!("CARGO_BIN_EXE_vitrine-hq"), dir.path())
         .args(["serve", "--listen", "127.0.0.1:0"])
         .env_remove("VITRINE_HQ_PUBLIC_URL")
         .env("VITRINE_HQ_LOG", "info")
@@ -183,9 +179,7 @@ fn serve_on_port_zero_gives_handoff_links_with_the_port_it_bound() {
 fn staff_accounts_are_managed_with_passwords_from_stdin() {
     let dir = tempfile::tempdir().unwrap();
     let with_stdin = |args: &[&str], input: &str| {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_vitrine-hq"))
-            .arg("--data-dir")
-            .arg(dir.path())
+        let mut c = vitrine_testkit::hq_command(env!("CARGO_BIN_EXE_vitrine-hq"), dir.path())
             .args(args)
             .env("VITRINE_HQ_LOG", "warn")
             .stdin(Stdio::piped())
@@ -239,9 +233,7 @@ fn staff_accounts_are_managed_with_passwords_from_stdin() {
     );
     stdout_ok(&hq(dir.path(), &["staff", "remove", "camille"]));
     assert!(!stdout_ok(&hq(dir.path(), &["staff", "list"])).contains("camille"));
-    let o = Command::new(env!("CARGO_BIN_EXE_vitrine-hq"))
-        .arg("--data-dir")
-        .arg(dir.path())
+    let o = vitrine_testkit::hq_command(env!("CARGO_BIN_EXE_vitrine-hq"), dir.path())
         .args(["serve", "--listen", "127.0.0.1:0"])
         .env("VITRINE_HQ_STAFF_PASSWORD", "secret")
         .output()

@@ -737,9 +737,7 @@ async fn guessing_staff_passwords_locks_out_and_hq_still_answers() {
     // Another account's session goes on.
     assert_eq!(other.get("/staff/paris-01/orders").send().await.unwrap().status(), 200);
     // The operator sets a new password: the lock is lifted.
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine-hq"))
-        .arg("--data-dir")
-        .arg(&s.data_dir)
+    let mut child = vitrine_testkit::hq_command(env!("CARGO_BIN_EXE_vitrine-hq"), &s.data_dir)
         .args(["staff", "passwd", "victim"])
         .env("VITRINE_HQ_LOG", "warn")
         .stdin(std::process::Stdio::piped())

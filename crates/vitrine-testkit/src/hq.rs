@@ -191,17 +191,24 @@ pub async fn enroll_with_code(base_url: &str, code: &str, key: &SecretKey) -> se
     resp.json().await.expect("HQ's JSON answer")
 }
 
-/// Runs the `vitrine-hq` binary on `data_dir` with quiet logs. `bin` is
-/// `env!("CARGO_BIN_EXE_vitrine-hq")`, which only HQ's own tests are given.
-pub fn run_hq(bin: &str, data_dir: &Path, args: &[&str]) -> Output {
+/// The `vitrine-hq` binary `bin` on `data_dir` and, on a PostgreSQL run,
+/// the folder's database (`VITRINE_HQ_DATABASE`): a command to add
+/// arguments to.
+pub fn hq_command(bin: &str, data_dir: &Path) -> Command {
     let mut c = Command::new(bin);
     c.arg("--data-dir").arg(data_dir);
-    // The HQ of this folder's database on a PostgreSQL run.
     match database_for(data_dir) {
         Some(url) => c.env("VITRINE_HQ_DATABASE", url),
         None => c.env_remove("VITRINE_HQ_DATABASE"),
     };
-    c.args(args)
+    c
+}
+
+/// Runs the `vitrine-hq` binary on `data_dir` with quiet logs. `bin` is
+/// `env!("CARGO_BIN_EXE_vitrine-hq")`, which only HQ's own tests are given.
+pub fn run_hq(bin: &str, data_dir: &Path, args: &[&str]) -> Output {
+    hq_command(bin, data_dir)
+        .args(args)
         .env("VITRINE_HQ_LOG", "warn")
         .output()
         .expect("run vitrine-hq")

@@ -34,8 +34,8 @@ pub use chromium::chromium_dom;
 pub use db::{db_column, db_dump, db_execute, db_i64, db_rows, sql_text};
 pub use hq::{
     EnrolledKiosk, HqServer, STAFF_PASSWORD, StaffSession, commit_products, database_for, enroll_kiosk,
-    enroll_with_code, hq_config, next_due_becomes, run_hq, serve_hq, staff_login, staff_session, start_hq, start_hq_at,
-    start_hq_in_temp_dir,
+    enroll_with_code, hq_command, hq_config, next_due_becomes, run_hq, serve_hq, staff_login, staff_session, start_hq,
+    start_hq_at, start_hq_in_temp_dir,
 };
 pub use pg::{TestBackend, backend, new_database, pg_server};
 pub use proxy::{Faults, Floods, Mode, Proxy};
