@@ -220,7 +220,10 @@ fn devices_handoffs_and_messages_behave_the_same_on_both() {
             subject: "s".into(),
             body: "b".into(),
         };
-        assert_eq!(s.claim_handoff(&id, &ana, 5, &[note.clone()]).unwrap(), Claim::Claimed);
+        assert_eq!(
+            s.claim_handoff(&id, &ana, 5, std::slice::from_ref(&note)).unwrap(),
+            Claim::Claimed
+        );
         assert_eq!(
             s.claim_handoff(&id, &ana, 6, &[note]).unwrap(),
             Claim::AlreadyClaimed(Some(ana.clone())),
