@@ -342,3 +342,22 @@ fn replicas_hear_each_others_writes_share_buckets_and_cut_once() {
         .unwrap();
     assert!(here);
 }
+
+/// Tests and start-up code call storage from async code: the synchronous
+/// PostgreSQL client then runs off the runtime's thread, on either kind of
+/// runtime.
+#[tokio::test]
+async fn postgres_storage_answers_on_a_current_thread_runtime() {
+    let s = open(&Backend::Postgres(vitrine_testkit::new_database()), 100).unwrap();
+    assert_eq!(s.commit_changes(&[price(100, None)], None, 1).unwrap(), 1);
+    assert_eq!(s.current_version().unwrap(), 1);
+    drop(s);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_storage_answers_on_a_multi_thread_runtime_worker() {
+    let s = open(&Backend::Postgres(vitrine_testkit::new_database()), 100).unwrap();
+    assert_eq!(s.commit_changes(&[price(100, None)], None, 1).unwrap(), 1);
+    assert_eq!(s.current_version().unwrap(), 1);
+    drop(s);
+}

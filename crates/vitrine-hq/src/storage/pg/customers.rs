@@ -171,7 +171,7 @@ impl CustomerStore for PgStorage {
         max_attempts: u32,
         matches: &dyn Fn(&str) -> bool,
     ) -> Result<CodeCheck> {
-        super::off_runtime(|| {
+        super::off_runtime_local(|| {
             self.write(|tx| {
                 let Some(r) = tx.query_opt(
                     "SELECT customer_id, code_hash, expires_at, attempts, passed_at, kind FROM identify_challenges
@@ -293,7 +293,7 @@ impl CustomerStore for PgStorage {
     }
 
     fn forget_customer(&self, id: &str, now: UnixTime, hashes_of: &dyn Fn(&str) -> Vec<String>) -> Result<bool> {
-        super::off_runtime(|| {
+        super::off_runtime_local(|| {
             self.write(|tx| {
                 let n = tx.execute(
                     "UPDATE customers SET first_name = NULL, tier = NULL, consent = 0, forgotten_at = $2 WHERE id = $1",

@@ -84,7 +84,7 @@ impl SharedStore for PgStorage {
         signed_after: UnixTime,
         cut: &mut dyn FnMut() -> Result<StoredCut>,
     ) -> Result<(StoredCut, bool)> {
-        super::off_runtime(|| {
+        super::off_runtime_local(|| {
             let mut c = self.conn()?;
             let key = cut_lock_key(store);
             // Session lock on this connection: the others wait here for the cut.

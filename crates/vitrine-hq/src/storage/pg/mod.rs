@@ -212,7 +212,7 @@ impl Drop for PgStorage {
     fn drop(&mut self) {
         // Closing a connection blocks on it (see off_runtime).
         let idle = std::mem::take(&mut self.lock_pool().idle);
-        off_runtime(|| drop(idle));
+        off_runtime(move || drop(idle));
     }
 }
 
@@ -409,10 +409,23 @@ fn migrate_locked(c: &mut Client) -> Result<()> {
 /// client drives its connection with a runtime of its own, which cannot
 /// start on a thread of an async runtime. HQ calls storage on the blocking
 /// pool, where this is `f()`; on a multi-thread runtime's worker (a test, a
-/// start-up step) the worker hands its tasks over while `f` blocks.
-fn off_runtime<T>(f: impl FnOnce() -> T) -> T {
-    match tokio::runtime::Handle::try_current() {
-        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(f),
+/// start-up step) the worker hands its tasks over while `f` blocks; on a
+/// current-thread runtime (a `#[tokio::test]`) `f` runs on a thread of its
+/// own, which this one waits for.
+fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
+        Ok(_) => std::thread::scope(|s| s.spawn(f).join()).unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        Err(_) => f(),
+    }
+}
+
+/// [`off_runtime`] for a call that takes the caller's closures (not
+/// `Send`): never on a current-thread runtime's thread (HQ runs them on its
+/// blocking pool).
+fn off_runtime_local<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
         _ => f(),
     }
 }
