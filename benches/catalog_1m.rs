@@ -1,8 +1,8 @@
 //! Catalog cache at scale: a seeded 1,000,000-product catalog.
 //!
 //! Run with `cargo bench --bench catalog_1m` (optionally `-- --products N`).
-//! Measures: JSONL import time, applying national prices and this store's
-//! stock, lookup latency by GTIN (p50/p99, through the same code path as
+//! Measures: JSONL import time, applying a realistic mix of prices (national
+//! and per store), 5 stores' stock, offers and promotions at several levels, lookup latency by GTIN (p50/p99, through the same code path as
 //! `vitrine lookup`), FTS5 search latency (p50/p99), database size, and the
 //! peak RSS of a `vitrine lookup` process on that database.
 //!
@@ -16,8 +16,9 @@ use vitrine::catalog::{Catalog, VersionMove};
 use vitrine_core::Gtin;
 use vitrine_core::catalog::Change;
 use vitrine_core::code::parse_product_code;
-use vitrine_core::demo::{DEMO_SEED, demo_price, demo_stock, demo_stores};
-use vitrine_core::product::Product;
+use vitrine_core::demo::{
+    DEMO_SEED, demo_offers, demo_price, demo_promotions, demo_stock, demo_store_price, demo_stores,
+};
 
 const WORDS: &[&str] = &[
     "chocolat",
@@ -219,9 +220,12 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let bench = args.iter().any(|a| a == "--bench");
     if !bench {
-        // cargo test runs bench targets too: only a quick determinism check.
-        assert_eq!(gen_record(42, DEMO_SEED), gen_record(42, DEMO_SEED));
+        // cargo test runs bench targets too: the generator makes distinct
+        // GTINs (a collision would make the million products fewer) and
+        // records the kiosk's import reads.
         assert_ne!(gen_gtin(1), gen_gtin(2));
+        let p = vitrine_core::catalog::parse_record(&gen_record(42, DEMO_SEED)).expect("a readable record");
+        assert_eq!(p.gtin, gen_gtin(42));
         println!("catalog_1m: run with `cargo bench --bench catalog_1m` for figures");
         return;
     }
@@ -267,25 +271,54 @@ fn main() {
         report.imported
     );
 
-    // National prices and this store's stock, in batches of 100k changes.
-    let store = &demo_stores()[0];
+    // A realistic mix (issue 18): a national price, every demo store's price
+    // and stock (5 stores), marketplace offers and the demo's promotions (all
+    // products, brands, categories, single products, over a sample of 1 in
+    // 100 products), in batches of about 200,000 changes. The lookup parses
+    // every promotion that can apply on each call, so they must be there.
+    let stores = demo_stores();
+    let store = &stores[0];
     let t = Instant::now();
-    let mut batch = Vec::with_capacity(200_000);
+    let mut batch: Vec<Change> = stores.iter().cloned().map(Change::UpsertStore).collect();
+    let mut sample = Vec::new();
+    let mut written = 0usize;
     for i in 0..n {
-        let p = Product::new(gen_gtin(i), "");
+        let p = vitrine_core::catalog::parse_record(&gen_record(i, DEMO_SEED)).expect("a generated record");
         batch.push(Change::SetPrice(demo_price(&p, DEMO_SEED)));
-        batch.push(Change::SetStock(demo_stock(&p, store, DEMO_SEED, 0)));
+        for s in &stores {
+            if let Some(sp) = demo_store_price(&p, s, DEMO_SEED) {
+                batch.push(Change::SetPrice(sp));
+            }
+            batch.push(Change::SetStock(demo_stock(&p, s, DEMO_SEED, 0)));
+        }
+        batch.extend(demo_offers(&p, DEMO_SEED).into_iter().map(Change::UpsertOffer));
+        if i % 100 == 0 {
+            sample.push(p);
+        }
         if batch.len() >= 200_000 {
+            written += batch.len();
             cat.apply(&batch, VersionMove::Increment, 0, &mut |_| {})
                 .expect("apply");
             batch.clear();
         }
     }
+    batch.extend(
+        demo_promotions(&sample, DEMO_SEED)
+            .into_iter()
+            .map(Change::UpsertPromotion),
+    );
+    written += batch.len();
     cat.apply(&batch, VersionMove::Increment, 0, &mut |_| {})
         .expect("apply");
+    let st = cat.status().expect("status");
     println!(
-        "prices    {n} prices + {n} stock rows applied in {:.1} s",
-        t.elapsed().as_secs_f64()
+        "prices    {written} changes applied in {:.1} s: {} prices, {} stock rows ({} stores), {} offers, {} promotions",
+        t.elapsed().as_secs_f64(),
+        st.prices,
+        st.stock_rows,
+        st.stores,
+        st.offers,
+        st.promotions
     );
     drop(cat);
     let db_bytes = std::fs::metadata(data.join("catalog.sqlite"))

@@ -13,7 +13,9 @@
 # prices, labelled as such on every screen) and enrolls the kiosk with it on
 # first start, so "Send to my phone", click & collect, identification and the
 # phone page work on this one machine: the phone page is at
-# http://127.0.0.1:8088/h/... (VITRINE_DEMO_HQ_PORT changes the port). HQ stops
+# http://127.0.0.1:8088/h/... (VITRINE_DEMO_HQ_PORT changes the port). Every
+# order and status change reaches a small verifying webhook receiver on the
+# next port, which logs it in data/hq/orders.log. HQ stops
 # when the kiosk does. VITRINE_DEMO_HQ=0: the kiosk alone, as in a store whose
 # HQ is not reachable (it works from its cache and says what it cannot do).
 set -euo pipefail
@@ -23,7 +25,7 @@ mkdir -p data
 [ -f data/kiosk.toml ] || cp config/kiosk.toml data/kiosk.toml
 export VITRINE_CONFIG="${VITRINE_CONFIG:-data/kiosk.toml}"
 profile="${VITRINE_DEMO_PROFILE:-release}" # `dev` for a debug build
-bin_dir="target/$([ "$profile" = dev ] && echo debug || echo "$profile")"
+bin_dir="${CARGO_TARGET_DIR:-target}/$([ "$profile" = dev ] && echo debug || echo "$profile")"
 
 with_hq=0
 if [ "${VITRINE_DEMO_HQ:-1}" = 1 ] && { [ $# -eq 0 ] || [[ "$1" == -* ]]; }; then
@@ -45,11 +47,23 @@ if [ ! -f data/hq/.imported ]; then
   $hq import assets/demo/books.jsonl --demo-prices >&2
   touch data/hq/.imported
 fi
-$hq serve --listen "127.0.0.1:$port" --public-url "$url" >data/hq/serve.log 2>&1 &
+# The retailer's side of the order webhook: a small receiver that checks
+# each signature and logs the demo's orders (data/hq/orders.log), with a
+# secret made on first start in HQ's owner-only folder.
+if [ ! -s data/hq/webhook-secret ]; then
+  (umask 077; head -c 32 /dev/urandom | base64 >data/hq/webhook-secret)
+fi
+hook_port="${VITRINE_DEMO_WEBHOOK_PORT:-$((port + 1))}"
+$hq webhook receive --listen "127.0.0.1:$hook_port" --secret-file data/hq/webhook-secret \
+  >>data/hq/orders.log 2>>data/hq/webhook.log &
+hook_pid=$!
+$hq serve --listen "127.0.0.1:$port" --public-url "$url" \
+  --order-webhook "http://127.0.0.1:$hook_port/orders" --order-webhook-secret-file data/hq/webhook-secret \
+  >data/hq/serve.log 2>&1 &
 hq_pid=$!
 kiosk_pid=""
-# HQ (and the kiosk) stop with this script, however it ends.
-trap 'kill $kiosk_pid "$hq_pid" 2>/dev/null || true' EXIT
+# HQ, its webhook receiver (and the kiosk) stop with this script, however it ends.
+trap 'kill $kiosk_pid "$hq_pid" "$hook_pid" 2>/dev/null || true' EXIT
 trap 'exit 130' INT TERM
 for _ in $(seq 1 100); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -76,7 +90,7 @@ if ! $hq staff list | grep -q '^demo '; then
   (umask 077; head -c 18 /dev/urandom | base64 | tr '+/' '-_' >data/hq/demo-staff-password)
   $hq staff add demo --store "${store:-paris-01}" <data/hq/demo-staff-password >&2
 fi
-echo "demo HQ at $url (its log: data/hq/serve.log)" >&2
+echo "demo HQ at $url (its log: data/hq/serve.log; orders received by the webhook: data/hq/orders.log)" >&2
 echo "staff orders page: $url/staff/login  name: demo  password: $(cat data/hq/demo-staff-password)" >&2
 "$kiosk" "$@" &
 kiosk_pid=$!

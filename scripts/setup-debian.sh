@@ -16,6 +16,9 @@ PACKAGES=(
   xvfb xdotool x11-apps imagemagick libgl1-mesa-dri libegl1
   # the phone handoff page is tested in headless Chromium
   chromium
+  # the click&collect desk is tested in Chromium driven over WebDriver; the
+  # order webhook's signature is checked against openssl in a test
+  chromium-driver openssl
   # the tests' SMTP server (aiosmtpd) that receives HQ's emails on loopback
   python3-aiosmtpd
   # the API contract test runs Schemathesis (PyPI) from a virtual environment
@@ -31,6 +34,14 @@ PACKAGES=(
   # (initdb + postgres, as the package's `postgres` user when run as root,
   # through util-linux's setpriv)
   postgresql util-linux
+  # Debian packages (scripts/package.sh, scripts/check-packages.sh): the
+  # units checked with systemd-analyze, dependencies found by dpkg-shlibdeps,
+  # binaries stripped by binutils, users made by adduser, HQ's health asked
+  # with curl
+  systemd dpkg-dev binutils adduser curl
+  # the pages' Lighthouse and axe-core audit (tools/web-audit, npm) and
+  # WebDriver for browser tests
+  nodejs npm chromium-driver
 )
 
 missing=()
@@ -115,3 +126,19 @@ for tool in fmt clippy; do
     fi
   fi
 done
+
+# cargo-deb (pinned; Debian has no package of it) builds the .deb files
+# (scripts/package.sh). Built from crates.io with the Rust above, ~3 min once.
+CARGO_DEB_VERSION=3.8.0
+if ! cargo deb --version 2>/dev/null | grep -q "$CARGO_DEB_VERSION"; then
+  echo "installing cargo-deb $CARGO_DEB_VERSION" >&2
+  cargo install --locked --quiet cargo-deb --version "$CARGO_DEB_VERSION"
+fi
+# Lighthouse and axe-core (npm, pinned in tools/web-audit/package-lock.json)
+# for the pages' audit (crates/vitrine-hq/tests/web_audit.rs), run with
+# Debian's nodejs and Chromium; installed in the repository's
+# tools/web-audit/node_modules (ignored by git).
+WEB_AUDIT="$(cd "$(dirname "$0")/.." && pwd)/tools/web-audit"
+if [ ! -d "$WEB_AUDIT/node_modules/lighthouse" ] || [ ! -d "$WEB_AUDIT/node_modules/axe-core" ]; then
+  (cd "$WEB_AUDIT" && npm ci --no-audit --no-fund --ignore-scripts)
+fi

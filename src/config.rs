@@ -21,6 +21,7 @@ pub struct KioskConfig {
     pub kiosk: KioskSection,
     pub ui: UiSection,
     pub hq: HqSection,
+    pub catalog: CatalogSection,
     pub camera: CameraSection,
     pub scan: ScanSection,
     pub staff: StaffSection,
@@ -54,7 +55,7 @@ pub struct UiSection {
     pub idle_timeout_s: u32,
     /// Seconds the reset warning counts down.
     pub idle_warning_s: u32,
-    /// "landscape", "portrait" or "low-reach".
+    /// "auto" (from the screen's aspect), "landscape", "portrait" or "low-reach".
     pub layout: Layout,
     /// Larger text for the whole UI.
     pub large_text: bool,
@@ -146,6 +147,8 @@ fn one_of(words: &[&str]) -> String {
 choice! {
     /// `ui.layout`: how the screens are arranged on the panel.
     Layout {
+        /// Landscape or portrait from the screen's aspect.
+        Auto = "auto",
         Landscape = "landscape",
         Portrait = "portrait",
         /// Controls within reach of a seated shopper (portrait panel).
@@ -371,6 +374,20 @@ choice! {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct CatalogSection {
+    /// Disk space for the product pictures fetched from HQ, in MB; the
+    /// least recently shown are removed first to stay under it.
+    pub images_max_mb: u32,
+}
+
+impl CatalogSection {
+    pub fn images_max_bytes(&self) -> u64 {
+        u64::from(self.images_max_mb) << 20
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LogSection {
     /// tracing filter, e.g. "info" or "vitrine=debug".
     pub level: String,
@@ -389,7 +406,7 @@ impl Default for KioskConfig {
                 languages: vec!["fr".into(), "en".into(), "de".into()],
                 idle_timeout_s: 60,
                 idle_warning_s: 10,
-                layout: Layout::Landscape,
+                layout: Layout::Auto,
                 large_text: false,
                 fullscreen: true,
                 handoff_countdown_s: 45,
@@ -407,6 +424,7 @@ impl Default for KioskConfig {
                 availability_cache_s: 60,
                 transport: HqTransport::Https,
             },
+            catalog: CatalogSection { images_max_mb: 256 },
             camera: CameraSection {
                 source: CameraSource::Camera,
                 device: "0".into(),
@@ -890,6 +908,12 @@ fn validate(l: &LoadedConfig) -> Result<(), ConfigError> {
             ),
         ));
     }
+    if c.catalog.images_max_mb > 1_048_576 {
+        return Err(bad(
+            "catalog.images_max_mb",
+            format!("expected 0 to 1048576 MB, found {}", c.catalog.images_max_mb),
+        ));
+    }
     if c.hq.availability_cache_s > 86_400 {
         return Err(bad(
             "hq.availability_cache_s",
@@ -1251,7 +1275,7 @@ mod tests {
         assert_eq!(
             e,
             format!(
-                "{}: key `ui.layout`: expected \"landscape\", \"portrait\" or \"low-reach\", found \"sideways\"",
+                "{}: key `ui.layout`: expected \"auto\", \"landscape\", \"portrait\" or \"low-reach\", found \"sideways\"",
                 f.path().display()
             )
         );

@@ -84,6 +84,14 @@ pub fn run_kiosk(cli: &Cli, mut cfg: LoadedConfig, utc_offset: time::UtcOffset) 
         crate::sync::SyncSettings::from_config(&cfg.config),
     )
     .map_err(|e| Exit::new(EXIT_FAILURE, text!("cli-error-hq-link", detail = e.to_string())))?;
+    // Product pictures, after each catalog version, in the background.
+    let pictures = crate::sync::pictures::start(
+        runtime.handle(),
+        &cfg.config.kiosk.data_dir,
+        crate::sync::SyncSettings::from_config(&cfg.config),
+        cfg.config.catalog.images_max_bytes(),
+        sync.status(),
+    );
     let opts = crate::ui::RunOptions {
         utc_offset,
         runtime: runtime.handle().clone(),
@@ -94,6 +102,7 @@ pub fn run_kiosk(cli: &Cli, mut cfg: LoadedConfig, utc_offset: time::UtcOffset) 
         availability: Some(sync.availability().clone()),
     };
     let result = crate::ui::run(cfg, opts).map_err(|e| Exit::verbatim(EXIT_FAILURE, e.to_string()));
+    pictures.abort();
     drop(sync);
     result
 }

@@ -101,3 +101,19 @@ fn the_core_has_no_io_and_no_words() {
     );
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+#[test]
+fn orders_are_created_and_moved_in_one_place_each() {
+    // Every order reaches the webhook's outbox because only
+    // services/orders.rs stores one (`create`) or changes its status
+    // (`set_status`): no other module calls the storage behind them.
+    let found: Vec<String> = uses("crates/vitrine-hq/src", &[".put_order(", ".change_order_status("])
+        .into_iter()
+        .filter(|l| !l.starts_with("crates/vitrine-hq/src/services/orders.rs:"))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "an order stored or moved outside services::orders:\n{}",
+        found.join("\n")
+    );
+}

@@ -181,23 +181,47 @@ fn child(dir: &Path, seed: u64) {
                     price: Money::eur(price_of(to, i)),
                 }));
             }
-            let kind = if snapshot {
-                UpdateKind::Snapshot
-            } else {
-                UpdateKind::Delta
-            };
             // Each version is applied at its own time and every other one
             // carries HQ's demo-price flag, so the bookkeeping written with
             // it (last sync, flag) says which version it belongs to.
             let at = synced_at(to);
-            let mut update = SignedUpdate::sign(kind, STORE, current, to, at + 3600, &changes, &key).expect("sign");
-            if demo_flag(to) {
-                update = update.with_demo_prices(&key);
-            }
-            let v = apply_update(&mut cat, &ident, &update, at).expect("apply the update");
+            let v = if snapshot {
+                // The streamed snapshot, as the kiosk takes it from HQ: a
+                // gzipped file checked whole, then applied from it.
+                let part = vitrine::sync::snapshot::part_path(dir);
+                write_stream(&part, &changes, to, at + 3600, demo_flag(to), &key);
+                vitrine::sync::snapshot::apply_snapshot_file(&mut cat, &ident, &part, at).expect("apply the snapshot")
+            } else {
+                let mut update =
+                    SignedUpdate::sign(UpdateKind::Delta, STORE, current, to, at + 3600, &changes, &key).expect("sign");
+                if demo_flag(to) {
+                    update = update.with_demo_prices(&key);
+                }
+                apply_update(&mut cat, &ident, &update, at).expect("apply the update")
+            };
             println!("C {v}");
         }
     }
+}
+
+/// Writes a signed streamed snapshot of `changes` at version `to` (what HQ
+/// serves) to `path`.
+fn write_stream(path: &Path, changes: &[Change], to: u64, expires_at: i64, demo: bool, key: &SecretKey) {
+    use std::io::Write;
+    let header = vitrine_core::stream::StreamHeader::new(STORE, to, expires_at, demo);
+    let (mut signer, first) = vitrine_core::stream::StreamSigner::begin(header).expect("header");
+    let file = std::fs::File::create(path).expect("create the download");
+    let mut gz = flate2::write::GzEncoder::new(std::io::BufWriter::new(file), flate2::Compression::fast());
+    gz.write_all(first.as_bytes()).expect("write");
+    for c in changes {
+        let line = serde_json::to_string(c).expect("a record");
+        signer.record(&line);
+        gz.write_all(line.as_bytes()).expect("write");
+        gz.write_all(b"\n").expect("write");
+    }
+    gz.write_all(signer.finish(key).expect("end").as_bytes())
+        .expect("write");
+    gz.finish().expect("gzip").flush().expect("flush");
 }
 
 fn basket() -> Vec<HandoffLine> {

@@ -491,8 +491,10 @@ async fn thank_you_survey_coupon_and_reminder_emails_arrive_in_order_on_a_contro
     // Staff hand the order over at the counter.
     let c = reqwest::Client::new();
     let staff = vitrine_testkit::staff_session(&hq, "camille", Some("paris-01")).await;
-    let resp = staff.set_status("paris-01", &q.id, "collected").await;
-    assert!(resp.status().is_success() || resp.status().is_redirection());
+    let resp = staff.advance_to("paris-01", &q.id, "collected").await;
+    assert!(resp.status().is_redirection());
+    // Ready on the way: the shopper was told.
+    assert!(unqp(&next_mail(&mut mails).await).contains("is ready"));
     assert_eq!(
         hq.hq.storage.order(&q.id).unwrap().unwrap().status,
         OrderStatus::Collected

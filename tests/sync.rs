@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use common::*;
@@ -402,6 +403,12 @@ async fn the_kiosk_command_line_enrolls_syncs_and_queues_handoffs() {
     );
     let bad = run(s(&["handoff", "5449000039232"])).await.unwrap();
     assert_eq!(bad.status.code(), Some(2));
+    // A product the catalog does not know is not handed off (the phone
+    // could not price it): exit 3, naming it, and nothing is queued.
+    let unknown = run(s(&["handoff", "5449000039231", "4006381333931"])).await.unwrap();
+    assert_eq!(unknown.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&unknown.stderr);
+    assert!(err.contains("4006381333931"), "{err}");
 
     let out = stdout_ok(&run(s(&["status", "--json"])).await.unwrap());
     let st: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -529,17 +536,20 @@ async fn a_rate_limited_kiosk_waits_as_long_as_hq_asks_and_keeps_its_queue() {
     assert!(wait >= Duration::from_secs(20), "{wait:?}");
 
     // The worker retries every 20-300 ms when HQ is down; told to wait, it
-    // tries once and waits.
+    // tries once and plans its next try no sooner than HQ asked.
     let ob = Outbox::open(k_dir.path()).unwrap();
     let q = ob.queue_order(new_order("Jean")).unwrap();
     let handle = vitrine::sync::start(&tokio::runtime::Handle::current(), k_dir.path(), settings()).unwrap();
     let mut rx = handle.status();
     let st = wait_until(&mut rx, 10, "the outbox to be refused for now", |s| {
-        s.last_error.as_deref().is_some_and(|e| e.contains("429"))
+        s.last_error.as_deref().is_some_and(|e| e.contains("429")) && s.outbox_retry_in_s.is_some()
     })
     .await;
     assert_eq!((st.outbox_pending, st.outbox_dead), (1, 0), "{st:?}");
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // HQ's Retry-After (about 30 s, at least 20 s above) is the wait, not the
+    // back-off's 20-300 ms.
+    let planned = st.outbox_retry_in_s.unwrap();
+    assert!(planned >= 15, "the next try in {planned} s");
     let pending = ob.next_pending().unwrap().expect("the order still waits");
     assert_eq!(pending.id, q.id);
     assert_eq!(pending.attempts, 1, "one try, then HQ's Retry-After was honoured");
@@ -574,13 +584,15 @@ async fn the_kiosk_asks_for_gzipped_catalogs_and_reads_them() {
     let (url, mut seen) =
         false_hq(b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".to_vec()).await;
     let client = HqClient::new(&url, "t", Duration::from_secs(5)).unwrap();
-    assert!(client.snapshot().await.is_err());
+    let part_dir = tempfile::tempdir().unwrap();
+    assert!(client.snapshot_to(&part_dir.path().join("s.part")).await.is_err());
     let request = seen.recv().await.unwrap();
     assert!(request.starts_with("get /v1/catalog/snapshot"), "{request}");
     assert!(request.contains("accept-encoding: gzip"), "{request}");
 
-    // From the real HQ, the demo catalog's snapshot (gzipped on the wire,
-    // several hundred kilobytes as JSON) is read and applied.
+    // From the real HQ, the demo catalog's streamed snapshot (a gzipped
+    // file of one record a line, several hundred kilobytes inflated) is
+    // read and applied.
     let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let hq = start_hq(hq_dir.path(), |_| {}).await;
     let ident = enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
@@ -592,7 +604,9 @@ async fn the_kiosk_asks_for_gzipped_catalogs_and_reads_them() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.headers()["content-encoding"], "gzip");
+    assert_eq!(r.headers()["content-type"], "application/x-vitrine-snapshot");
+    assert!(r.headers().get("content-encoding").is_none());
+    assert_eq!(&r.bytes().await.unwrap()[..2], &[0x1f, 0x8b], "a gzip file");
     let st = sync_once(k_dir.path(), settings()).await.unwrap();
     assert_eq!(st.catalog_version, hq.hq.storage.current_version().unwrap());
     assert!(st.last_error.is_none(), "{st:?}");
@@ -617,7 +631,10 @@ async fn a_gzip_bomb_from_a_false_hq_is_stopped_at_the_size_ceiling() {
     let client = HqClient::new(&url, "t", Duration::from_secs(5))
         .unwrap()
         .with_max_snapshot_bytes(1 << 20);
-    let e = client.snapshot().await.unwrap_err();
+    let part_dir = tempfile::tempdir().unwrap();
+    let part = part_dir.path().join("s.part");
+    let e = client.snapshot_to(&part).await.unwrap_err();
+    assert!(!part.exists(), "an oversized download is not kept");
     assert!(
         matches!(e, vitrine::sync::client::HqError::TooLarge(n) if n == 1 << 20),
         "{e:?}"
@@ -674,4 +691,137 @@ async fn the_store_hq_enrolled_the_kiosk_for_is_the_store_it_serves() {
     );
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["store"], "paris-01", "{out}");
+}
+
+/// The demo catalog and `n` more products at HQ: a snapshot large enough
+/// that the other answers of a sync are small beside it.
+fn grow_catalog(hq: &vitrine_hq::Hq, n: u64) {
+    let changes: Vec<vitrine_core::catalog::Change> = (0..n)
+        .map(|i| {
+            let p = vitrine_core::product::Product::new(
+                Gtin::from_body(&format!("{:012}", 377_000_000_000 + i)).unwrap(),
+                format!("Produit de démonstration numéro {i}"),
+            );
+            vitrine_core::catalog::Change::UpsertProduct(p)
+        })
+        .collect();
+    hq.commit(&changes, None).unwrap();
+}
+
+/// The snapshot HQ serves the kiosk `ident`, as received (gzipped).
+async fn snapshot_bytes(hq: &HqServer, ident: &vitrine::sync::store::DeviceIdentity) -> Vec<u8> {
+    reqwest::Client::new()
+        .get(hq.at("/v1/catalog/snapshot"))
+        .bearer_auth(&ident.token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec()
+}
+
+/// Issue 18: a snapshot download cut at 90 % is resumed for its last 10 %
+/// on the next pull, not downloaded again; until then the kiosk keeps its
+/// catalog.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snapshot_download_cut_at_90_percent_resumes_where_it_stopped() {
+    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let hq = start_hq(hq_dir.path(), |_| {}).await;
+    grow_catalog(&hq.hq, 3000);
+    let proxy = Proxy::start(hq.addr).await;
+    let ident = enroll(&hq, &proxy.url(), k_dir.path(), "paris-01").await;
+    let size = snapshot_bytes(&hq, &ident).await.len() as u64;
+    let before = Catalog::open(k_dir.path()).unwrap().version().unwrap();
+
+    let cut_at = size * 9 / 10;
+    proxy.set(Mode::CutBody {
+        path: "/v1/catalog/snapshot".into(),
+        body_bytes: cut_at,
+    });
+    let st = sync_once(k_dir.path(), settings()).await.unwrap();
+    assert_eq!(proxy.faults.answers_cut.load(Ordering::SeqCst), 1);
+    assert!(st.last_error.is_some(), "{st:?}");
+    assert_eq!(
+        st.catalog_version, before,
+        "the old catalog stays until the new one is whole"
+    );
+    let part = vitrine::sync::snapshot::part_path(k_dir.path());
+    assert_eq!(std::fs::metadata(&part).unwrap().len(), cut_at, "what arrived is kept");
+
+    let wire_before = proxy.faults.answer_bytes.load(Ordering::SeqCst);
+    let st = sync_once(k_dir.path(), settings()).await.unwrap();
+    let wire = proxy.faults.answer_bytes.load(Ordering::SeqCst) - wire_before;
+    assert!(st.last_error.is_none(), "{st:?}");
+    assert_eq!(st.catalog_version, hq.hq.storage.current_version().unwrap());
+    // The last 10 % and the other, small answers of a sync: far less than
+    // the snapshot again.
+    assert!(wire < size / 2, "{wire} bytes on the wire for a {size}-byte snapshot");
+    assert!(!part.exists(), "an applied download is removed");
+    let cat = Catalog::open(k_dir.path()).unwrap();
+    assert!(cat.product(Gtin::from_body("377000002999").unwrap()).unwrap().is_some());
+}
+
+/// Issue 18: a streamed snapshot whose content was changed after HQ signed
+/// it is refused whole, the old catalog kept, and the download dropped (so
+/// it is fetched again, not resumed); the genuine one then applies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tampered_streamed_snapshot_is_refused_and_the_old_catalog_kept() {
+    use std::io::{Read, Write};
+    let (hq_dir, k_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let hq = start_hq(hq_dir.path(), |_| {}).await;
+    let ident = enroll(&hq, &hq.url(), k_dir.path(), "paris-01").await;
+    let v1 = sync_once(k_dir.path(), settings()).await.unwrap().catalog_version;
+    let old_price = price_at(k_dir.path(), COKE, "paris-01");
+    admin::price_set(&hq.hq, COKE, "2.49", Some("paris-01")).unwrap();
+
+    let genuine = snapshot_bytes(&hq, &ident).await;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&genuine[..])
+        .read_to_string(&mut text)
+        .unwrap();
+    let tampered: String = text
+        .lines()
+        .map(|l| {
+            if l.contains("set_price") && l.contains(COKE) && l.contains("paris-01") {
+                assert!(l.contains("249"), "{l}");
+                l.replace("249", "149")
+            } else {
+                l.to_string()
+            }
+        })
+        .map(|l| l + "\n")
+        .collect();
+    assert_ne!(tampered, text);
+    let gz = |t: &str| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(t.as_bytes()).unwrap();
+        e.finish().unwrap()
+    };
+    let part = vitrine::sync::snapshot::part_path(k_dir.path());
+    let now = vitrine::clock::now();
+    std::fs::write(&part, gz(&tampered)).unwrap();
+    let mut cat = Catalog::open(k_dir.path()).unwrap();
+    let e = vitrine::sync::snapshot::apply_snapshot_file(&mut cat, &ident, &part, now).unwrap_err();
+    assert!(matches!(e, SyncError::Rejected(UpdateRejected::HashMismatch)), "{e:?}");
+    assert_eq!(cat.version().unwrap(), v1);
+    assert_eq!(price_at(k_dir.path(), COKE, "paris-01"), old_price);
+    assert!(!part.exists(), "a refused download is not resumed");
+
+    // Cut short (its signed end missing): refused too.
+    let cut: String = text
+        .lines()
+        .take(text.lines().count() - 1)
+        .map(|l| l.to_string() + "\n")
+        .collect();
+    std::fs::write(&part, gz(&cut)).unwrap();
+    let e = vitrine::sync::snapshot::apply_snapshot_file(&mut cat, &ident, &part, now).unwrap_err();
+    assert!(matches!(e, SyncError::Rejected(UpdateRejected::Malformed(_))), "{e:?}");
+    assert_eq!(cat.version().unwrap(), v1);
+
+    std::fs::write(&part, &genuine).unwrap();
+    let v2 = vitrine::sync::snapshot::apply_snapshot_file(&mut cat, &ident, &part, now).unwrap();
+    assert_eq!(v2, hq.hq.storage.current_version().unwrap());
+    assert_eq!(price_at(k_dir.path(), COKE, "paris-01"), Some(Money::eur(249)));
 }

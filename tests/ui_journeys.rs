@@ -271,6 +271,68 @@ fn a_cached_product_photo_is_shown_and_the_placeholder_otherwise() {
     assert_eq!((photo.width, photo.height), (40, 30));
 }
 
+/// The picture HQ names for a product is shown from the kiosk's picture
+/// cache once the background fetch put it there (the placeholder before:
+/// the scan never waits for it), and showing it marks it as recently shown
+/// (the cache evicts the least recently shown first).
+#[test]
+fn the_picture_hq_names_is_shown_once_it_is_in_the_picture_cache() {
+    use std::time::{Duration, SystemTime};
+    use vitrine::catalog::pictures::PictureCache;
+    use vitrine::catalog::{Catalog, VersionMove};
+    use vitrine_core::catalog::Change;
+    use vitrine_core::picture::ImageId;
+
+    let (dir, k) = demo_kiosk(&[]);
+    let id = ImageId::of(b"the original file HQ imported");
+    {
+        let mut cat = Catalog::open(dir.path()).unwrap();
+        let gtin = vitrine_core::Gtin::from_digits(NORDIC).unwrap();
+        let mut p = cat.product(gtin).unwrap().unwrap();
+        p.image = Some(id.clone());
+        cat.apply(
+            &[Change::UpsertProduct(p)],
+            VersionMove::Increment,
+            1_790_000_000,
+            &mut |_| {},
+        )
+        .unwrap();
+    }
+    k.scan(NORDIC, Symbology::Ean13);
+    let p = k.ui().global::<ProductAdapter>();
+    assert!(!p.get_has_photo(), "not fetched yet: the placeholder");
+    assert!(k.shows("Pas de photo pour ce produit"));
+
+    let cache = PictureCache::new(dir.path(), 1 << 20);
+    let long_ago = SystemTime::now() - Duration::from_secs(86_400);
+    cache
+        .store(&id, &vitrine_testkit::pictures::jpeg(64, 48, 7), long_ago)
+        .unwrap();
+    let file = cache.get(&id).unwrap();
+    std::fs::File::options()
+        .append(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(long_ago)
+        .unwrap();
+    k.press("Scanner un autre produit");
+    k.scan(NORDIC, Symbology::Ean13);
+    assert!(p.get_has_photo(), "the cached picture is shown");
+    let photo = p.get_photo().size();
+    assert_eq!((photo.width, photo.height), (64, 48));
+    assert!(k.shows("Photo de Nordic must original"));
+    let shown = std::fs::metadata(&file).unwrap().modified().unwrap();
+    assert!(shown > long_ago + Duration::from_secs(3600), "marked as shown");
+
+    // The basket's line shows it too.
+    k.press("Ajouter au panier");
+    k.go(Page::Basket);
+    let line = k.ui().global::<BasketAdapter>().get_lines().row_data(0).unwrap();
+    assert_eq!(line.name, "Nordic must original");
+    assert!(line.has_photo);
+    assert_eq!((line.photo.size().width, line.photo.size().height), (64, 48));
+}
+
 /// The product page's details from the catalog: other sellers' offers,
 /// allergens with the nutrition table, the member price.
 #[test]

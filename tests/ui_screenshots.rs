@@ -1,16 +1,24 @@
 //! Renders every screen, in every language of the kiosk (French, English,
-//! German), landscape (1920×1080) and portrait (1080×1920), with Slint's software renderer and no display, on
-//! the real catalog and controller.
+//! German), landscape (1920×1080) and portrait (1080×1920), and in German
+//! (the longest words) on a small 1280×800 panel and a 3840×2160 one, with
+//! Slint's software renderer and no display, on the real catalog and
+//! controller.
 //!
-//! The test always renders and checks the pictures are drawn; with
-//! `VITRINE_WRITE_SCREENSHOTS=1` it also writes them, at half size, to
-//! `docs/screenshots/` (see `scripts/screenshots.sh`).
+//! On every screen at every size it checks that the layout fits the
+//! screen: the window's scale makes the design fill it (the logical size
+//! is at least 1920×1080, or 1080×1920 in portrait, and exactly that one
+//! way), every button and text lies inside the window (or inside a list
+//! that scrolls, itself inside the window), and no two buttons overlap
+//! (except under an overlay: the idle warning, the accessibility options).
+//! It also checks the pictures are drawn; with `VITRINE_WRITE_SCREENSHOTS=1`
+//! it writes them, at half size, to `docs/screenshots/` (see
+//! `scripts/screenshots.sh`).
 
 mod support;
 
 use std::path::PathBuf;
 
-use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
+use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementRoot, TestingBackend, TestingBackendOptions};
 use slint::ComponentHandle;
 use support::{NORDIC, TestKiosk, config, seed};
 use vitrine::ui::Page;
@@ -22,9 +30,116 @@ struct Shooter {
     count: usize,
 }
 
+/// A rectangle in logical pixels: x, y, width, height.
+#[derive(Debug, Clone, Copy)]
+struct Rect(f32, f32, f32, f32);
+
+impl Rect {
+    fn of(e: &ElementHandle) -> Rect {
+        let (p, s) = (e.absolute_position(), e.size());
+        Rect(p.x, p.y, s.width, s.height)
+    }
+    /// Inside `o`, give or take half a pixel of rounding.
+    fn inside(&self, o: &Rect) -> bool {
+        self.0 >= o.0 - 0.5
+            && self.1 >= o.1 - 0.5
+            && self.0 + self.2 <= o.0 + o.2 + 0.5
+            && self.1 + self.3 <= o.1 + o.3 + 0.5
+    }
+    /// Overlapping by more than a pixel both ways.
+    fn overlaps(&self, o: &Rect) -> bool {
+        let w = (self.0 + self.2).min(o.0 + o.2) - self.0.max(o.0);
+        let h = (self.1 + self.3).min(o.1 + o.3) - self.1.max(o.1);
+        w > 1.0 && h > 1.0
+    }
+    /// Within the columns of `o` (a list that scrolls vertically).
+    fn in_columns_of(&self, o: &Rect) -> bool {
+        self.0 >= o.0 - 0.5 && self.0 + self.2 <= o.0 + o.2 + 0.5
+    }
+}
+
+/// The layout fits the window (see the module's documentation). Returns
+/// the number of buttons checked.
+fn check_fit(k: &TestKiosk, name: &str, expect: (u32, u32), overlay: bool) -> usize {
+    let window = k.ui().window();
+    let size = window.size();
+    assert_eq!((size.width, size.height), expect, "{name}: window size");
+    let scale = window.scale_factor();
+    let screen = Rect(0.0, 0.0, size.width as f32 / scale, size.height as f32 / scale);
+    let (design_w, design_h) = if expect.0 >= expect.1 {
+        (1920.0, 1080.0)
+    } else {
+        (1080.0, 1920.0)
+    };
+    assert!(
+        screen.2 >= design_w - 1.0
+            && screen.3 >= design_h - 1.0
+            && ((screen.2 - design_w).abs() < 1.0 || (screen.3 - design_h).abs() < 1.0),
+        "{name}: logical size {}x{} at scale {scale} does not fit the {design_w}x{design_h} design",
+        screen.2,
+        screen.3
+    );
+    let visible = |e: &ElementHandle| e.computed_opacity() > 0.0 && e.size().width > 0.0 && e.size().height > 0.0;
+    let lists: Vec<Rect> = ElementHandle::find_by_element_type_name(k.ui(), "Flickable")
+        .filter(visible)
+        .map(|e| Rect::of(&e))
+        .collect();
+    for l in &lists {
+        assert!(
+            l.inside(&screen),
+            "{name}: a scrolling list at {l:?} is cut off ({screen:?})"
+        );
+    }
+    // In a list, what is scrolled out of view is not cut off.
+    let in_list = |r: &Rect| lists.iter().any(|l| r.in_columns_of(l) && !r.inside(l));
+    let buttons: Vec<(Rect, String)> = k
+        .ui()
+        .root_element()
+        .query_descendants()
+        .match_accessible_role(AccessibleRole::Button)
+        .find_all()
+        .into_iter()
+        .filter(visible)
+        .map(|e| (Rect::of(&e), e.accessible_label().unwrap_or_default().to_string()))
+        .filter(|(r, _)| !in_list(r))
+        .collect();
+    for (r, label) in &buttons {
+        assert!(
+            r.inside(&screen),
+            "{name}: button {label:?} at {r:?} is cut off ({screen:?})"
+        );
+    }
+    let texts = ElementHandle::find_by_element_type_name(k.ui(), "Text").filter(visible);
+    for t in texts {
+        let r = Rect::of(&t);
+        if !in_list(&r) {
+            assert!(r.inside(&screen), "{name}: text at {r:?} is cut off ({screen:?})");
+        }
+    }
+    if !overlay {
+        for (i, (a, la)) in buttons.iter().enumerate() {
+            for (b, lb) in &buttons[i + 1..] {
+                // A button drawn inside another (a key's label area) is one control.
+                let nested = a.inside(b) || b.inside(a);
+                assert!(
+                    !a.overlaps(b) || nested,
+                    "{name}: buttons {la:?} {a:?} and {lb:?} {b:?} overlap"
+                );
+            }
+        }
+    }
+    buttons.len()
+}
+
 impl Shooter {
-    fn shoot(&mut self, k: &TestKiosk, name: &str) {
+    fn shoot(&mut self, k: &TestKiosk, name: &str, expect: (u32, u32)) {
         k.settle();
+        let overlay = k.ui().global::<App>().get_a11y_open() || k.ui().global::<App>().get_idle_warning();
+        let checked = check_fit(k, name, expect, overlay);
+        assert!(
+            checked > 0,
+            "{name}: no button found (the UI was compiled without debug info?)"
+        );
         // A toast goes after 4 s; mock time does not run between shots.
         k.ui().global::<App>().set_toast("".into());
         i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(20));
@@ -60,8 +175,13 @@ fn every_screen_in_every_language_and_orientation() {
     let mut shooter = Shooter { out, count: 0 };
     let dir = tempfile::tempdir().unwrap();
     seed(dir.path());
-    for (orient, w, h) in [("landscape", 1920, 1080), ("portrait", 1080, 1920)] {
-        for lang in ["fr", "en", "de"] {
+    for (orient, w, h, langs) in [
+        ("landscape", 1920, 1080, &["fr", "en", "de"][..]),
+        ("portrait", 1080, 1920, &["fr", "en", "de"][..]),
+        ("1280x800", 1280, 800, &["de"][..]),
+        ("3840x2160", 3840, 2160, &["de"][..]),
+    ] {
+        for &lang in langs {
             let outbox = support::enrolled_outbox(dir.path(), "https://shop.example");
             // The store's own PIN (the factory PIN only allows setting one).
             let pin = vitrine::staff::hash_pin("2468").unwrap();
@@ -78,7 +198,7 @@ fn every_screen_in_every_language_and_orientation() {
                 k.settle();
                 let full = format!("{orient}-{lang}-{name}");
                 if only.as_deref().is_none_or(|o| full.contains(o)) {
-                    shooter.shoot(k, &full);
+                    shooter.shoot(k, &full, (w, h));
                 }
             };
             let app = k.ui().global::<App>();

@@ -9,6 +9,7 @@
 
 mod demo;
 mod import;
+pub mod pictures;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ use serde::Serialize;
 use thiserror::Error;
 use vitrine_core::catalog::Change;
 use vitrine_core::code::ProductCode;
+use vitrine_core::picture::ImageId;
 use vitrine_core::pricing::Promotion;
 use vitrine_core::product::{BookInfo, FoodInfo, ONLINE, Offer, Product, SoldBy, StockLevel, Store, UnixTime};
 use vitrine_core::{Currency, Gtin, Money};
@@ -29,6 +31,12 @@ pub use import::{ExtraChanges, ImportReport, read_jsonl};
 
 /// SQLite page cache of the writer, in KiB (negative: KiB, SQLite's convention).
 pub(crate) const WRITER_CACHE_KIB: i64 = -16_384;
+/// SQLite page cache while a streamed snapshot is applied, in KiB: the
+/// kiosk's budget is 150 MB for the whole process (the 256 MB of an import
+/// is for the back office's machine).
+const STREAM_CACHE_KIB: i64 = -49_152;
+/// Changes written per batch while a streamed snapshot is applied.
+const STREAM_BATCH: usize = 1000;
 /// Readers map the file: lookups then read pages without a system call each.
 const READER_MMAP_BYTES: i64 = 1 << 30;
 
@@ -310,21 +318,66 @@ impl Catalog {
         meta: &[(&str, String)],
     ) -> Result<u64, CatalogError> {
         let tx = self.conn.transaction()?;
-        tx.execute_batch("DROP TRIGGER products_ai; DROP TRIGGER products_au; DROP TRIGGER products_ad;")?;
-        tx.execute("INSERT INTO products_fts(products_fts) VALUES ('delete-all')", [])?;
-        for t in [
-            "products",
-            "prices",
-            "promotions",
-            "promotion_gtins",
-            "stock",
-            "offers",
-            "stores",
-        ] {
-            tx.execute(&format!("DELETE FROM {t}"), [])?;
-        }
-        tx.execute("DELETE FROM meta WHERE key = ?1", [meta::VERSION])?;
+        clear_for_replace(&tx)?;
         let v = apply_in(&tx, changes, VersionMove::To(version), now, &mut |_| {})?;
+        tx.execute("INSERT INTO products_fts(products_fts) VALUES ('rebuild')", [])?;
+        tx.execute_batch(schema::FTS_TRIGGERS)?;
+        tx.execute_batch(schema::FTS_DELETE_TRIGGER)?;
+        set_meta_in(&tx, meta)?;
+        tx.commit()?;
+        Ok(v)
+    }
+
+    /// As [`Catalog::replace_all`], with the changes pulled one at a time
+    /// from `next` (a streamed HQ snapshot) and written in batches, so a
+    /// million products never sit in memory. `verified` runs after the last
+    /// change, before the commit: an error from it (the stream's hash does
+    /// not match what was checked before) rolls everything back. Until the
+    /// commit, readers see the old catalog (WAL); a crash rolls back.
+    pub fn replace_all_streamed(
+        &mut self,
+        next: &mut dyn FnMut() -> Result<Option<Change>, CatalogError>,
+        verified: &mut dyn FnMut() -> Result<(), CatalogError>,
+        version: u64,
+        now: UnixTime,
+        meta: &[(&str, String)],
+    ) -> Result<u64, CatalogError> {
+        // A page cache of its own size: large enough that the inserts do
+        // not thrash, small enough for the kiosk's memory budget.
+        self.conn.pragma_update(None, "cache_size", STREAM_CACHE_KIB)?;
+        let result = self.replace_all_streamed_in_transaction(next, verified, version, now, meta);
+        self.conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?;
+        result
+    }
+
+    fn replace_all_streamed_in_transaction(
+        &mut self,
+        next: &mut dyn FnMut() -> Result<Option<Change>, CatalogError>,
+        verified: &mut dyn FnMut() -> Result<(), CatalogError>,
+        version: u64,
+        now: UnixTime,
+        meta: &[(&str, String)],
+    ) -> Result<u64, CatalogError> {
+        let tx = self.conn.transaction()?;
+        clear_for_replace(&tx)?;
+        let v = next_version(&tx, VersionMove::To(version))?;
+        let mut batch = Vec::with_capacity(STREAM_BATCH);
+        let mut written = 0usize;
+        loop {
+            let change = next()?;
+            let done = change.is_none();
+            batch.extend(change);
+            if batch.len() >= STREAM_BATCH || (done && !batch.is_empty()) {
+                write_changes(&tx, &batch, written, &mut |_| {})?;
+                written += batch.len();
+                batch.clear();
+            }
+            if done {
+                break;
+            }
+        }
+        verified()?;
+        record_version(&tx, v, now, written)?;
         tx.execute("INSERT INTO products_fts(products_fts) VALUES ('rebuild')", [])?;
         tx.execute_batch(schema::FTS_TRIGGERS)?;
         tx.execute_batch(schema::FTS_DELETE_TRIGGER)?;
@@ -384,6 +437,7 @@ impl Catalog {
                         name: name.unwrap_or_else(|| sid.clone()),
                         id: sid,
                         city,
+                        address: None,
                     },
                     qty,
                 ));
@@ -413,7 +467,7 @@ impl Catalog {
 
     pub fn product(&self, gtin: Gtin) -> Result<Option<Product>, CatalogError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT name, brand, quantity, category, image_url, sold_by, food, book FROM products WHERE gtin = ?1",
+            "SELECT name, brand, quantity, category, image_url, sold_by, food, book, image FROM products WHERE gtin = ?1",
         )?;
         let row = stmt
             .query_row([gtin.value() as i64], |r| {
@@ -426,10 +480,11 @@ impl Catalog {
                     r.get::<_, String>(5)?,
                     r.get::<_, Option<String>>(6)?,
                     r.get::<_, Option<String>>(7)?,
+                    r.get::<_, Option<String>>(8)?,
                 ))
             })
             .optional()?;
-        let Some((name, brand, quantity, category, image_url, sold_by, food, book)) = row else {
+        let Some((name, brand, quantity, category, image_url, sold_by, food, book, image)) = row else {
             return Ok(None);
         };
         let corrupt = |reason: String| CatalogError::Corrupt {
@@ -451,6 +506,8 @@ impl Catalog {
             quantity,
             category,
             image_url,
+            // An id the store does not recognise reads as no picture.
+            image: image.as_deref().and_then(ImageId::parse),
             sold_by: if sold_by == "kg" {
                 SoldBy::Kilogram
             } else {
@@ -557,6 +614,18 @@ impl Catalog {
         Ok(out)
     }
 
+    /// The pictures the catalog's products name (each once).
+    pub fn image_ids(&self) -> Result<Vec<ImageId>, CatalogError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT image FROM products WHERE image IS NOT NULL ORDER BY image")?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .filter_map(|r| r.ok().and_then(|s| ImageId::parse(&s)))
+            .collect();
+        Ok(ids)
+    }
+
     pub fn stores(&self) -> Result<Vec<Store>, CatalogError> {
         let mut stmt = self
             .conn
@@ -566,6 +635,7 @@ impl Catalog {
                 id: r.get(0)?,
                 name: r.get(1)?,
                 city: r.get(2)?,
+                address: None,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -683,6 +753,26 @@ fn fts_query(text: &str) -> Option<String> {
             .collect::<Vec<_>>()
             .join(" "),
     )
+}
+
+/// Empties the catalog for a whole new content, with the search index's
+/// triggers off (it is rebuilt once at the end) and no version.
+fn clear_for_replace(tx: &Transaction<'_>) -> Result<(), CatalogError> {
+    tx.execute_batch("DROP TRIGGER products_ai; DROP TRIGGER products_au; DROP TRIGGER products_ad;")?;
+    tx.execute("INSERT INTO products_fts(products_fts) VALUES ('delete-all')", [])?;
+    for t in [
+        "products",
+        "prices",
+        "promotions",
+        "promotion_gtins",
+        "stock",
+        "offers",
+        "stores",
+    ] {
+        tx.execute(&format!("DELETE FROM {t}"), [])?;
+    }
+    tx.execute("DELETE FROM meta WHERE key = ?1", [meta::VERSION])?;
+    Ok(())
 }
 
 fn set_meta_in(tx: &Transaction<'_>, meta: &[(&str, String)]) -> Result<(), CatalogError> {

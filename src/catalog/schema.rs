@@ -127,6 +127,9 @@ pub const CATALOG_MIGRATIONS: &[&str] = &[
     );
     "#
     ),
+    // 2: product pictures (issue 16): the picture's id on HQ (the SHA-256
+    // of its original file), NULL for none.
+    "ALTER TABLE products ADD COLUMN image TEXT;",
 ];
 
 /// Applies the pending migrations of `component` from `migrations` (the

@@ -8,7 +8,9 @@ use vitrine_core::code::parse_product_code_with;
 use vitrine_core::wire::{HandoffLine, MAX_QUANTITY};
 use vitrine_i18n::text;
 
-use super::output::{self, EXIT_INVALID, Exit};
+use super::output::{self, EXIT_INVALID, EXIT_NOT_FOUND, Exit};
+use crate::catalog::Lookup;
+use crate::clock;
 use crate::config::LoadedConfig;
 
 #[derive(Debug, clap::Args)]
@@ -22,6 +24,7 @@ pub struct Args {
 
 pub fn run(cfg: &LoadedConfig, args: &Args, out: &mut dyn Write) -> Result<(), Exit> {
     let mut lines = Vec::new();
+    let mut codes = Vec::new();
     for item in &args.items {
         let (code, qty) = match item.rsplit_once(['x', 'X']) {
             Some((c, q)) if !c.is_empty() && q.chars().all(|ch| ch.is_ascii_digit()) && !q.is_empty() => {
@@ -40,11 +43,24 @@ pub fn run(cfg: &LoadedConfig, args: &Args, out: &mut dyn Write) -> Result<(), E
                 text!("cli-handoff-quantity-range", item = item.as_str(), max = MAX_QUANTITY),
             ));
         }
+        codes.push(parsed.clone());
         lines.push(HandoffLine {
             gtin: parsed.gtin,
             quantity: qty,
             measure: None,
         });
+    }
+    // What the kiosk cannot price is not handed off: the phone would show a
+    // line without a price and a total that leaves it out.
+    let cat = output::open_catalog(cfg)?;
+    let store = crate::sync::served_store(cfg);
+    for parsed in &codes {
+        if let Lookup::Unknown { gtin, .. } = cat.lookup(parsed, &store, clock::now())? {
+            return Err(Exit::new(
+                EXIT_NOT_FOUND,
+                text!("phone-cli-handoff-unknown", gtin = gtin.to_string()),
+            ));
+        }
     }
     let ob = crate::sync::Outbox::open(&cfg.config.kiosk.data_dir)?;
     let q = ob.queue_handoff(&lines, None, None)?;

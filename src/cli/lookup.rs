@@ -10,6 +10,7 @@ use vitrine_core::{Currency, Lang};
 use vitrine_i18n::{MoneyText, text, tr};
 
 use super::output::{self, EXIT_INVALID, EXIT_NOT_FOUND, Exit, price_json};
+use crate::catalog::pictures::PictureCache;
 use crate::catalog::{Lookup, ProductView};
 use crate::clock;
 use crate::config::LoadedConfig;
@@ -49,6 +50,9 @@ pub fn run(cfg: &LoadedConfig, args: &Args, out: &mut dyn Write) -> Result<(), E
             if args.json {
                 let mut v = lookup_json(&view, &parsed, &priced, cfg.lang());
                 v["store"] = json!(store);
+                // The cached picture's file, null until the kiosk has it.
+                let cache = PictureCache::new(&cfg.config.kiosk.data_dir, cfg.config.catalog.images_max_bytes());
+                v["image"] = json!(view.product.image.as_ref().and_then(|id| cache.get(id)));
                 output::print_json(out, &v)
             } else {
                 write_text(out, &view, &priced, cfg.lang())

@@ -1,5 +1,5 @@
-//! `vitrine sync`: pull the catalog from HQ and send the outbox, once or
-//! until interrupted.
+//! `vitrine sync`: pull the catalog from HQ (and its product pictures) and
+//! send the outbox, once or until interrupted.
 
 use std::io::Write;
 
@@ -27,6 +27,13 @@ pub fn run(cfg: &LoadedConfig, args: &Args, out: &mut dyn Write) -> Result<(), E
     let rt = output::runtime()?;
     if args.follow {
         let handle = crate::sync::start(rt.handle(), &dir, settings)?;
+        let pictures = crate::sync::pictures::start(
+            rt.handle(),
+            &dir,
+            settings,
+            cfg.config.catalog.images_max_bytes(),
+            handle.status(),
+        );
         let mut rx = handle.status();
         rt.block_on(async {
             loop {
@@ -41,11 +48,20 @@ pub fn run(cfg: &LoadedConfig, args: &Args, out: &mut dyn Write) -> Result<(), E
                 }
             }
         });
+        pictures.abort();
         rt.block_on(handle.stop());
         return Ok(());
     }
     // `--once` is what runs without `--follow`.
     let st = rt.block_on(crate::sync::sync_once(&dir, settings))?;
+    // Then the catalog's pictures (a failure is logged: the catalog is what
+    // this command reports on).
+    let cache = crate::catalog::pictures::PictureCache::new(&dir, cfg.config.catalog.images_max_bytes());
+    if st.last_error.is_none()
+        && let Err(e) = rt.block_on(crate::sync::pictures::fetch_pass(&dir, settings, &cache))
+    {
+        tracing::warn!(error = %e, "product pictures not fetched");
+    }
     if args.json {
         output::print_json(out, &st)?;
     } else {

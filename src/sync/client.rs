@@ -7,13 +7,14 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use thiserror::Error;
 use vitrine_core::Gtin;
+use vitrine_core::picture::{ImageId, ImageSize, image_path};
 use vitrine_core::sign::{ANSWER_NONCE_HEADER, ANSWER_SIGNATURE_HEADER, PublicKey, answer_message};
 use vitrine_core::wire::customers::{
     CardTable, Challenge, ChallengeAnswer, ChallengeRequest, CouponState, CustomerLookup, CustomerView,
 };
 use vitrine_core::wire::{
     ApiError, Availability, ChangesAnswer, EnrollRequest, EnrollResponse, HandoffReceipt, HandoffSend,
-    HandoffSendReply, OrderReceipt, SignedUpdate,
+    HandoffSendReply, OrderReceipt,
 };
 
 /// A failed call to HQ.
@@ -94,8 +95,22 @@ impl std::fmt::Debug for HqClient {
 /// The largest answer the kiosk reads from HQ, decoded (a delta of
 /// 200,000 changes, HQ's most, is about 22 MB).
 pub const MAX_ANSWER_BYTES: usize = 64 << 20;
-/// The largest snapshot, decoded (a 1,000,000-product snapshot is 333 MB).
+/// The largest snapshot download, gzipped (a 1,000,000-product snapshot is
+/// about 60 MB; it is written to disk as it arrives, never held).
 pub const MAX_SNAPSHOT_BYTES: usize = 1 << 30;
+
+/// The sidecar file naming the cut a partial snapshot download belongs to.
+pub fn etag_path(part: &std::path::Path) -> std::path::PathBuf {
+    let mut p = part.as_os_str().to_owned();
+    p.push(".etag");
+    std::path::PathBuf::from(p)
+}
+
+/// Forgets a snapshot download (complete, refused or unusable).
+pub async fn remove_part(part: &std::path::Path) {
+    let _ = tokio::fs::remove_file(part).await;
+    let _ = tokio::fs::remove_file(etag_path(part)).await;
+}
 
 /// The body, chunk by chunk, refused past `max` bytes.
 async fn body_limited(mut resp: reqwest::Response, max: usize) -> Result<Vec<u8>, HqError> {
@@ -108,6 +123,10 @@ async fn body_limited(mut resp: reqwest::Response, max: usize) -> Result<Vec<u8>
     }
     Ok(out)
 }
+
+/// The largest picture the kiosk downloads (HQ's `large` size is a
+/// 640-pixel JPEG, a few hundred KB at most).
+pub const MAX_PICTURE_BYTES: usize = 4 << 20;
 
 /// The longest `Retry-After` the kiosk honours: a wrong header never stalls
 /// the queue for longer.
@@ -208,6 +227,22 @@ impl HqClient {
         path: &str,
         key: Option<&PublicKey>,
     ) -> Result<T, HqError> {
+        let (status, retry_after, bytes) = Self::verified_bytes(req, method, path, key, MAX_ANSWER_BYTES).await?;
+        if status.is_success() {
+            return serde_json::from_slice(&bytes).map_err(|e| HqError::Decode(e.to_string()));
+        }
+        Err(Self::error_of(status, retry_after, &bytes))
+    }
+
+    /// The status, `Retry-After` and body (at most `max` bytes) of an
+    /// answer HQ signed for this request (see [`HqClient::send_verified`]).
+    async fn verified_bytes(
+        req: reqwest::RequestBuilder,
+        method: &str,
+        path: &str,
+        key: Option<&PublicKey>,
+        max: usize,
+    ) -> Result<(StatusCode, Option<Duration>, Vec<u8>), HqError> {
         let key = key.ok_or_else(|| HqError::Unsigned("the kiosk has no HQ key; enroll it again".into()))?;
         let nonce = answer_nonce()?;
         let resp = req
@@ -222,12 +257,23 @@ impl HqClient {
             .get(ANSWER_SIGNATURE_HEADER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let bytes = body_limited(resp, MAX_ANSWER_BYTES).await?;
+        let bytes = body_limited(resp, max).await?;
         let sig = sig.ok_or_else(|| HqError::Unsigned("no signature".into()))?;
         key.verify(&answer_message(&nonce, method, path, status.as_u16(), &bytes), &sig)
             .map_err(|e| HqError::Unsigned(e.to_string()))?;
+        Ok((status, retry_after, bytes))
+    }
+
+    /// `GET /v1/images/{id}/{size}`: a product picture, signed by HQ like
+    /// every `/v1` answer (the id is the hash of the original, not of this
+    /// size: the signature is what vouches for these bytes).
+    pub async fn picture(&self, id: &ImageId, size: ImageSize) -> Result<Vec<u8>, HqError> {
+        let path = image_path(id, size);
+        let req = self.http.get(self.url(&path));
+        let (status, retry_after, bytes) =
+            Self::verified_bytes(req, "GET", &path, self.hq_key.as_ref(), MAX_PICTURE_BYTES).await?;
         if status.is_success() {
-            return serde_json::from_slice(&bytes).map_err(|e| HqError::Decode(e.to_string()));
+            return Ok(bytes);
         }
         Err(Self::error_of(status, retry_after, &bytes))
     }
@@ -304,18 +350,95 @@ impl HqClient {
         Self::read(resp).await
     }
 
-    /// The whole catalog of the device's store. Snapshots can be large: the
-    /// timeout is ten times the usual one.
-    pub async fn snapshot(&self) -> Result<SignedUpdate, HqError> {
-        let resp = self
+    /// Downloads the device's store's streamed snapshot into the file
+    /// `part`, resuming a download that was cut: `part` holds the bytes
+    /// already received and `<part>.etag` names the cut they belong to, so
+    /// HQ sends only the rest when it still serves that cut (`Range` with
+    /// `If-Range`), the whole otherwise. On an error the bytes received so
+    /// far stay for the next try. Nothing is checked here: the caller
+    /// verifies the complete file before using any of it.
+    pub async fn snapshot_to(&self, part: &std::path::Path) -> Result<(), HqError> {
+        use tokio::io::AsyncWriteExt;
+        let etag_file = etag_path(part);
+        let have = tokio::fs::metadata(part).await.map(|m| m.len()).unwrap_or(0);
+        let etag = tokio::fs::read_to_string(&etag_file).await.ok();
+        let mut req = self
             .http
             .get(self.url("/v1/catalog/snapshot"))
             .timeout(self.timeout * 10)
-            .bearer_auth(&self.token)
-            .send()
+            .bearer_auth(&self.token);
+        if let (Some(etag), 1..) = (etag.as_deref(), have) {
+            req = req
+                .header(reqwest::header::RANGE, format!("bytes={have}-"))
+                .header(reqwest::header::IF_RANGE, etag.trim());
+        }
+        let mut resp = req.send().await.map_err(unreachable)?;
+        let status = resp.status();
+        if status == StatusCode::RANGE_NOT_SATISFIABLE {
+            // What is here is no prefix of what HQ serves: start again.
+            remove_part(part).await;
+            return Err(HqError::Decode(
+                "the partial snapshot does not match HQ's; it will be downloaded again".into(),
+            ));
+        }
+        if !status.is_success() {
+            let ra = retry_after(resp.headers());
+            let bytes = body_limited(resp, MAX_ANSWER_BYTES).await.unwrap_or_default();
+            return Err(Self::error_of(status, ra, &bytes));
+        }
+        let resumed = status == StatusCode::PARTIAL_CONTENT;
+        if resumed {
+            let start = resp
+                .headers()
+                .get(reqwest::header::CONTENT_RANGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("bytes "))
+                .and_then(|v| v.split('-').next())
+                .and_then(|v| v.parse::<u64>().ok());
+            if start != Some(have) {
+                remove_part(part).await;
+                return Err(HqError::Decode("HQ resumed the snapshot at another offset".into()));
+            }
+        } else {
+            let etag = resp
+                .headers()
+                .get(reqwest::header::ETAG)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string();
+            let io = |e: std::io::Error| HqError::Decode(format!("cannot write the snapshot download: {e}"));
+            tokio::fs::write(&etag_file, etag).await.map_err(io)?;
+        }
+        let io = |e: std::io::Error| HqError::Decode(format!("cannot write the snapshot download: {e}"));
+        let mut file = tokio::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .append(resumed)
+            .truncate(!resumed)
+            .open(part)
             .await
-            .map_err(unreachable)?;
-        Self::read_limited(resp, self.max_snapshot_bytes).await
+            .map_err(io)?;
+        let mut len = if resumed { have } else { 0 };
+        loop {
+            let chunk = match resp.chunk().await {
+                Ok(Some(c)) => c,
+                Ok(None) => break,
+                Err(e) => {
+                    // Keep what arrived: the next try asks for the rest.
+                    let _ = file.flush().await;
+                    return Err(unreachable(e));
+                }
+            };
+            len = len.saturating_add(chunk.len() as u64);
+            if len > self.max_snapshot_bytes as u64 {
+                drop(file);
+                remove_part(part).await;
+                return Err(HqError::TooLarge(self.max_snapshot_bytes));
+            }
+            file.write_all(&chunk).await.map_err(io)?;
+        }
+        file.sync_all().await.map_err(io)?;
+        Ok(())
     }
 
     /// Sends an outbox body (the same bytes on every retry).

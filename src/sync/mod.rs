@@ -22,11 +22,15 @@
 //! - [`client`]: the HTTP client for HQ's `/v1` API.
 //! - [`sse`], [`backoff`]: the push stream's parser, retry delays.
 //! - [`availability`]: the availability query with its cache.
+//! - [`pictures`]: the catalog's product pictures fetched in the background
+//!   into the capped cache.
 
 pub mod availability;
 pub mod backoff;
 pub mod client;
 pub mod outbox;
+pub mod pictures;
+pub mod snapshot;
 pub mod sse;
 pub mod store;
 pub mod worker;
@@ -81,6 +85,10 @@ pub struct SyncStatus {
     /// The loyalty card range of the synced card table (the UI reads it
     /// here rather than from SQLite on its thread).
     pub card_prefix: Option<String>,
+    /// Seconds the outbox waits before its next try after HQ could not take
+    /// its messages (HQ's `Retry-After` when it gave one, else the
+    /// back-off); None when nothing waits for a retry.
+    pub outbox_retry_in_s: Option<u64>,
 }
 
 /// The kind of sync problem, told to store staff in the kiosk's language,

@@ -27,7 +27,7 @@ use super::client::{HqClient, HqError};
 use super::outbox::{MessageKind, Outbox};
 use super::sse::SseParser;
 use super::store::DeviceIdentity;
-use super::{Problem, SyncError, SyncStatus};
+use super::{Problem, SyncError, SyncStatus, snapshot};
 
 /// An error as the status reports it: its kind, and its technical words.
 fn fault(e: &SyncError) -> (Problem, String) {
@@ -81,7 +81,7 @@ async fn blocking<T: Send + 'static>(
 }
 
 /// Whether the catalog already came from HQ for this store.
-fn synced_with(cat: &Catalog, store: &str) -> Result<bool, SyncError> {
+pub(crate) fn synced_with(cat: &Catalog, store: &str) -> Result<bool, SyncError> {
     Ok(cat.meta(meta::STORE)?.as_deref() == Some(store) && cat.meta(meta::ORIGIN)?.as_deref() == Some(HQ_ORIGIN))
 }
 
@@ -227,6 +227,8 @@ pub async fn enroll(
 /// Shared state of the worker's tasks.
 #[derive(Clone)]
 struct Ctx {
+    /// The kiosk's data folder (where a snapshot download goes).
+    data_dir: PathBuf,
     settings: SyncSettings,
     outbox: Outbox,
     catalog: Arc<Mutex<Catalog>>,
@@ -243,6 +245,7 @@ impl Ctx {
     fn new(data_dir: &Path, settings: SyncSettings, outbox: Outbox) -> Result<Ctx, SyncError> {
         let catalog = Catalog::open(data_dir)?;
         let ctx = Ctx {
+            data_dir: data_dir.to_path_buf(),
             settings,
             status: outbox.status_sender(),
             outbox,
@@ -306,7 +309,7 @@ impl Ctx {
             (cat.version()?, synced_with(&cat, &ident.store)?)
         };
         let update = if !synced {
-            client.snapshot().await?
+            None
         } else {
             match client.changes_since(version).await? {
                 ChangesAnswer::UpToDate { .. } => {
@@ -325,21 +328,36 @@ impl Ctx {
                     });
                     return Ok(version);
                 }
-                ChangesAnswer::Delta { update } => update,
+                ChangesAnswer::Delta { update } => Some(update),
                 ChangesAnswer::SnapshotRequired { reason, .. } => {
                     tracing::info!(since = version, reason = %reason, "HQ asks for a snapshot");
-                    client.snapshot().await?
+                    None
                 }
             }
         };
         let now = crate::clock::now();
         let cat = self.catalog.clone();
         let id2 = ident.clone();
-        let v = blocking(move || {
-            let mut c = cat.lock().unwrap_or_else(|p| p.into_inner());
-            apply_update(&mut c, &id2, &update, now)
-        })
-        .await?;
+        let v = match update {
+            Some(update) => {
+                blocking(move || {
+                    let mut c = cat.lock().unwrap_or_else(|p| p.into_inner());
+                    apply_update(&mut c, &id2, &update, now)
+                })
+                .await?
+            }
+            None => {
+                // Streamed to a file (resumed if an earlier download was
+                // cut), then checked and applied from it.
+                let part = snapshot::part_path(&self.data_dir);
+                client.snapshot_to(&part).await?;
+                blocking(move || {
+                    let mut c = cat.lock().unwrap_or_else(|p| p.into_inner());
+                    snapshot::apply_snapshot_file(&mut c, &id2, &part, now)
+                })
+                .await?
+            }
+        };
         // One status change: the new version and the end of any earlier error.
         self.status.send_modify(|s| {
             s.last_sync = Some(now);
@@ -742,6 +760,7 @@ async fn outbox_task(ctx: Ctx, mut shut: watch::Receiver<bool>) {
             Flush::Empty => {
                 if attempt > 0 {
                     ctx.set_error(None);
+                    ctx.status.send_modify(|s| s.outbox_retry_in_s = None);
                 }
                 attempt = 0;
                 if !wait_for_messages(&ctx, &wake, &mut shut).await {
@@ -757,6 +776,7 @@ async fn outbox_task(ctx: Ctx, mut shut: watch::Receiver<bool>) {
                 tracing::info!(error = %e.1, attempt, ?retry_after, "outbox: HQ cannot take messages now; retrying later");
                 ctx.set_error(Some(e));
                 let delay = ctx.settings.backoff.delay_after(attempt, retry_after);
+                ctx.status.send_modify(|s| s.outbox_retry_in_s = Some(delay.as_secs()));
                 attempt = attempt.saturating_add(1);
                 tokio::select! {
                     _ = tokio::time::sleep(delay) => {}

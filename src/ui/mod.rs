@@ -23,6 +23,9 @@
 //! - [`camera_link`]: scan events, preview pictures and the camera's state
 //!   from the scan pipeline to the screen.
 //! - [`orders`]: the outbox port for handoffs and orders.
+//! - [`screen`]: scales the layout to whatever screen the kiosk gets.
+//! - [`watchdog`]: systemd's readiness notice and watchdog pings, from the
+//!   UI thread's event loop.
 //! - [`run`]: picks the display backend, opens the window, runs the event
 //!   loop on the main thread.
 //!
@@ -69,8 +72,10 @@ pub mod kiosk;
 pub mod orders;
 pub mod present;
 pub mod qr;
+pub mod screen;
 mod screens;
 mod shell;
+pub mod watchdog;
 pub mod worker;
 
 /// The code slint-build generated from `ui/main.slint`.
@@ -136,7 +141,8 @@ fn select_backend(cfg: &LoadedConfig) -> Result<(), RunError> {
 pub fn run(cfg: LoadedConfig, opts: RunOptions) -> Result<(), RunError> {
     select_backend(&cfg)?;
     let fullscreen = cfg.config.ui.fullscreen;
-    let portrait = cfg.config.ui.layout != Layout::Landscape;
+    let layout = cfg.config.ui.layout;
+    let portrait = matches!(layout, Layout::Portrait | Layout::LowReach);
     let kiosk_config = cfg.config.clone();
     let kiosk = Kiosk::new(
         cfg,
@@ -162,10 +168,27 @@ pub fn run(cfg: LoadedConfig, opts: RunOptions) -> Result<(), RunError> {
     if fullscreen {
         window.set_fullscreen(true);
     }
+    // Once the event loop turns, the window exists and is shown: fill the
+    // monitor if full screen was not honoured, scale the layout to the
+    // screen, tell systemd the kiosk is up and start the watchdog's pings.
+    let started: std::rc::Rc<std::cell::RefCell<Option<watchdog::Watchdog>>> = Default::default();
+    let weak = kiosk.window().as_weak();
+    let slot = started.clone();
+    let up = slint::spawn_local(async move {
+        if let Some(ui) = weak.upgrade() {
+            screen::on_screen(ui.window(), fullscreen).await;
+            screen::apply(ui.window(), layout);
+        }
+        *slot.borrow_mut() = Some(watchdog::start());
+    });
+    if let Err(e) = up {
+        tracing::error!(error = %e, "cannot schedule the start-up tasks: no systemd readiness");
+    }
     // The camera (or replay) and the decoder run on their own threads; the
     // link stops them when the window closes.
     let camera = camera_link::CameraLink::start(&kiosk_config, kiosk.scan_sender()).map_err(RunError::Camera)?;
     let result = kiosk.window().run().map_err(RunError::EventLoop);
+    drop(started);
     drop(camera);
     result
 }

@@ -435,6 +435,9 @@ pub fn basket_rows(items: &[BasketItem], priced: &PricedBasket, lang: Lang) -> V
                 total: total.into(),
                 was: was.into(),
                 can_change: item.measured.is_none(),
+                // Set by the basket screen from the pictures it holds.
+                photo: slint::Image::default(),
+                has_photo: false,
             }
         })
         .collect()

@@ -342,6 +342,9 @@ pub(super) struct Shell {
     keymap: KeyMap,
     audio: RefCell<audio::AudioState>,
     timers: Timers,
+    /// The pictures of the products in the basket, as the product page
+    /// decoded them (off the UI thread), for the basket's lines.
+    pub photos: RefCell<BTreeMap<vitrine_core::Gtin, slint::Image>>,
     me: Weak<Shell>,
 }
 
@@ -432,6 +435,7 @@ impl Shell {
             speaker,
             keymap,
             audio: RefCell::new(audio::AudioState::default()),
+            photos: RefCell::default(),
             timers: Timers {
                 second: Timer::default(),
                 toast: Timer::default(),
@@ -1028,6 +1032,7 @@ impl Shell {
         let app = self.ui.global::<App>();
         app.set_lang(lang.code().into());
         app.set_low_reach(st.session.low_reach);
+        app.set_arrangement(super::screen::arrangement(st.cfg.config.ui.layout));
         self.ui.global::<Theme>().set_large_text(st.session.large_text);
         app.set_languages(model(
             st.cfg
@@ -1096,6 +1101,12 @@ impl Shell {
         );
     }
 
+    /// Scales the layout to the window's size (see [`super::screen`]).
+    pub fn fit_screen(&self) {
+        let layout = self.st().cfg.config.ui.layout;
+        super::screen::apply(self.ui.window(), layout);
+    }
+
     // ----- the window's own callbacks -----
 
     fn wire(&self) {
@@ -1115,6 +1126,7 @@ impl Shell {
             s.st_mut().session.low_reach = on;
             s.apply_look();
         }));
+        app.on_screen_resized(on!(me, |s| s.fit_screen()));
         app.on_still_here(on!(me, |s| s.activity()));
         app.on_end_session(on!(me, |s| s.reset_session("finished by the shopper")));
         app.on_dismiss_toast(on!(me, |s| s.dismiss_toast()));

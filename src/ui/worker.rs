@@ -20,9 +20,10 @@ use std::time::Duration;
 use slint::{Rgba8Pixel, SharedPixelBuffer};
 use vitrine_core::code::ProductCode;
 use vitrine_core::pricing::Promotion;
-use vitrine_core::product::{Store, UnixTime};
+use vitrine_core::product::{Product, Store, UnixTime};
 use vitrine_core::{Gtin, Money};
 
+use crate::catalog::pictures::PictureCache;
 use crate::catalog::{Catalog, CatalogError, CatalogStatus, Lookup, SearchHit, meta};
 use crate::clock;
 
@@ -138,7 +139,7 @@ impl CatalogQueries {
             .lookup(code, &self.store, clock::now())
             .map_err(|e| e.to_string());
         let photo = match &result {
-            Ok(Lookup::Found(view)) => load_photo(&self.data_dir, view.product.gtin),
+            Ok(Lookup::Found(view)) => load_photo(&self.data_dir, &view.product),
             _ => None,
         };
         Looked {
@@ -233,35 +234,49 @@ impl CatalogClient {
     }
 }
 
-/// Cached product photos: `<data_dir>/images/<GTIN-14>.{jpg,png,webp}`,
-/// decoded here (never on the UI thread) and scaled to at most 640 px.
-pub fn load_photo(data_dir: &Path, gtin: Gtin) -> Option<SharedPixelBuffer<Rgba8Pixel>> {
-    let dir = data_dir.join("images");
-    for ext in ["jpg", "jpeg", "png", "webp"] {
-        let path = dir.join(format!("{}.{ext}", gtin.as_gtin14()));
-        if !path.exists() {
-            continue;
-        }
-        match image::open(&path) {
-            Ok(img) => {
-                let img = if img.width() > 640 || img.height() > 640 {
-                    img.thumbnail(640, 640)
-                } else {
-                    img
-                };
-                let rgba = img.to_rgba8();
-                return Some(SharedPixelBuffer::clone_from_slice(
-                    rgba.as_raw(),
-                    rgba.width(),
-                    rgba.height(),
-                ));
-            }
-            Err(e) => {
-                tracing::warn!(path = %path.display(), error = %e, "cached product photo unreadable; showing the placeholder");
-            }
+/// A product's photo, decoded here (never on the UI thread) and scaled to
+/// at most 640 px: the picture HQ names for it, from the kiosk's picture
+/// cache (marked as shown, so that the cache keeps it longest), else one
+/// the retailer put in `<data_dir>/images/<GTIN-14>.{jpg,png,webp}`. None
+/// (the placeholder) while neither is there: nothing here waits for HQ.
+pub fn load_photo(data_dir: &Path, product: &Product) -> Option<SharedPixelBuffer<Rgba8Pixel>> {
+    if let Some(id) = &product.image {
+        let cache = PictureCache::for_reading(data_dir);
+        if let Some(path) = cache.get(id)
+            && let Some(photo) = decode_photo(&path)
+        {
+            cache.shown(id);
+            return Some(photo);
         }
     }
-    None
+    let dir = data_dir.join("images");
+    ["jpg", "jpeg", "png", "webp"]
+        .into_iter()
+        .map(|ext| dir.join(format!("{}.{ext}", product.gtin.as_gtin14())))
+        .filter(|path| path.exists())
+        .find_map(|path| decode_photo(&path))
+}
+
+fn decode_photo(path: &Path) -> Option<SharedPixelBuffer<Rgba8Pixel>> {
+    match image::open(path) {
+        Ok(img) => {
+            let img = if img.width() > 640 || img.height() > 640 {
+                img.thumbnail(640, 640)
+            } else {
+                img
+            };
+            let rgba = img.to_rgba8();
+            Some(SharedPixelBuffer::clone_from_slice(
+                rgba.as_raw(),
+                rgba.width(),
+                rgba.height(),
+            ))
+        }
+        Err(e) => {
+            tracing::warn!(path = %path.display(), error = %e, "cached product photo unreadable; showing the placeholder");
+            None
+        }
+    }
 }
 
 /// The attract screen's slides: promotions for everyone (no coupon, no

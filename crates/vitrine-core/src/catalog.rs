@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::gtin::Gtin;
+use crate::picture::ImageSource;
 use crate::pricing::Promotion;
 use crate::product::{Offer, PriceEntry, Product, StockEntry, Store, StoreId};
 
@@ -82,6 +83,9 @@ struct RawRecord {
     category: Option<String>,
     #[serde(default)]
     image_url: Option<String>,
+    /// Where the product's picture is (see [`crate::picture::ImageSource`]).
+    #[serde(default)]
+    image: Option<String>,
     #[serde(default)]
     source: Option<String>,
     #[serde(default)]
@@ -111,6 +115,13 @@ struct RawRecord {
 /// Parses one line of the referential's JSONL format (Open Food Facts and
 /// goodbooks-10k records as described in `assets/demo/README.md`).
 pub fn parse_record(line: &str) -> Result<Product, RecordError> {
+    parse_record_with_image(line).map(|(p, _)| p)
+}
+
+/// [`parse_record`], with where the line's `image` field says the
+/// product's picture is: the importer reads it and sets
+/// [`Product::image`] (the product comes back without one).
+pub fn parse_record_with_image(line: &str) -> Result<(Product, Option<ImageSource>), RecordError> {
     let raw: RawRecord = serde_json::from_str(line).map_err(|e| RecordError::Json(e.to_string()))?;
     let code = raw
         .gtin14
@@ -147,17 +158,20 @@ pub fn parse_record(line: &str) -> Result<Product, RecordError> {
         year: raw.original_publication_year,
         language: raw.language_code,
     });
-    Ok(Product {
+    let image = raw.image.as_deref().and_then(ImageSource::parse);
+    let product = Product {
         gtin,
         name,
         brand: raw.brand.filter(|b| !b.trim().is_empty()),
         quantity: raw.quantity.filter(|q| !q.trim().is_empty()),
         category: raw.category.or_else(|| is_book.then(|| "Books".to_string())),
         image_url: raw.image_url,
+        image: None,
         sold_by: raw.sold_by.unwrap_or_default(),
         food,
         book,
-    })
+    };
+    Ok((product, image))
 }
 
 #[cfg(test)]
@@ -176,6 +190,11 @@ mod tests {
         let b = parse_record(book).unwrap();
         assert_eq!(b.book.unwrap().authors, vec!["Suzanne Collins".to_string()]);
         assert!(b.food.is_none());
+        let (_, image) =
+            parse_record_with_image(r#"{"gtin14":"05449000039231","name":"x","image":"pics/a.jpg"}"#).unwrap();
+        assert_eq!(image, Some(ImageSource::File("pics/a.jpg".into())));
+        let (p, image) = parse_record_with_image(food).unwrap();
+        assert_eq!((p.image, image), (None, None), "image_url is not a picture to import");
     }
 
     #[test]

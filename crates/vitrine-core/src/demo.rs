@@ -29,6 +29,7 @@ pub fn demo_stores() -> Vec<Store> {
         id: id.into(),
         name: name.into(),
         city: Some(city.into()),
+        address: None,
     };
     vec![
         s("paris-01", "Vitrine Paris Rivoli", "Paris"),

@@ -19,11 +19,15 @@
 //! - [`label`]: the price of one scanned pack from the catalog's price and
 //!   what its label says (variable-measure, GS1 price and net weight).
 //! - [`product`]: products, prices, marketplace offers, stock.
+//! - [`picture`]: product pictures' ids (content hashes), sizes and sources.
 //! - [`pricing`]: the promotion engine, the one place a price is computed.
 //! - [`catalog`]: catalog changes, the unit in which the referential moves.
 //! - [`demo`]: the seeded generator of demo prices, stock, offers and promotions.
 //! - [`sign`]: ed25519 signatures of catalog updates and handoff baskets.
+//! - [`stream`]: the streamed catalog snapshot (one record a line, one
+//!   signature at the end), read and written in bounded memory.
 //! - [`wire`]: the kiosk ↔ HQ protocol types (`/v1`), shared by both sides.
+//! - [`webhook`]: the order webhook's events and their HMAC signature.
 
 pub mod cardtable;
 pub mod catalog;
@@ -35,9 +39,12 @@ pub mod label;
 pub mod lang;
 pub mod loyalty;
 pub mod money;
+pub mod picture;
 pub mod pricing;
 pub mod product;
 pub mod sign;
+pub mod stream;
+pub mod webhook;
 pub mod wire;
 
 pub use code::{CodeError, ProductCode, Scanned, Symbology, parse_product_code};

@@ -90,6 +90,11 @@ pub struct Product {
     pub category: Option<String>,
     #[serde(default)]
     pub image_url: Option<String>,
+    /// The product's picture on HQ (imported from the referential's
+    /// `image` field). Left out of the JSON when absent, so a catalog
+    /// without pictures is the same bytes as before pictures existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<crate::picture::ImageId>,
     #[serde(default)]
     pub sold_by: SoldBy,
     #[serde(default)]
@@ -108,6 +113,7 @@ impl Product {
             quantity: None,
             category: None,
             image_url: None,
+            image: None,
             sold_by: SoldBy::Unit,
             food: None,
             book: None,
@@ -128,6 +134,10 @@ pub struct Store {
     pub name: String,
     #[serde(default)]
     pub city: Option<String>,
+    /// The street address the shopper is shown (the phone page, where to
+    /// collect an order).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
 }
 
 /// The retailer's price of a product, nationally (`store: None`) or for one

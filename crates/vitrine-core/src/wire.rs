@@ -772,6 +772,9 @@ pub struct HandoffReceipt {
 
 // -------------------------------------------------------------------- orders
 
+/// Where a click&collect order stands. The one rule of how it moves is
+/// [`OrderStatus::may_become`]: HQ refuses any other change, whoever asks,
+/// and the staff desk offers only these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
@@ -779,14 +782,17 @@ pub enum OrderStatus {
     Preparing,
     Ready,
     Collected,
+    /// Given up (with a [`CancelReason`] the shopper is told).
+    Cancelled,
 }
 
 impl OrderStatus {
-    pub const ALL: [OrderStatus; 4] = [
+    pub const ALL: [OrderStatus; 5] = [
         OrderStatus::Received,
         OrderStatus::Preparing,
         OrderStatus::Ready,
         OrderStatus::Collected,
+        OrderStatus::Cancelled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -795,11 +801,74 @@ impl OrderStatus {
             OrderStatus::Preparing => "preparing",
             OrderStatus::Ready => "ready",
             OrderStatus::Collected => "collected",
+            OrderStatus::Cancelled => "cancelled",
         }
     }
 
     pub fn parse(s: &str) -> Option<OrderStatus> {
         OrderStatus::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// The statuses an order in this one may move to, the next step of the
+    /// counter's work first: received → preparing → ready → collected, and
+    /// cancelled from any status before collected. Collected and cancelled
+    /// are final (a handed-over order cannot be taken back here: that is a
+    /// return, the till's business).
+    pub fn next(self) -> &'static [OrderStatus] {
+        match self {
+            OrderStatus::Received => &[OrderStatus::Preparing, OrderStatus::Cancelled],
+            OrderStatus::Preparing => &[OrderStatus::Ready, OrderStatus::Cancelled],
+            OrderStatus::Ready => &[OrderStatus::Collected, OrderStatus::Cancelled],
+            OrderStatus::Collected | OrderStatus::Cancelled => &[],
+        }
+    }
+
+    /// Whether an order in this status may move to `to`.
+    pub fn may_become(self, to: OrderStatus) -> bool {
+        self.next().contains(&to)
+    }
+
+    /// Whether the order still needs the store's work (not collected, not
+    /// cancelled).
+    pub fn is_open(self) -> bool {
+        !self.next().is_empty()
+    }
+}
+
+/// Why a store cancels an order: a reason the shopper is told in their own
+/// language (so a kind, not a sentence typed by the staff in theirs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CancelReason {
+    /// A product is missing or damaged.
+    OutOfStock,
+    /// Not collected within the time the store keeps orders.
+    NotCollected,
+    /// The shopper asked for it.
+    CustomerRequest,
+    /// The store cannot prepare it (closed, incident).
+    StoreUnavailable,
+}
+
+impl CancelReason {
+    pub const ALL: [CancelReason; 4] = [
+        CancelReason::OutOfStock,
+        CancelReason::NotCollected,
+        CancelReason::CustomerRequest,
+        CancelReason::StoreUnavailable,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CancelReason::OutOfStock => "out_of_stock",
+            CancelReason::NotCollected => "not_collected",
+            CancelReason::CustomerRequest => "customer_request",
+            CancelReason::StoreUnavailable => "store_unavailable",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CancelReason> {
+        CancelReason::ALL.into_iter().find(|r| r.as_str() == s)
     }
 }
 
@@ -1288,5 +1357,34 @@ mod tests {
             identification: None,
         };
         assert!(order.validate().unwrap_err().contains("email or a phone"));
+    }
+
+    #[test]
+    fn an_order_moves_only_forward_one_step_or_to_cancelled_before_collection() {
+        use OrderStatus::*;
+        let allowed: Vec<(OrderStatus, OrderStatus)> = OrderStatus::ALL
+            .into_iter()
+            .flat_map(|from| OrderStatus::ALL.into_iter().map(move |to| (from, to)))
+            .filter(|(from, to)| from.may_become(*to))
+            .collect();
+        assert_eq!(
+            allowed,
+            vec![
+                (Received, Preparing),
+                (Received, Cancelled),
+                (Preparing, Ready),
+                (Preparing, Cancelled),
+                (Ready, Collected),
+                (Ready, Cancelled),
+            ]
+        );
+        assert!(!Collected.is_open() && !Cancelled.is_open() && Ready.is_open());
+        for st in OrderStatus::ALL {
+            assert_eq!(OrderStatus::parse(st.as_str()), Some(st));
+        }
+        for r in CancelReason::ALL {
+            assert_eq!(CancelReason::parse(r.as_str()), Some(r));
+            assert_eq!(serde_json::to_value(r).unwrap(), r.as_str());
+        }
     }
 }

@@ -104,6 +104,117 @@ pub struct SmtpConfig {
     pub from: String,
 }
 
+/// What the phone page shows of the retailer, and how a purchase finishes
+/// there: click&collect and delivery slots, the delivery fee.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShopSettings {
+    /// The retailer's name, at the top of the phone page and its title.
+    pub retailer_name: String,
+    /// The retailer's colour (`#rrggbb`): the page's buttons and links.
+    pub colour: String,
+    /// The retailer's logo (its bytes and content type), served at
+    /// `/brand/logo`.
+    pub logo: Option<(Vec<u8>, String)>,
+    /// Click&collect slots (the kiosk's `[collect]` rules).
+    pub collect: vitrine_infra::slots::SlotRules,
+    /// Home delivery slots.
+    pub delivery: vitrine_infra::slots::SlotRules,
+    /// The delivery fee, minor units of [`HqConfig::currency`].
+    pub delivery_fee_minor: i64,
+    /// A basket of at least this total (minor units) is delivered free;
+    /// None: never free.
+    pub free_delivery_from_minor: Option<i64>,
+    /// The stores' local time (seconds east of UTC): slots are whole hours
+    /// there.
+    pub utc_offset_s: i32,
+}
+
+impl Default for ShopSettings {
+    fn default() -> Self {
+        ShopSettings {
+            retailer_name: "Vitrine".into(),
+            colour: "#0b3d91".into(),
+            logo: None,
+            collect: vitrine_infra::slots::SlotRules {
+                open_hour: 9,
+                close_hour: 20,
+                slot_minutes: 60,
+                lead_minutes: 120,
+                days: 3,
+            },
+            delivery: vitrine_infra::slots::SlotRules {
+                open_hour: 8,
+                close_hour: 20,
+                slot_minutes: 120,
+                lead_minutes: 24 * 60,
+                days: 5,
+            },
+            delivery_fee_minor: 490,
+            free_delivery_from_minor: Some(5000),
+            utc_offset_s: 3600,
+        }
+    }
+}
+
+/// The secret the order webhook's signatures are made with. Never shown:
+/// its `Debug` says only how long it is.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WebhookSecret(Vec<u8>);
+
+impl WebhookSecret {
+    /// The shortest secret accepted (bytes): a guessable one would let
+    /// anyone forge orders to the retailer's systems.
+    pub const MIN_LEN: usize = 16;
+
+    /// A secret from its text (surrounding spaces and line breaks, as a
+    /// file or a variable carries them, removed); None when too short.
+    pub fn new(text: &str) -> Option<WebhookSecret> {
+        let t = text.trim();
+        (t.len() >= Self::MIN_LEN).then(|| WebhookSecret(t.as_bytes().to_vec()))
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for WebhookSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "WebhookSecret({} bytes)", self.0.len())
+    }
+}
+
+/// Where orders and their status changes go (the retailer's order
+/// management system): see [`services::webhooks`].
+#[derive(Debug, Clone)]
+pub struct OrderWebhook {
+    /// `https://…`, or `http://` to a loopback address.
+    pub url: String,
+    pub secret: WebhookSecret,
+    /// A delivery not answered within this time is tried again later.
+    pub timeout: Duration,
+    /// Tries before an event becomes a dead letter.
+    pub max_attempts: u32,
+    /// Seconds before the first retry; doubled at each try, at most an
+    /// hour, with random jitter (half to all of it).
+    pub retry_base_s: i64,
+}
+
+impl OrderWebhook {
+    /// The settings for `url` and `secret` with the defaults: 10 s timeout,
+    /// 10 tries, first retry after 5 s (then about 10 s, 20 s, … up to an
+    /// hour: some 2 hours in all before a dead letter).
+    pub fn new(url: &str, secret: WebhookSecret) -> OrderWebhook {
+        OrderWebhook {
+            url: url.to_string(),
+            secret,
+            timeout: Duration::from_secs(10),
+            max_attempts: 10,
+            retry_base_s: 5,
+        }
+    }
+}
+
 /// HQ's settings (command-line options and `VITRINE_HQ_*` variables).
 #[derive(Debug, Clone)]
 pub struct HqConfig {
@@ -120,6 +231,8 @@ pub struct HqConfig {
     pub smtp: Option<SmtpConfig>,
     /// SMS webhook: HQ POSTs `{"to": "+33…", "text": "…"}` there.
     pub sms_webhook: Option<String>,
+    /// The order webhook (None: orders stay at HQ).
+    pub order_webhook: Option<OrderWebhook>,
     /// Requests per minute and device (burst: the same number).
     pub rate_per_minute: u32,
     /// Enrollment attempts per minute and client address (burst: the same);
@@ -174,6 +287,8 @@ pub struct HqConfig {
     /// A request not answered within this time gets 408 (its body came too
     /// slowly, say). The push stream's answer starts at once: not affected.
     pub request_timeout: Duration,
+    /// The retailer on the phone page, click&collect and delivery.
+    pub shop: ShopSettings,
 }
 
 impl HqConfig {
@@ -185,6 +300,7 @@ impl HqConfig {
             app_deep_link: None,
             smtp: None,
             sms_webhook: None,
+            order_webhook: None,
             rate_per_minute: 600,
             enroll_per_minute: 10,
             login_per_minute: 10,
@@ -206,6 +322,7 @@ impl HqConfig {
             max_connections_per_ip: 128,
             header_read_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
+            shop: ShopSettings::default(),
         }
     }
 
@@ -270,6 +387,7 @@ pub struct Hq {
     /// The push streams open per device.
     streams: ratelimit::StreamSlots,
     notifier_wake: Notify,
+    webhook_wake: Notify,
     /// The connections open now (the server's count).
     pub connections: server::Gauge,
 }
@@ -358,6 +476,7 @@ impl Hq {
             snapshots: SnapshotCache::default(),
             streams: ratelimit::StreamSlots::new(config.max_streams_per_device),
             notifier_wake: Notify::new(),
+            webhook_wake: Notify::new(),
             connections: server::Gauge::default(),
             config,
         }))
@@ -439,6 +558,12 @@ impl Hq {
     pub fn wake_notifier(&self) {
         self.notifier_wake.notify_one();
     }
+
+    /// Wakes the order webhook's worker (an event was queued, or a test
+    /// moved the clock).
+    pub fn wake_webhooks(&self) {
+        self.webhook_wake.notify_one();
+    }
 }
 
 /// The public base URL HQ gives when none is configured: `http://` and the
@@ -450,7 +575,7 @@ pub fn default_public_url(bound: std::net::SocketAddr) -> String {
 
 /// Serves HQ on `listener` until `shutdown` completes: the API, the pages,
 /// the version watcher (versions written by other processes, such as the
-/// `vitrine-hq` commands) and the notifier.
+/// `vitrine-hq` commands), the notifier and the order webhook's worker.
 pub async fn serve(
     listener: TcpListener,
     hq: Arc<Hq>,
@@ -459,6 +584,7 @@ pub async fn serve(
     let app = routes::router(hq.clone());
     let watcher = tokio::spawn(watch_versions(hq.clone()));
     let notifier = tokio::spawn(services::notify::run(hq.clone()));
+    let webhooks = tokio::spawn(services::webhooks::run(hq.clone()));
     let hq2 = hq.clone();
     let limits = hq.config.limits().effective();
     tracing::debug!(?limits, "connection limits");
@@ -478,6 +604,7 @@ pub async fn serve(
     let _ = hq.shutdown_tx.send(true);
     watcher.abort();
     notifier.abort();
+    webhooks.abort();
     result
 }
 

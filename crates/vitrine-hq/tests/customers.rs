@@ -13,7 +13,7 @@ use vitrine_core::wire::{Contact, HandoffLine, OrderCustomer, OrderRequest, Orde
 use vitrine_core::{Gtin, Lang};
 use vitrine_hq::services::ServiceError;
 use vitrine_hq::services::notify::messages::claim_messages;
-use vitrine_hq::services::orders::accept_order;
+use vitrine_hq::services::orders::{accept_order, set_status};
 use vitrine_hq::services::pricing::{price_lines, price_lines_with};
 use vitrine_hq::services::survey::{after_claim, after_collected, answer_survey};
 use vitrine_hq::storage::HandoffRecord;
@@ -192,13 +192,13 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
             identification: Some(vitrine_hq::customers::issue_token(&h, &id).unwrap()),
         };
         accept_order(&h, &dev, &req).unwrap();
-        let o = h
-            .storage
-            .set_order_status(&req.id, OrderStatus::Collected, vitrine_hq::now(), &[])
-            .unwrap()
-            .unwrap();
-        assert!(after_collected(&h, &o).unwrap());
-        let survey_id: String = { vitrine_testkit::db_column(dir.path(), "SELECT id FROM surveys").remove(0) };
+        let mut o = None;
+        for st in [OrderStatus::Preparing, OrderStatus::Ready, OrderStatus::Collected] {
+            o = set_status(&h, "paris-01", &req.id, st, "test", None).unwrap();
+        }
+        // Collected scheduled the survey loop once, for good.
+        assert!(!after_collected(&h, &o.unwrap()).unwrap());
+        let survey_id: String = vitrine_testkit::db_column(dir.path(), "SELECT id FROM surveys").remove(0);
         let coupon = answer_survey(&h, &survey_id, 5).unwrap();
         assert_eq!(coupon.customer_id.as_deref(), Some(id.as_str()));
         let hid = Uuid::now_v7();

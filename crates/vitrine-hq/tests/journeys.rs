@@ -20,7 +20,7 @@ use vitrine_core::wire::{HandoffBasket, HandoffLine, HandoffSubmit, OrderCustome
 use vitrine_core::{Gtin, Lang, Money};
 use vitrine_hq::customers::{self, NewCustomer};
 use vitrine_hq::services::handoffs::{Source, accept_handoff};
-use vitrine_hq::services::orders::accept_order;
+use vitrine_hq::services::orders::{accept_order, set_status};
 use vitrine_hq::services::survey::after_collected;
 use vitrine_hq::storage::Device;
 use vitrine_hq::storage::customers::CouponRecord;
@@ -442,12 +442,15 @@ async fn the_survey_loop_drops_the_coupon_reminder_once_the_coupon_is_used() {
     let (_, receipt) = accept_order(&s.hq, &s.dev, &order_with(&s, &[], Lang::EN, "dora@example.fr")).unwrap();
     s.hq.wake_notifier();
     assert!(next_mail_text(&mut mails).await.contains("is received"));
-    let o =
-        s.hq.storage
-            .set_order_status(&receipt.id, OrderStatus::Collected, s.hq.now(), &[])
-            .unwrap()
-            .unwrap();
-    assert!(after_collected(&s.hq, &o).unwrap());
+    for st in [OrderStatus::Preparing, OrderStatus::Ready] {
+        set_status(&s.hq, "paris-01", &receipt.id, st, "test", None).unwrap();
+    }
+    assert!(next_mail_text(&mut mails).await.contains("is ready"));
+    let o = set_status(&s.hq, "paris-01", &receipt.id, OrderStatus::Collected, "test", None)
+        .unwrap()
+        .unwrap();
+    // Collecting it scheduled the survey loop, once.
+    assert!(!after_collected(&s.hq, &o).unwrap());
     assert!(
         next_mail_text(&mut mails)
             .await
@@ -558,10 +561,12 @@ async fn the_phone_page_speaks_the_browsers_language_or_the_one_asked_for_and_so
         for words in [
             "<title>Ihr Warenkorb</title>",
             "<h1>Ihr Vitrine-Warenkorb</h1>",
-            "3 × Nordic must original",
-            "<td>Gesamt</td>",
+            "<strong>Nordic must original</strong>",
+            "Menge: 3",
+            "<span>Gesamt</span>",
             "Diesen Warenkorb erhalten",
-            "Preise der Filiale paris-01.",
+            // The store's name, not its id (issue 16).
+            "Filiale: Vitrine Paris Rivoli, Paris",
             "aria-current=\"true\">Deutsch</a>",
             "<label for=\"coupon\">Gutschein</label>",
         ] {
@@ -682,17 +687,21 @@ async fn a_german_order_is_confirmed_in_german_and_the_staff_and_survey_pages_sp
     assert_eq!(st, 200);
     for words in [
         "<html lang=\"de\"",
-        "<h1>Click-&amp;-Collect-Bestellungen — paris-01</h1>",
-        "<th>Bestellung</th><th>Kunde</th><th>Gesamt</th><th>Status</th>",
+        "<h1>Click-&amp;-Collect-Bestellungen — ",
+        "Für ",
         "4 Artikel",
         "<span class=\"status\">Eingegangen</span>",
-        ">Abholbereit</button>",
+        ">Zusammenstellen beginnen</button>",
+        "<summary>Bestellung stornieren</summary>",
     ] {
         assert!(page.contains(words), "no {words:?} in {page}");
     }
     assert!(page.contains(&receipt.total.format(Lang::DE)), "{page}");
     let path = format!("/staff/paris-01/orders/{}/status", receipt.id);
-    let set = |status: &'static str| lena.post_form(&path, &[("status", status), ("lang", "de")]).send();
+    let set = |status: &'static str| {
+        lena.post_form(&path, &[("status", status), ("lang", "de"), ("confirm", "yes")])
+            .send()
+    };
     let r = set("versandt").await.unwrap();
     assert_eq!(r.status(), 422);
     let page = r.text().await.unwrap();
@@ -700,6 +709,7 @@ async fn a_german_order_is_confirmed_in_german_and_the_staff_and_survey_pages_sp
         page.contains("Unbekannter Status") && page.contains("Zurück zu den Bestellungen"),
         "{page}"
     );
+    assert_eq!(set("preparing").await.unwrap().status(), 303);
     assert_eq!(set("ready").await.unwrap().status(), 303);
     let mail = next_mail_text(&mut mails).await;
     assert!(
@@ -782,4 +792,42 @@ async fn a_german_order_is_confirmed_in_german_and_the_staff_and_survey_pages_sp
     let (st, page) = get_page(&s.server.at("/s/NOPE?lang=de"), None, None).await;
     assert_eq!(st, 404);
     assert!(page.contains("Dieser Link ist ungültig."), "{page}");
+}
+
+/// Product pictures (issue 16) on the phone's basket and the click&collect
+/// desk: each line with a picture shows HQ's thumb size in a fixed 80 px
+/// box, lazily loaded, with the product's name as its text; a product
+/// without one shows none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_phone_basket_and_the_staff_orders_show_product_pictures() {
+    let s = start(None, |_| {}).await;
+    let png = vitrine_testkit::pictures::png(300, 200);
+    let id = vitrine_hq::services::pictures::import_bytes(&*s.hq.storage, &png, "coke.png").unwrap();
+    let mut coke = s.hq.storage.product_price(gtin(COKE), "").unwrap().unwrap().product;
+    coke.image = Some(id.clone());
+    s.hq.commit(&[Change::UpsertProduct(coke)], None).unwrap();
+    let img = format!(
+        "<img class=\"thumb\" src=\"/v1/images/{id}/thumb\" width=\"56\" height=\"56\" alt=\"Nordic must original\" loading=\"lazy\" decoding=\"async\">"
+    );
+
+    let hid = hand_off(&s, None);
+    let (st, page) = get_page(&s.server.at(&format!("/h/{hid}?lang=en")), None, None).await;
+    assert_eq!(st, 200);
+    assert_eq!(page.matches(&img).count(), 1, "{page}");
+    assert_eq!(page.matches("<img").count(), 1, "the book has no picture: {page}");
+    // The page's picture loads from the same origin (the page's CSP allows it).
+    let thumb = reqwest::get(s.server.at(&format!("/v1/images/{id}/thumb")))
+        .await
+        .unwrap();
+    assert_eq!(thumb.status(), 200);
+
+    let (_, receipt) = accept_order(&s.hq, &s.dev, &order_with(&s, &[], Lang::EN, "ana@example.com")).unwrap();
+    let lena = vitrine_testkit::staff_session(&s.server, "lena", Some("paris-01")).await;
+    let (st, page) = get_page(&s.server.at("/staff/paris-01/orders?lang=en"), None, Some(&lena)).await;
+    assert_eq!(st, 200);
+    let row = page
+        .split(&format!("data-order=\"{}\"", receipt.id))
+        .nth(1)
+        .unwrap_or_else(|| panic!("{page}"));
+    assert!(row.split("</tr>").next().unwrap().contains(&img), "{page}");
 }

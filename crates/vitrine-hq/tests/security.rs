@@ -184,7 +184,7 @@ async fn pages_cannot_be_framed_sniffed_or_injected() {
     assert!(!csp.contains("unsafe-inline"), "{csp}");
     assert_eq!(h["x-frame-options"], "DENY");
     assert_eq!(h["x-content-type-options"], "nosniff");
-    assert_eq!(h["referrer-policy"], "no-referrer");
+    assert_eq!(h["referrer-policy"], "same-origin");
     let api = reqwest::get(s.at("/v1/health")).await.unwrap();
     assert_eq!(api.headers()["x-content-type-options"], "nosniff");
 }
@@ -652,7 +652,7 @@ async fn cross_site_staff_forms_are_refused_and_changes_are_audited() {
     }
     assert!(!set.contains("Secure"), "plain HTTP on loopback: {set}");
     // From HQ's own page: done, and audited with the name.
-    assert_eq!(camille.set_status("paris-01", &id, "ready").await.status(), 303);
+    assert_eq!(camille.advance_to("paris-01", &id, "ready").await.status(), 303);
     assert_eq!(status_of(&s, &id), OrderStatus::Ready);
     let page = camille
         .get("/staff/paris-01/orders?lang=en")
@@ -662,11 +662,17 @@ async fn cross_site_staff_forms_are_refused_and_changes_are_audited() {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("Received → Ready for collection, by camille"), "{page}");
+    assert!(page.contains("Received → Being prepared, by camille"), "{page}");
+    assert!(
+        page.contains("Being prepared → Ready for collection, by camille"),
+        "{page}"
+    );
     let out = vitrine_testkit::run_hq(env!("CARGO_BIN_EXE_vitrine-hq"), &s.data_dir, &["staff", "audit"]);
     let text = vitrine_testkit::stdout_ok(&out);
     assert!(
-        text.contains("received -> ready  by camille") && text.contains(&id.to_string()),
+        text.contains("received -> preparing  by camille")
+            && text.contains("preparing -> ready  by camille")
+            && text.contains(&id.to_string()),
         "{text}"
     );
     // Logged out: the session is gone at HQ, not only in the browser.

@@ -38,6 +38,7 @@ pub fn order_status(s: OrderStatus) -> Text {
         OrderStatus::Preparing => text!("order-status-preparing"),
         OrderStatus::Ready => text!("order-status-ready"),
         OrderStatus::Collected => text!("order-status-collected"),
+        OrderStatus::Cancelled => text!("order-status-cancelled"),
     }
 }
 

@@ -58,11 +58,12 @@ pub fn apply_change(conn: &Connection, change: &Change, layout: TableLayout) -> 
                 let food = p.food.as_ref().map(serde_json::to_string).transpose()?;
                 let book = p.book.as_ref().map(serde_json::to_string).transpose()?;
                 conn.prepare_cached(
-                    "INSERT INTO products(gtin, name, brand, quantity, category, image_url, sold_by, food, book)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                    "INSERT INTO products(gtin, name, brand, quantity, category, image_url, sold_by, food, book, image)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                      ON CONFLICT(gtin) DO UPDATE SET name = excluded.name, brand = excluded.brand,
                        quantity = excluded.quantity, category = excluded.category, image_url = excluded.image_url,
-                       sold_by = excluded.sold_by, food = excluded.food, book = excluded.book",
+                       sold_by = excluded.sold_by, food = excluded.food, book = excluded.book,
+                       image = excluded.image",
                 )?
                 .execute(params![
                     p.gtin.value() as i64,
@@ -73,7 +74,8 @@ pub fn apply_change(conn: &Connection, change: &Change, layout: TableLayout) -> 
                     p.image_url,
                     if p.sold_by == SoldBy::Kilogram { "kg" } else { "unit" },
                     food,
-                    book
+                    book,
+                    p.image.as_ref().map(|i| i.as_str())
                 ])?;
             }
         },
@@ -236,7 +238,7 @@ mod tests {
     const COLUMNS: &str = "
         CREATE TABLE products (gtin INTEGER PRIMARY KEY, name TEXT NOT NULL, brand TEXT, quantity TEXT,
             category TEXT, image_url TEXT, sold_by TEXT NOT NULL DEFAULT 'unit' CHECK (sold_by IN ('unit', 'kg')),
-            food TEXT, book TEXT);
+            food TEXT, book TEXT, image TEXT);
         CREATE TABLE prices (gtin INTEGER NOT NULL, store TEXT NOT NULL, amount_minor INTEGER NOT NULL
             CHECK (amount_minor >= 0), currency TEXT NOT NULL, PRIMARY KEY (gtin, store)) WITHOUT ROWID;
         CREATE TABLE promotions (id TEXT PRIMARY KEY, target_kind TEXT NOT NULL, data TEXT NOT NULL,
@@ -296,6 +298,7 @@ mod tests {
             id: "paris-01".into(),
             name: "Paris".into(),
             city: Some("Paris".into()),
+            address: None,
         }
     }
 

@@ -24,3 +24,4 @@ pub mod datetime;
 pub mod fs;
 pub mod logging;
 pub mod migrate;
+pub mod slots;

@@ -263,6 +263,25 @@ impl StaffSession {
             .form(&form)
     }
 
+    /// Moves an order of `store` along the desk's steps up to `status`
+    /// (received → preparing → ready → collected, the hand-over
+    /// confirmed); the answer to the last step.
+    pub async fn advance_to(&self, store: &str, order: &impl std::fmt::Display, status: &str) -> reqwest::Response {
+        let path = format!("/staff/{store}/orders/{order}/status");
+        let steps = ["preparing", "ready", "collected"];
+        let last = steps.iter().position(|s| *s == status).expect("a step of the desk");
+        let mut answer = None;
+        for step in &steps[..=last] {
+            let r = self
+                .post_form(&path, &[("status", step), ("confirm", "yes")])
+                .send()
+                .await
+                .expect("reach HQ");
+            answer = Some(r);
+        }
+        answer.expect("at least one step")
+    }
+
     /// Moves an order of `store` to `status` from the orders page.
     pub async fn set_status(&self, store: &str, order: &impl std::fmt::Display, status: &str) -> reqwest::Response {
         self.post_form(&format!("/staff/{store}/orders/{order}/status"), &[("status", status)])

@@ -14,6 +14,11 @@
 //! - [`smtp`]: a real SMTP server (aiosmtpd) and the mails it receives.
 //! - [`sms`]: an HTTP stand-in for the SMS provider's webhook.
 //! - [`chromium`]: a page rendered by headless Chromium, scripts run.
+//! - [`pictures`]: product pictures made in the test (PNG, JPEG, a PNG
+//!   whose header claims a huge size).
+//! - [`webdriver`]: a page driven in headless Chromium over WebDriver
+//!   (clicks, typing, scripts), as a person uses it.
+//! - [`schema`]: a small JSON Schema checker for `openapi.json`'s schemas.
 //! - [`proxy`]: a TCP proxy that cuts, delays, drops or rewrites traffic.
 //! - [`wait`]: bounded waits on a watched value ([`wait_until`]) and checks
 //!   on a command's output ([`stdout_ok`]).
@@ -25,10 +30,13 @@ pub mod chromium;
 pub mod db;
 pub mod hq;
 pub mod pg;
+pub mod pictures;
 pub mod proxy;
+pub mod schema;
 pub mod sms;
 pub mod smtp;
 pub mod wait;
+pub mod webdriver;
 
 pub use chromium::chromium_dom;
 pub use db::{db_column, db_dump, db_execute, db_i64, db_rows, sql_text};
@@ -42,3 +50,4 @@ pub use proxy::{Faults, Floods, Mode, Proxy};
 pub use sms::{code_in, next_sms, sms_server};
 pub use smtp::{next_mail, next_mail_text, smtp_server, unqp};
 pub use wait::{eventually, stdout_ok, wait_until};
+pub use webdriver::Browser;

@@ -37,6 +37,11 @@ pub enum Mode {
     /// to `max_bytes` (then closed), counted in [`Proxy::floods`]. Other
     /// requests are forwarded.
     Flood { path: String, max_bytes: u64 },
+    /// Forward the answer to a request for this path until `body_bytes` of
+    /// its body have passed, then close the connection (a download cut
+    /// part-way, counted in [`Faults::answers_cut`]); then Pass. Other
+    /// requests are forwarded.
+    CutBody { path: String, body_bytes: u64 },
 }
 
 /// What [`Mode::Flood`] sent.
@@ -57,6 +62,11 @@ pub struct Faults {
     pub answers_delayed: AtomicU64,
     pub answers_truncated: AtomicU64,
     pub answers_dropped: AtomicU64,
+    /// Answers cut by [`Mode::CutBody`] (not in [`Faults::total`]).
+    pub answers_cut: AtomicU64,
+    /// Every answer byte forwarded to the client, whatever the mode (not in
+    /// [`Faults::total`]): what a download cost on the wire.
+    pub answer_bytes: AtomicU64,
 }
 
 impl Faults {
@@ -208,6 +218,8 @@ async fn handle(
     }
     let (mut cr, mut cw) = client.split();
     let (mut sr, mut sw) = server.split();
+    // The request now on this connection asks for `CutBody`'s path.
+    let armed = std::sync::atomic::AtomicBool::new(false);
     let up = async {
         let mut buf = vec![0u8; 16 * 1024];
         loop {
@@ -220,6 +232,13 @@ async fn handle(
                         if buf[..n].windows(needle.len()).any(|w| w == needle.as_bytes()) {
                             return;
                         }
+                    }
+                    if let Mode::CutBody { path, .. } = &current {
+                        let needle = format!(" {path}");
+                        armed.store(
+                            buf[..n].windows(needle.len()).any(|w| w == needle.as_bytes()),
+                            Ordering::SeqCst,
+                        );
                     }
                     if let Some((0, _)) = roll(&current) {
                         // The request is cut half-way: HQ sees half of it,
@@ -240,6 +259,8 @@ async fn handle(
     };
     let down = async {
         let mut buf = vec![0u8; 256 * 1024];
+        // `CutBody`: the answer's head seen, and its body bytes passed.
+        let (mut head_done, mut body) = (false, 0u64);
         loop {
             match sr.read(&mut buf).await {
                 Ok(0) | Err(_) => break,
@@ -280,11 +301,35 @@ async fn handle(
                             }
                             _ => {}
                         },
-                        Mode::Pass | Mode::BlockPath(_) | Mode::Flood { .. } => {}
+                        Mode::CutBody { body_bytes, .. } if armed.load(Ordering::SeqCst) => {
+                            let start = if head_done {
+                                0
+                            } else {
+                                match buf[..n].windows(4).position(|w| w == b"\r\n\r\n") {
+                                    Some(i) => {
+                                        head_done = true;
+                                        i + 4
+                                    }
+                                    None => n,
+                                }
+                            };
+                            let in_body = (n - start) as u64;
+                            if body + in_body > *body_bytes {
+                                let keep = start + (*body_bytes - body) as usize;
+                                let _ = cw.write_all(&buf[..keep]).await;
+                                faults.answer_bytes.fetch_add(keep as u64, Ordering::SeqCst);
+                                faults.answers_cut.fetch_add(1, Ordering::SeqCst);
+                                *mode.lock().unwrap() = Mode::Pass;
+                                return;
+                            }
+                            body += in_body;
+                        }
+                        Mode::Pass | Mode::BlockPath(_) | Mode::Flood { .. } | Mode::CutBody { .. } => {}
                     }
                     if cw.write_all(&buf[..n]).await.is_err() {
                         break;
                     }
+                    faults.answer_bytes.fetch_add(n as u64, Ordering::SeqCst);
                 }
             }
         }

@@ -160,7 +160,19 @@ impl Screen for Basket {
         );
         match st.session.price(&st.promotions, &st.store_id(), clock::now()) {
             Ok(priced) => {
-                b.set_lines(model(present::basket_rows(st.session.items(), &priced, lang)));
+                let mut rows = present::basket_rows(st.session.items(), &priced, lang);
+                {
+                    // Pictures of products no longer in the basket go.
+                    let mut photos = self.shell.photos.borrow_mut();
+                    photos.retain(|g, _| st.session.items().iter().any(|i| i.gtin == *g));
+                    for (row, item) in rows.iter_mut().zip(st.session.items()) {
+                        if let Some(photo) = photos.get(&item.gtin) {
+                            row.photo = photo.clone();
+                            row.has_photo = true;
+                        }
+                    }
+                }
+                b.set_lines(model(rows));
                 b.set_savings(model(
                     priced
                         .applied

@@ -186,9 +186,13 @@ impl Product {
             }
         };
         let name = item.name.clone();
+        let (gtin, photo) = (item.gtin, self.st.borrow().shown.as_ref().and_then(|s| s.photo.clone()));
         let result = self.shell.st_mut().session.add(item);
         match result {
             Ok(_) => {
+                if let Some(photo) = photo {
+                    self.shell.photos.borrow_mut().insert(gtin, photo);
+                }
                 self.shell.toast(text!("kiosk-added", name = name), Tone::Ok);
                 self.shell.changed(Change::Session);
                 true

@@ -1,11 +1,10 @@
 //! `vitrine-hq import FILE`: the referential's JSONL file as one catalog
-//! version.
+//! version, with the pictures its lines name (beside the file).
 
-use std::io::BufReader;
 use std::path::PathBuf;
 
 use vitrine_hq::Hq;
-use vitrine_hq::admin::{self, AdminError};
+use vitrine_hq::admin;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -16,16 +15,23 @@ pub struct Args {
 }
 
 pub fn run(a: Args, hq: &Hq) -> anyhow::Result<()> {
-    let f = std::fs::File::open(&a.file)
-        .map_err(|e| AdminError::Invalid(format!("cannot read {}: {e}", a.file.display())))?;
     let seed = a.demo_prices.then_some(vitrine_core::demo::DEMO_SEED);
-    let r = admin::import(hq, BufReader::with_capacity(1 << 20, f), seed)?;
+    let r = admin::import_file(hq, &a.file, seed)?;
     println!(
         "imported {} products ({} changes), skipped {}; catalog version {}",
         r.imported, r.changes, r.skipped, r.catalog_version
     );
     for ex in &r.skipped_examples {
         println!("  skipped {ex}");
+    }
+    if r.pictures > 0 || r.picture_problems > 0 {
+        println!(
+            "{} products with a picture; {} pictures not imported (those products have none)",
+            r.pictures, r.picture_problems
+        );
+    }
+    for ex in &r.picture_examples {
+        println!("  picture not imported, {ex}");
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ mod staff;
 mod status;
 mod stock;
 mod token;
+mod webhook;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -118,6 +119,9 @@ enum Command {
     Customer(customer::Args),
     /// Loyalty tokens (what the retailer's app shows as a QR code).
     Token(token::Args),
+    /// The order webhook: test it, list and replay dead letters, or run a
+    /// small verifying receiver.
+    Webhook(webhook::Args),
     /// The catalog version and counts.
     Status,
 }
@@ -135,6 +139,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Staff(a) => staff::run(a, &*g.hq()?),
         Command::Customer(a) => customer::run(a, &*g.hq()?),
         Command::Token(a) => token::run(a, &*g.hq()?),
+        Command::Webhook(a) => webhook::run(a, g),
         Command::Status => status::run(&*g.hq()?),
     }
 }

@@ -31,6 +31,8 @@ pub struct Args {
     /// SMS webhook URL (HQ POSTs {"to","text"} as JSON).
     #[arg(long, env = "VITRINE_HQ_SMS_WEBHOOK")]
     sms_webhook: Option<String>,
+    #[command(flatten)]
+    webhook: super::webhook::WebhookArgs,
     /// Removed (issue 14): the staff pages have one account per person
     /// (`vitrine-hq staff add`). Still read only to refuse to start when
     /// set, so that nobody believes a shared password protects them.
@@ -80,6 +82,21 @@ pub struct Args {
     /// Seconds a request may take to arrive and be answered (408 after).
     #[arg(long, env = "VITRINE_HQ_REQUEST_TIMEOUT_S", default_value_t = 60)]
     request_timeout_s: u64,
+    /// The retailer's name on the phone page.
+    #[arg(long, env = "VITRINE_HQ_RETAILER_NAME", default_value = "Vitrine")]
+    retailer_name: String,
+    /// The retailer's colour on the phone page (#rrggbb).
+    #[arg(long, env = "VITRINE_HQ_BRAND_COLOUR", default_value = "#0b3d91")]
+    brand_colour: String,
+    /// The retailer's logo on the phone page (an SVG or PNG file).
+    #[arg(long, env = "VITRINE_HQ_LOGO")]
+    logo: Option<std::path::PathBuf>,
+    /// Home delivery fee, in the currency's major units (e.g. 4.90).
+    #[arg(long, env = "VITRINE_HQ_DELIVERY_FEE", default_value = "4.90")]
+    delivery_fee: String,
+    /// Baskets of at least this total are delivered free ("none": never).
+    #[arg(long, env = "VITRINE_HQ_FREE_DELIVERY_FROM", default_value = "50.00")]
+    free_delivery_from: String,
     /// Days before the coupon's end that the reminder is sent.
     #[arg(long, env = "VITRINE_HQ_REMINDER_DAYS_BEFORE", default_value_t = 3)]
     reminder_days_before: i64,
@@ -114,6 +131,7 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<()> {
         None => None,
     };
     config.sms_webhook = a.sms_webhook.clone();
+    config.order_webhook = a.webhook.config()?;
     if a.staff_password.as_deref().is_some_and(|p| !p.is_empty()) {
         return Err(AdminError::Invalid(
             "--staff-password / VITRINE_HQ_STAFF_PASSWORD was removed: the staff pages have one account per person now; create them with `vitrine-hq staff add NAME --store STORE` (or --hq) and unset it".into(),
@@ -145,6 +163,32 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<()> {
     config.survey.survey_delay_s = a.survey_delay_hours * 3600;
     config.survey.coupon_valid_days = a.coupon_valid_days;
     config.survey.reminder_days_before = a.reminder_days_before;
+    config.shop.retailer_name = a.retailer_name.trim().to_string();
+    let c = a.brand_colour.trim();
+    if !(c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|ch| ch.is_ascii_hexdigit())) {
+        return Err(AdminError::Invalid(format!("--brand-colour: expected #rrggbb, found \"{c}\"")).into());
+    }
+    config.shop.colour = c.to_string();
+    if let Some(path) = &a.logo {
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read the logo {}", path.display()))?;
+        let kind = match path.extension().and_then(|e| e.to_str()) {
+            Some("svg") => "image/svg+xml",
+            Some("png") => "image/png",
+            _ => return Err(AdminError::Invalid("--logo: an .svg or .png file".into()).into()),
+        };
+        config.shop.logo = Some((bytes, kind.to_string()));
+    }
+    let money = |flag: &str, v: &str| {
+        vitrine_core::Money::parse_major(v, config.currency)
+            .map(|m| m.amount_minor)
+            .map_err(|e| AdminError::Invalid(format!("{flag}: {e}")))
+    };
+    config.shop.delivery_fee_minor = money("--delivery-fee", &a.delivery_fee)?;
+    config.shop.free_delivery_from_minor = if a.free_delivery_from.trim() == "none" {
+        None
+    } else {
+        Some(money("--free-delivery-from", &a.free_delivery_from)?)
+    };
     let hq = g.open(config)?;
     std_listener.set_nonblocking(true)?;
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;

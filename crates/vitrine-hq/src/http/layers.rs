@@ -1,6 +1,6 @@
 //! What every answer gets, whatever route made it (issue 14):
 //! - [`security_headers`]: `X-Content-Type-Options: nosniff` and
-//!   `Referrer-Policy: no-referrer` on every answer (a basket's link must
+//!   `Referrer-Policy: same-origin` on every answer (a basket's link must
 //!   not leak to another site in a `Referer`); on HTML pages also a
 //!   Content-Security-Policy (scripts and styles only the page's own, by
 //!   hash; no framing, no form posted elsewhere), `X-Frame-Options: DENY`
@@ -26,7 +26,11 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    // same-origin, not no-referrer: under no-referrer a browser sends
+    // `Origin: null` with a form's POST, and the staff forms' origin check
+    // (which needs HQ's own origin) refused every login from a real
+    // browser. Another site still never gets a referrer.
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     let html = h
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -103,4 +107,58 @@ pub fn request_timed_out() -> Response<Body> {
     r.headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));
     r
+}
+
+/// Pages and their files (HTML, CSS, scripts, the manifest) larger than
+/// this are gzipped for a client that accepts it: a phone on a poor
+/// signal in a store loads less.
+pub const GZIP_PAGES_ABOVE: usize = 1024;
+
+/// Gzips a page's answer (see [`GZIP_PAGES_ABOVE`]); JSON keeps its own
+/// rule ([`super::GZIP_ABOVE`], the catalog's pre-gzipped bodies).
+pub async fn compress_pages(req: Request, next: Next) -> Response {
+    let gzip = super::accepts_gzip(req.headers());
+    let resp = next.run(req).await;
+    let textual = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        // Never the push stream (`text/event-stream`): it does not end.
+        .is_some_and(|v| {
+            [
+                "text/html",
+                "text/css",
+                "application/javascript",
+                "application/manifest+json",
+            ]
+            .iter()
+            .any(|t| v.starts_with(t))
+        });
+    if !gzip || !textual || resp.headers().contains_key(header::CONTENT_ENCODING) {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    // Pages are small (HQ writes them whole): a larger one is left as is.
+    let Ok(bytes) = axum::body::to_bytes(body, 4 * 1024 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+    };
+    if bytes.len() < GZIP_PAGES_ABOVE {
+        return Response::from_parts(parts, Body::from(bytes));
+    }
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let zipped = enc.write_all(&bytes).and_then(|_| enc.finish());
+    match zipped {
+        Ok(z) => {
+            parts
+                .headers
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            parts
+                .headers
+                .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Response::from_parts(parts, Body::from(z))
+        }
+        Err(_) => Response::from_parts(parts, Body::from(bytes)),
+    }
 }

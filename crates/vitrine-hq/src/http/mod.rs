@@ -1,11 +1,13 @@
 //! What every route shares, below the route table: the JSON error answer
 //! ([`Failure`]) and the JSON body extractor, who is calling ([`auth`]),
 //! running storage work off the async threads ([`blocking`]), compressed
-//! JSON answers, the pages' shell, language and forms ([`page`]), and
+//! JSON answers, the pages' shell, language and forms ([`page`]), the
+//! staff desk's style and script ([`desk`]), and
 //! HQ's signature on its API answers ([`signed`]).
 //! Routes use this module and [`crate::services`]; nothing here is a route.
 
 pub mod auth;
+pub mod desk;
 pub mod error;
 pub mod layers;
 pub mod page;
@@ -18,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 pub use auth::{AuthDevice, ClientAddr, Staff, limit_client};
 pub use error::{ApiJson, ApiQuery, Failure};
 pub use layers::request_timed_out;
-pub use page::{PageForm, esc};
+pub use page::{PageForm, esc, product_picture};
 
 /// Runs storage work on the blocking pool: an async worker thread never
 /// waits on SQLite.

@@ -57,8 +57,28 @@ td.n{text-align:right;white-space:nowrap}.total td{font-weight:bold;border-botto
 input,button,a.button{font-size:1em;min-height:48px;padding:8px 12px;box-sizing:border-box}\
 input{width:100%;margin:4px 0 12px;border:2px solid #555;border-radius:6px}\
 input[type=radio]{width:auto;min-height:auto;margin:0 8px 0 0}fieldset label{display:block;padding:8px 0}\
-button,a.button{display:inline-block;background:#0b3d91;color:#fff;border:none;border-radius:6px;text-decoration:none;margin:4px 0}\
-.note{color:#444;font-size:.9em}.promo{color:#0a5e2a}nav a{margin-right:12px}";
+button,a.button{display:inline-block;background:var(--brand,#0b3d91);color:#fff;border:none;border-radius:6px;text-decoration:none;margin:4px 0}\
+.note{color:#444;font-size:.9em}.promo{color:#0a5e2a}nav a{margin-right:12px;display:inline-block;min-height:24px;padding:4px 0}\
+header{display:flex;align-items:center;gap:12px;font-weight:bold}header img{height:40px;width:auto}\
+ul.lines,ul.promos,ul.coupons{list-style:none;padding:0}li.line{display:grid;grid-template-columns:56px 1fr auto;gap:4px 8px;padding:8px 0;border-bottom:1px solid #ccc}\
+.pic{grid-row:span 2;width:56px;height:56px}.what .brand,.what .unit{display:block;color:#444;font-size:.9em}\
+li.line .n{text-align:right;white-space:nowrap}.qty{grid-column:2/4;display:flex;align-items:center;gap:8px}.qty form{margin:0}\
+button.q{min-width:48px}button.rm{background:#fff;color:#8a1c1c;border:2px solid #8a1c1c}.count{min-width:2em;text-align:center}\
+p.total{display:flex;justify-content:space-between;font-weight:bold;font-size:1.1em}.warn{color:#8a1c1c;font-weight:bold}\
+a.button.alt{background:#fff;color:var(--brand,#0b3d91);border:2px solid var(--brand,#0b3d91)}:focus-visible{outline:3px solid #c60;outline-offset:2px}form.inline{display:inline}\
+img.thumb{object-fit:contain;width:56px;height:56px;vertical-align:middle;background:#f3f3f3;border-radius:4px}";
+
+/// A product's picture in a page's line: HQ's `thumb` size (160 px, sharp
+/// on a 2x screen) shown at 56 CSS pixels, its box fixed (no layout shift),
+/// loaded lazily (a long basket's pictures below the fold wait), the
+/// product's name as its text.
+pub fn product_picture(id: &vitrine_core::picture::ImageId, name: &str) -> String {
+    format!(
+        "<img class=\"thumb\" src=\"{}\" width=\"56\" height=\"56\" alt=\"{}\" loading=\"lazy\" decoding=\"async\">",
+        vitrine_core::picture::image_path(id, vitrine_core::picture::ImageSize::Thumb),
+        esc(name)
+    )
+}
 
 /// The phone basket page's script (constant, so the Content-Security-Policy
 /// names it by hash; what changes per page is in the page's
@@ -97,7 +117,11 @@ pub const BASKET_SCRIPT: &str = r#"
 "#;
 
 /// The scripts HQ's pages run, each allowed by its hash.
-const SCRIPTS: [&str; 1] = [BASKET_SCRIPT];
+const SCRIPTS: [&str; 2] = [BASKET_SCRIPT, super::desk::DESK_SCRIPT];
+
+/// The styles HQ's pages use, each allowed by its hash (a page's own after
+/// the shell's, [`page_with`]).
+const STYLES: [&str; 2] = [STYLE, super::desk::DESK_STYLE];
 
 /// `'sha256-…'` of a script's or a style's text, as a CSP source.
 fn csp_hash(text: &str) -> String {
@@ -113,21 +137,61 @@ fn csp_hash(text: &str) -> String {
 pub fn content_security_policy() -> &'static str {
     static CSP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         let scripts: Vec<String> = SCRIPTS.iter().map(|s| csp_hash(s)).collect();
+        let styles: Vec<String> = STYLES.iter().map(|s| csp_hash(s)).collect();
         format!(
-            "default-src 'none'; style-src {}; script-src {}; connect-src 'self'; img-src 'self' data:; \
-form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-            csp_hash(STYLE),
+            "default-src 'none'; style-src 'self' {}; script-src 'self' {}; connect-src 'self'; img-src 'self' data:; \
+manifest-src 'self'; worker-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            styles.join(" "),
             scripts.join(" ")
         )
     });
     &CSP
 }
 
-/// A whole page: `body` (HTML) in the shell, titled `title` (text).
+/// A whole page: `body` (HTML) in the shell's `<main>` landmark, titled
+/// `title` (text), with the retailer's colours (`/brand.css`), the web
+/// app manifest and the service worker that keeps the last basket
+/// readable offline.
 pub fn page(lang: Lang, title: &str, body: &str) -> String {
     format!(
-        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body>{body}</body></html>",
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title>\
+<meta name=\"description\" content=\"{}\"><link rel=\"icon\" href=\"/favicon.ico\" type=\"image/svg+xml\"><link rel=\"manifest\" href=\"/manifest.webmanifest\">\
+<style>{STYLE}</style><link rel=\"stylesheet\" href=\"/brand.css\"></head><body><main>{body}</main><script src=\"/sw-register.js\" defer></script></body></html>",
         lang.code(),
+        esc(title),
+        esc(title)
+    )
+}
+
+/// The retailer's name (and logo, when HQ has one) at the top of a
+/// shopper's page.
+pub fn retailer_header(hq: &crate::Hq) -> String {
+    let shop = &hq.config.shop;
+    match shop.logo {
+        Some(_) => format!(
+            "<header><img src=\"/brand/logo\" alt=\"\" width=\"40\" height=\"40\"><span>{}</span></header>",
+            esc(&shop.retailer_name)
+        ),
+        None => format!("<header><span>{}</span></header>", esc(&shop.retailer_name)),
+    }
+}
+
+/// [`page`] with a style of its own after the shell's and a script (if
+/// not empty) at the end of the body (each must be in this module's `STYLES` and
+/// `SCRIPTS`, which the Content-Security-Policy names, or the browser
+/// refuses it). `body` brings its own landmarks (`<header>`, `<main>`).
+pub fn page_with(lang: Lang, title: &str, style: &str, body: &str, script: &str) -> String {
+    let script = if script.is_empty() {
+        String::new()
+    } else {
+        format!("<script>{script}</script>")
+    };
+    format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title>\
+<meta name=\"description\" content=\"{}\"><link rel=\"icon\" href=\"/favicon.ico\" type=\"image/svg+xml\">\
+<style>{STYLE}</style><style>{style}</style><link rel=\"stylesheet\" href=\"/brand.css\"></head><body>{body}{script}</body></html>",
+        lang.code(),
+        esc(title),
         esc(title)
     )
 }
@@ -316,6 +380,12 @@ mod tests {
         );
         // The page puts the style in verbatim: the hash is of what is sent.
         assert!(page(Lang::FR, "t", "").contains(&format!("<style>{STYLE}</style>")));
+        // The desk's own style and script too.
+        use super::super::desk::{DESK_SCRIPT, DESK_STYLE};
+        assert!(csp.contains(&csp_hash(DESK_STYLE)) && csp.contains(&csp_hash(DESK_SCRIPT)));
+        let desk = page_with(Lang::FR, "t", DESK_STYLE, "", DESK_SCRIPT);
+        assert!(desk.contains(&format!("<style>{DESK_STYLE}</style>")));
+        assert!(desk.contains(&format!("<script>{DESK_SCRIPT}</script>")));
     }
 
     #[test]

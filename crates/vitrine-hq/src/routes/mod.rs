@@ -13,6 +13,7 @@
 //! |---|---|---|---|
 //! | `/v1/health` | GET | anyone | `health` |
 //! | `/openapi.json` | GET | anyone | `openapi` |
+//! | `/v1/images/{id}/{size}` | GET | anyone (product pictures are public), rate-limited per client address; immutable, cached a year | `images` |
 //! | `/v1/enroll` | POST | a kiosk with a one-time enrollment code (`vitrine-hq device add`), in the body | `enroll` |
 //! | `/v1/catalog/snapshot` | GET | an enrolled kiosk ([`AuthDevice`]): its store's catalog | `catalog` |
 //! | `/v1/catalog/changes` | GET | an enrolled kiosk ([`AuthDevice`]): its store's changes | `catalog` |
@@ -31,18 +32,29 @@
 //! | `/h/{id}/submit` | POST | anyone holding a basket signed by an enrolled kiosk (the link's fragment), dated within HQ's window; the signature is checked; the basket is anonymous (a customer comes only from its kiosk) | `phone` |
 //! | `/h/{id}/claim` | POST | anyone with the basket's link, once: any later claim gets one answer, whichever contact it names | `phone` |
 //! | `/h/{id}/coupon` | POST | anyone with the basket's link; each coupon is used once, a personal one only on its holder's basket | `phone` |
+//! | `/h/{id}/lines` | POST | anyone with the basket's link: a line's quantity (a new version of the basket, priced by HQ) until an order is made from it | `phone` |
+//! | `/h/{id}/collect`, `/h/{id}/delivery` | GET | anyone with the basket's link: the order forms | `phone` |
+//! | `/h/{id}/order` | POST | anyone with the basket's link: an order (click&collect or delivery), once per form | `phone` |
+//! | `/h/{id}/identify`, `/h/{id}/verify` | POST | anyone with the basket's link: a one-time code (sent only to a customer's contact, rate-limited per contact and per basket), tried a few times | `phone` |
+//! | `/o/{id}` | GET | anyone with the order's link (its id, a UUIDv7) | `phone` |
+//! | `/favicon.ico`, `/manifest.webmanifest`, `/sw.js`, `/sw-register.js`, `/brand.css`, `/brand/logo` | GET | anyone | `assets` |
 //! | `/s/{id}` | GET, POST | anyone with the survey's link (a random 80-bit id), answered once | `survey` |
 //! | `/staff/login` | GET, POST | anyone (the login form); POST rate-limited per client address, refused from another origin, accounts locked after 10 wrong passwords | `staff` |
 //! | `/staff/logout` | POST | a logged-in member of staff ([`Staff`]), its CSRF token | `staff` |
 //! | `/staff` | GET | a logged-in member of staff ([`Staff`]) | `staff` |
-//! | `/staff/{store}/orders` | GET | the store's staff or HQ's role ([`Staff`]) | `staff` |
-//! | `/staff/{store}/orders/{id}/status` | POST | the store's staff or HQ's role ([`Staff`]), HQ's origin and its CSRF token | `staff` |
+//! | `/staff/{store}/orders` | GET | the store's staff or HQ's role ([`Staff`]): the click&collect desk (`?partial=1`: its list, for its script) | `staff` |
+//! | `/staff/{store}/orders/{id}/status` | POST | the store's staff or HQ's role ([`Staff`]), HQ's origin and its CSRF token; only the moves the core's rule allows, collected after a confirmation, cancelled with a reason | `staff` |
 //! | anything else | any | anyone: a JSON 404 pointing to `/openapi.json` | `openapi` |
+//!
+//! HQ also calls out: the order webhook (`--order-webhook`, see
+//! [`crate::services::webhooks`], described under `webhooks` in
+//! `openapi.json`).
 //!
 //! Every body is limited to `max_body_bytes` (413 above). Every `/v1`
 //! answer but the push stream and the (separately signed) catalog carries
 //! HQ's signature ([`crate::http::signed`]).
 
+mod assets;
 mod availability;
 mod catalog;
 mod customers;
@@ -50,6 +62,7 @@ mod enroll;
 mod events;
 mod handoffs;
 mod health;
+mod images;
 pub mod openapi;
 mod orders;
 mod phone;
@@ -75,6 +88,7 @@ pub fn router(hq: Arc<Hq>) -> Router {
         // Anyone.
         .route("/v1/health", get(health::get))
         .route("/openapi.json", get(openapi::get))
+        .route("/v1/images/{id}/{size}", get(images::get))
         // A kiosk with a one-time code.
         .route("/v1/enroll", post(enroll::post))
         // An enrolled kiosk.
@@ -96,6 +110,19 @@ pub fn router(hq: Arc<Hq>) -> Router {
         .route("/h/{id}/submit", post(phone::submit))
         .route("/h/{id}/claim", post(phone::claim))
         .route("/h/{id}/coupon", post(phone::coupon))
+        .route("/h/{id}/lines", post(phone::lines))
+        .route("/h/{id}/collect", get(phone::collect))
+        .route("/h/{id}/delivery", get(phone::delivery))
+        .route("/h/{id}/order", post(phone::order))
+        .route("/h/{id}/identify", post(phone::identify))
+        .route("/h/{id}/verify", post(phone::verify))
+        .route("/o/{id}", get(phone::order_page))
+        .route("/favicon.ico", get(assets::favicon))
+        .route("/manifest.webmanifest", get(assets::manifest))
+        .route("/sw.js", get(assets::service_worker))
+        .route("/sw-register.js", get(assets::register))
+        .route("/brand.css", get(assets::brand_css))
+        .route("/brand/logo", get(assets::logo))
         .route("/s/{id}", get(survey::page).post(survey::answer))
         // The store's staff.
         .route("/staff/login", get(staff::login_form).post(staff::login))
@@ -109,5 +136,6 @@ pub fn router(hq: Arc<Hq>) -> Router {
         // Signs what json_errors made JSON too (it runs inside this layer).
         .layer(middleware::from_fn_with_state(hq.clone(), signed::sign_answers))
         .layer(middleware::from_fn(layers::security_headers))
+        .layer(middleware::from_fn(layers::compress_pages))
         .with_state(hq)
 }

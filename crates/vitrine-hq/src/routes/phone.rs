@@ -19,22 +19,24 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 use vitrine_core::Lang;
-use vitrine_core::wire::{Contact, HandoffReceipt, HandoffSubmit, codes, valid_email};
-use vitrine_i18n::{MoneyText, Text, domain, text, tr};
+use vitrine_core::wire::customers::LookupKind;
+use vitrine_core::wire::{Contact, HandoffReceipt, HandoffSubmit, OrderRequest, codes, valid_email};
+use vitrine_i18n::{MoneyText, domain, tr};
 
 use crate::Hq;
 use crate::http::page::{
     BASKET_SCRIPT, BRAND, alert, error_text, error_texts, html, lang_links, link_paragraph, page as shell, page_lang,
-    script_json, wants_json,
+    retailer_header, script_json, wants_json,
 };
-use crate::http::{ApiJson, Failure, PageForm, blocking, esc};
+use crate::http::{ApiJson, Failure, PageForm, blocking, esc, product_picture};
+use crate::services::ServiceError;
 use crate::services::catalog::demo_prices;
 use crate::services::handoffs::{
-    ClaimOutcome, PhoneCoupon, Source, accept_handoff, claim as claim_basket, handoff_receipt, price_handoff,
-    use_coupon,
+    ClaimOutcome, PhoneCoupon, Source, accept_handoff, claim as claim_basket, handoff_receipt, use_coupon,
 };
+use crate::services::identify::Refusal;
+use crate::services::phone::{self, Edit, PhoneBasket, Way};
 use crate::services::pricing::PricedLine;
-use crate::storage::HandoffRecord;
 
 #[derive(Deserialize)]
 pub(super) struct PageQuery {
@@ -53,38 +55,203 @@ fn problem(status: StatusCode, lang: Lang, id: &str, msg: &str) -> Response {
     html(status, lang, BRAND, &format!("{}{back}", alert(msg)))
 }
 
-/// The basket section (also sent alone to the page's script), priced for
-/// the customer the kiosk identified, with the coupons used on the phone.
-fn basket_section(hq: &Hq, h: &HandoffRecord, lang: Lang) -> Result<String, Failure> {
-    let priced = price_handoff(hq, h)?;
-    let mut rows = String::new();
-    for PricedLine { line, product, price } in &priced.products {
-        let name = match product {
-            Some(p) => Text::verbatim(p.name.as_str()),
-            None => text!("hq-page-unknown-product", gtin = line.gtin.to_string()),
+/// A form posting to the basket `path` with the page's language.
+fn form_open(action: &str, lang: Lang) -> String {
+    format!(
+        "<form method=\"post\" action=\"{}\"><input type=\"hidden\" name=\"lang\" value=\"{}\">",
+        esc(action),
+        lang.code()
+    )
+}
+
+/// One basket line: its picture's place, name, brand, unit and line price,
+/// and the forms that change its quantity (they post: no script needed).
+fn line_html(b: &PhoneBasket, pl: &PricedLine, editable: bool, lang: Lang) -> String {
+    let PricedLine { line, product, price } = pl;
+    let gtin = line.gtin.to_string();
+    let name = match product {
+        Some(p) => p.name.clone(),
+        None => tr!(lang, "hq-page-unknown-product", gtin = gtin.as_str()),
+    };
+    let brand = product
+        .as_ref()
+        .and_then(|p| p.brand.as_deref())
+        .map(|b| format!("<span class=\"brand\">{}</span>", esc(b)))
+        .unwrap_or_default();
+    let (unit, total) = match price {
+        Some(unit) => (
+            tr!(lang, "phone-unit-price", price = *unit),
+            unit.times(i64::from(line.quantity))
+                .map(|m| m.format(lang))
+                .unwrap_or_else(|| tr!(lang, "hq-page-no-price")),
+        ),
+        None => (
+            tr!(lang, "phone-line-no-price", name = name.as_str()),
+            tr!(lang, "hq-page-no-price"),
+        ),
+    };
+    let qty = if editable {
+        let action = format!("/h/{}/lines", b.record.id);
+        let button = |quantity: u32, label: &str, sign: &str, class: &str| {
+            format!(
+                "{}<input type=\"hidden\" name=\"v\" value=\"{}\"><input type=\"hidden\" name=\"gtin\" value=\"{gtin}\">\
+<input type=\"hidden\" name=\"quantity\" value=\"{quantity}\"><button type=\"submit\" class=\"{class}\" aria-label=\"{}\">{sign}</button></form>",
+                form_open(&action, lang),
+                b.version,
+                esc(label)
+            )
         };
-        let line_total = price
-            .and_then(|m| m.times(i64::from(line.quantity)))
-            .map(|m| m.format(lang))
-            .unwrap_or_else(|| tr!(lang, "hq-page-no-price"));
-        rows.push_str(&format!(
-            "<tr class=\"line\"><td>{}</td><td class=\"n\">{}</td></tr>",
-            esc(&tr!(lang, "hq-page-line", quantity = line.quantity, name = name)),
-            esc(&line_total)
+        let minus = if line.quantity > 1 {
+            button(
+                line.quantity - 1,
+                &tr!(lang, "phone-less", name = name.as_str()),
+                "\u{2212}",
+                "q",
+            )
+        } else {
+            String::new()
+        };
+        let plus = if line.measure.is_none() && line.quantity < vitrine_core::wire::MAX_QUANTITY {
+            button(
+                line.quantity + 1,
+                &tr!(lang, "phone-more", name = name.as_str()),
+                "+",
+                "q",
+            )
+        } else {
+            String::new()
+        };
+        let remove = button(
+            0,
+            &tr!(lang, "phone-remove-label", name = name.as_str()),
+            &tr!(lang, "phone-remove"),
+            "rm",
+        );
+        format!(
+            "<div class=\"qty\">{minus}<span class=\"count\" aria-label=\"{}\">{}</span>{plus}{remove}</div>",
+            esc(&tr!(lang, "phone-quantity", quantity = line.quantity)),
+            line.quantity
+        )
+    } else {
+        format!(
+            "<div class=\"qty\"><span class=\"count\">{}</span></div>",
+            esc(&tr!(lang, "phone-quantity", quantity = line.quantity))
+        )
+    };
+    let picture = product
+        .as_ref()
+        .and_then(|p| p.image.as_ref().map(|id| product_picture(id, &p.name)))
+        .unwrap_or_default();
+    format!(
+        "<li class=\"line\" id=\"l-{gtin}\"><div class=\"pic\" data-gtin=\"{gtin}\">{picture}</div><div class=\"what\"><strong>{}</strong>{brand}\
+<span class=\"unit\">{}</span></div>{qty}<div class=\"n\">{}</div></li>",
+        esc(&name),
+        esc(&unit),
+        esc(&total)
+    )
+}
+
+/// The basket section (also sent alone to the page's script): the store,
+/// the lines, the promotions with their saving, the total (saying which
+/// lines it leaves out), then the ways to finish.
+fn basket_section(hq: &Hq, id: &Uuid, lang: Lang) -> Result<String, Failure> {
+    let Some(b) = phone::basket(hq, id)? else {
+        return Err(Failure::not_found("basket not found"));
+    };
+    let h = &b.record;
+    let editable = b.orders.is_empty();
+    let store = phone::store(hq, &h.store)?;
+    let store_line = match &store {
+        Some(s) => {
+            let place = phone::place_of(s);
+            if place.is_empty() {
+                tr!(lang, "phone-store", store = s.name.as_str())
+            } else {
+                tr!(lang, "phone-store-at", store = s.name.as_str(), place = place.as_str())
+            }
+        }
+        None => tr!(lang, "hq-page-store-prices", store = h.store.as_str()),
+    };
+    let mut out = format!("<p class=\"store\">{}</p>", esc(&store_line));
+    if h.lines.is_empty() {
+        out.push_str(&format!("<p role=\"status\">{}</p>", esc(&tr!(lang, "phone-empty"))));
+    } else {
+        out.push_str(&format!(
+            "<ul class=\"lines\" aria-label=\"{}\">",
+            esc(&tr!(lang, "hq-page-basket-title"))
+        ));
+        for pl in &b.priced.products {
+            out.push_str(&line_html(&b, pl, editable, lang));
+        }
+        out.push_str("</ul>");
+    }
+    let unpriced = b.unpriced();
+    for g in &unpriced {
+        out.push_str(&format!(
+            "<p class=\"warn\" id=\"unpriced-{g}\">{}</p>",
+            esc(&tr!(lang, "phone-unpriced-line", gtin = g.to_string()))
         ));
     }
-    let mut footer = String::new();
-    if let Some(b) = &priced.priced {
-        for a in &b.applied {
-            footer.push_str(&format!(
-                "<tr class=\"promo\"><td colspan=\"2\">{}</td></tr>",
-                esc(&domain::applied_promotion(a).render(lang))
+    if let Some(p) = &b.priced.priced {
+        if !p.applied.is_empty() {
+            out.push_str("<ul class=\"promos\">");
+            for a in &p.applied {
+                out.push_str(&format!(
+                    "<li class=\"promo\">{}</li>",
+                    esc(&domain::applied_promotion(a).render(lang))
+                ));
+            }
+            out.push_str("</ul>");
+        }
+        let label = if unpriced.is_empty() {
+            tr!(lang, "hq-page-total")
+        } else {
+            tr!(lang, "phone-total-without", count = unpriced.len())
+        };
+        out.push_str(&format!(
+            "<p class=\"total\"><span>{}</span> <strong id=\"total\">{}</strong></p>",
+            esc(&label),
+            esc(&p.total.format(lang))
+        ));
+    }
+    if demo_prices(hq) {
+        out.push_str(&format!(
+            "<p class=\"note\"><strong>{}</strong></p>",
+            esc(&tr!(lang, "hq-demo-prices"))
+        ));
+    }
+    // Orders already made from this basket.
+    for o in &b.orders {
+        if let Some(rec) = hq.storage.order(o)? {
+            out.push_str(&format!(
+                "<p role=\"status\"><a href=\"/o/{}?lang={}\">{}</a></p>",
+                o,
+                lang.code(),
+                esc(&tr!(lang, "phone-see-order", number = rec.number.as_str()))
             ));
         }
-        footer.push_str(&format!(
-            "<tr class=\"total\"><td>{}</td><td class=\"n\" id=\"total\">{}</td></tr>",
-            esc(&tr!(lang, "hq-page-total")),
-            esc(&b.total.format(lang))
+    }
+    // Identification: member prices and personal coupons.
+    out.push_str(&identity_section(hq, &b, lang)?);
+    if editable && !h.lines.is_empty() {
+        out.push_str(&format!(
+            "<h2>{}</h2><p class=\"ways\"><a class=\"button\" href=\"/h/{id}/collect?lang={l}\">{}</a> \
+<a class=\"button\" href=\"/h/{id}/delivery?lang={l}\">{}</a></p>",
+            esc(&tr!(lang, "phone-finish")),
+            esc(&tr!(lang, "phone-way-collect")),
+            esc(&tr!(lang, "phone-way-delivery")),
+            id = h.id,
+            l = lang.code(),
+        ));
+    }
+    if let Some(t) = &hq.config.app_deep_link {
+        // The app opens the basket if installed; otherwise the browser
+        // stays on (or comes back to) this page.
+        out.push_str(&format!(
+            "<p><a class=\"button alt\" href=\"{}\">{}</a></p><p class=\"note\">{}</p>",
+            esc(&t.replace("{id}", &h.id.to_string())),
+            esc(&tr!(lang, "hq-page-open-app")),
+            esc(&tr!(lang, "phone-app-fallback"))
         ));
     }
     let claim = if h.claimed_at.is_some() {
@@ -103,31 +270,42 @@ fn basket_section(hq: &Hq, h: &HandoffRecord, lang: Lang) -> Result<String, Fail
             b = esc(&tr!(lang, "hq-page-send")),
         )
     };
-    let app = hq
-        .config
-        .app_deep_link
-        .as_ref()
-        .map(|t| {
-            format!(
-                "<p><a class=\"button\" href=\"{}\">{}</a></p>",
-                esc(&t.replace("{id}", &h.id.to_string())),
-                esc(&tr!(lang, "hq-page-open-app"))
-            )
-        })
-        .unwrap_or_default();
-    let demo = if demo_prices(hq) {
-        format!(
-            "<p class=\"note\"><strong>{}</strong></p>",
-            esc(&tr!(lang, "hq-demo-prices"))
-        )
-    } else {
-        String::new()
-    };
+    out.push_str(&claim);
+    Ok(out)
+}
+
+/// Who the shopper is (after a one-time code) with their coupons, or the
+/// form to get a code.
+fn identity_section(hq: &Hq, b: &PhoneBasket, lang: Lang) -> Result<String, Failure> {
+    let id = b.record.id;
+    if let Some(v) = phone::identified(hq, b)? {
+        let mut out = format!(
+            "<h2>{}</h2><p role=\"status\" id=\"member\">{}</p>",
+            esc(&tr!(lang, "phone-member-heading")),
+            esc(&tr!(lang, "phone-member", name = v.first_name.as_str()))
+        );
+        let codes = v.coupon_codes();
+        if !codes.is_empty() {
+            out.push_str("<ul class=\"coupons\">");
+            for c in codes {
+                out.push_str(&format!(
+                    "<li>{}<input type=\"hidden\" name=\"code\" value=\"{c}\"><button type=\"submit\">{}</button></form></li>",
+                    form_open(&format!("/h/{id}/coupon"), lang),
+                    esc(&tr!(lang, "phone-use-coupon", code = c.as_str())),
+                    c = esc(&c),
+                ));
+            }
+            out.push_str("</ul>");
+        }
+        return Ok(out);
+    }
     Ok(format!(
-        "<table aria-label=\"{}\"><tbody>{rows}{footer}</tbody></table>\
-<p class=\"note\">{}</p>{demo}{app}{claim}",
-        esc(&tr!(lang, "hq-page-basket-title")),
-        esc(&tr!(lang, "hq-page-store-prices", store = h.store.as_str())),
+        "<h2>{}</h2>{}<label for=\"who\">{}</label><input id=\"who\" name=\"value\" autocomplete=\"email\" required>\
+<button type=\"submit\">{}</button></form>",
+        esc(&tr!(lang, "phone-identify-heading")),
+        form_open(&format!("/h/{id}/identify"), lang),
+        esc(&tr!(lang, "phone-identify-label")),
+        esc(&tr!(lang, "phone-identify-send")),
     ))
 }
 
@@ -164,7 +342,7 @@ pub(super) async fn page(
         Ok(Some(h)) => {
             let hq3 = hq.clone();
             let hid = h.id;
-            match blocking(move || basket_section(&hq3, &h, lang)).await {
+            match blocking(move || basket_section(&hq3, &hid, lang)).await {
                 Ok(s) => format!("{s}{}", coupon_form(&hid, lang)),
                 Err(f) => alert(&error_text(&f.body.error, lang)),
             }
@@ -193,7 +371,8 @@ pub(super) async fn page(
         script_json(&data)
     );
     let body = format!(
-        "{}<h1>{}</h1><div id=\"basket\">{section}</div>{script}",
+        "{}{}<h1>{}</h1><div id=\"basket\">{section}</div>{script}",
+        retailer_header(&hq),
         lang_links(&path, lang),
         esc(&tr!(lang, "hq-page-basket-heading")),
     );
@@ -352,5 +531,527 @@ pub(super) async fn coupon(
         }
         Ok(None) => failed(Failure::not_found("basket not found")),
         Err(e) => failed(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct LineForm {
+    gtin: String,
+    quantity: u32,
+    v: u32,
+    lang: Option<String>,
+}
+
+/// `POST /h/{id}/lines`: sets a line's quantity (0 removes it) on the
+/// version the page showed; back to the basket, priced again by HQ.
+pub(super) async fn lines(
+    State(hq): State<Arc<Hq>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    PageForm(f): PageForm<LineForm>,
+) -> Response {
+    let lang = page_lang(f.lang.as_deref(), &headers);
+    let (Ok(uuid), Ok(gtin)) = (Uuid::parse_str(&id), vitrine_core::Gtin::from_digits(f.gtin.trim())) else {
+        return problem(
+            StatusCode::NOT_FOUND,
+            lang,
+            &id,
+            &tr!(lang, "hq-page-link-invalid-short"),
+        );
+    };
+    let hq2 = hq.clone();
+    let res = blocking(move || Ok(phone::set_quantity(&hq2, &uuid, f.v, gtin, f.quantity)?)).await;
+    match res {
+        // A stale page is shown again as the basket is now.
+        Ok(Edit::Done | Edit::Stale) => Redirect::to(&basket_href(&id, lang)).into_response(),
+        Ok(Edit::Ordered) => problem(StatusCode::CONFLICT, lang, &id, &tr!(lang, "phone-ordered-no-edit")),
+        Ok(Edit::Refused) => problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            lang,
+            &id,
+            &tr!(lang, "phone-edit-refused"),
+        ),
+        Ok(Edit::NotFound) => problem(StatusCode::NOT_FOUND, lang, &id, &error_text(codes::NOT_FOUND, lang)),
+        Err(f) => problem(f.status, lang, &id, &error_text(&f.body.error, lang)),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct WayQuery {
+    lang: Option<String>,
+}
+
+/// The contact and name fields of an order form.
+fn contact_fields(lang: Lang) -> String {
+    format!(
+        "<label for=\"name\">{}</label><input id=\"name\" name=\"name\" autocomplete=\"name\" required>\
+<label for=\"email\">{}</label><input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"email\">\
+<label for=\"phone\">{}</label><input id=\"phone\" name=\"phone\" type=\"tel\" autocomplete=\"tel\">",
+        esc(&tr!(lang, "phone-name")),
+        esc(&tr!(lang, "hq-page-claim-email")),
+        esc(&tr!(lang, "hq-page-claim-phone")),
+    )
+}
+
+/// The slots of `way` as radio buttons, the first checked.
+fn slot_fields(hq: &Hq, way: Way, lang: Lang) -> String {
+    let mut out = format!("<fieldset><legend>{}</legend>", esc(&tr!(lang, "phone-slot")));
+    let offset = phone::local_offset(hq);
+    for (i, s) in phone::offered_slots(hq, way).iter().enumerate() {
+        out.push_str(&format!(
+            "<label><input type=\"radio\" name=\"slot\" value=\"{}\"{}> {}</label>",
+            s.start,
+            if i == 0 { " checked" } else { "" },
+            esc(&s.label(hq.now(), offset).render(lang))
+        ));
+    }
+    out.push_str("</fieldset>");
+    out
+}
+
+/// The order form of `way` for basket `id` (a page of its own, so it
+/// works without a script).
+fn way_form(hq: &Hq, id: &Uuid, way: Way, lang: Lang) -> Result<(String, String), Failure> {
+    let Some(b) = phone::basket(hq, id)? else {
+        return Err(Failure::not_found("basket not found"));
+    };
+    let total = b.total().unwrap_or(vitrine_core::Money::zero(hq.config.currency));
+    // The order's id, made now: the form sent twice is one order.
+    let token = Uuid::now_v7();
+    let mut body = String::new();
+    let title;
+    let mut blocked = false;
+    for g in b.unpriced() {
+        body.push_str(&alert(&phone::OrderRefusal::NoPrice(g).text().render(lang)));
+        blocked = true;
+    }
+    match way {
+        Way::Collect => {
+            title = tr!(lang, "phone-way-collect");
+            body.push_str(&format!(
+                "<fieldset><legend>{}</legend>",
+                esc(&tr!(lang, "phone-choose-store"))
+            ));
+            for (i, c) in phone::collect_stores(hq, &b)?.iter().enumerate() {
+                let place = phone::place_of(&c.store);
+                let stock = if c.lines_in_stock == c.lines {
+                    tr!(lang, "phone-store-all-in-stock")
+                } else {
+                    tr!(lang, "phone-store-missing", missing = c.lines - c.lines_in_stock)
+                };
+                let label = if place.is_empty() {
+                    c.store.name.clone()
+                } else {
+                    format!("{} — {place}", c.store.name)
+                };
+                body.push_str(&format!(
+                    "<label><input type=\"radio\" name=\"store\" value=\"{}\"{}{}> {} <span class=\"note\">{}</span></label>",
+                    esc(&c.store.id),
+                    if i == 0 && c.lines_in_stock == c.lines { " checked" } else { "" },
+                    if c.lines_in_stock == c.lines { "" } else { " disabled" },
+                    esc(&label),
+                    esc(&stock)
+                ));
+            }
+            body.push_str("</fieldset>");
+            body.push_str(&format!(
+                "<p class=\"note\">{}</p>",
+                esc(&tr!(lang, "phone-pay-at-pickup"))
+            ));
+        }
+        Way::Delivery => {
+            title = tr!(lang, "phone-way-delivery");
+            let missing = phone::not_deliverable(hq, &b)?;
+            for g in &missing {
+                body.push_str(&alert(&phone::OrderRefusal::OutOfStock(*g).text().render(lang)));
+            }
+            blocked |= !missing.is_empty();
+            let fee = phone::delivery_fee(hq, total);
+            let fee_text = if fee.amount_minor == 0 {
+                tr!(lang, "phone-delivery-free")
+            } else {
+                tr!(lang, "phone-delivery-fee", fee = fee)
+            };
+            body.push_str(&format!("<p id=\"fee\">{}</p>", esc(&fee_text)));
+            if let Some(free) = hq.config.shop.free_delivery_from_minor {
+                body.push_str(&format!(
+                    "<p class=\"note\">{}</p>",
+                    esc(&tr!(
+                        lang,
+                        "phone-delivery-free-from",
+                        amount = vitrine_core::Money::new(free, hq.config.currency)
+                    ))
+                ));
+            }
+            body.push_str(&format!(
+                "<label for=\"street\">{}</label><input id=\"street\" name=\"street\" autocomplete=\"street-address\" required>\
+<label for=\"postcode\">{}</label><input id=\"postcode\" name=\"postcode\" autocomplete=\"postal-code\" required>\
+<label for=\"city\">{}</label><input id=\"city\" name=\"city\" autocomplete=\"address-level2\" required>",
+                esc(&tr!(lang, "phone-street")),
+                esc(&tr!(lang, "phone-postcode")),
+                esc(&tr!(lang, "phone-city")),
+            ));
+            body.push_str(&format!(
+                "<p class=\"note\">{}</p>",
+                esc(&tr!(lang, "phone-pay-on-delivery"))
+            ));
+        }
+    }
+    body.push_str(&slot_fields(hq, way, lang));
+    body.push_str(&contact_fields(lang));
+    let way_code = match way {
+        Way::Collect => "collect",
+        Way::Delivery => "delivery",
+    };
+    let submit = if blocked {
+        String::new()
+    } else {
+        format!(
+            "<button type=\"submit\">{}</button>",
+            esc(&tr!(lang, "phone-order-button"))
+        )
+    };
+    let form = format!(
+        "<h1>{t}</h1><p>{total}</p>{open}<input type=\"hidden\" name=\"way\" value=\"{way_code}\">\
+<input type=\"hidden\" name=\"token\" value=\"{token}\">{body}{submit}</form>",
+        t = esc(&title),
+        total = esc(&tr!(lang, "phone-basket-total", total = total)),
+        open = form_open(&format!("/h/{id}/order"), lang),
+    );
+    let back = link_paragraph(
+        &basket_href(&id.to_string(), lang),
+        &tr!(lang, "hq-page-back-to-basket"),
+    );
+    Ok((title, format!("{form}{back}")))
+}
+
+async fn way_page(hq: Arc<Hq>, id: String, way: Way, q: WayQuery, headers: HeaderMap) -> Response {
+    let lang = page_lang(q.lang.as_deref(), &headers);
+    let Ok(uuid) = Uuid::parse_str(&id) else {
+        return problem(
+            StatusCode::NOT_FOUND,
+            lang,
+            &id,
+            &tr!(lang, "hq-page-link-invalid-short"),
+        );
+    };
+    let hq2 = hq.clone();
+    match blocking(move || way_form(&hq2, &uuid, way, lang)).await {
+        Ok((title, body)) => html(StatusCode::OK, lang, &title, &format!("{}{body}", retailer_header(&hq))),
+        Err(f) => problem(f.status, lang, &id, &error_text(&f.body.error, lang)),
+    }
+}
+
+/// `GET /h/{id}/collect`: the click&collect form.
+pub(super) async fn collect(
+    State(hq): State<Arc<Hq>>,
+    Path(id): Path<String>,
+    Query(q): Query<WayQuery>,
+    headers: HeaderMap,
+) -> Response {
+    way_page(hq, id, Way::Collect, q, headers).await
+}
+
+/// `GET /h/{id}/delivery`: the home delivery form.
+pub(super) async fn delivery(
+    State(hq): State<Arc<Hq>>,
+    Path(id): Path<String>,
+    Query(q): Query<WayQuery>,
+    headers: HeaderMap,
+) -> Response {
+    way_page(hq, id, Way::Delivery, q, headers).await
+}
+
+#[derive(Deserialize)]
+pub(super) struct OrderForm {
+    way: Way,
+    token: String,
+    store: Option<String>,
+    slot: Option<i64>,
+    street: Option<String>,
+    postcode: Option<String>,
+    city: Option<String>,
+    name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    lang: Option<String>,
+}
+
+/// `POST /h/{id}/order`: the order, then its page (303); a refusal says
+/// why (announced) with the way back.
+pub(super) async fn order(
+    State(hq): State<Arc<Hq>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    PageForm(f): PageForm<OrderForm>,
+) -> Response {
+    let lang = page_lang(f.lang.as_deref(), &headers);
+    let (Ok(uuid), Ok(token)) = (Uuid::parse_str(&id), Uuid::parse_str(f.token.trim())) else {
+        return problem(
+            StatusCode::NOT_FOUND,
+            lang,
+            &id,
+            &tr!(lang, "hq-page-link-invalid-short"),
+        );
+    };
+    let clean = |s: Option<String>| s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let address = match f.way {
+        Way::Delivery => Some(phone::Address {
+            street: f.street.unwrap_or_default(),
+            postcode: f.postcode.unwrap_or_default(),
+            city: f.city.unwrap_or_default(),
+        }),
+        Way::Collect => None,
+    };
+    let o = phone::PhoneOrder {
+        id: token,
+        way: f.way,
+        store: clean(f.store),
+        slot_start: f.slot.unwrap_or(0),
+        address,
+        name: f.name.unwrap_or_default(),
+        contact: Contact {
+            email: clean(f.email),
+            phone: clean(f.phone),
+        },
+        lang,
+    };
+    let hq2 = hq.clone();
+    match blocking(move || Ok(phone::place_order(&hq2, &uuid, &o)?)).await {
+        Ok(Some(Ok(receipt))) => Redirect::to(&format!("/o/{}?lang={}", receipt.id, lang.code())).into_response(),
+        Ok(Some(Err(why))) => {
+            let way = match f.way {
+                Way::Collect => "collect",
+                Way::Delivery => "delivery",
+            };
+            let back = link_paragraph(
+                &format!("/h/{id}/{way}?lang={}", lang.code()),
+                &tr!(lang, "phone-back-to-form"),
+            );
+            html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                lang,
+                &tr!(lang, "phone-order-refused"),
+                &format!(
+                    "<h1>{}</h1><p role=\"alert\" id=\"refused\">{}</p>{back}",
+                    esc(&tr!(lang, "phone-order-refused")),
+                    esc(&why.text().render(lang))
+                ),
+            )
+        }
+        Ok(None) => problem(StatusCode::NOT_FOUND, lang, &id, &error_text(codes::NOT_FOUND, lang)),
+        Err(f) => problem(f.status, lang, &id, &error_text(&f.body.error, lang)),
+    }
+}
+
+/// The order page's content.
+fn order_section(hq: &Hq, id: &Uuid, lang: Lang) -> Result<(String, String), Failure> {
+    let o = hq
+        .storage
+        .order(id)?
+        .ok_or_else(|| Failure::not_found("order not found"))?;
+    let req: OrderRequest =
+        serde_json::from_str(&o.request_json).map_err(|e| Failure::from(ServiceError::internal(e)))?;
+    let title = tr!(lang, "phone-order-title", number = o.number.as_str());
+    let mut out = format!(
+        "<h1>{}</h1><p role=\"status\" id=\"status\">{}</p>",
+        esc(&title),
+        esc(&tr!(
+            lang,
+            "phone-order-status",
+            status = domain::order_status(o.status)
+        ))
+    );
+    let details = phone::order_details(hq, id)?;
+    let how = match &details {
+        Some((d, _)) => phone::how_text(hq, d, &o.store)?.render(lang),
+        None => {
+            let name = phone::store(hq, &o.store)?
+                .map(|s| s.name)
+                .unwrap_or_else(|| o.store.clone());
+            tr!(lang, "phone-order-kiosk", store = name.as_str())
+        }
+    };
+    out.push_str(&format!("<p id=\"how\">{}</p><ul class=\"lines\">", esc(&how)));
+    for l in &req.lines {
+        let name = hq
+            .storage
+            .product_price(l.gtin, &o.store)?
+            .map(|p| p.product.name)
+            .unwrap_or_else(|| l.gtin.to_string());
+        out.push_str(&format!(
+            "<li class=\"line\"><div class=\"pic\" data-gtin=\"{}\"></div><div class=\"what\">{}</div></li>",
+            l.gtin,
+            esc(&tr!(lang, "hq-page-line", quantity = l.quantity, name = name.as_str()))
+        ));
+    }
+    out.push_str("</ul>");
+    out.push_str(&format!(
+        "<p class=\"total\"><span>{}</span> <strong id=\"total\">{}</strong></p>",
+        esc(&tr!(lang, "hq-page-total")),
+        esc(&o.total.format(lang))
+    ));
+    if let Some((d, checkout)) = &details {
+        let pay = match (checkout, d.payment) {
+            (Some(url), _) => format!(
+                "<p><a class=\"button\" id=\"checkout\" href=\"{}\">{}</a></p>",
+                esc(url),
+                esc(&tr!(lang, "phone-checkout"))
+            ),
+            (None, phone::Payment::AtPickup) => format!("<p>{}</p>", esc(&tr!(lang, "phone-pay-at-pickup"))),
+            (None, phone::Payment::OnDelivery) => format!("<p>{}</p>", esc(&tr!(lang, "phone-pay-on-delivery"))),
+        };
+        out.push_str(&pay);
+        out.push_str(&link_paragraph(
+            &basket_href(&d.handoff.to_string(), lang),
+            &tr!(lang, "hq-page-back-to-basket"),
+        ));
+    }
+    Ok((title, out))
+}
+
+/// `GET /o/{id}`: an order's page, to reload later (its status now).
+pub(super) async fn order_page(
+    State(hq): State<Arc<Hq>>,
+    Path(id): Path<String>,
+    Query(q): Query<WayQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = page_lang(q.lang.as_deref(), &headers);
+    let not_found = || {
+        html(
+            StatusCode::NOT_FOUND,
+            lang,
+            BRAND,
+            &format!("<h1>{}</h1>", esc(&tr!(lang, "phone-order-not-found"))),
+        )
+    };
+    let Ok(uuid) = Uuid::parse_str(&id) else {
+        return not_found();
+    };
+    let hq2 = hq.clone();
+    match blocking(move || order_section(&hq2, &uuid, lang)).await {
+        Ok((title, body)) => {
+            let path = format!("/o/{id}");
+            html(
+                StatusCode::OK,
+                lang,
+                &title,
+                &format!("{}{}{body}", retailer_header(&hq), lang_links(&path, lang)),
+            )
+        }
+        Err(f) if f.status == StatusCode::NOT_FOUND => not_found(),
+        Err(f) => html(f.status, lang, BRAND, &alert(&error_text(&f.body.error, lang))),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct IdentifyForm {
+    value: String,
+    lang: Option<String>,
+}
+
+/// `POST /h/{id}/identify`: a one-time code to the email or phone typed
+/// (sent only to a customer's; the page answers the same either way),
+/// then the form for the code.
+pub(super) async fn identify(
+    State(hq): State<Arc<Hq>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    PageForm(f): PageForm<IdentifyForm>,
+) -> Response {
+    let lang = page_lang(f.lang.as_deref(), &headers);
+    let Ok(uuid) = Uuid::parse_str(&id) else {
+        return problem(
+            StatusCode::NOT_FOUND,
+            lang,
+            &id,
+            &tr!(lang, "hq-page-link-invalid-short"),
+        );
+    };
+    let value = f.value.trim().to_string();
+    let kind = if value.contains('@') {
+        LookupKind::Email
+    } else {
+        LookupKind::Phone
+    };
+    let hq2 = hq.clone();
+    let res = blocking(move || Ok(phone::ask_code(&hq2, &uuid, kind, &value, lang)?)).await;
+    match res {
+        Ok(Some(Ok(ch))) => html(
+            StatusCode::OK,
+            lang,
+            &tr!(lang, "phone-code-title"),
+            &format!(
+                "<h1>{}</h1><p role=\"status\">{}</p>{}<input type=\"hidden\" name=\"challenge\" value=\"{}\">\
+<label for=\"code\">{}</label><input id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required>\
+<button type=\"submit\">{}</button></form>{}",
+                esc(&tr!(lang, "phone-code-title")),
+                esc(&tr!(lang, "phone-code-sent")),
+                form_open(&format!("/h/{id}/verify"), lang),
+                esc(&ch.id),
+                esc(&tr!(lang, "phone-code-label")),
+                esc(&tr!(lang, "phone-code-check")),
+                link_paragraph(&basket_href(&id, lang), &tr!(lang, "hq-page-back-to-basket")),
+            ),
+        ),
+        Ok(Some(Err(Refusal::RateLimited { .. }))) => problem(
+            StatusCode::TOO_MANY_REQUESTS,
+            lang,
+            &id,
+            &error_text(codes::RATE_LIMITED, lang),
+        ),
+        Ok(Some(Err(_))) | Err(_) => problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            lang,
+            &id,
+            &tr!(lang, "phone-identify-bad"),
+        ),
+        Ok(None) => problem(StatusCode::NOT_FOUND, lang, &id, &error_text(codes::NOT_FOUND, lang)),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct VerifyForm {
+    challenge: String,
+    code: String,
+    lang: Option<String>,
+}
+
+/// `POST /h/{id}/verify`: the right code identifies the shopper on this
+/// basket (member prices, personal coupons), then back to it.
+pub(super) async fn verify(
+    State(hq): State<Arc<Hq>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    PageForm(f): PageForm<VerifyForm>,
+) -> Response {
+    let lang = page_lang(f.lang.as_deref(), &headers);
+    let Ok(uuid) = Uuid::parse_str(&id) else {
+        return problem(
+            StatusCode::NOT_FOUND,
+            lang,
+            &id,
+            &tr!(lang, "hq-page-link-invalid-short"),
+        );
+    };
+    let hq2 = hq.clone();
+    let res = blocking(move || Ok(phone::check_code(&hq2, &uuid, &f.challenge, &f.code)?)).await;
+    match res {
+        Ok(Some(Ok(_))) => Redirect::to(&basket_href(&id, lang)).into_response(),
+        Ok(Some(Err(Refusal::WrongCode { left }))) => problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            lang,
+            &id,
+            &tr!(lang, "phone-code-wrong", left = left),
+        ),
+        Ok(Some(Err(_))) => problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            lang,
+            &id,
+            &tr!(lang, "phone-code-closed"),
+        ),
+        Ok(None) => problem(StatusCode::NOT_FOUND, lang, &id, &error_text(codes::NOT_FOUND, lang)),
+        Err(f) => problem(f.status, lang, &id, &error_text(&f.body.error, lang)),
     }
 }

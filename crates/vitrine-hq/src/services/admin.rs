@@ -1,15 +1,19 @@
 //! What the `vitrine-hq` commands do to the referential and the fleet. Each
 //! catalog command is one new catalog version.
 
+use std::collections::HashMap;
 use std::io::BufRead;
-
+use std::path::Path;
 use thiserror::Error;
-use vitrine_core::catalog::{Change, parse_record};
+
+use vitrine_core::catalog::{Change, parse_record_with_image};
+use vitrine_core::picture::{ImageId, ImageSource};
 use vitrine_core::pricing::{Audience, PromoKind, Promotion, Target, Tier};
 use vitrine_core::product::{PriceEntry, Product, StockEntry, UnixTime};
 use vitrine_core::{Currency, Gtin, Money};
 
 use super::catalog::{DEMO_PRICES_META, PRICES_ORIGIN_META};
+use super::pictures;
 use crate::storage::{HqStorage, NewDevice, StorageError};
 use crate::{Hq, keys, now};
 
@@ -31,21 +35,57 @@ pub struct ImportReport {
     pub skipped_examples: Vec<String>,
     pub changes: u64,
     pub catalog_version: u64,
+    /// Products imported with a picture.
+    pub pictures: u64,
+    /// Products whose `image` could not be imported (they are imported
+    /// without a picture), and the first few reasons.
+    pub picture_problems: u64,
+    pub picture_examples: Vec<String>,
 }
 
 /// Imports the referential's JSONL (one version). With `demo_prices`, adds
 /// the seeded demo prices, stock, offers, promotions and stores (not real
 /// prices). A malformed line stops the import with nothing written.
+/// Pictures named by path are not read (there is no file to be beside):
+/// [`import_file`] does.
 pub fn import(hq: &Hq, reader: impl BufRead, demo_prices: Option<u64>) -> Result<ImportReport, AdminError> {
+    import_with_pictures(hq, reader, demo_prices, None)
+}
+
+/// [`import`] of the JSONL file at `path`, with the pictures its lines
+/// name (paths relative to the file's folder; see
+/// [`crate::services::pictures`]).
+pub fn import_file(hq: &Hq, path: &Path, demo_prices: Option<u64>) -> Result<ImportReport, AdminError> {
+    let f =
+        std::fs::File::open(path).map_err(|e| AdminError::Invalid(format!("cannot read {}: {e}", path.display())))?;
+    let folder = path
+        .parent()
+        .map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p });
+    import_with_pictures(hq, std::io::BufReader::with_capacity(1 << 20, f), demo_prices, folder)
+}
+
+fn import_with_pictures(
+    hq: &Hq,
+    reader: impl BufRead,
+    demo_prices: Option<u64>,
+    folder: Option<&Path>,
+) -> Result<ImportReport, AdminError> {
     let mut products: Vec<Product> = Vec::new();
     let mut report = ImportReport::default();
+    // A file named by many lines is read and checked once.
+    let mut pictures: HashMap<String, Option<ImageId>> = HashMap::new();
     for (i, line) in reader.lines().enumerate() {
         let line = line?;
         if line.trim().is_empty() {
             continue;
         }
-        match parse_record(&line) {
-            Ok(p) => products.push(p),
+        match parse_record_with_image(&line) {
+            Ok((mut p, source)) => {
+                if let Some(source) = source {
+                    p.image = picture(hq, folder, &source, &mut pictures, &mut report, i + 1);
+                }
+                products.push(p);
+            }
             Err(e) if e.is_fatal() => {
                 return Err(AdminError::Invalid(format!(
                     "line {}: {e}; nothing was imported",
@@ -77,6 +117,42 @@ pub fn import(hq: &Hq, reader: impl BufRead, demo_prices: Option<u64>) -> Result
             .set_meta(PRICES_ORIGIN_META, vitrine_core::demo::DEMO_ORIGIN)?;
     }
     Ok(report)
+}
+
+/// The id of the picture `source` names, stored; `None` (and the problem
+/// reported) when it cannot be imported.
+fn picture(
+    hq: &Hq,
+    folder: Option<&Path>,
+    source: &ImageSource,
+    seen: &mut HashMap<String, Option<ImageId>>,
+    report: &mut ImportReport,
+    line: usize,
+) -> Option<ImageId> {
+    let key = match source {
+        ImageSource::File(s) | ImageSource::Url(s) => s.clone(),
+    };
+    let id = match seen.get(&key) {
+        Some(id) => id.clone(),
+        None => {
+            let id = pictures::read_source(folder, source)
+                .and_then(|bytes| pictures::import_bytes(&*hq.storage, &bytes, &key));
+            let id = match id {
+                Ok(id) => Some(id),
+                Err(e) => {
+                    report.picture_problems += 1;
+                    if report.picture_examples.len() < 10 {
+                        report.picture_examples.push(format!("line {line}: {e}"));
+                    }
+                    None
+                }
+            };
+            seen.insert(key, id.clone());
+            id
+        }
+    };
+    report.pictures += u64::from(id.is_some());
+    id
 }
 
 fn gtin(code: &str) -> Result<Gtin, AdminError> {

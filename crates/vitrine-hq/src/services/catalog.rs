@@ -1,8 +1,9 @@
-//! Publishing the catalog to kiosks: signed snapshots, cut once per version
-//! and store and kept (with their gzipped form) until a newer version or an
-//! hour of their validity has passed, and signed deltas. With several
-//! replicas on one database a cut is made once for all of them and kept in
-//! the database, where each replica takes it.
+//! Publishing the catalog to kiosks: streamed snapshots (one record a line,
+//! signed once at the end: `vitrine_core::stream`), cut once per version and
+//! store, gzipped as they are read and kept (gzipped only) until a newer
+//! version or an hour of their validity has passed, and signed deltas.
+//! With several replicas on one database a cut is made once for all of
+//! them and kept in the database, where each replica takes it.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -12,11 +13,12 @@ use std::sync::{Arc, Mutex};
 // shared by every answer that serves it, never copied.
 use axum::body::Bytes;
 use vitrine_core::product::UnixTime;
+use vitrine_core::stream::{StreamHeader, StreamSigner};
 use vitrine_core::wire::{ChangesAnswer, SignedUpdate, UpdateKind};
 
 use super::ServiceError;
 use crate::Hq;
-use crate::storage::{ChangesSince, StorageError, StoredCut};
+use crate::storage::{ChangesSince, SnapshotPart, StorageError, StoredCut};
 
 /// HQ's meta key set when its prices are generated demo values: every
 /// update HQ signs then says so.
@@ -29,13 +31,17 @@ pub const PRICES_ORIGIN_META: &str = "prices_origin";
 /// Seconds a cut snapshot is served before it is signed again.
 const RESIGN_AFTER_S: i64 = 3600;
 
-/// A signed snapshot as cut for a store: its JSON and the same gzipped.
+/// A streamed snapshot as cut for a store, gzipped. Kept whole and served
+/// byte for byte the same until it is cut again, so a kiosk whose download
+/// was cut asks for the rest (`Range`, checked against `etag`).
 #[derive(Clone)]
 pub struct CutSnapshot {
     pub version: u64,
     pub signed_at: UnixTime,
-    pub json: Bytes,
     pub gzip: Bytes,
+    /// Names these exact bytes (`If-Range`): another cut, even of the same
+    /// version, has another.
+    pub etag: String,
 }
 
 /// The last snapshot cut for each store, and the lock that makes a cut
@@ -113,13 +119,14 @@ pub async fn cut_snapshot(hq: &Arc<Hq>, store: &str) -> Result<CutSnapshot, Serv
     let store2 = store.to_string();
     let (cut, cut_here) = tokio::task::spawn_blocking(move || {
         if !hq2.storage.is_shared() {
-            return Ok::<_, ServiceError>((cut_now(&hq2, &store2, now)?, true));
+            return Ok::<_, ServiceError>((cut_stream(&hq2, &store2, now)?, true));
         }
-        // Replicas share the cut: the first to ask cuts it (the others
-        // wait on the database's lock) and every one serves it.
+        // Replicas share the cut: the first to ask cuts it (the others wait
+        // on the database's lock) and every one serves the same bytes, so a
+        // download cut short resumes (Range, If-Range) on any replica.
         let mut failure = None;
         let res = hq2.storage.cut_once(&store2, current, now - RESIGN_AFTER_S, &mut || {
-            let cut = cut_now(&hq2, &store2, now).map_err(|e| {
+            let cut = cut_stream(&hq2, &store2, now).map_err(|e| {
                 let text = e.to_string();
                 failure = Some(e);
                 StorageError::Cut(text)
@@ -134,12 +141,11 @@ pub async fn cut_snapshot(hq: &Arc<Hq>, store: &str) -> Result<CutSnapshot, Serv
             return Err(e);
         }
         let (stored, cut_here) = res?;
-        let json = gunzip(&stored.gzip)?;
         Ok((
             CutSnapshot {
+                etag: etag_of(stored.version, &stored.gzip),
                 version: stored.version,
                 signed_at: stored.signed_at,
-                json,
                 gzip: Bytes::from(stored.gzip),
             },
             cut_here,
@@ -151,39 +157,63 @@ pub async fn cut_snapshot(hq: &Arc<Hq>, store: &str) -> Result<CutSnapshot, Serv
     Ok(cut)
 }
 
-/// Cuts, signs and gzips the snapshot of `store` now.
-fn cut_now(hq: &Hq, store: &str, now: UnixTime) -> Result<CutSnapshot, ServiceError> {
-    let snap = hq.storage.snapshot_json(store)?;
-    let expires_at = now + hq.config.update_valid_hours * 3600;
-    let update = SignedUpdate::sign_raw(
-        UpdateKind::Snapshot,
-        store,
-        0,
-        snap.version,
-        expires_at,
-        snap.changes_json,
-        &hq.key,
-    )
-    .map_err(ServiceError::internal)?;
-    let update = demo_marked(hq, update)?;
-    let body = serde_json::to_vec(&update).map_err(ServiceError::internal)?;
-    let gz = gzip(&body)?;
-    Ok(CutSnapshot {
-        version: snap.version,
-        signed_at: now,
-        json: Bytes::from(body),
-        gzip: gz,
-    })
+/// The ETag of a cut: these exact bytes (every replica serving a stored
+/// cut gives the same).
+fn etag_of(version: u64, gzip: &[u8]) -> String {
+    format!("\"{version}-{}\"", &vitrine_core::sign::sha256_hex(gzip)[..16])
 }
 
-/// The JSON of a stored cut.
-fn gunzip(gz: &[u8]) -> Result<Bytes, ServiceError> {
-    use std::io::Read;
-    let mut out = Vec::with_capacity(gz.len() * 6);
-    flate2::read::GzDecoder::new(gz)
-        .read_to_end(&mut out)
-        .map_err(ServiceError::internal)?;
-    Ok(Bytes::from(out))
+/// Reads `store`'s catalog record by record into a signed, gzipped stream:
+/// HQ holds the compressed bytes, never the catalog's JSON whole.
+fn cut_stream(hq: &Hq, store: &str, now: UnixTime) -> Result<CutSnapshot, ServiceError> {
+    use std::io::Write;
+    let expires_at = now + hq.config.update_valid_hours * 3600;
+    let demo = hq.storage.meta(DEMO_PRICES_META)?.as_deref() == Some("1");
+    let mut gz = flate2::write::GzEncoder::new(Vec::with_capacity(1 << 16), flate2::Compression::fast());
+    let mut signer: Option<StreamSigner> = None;
+    let mut version = 0;
+    let mut failed: Option<ServiceError> = None;
+    hq.storage
+        .snapshot_each(store, &mut |part| {
+            let written = match part {
+                SnapshotPart::Version(v) => {
+                    version = v;
+                    StreamSigner::begin(StreamHeader::new(store, v, expires_at, demo))
+                        .map_err(ServiceError::internal)
+                        .and_then(|(s, header)| {
+                            signer = Some(s);
+                            gz.write_all(header.as_bytes()).map_err(ServiceError::internal)
+                        })
+                }
+                SnapshotPart::Record(r) => match signer.as_mut() {
+                    Some(s) => {
+                        s.record(r);
+                        gz.write_all(r.as_bytes())
+                            .and_then(|()| gz.write_all(b"\n"))
+                            .map_err(ServiceError::internal)
+                    }
+                    None => Err(ServiceError::internal("a snapshot record came before its version")),
+                },
+            };
+            // The storage's error type carries no service error: keep ours and
+            // stop the read with a generic one.
+            written.map_err(|e| {
+                failed = Some(e);
+                crate::storage::StorageError::Corrupt("snapshot cut stopped".to_string())
+            })
+        })
+        .map_err(|e| failed.take().unwrap_or_else(|| e.into()))?;
+    let signer = signer.ok_or_else(|| ServiceError::internal("the storage gave no snapshot version"))?;
+    let end = signer.finish(&hq.key).map_err(ServiceError::internal)?;
+    gz.write_all(end.as_bytes()).map_err(ServiceError::internal)?;
+    let gzip = gz.finish().map_err(ServiceError::internal)?;
+    let etag = etag_of(version, &gzip);
+    Ok(CutSnapshot {
+        version,
+        signed_at: now,
+        gzip: Bytes::from(gzip),
+        etag,
+    })
 }
 
 /// What a kiosk at catalog version `since` gets for `store`: up to date, a

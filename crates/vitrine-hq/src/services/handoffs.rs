@@ -187,7 +187,7 @@ pub fn handoff_receipt(hq: &Hq, h: &HandoffRecord) -> HandoffReceipt {
 }
 
 /// The reference of a handed-off basket's coupon uses (channel `phone`).
-fn handoff_reference(h: &HandoffRecord) -> String {
+pub fn handoff_reference(h: &HandoffRecord) -> String {
     format!("handoff:{}", h.id)
 }
 
@@ -196,11 +196,41 @@ fn handoff_reference(h: &HandoffRecord) -> String {
 /// [`pricing_context`] as an order's) and the HQ coupons used on it from
 /// the phone page, with `extra` (a coupon code and its promotion, if it is
 /// an HQ coupon) on top.
+/// A handed-off basket as it is now: the lines of the shopper's last edit
+/// on the phone (the kiosk's signed lines until then) and the customer the
+/// kiosk vouched for, else the one a one-time code identified on the
+/// phone. With the edit's version (0: the kiosk's).
+pub fn current(hq: &Hq, h: &HandoffRecord) -> Result<(HandoffRecord, u32), ServiceError> {
+    let mut now = h.clone();
+    let mut version = 0;
+    if let Some(edit) = hq.storage.basket_edit(&h.id)? {
+        now.lines = edit.lines;
+        version = edit.version;
+    }
+    if now.customer_id.is_none() {
+        now.customer_id = hq.storage.phone_identity(&h.id)?;
+    }
+    Ok((now, version))
+}
+
 fn price_handoff_with(
     hq: &Hq,
     h: &HandoffRecord,
     extra: Option<(&str, Option<Promotion>)>,
 ) -> Result<PricedLines, ServiceError> {
+    price_handoff_at(hq, h, &h.store, extra)
+}
+
+/// [`price_handoff`] with `store`'s prices (an order collected in another
+/// store), and `extra` (a coupon about to be used).
+pub fn price_handoff_at(
+    hq: &Hq,
+    h: &HandoffRecord,
+    store: &str,
+    extra: Option<(&str, Option<Promotion>)>,
+) -> Result<PricedLines, ServiceError> {
+    let (h, _) = current(hq, h)?;
+    let h = &h;
     let customer = match h.customer_id.as_deref() {
         Some(id) => hq.storage.customer(id)?.map(|c| pricing_context(&c)),
         None => None,
@@ -214,7 +244,7 @@ fn price_handoff_with(
         promos.extend(promo);
         codes.push(code.to_string());
     }
-    price_lines_with(hq, &h.store, &h.lines, customer.as_ref(), &promos, &codes, hq.now())
+    price_lines_with(hq, store, &h.lines, customer.as_ref(), &promos, &codes, hq.now())
 }
 
 /// A handed-off basket priced as the phone page and the claim email show
@@ -361,6 +391,7 @@ pub fn use_coupon(hq: &Hq, id: &Uuid, code: &str) -> Result<Option<PhoneCoupon>,
     let Some(h) = hq.storage.handoff(id)? else {
         return Ok(None);
     };
+    let (h, _) = current(hq, &h)?;
     let code = code.trim().to_string();
     if hq
         .storage

@@ -6,10 +6,10 @@
 //!
 //! Dependencies between services run one way, from the ones that compose
 //! to the ones they use:
-//! `orders`, `handoffs` → `survey` → `notify` → `pricing`, `coupons`,
+//! `orders` → `webhooks` → `pricing`; `orders`, `handoffs` → `survey` → `notify` → `pricing`, `coupons`,
 //! `catalog`; `orders`, `handoffs`, `survey` → `customers` → `coupons`;
 //! `orders`, `handoffs`, routes → `identify` → `customers`, `notify`;
-//! `admin` → `catalog`; every one → [`crate::storage`].
+//! `admin` → `catalog`, `pictures`; every one → [`crate::storage`].
 //!
 //! # Layout
 //! - [`catalog`]: the signed snapshots (cut once per version and store,
@@ -19,7 +19,10 @@
 //! - [`handoffs`]: accepting a signed basket, pricing it for the phone
 //!   page, claiming it, a coupon used on it from the phone.
 //! - [`orders`]: accepting a click&collect order (coupons used once,
-//!   confirmation queued), the staff's status changes.
+//!   confirmation queued), the one function that stores any order and the
+//!   one that changes a status.
+//! - [`webhooks`]: the order webhook (outbox events, signed delivery with
+//!   retries and dead letters, the checkout URL a receiver answers).
 //! - [`customers`]: the customer referential (keyed-hash lookup, loyalty
 //!   tokens, card table, forget-me).
 //! - [`coupons`]: single-use coupons across channels, why one is refused.
@@ -32,6 +35,8 @@
 //!   catalogue) and the sender (SMTP relay, SMS webhook) with retries.
 //! - [`staff`]: staff accounts (Argon2 passwords, lockout), their
 //!   sessions.
+//! - [`pictures`]: product pictures (checked, stored by content hash,
+//!   resized) and their sizes for the picture route.
 //! - [`admin`]: what the `vitrine-hq` commands do to the referential and
 //!   the fleet.
 
@@ -44,9 +49,12 @@ pub mod handoffs;
 pub mod identify;
 pub mod notify;
 pub mod orders;
+pub mod pictures;
+pub mod phone;
 pub mod pricing;
 pub mod staff;
 pub mod survey;
+pub mod webhooks;
 
 use thiserror::Error;
 

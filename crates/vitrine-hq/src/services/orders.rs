@@ -5,21 +5,32 @@
 //! and the coupons the kiosk applied (each used once across channels, a
 //! personal one only by its holder), confirmed to the shopper in the
 //! order's language, then moved through its statuses by the store's staff.
+//!
+//! Every order, whatever its channel (kiosk click&collect, phone
+//! click&collect, delivery), is stored by [`create`], and every status
+//! change is made by [`set_status`]: these two write the shopper's messages
+//! and the order webhook's event ([`super::webhooks`]) in the transaction
+//! of the order or the change, so the retailer's systems see them all.
+//! How a status may move is the core's one rule
+//! ([`OrderStatus::may_become`]); HQ refuses any other change.
 
 use uuid::Uuid;
 use vitrine_core::Money;
+use vitrine_core::product::UnixTime;
 use vitrine_core::sign::sha256_hex;
-use vitrine_core::wire::{OrderReceipt, OrderRequest, OrderStatus, order_number};
+use vitrine_core::wire::customers::CouponOutcome;
+use vitrine_core::wire::{CancelReason, OrderReceipt, OrderRequest, OrderStatus, order_number};
 
 use super::ServiceError;
-use super::coupons::{AppliedCoupons, apply_coupons};
+use super::coupons::{AppliedCoupons, CouponRefusal, apply_coupons};
 use super::customers::pricing_context;
 use super::identify::{pricing_time, vouched_customer};
 use super::notify::messages::{order_messages, status_messages};
-use super::pricing::price_lines_with;
+use super::pricing::{PricedLines, price_lines_with};
 use super::survey::after_collected;
+use super::webhooks::{self, OrderOrigin};
 use crate::Hq;
-use crate::storage::{Device, OrderRecord, ProductPrice, Put};
+use crate::storage::{Device, NewNotification, OrderRecord, ProductPrice, Put, StatusUpdate, StatusUpdated};
 
 fn same_or_conflict(old: &OrderRecord, fingerprint: &str) -> Result<OrderReceipt, ServiceError> {
     if old.fingerprint != fingerprint {
@@ -95,47 +106,128 @@ pub fn accept_order(hq: &Hq, dev: &Device, req: &OrderRequest) -> Result<(bool, 
         holder,
     )?;
     let priced = price_lines_with(hq, &req.store, &req.lines, customer.as_ref(), &promos, &accepted, at)?;
-    let total = priced
+    // What HQ keeps of the request: the customer it vouched for, not the
+    // one the kiosk named, and not the evidence (a card number, a token).
+    let mut kept = req.clone();
+    kept.customer.customer_id = holder.map(String::from);
+    kept.identification = None;
+    create_order(
+        hq,
+        NewOrder {
+            request: kept,
+            device_id: &dev.id,
+            at,
+            priced: &priced,
+            extra: Money::zero(hq.config.currency),
+            coupons,
+            refused: &refused,
+            fingerprint,
+            details: None,
+            notes: None,
+            origin: OrderOrigin::KIOSK,
+        },
+    )
+}
+
+/// An order about to be stored, whichever channel made it (the kiosk's
+/// click&collect, the phone's click&collect or delivery).
+pub struct NewOrder<'a> {
+    /// The request as HQ keeps it (the customer it vouches for, no
+    /// evidence).
+    pub request: OrderRequest,
+    /// The kiosk that made the order (or the basket it comes from).
+    pub device_id: &'a str,
+    /// HQ's pricing time.
+    pub at: UnixTime,
+    pub priced: &'a PricedLines,
+    /// Added to the basket's total (a delivery fee).
+    pub extra: Money,
+    pub coupons: Vec<CouponOutcome>,
+    pub refused: &'a [(String, CouponRefusal)],
+    /// The idempotency fingerprint.
+    pub fingerprint: String,
+    /// How a phone order is fulfilled and paid (see
+    /// [`crate::services::phone`]), with the basket it comes from.
+    pub details: Option<(Uuid, String)>,
+    /// The confirmation to send (None: the kiosk order's).
+    pub notes: Option<Vec<NewNotification>>,
+    /// Its channel, fulfilment and payment, for the retailer's webhook.
+    pub origin: OrderOrigin<'a>,
+}
+
+/// Stores an order once with its confirmation: the ONE function every
+/// order goes through, so that whatever follows an order (its messages,
+/// the retailer's webhook) sees them all. Returns whether it is new and
+/// the receipt (the first one, for a repeat).
+pub fn create_order(hq: &Hq, o: NewOrder<'_>) -> Result<(bool, OrderReceipt), ServiceError> {
+    let req = &o.request;
+    let basket = o
+        .priced
         .priced
         .as_ref()
         .map(|p| p.total)
         .unwrap_or(Money::zero(hq.config.currency));
+    let total = basket.checked_add(o.extra).map_err(ServiceError::internal)?;
     let receipt = OrderReceipt {
         id: req.id,
         number: order_number(&req.id),
         store: req.store.clone(),
         status: OrderStatus::Received,
         total,
-        created_at: at,
-        coupons,
+        created_at: o.at,
+        coupons: o.coupons,
     };
-    // What HQ keeps of the request: the customer it vouched for, not the
-    // one the kiosk named, and not the evidence (a card number, a token).
-    let mut kept = req.clone();
-    kept.customer.customer_id = holder.map(String::from);
-    kept.identification = None;
     let record = OrderRecord {
         id: req.id,
         number: receipt.number.clone(),
         store: req.store.clone(),
-        device_id: dev.id.clone(),
-        created_at: at,
+        device_id: o.device_id.to_string(),
+        created_at: o.at,
         received_at: hq.now(),
         status: OrderStatus::Received,
-        request_json: serde_json::to_string(&kept).map_err(ServiceError::internal)?,
-        fingerprint: fingerprint.clone(),
+        request_json: serde_json::to_string(req).map_err(ServiceError::internal)?,
+        fingerprint: o.fingerprint.clone(),
         receipt_json: serde_json::to_string(&receipt).map_err(ServiceError::internal)?,
         total,
+        checkout_url: None,
+        cancel_reason: None,
     };
-    let notes = order_messages(hq, &kept, &receipt, &priced, &refused);
-    match hq.storage.put_order(&record, &notes)? {
+    let notes = match o.notes {
+        Some(notes) => notes,
+        None => order_messages(hq, req, &receipt, o.priced, o.refused),
+    };
+    // The details first: an order never exists without them (a failure
+    // after leaves details no order names, harmless).
+    if let Some((handoff, details)) = &o.details {
+        hq.storage.put_order_details(&req.id, handoff, details)?;
+    }
+    // The retailer's webhook event goes in the order's transaction.
+    let events: Vec<_> = webhooks::order_created(hq, &record, req, o.priced, o.origin)?
+        .into_iter()
+        .collect();
+    match hq.storage.put_order(&record, &notes, &events)? {
         Put::Created(_) => {
-            tracing::info!(order = %req.id, number = %receipt.number, store = %req.store, "order received");
+            tracing::info!(order = %req.id, number = %receipt.number, store = %req.store, channel = o.origin.channel, "order received");
+            hq.wake_notifier();
+            hq.wake_webhooks();
             Ok((true, receipt))
         }
-        Put::Existing(old) => Ok((false, same_or_conflict(&old, &fingerprint)?)),
+        Put::Existing(old) => Ok((false, same_or_conflict(&old, &o.fingerprint)?)),
         Put::Conflict => Err(ServiceError::Conflict("order id reused".into())),
     }
+}
+
+/// Records where the shopper pays an order (the retailer's answer to the
+/// order webhook carries `checkout_url`, kept by the webhook worker the
+/// same way): the order page links there. https only. False when the
+/// order was not made on the phone.
+pub fn set_checkout_url(hq: &Hq, id: &Uuid, url: &str) -> Result<bool, ServiceError> {
+    if !vitrine_core::webhook::checkout_url_ok(url) {
+        return Err(ServiceError::Invalid(
+            "checkout_url: an https:// URL of at most 2000 characters".into(),
+        ));
+    }
+    Ok(hq.storage.set_order_checkout_url(id, url)?)
 }
 
 /// An order's receipt with its status now, for the kiosk of its store.
@@ -150,28 +242,75 @@ pub fn receipt(hq: &Hq, id: &Uuid, store: &str) -> Result<OrderReceipt, ServiceE
     Ok(receipt)
 }
 
-/// A member of the store's staff (`staff`, written in the audit log)
-/// moves an order to `status`: the shopper hears when it
-/// is ready, and the survey loop starts once it is collected. None: no
-/// such order in this store.
+/// Moves an order of `store` to `to`, for `by` (a member of staff, written
+/// in the audit log): only along [`OrderStatus::may_become`], a
+/// cancellation with its reason. The shopper hears when it is ready or
+/// cancelled, the retailer's systems get the change, and the survey loop
+/// starts once it is collected. Asking for the status it already has
+/// changes nothing (a form sent twice). None: no such order in this store;
+/// [`ServiceError::Conflict`] when the move is not allowed from its status
+/// (or it moved meanwhile), [`ServiceError::Invalid`] for a cancellation
+/// without a reason.
 pub fn set_status(
     hq: &Hq,
     store: &str,
     id: &Uuid,
-    status: OrderStatus,
-    staff: &str,
+    to: OrderStatus,
+    by: &str,
+    reason: Option<CancelReason>,
 ) -> Result<Option<OrderRecord>, ServiceError> {
     let Some(o) = hq.storage.order(id)?.filter(|o| o.store == store) else {
         return Ok(None);
     };
-    let notes = status_messages(hq, &o, status);
-    let updated = hq.storage.set_order_status_by(id, status, staff, hq.now(), &notes)?;
-    if status == OrderStatus::Collected
-        && let Some(o) = &updated
-        && let Err(e) = after_collected(hq, o)
+    if o.status == to {
+        return Ok(Some(o));
+    }
+    if !o.status.may_become(to) {
+        return Err(ServiceError::Conflict(format!(
+            "order {} is {}: it cannot become {}",
+            o.number,
+            o.status.as_str(),
+            to.as_str()
+        )));
+    }
+    let reason = match (to, reason) {
+        (OrderStatus::Cancelled, None) => {
+            return Err(ServiceError::Invalid("a cancellation needs a reason".into()));
+        }
+        (OrderStatus::Cancelled, r) => r,
+        _ => None,
+    };
+    let notes = status_messages(hq, &o, to, reason);
+    let events: Vec<_> = webhooks::status_changed(hq, &o, to, reason)?.into_iter().collect();
+    let update = StatusUpdate {
+        id: *id,
+        from: o.status,
+        to,
+        reason,
+        by: Some(by),
+        now: hq.now(),
+        notes: &notes,
+        events: &events,
+    };
+    let updated = match hq.storage.change_order_status(&update)? {
+        StatusUpdated::Changed(o) => o,
+        StatusUpdated::Moved(now) if now.status == to => return Ok(Some(now)),
+        StatusUpdated::Moved(now) => {
+            return Err(ServiceError::Conflict(format!(
+                "order {} became {} meanwhile",
+                now.number,
+                now.status.as_str()
+            )));
+        }
+        StatusUpdated::NotFound => return Ok(None),
+    };
+    tracing::info!(order = %id, from = o.status.as_str(), to = to.as_str(), "order status changed");
+    if to == OrderStatus::Collected
+        && let Err(e) = after_collected(hq, &updated)
     {
         tracing::warn!(error = %e, "cannot schedule the thank-you and survey emails");
     }
     hq.wake_notifier();
-    Ok(updated)
+    hq.wake_webhooks();
+    Ok(Some(updated))
 }

@@ -7,7 +7,7 @@
 
 use vitrine_core::catalog::Change;
 use vitrine_core::pricing::Promotion;
-use vitrine_core::product::{Product, UnixTime};
+use vitrine_core::product::{Product, Store, UnixTime};
 use vitrine_core::wire::StoreStock;
 use vitrine_core::{Gtin, Money};
 
@@ -40,6 +40,14 @@ pub struct Snapshot {
     pub changes_json: String,
 }
 
+/// What [`CatalogStore::snapshot_each`] hands over, in order: the version
+/// once, then each record (one change's JSON text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnapshotPart<'a> {
+    Version(u64),
+    Record(&'a str),
+}
+
 /// A product and its price at a store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProductPrice {
@@ -57,11 +65,26 @@ pub trait CatalogStore {
     fn changes_since(&self, since: u64, store: &str) -> Result<ChangesSince>;
     /// The whole catalog of `store`, consistent with its version.
     fn snapshot_json(&self, store: &str) -> Result<Snapshot>;
+    /// The same, one record at a time (the streamed snapshot): a backend
+    /// that can read row by row overrides this one, which holds the whole
+    /// array.
+    fn snapshot_each(&self, store: &str, each: &mut dyn FnMut(SnapshotPart<'_>) -> Result<()>) -> Result<()> {
+        let snap = self.snapshot_json(store)?;
+        let records: Vec<&serde_json::value::RawValue> =
+            serde_json::from_str(&snap.changes_json).map_err(|e| super::StorageError::Corrupt(e.to_string()))?;
+        each(SnapshotPart::Version(snap.version))?;
+        for r in records {
+            each(SnapshotPart::Record(r.get()))?;
+        }
+        Ok(())
+    }
     /// The product and its price at `store` (store price, else national).
     fn product_price(&self, gtin: Gtin, store: &str) -> Result<Option<ProductPrice>>;
     fn promotions(&self) -> Result<Vec<Promotion>>;
     fn stock_of(&self, gtin: Gtin) -> Result<Vec<StoreStock>>;
     fn store_ids(&self) -> Result<Vec<String>>;
+    /// A store of the referential (its name and city), None when unknown.
+    fn store(&self, id: &str) -> Result<Option<Store>>;
     /// Drops the content of logged versions older than the newest `keep`.
     fn prune_history(&self, keep: u64) -> Result<()>;
 }

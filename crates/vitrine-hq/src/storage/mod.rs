@@ -1,5 +1,5 @@
 //! HQ's storage: one trait per aggregate (catalog, devices, handoffs,
-//! orders, customers, notifications, settings), with types that name no
+//! orders, customers, notifications, the order webhook's outbox, settings, product pictures), with types that name no
 //! database, and [`HqStorage`], every one of them at once: what the rest of
 //! HQ holds (`Arc<dyn HqStorage>`). SQL lives only in the backends: SQLite
 //! ([`SqliteStorage`], module `sqlite`, the embedded default) and
@@ -20,29 +20,36 @@ pub mod catalog;
 pub mod customers;
 pub mod devices;
 pub mod handoffs;
+pub mod images;
 pub mod meta;
 pub mod notifications;
 pub mod orders;
 mod pg;
 pub mod shared;
+pub mod phone;
 mod sqlite;
 pub mod staff;
+pub mod webhooks;
 
 use std::path::PathBuf;
 
 use thiserror::Error;
 
-pub use catalog::{CatalogStore, ChangesSince, ProductPrice, Snapshot};
+pub use catalog::{CatalogStore, ChangesSince, ProductPrice, Snapshot, SnapshotPart};
 pub use customers::CustomerStore;
 pub use devices::{Device, DeviceStore, NewDevice};
 pub use handoffs::{Claim, HandoffRecord, HandoffStore};
+pub use images::{ImageStore, NewImage};
 pub use meta::MetaStore;
 pub use notifications::{NewNotification, Notification, NotificationStore, Scheduled};
 pub use orders::{OrderRecord, OrderStore};
 pub use pg::{DEFAULT_MAX_CONNECTIONS, PG_MIGRATIONS, PgStorage, redacted};
 pub use shared::{Feed, FeedEvent, SharedStore, StoredCut};
+pub use phone::{BasketEdit, PhoneStore};
+pub use orders::{StatusUpdate, StatusUpdated};
 pub use sqlite::{HQ_DB_FILE, HQ_MIGRATIONS, MAX_IDLE_READERS, ReadView, Reader, SqliteStorage};
 pub use staff::{AuditEntry, StaffAccount, StaffSessionRecord, StaffStore};
+pub use webhooks::{EventState, NewWebhookEvent, OutboxEvent, WebhookStore};
 
 #[derive(Debug, Error)]
 pub enum StorageError {
@@ -123,10 +130,13 @@ pub trait HqStorage:
     + DeviceStore
     + HandoffStore
     + OrderStore
+    + PhoneStore
     + StaffStore
     + CustomerStore
     + NotificationStore
+    + WebhookStore
     + MetaStore
+    + ImageStore
     + SharedStore
     + Send
     + Sync
@@ -139,10 +149,13 @@ impl<T> HqStorage for T where
         + DeviceStore
         + HandoffStore
         + OrderStore
+        + PhoneStore
         + StaffStore
         + CustomerStore
         + NotificationStore
+        + WebhookStore
         + MetaStore
+        + ImageStore
         + SharedStore
         + Send
         + Sync

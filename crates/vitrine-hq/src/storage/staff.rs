@@ -8,8 +8,6 @@ use vitrine_core::product::UnixTime;
 use vitrine_core::wire::OrderStatus;
 
 use super::Result;
-use super::notifications::NewNotification;
-use super::orders::OrderRecord;
 
 /// A staff account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -69,17 +67,6 @@ pub trait StaffStore {
     /// The unexpired session with this token hash (expired ones are deleted).
     fn staff_session(&self, token_hash: &str, now: UnixTime) -> Result<Option<StaffSessionRecord>>;
     fn end_staff_session(&self, token_hash: &str) -> Result<()>;
-    /// Moves an order to `status` for `staff` and writes the audit entry in
-    /// the same transaction (nothing when the status does not change);
-    /// queues `notes` too. The order as it is now, None when unknown.
-    fn set_order_status_by(
-        &self,
-        id: &uuid::Uuid,
-        status: OrderStatus,
-        staff: &str,
-        now: UnixTime,
-        notes: &[NewNotification],
-    ) -> Result<Option<OrderRecord>>;
     /// The latest `limit` audit entries, newest first (one store's, or all).
     fn order_audit(&self, store: Option<&str>, limit: u32) -> Result<Vec<AuditEntry>>;
 }

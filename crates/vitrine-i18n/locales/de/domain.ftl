@@ -12,6 +12,7 @@ order-status-received = Eingegangen
 order-status-preparing = In Vorbereitung
 order-status-ready = Abholbereit
 order-status-collected = Abgeholt
+order-status-cancelled = Storniert
 
 allergen-gluten = Gluten
 allergen-crustaceans = Krebstiere

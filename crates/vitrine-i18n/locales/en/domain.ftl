@@ -12,6 +12,7 @@ order-status-received = Received
 order-status-preparing = Being prepared
 order-status-ready = Ready for collection
 order-status-collected = Collected
+order-status-cancelled = Cancelled
 
 allergen-gluten = Gluten
 allergen-crustaceans = Crustaceans

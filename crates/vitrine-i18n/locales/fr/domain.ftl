@@ -12,6 +12,7 @@ order-status-received = Reçue
 order-status-preparing = En préparation
 order-status-ready = Prête à retirer
 order-status-collected = Retirée
+order-status-cancelled = Annulée
 
 allergen-gluten = Gluten
 allergen-crustaceans = Crustacés

@@ -4,7 +4,7 @@
 //! (an SMTP relay, an SMS webhook configured).
 
 use vitrine_core::Lang;
-use vitrine_core::wire::{Contact, OrderReceipt, OrderRequest, OrderStatus};
+use vitrine_core::wire::{CancelReason, Contact, OrderReceipt, OrderRequest, OrderStatus};
 use vitrine_i18n::{MoneyText, domain, tr};
 
 use crate::Hq;
@@ -134,30 +134,71 @@ pub fn order_messages(
     .collect()
 }
 
-/// The message when an order changes status (ready is the one that
-/// matters), in the order's language.
-pub fn status_messages(hq: &Hq, o: &OrderRecord, status: OrderStatus) -> Vec<NewNotification> {
-    if status != OrderStatus::Ready {
+/// The words for why a store cancelled an order, as the shopper reads
+/// them (`hq-desk.ftl`).
+pub fn cancel_reason(reason: CancelReason) -> vitrine_i18n::Text {
+    match reason {
+        CancelReason::OutOfStock => vitrine_i18n::text!("hq-desk-reason-out-of-stock"),
+        CancelReason::NotCollected => vitrine_i18n::text!("hq-desk-reason-not-collected"),
+        CancelReason::CustomerRequest => vitrine_i18n::text!("hq-desk-reason-customer-request"),
+        CancelReason::StoreUnavailable => vitrine_i18n::text!("hq-desk-reason-store-unavailable"),
+    }
+}
+
+/// The message when an order changes status, in the order's language:
+/// when it is ready, and when it is cancelled (with the reason).
+pub fn status_messages(
+    hq: &Hq,
+    o: &OrderRecord,
+    status: OrderStatus,
+    reason: Option<CancelReason>,
+) -> Vec<NewNotification> {
+    if status != OrderStatus::Ready && status != OrderStatus::Cancelled {
         return Vec::new();
     }
     let Ok(req) = serde_json::from_str::<OrderRequest>(&o.request_json) else {
         return Vec::new();
     };
     let lang = req.lang;
-    let subject = tr!(lang, "hq-mail-order-ready-subject", number = o.number.as_str());
-    let body = tr!(
-        lang,
-        "hq-mail-order-ready-body",
-        name = req.customer.name.as_str(),
-        number = o.number.as_str(),
-        store = o.store.as_str(),
-    );
-    let text = tr!(
-        lang,
-        "hq-sms-order-ready",
-        number = o.number.as_str(),
-        store = o.store.as_str()
-    );
+    let (subject, body, text) = if let (OrderStatus::Cancelled, Some(reason)) = (status, reason) {
+        let why = cancel_reason(reason).render(lang);
+        (
+            tr!(lang, "hq-mail-order-cancelled-subject", number = o.number.as_str()),
+            tr!(
+                lang,
+                "hq-mail-order-cancelled-body",
+                name = req.customer.name.as_str(),
+                number = o.number.as_str(),
+                store = o.store.as_str(),
+                reason = why.as_str(),
+            ),
+            tr!(
+                lang,
+                "hq-sms-order-cancelled",
+                number = o.number.as_str(),
+                reason = why.as_str()
+            ),
+        )
+    } else if status == OrderStatus::Ready {
+        (
+            tr!(lang, "hq-mail-order-ready-subject", number = o.number.as_str()),
+            tr!(
+                lang,
+                "hq-mail-order-ready-body",
+                name = req.customer.name.as_str(),
+                number = o.number.as_str(),
+                store = o.store.as_str(),
+            ),
+            tr!(
+                lang,
+                "hq-sms-order-ready",
+                number = o.number.as_str(),
+                store = o.store.as_str()
+            ),
+        )
+    } else {
+        return Vec::new();
+    };
     [
         email(hq, req.customer.email.as_deref(), subject, body),
         sms(hq, req.customer.phone.as_deref(), text),
@@ -189,6 +230,49 @@ pub fn claim_messages(
     [
         email(hq, contact.email.as_deref(), subject, body),
         sms(hq, contact.phone.as_deref(), text),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The confirmation of an order made on the phone, in the order's
+/// language: `how` says where and when it is collected or delivered and
+/// how it is paid; `link` is its page.
+pub fn phone_order_messages(
+    hq: &Hq,
+    req: &OrderRequest,
+    number: &str,
+    priced: &PricedLines,
+    total: vitrine_core::Money,
+    how: &vitrine_i18n::Text,
+    path: &str,
+) -> Vec<NewNotification> {
+    let lang = req.lang;
+    let link = link(hq, path);
+    let how = how.render(lang);
+    let subject = tr!(lang, "phone-mail-order-subject", number = number);
+    let body = tr!(
+        lang,
+        "phone-mail-order-body",
+        name = req.customer.name.as_str(),
+        number = number,
+        how = how.as_str(),
+        lines = lines_text(hq, priced, lang),
+        total = total,
+        link = link.as_str(),
+        retailer = hq.config.shop.retailer_name.as_str(),
+    );
+    let text = tr!(
+        lang,
+        "phone-sms-order",
+        number = number,
+        how = how.as_str(),
+        link = link.as_str()
+    );
+    [
+        email(hq, req.customer.email.as_deref(), subject, body),
+        sms(hq, req.customer.phone.as_deref(), text),
     ]
     .into_iter()
     .flatten()

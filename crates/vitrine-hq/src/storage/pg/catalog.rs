@@ -5,15 +5,17 @@
 
 use std::collections::HashMap;
 
-use postgres::{GenericClient, Statement, Transaction};
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::ToSql;
+use postgres::{GenericClient, Row, Statement, Transaction};
 use vitrine_core::catalog::Change;
 use vitrine_core::pricing::Promotion;
-use vitrine_core::product::{ONLINE, PriceEntry, Product, StockEntry, StockLevel, UnixTime};
+use vitrine_core::product::{ONLINE, PriceEntry, Product, StockEntry, StockLevel, Store, UnixTime};
 use vitrine_core::wire::StoreStock;
 use vitrine_core::{Currency, Gtin, Money};
 
 use super::{PgStorage, corrupt, gtin_of, json};
-use crate::storage::catalog::{CatalogStore, ChangesSince, ProductPrice, Snapshot};
+use crate::storage::catalog::{CatalogStore, ChangesSince, ProductPrice, Snapshot, SnapshotPart};
 use crate::storage::{Result, StorageError};
 
 /// The channel a new catalog version is announced on (payload: the version).
@@ -193,6 +195,71 @@ fn snapshot_on(tx: &mut Transaction<'_>, store: &str) -> Result<Snapshot> {
     })
 }
 
+/// Runs `sql` in `tx` and hands each row to `f` as it arrives (the rows
+/// are streamed, not collected).
+fn each_row(
+    tx: &mut Transaction<'_>,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+    mut f: impl FnMut(&Row) -> Result<()>,
+) -> Result<()> {
+    let mut rows = tx.query_raw(sql, params.iter().copied())?;
+    while let Some(r) = rows.next()? {
+        f(&r)?;
+    }
+    Ok(())
+}
+
+/// The catalog of `store`, record by record, read in `tx` (repeatable read).
+fn snapshot_each_on(
+    tx: &mut Transaction<'_>,
+    store: &str,
+    each: &mut dyn FnMut(SnapshotPart<'_>) -> Result<()>,
+) -> Result<()> {
+    each(SnapshotPart::Version(current_version_on(tx)?))?;
+    let mut buf = String::with_capacity(4096);
+    let mut emit = |op: &str, data: &str| {
+        buf.clear();
+        let mut first = true;
+        push_raw(&mut buf, &mut first, op, data);
+        each(SnapshotPart::Record(&buf))
+    };
+    each_row(tx, "SELECT data FROM stores ORDER BY id", &[], |r| emit("upsert_store", r.get(0)))?;
+    each_row(tx, "SELECT data FROM products ORDER BY gtin", &[], |r| emit("upsert_product", r.get(0)))?;
+    each_row(
+        tx,
+        "SELECT gtin, store, amount_minor, currency FROM prices WHERE store IN ('', $1) ORDER BY gtin, store",
+        &[&store],
+        |r| {
+            let st: String = r.get(1);
+            let cur = Currency::from_code(r.get(3)).map_err(corrupt)?;
+            let e = PriceEntry {
+                gtin: gtin_of(r.get(0))?,
+                store: (!st.is_empty()).then_some(st),
+                price: Money::new(r.get(2), cur),
+            };
+            emit("set_price", &json(&e)?)
+        },
+    )?;
+    each_row(tx, "SELECT data FROM promotions ORDER BY id", &[], |r| emit("upsert_promotion", r.get(0)))?;
+    each_row(
+        tx,
+        "SELECT gtin, store, quantity, updated_at FROM stock ORDER BY gtin, store",
+        &[],
+        |r| {
+            let e = StockEntry {
+                gtin: gtin_of(r.get(0))?,
+                store: r.get(1),
+                quantity: r.get(2),
+                updated_at: r.get(3),
+            };
+            emit("set_stock", &json(&e)?)
+        },
+    )?;
+    each_row(tx, "SELECT data FROM offers ORDER BY gtin, seller_id", &[], |r| emit("upsert_offer", r.get(0)))?;
+    Ok(())
+}
+
 impl CatalogStore for PgStorage {
     fn commit_changes(&self, changes: &[Change], scope: Option<&str>, now: UnixTime) -> Result<u64> {
         super::off_runtime(|| {
@@ -307,6 +374,20 @@ impl CatalogStore for PgStorage {
         })
     }
 
+    fn snapshot_each(&self, store: &str, each: &mut dyn FnMut(SnapshotPart<'_>) -> Result<()>) -> Result<()> {
+        super::off_runtime_local(|| {
+            let mut c = self.conn()?;
+            let mut tx = c
+                .build_transaction()
+                .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()?;
+            snapshot_each_on(&mut tx, store, each)?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
     fn product_price(&self, gtin: Gtin, store: &str) -> Result<Option<ProductPrice>> {
         super::off_runtime(|| {
             let mut c = self.conn()?;
@@ -327,6 +408,15 @@ impl CatalogStore for PgStorage {
             })
             .transpose()?;
             Ok(Some(ProductPrice { product, price }))
+        })
+    }
+
+    fn store(&self, id: &str) -> Result<Option<Store>> {
+        super::off_runtime(|| {
+            self.conn()?
+                .query_opt("SELECT data FROM stores WHERE id = $1", &[&id])?
+                .map(|r| serde_json::from_str(r.get(0)).map_err(corrupt))
+                .transpose()
         })
     }
 

@@ -1,13 +1,10 @@
 //! The staff, staff_sessions and order_audit tables.
 
 use postgres::Row;
-use uuid::Uuid;
 use vitrine_core::product::UnixTime;
 use vitrine_core::wire::OrderStatus;
 
 use super::{PgStorage, corrupt};
-use crate::storage::notifications::NewNotification;
-use crate::storage::orders::OrderRecord;
 use crate::storage::staff::{AuditEntry, StaffAccount, StaffSessionRecord, StaffStore};
 use crate::storage::{Result, StorageError};
 
@@ -154,17 +151,6 @@ impl StaffStore for PgStorage {
                 Ok(())
             })
         })
-    }
-
-    fn set_order_status_by(
-        &self,
-        id: &Uuid,
-        status: OrderStatus,
-        staff: &str,
-        now: UnixTime,
-        notes: &[NewNotification],
-    ) -> Result<Option<OrderRecord>> {
-        super::off_runtime(|| self.write(|tx| super::orders::set_status(tx, id, status, Some(staff), now, notes)))
     }
 
     fn order_audit(&self, store: Option<&str>, limit: u32) -> Result<Vec<AuditEntry>> {

@@ -3,13 +3,13 @@
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use vitrine_core::catalog::Change;
 use vitrine_core::pricing::Promotion;
-use vitrine_core::product::{ONLINE, PriceEntry, Product, StockEntry, StockLevel, UnixTime};
+use vitrine_core::product::{ONLINE, PriceEntry, Product, StockEntry, StockLevel, Store, UnixTime};
 use vitrine_core::wire::StoreStock;
 use vitrine_core::{Currency, Gtin, Money};
 use vitrine_infra::catalog::{ApplyError, TableLayout, apply_change};
 
 use super::{SqliteStorage, corrupt, gtin_of, json};
-use crate::storage::catalog::{CatalogStore, ChangesSince, ProductPrice, Snapshot};
+use crate::storage::catalog::{CatalogStore, ChangesSince, ProductPrice, Snapshot, SnapshotPart};
 use crate::storage::{Result, StorageError};
 
 fn write_change(tx: &Transaction<'_>, c: &Change) -> Result<()> {
@@ -19,17 +19,14 @@ fn write_change(tx: &Transaction<'_>, c: &Change) -> Result<()> {
     })
 }
 
-/// Appends `{"op":OP,"data":DATA}` to a JSON array being built.
-fn push_raw(out: &mut String, first: &mut bool, op: &str, data: &str) {
-    if !*first {
-        out.push(',');
-    }
-    *first = false;
-    out.push_str("{\"op\":\"");
-    out.push_str(op);
-    out.push_str("\",\"data\":");
-    out.push_str(data);
-    out.push('}');
+/// Writes `{"op":OP,"data":DATA}` into `buf` (cleared first).
+fn record_into(buf: &mut String, op: &str, data: &str) {
+    buf.clear();
+    buf.push_str("{\"op\":\"");
+    buf.push_str(op);
+    buf.push_str("\",\"data\":");
+    buf.push_str(data);
+    buf.push('}');
 }
 
 pub(super) fn current_version_on(conn: &Connection) -> Result<u64> {
@@ -39,64 +36,91 @@ pub(super) fn current_version_on(conn: &Connection) -> Result<u64> {
     Ok(v as u64)
 }
 
-/// The catalog of `store` read on `tx` (a connection in a read transaction).
+/// The catalog of `store` read on `tx` (a connection in a read transaction),
+/// as a JSON array.
 pub(super) fn snapshot_on(tx: &Connection, store: &str) -> Result<Snapshot> {
-    let version = current_version_on(tx)?;
     let mut out = String::with_capacity(1 << 20);
     out.push('[');
-    let mut first = true;
-    {
-        let mut s = tx.prepare("SELECT data FROM stores ORDER BY id")?;
-        let mut rows = s.query([])?;
-        while let Some(r) = rows.next()? {
-            push_raw(&mut out, &mut first, "upsert_store", &r.get::<_, String>(0)?);
+    let mut version = 0;
+    snapshot_each_on(tx, store, &mut |part| {
+        match part {
+            SnapshotPart::Version(v) => version = v,
+            SnapshotPart::Record(r) => {
+                if out.len() > 1 {
+                    out.push(',');
+                }
+                out.push_str(r);
+            }
         }
-        let mut s = tx.prepare("SELECT data FROM products ORDER BY gtin")?;
-        let mut rows = s.query([])?;
-        while let Some(r) = rows.next()? {
-            push_raw(&mut out, &mut first, "upsert_product", &r.get::<_, String>(0)?);
-        }
-        let mut s = tx.prepare(
-            "SELECT gtin, store, amount_minor, currency FROM prices WHERE store IN ('', ?1) ORDER BY gtin, store",
-        )?;
-        let mut rows = s.query([store])?;
-        while let Some(r) = rows.next()? {
-            let st: String = r.get(1)?;
-            let cur = Currency::from_code(&r.get::<_, String>(3)?).map_err(corrupt)?;
-            let e = PriceEntry {
-                gtin: gtin_of(r.get(0)?)?,
-                store: (!st.is_empty()).then_some(st),
-                price: Money::new(r.get(2)?, cur),
-            };
-            push_raw(&mut out, &mut first, "set_price", &json(&e)?);
-        }
-        let mut s = tx.prepare("SELECT data FROM promotions ORDER BY id")?;
-        let mut rows = s.query([])?;
-        while let Some(r) = rows.next()? {
-            push_raw(&mut out, &mut first, "upsert_promotion", &r.get::<_, String>(0)?);
-        }
-        let mut s = tx.prepare("SELECT gtin, store, quantity, updated_at FROM stock ORDER BY gtin, store")?;
-        let mut rows = s.query([])?;
-        while let Some(r) = rows.next()? {
-            let e = StockEntry {
-                gtin: gtin_of(r.get(0)?)?,
-                store: r.get(1)?,
-                quantity: r.get(2)?,
-                updated_at: r.get(3)?,
-            };
-            push_raw(&mut out, &mut first, "set_stock", &json(&e)?);
-        }
-        let mut s = tx.prepare("SELECT data FROM offers ORDER BY gtin, seller_id")?;
-        let mut rows = s.query([])?;
-        while let Some(r) = rows.next()? {
-            push_raw(&mut out, &mut first, "upsert_offer", &r.get::<_, String>(0)?);
-        }
-    }
+        Ok(())
+    })?;
     out.push(']');
     Ok(Snapshot {
         version,
         changes_json: out,
     })
+}
+
+/// The catalog of `store` read on `tx` (a connection in a read
+/// transaction), handed to `each` one record at a time: a snapshot cut never
+/// holds the catalog whole.
+pub(super) fn snapshot_each_on(
+    tx: &Connection,
+    store: &str,
+    each: &mut dyn FnMut(SnapshotPart<'_>) -> Result<()>,
+) -> Result<()> {
+    each(SnapshotPart::Version(current_version_on(tx)?))?;
+    let mut buf = String::with_capacity(4096);
+    let mut emit = |op: &str, data: &str| {
+        record_into(&mut buf, op, data);
+        each(SnapshotPart::Record(&buf))
+    };
+    let mut s = tx.prepare("SELECT data FROM stores ORDER BY id")?;
+    let mut rows = s.query([])?;
+    while let Some(r) = rows.next()? {
+        emit("upsert_store", r.get_ref(0)?.as_str().map_err(corrupt)?)?;
+    }
+    let mut s = tx.prepare("SELECT data FROM products ORDER BY gtin")?;
+    let mut rows = s.query([])?;
+    while let Some(r) = rows.next()? {
+        emit("upsert_product", r.get_ref(0)?.as_str().map_err(corrupt)?)?;
+    }
+    let mut s = tx.prepare(
+        "SELECT gtin, store, amount_minor, currency FROM prices WHERE store IN ('', ?1) ORDER BY gtin, store",
+    )?;
+    let mut rows = s.query([store])?;
+    while let Some(r) = rows.next()? {
+        let st: String = r.get(1)?;
+        let cur = Currency::from_code(&r.get::<_, String>(3)?).map_err(corrupt)?;
+        let e = PriceEntry {
+            gtin: gtin_of(r.get(0)?)?,
+            store: (!st.is_empty()).then_some(st),
+            price: Money::new(r.get(2)?, cur),
+        };
+        emit("set_price", &json(&e)?)?;
+    }
+    let mut s = tx.prepare("SELECT data FROM promotions ORDER BY id")?;
+    let mut rows = s.query([])?;
+    while let Some(r) = rows.next()? {
+        emit("upsert_promotion", r.get_ref(0)?.as_str().map_err(corrupt)?)?;
+    }
+    let mut s = tx.prepare("SELECT gtin, store, quantity, updated_at FROM stock ORDER BY gtin, store")?;
+    let mut rows = s.query([])?;
+    while let Some(r) = rows.next()? {
+        let e = StockEntry {
+            gtin: gtin_of(r.get(0)?)?,
+            store: r.get(1)?,
+            quantity: r.get(2)?,
+            updated_at: r.get(3)?,
+        };
+        emit("set_stock", &json(&e)?)?;
+    }
+    let mut s = tx.prepare("SELECT data FROM offers ORDER BY gtin, seller_id")?;
+    let mut rows = s.query([])?;
+    while let Some(r) = rows.next()? {
+        emit("upsert_offer", r.get_ref(0)?.as_str().map_err(corrupt)?)?;
+    }
+    Ok(())
 }
 
 impl CatalogStore for SqliteStorage {
@@ -200,6 +224,10 @@ impl CatalogStore for SqliteStorage {
         self.read_view()?.snapshot_json(store)
     }
 
+    fn snapshot_each(&self, store: &str, each: &mut dyn FnMut(SnapshotPart<'_>) -> Result<()>) -> Result<()> {
+        self.read_view()?.snapshot_each(store, each)
+    }
+
     fn product_price(&self, gtin: Gtin, store: &str) -> Result<Option<ProductPrice>> {
         let conn = self.reader()?;
         let data: Option<String> = conn
@@ -276,6 +304,14 @@ impl CatalogStore for SqliteStorage {
         let mut s = conn.prepare("SELECT id FROM stores ORDER BY id")?;
         let rows = s.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn store(&self, id: &str) -> Result<Option<Store>> {
+        let data: Option<String> = self
+            .reader()?
+            .query_row("SELECT data FROM stores WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        data.map(|d| serde_json::from_str(&d).map_err(corrupt)).transpose()
     }
 
     fn prune_history(&self, keep: u64) -> Result<()> {

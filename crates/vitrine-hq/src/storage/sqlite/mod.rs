@@ -1,7 +1,7 @@
 //! The SQLite backend of HQ's storage: one file, WAL, append-only
 //! migrations. Every SQL statement of HQ is in this module and its
 //! children, one per aggregate (`catalog`, `devices`, `handoffs`, `orders`,
-//! `customers`, `notifications`, `meta`); each reads its rows into a named
+//! `customers`, `notifications`, `meta`, `images`, `phone`, `webhooks`); each reads its rows into a named
 //! row struct and turns it into the backend-neutral record.
 //!
 //! # Connections: one writer, pooled readers
@@ -22,11 +22,14 @@ mod catalog;
 mod customers;
 mod devices;
 mod handoffs;
+mod images;
 mod meta;
 mod notifications;
 mod orders;
+mod phone;
 mod shared;
 mod staff;
+mod webhooks;
 
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
@@ -38,7 +41,7 @@ use serde::Serialize;
 use vitrine_core::Gtin;
 use vitrine_infra::migrate::MigrateError;
 
-use super::catalog::Snapshot;
+use super::catalog::{Snapshot, SnapshotPart};
 use super::{Result, StorageError};
 
 /// HQ's migrations (component `hq`), append-only: a change is a new entry.
@@ -153,7 +156,50 @@ pub const HQ_MIGRATIONS: &[&str] = &[
     CREATE INDEX identify_challenges_contact ON identify_challenges(contact_hash, created_at);
     CREATE INDEX identify_challenges_device ON identify_challenges(device_id, created_at);
     "#,
-    // 6: what replicas share (issue 18): rate-limit buckets and cut
+    // 6: product pictures (issue 16): by the SHA-256 of the original file, with
+    // the sizes made of it
+    r#"
+    CREATE TABLE images (
+        id TEXT PRIMARY KEY, width INTEGER NOT NULL, height INTEGER NOT NULL, original BLOB NOT NULL
+    );
+    CREATE TABLE image_sizes (
+        id TEXT NOT NULL REFERENCES images(id), size TEXT NOT NULL, bytes BLOB NOT NULL,
+        PRIMARY KEY (id, size)
+    ) WITHOUT ROWID;
+    "#,
+    // 7: the phone page (issue 16): a handed-off basket's edits (the
+    // kiosk's signed basket stays as it was), how a phone order is
+    // fulfilled and paid, and the shopper a one-time code identified on
+    // the phone.
+    r#"
+    CREATE TABLE handoff_edits (
+        handoff_id TEXT PRIMARY KEY, version INTEGER NOT NULL, lines TEXT NOT NULL, updated_at INTEGER NOT NULL
+    );
+    CREATE TABLE order_details (
+        order_id TEXT PRIMARY KEY, handoff_id TEXT, data TEXT NOT NULL
+    );
+    CREATE INDEX order_details_handoff ON order_details(handoff_id);
+    CREATE TABLE phone_identities (
+        handoff_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, verified_at INTEGER NOT NULL
+    );
+    "#,
+    // 8 (issue 16, orders): the order webhook's outbox (written with the
+    // order or status change it reports; `next_at` NULL once delivered or
+    // dead), the checkout address the retailer's system answered, and why a
+    // store cancelled an order.
+    r#"
+    ALTER TABLE orders ADD COLUMN checkout_url TEXT;
+    ALTER TABLE orders ADD COLUMN cancel_reason TEXT;
+    CREATE TABLE webhook_outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, order_id TEXT,
+        kind TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER, delivered_at INTEGER, dead_at INTEGER,
+        last_error TEXT
+    );
+    CREATE INDEX webhook_outbox_due ON webhook_outbox(next_at) WHERE next_at IS NOT NULL;
+    CREATE INDEX webhook_outbox_order ON webhook_outbox(order_id, seq);
+    "#,
+    // 9: what replicas share (issue 18): rate-limit buckets and cut
     // snapshots. A SQLite HQ is one process and keeps both in memory; the
     // tables keep both backends' schemas the same.
     r#"
@@ -222,6 +268,11 @@ impl ReadView<'_> {
     /// The whole catalog of `store` as this view sees it.
     pub fn snapshot_json(&self, store: &str) -> Result<Snapshot> {
         catalog::snapshot_on(&self.reader, store)
+    }
+
+    /// The same, one record at a time (see `CatalogStore::snapshot_each`).
+    pub fn snapshot_each(&self, store: &str, each: &mut dyn FnMut(SnapshotPart<'_>) -> Result<()>) -> Result<()> {
+        catalog::snapshot_each_on(&self.reader, store, each)
     }
 }
 

@@ -1,13 +1,10 @@
 //! The staff, staff_sessions and order_audit tables.
 
 use rusqlite::{OptionalExtension, params};
-use uuid::Uuid;
 use vitrine_core::product::UnixTime;
 use vitrine_core::wire::OrderStatus;
 
 use super::{SqliteStorage, corrupt};
-use crate::storage::notifications::NewNotification;
-use crate::storage::orders::OrderRecord;
 use crate::storage::staff::{AuditEntry, StaffAccount, StaffSessionRecord, StaffStore};
 use crate::storage::{Result, StorageError};
 
@@ -146,17 +143,6 @@ impl StaffStore for SqliteStorage {
         self.lock()
             .execute("DELETE FROM staff_sessions WHERE token_hash = ?1", [token_hash])?;
         Ok(())
-    }
-
-    fn set_order_status_by(
-        &self,
-        id: &Uuid,
-        status: OrderStatus,
-        staff: &str,
-        now: UnixTime,
-        notes: &[NewNotification],
-    ) -> Result<Option<OrderRecord>> {
-        super::orders::set_status(&mut self.lock(), id, status, Some(staff), now, notes)
     }
 
     fn order_audit(&self, store: Option<&str>, limit: u32) -> Result<Vec<AuditEntry>> {
