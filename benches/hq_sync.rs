@@ -79,6 +79,7 @@ fn settings() -> SyncSettings {
         availability_max_age_s: 60,
         stream_idle_timeout: Duration::from_secs(60),
         transport: vitrine::config::HqTransport::LoopbackHttp,
+        heartbeat: Duration::from_secs(3600),
     }
 }
 

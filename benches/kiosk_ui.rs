@@ -203,7 +203,8 @@ fn main() {
     // Each frame shows another product: one scan per frame.
     camera_cfg.camera.replay_fps = 4;
     let before = kiosk.latencies().len();
-    let link = vitrine::ui::camera_link::CameraLink::start(&camera_cfg, kiosk.scan_sender()).expect("camera link");
+    let link =
+        vitrine::ui::camera_link::CameraLink::start(&camera_cfg, kiosk.scan_sender(), None).expect("camera link");
     let mut latencies = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut seen = before;

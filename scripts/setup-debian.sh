@@ -42,6 +42,8 @@ PACKAGES=(
   # the pages' Lighthouse and axe-core audit (tools/web-audit, npm) and
   # WebDriver for browser tests
   nodejs npm chromium-driver
+  # fleet: promtool checks the example alert rules (deploy/prometheus)
+  prometheus
 )
 
 missing=()

@@ -219,6 +219,9 @@ pub struct HqSection {
     pub retry_max_s: u32,
     /// Seconds an answer about stock in other stores is shown without asking HQ again.
     pub availability_cache_s: u32,
+    /// Seconds between two heartbeats to HQ (the kiosk's health for the
+    /// fleet page); a change of state is sent at once.
+    pub heartbeat_s: u32,
     /// `https` (the default), or `loopback-http` to allow plain HTTP to an
     /// HQ on this machine (tests, the demo).
     pub transport: HqTransport,
@@ -422,6 +425,7 @@ impl Default for KioskConfig {
                 retry_base_ms: 500,
                 retry_max_s: 300,
                 availability_cache_s: 60,
+                heartbeat_s: 60,
                 transport: HqTransport::Https,
             },
             catalog: CatalogSection { images_max_mb: 256 },
@@ -487,6 +491,11 @@ pub enum Origin {
     Default,
     File(PathBuf),
     Env(String),
+    /// A remote setting from HQ ([`LoadedConfig::with_remote`]).
+    Hq {
+        scope: vitrine_core::wire::settings::SettingScope,
+        version: u64,
+    },
 }
 
 impl fmt::Display for Origin {
@@ -495,6 +504,7 @@ impl fmt::Display for Origin {
             Origin::Default => f.write_str("built-in defaults"),
             Origin::File(p) => write!(f, "{}", p.display()),
             Origin::Env(v) => write!(f, "environment variable {v}"),
+            Origin::Hq { scope, version } => write!(f, "HQ ({} setting, version {version})", scope.as_str()),
         }
     }
 }
@@ -545,6 +555,45 @@ impl LoadedConfig {
         Lang::parse(&self.config.ui.language).unwrap_or_default()
     }
 
+    /// This configuration with HQ's remote settings laid over it. Who wins,
+    /// key by key: HQ's value, unless staff changed that key on this kiosk
+    /// after HQ set it (`staff_changes`: key and time of the last staff
+    /// change); staff's value then stays until HQ sets the key again. A
+    /// value that would make the configuration invalid (a language the
+    /// catalogue lacks, say) is left out and logged; the rest applies.
+    pub fn with_remote(
+        &self,
+        remote: &[vitrine_core::wire::settings::RemoteSetting],
+        staff_changes: &[(String, vitrine_core::product::UnixTime)],
+    ) -> LoadedConfig {
+        let mut out = self.clone();
+        for r in remote {
+            let Some(value) = r.value.as_deref() else { continue };
+            let staff_newer = staff_changes.iter().any(|(k, at)| *k == r.key && *at > r.updated_at);
+            if staff_newer {
+                continue;
+            }
+            let mut next = out.clone();
+            if let Err(e) = set_remote(&mut next.config, &r.key, value) {
+                tracing::warn!(key = %r.key, error = %e, "remote setting from HQ not applied");
+                continue;
+            }
+            if let Err(e) = validate(&next) {
+                tracing::warn!(key = %r.key, error = %e, "remote setting from HQ not applied");
+                continue;
+            }
+            next.origins.push((
+                r.key.clone(),
+                Origin::Hq {
+                    scope: r.scope,
+                    version: r.version,
+                },
+            ));
+            out = next;
+        }
+        out
+    }
+
     /// The languages offered to shoppers (`ui.languages`), in order.
     pub fn langs(&self) -> Vec<Lang> {
         self.config.ui.languages.iter().filter_map(|l| Lang::parse(l)).collect()
@@ -553,6 +602,31 @@ impl LoadedConfig {
     pub fn currency(&self) -> Currency {
         Currency::from_code(&self.config.kiosk.currency).unwrap_or(Currency::EUR)
     }
+}
+
+/// Sets the configuration's `key` (one of
+/// [`vitrine_core::wire::settings::REMOTE_KEYS`]) from a remote setting's
+/// text.
+fn set_remote(c: &mut KioskConfig, key: &str, value: &str) -> Result<(), String> {
+    let number = || value.trim().parse::<u32>().map_err(|e| format!("{key}: {e}"));
+    match key {
+        "ui.idle_timeout_s" => c.ui.idle_timeout_s = number()?,
+        "ui.languages" => {
+            c.ui.languages = value.split(',').map(|l| l.trim().to_string()).collect();
+            // The default language must be one of those offered.
+            if !c.ui.languages.contains(&c.ui.language)
+                && let Some(first) = c.ui.languages.first()
+            {
+                c.ui.language = first.clone();
+            }
+        }
+        "ui.layout" => c.ui.layout = value.parse()?,
+        "accessibility.volume" => c.accessibility.volume = number()?,
+        "accessibility.rate_wpm" => c.accessibility.rate_wpm = number()?,
+        "staff.pin_hash" => c.staff.pin_hash = value.to_string(),
+        _ => return Err(format!("{key}: not a remote setting")),
+    }
+    Ok(())
 }
 
 /// The file used when none is given: `VITRINE_CONFIG`, else `config/kiosk.toml`
@@ -914,6 +988,12 @@ fn validate(l: &LoadedConfig) -> Result<(), ConfigError> {
             format!("expected 0 to 1048576 MB, found {}", c.catalog.images_max_mb),
         ));
     }
+    if !(5..=3600).contains(&c.hq.heartbeat_s) {
+        return Err(bad(
+            "hq.heartbeat_s",
+            format!("expected 5 to 3600 seconds, found {}", c.hq.heartbeat_s),
+        ));
+    }
     if c.hq.availability_cache_s > 86_400 {
         return Err(bad(
             "hq.availability_cache_s",
@@ -1098,6 +1178,52 @@ fn validate(l: &LoadedConfig) -> Result<(), ConfigError> {
 
 #[cfg(test)]
 mod tests {
+    use vitrine_core::wire::settings::{RemoteSetting, SettingScope};
+
+    fn remote(key: &str, value: &str, updated_at: i64) -> RemoteSetting {
+        RemoteSetting {
+            key: key.into(),
+            value: Some(value.into()),
+            scope: SettingScope::Store,
+            updated_at,
+            version: updated_at as u64,
+        }
+    }
+
+    #[test]
+    fn hqs_settings_apply_unless_staff_changed_the_key_since() {
+        let base = load(None, Vec::new()).unwrap();
+        let r = [
+            remote("ui.idle_timeout_s", "90", 100),
+            remote("ui.layout", "portrait", 100),
+            remote("ui.languages", "de,en", 100),
+            // Out of range: left out, the rest applies.
+            remote("accessibility.volume", "250", 100),
+        ];
+        let c = base.with_remote(&r, &[]);
+        assert_eq!(c.config.ui.idle_timeout_s, 90);
+        assert_eq!(c.config.ui.layout, Layout::Portrait);
+        assert_eq!(c.config.ui.languages, vec!["de", "en"]);
+        assert_eq!(c.config.ui.language, "de", "the default language is one offered");
+        assert_eq!(c.config.accessibility.volume, base.config.accessibility.volume);
+        assert!(matches!(
+            c.origin_of("ui.idle_timeout_s"),
+            Origin::Hq {
+                scope: SettingScope::Store,
+                ..
+            }
+        ));
+        // Staff changed the idle time after HQ set it: staff's value stays.
+        let staff = [("ui.idle_timeout_s".to_string(), 150)];
+        let c = base.with_remote(&r, &staff);
+        assert_eq!(c.config.ui.idle_timeout_s, base.config.ui.idle_timeout_s);
+        assert_eq!(c.origin_of("ui.idle_timeout_s"), Origin::Default);
+        assert_eq!(c.config.ui.layout, Layout::Portrait);
+        // HQ sets it again, later: HQ's wins.
+        let newer = [remote("ui.idle_timeout_s", "120", 200)];
+        assert_eq!(base.with_remote(&newer, &staff).config.ui.idle_timeout_s, 120);
+    }
+
     use super::*;
     use std::io::Write;
 

@@ -297,6 +297,42 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StaffError> {
     })
 }
 
+/// When staff last changed each setting on this kiosk (key and time): a
+/// staff change beats HQ's remote value set before it
+/// ([`crate::config::LoadedConfig::with_remote`]).
+const STAFF_CHANGES_FILE: &str = "staff-changes.json";
+
+/// The time of staff's last change of each setting (none: empty). A
+/// damaged file counts as no change (HQ's values apply).
+pub fn staff_changes(data_dir: &Path) -> Vec<(String, UnixTime)> {
+    std::fs::read_to_string(data_dir.join(STAFF_CHANGES_FILE))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default()
+}
+
+/// Records that staff changed `keys` at `at`; returns every key's last
+/// change.
+pub fn note_staff_changes(
+    data_dir: &Path,
+    keys: &[String],
+    at: UnixTime,
+) -> Result<Vec<(String, UnixTime)>, StaffError> {
+    let mut all = staff_changes(data_dir);
+    for k in keys {
+        match all.iter_mut().find(|(key, _)| key == k) {
+            Some(e) => e.1 = at,
+            None => all.push((k.clone(), at)),
+        }
+    }
+    let json = serde_json::to_vec(&all).map_err(|e| StaffError::Write {
+        path: data_dir.join(STAFF_CHANGES_FILE),
+        reason: e.to_string(),
+    })?;
+    write_atomically(&data_dir.join(STAFF_CHANGES_FILE), &json)?;
+    Ok(all)
+}
+
 /// The settings staff can change from the screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -500,6 +536,19 @@ mod tests {
             lockout_base_s: 30,
             lockout_max_s: 100,
         }
+    }
+
+    #[test]
+    fn staff_changes_are_kept_with_their_time() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(staff_changes(dir.path()).is_empty());
+        note_staff_changes(dir.path(), &["ui.idle_timeout_s".into()], 100).unwrap();
+        let all = note_staff_changes(dir.path(), &["ui.idle_timeout_s".into(), "ui.layout".into()], 200).unwrap();
+        assert_eq!(
+            all,
+            vec![("ui.idle_timeout_s".to_string(), 200), ("ui.layout".to_string(), 200)]
+        );
+        assert_eq!(staff_changes(dir.path()), all);
     }
 
     #[test]

@@ -100,6 +100,7 @@ pub fn run_kiosk(cli: &Cli, mut cfg: LoadedConfig, utc_offset: time::UtcOffset) 
         ))),
         sync_status: Some(sync.status()),
         availability: Some(sync.availability().clone()),
+        health: Some(sync.health().clone()),
     };
     let result = crate::ui::run(cfg, opts).map_err(|e| Exit::verbatim(EXIT_FAILURE, e.to_string()));
     pictures.abort();

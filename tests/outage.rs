@@ -83,6 +83,7 @@ fn seventy_two_hours_without_hq_then_every_message_arrives_exactly_once() {
         availability_max_age_s: 60,
         stream_idle_timeout: Duration::from_secs(24 * HOUR),
         transport: vitrine::config::HqTransport::LoopbackHttp,
+        heartbeat: Duration::from_secs(24 * HOUR),
     };
     let handle = kiosk_rt
         .block_on(async { vitrine::sync::start(&tokio::runtime::Handle::current(), k_dir.path(), settings).unwrap() });

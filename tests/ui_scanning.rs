@@ -50,7 +50,9 @@ fn a_replayed_camera_shows_its_picture_and_the_product_it_reads() {
     );
     let k = TestKiosk::new(cfg.clone());
     let started = Instant::now();
-    let link = CameraLink::start(&cfg.config, k.kiosk.scan_sender()).unwrap();
+    // The heartbeat's probe hears the camera and the scan too.
+    let health = vitrine::sync::HealthProbe::new();
+    let link = CameraLink::start(&cfg.config, k.kiosk.scan_sender(), Some(health.clone())).unwrap();
     let scan = k.ui().global::<ScanAdapter>();
     assert!(
         wait_for(&k, |k| k.kiosk.page() == Page::Product),
@@ -82,6 +84,9 @@ fn a_replayed_camera_shows_its_picture_and_the_product_it_reads() {
     std::thread::sleep(Duration::from_millis(500));
     k.kiosk.settle(Duration::from_millis(50));
     assert_eq!(k.kiosk.latencies().len(), 1);
+    let h = health.get();
+    assert_eq!(h.camera, vitrine_core::wire::fleet::CameraState::Ok);
+    assert!(h.last_scan.is_some() && h.decode_fps.is_some(), "{h:?}");
     drop(link);
 }
 
@@ -99,7 +104,8 @@ fn a_missing_replay_folder_is_said_on_screen_and_the_kiosk_keeps_working() {
         ],
     );
     let k = TestKiosk::new(cfg.clone());
-    let _link = CameraLink::start(&cfg.config, k.kiosk.scan_sender()).unwrap();
+    let health = vitrine::sync::HealthProbe::new();
+    let _link = CameraLink::start(&cfg.config, k.kiosk.scan_sender(), Some(health.clone())).unwrap();
     let scan = k.ui().global::<ScanAdapter>();
     assert!(
         wait_for(&k, |_| scan.get_camera_status().starts_with("Caméra indisponible")),
@@ -107,6 +113,13 @@ fn a_missing_replay_folder_is_said_on_screen_and_the_kiosk_keeps_working() {
         scan.get_camera_status()
     );
     assert!(!scan.get_has_preview());
+    // HQ's fleet page will say this kiosk is blind (once the pipeline
+    // reports; the screen's first words come from the configuration).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while health.get().camera != vitrine_core::wire::fleet::CameraState::Down {
+        assert!(Instant::now() < deadline, "the probe never heard: {:?}", health.get());
+        std::thread::sleep(Duration::from_millis(20));
+    }
     // Codes still come in other ways.
     k.scan(NORDIC, vitrine_core::Symbology::Ean13);
     assert_eq!(k.kiosk.page(), Page::Product);

@@ -12,6 +12,8 @@ use vitrine_core::sign::{ANSWER_NONCE_HEADER, ANSWER_SIGNATURE_HEADER, PublicKey
 use vitrine_core::wire::customers::{
     CardTable, Challenge, ChallengeAnswer, ChallengeRequest, CouponState, CustomerLookup, CustomerView,
 };
+use vitrine_core::wire::fleet::{Heartbeat, HeartbeatAck};
+use vitrine_core::wire::settings::SettingsAnswer;
 use vitrine_core::wire::{
     ApiError, Availability, ChangesAnswer, EnrollRequest, EnrollResponse, HandoffReceipt, HandoffSend,
     HandoffSendReply, OrderReceipt,
@@ -498,6 +500,22 @@ impl HqClient {
     /// HQ's key.
     pub async fn card_table(&self) -> Result<CardTable, HqError> {
         let path = "/v1/customers/cards";
+        let req = self.http.get(self.url(path)).bearer_auth(&self.token);
+        Self::send_verified(req, "GET", path, self.hq_key.as_ref()).await
+    }
+
+    /// `POST /v1/heartbeat`: this kiosk's health. HQ's answer (the
+    /// settings version that applies) is checked with its key.
+    pub async fn post_heartbeat(&self, beat: &Heartbeat) -> Result<HeartbeatAck, HqError> {
+        let path = "/v1/heartbeat";
+        let req = self.http.post(self.url(path)).bearer_auth(&self.token).json(beat);
+        Self::send_verified(req, "POST", path, self.hq_key.as_ref()).await
+    }
+
+    /// `GET /v1/settings`: the remote settings HQ holds for this kiosk,
+    /// read only if HQ signed them for this request with its key.
+    pub async fn settings(&self) -> Result<SettingsAnswer, HqError> {
+        let path = "/v1/settings";
         let req = self.http.get(self.url(path)).bearer_auth(&self.token);
         Self::send_verified(req, "GET", path, self.hq_key.as_ref()).await
     }

@@ -11,6 +11,8 @@
 //! - [`SyncHandle::status`]: a `tokio::sync::watch::Receiver<SyncStatus>`.
 //! - [`SyncHandle::availability`]: live stock of a product in other stores
 //!   and online, with cached answers ([`AvailabilityService`]).
+//! - [`SyncHandle::health`]: the [`HealthProbe`] to tell the heartbeat
+//!   about the screen, the camera, scans and the sound output.
 //!
 //! # Layout
 //! - [`store`]: `kiosk.sqlite` (identity, handoffs, orders, outbox, dead
@@ -20,6 +22,10 @@
 //!   enrollment, and [`worker::apply_update`] (verify, then apply in one
 //!   transaction).
 //! - [`client`]: the HTTP client for HQ's `/v1` API.
+//! - [`remote`]: the remote settings HQ signed for this kiosk, kept in
+//!   `kiosk.sqlite` and published with the status.
+//! - [`health`]: the heartbeat (this kiosk's health, for HQ's fleet page),
+//!   and the [`HealthProbe`] the UI tells it what it knows through.
 //! - [`sse`], [`backoff`]: the push stream's parser, retry delays.
 //! - [`availability`]: the availability query with its cache.
 //! - [`pictures`]: the catalog's product pictures fetched in the background
@@ -28,8 +34,10 @@
 pub mod availability;
 pub mod backoff;
 pub mod client;
+pub mod health;
 pub mod outbox;
 pub mod pictures;
+pub mod remote;
 pub mod snapshot;
 pub mod sse;
 pub mod store;
@@ -40,6 +48,7 @@ use thiserror::Error;
 use vitrine_core::product::UnixTime;
 
 pub use availability::{AvailabilityService, CachedAvailability};
+pub use health::HealthProbe;
 pub use outbox::{MessageKind, NewOrder, Outbox, QueuedHandoff, QueuedOrder};
 pub use worker::{SyncHandle, SyncSettings, enroll, start, sync_once};
 
@@ -89,6 +98,13 @@ pub struct SyncStatus {
     /// its messages (HQ's `Retry-After` when it gave one, else the
     /// back-off); None when nothing waits for a retry.
     pub outbox_retry_in_s: Option<u64>,
+    /// The remote settings HQ holds for this kiosk (checked with HQ's key),
+    /// the ones that apply: the UI lays them over its configuration. Not
+    /// in `--json` output: it may hold a PIN hash.
+    #[serde(skip)]
+    pub remote_settings: Vec<vitrine_core::wire::settings::RemoteSetting>,
+    /// Their version (0: none).
+    pub remote_settings_version: u64,
 }
 
 /// The kind of sync problem, told to store staff in the kiosk's language,

@@ -135,6 +135,21 @@ pub const KIOSK_MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX card_sealed_tag ON card_sealed(tag);
     "#,
+    // 5: remote settings from HQ (issue 17): the ones that apply to this
+    // kiosk as HQ last signed them, and their version.
+    r#"
+    CREATE TABLE remote_settings (
+        key         TEXT PRIMARY KEY,
+        value       TEXT NOT NULL,
+        scope       TEXT NOT NULL,
+        updated_at  INTEGER NOT NULL,
+        version     INTEGER NOT NULL
+    );
+    CREATE TABLE remote_settings_meta (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        version     INTEGER NOT NULL
+    );
+    "#,
 ];
 
 /// What enrollment gave the kiosk. The token and the secret key never appear

@@ -7,7 +7,9 @@
 //!   transaction, or refused with the old catalog kept and the reason in
 //!   [`SyncStatus::last_error`];
 //! - the outbox sender: oldest first, retried with capped exponential
-//!   backoff and full jitter, 4xx answers to the dead-letter table.
+//!   backoff and full jitter, 4xx answers to the dead-letter table;
+//! - the heartbeat: this kiosk's health to HQ every `hq.heartbeat_s`, and
+//!   at once when its state changes (catalog, queue, camera, screen, sound).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,11 +21,14 @@ use tokio::task::JoinHandle;
 use vitrine_core::Gtin;
 use vitrine_core::product::UnixTime;
 use vitrine_core::sign::SecretKey;
-use vitrine_core::wire::{ChangesAnswer, EVENT_VERSION, EnrollRequest, Expect, SignedUpdate, UpdateKind, VersionEvent};
+use vitrine_core::wire::{
+    ChangesAnswer, EVENT_SETTINGS, EVENT_VERSION, EnrollRequest, Expect, SignedUpdate, UpdateKind, VersionEvent,
+};
 
 use super::availability::{AvailabilityService, CachedAvailability};
 use super::backoff::Backoff;
 use super::client::{HqClient, HqError};
+use super::health::{self, HealthProbe};
 use super::outbox::{MessageKind, Outbox};
 use super::sse::SseParser;
 use super::store::DeviceIdentity;
@@ -53,6 +58,8 @@ pub struct SyncSettings {
     /// again at every exchange, so a kiosk enrolled over loopback HTTP
     /// stops talking plain HTTP once the setting says `https`.
     pub transport: HqTransport,
+    /// Time between two heartbeats (a change of state is sent at once).
+    pub heartbeat: Duration,
 }
 
 impl SyncSettings {
@@ -67,6 +74,7 @@ impl SyncSettings {
             availability_max_age_s: u64::from(c.hq.availability_cache_s),
             stream_idle_timeout: Duration::from_secs(45),
             transport: c.hq.transport,
+            heartbeat: Duration::from_secs(u64::from(c.hq.heartbeat_s)),
         }
     }
 }
@@ -239,6 +247,10 @@ struct Ctx {
     /// Wakes the card task (coalesced: requests made while a refresh runs
     /// give one more refresh after it).
     cards_now: Arc<Notify>,
+    /// Wakes the settings task (HQ announced a new settings version).
+    settings_now: Arc<Notify>,
+    /// What the UI knows of the kiosk's health.
+    probe: HealthProbe,
 }
 
 impl Ctx {
@@ -253,7 +265,10 @@ impl Ctx {
             stream_up: Arc::new(AtomicBool::new(false)),
             pull_now: Arc::new(Notify::new()),
             cards_now: Arc::new(Notify::new()),
+            settings_now: Arc::new(Notify::new()),
+            probe: HealthProbe::new(),
         };
+        let remote = ctx.outbox.remote_settings()?;
         let (version, last_sync) = {
             let cat = ctx.lock_catalog();
             (cat.version()?, cat.meta(meta::LAST_SYNC)?.and_then(|v| v.parse().ok()))
@@ -262,6 +277,8 @@ impl Ctx {
         ctx.status.send_modify(|s| {
             s.catalog_version = version;
             s.last_sync = last_sync;
+            s.remote_settings = remote.settings;
+            s.remote_settings_version = remote.version;
         });
         Ok(ctx)
     }
@@ -383,6 +400,30 @@ impl Ctx {
         }
     }
 
+    /// HQ says settings version `v` applies: fetched when this kiosk holds
+    /// another.
+    fn on_settings_version(&self, v: u64) {
+        if self.status.borrow().remote_settings_version != v {
+            self.settings_now.notify_one();
+        }
+    }
+
+    /// Fetches the remote settings (checked with HQ's key) and keeps them
+    /// (which publishes them); a failure keeps the ones held.
+    async fn refresh_settings(&self) -> Result<(), SyncError> {
+        let ident = self.identity().await?.ok_or(SyncError::NotEnrolled)?;
+        let answer = self.client(&ident)?.settings().await?;
+        let ob = self.outbox.clone();
+        let device = ident.device_id.clone();
+        let held = blocking(move || ob.save_remote_settings(&device, &answer)).await?;
+        tracing::info!(
+            version = held.version,
+            count = held.settings.len(),
+            "remote settings from HQ"
+        );
+        Ok(())
+    }
+
     /// Refreshes the offline loyalty card table; a failure keeps the old one.
     async fn refresh_cards(&self) {
         let Ok(Some(ident)) = self.identity().await else { return };
@@ -463,6 +504,7 @@ pub struct SyncHandle {
     outbox: Outbox,
     availability: AvailabilityService,
     status: watch::Receiver<SyncStatus>,
+    probe: HealthProbe,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -479,6 +521,12 @@ impl SyncHandle {
 
     pub fn availability(&self) -> &AvailabilityService {
         &self.availability
+    }
+
+    /// Where the UI tells the heartbeat what it knows (screen, camera,
+    /// scans, sound).
+    pub fn health(&self) -> &HealthProbe {
+        &self.probe
     }
 
     /// Availability from a thread outside the runtime (see
@@ -514,6 +562,8 @@ pub fn start(rt: &tokio::runtime::Handle, data_dir: &Path, settings: SyncSetting
         rt.spawn(stream_task(ctx.clone(), shut_rx.clone())),
         rt.spawn(pull_task(ctx.clone(), shut_rx.clone())),
         rt.spawn(cards_task(ctx.clone(), shut_rx.clone())),
+        rt.spawn(heartbeat_task(ctx.clone(), shut_rx.clone())),
+        rt.spawn(settings_task(ctx.clone(), shut_rx.clone())),
         rt.spawn(outbox_task(ctx.clone(), shut_rx)),
     ];
     let availability = AvailabilityService::new(
@@ -523,6 +573,7 @@ pub fn start(rt: &tokio::runtime::Handle, data_dir: &Path, settings: SyncSetting
     )
     .with_runtime(rt.clone());
     Ok(SyncHandle {
+        probe: ctx.probe.clone(),
         status: outbox.subscribe(),
         outbox,
         availability,
@@ -594,6 +645,7 @@ async fn stream_task(ctx: Ctx, mut shut: watch::Receiver<bool>) {
                     tracing::info!("push stream connected");
                     // Whatever happened while we were away.
                     ctx.pull_now.notify_one();
+                    ctx.settings_now.notify_one();
                     let mut parser = SseParser::default();
                     loop {
                         let chunk = tokio::select! {
@@ -610,6 +662,12 @@ async fn stream_task(ctx: Ctx, mut shut: watch::Receiver<bool>) {
                                     }
                                 };
                                 for ev in events {
+                                    if ev.event == EVENT_SETTINGS {
+                                        if let Ok(e) = serde_json::from_str::<VersionEvent>(&ev.data) {
+                                            ctx.on_settings_version(e.version);
+                                        }
+                                        continue;
+                                    }
                                     if ev.event != EVENT_VERSION {
                                         continue;
                                     }
@@ -782,6 +840,84 @@ async fn outbox_task(ctx: Ctx, mut shut: watch::Receiver<bool>) {
                     _ = tokio::time::sleep(delay) => {}
                     _ = stopped(&mut shut) => return,
                 }
+            }
+        }
+    }
+}
+
+/// Fetches the remote settings when HQ announces another version than the
+/// one held (push stream event, heartbeat answer, each connection).
+async fn settings_task(ctx: Ctx, mut shut: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = ctx.settings_now.notified() => {}
+            _ = stopped(&mut shut) => return,
+        }
+        match ctx.refresh_settings().await {
+            Ok(()) | Err(SyncError::NotEnrolled) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot take HQ's remote settings; the ones held stay"),
+        }
+    }
+}
+
+/// The shortest time between two heartbeats: a queue that moves message by
+/// message sends one beat for the lot, not one per message.
+const HEARTBEAT_MIN_GAP: Duration = Duration::from_secs(2);
+
+/// Sends this kiosk's health to HQ every `heartbeat` interval, and at once
+/// (at most every [`HEARTBEAT_MIN_GAP`]) when its state changes. A failed
+/// beat is not retried: the next one says the same, newer. HQ's answer
+/// names the remote settings version: another one than this kiosk holds is
+/// fetched.
+async fn heartbeat_task(ctx: Ctx, mut shut: watch::Receiver<bool>) {
+    let mut status_rx = ctx.status.subscribe();
+    let mut last_sent: Option<(u64, u64, u64, _, _, Option<bool>)> = None;
+    loop {
+        let ident = match ctx.identity().await {
+            Ok(i) => i,
+            Err(e) => {
+                tracing::debug!(error = %e, "heartbeat: cannot read the kiosk's identity");
+                None
+            }
+        };
+        if let Some(ident) = ident {
+            let status = ctx.status.borrow().clone();
+            let beat = health::heartbeat(&status, &ctx.probe, &ctx.data_dir);
+            // A failed beat counts as said too: while HQ is away, a change
+            // of state waits for the next interval, not one try per change.
+            last_sent = Some(health::state_key(&beat));
+            match ctx.client(&ident) {
+                Ok(client) => match client.post_heartbeat(&beat).await {
+                    Ok(ack) => {
+                        tracing::debug!(settings = ack.settings_version, "heartbeat sent");
+                        ctx.on_settings_version(ack.settings_version);
+                    }
+                    Err(e) => tracing::debug!(error = %e, "heartbeat not sent"),
+                },
+                Err(e) => tracing::debug!(error = %e, "heartbeat not sent"),
+            }
+        }
+        let next = tokio::time::Instant::now() + ctx.settings.heartbeat;
+        // Not before the gap, whatever changes.
+        tokio::select! {
+            _ = tokio::time::sleep(HEARTBEAT_MIN_GAP.min(ctx.settings.heartbeat)) => {}
+            _ = stopped(&mut shut) => return,
+        }
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep_until(next) => break,
+                r = status_rx.changed() => {
+                    if r.is_err() {
+                        return;
+                    }
+                    let status = status_rx.borrow_and_update().clone();
+                    let now_key = health::state_key(&health::heartbeat(&status, &ctx.probe, &ctx.data_dir));
+                    if last_sent.as_ref() != Some(&now_key) {
+                        break;
+                    }
+                }
+                _ = ctx.probe.changed() => break,
+                _ = stopped(&mut shut) => return,
             }
         }
     }

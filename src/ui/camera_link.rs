@@ -19,6 +19,7 @@ use super::ScanSender;
 use crate::config::KioskConfig;
 use crate::scan::pipeline::{PipelineSettings, PreviewCallback};
 use crate::scan::{CameraStatus, PreviewFrame, ScanMetrics, ScanPipeline};
+use vitrine_core::wire::fleet::CameraState;
 
 /// How often the bridge reports the camera's state and figures.
 const REPORT_EVERY: Duration = Duration::from_millis(500);
@@ -55,7 +56,13 @@ impl CameraLink {
     /// none) and the bridge to `sender`. Never fails: a camera that cannot
     /// open is reported on screen and retried by the pipeline. Without a
     /// source, the screen is told once ("no camera on this kiosk").
-    pub fn start(cfg: &KioskConfig, sender: ScanSender) -> std::io::Result<CameraLink> {
+    /// `health` (the heartbeat's probe) hears the camera's state, the
+    /// decode rate and each scan.
+    pub fn start(
+        cfg: &KioskConfig,
+        sender: ScanSender,
+        health: Option<crate::sync::HealthProbe>,
+    ) -> std::io::Result<CameraLink> {
         let mut settings = PipelineSettings::from_config(cfg);
         let to_ui = sender.clone();
         let on_preview: PreviewCallback = Arc::new(move |p: Arc<PreviewFrame>| {
@@ -69,7 +76,7 @@ impl CameraLink {
         let flag = stop.clone();
         let bridge = std::thread::Builder::new()
             .name("vitrine-scan-link".into())
-            .spawn(move || bridge(pipeline, sender, flag))?;
+            .spawn(move || bridge(pipeline, sender, flag, health))?;
         Ok(CameraLink {
             stop,
             bridge: Some(bridge),
@@ -77,7 +84,34 @@ impl CameraLink {
     }
 }
 
-fn bridge(pipeline: ScanPipeline, sender: ScanSender, stop: Arc<AtomicBool>) -> ScanPipeline {
+/// The camera's state as the fleet sees it: frames coming, or not; a
+/// kiosk without a camera has none.
+fn camera_state(status: &CameraStatus) -> CameraState {
+    match status {
+        CameraStatus::Off => CameraState::None,
+        CameraStatus::Running { .. } | CameraStatus::Starting { .. } => CameraState::Ok,
+        CameraStatus::Unavailable { .. } | CameraStatus::Ended { .. } | CameraStatus::Stopped => CameraState::Down,
+    }
+}
+
+/// Tells the heartbeat's probe what the pipeline reports.
+fn report_health(h: &crate::sync::HealthProbe, status: &CameraStatus, m: &ScanMetrics, last_scans: &mut u64) {
+    let state = camera_state(status);
+    let fps = (state == CameraState::Ok).then(|| m.decode_fps.round().max(0.0) as u32);
+    h.set_camera(state, fps);
+    if m.scans > *last_scans {
+        *last_scans = m.scans;
+        h.note_scan(crate::clock::now());
+    }
+}
+
+fn bridge(
+    pipeline: ScanPipeline,
+    sender: ScanSender,
+    stop: Arc<AtomicBool>,
+    health: Option<crate::sync::HealthProbe>,
+) -> ScanPipeline {
+    let mut scans_seen = 0u64;
     let events = pipeline.events();
     let mut last: Option<(CameraStatus, ScanMetrics)> = None;
     let mut next_report = Instant::now();
@@ -102,6 +136,9 @@ fn bridge(pipeline: ScanPipeline, sender: ScanSender, stop: Arc<AtomicBool>) -> 
         if now >= next_report {
             next_report = now + REPORT_EVERY;
             let report = (pipeline.status(), pipeline.metrics());
+            if let Some(h) = &health {
+                report_health(h, &report.0, &report.1, &mut scans_seen);
+            }
             if last.as_ref() != Some(&report) {
                 sender.camera(report.0.clone(), report.1.clone());
                 last = Some(report);

@@ -77,6 +77,12 @@ impl Kiosk {
         self.scan.latencies()
     }
 
+    /// The configuration in force (the file's and the environment's, with
+    /// HQ's remote settings over it).
+    pub fn config(&self) -> crate::config::LoadedConfig {
+        self.shell.st().cfg.clone()
+    }
+
     pub fn page(&self) -> Page {
         self.shell.page()
     }

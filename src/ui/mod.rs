@@ -100,6 +100,8 @@ pub struct RunOptions {
     pub orders: Option<Arc<dyn orders::OrderDesk>>,
     pub sync_status: Option<tokio::sync::watch::Receiver<crate::sync::SyncStatus>>,
     pub availability: Option<crate::sync::AvailabilityService>,
+    /// Where the heartbeat learns the screen's, camera's and sound's state.
+    pub health: Option<crate::sync::HealthProbe>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -186,9 +188,19 @@ pub fn run(cfg: LoadedConfig, opts: RunOptions) -> Result<(), RunError> {
     }
     // The camera (or replay) and the decoder run on their own threads; the
     // link stops them when the window closes.
-    let camera = camera_link::CameraLink::start(&kiosk_config, kiosk.scan_sender()).map_err(RunError::Camera)?;
+    let camera = camera_link::CameraLink::start(&kiosk_config, kiosk.scan_sender(), opts.health.clone())
+        .map_err(RunError::Camera)?;
+    if let Some(h) = &opts.health {
+        use vitrine_core::wire::fleet::ScreenState;
+        h.set_audio_device(Some(crate::speech::audio::detect().present()));
+        // The window is shown by `run` and stays until the kiosk stops.
+        h.set_screen(ScreenState::On);
+    }
     let result = kiosk.window().run().map_err(RunError::EventLoop);
     drop(started);
+    if let Some(h) = &opts.health {
+        h.set_screen(vitrine_core::wire::fleet::ScreenState::Off);
+    }
     drop(camera);
     result
 }

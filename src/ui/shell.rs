@@ -254,7 +254,13 @@ impl ScanSender {
 /// What every screen may read and change (borrowed briefly: never across
 /// a call into another screen or the shell).
 pub(super) struct Shared {
+    /// The configuration in force: `base_cfg` with HQ's remote settings
+    /// over it ([`LoadedConfig::with_remote`]).
     pub cfg: LoadedConfig,
+    /// The configuration from the file and the environment.
+    pub base_cfg: LoadedConfig,
+    /// When staff last changed each setting here (beats an older HQ value).
+    pub staff_changes: Vec<(String, vitrine_core::product::UnixTime)>,
     pub offset: UtcOffset,
     pub session: Session,
     pub idle: IdleClock,
@@ -392,6 +398,9 @@ impl Shell {
             enrolled_store,
             camera: present::camera_before_start(&cfg),
             toast: None,
+            // A small file read once at start, like the configuration.
+            staff_changes: crate::staff::staff_changes(&c.kiosk.data_dir),
+            base_cfg: cfg.clone(),
             cfg: cfg.clone(),
         };
         let a = &c.accessibility;
@@ -682,6 +691,16 @@ impl Shell {
     // ----- what the workers report -----
 
     fn on_sync(&self, s: SyncStatus) {
+        let remote_changed = self.st().sync.remote_settings != s.remote_settings;
+        if remote_changed {
+            let base = {
+                let mut st = self.st_mut();
+                st.sync.remote_settings = s.remote_settings.clone();
+                st.base_cfg.clone()
+            };
+            tracing::info!(version = s.remote_settings_version, "applying HQ's remote settings");
+            self.apply_config(base);
+        }
         let (new_catalog, new_store) = {
             let mut st = self.st_mut();
             let changed = st.sync.catalog_version != s.catalog_version;
@@ -764,9 +783,12 @@ impl Shell {
 
     /// Staff saved new settings: they apply at once (except what needs a
     /// restart, which the staff screen says).
-    pub fn apply_config(&self, new: LoadedConfig) {
+    pub fn apply_config(&self, base: LoadedConfig) {
         let new_store = {
             let mut st = self.st_mut();
+            // HQ's remote settings over it, unless staff changed them since.
+            let new = base.with_remote(&st.sync.remote_settings, &st.staff_changes);
+            st.base_cfg = base;
             let c = &new.config;
             st.session.default_lang = new.lang();
             st.session.default_low_reach = low_reach(c);
@@ -783,6 +805,17 @@ impl Shell {
         }
         self.apply_look();
         self.render_app();
+    }
+
+    /// Staff changed `keys` at `at` (their values beat HQ's older ones).
+    pub fn note_staff_changes(&self, keys: &[String], at: vitrine_core::product::UnixTime) {
+        let mut st = self.st_mut();
+        for k in keys {
+            match st.staff_changes.iter_mut().find(|(key, _)| key == k) {
+                Some(e) => e.1 = at,
+                None => st.staff_changes.push((k.clone(), at)),
+            }
+        }
     }
 
     /// Prices, stock and promotions are now `store`'s.

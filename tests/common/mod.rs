@@ -44,6 +44,7 @@ pub fn settings() -> SyncSettings {
         availability_max_age_s: 60,
         stream_idle_timeout: Duration::from_secs(30),
         transport: vitrine::config::HqTransport::LoopbackHttp,
+        heartbeat: Duration::from_secs(60),
     }
 }
 

@@ -24,12 +24,18 @@ use crate::product::{StockLevel, UnixTime};
 use crate::sign::{PublicKey, SecretKey, SignError, handoff_message, sha256_hex, update_message};
 
 pub mod customers;
+pub mod fleet;
+pub mod settings;
 
 /// The API's path prefix.
 pub const API_PREFIX: &str = "/v1";
 
 /// The SSE event name announcing a new catalog version.
 pub const EVENT_VERSION: &str = "version";
+
+/// The SSE event name announcing new remote settings (its data a
+/// [`VersionEvent`] with the settings version).
+pub const EVENT_SETTINGS: &str = "settings";
 
 /// An error answer: a machine code, a sentence a person can act on, and
 /// whether trying again later may work.

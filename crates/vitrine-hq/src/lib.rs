@@ -40,6 +40,7 @@
 pub mod dates;
 pub mod http;
 pub mod keys;
+pub mod metrics;
 pub mod ratelimit;
 pub mod routes;
 pub mod server;
@@ -289,6 +290,17 @@ pub struct HqConfig {
     pub request_timeout: Duration,
     /// The retailer on the phone page, click&collect and delivery.
     pub shop: ShopSettings,
+    /// Seconds without a heartbeat after which a kiosk is flagged stale
+    /// (kiosks beat every minute).
+    pub stale_after_s: i64,
+    /// A kiosk whose catalog is more than this many versions older than
+    /// HQ's is flagged behind.
+    pub behind_versions: u64,
+    /// Heartbeats kept per kiosk in its history.
+    pub health_history: u32,
+    /// The bearer token `/metrics` asks for (`--metrics-token-file`); None:
+    /// `/metrics` answers loopback clients only.
+    pub metrics_token: Option<metrics::MetricsToken>,
 }
 
 impl HqConfig {
@@ -323,6 +335,10 @@ impl HqConfig {
             header_read_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
             shop: ShopSettings::default(),
+            stale_after_s: 300,
+            behind_versions: 2,
+            health_history: 60,
+            metrics_token: None,
         }
     }
 
@@ -376,6 +392,10 @@ pub struct Hq {
     pub login_limiter: ratelimit::RateLimiter,
     pub login_global: ratelimit::RateLimiter,
     version_tx: watch::Sender<u64>,
+    /// The remote settings version, for the push streams.
+    settings_tx: watch::Sender<u64>,
+    /// HQ's Prometheus metrics.
+    pub metrics: metrics::Metrics,
     /// The revoked devices, as last read from storage: a push stream ends
     /// when its device joins them.
     revoked_tx: watch::Sender<Arc<HashSet<String>>>,
@@ -449,6 +469,7 @@ impl Hq {
     ) -> Result<Arc<Hq>, HqError> {
         let version = storage.current_version()?;
         let (version_tx, _) = watch::channel(version);
+        let (settings_tx, _) = watch::channel(storage.settings_version()?);
         let revoked: HashSet<String> = storage.revoked_device_ids()?.into_iter().collect();
         let (revoked_tx, _) = watch::channel(Arc::new(revoked));
         let (shutdown_tx, _) = watch::channel(false);
@@ -471,6 +492,8 @@ impl Hq {
             key,
             lookup_key,
             version_tx,
+            settings_tx,
+            metrics: metrics::Metrics::new(),
             revoked_tx,
             shutdown_tx,
             snapshots: SnapshotCache::default(),
@@ -507,6 +530,28 @@ impl Hq {
 
     pub fn versions(&self) -> watch::Receiver<u64> {
         self.version_tx.subscribe()
+    }
+
+    /// Tells the push streams about remote settings version `v`.
+    pub fn announce_settings(&self, v: u64) {
+        self.settings_tx.send_if_modified(|cur| {
+            if v > *cur {
+                *cur = v;
+                true
+            } else {
+                false
+            }
+        });
+    }
+
+    /// The remote settings version; changes with every setting set or removed.
+    pub fn settings_versions(&self) -> watch::Receiver<u64> {
+        self.settings_tx.subscribe()
+    }
+
+    /// Push streams open now, all devices together.
+    pub fn push_connections(&self) -> usize {
+        self.streams.total()
     }
 
     /// The revoked devices; changes when one more is revoked.
@@ -609,10 +654,10 @@ pub async fn serve(
 }
 
 /// Watches storage for what other processes (the `vitrine-hq` commands,
-/// other replicas) write: new catalog versions, announced to the push
-/// streams, and revoked devices, whose push streams end. Pushed by the
-/// database when it can ([`storage::SharedStore::listen`]), else read
-/// every `version_poll`.
+/// other replicas) write: new catalog versions and remote settings,
+/// announced to the push streams, and revoked devices, whose push streams
+/// end. Pushed by the database when it can
+/// ([`storage::SharedStore::listen`]), else read every `version_poll`.
 async fn watch_versions(hq: Arc<Hq>) {
     let st = hq.storage.clone();
     let feed = match tokio::task::spawn_blocking(move || st.listen()).await {
@@ -665,13 +710,15 @@ fn listen_loop(hq: &Hq, mut feed: Option<Box<dyn storage::Feed>>, stop: &std::sy
         };
         if fresh {
             // Listening first, then reading: nothing written in between is lost.
-            match (hq.storage.current_version(), hq.storage.revoked_device_ids()) {
-                (Ok(v), Ok(revoked)) => {
+            let st = &hq.storage;
+            match (st.current_version(), st.revoked_device_ids(), st.settings_version()) {
+                (Ok(v), Ok(revoked), Ok(settings)) => {
                     hq.announce(v);
+                    hq.announce_settings(settings);
                     hq.note_revoked(revoked);
                     fresh = false;
                 }
-                (Err(e), _) | (_, Err(e)) => {
+                (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
                     tracing::warn!(error = %e, "cannot read the catalog version and revoked devices");
                     feed = None;
                     continue;
@@ -681,6 +728,7 @@ fn listen_loop(hq: &Hq, mut feed: Option<Box<dyn storage::Feed>>, stop: &std::sy
         match f.next(Duration::from_millis(500)) {
             Ok(None) => {}
             Ok(Some(storage::FeedEvent::Version(v))) => hq.announce(v),
+            Ok(Some(storage::FeedEvent::Settings(v))) => hq.announce_settings(v),
             Ok(Some(storage::FeedEvent::Revoked(_))) => match hq.storage.revoked_device_ids() {
                 Ok(ids) => hq.note_revoked(ids),
                 Err(e) => {
@@ -707,12 +755,13 @@ async fn poll_versions(hq: Arc<Hq>) {
         }
         let st = hq.storage.clone();
         match tokio::task::spawn_blocking(move || {
-            Ok::<_, StorageError>((st.current_version()?, st.revoked_device_ids()?))
+            Ok::<_, StorageError>((st.current_version()?, st.revoked_device_ids()?, st.settings_version()?))
         })
         .await
         {
-            Ok(Ok((v, revoked))) => {
+            Ok(Ok((v, revoked, settings))) => {
                 hq.announce(v);
+                hq.announce_settings(settings);
                 hq.note_revoked(revoked);
             }
             Ok(Err(e)) => tracing::warn!(error = %e, "cannot read the catalog version and revoked devices"),

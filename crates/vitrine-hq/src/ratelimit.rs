@@ -117,6 +117,11 @@ impl StreamSlots {
         })
     }
 
+    /// The streams open, all devices together.
+    pub fn total(&self) -> usize {
+        self.open.lock().unwrap_or_else(|p| p.into_inner()).values().sum()
+    }
+
     /// The streams `device` has open.
     pub fn count(&self, device: &str) -> usize {
         self.open

@@ -536,6 +536,49 @@ async fn every_route_in_openapi_exists_and_answers_match_its_schemas() {
     assert_eq!(st, 404);
     hit("/v1/images/{id}/{size}", "get");
 
+    // The kiosk's health (issue 17).
+    let beat = json!({
+        "software_version": "0.1.0", "catalog_version": 1, "outbox_pending": 0, "outbox_dead": 0,
+        "last_sync": null, "last_scan": null, "camera": "none", "decode_fps": null,
+        "disk_free_bytes": null, "uptime_s": 5, "screen": "none", "audio_device": null
+    });
+    let (st, ack) = conforms(
+        &spec,
+        "/v1/heartbeat",
+        "post",
+        auth(c.post(s.at("/v1/heartbeat"))).json(&beat).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!((st, ack["settings_version"].as_u64()), (200, Some(0)));
+    let (st, _) = conforms(
+        &spec,
+        "/v1/heartbeat",
+        "post",
+        c.post(s.at("/v1/heartbeat")).json(&beat).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!(st, 401);
+    hit("/v1/heartbeat", "post");
+
+    // Remote settings (issue 17).
+    vitrine_hq::services::settings::set(
+        &s.hq,
+        vitrine_core::wire::settings::SettingScope::Store,
+        "paris-01",
+        "ui.idle_timeout_s",
+        "90",
+    )
+    .unwrap();
+    let (st, v) = conforms(
+        &spec,
+        "/v1/settings",
+        "get",
+        auth(c.get(s.at("/v1/settings"))).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!((st, v["settings"][0]["value"].as_str()), (200, Some("90")));
+    hit("/v1/settings", "get");
+
     // Every operation in the file was exercised.
     for (path, item) in spec["paths"].as_object().unwrap() {
         for method in item.as_object().unwrap().keys() {

@@ -431,7 +431,13 @@ impl Staff {
                     }
                 }
                 let env: Vec<(String, String)> = std::env::vars().collect();
-                staff::save_settings(&file, &current, &draft, env)
+                let saved = staff::save_settings(&file, &current, &draft, env)?;
+                // A staff change beats HQ's remote value set before it.
+                if let Err(e) = staff::note_staff_changes(&current.config.kiosk.data_dir, &saved.changed, clock::now())
+                {
+                    tracing::warn!(error = %e, "cannot record the time of the staff change");
+                }
+                Ok(saved)
             },
             reply(&self.me, Staff::on_saved),
         );
@@ -463,9 +469,7 @@ impl Staff {
                         keys = saved.overridden.join(", ")
                     ));
                 }
-                if let Ok(mut g) = self.gate.lock() {
-                    g.configure(&saved.config.config.staff);
-                }
+                self.shell.note_staff_changes(&saved.changed, now);
                 {
                     let mut st = self.st.borrow_mut();
                     st.message = Some((said, Tone::Ok));
@@ -478,6 +482,10 @@ impl Staff {
                     st.draft = Some(Settings::from_config(&saved.config));
                 }
                 self.shell.apply_config(saved.config);
+                // HQ's remote PIN hash may still be the one in force.
+                if let Ok(mut g) = self.gate.lock() {
+                    g.configure(&self.shell.st().cfg.config.staff);
+                }
             }
             Err(e) => {
                 tracing::warn!(error = %e, "staff settings refused");
@@ -573,6 +581,7 @@ impl Screen for Staff {
                 value: said.join(" ").into(),
             });
         }
+        rows.extend(remote_rows(&shared, lang));
         s.set_status(model(rows));
         s.set_camera_figures(shared.camera.render(lang).into());
         s.set_last_code(st.last_code.as_str().into());
@@ -590,11 +599,65 @@ impl Screen for Staff {
 
     fn changed(&self, what: Change) {
         match what {
-            Change::Stores | Change::Sync => self.render(),
+            Change::Stores => self.render(),
+            Change::Sync => {
+                // HQ may have sent a staff PIN hash.
+                if let Ok(mut g) = self.gate.lock() {
+                    g.configure(&self.shell.st().cfg.config.staff);
+                }
+                self.render();
+            }
             Change::Camera { redraw: true, .. } if self.shell.page() == Page::Staff => self.render(),
             _ => {}
         }
     }
+}
+
+/// The settings HQ may set remotely, each with its value and where it comes
+/// from: HQ (store or kiosk), staff here (until HQ sets it again), the
+/// configuration file, the environment or the default.
+fn remote_rows(shared: &Shared, lang: Lang) -> Vec<SummaryRow> {
+    use crate::config::Origin;
+    use vitrine_core::wire::settings::{REMOTE_KEYS, SettingScope};
+    let c = &shared.cfg.config;
+    REMOTE_KEYS
+        .iter()
+        .map(|key| {
+            let value = match *key {
+                "ui.idle_timeout_s" => c.ui.idle_timeout_s.to_string(),
+                "ui.languages" => c.ui.languages.join(","),
+                "ui.layout" => c.ui.layout.as_str().to_string(),
+                "accessibility.volume" => c.accessibility.volume.to_string(),
+                "accessibility.rate_wpm" => c.accessibility.rate_wpm.to_string(),
+                // Never the hash itself on screen.
+                _ => "•••".to_string(),
+            };
+            let hq_later = shared
+                .sync
+                .remote_settings
+                .iter()
+                .any(|r| r.key == *key && r.value.is_some());
+            let value = value.as_str();
+            let said = match shared.cfg.origin_of(key) {
+                Origin::Hq {
+                    scope: SettingScope::Store,
+                    version,
+                } => text!("kiosk-remote-from-hq-store", value = value, version = version),
+                Origin::Hq {
+                    scope: SettingScope::Device,
+                    version,
+                } => text!("kiosk-remote-from-hq-device", value = value, version = version),
+                _ if hq_later => text!("kiosk-remote-from-staff", value = value),
+                Origin::File(_) => text!("kiosk-remote-from-file", value = value),
+                Origin::Env(_) => text!("kiosk-remote-from-env", value = value),
+                Origin::Default => text!("kiosk-remote-from-default", value = value),
+            };
+            SummaryRow {
+                label: (*key).into(),
+                value: said.render(lang).into(),
+            }
+        })
+        .collect()
 }
 
 /// The status tab: the sentence in the kiosk's language, the technical

@@ -9,6 +9,7 @@ mod import;
 mod price;
 mod promo;
 mod serve;
+mod settings;
 mod staff;
 mod status;
 mod stock;
@@ -65,6 +66,10 @@ struct Global {
     /// (GS1 restricted circulation, 040-049).
     #[arg(long, global = true, env = "VITRINE_HQ_CARD_PREFIX", default_value = vitrine_core::loyalty::DEFAULT_CARD_PREFIX)]
     card_prefix: String,
+    /// Seconds without a heartbeat after which a kiosk is flagged stale
+    /// (`device list`, the fleet page, `/metrics`).
+    #[arg(long, global = true, env = "VITRINE_HQ_STALE_AFTER_S", default_value_t = 300)]
+    stale_after_s: i64,
 }
 
 impl Global {
@@ -77,6 +82,10 @@ impl Global {
         let mut config = HqConfig::new(&self.data_dir);
         config.card_prefix = p.clone();
         config.database = self.database.clone();
+        if self.stale_after_s < 1 {
+            return Err(AdminError::Invalid("--stale-after-s: 1 second or more expected".into()).into());
+        }
+        config.stale_after_s = self.stale_after_s;
         Ok(config)
     }
 
@@ -111,8 +120,10 @@ enum Command {
     Promo(promo::Args),
     /// Stock.
     Stock(stock::Args),
-    /// Kiosks.
+    /// Kiosks and their health.
     Device(device::Args),
+    /// Remote kiosk settings, per store or per kiosk.
+    Settings(settings::Args),
     /// Staff accounts of the orders pages.
     Staff(staff::Args),
     /// Customers (the customer referential).
@@ -136,6 +147,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Promo(a) => promo::run(a, &*g.hq()?),
         Command::Stock(a) => stock::run(a, &*g.hq()?),
         Command::Device(a) => device::run(a, &*g.hq()?),
+        Command::Settings(a) => settings::run(a, &*g.hq()?),
         Command::Staff(a) => staff::run(a, &*g.hq()?),
         Command::Customer(a) => customer::run(a, &*g.hq()?),
         Command::Token(a) => token::run(a, &*g.hq()?),

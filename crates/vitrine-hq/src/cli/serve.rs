@@ -100,6 +100,25 @@ pub struct Args {
     /// Days before the coupon's end that the reminder is sent.
     #[arg(long, env = "VITRINE_HQ_REMINDER_DAYS_BEFORE", default_value_t = 3)]
     reminder_days_before: i64,
+    /// A file holding the bearer token `/metrics` asks for (one line; keep
+    /// it owner-only). Without it, `/metrics` answers HQ's own machine only.
+    #[arg(long, env = "VITRINE_HQ_METRICS_TOKEN_FILE", value_name = "FILE")]
+    metrics_token_file: Option<std::path::PathBuf>,
+}
+
+/// The token in `path`: its first line, at least 16 characters.
+fn read_metrics_token(path: &std::path::Path) -> anyhow::Result<vitrine_hq::metrics::MetricsToken> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("--metrics-token-file {}: cannot read it", path.display()))?;
+    let token = text.lines().next().unwrap_or("").trim().to_string();
+    if token.len() < 16 || !token.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(AdminError::Invalid(format!(
+            "--metrics-token-file {}: its first line must be a token of at least 16 printable characters",
+            path.display()
+        ))
+        .into());
+    }
+    Ok(vitrine_hq::metrics::MetricsToken(token))
 }
 
 pub fn run(a: Args, g: &Global) -> anyhow::Result<()> {
@@ -189,6 +208,7 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<()> {
     } else {
         Some(money("--free-delivery-from", &a.free_delivery_from)?)
     };
+    config.metrics_token = a.metrics_token_file.as_deref().map(read_metrics_token).transpose()?;
     let hq = g.open(config)?;
     std_listener.set_nonblocking(true)?;
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;

@@ -129,6 +129,34 @@ pub fn limit_client(limiter: &RateLimiter, global: &RateLimiter, ip: IpAddr, wha
     Err(f)
 }
 
+/// Whether this client may read `/metrics`: with a metrics token, whoever
+/// sends it (401 otherwise); without, HQ's own machine only (403 from
+/// elsewhere).
+pub fn may_scrape(hq: &Hq, ip: IpAddr, headers: &header::HeaderMap) -> Result<(), Failure> {
+    match &hq.config.metrics_token {
+        Some(token) => {
+            let sent = headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .unwrap_or("");
+            if tokens_match(sent, &token.0) {
+                Ok(())
+            } else {
+                Err(Failure::new(
+                    StatusCode::UNAUTHORIZED,
+                    codes::UNAUTHORIZED,
+                    "/metrics needs HQ's metrics token (Authorization: Bearer …, the --metrics-token-file of `vitrine-hq serve`)",
+                ))
+            }
+        }
+        None if ip.is_loopback() => Ok(()),
+        None => Err(Failure::forbidden(
+            "/metrics answers HQ's own machine only; give HQ a --metrics-token-file to scrape it from elsewhere",
+        )),
+    }
+}
+
 /// The cookie that carries a staff session's token.
 pub const STAFF_COOKIE: &str = "vitrine_staff";
 
@@ -263,5 +291,35 @@ impl FromRequestParts<Arc<Hq>> for Staff {
             .filter(|s| s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
             .unwrap_or("");
         Err(Redirect::to(&format!("/staff/login?lang={}&store={store}", lang.code())).into_response())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::HqConfig;
+    use axum::http::{HeaderMap, HeaderValue};
+
+    #[test]
+    fn without_a_token_only_loopback_may_scrape_and_with_one_only_its_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cfg = HqConfig::new(dir.path());
+        let hq = Hq::open(cfg.clone()).unwrap();
+        let none = HeaderMap::new();
+        assert!(may_scrape(&hq, "127.0.0.1".parse().unwrap(), &none).is_ok());
+        assert!(may_scrape(&hq, "::1".parse().unwrap(), &none).is_ok());
+        let far = may_scrape(&hq, "192.0.2.7".parse().unwrap(), &none).unwrap_err();
+        assert_eq!(far.status, StatusCode::FORBIDDEN);
+        drop(hq);
+        cfg.metrics_token = Some(crate::metrics::MetricsToken("s3cret-token".into()));
+        let hq = Hq::open(cfg).unwrap();
+        let mut h = HeaderMap::new();
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer s3cret-token"));
+        assert!(may_scrape(&hq, "192.0.2.7".parse().unwrap(), &h).is_ok());
+        // With a token, loopback needs it too.
+        let e = may_scrape(&hq, "127.0.0.1".parse().unwrap(), &none).unwrap_err();
+        assert_eq!(e.status, StatusCode::UNAUTHORIZED);
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer s3cret-tokeN"));
+        assert!(may_scrape(&hq, "127.0.0.1".parse().unwrap(), &h).is_err());
     }
 }

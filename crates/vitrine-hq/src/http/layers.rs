@@ -6,13 +6,17 @@
 //!   hash; no framing, no form posted elsewhere), `X-Frame-Options: DENY`
 //!   and `Cache-Control: no-store` (a page can show a shopper's basket or a
 //!   store's orders).
+//! - [`count_requests`]: every answer counted and timed per route of the
+//!   route table, for `/metrics`.
 //! - [`json_errors`]: an error made below the handlers (a path or query
 //!   string that does not read, a method the route does not take, an
 //!   unknown route's 405) is a JSON [`Failure`] like every other API error,
 //!   never `text/plain`.
 
 use axum::body::Body;
-use axum::extract::Request;
+use std::sync::Arc;
+
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -161,4 +165,19 @@ pub async fn compress_pages(req: Request, next: Next) -> Response {
         }
         Err(_) => Response::from_parts(parts, Body::from(bytes)),
     }
+}
+
+/// Counts and times every answer per route pattern (`/v1/orders/{id}`,
+/// never the id itself: labels stay few) for `/metrics`.
+pub async fn count_requests(State(hq): State<Arc<crate::Hq>>, req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let method = req.method().as_str().to_string();
+    let started = std::time::Instant::now();
+    let resp = next.run(req).await;
+    hq.metrics
+        .observe_request(&route, &method, resp.status().as_u16(), started.elapsed().as_secs_f64());
+    resp
 }

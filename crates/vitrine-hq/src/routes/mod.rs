@@ -28,6 +28,10 @@
 //! | `/v1/customers/verify` | POST | the enrolled kiosk that asked for the code ([`AuthDevice`]), a few tries | `customers` |
 //! | `/v1/customers/cards` | GET | an enrolled kiosk ([`AuthDevice`]) | `customers` |
 //! | `/v1/coupons/{code}` | GET | an enrolled kiosk ([`AuthDevice`]) | `customers` |
+//! | `/v1/heartbeat` | POST | an enrolled kiosk ([`AuthDevice`]): its own health; body at most 4 KiB | `heartbeat` |
+//! | `/v1/settings` | GET | an enrolled kiosk ([`AuthDevice`]): its store's and its own remote settings | `settings` |
+//! | `/metrics` | GET | with `--metrics-token-file`, its bearer token; without, HQ's own machine (loopback) only | `metrics` |
+//! | `/staff/fleet` | GET | a logged-in member of staff ([`Staff`]): HQ's role every store, a store's account its own | `fleet` |
 //! | `/h/{id}` | GET | anyone with the basket's link (its id, a UUIDv7) | `phone` |
 //! | `/h/{id}/submit` | POST | anyone holding a basket signed by an enrolled kiosk (the link's fragment), dated within HQ's window; the signature is checked; the basket is anonymous (a customer comes only from its kiosk) | `phone` |
 //! | `/h/{id}/claim` | POST | anyone with the basket's link, once: any later claim gets one answer, whichever contact it names | `phone` |
@@ -60,12 +64,16 @@ mod catalog;
 mod customers;
 mod enroll;
 mod events;
+mod fleet;
 mod handoffs;
 mod health;
+mod heartbeat;
 mod images;
+mod metrics;
 pub mod openapi;
 mod orders;
 mod phone;
+mod settings;
 mod staff;
 mod survey;
 
@@ -105,6 +113,13 @@ pub fn router(hq: Arc<Hq>) -> Router {
         .route("/v1/customers/verify", post(customers::verify))
         .route("/v1/customers/cards", get(customers::cards))
         .route("/v1/coupons/{code}", get(customers::coupon))
+        .route(
+            "/v1/heartbeat",
+            post(heartbeat::post).layer(DefaultBodyLimit::max(heartbeat::MAX_BYTES)),
+        )
+        .route("/v1/settings", get(settings::get))
+        // A scraper with the metrics token, or HQ's own machine.
+        .route("/metrics", get(metrics::get))
         // Anyone with the link.
         .route("/h/{id}", get(phone::page))
         .route("/h/{id}/submit", post(phone::submit))
@@ -128,6 +143,7 @@ pub fn router(hq: Arc<Hq>) -> Router {
         .route("/staff/login", get(staff::login_form).post(staff::login))
         .route("/staff/logout", post(staff::logout))
         .route("/staff", get(staff::home))
+        .route("/staff/fleet", get(fleet::page))
         .route("/staff/{store}/orders", get(staff::orders))
         .route("/staff/{store}/orders/{id}/status", post(staff::set_status))
         .fallback(openapi::fallback)
@@ -137,5 +153,6 @@ pub fn router(hq: Arc<Hq>) -> Router {
         .layer(middleware::from_fn_with_state(hq.clone(), signed::sign_answers))
         .layer(middleware::from_fn(layers::security_headers))
         .layer(middleware::from_fn(layers::compress_pages))
+        .layer(middleware::from_fn_with_state(hq.clone(), layers::count_requests))
         .with_state(hq)
 }

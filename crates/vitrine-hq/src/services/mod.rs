@@ -15,6 +15,9 @@
 //! - [`catalog`]: the signed snapshots (cut once per version and store,
 //!   cached) and deltas kiosks download; whether prices are demo values.
 //! - [`devices`]: enrollment and the device behind a token.
+//! - [`fleet`]: the kiosks' heartbeats, their health and flags (stale,
+//!   behind, queuing, blind).
+//! - [`settings`]: remote kiosk settings per store or device.
 //! - [`pricing`]: a basket priced with HQ's catalog and the core's engine.
 //! - [`handoffs`]: accepting a signed basket, pricing it for the phone
 //!   page, claiming it, a coupon used on it from the phone.
@@ -45,13 +48,15 @@ pub mod catalog;
 pub mod coupons;
 pub mod customers;
 pub mod devices;
+pub mod fleet;
 pub mod handoffs;
 pub mod identify;
 pub mod notify;
 pub mod orders;
-pub mod pictures;
 pub mod phone;
+pub mod pictures;
 pub mod pricing;
+pub mod settings;
 pub mod staff;
 pub mod survey;
 pub mod webhooks;

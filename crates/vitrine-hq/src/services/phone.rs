@@ -26,8 +26,8 @@ use super::handoffs::{current, handoff_reference, price_handoff, price_handoff_a
 use super::identify::{Refusal, answer_challenge, open_challenge};
 use super::notify::messages::phone_order_messages;
 use super::orders::{NewOrder, create_order};
-use super::webhooks::OrderOrigin;
 use super::pricing::PricedLines;
+use super::webhooks::OrderOrigin;
 use crate::Hq;
 use crate::storage::HandoffRecord;
 

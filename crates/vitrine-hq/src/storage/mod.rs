@@ -1,5 +1,5 @@
 //! HQ's storage: one trait per aggregate (catalog, devices, handoffs,
-//! orders, customers, notifications, the order webhook's outbox, settings, product pictures), with types that name no
+//! orders, customers, notifications, the order webhook's outbox, settings, product pictures, the fleet's health), with types that name no
 //! database, and [`HqStorage`], every one of them at once: what the rest of
 //! HQ holds (`Arc<dyn HqStorage>`). SQL lives only in the backends: SQLite
 //! ([`SqliteStorage`], module `sqlite`, the embedded default) and
@@ -19,6 +19,7 @@
 pub mod catalog;
 pub mod customers;
 pub mod devices;
+pub mod fleet;
 pub mod handoffs;
 pub mod images;
 pub mod meta;
@@ -27,6 +28,7 @@ pub mod orders;
 mod pg;
 pub mod shared;
 pub mod phone;
+pub mod settings;
 mod sqlite;
 pub mod staff;
 pub mod webhooks;
@@ -38,6 +40,7 @@ use thiserror::Error;
 pub use catalog::{CatalogStore, ChangesSince, ProductPrice, Snapshot, SnapshotPart};
 pub use customers::CustomerStore;
 pub use devices::{Device, DeviceStore, NewDevice};
+pub use fleet::{FleetStore, HeartbeatRecord};
 pub use handoffs::{Claim, HandoffRecord, HandoffStore};
 pub use images::{ImageStore, NewImage};
 pub use meta::MetaStore;
@@ -45,8 +48,9 @@ pub use notifications::{NewNotification, Notification, NotificationStore, Schedu
 pub use orders::{OrderRecord, OrderStore};
 pub use pg::{DEFAULT_MAX_CONNECTIONS, PG_MIGRATIONS, PgStorage, redacted};
 pub use shared::{Feed, FeedEvent, SharedStore, StoredCut};
-pub use phone::{BasketEdit, PhoneStore};
 pub use orders::{StatusUpdate, StatusUpdated};
+pub use phone::{BasketEdit, PhoneStore};
+pub use settings::{SettingRecord, SettingsStore};
 pub use sqlite::{HQ_DB_FILE, HQ_MIGRATIONS, MAX_IDLE_READERS, ReadView, Reader, SqliteStorage};
 pub use staff::{AuditEntry, StaffAccount, StaffSessionRecord, StaffStore};
 pub use webhooks::{EventState, NewWebhookEvent, OutboxEvent, WebhookStore};
@@ -137,6 +141,8 @@ pub trait HqStorage:
     + WebhookStore
     + MetaStore
     + ImageStore
+    + FleetStore
+    + SettingsStore
     + SharedStore
     + Send
     + Sync
@@ -156,6 +162,8 @@ impl<T> HqStorage for T where
         + WebhookStore
         + MetaStore
         + ImageStore
+        + FleetStore
+        + SettingsStore
         + SharedStore
         + Send
         + Sync

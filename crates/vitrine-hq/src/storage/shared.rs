@@ -19,6 +19,8 @@ pub enum FeedEvent {
     Version(u64),
     /// A device was revoked.
     Revoked(String),
+    /// A new remote settings version.
+    Settings(u64),
 }
 
 /// The database's push of what any process writes.

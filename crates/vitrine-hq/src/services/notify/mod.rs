@@ -117,6 +117,7 @@ pub async fn run(hq: Arc<Hq>) {
             let st = hq.storage.clone();
             let (id, channel, attempts) = (n.id, n.channel.clone(), n.attempts);
             let now = hq.now();
+            hq.metrics.observe_notification(&channel, result.is_ok());
             let _ = tokio::task::spawn_blocking(move || match result {
                 Ok(()) => {
                     tracing::info!(notification = id, channel = %channel, "confirmation sent");

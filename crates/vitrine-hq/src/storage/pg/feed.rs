@@ -10,6 +10,7 @@ use postgres::fallible_iterator::FallibleIterator;
 use super::PgStorage;
 use super::catalog::CATALOG_CHANNEL;
 use super::devices::DEVICES_CHANNEL;
+use super::settings::SETTINGS_CHANNEL;
 use crate::storage::shared::{Feed, FeedEvent};
 use crate::storage::{Result, StorageError};
 
@@ -21,7 +22,9 @@ pub(super) struct PgFeed {
 impl PgStorage {
     pub(super) fn feed(&self) -> Result<PgFeed> {
         let mut client = self.open()?;
-        client.batch_execute(&format!("LISTEN {CATALOG_CHANNEL}; LISTEN {DEVICES_CHANNEL}"))?;
+        client.batch_execute(&format!(
+            "LISTEN {CATALOG_CHANNEL}; LISTEN {DEVICES_CHANNEL}; LISTEN {SETTINGS_CHANNEL}"
+        ))?;
         Ok(PgFeed { client })
     }
 }
@@ -39,6 +42,11 @@ impl Feed for PgFeed {
                 n.payload()
                     .parse()
                     .map_err(|e| StorageError::Corrupt(format!("catalog notification {:?}: {e}", n.payload())))?,
+            ),
+            SETTINGS_CHANNEL => FeedEvent::Settings(
+                n.payload()
+                    .parse()
+                    .map_err(|e| StorageError::Corrupt(format!("settings notification {:?}: {e}", n.payload())))?,
             ),
             _ => FeedEvent::Revoked(n.payload().to_string()),
         }))

@@ -1,7 +1,7 @@
 //! The SQLite backend of HQ's storage: one file, WAL, append-only
 //! migrations. Every SQL statement of HQ is in this module and its
 //! children, one per aggregate (`catalog`, `devices`, `handoffs`, `orders`,
-//! `customers`, `notifications`, `meta`, `images`, `phone`, `webhooks`); each reads its rows into a named
+//! `customers`, `notifications`, `meta`, `images`, `phone`, `webhooks`, `fleet`, `settings`); each reads its rows into a named
 //! row struct and turns it into the backend-neutral record.
 //!
 //! # Connections: one writer, pooled readers
@@ -21,12 +21,14 @@
 mod catalog;
 mod customers;
 mod devices;
+mod fleet;
 mod handoffs;
 mod images;
 mod meta;
 mod notifications;
 mod orders;
 mod phone;
+mod settings;
 mod shared;
 mod staff;
 mod webhooks;
@@ -199,7 +201,27 @@ pub const HQ_MIGRATIONS: &[&str] = &[
     CREATE INDEX webhook_outbox_due ON webhook_outbox(next_at) WHERE next_at IS NOT NULL;
     CREATE INDEX webhook_outbox_order ON webhook_outbox(order_id, seq);
     "#,
-    // 9: what replicas share (issue 18): rate-limit buckets and cut
+    // 9: the fleet's health (issue 17): each kiosk's latest heartbeat, and
+    // a short history per kiosk (bounded by the writer).
+    r#"
+    CREATE TABLE device_health (
+        device_id TEXT PRIMARY KEY, received_at INTEGER NOT NULL, data TEXT NOT NULL
+    );
+    CREATE TABLE device_health_history (
+        id INTEGER PRIMARY KEY, device_id TEXT NOT NULL, received_at INTEGER NOT NULL, data TEXT NOT NULL
+    );
+    CREATE INDEX device_health_history_device ON device_health_history(device_id, id);
+    "#,
+    // 10: remote kiosk settings (issue 17), per store or per device; a
+    // removed one keeps its row without value (its removal is a version).
+    r#"
+    CREATE TABLE remote_settings (
+        scope TEXT NOT NULL, target TEXT NOT NULL, key TEXT NOT NULL, value TEXT,
+        updated_at INTEGER NOT NULL, version INTEGER NOT NULL,
+        PRIMARY KEY (scope, target, key)
+    ) WITHOUT ROWID;
+    "#,
+    // 11: what replicas share (issue 18): rate-limit buckets and cut
     // snapshots. A SQLite HQ is one process and keeps both in memory; the
     // tables keep both backends' schemas the same.
     r#"
