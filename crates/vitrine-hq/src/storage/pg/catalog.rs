@@ -224,8 +224,12 @@ fn snapshot_each_on(
         push_raw(&mut buf, &mut first, op, data);
         each(SnapshotPart::Record(&buf))
     };
-    each_row(tx, "SELECT data FROM stores ORDER BY id", &[], |r| emit("upsert_store", r.get(0)))?;
-    each_row(tx, "SELECT data FROM products ORDER BY gtin", &[], |r| emit("upsert_product", r.get(0)))?;
+    each_row(tx, "SELECT data FROM stores ORDER BY id", &[], |r| {
+        emit("upsert_store", r.get(0))
+    })?;
+    each_row(tx, "SELECT data FROM products ORDER BY gtin", &[], |r| {
+        emit("upsert_product", r.get(0))
+    })?;
     each_row(
         tx,
         "SELECT gtin, store, amount_minor, currency FROM prices WHERE store IN ('', $1) ORDER BY gtin, store",
@@ -241,7 +245,9 @@ fn snapshot_each_on(
             emit("set_price", &json(&e)?)
         },
     )?;
-    each_row(tx, "SELECT data FROM promotions ORDER BY id", &[], |r| emit("upsert_promotion", r.get(0)))?;
+    each_row(tx, "SELECT data FROM promotions ORDER BY id", &[], |r| {
+        emit("upsert_promotion", r.get(0))
+    })?;
     each_row(
         tx,
         "SELECT gtin, store, quantity, updated_at FROM stock ORDER BY gtin, store",
@@ -256,7 +262,9 @@ fn snapshot_each_on(
             emit("set_stock", &json(&e)?)
         },
     )?;
-    each_row(tx, "SELECT data FROM offers ORDER BY gtin, seller_id", &[], |r| emit("upsert_offer", r.get(0)))?;
+    each_row(tx, "SELECT data FROM offers ORDER BY gtin, seller_id", &[], |r| {
+        emit("upsert_offer", r.get(0))
+    })?;
     Ok(())
 }
 

@@ -45,7 +45,10 @@ impl FleetStore for PgStorage {
     fn latest_heartbeats(&self) -> Result<Vec<HeartbeatRecord>> {
         super::off_runtime(|| {
             self.conn()?
-                .query("SELECT device_id, received_at, data FROM device_health ORDER BY device_id", &[])?
+                .query(
+                    "SELECT device_id, received_at, data FROM device_health ORDER BY device_id",
+                    &[],
+                )?
                 .iter()
                 .map(record)
                 .collect()

@@ -143,7 +143,13 @@ impl OrderStore for PgStorage {
                 let id = u.id.to_string();
                 let n = tx.execute(
                     "UPDATE orders SET status = $2, cancel_reason = $4, updated_at = $5 WHERE id = $1 AND status = $3",
-                    &[&id, &u.to.as_str(), &u.from.as_str(), &u.reason.map(|r| r.as_str()), &u.now],
+                    &[
+                        &id,
+                        &u.to.as_str(),
+                        &u.from.as_str(),
+                        &u.reason.map(|r| r.as_str()),
+                        &u.now,
+                    ],
                 )?;
                 let Some(row) = tx.query_opt(&format!("SELECT {ORDER_COLS} FROM orders WHERE id = $1"), &[&id])? else {
                     return Ok(StatusUpdated::NotFound);
@@ -158,7 +164,15 @@ impl OrderStore for PgStorage {
                     tx.execute(
                         "INSERT INTO order_audit(at, staff, store, order_id, order_number, from_status, to_status)
                          VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                        &[&u.now, &who, &rec.store, &id, &rec.number, &u.from.as_str(), &u.to.as_str()],
+                        &[
+                            &u.now,
+                            &who,
+                            &rec.store,
+                            &id,
+                            &rec.number,
+                            &u.from.as_str(),
+                            &u.to.as_str(),
+                        ],
                     )?;
                 }
                 Ok(StatusUpdated::Changed(rec))

@@ -74,7 +74,10 @@ impl SettingsStore for PgStorage {
     fn all_settings(&self) -> Result<Vec<SettingRecord>> {
         super::off_runtime(|| {
             self.conn()?
-                .query(&format!("SELECT {COLS} FROM remote_settings ORDER BY scope, target, key"), &[])?
+                .query(
+                    &format!("SELECT {COLS} FROM remote_settings ORDER BY scope, target, key"),
+                    &[],
+                )?
                 .iter()
                 .map(record)
                 .collect()

@@ -18,7 +18,13 @@ pub(super) fn insert_events(tx: &mut Transaction<'_>, events: &[NewWebhookEvent]
     for e in events {
         tx.execute(
             "INSERT INTO webhook_outbox(id, order_id, kind, body, created_at, next_at) VALUES ($1, $2, $3, $4, $5, $5)",
-            &[&e.id.to_string(), &e.order_id.map(|o| o.to_string()), &e.kind, &e.body, &now],
+            &[
+                &e.id.to_string(),
+                &e.order_id.map(|o| o.to_string()),
+                &e.kind,
+                &e.body,
+                &now,
+            ],
         )?;
     }
     Ok(())
@@ -79,10 +85,13 @@ impl WebhookStore for PgStorage {
             }
             out.sort_by_key(|(s, _)| *s);
             // The sender sees the time it was due, not the lease.
-            Ok(out.into_iter().map(|(_, mut e)| {
-                e.next_at = Some(now);
-                e
-            }).collect())
+            Ok(out
+                .into_iter()
+                .map(|(_, mut e)| {
+                    e.next_at = Some(now);
+                    e
+                })
+                .collect())
         })
     }
 
