@@ -30,6 +30,10 @@ PACKAGES=(
   # audio mode: the kiosk's voice (a separate process, or the speech daemon),
   # the player and jack controls (alsa-utils), WAV checks in tests (sox)
   espeak-ng speech-dispatcher speech-dispatcher-espeak-ng alsa-utils sox
+  # HQ's second storage backend: the tests start their own PostgreSQL server
+  # (initdb + postgres, as the package's `postgres` user when run as root,
+  # through util-linux's setpriv)
+  postgresql util-linux
   # Debian packages (scripts/package.sh, scripts/check-packages.sh): the
   # units checked with systemd-analyze, dependencies found by dpkg-shlibdeps,
   # binaries stripped by binutils, users made by adduser, HQ's health asked

@@ -5,3 +5,7 @@ cd "$(dirname "$0")/.."
 scripts/setup-debian.sh
 export CARGO_INCREMENTAL=0
 cargo test --workspace --all-targets --locked
+# Every HQ test again with HQ on PostgreSQL (issue 18): the testkit's HQ
+# starters and `run_hq` put each HQ on a database of a PostgreSQL server the
+# test process starts itself.
+VITRINE_TEST_HQ_BACKEND=postgres cargo test -p vitrine-hq --all-targets --locked

@@ -65,7 +65,7 @@ use vitrine_core::product::UnixTime;
 use vitrine_core::sign::SecretKey;
 
 use services::catalog::SnapshotCache;
-use storage::{HqStorage, SqliteStorage, StorageError};
+use storage::{HqStorage, StorageError};
 
 /// HQ's wall clock, and the clock HQ reads its time from (the system
 /// clock, or a manual one a test moves: the survey loop's scheduler is
@@ -219,7 +219,11 @@ impl OrderWebhook {
 /// HQ's settings (command-line options and `VITRINE_HQ_*` variables).
 #[derive(Debug, Clone)]
 pub struct HqConfig {
+    /// HQ's signing and lookup keys, and `hq.sqlite` unless `database` is set.
     pub data_dir: PathBuf,
+    /// A PostgreSQL database (`postgres://…`) instead of `hq.sqlite`: what
+    /// several replicas share. None: SQLite in `data_dir`.
+    pub database: Option<String>,
     /// Where phones reach HQ: handoff links are `{public_base_url}/h/{id}`.
     pub public_base_url: String,
     /// The retailer app's deep link, `{id}` replaced by the handoff id
@@ -244,7 +248,9 @@ pub struct HqConfig {
     /// A version with more changes than this is served as a snapshot.
     pub max_delta_changes: usize,
     /// How often HQ looks for versions written, and devices revoked, by
-    /// another process (the CLI).
+    /// another process (the CLI) on SQLite. On PostgreSQL the database
+    /// pushes them (`LISTEN`); this is then only the pause before listening
+    /// again after a lost connection.
     pub version_poll: Duration,
     pub sse_keepalive: Duration,
     pub currency: Currency,
@@ -301,6 +307,7 @@ impl HqConfig {
     pub fn new(data_dir: &Path) -> HqConfig {
         HqConfig {
             data_dir: data_dir.to_path_buf(),
+            database: None,
             public_base_url: "http://127.0.0.1:8080".into(),
             app_deep_link: None,
             smtp: None,
@@ -353,7 +360,22 @@ pub enum HqError {
     Storage(#[from] StorageError),
     #[error("HQ signing key: {0}")]
     Key(#[from] std::io::Error),
+    #[error(
+        "this replica's signing key ({mine}) is not the one HQ's database was first served with ({recorded}): every replica needs the same key files (copy {dir}/{file} and {dir}/{lookup})"
+    )]
+    KeyMismatch {
+        mine: String,
+        recorded: String,
+        dir: String,
+        file: &'static str,
+        lookup: &'static str,
+    },
 }
+
+/// HQ's meta key holding the public signing key the database is served
+/// with: a replica with another key (kiosks would refuse its updates)
+/// refuses to start.
+pub const SIGNING_KEY_META: &str = "signing_public_key";
 
 /// HQ's shared state.
 pub struct Hq {
@@ -391,12 +413,41 @@ pub struct Hq {
 }
 
 impl Hq {
-    /// Opens HQ's SQLite storage and key in `config.data_dir`.
+    /// Opens HQ's storage (`config.database`, else SQLite in
+    /// `config.data_dir`) and its keys in `config.data_dir`. On a shared
+    /// database, the first replica records its public key and the others
+    /// must have the same ([`HqError::KeyMismatch`]).
     pub fn open(config: HqConfig) -> Result<Arc<Hq>, HqError> {
-        let storage = SqliteStorage::open(&config.data_dir, config.max_delta_changes)?;
+        let backend = match &config.database {
+            Some(url) => storage::Backend::Postgres(url.clone()),
+            None => storage::Backend::Sqlite(config.data_dir.clone()),
+        };
+        let storage = storage::open(&backend, config.max_delta_changes)?;
+        // The keys' folder is owner-only whichever backend holds the data
+        // (SQLite's opening makes it so too).
+        vitrine_infra::fs::ensure_private_dir(&config.data_dir)?;
         let key = keys::load_or_create_key(&config.data_dir)?;
         let lookup = keys::load_or_create_lookup_key(&config.data_dir)?;
-        Hq::build(config, Arc::new(storage), key, lookup)
+        if storage.is_shared() {
+            // The public key and a digest of the lookup secret (which
+            // keys the customers' identifier hashes): both must match.
+            let mine = format!(
+                "{} {}",
+                key.public().to_text(),
+                &vitrine_core::sign::sha256_hex(&lookup)[..16]
+            );
+            let recorded = storage.claim_meta(SIGNING_KEY_META, &mine)?;
+            if recorded != mine {
+                return Err(HqError::KeyMismatch {
+                    mine,
+                    recorded,
+                    dir: config.data_dir.display().to_string(),
+                    file: keys::KEY_FILE,
+                    lookup: keys::LOOKUP_KEY_FILE,
+                });
+            }
+        }
+        Hq::build(config, storage, key, lookup)
     }
 
     /// HQ over any storage backend. Its lookup secret is derived from the
@@ -422,12 +473,21 @@ impl Hq {
         let revoked: HashSet<String> = storage.revoked_device_ids()?.into_iter().collect();
         let (revoked_tx, _) = watch::channel(Arc::new(revoked));
         let (shutdown_tx, _) = watch::channel(false);
+        // On a shared database the buckets are the database's: a limit
+        // holds across every replica.
+        let limiter = |name: &'static str, per_minute: u32| {
+            if storage.is_shared() {
+                ratelimit::RateLimiter::shared(per_minute, name, storage.clone())
+            } else {
+                ratelimit::RateLimiter::new(per_minute)
+            }
+        };
         Ok(Arc::new(Hq {
-            limiter: ratelimit::RateLimiter::new(config.rate_per_minute),
-            enroll_limiter: ratelimit::RateLimiter::new(config.enroll_per_minute),
-            enroll_global: ratelimit::RateLimiter::new(config.enroll_per_minute.saturating_mul(6)),
-            login_limiter: ratelimit::RateLimiter::new(config.login_per_minute),
-            login_global: ratelimit::RateLimiter::new(config.login_per_minute.saturating_mul(10)),
+            limiter: limiter("device", config.rate_per_minute),
+            enroll_limiter: limiter("enroll", config.enroll_per_minute),
+            enroll_global: limiter("enroll-all", config.enroll_per_minute.saturating_mul(6)),
+            login_limiter: limiter("login", config.login_per_minute),
+            login_global: limiter("login-all", config.login_per_minute.saturating_mul(10)),
             storage,
             key,
             lookup_key,
@@ -593,10 +653,100 @@ pub async fn serve(
     result
 }
 
-/// Watches storage for what other processes (the `vitrine-hq` commands)
-/// write: new catalog versions and remote settings, announced to the push
-/// streams, and revoked devices, whose push streams end.
+/// Watches storage for what other processes (the `vitrine-hq` commands,
+/// other replicas) write: new catalog versions and remote settings,
+/// announced to the push streams, and revoked devices, whose push streams
+/// end. Pushed by the database when it can
+/// ([`storage::SharedStore::listen`]), else read every `version_poll`.
 async fn watch_versions(hq: Arc<Hq>) {
+    let st = hq.storage.clone();
+    let feed = match tokio::task::spawn_blocking(move || st.listen()).await {
+        Ok(Ok(Some(feed))) => Some(feed),
+        Ok(Ok(None)) => return poll_versions(hq).await,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "cannot listen to the database; trying again");
+            None
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "version watcher task failed");
+            return poll_versions(hq).await;
+        }
+    };
+    // A thread of the blocking pool for as long as HQ serves: it waits on
+    // the database's socket. It ends when this task ends (HQ shut down, or
+    // the task dropped with its runtime): the runtime waits for it.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let _stop_on_drop = StopOnDrop(stop.clone());
+    let hq2 = hq.clone();
+    let _ = tokio::task::spawn_blocking(move || listen_loop(&hq2, feed, &stop)).await;
+}
+
+/// Sets its flag when dropped.
+struct StopOnDrop(Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Takes the database's events until HQ shuts down; after a lost
+/// connection listens again and reads the version and revoked devices
+/// anew (what was pushed meanwhile was missed).
+fn listen_loop(hq: &Hq, mut feed: Option<Box<dyn storage::Feed>>, stop: &std::sync::atomic::AtomicBool) {
+    let shut = hq.shutdown_signal();
+    let mut fresh = true;
+    while !*shut.borrow() && !stop.load(std::sync::atomic::Ordering::Relaxed) {
+        let Some(f) = feed.as_mut() else {
+            std::thread::sleep(hq.config.version_poll.max(Duration::from_millis(200)));
+            match hq.storage.listen() {
+                Ok(f) => {
+                    feed = f;
+                    fresh = true;
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot listen to the database; trying again"),
+            }
+            continue;
+        };
+        if fresh {
+            // Listening first, then reading: nothing written in between is lost.
+            let st = &hq.storage;
+            match (st.current_version(), st.revoked_device_ids(), st.settings_version()) {
+                (Ok(v), Ok(revoked), Ok(settings)) => {
+                    hq.announce(v);
+                    hq.announce_settings(settings);
+                    hq.note_revoked(revoked);
+                    fresh = false;
+                }
+                (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+                    tracing::warn!(error = %e, "cannot read the catalog version and revoked devices");
+                    feed = None;
+                    continue;
+                }
+            }
+        }
+        match f.next(Duration::from_millis(500)) {
+            Ok(None) => {}
+            Ok(Some(storage::FeedEvent::Version(v))) => hq.announce(v),
+            Ok(Some(storage::FeedEvent::Settings(v))) => hq.announce_settings(v),
+            Ok(Some(storage::FeedEvent::Revoked(_))) => match hq.storage.revoked_device_ids() {
+                Ok(ids) => hq.note_revoked(ids),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot read the revoked devices");
+                    feed = None;
+                }
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "lost the database's notifications; listening again");
+                feed = None;
+            }
+        }
+    }
+}
+
+/// Reads the version and revoked devices every `version_poll` (SQLite: no
+/// push between processes).
+async fn poll_versions(hq: Arc<Hq>) {
     let mut shut = hq.shutdown_signal();
     loop {
         tokio::select! {

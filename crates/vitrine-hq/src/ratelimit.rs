@@ -2,14 +2,23 @@
 //! `per_minute / 60` tokens a second, holding at most `per_minute` (so a
 //! kiosk that was offline can flush its outbox in one burst); and a cap on
 //! the push streams a device holds open ([`StreamSlots`]).
+//!
+//! With several replicas on one database the buckets are the database's
+//! ([`RateLimiter::shared`]): a kiosk, or a client guessing enrollment
+//! codes, gets its limit once, not once per replica. Taking a token then
+//! queries the database: call [`RateLimiter::check`] on the blocking pool.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::storage::HqStorage;
+
 pub struct RateLimiter {
     per_minute: u32,
     buckets: Mutex<HashMap<String, (f64, Instant)>>,
+    /// The database's buckets and this limiter's name in them.
+    shared: Option<(Arc<dyn HqStorage>, &'static str)>,
 }
 
 impl RateLimiter {
@@ -17,6 +26,18 @@ impl RateLimiter {
         RateLimiter {
             per_minute,
             buckets: Mutex::new(HashMap::new()),
+            shared: None,
+        }
+    }
+
+    /// A limiter whose buckets are `storage`'s (named `name:key`), shared
+    /// by every process using it. When the database cannot be reached the
+    /// process's own buckets count instead (logged): the limit then holds
+    /// per replica until it is back.
+    pub fn shared(per_minute: u32, name: &'static str, storage: Arc<dyn HqStorage>) -> RateLimiter {
+        RateLimiter {
+            shared: Some((storage, name)),
+            ..RateLimiter::new(per_minute)
         }
     }
 
@@ -44,7 +65,15 @@ impl RateLimiter {
         }
     }
 
+    /// Takes a token for `key` now; `Err(wait)` when the bucket is empty.
+    /// Blocks on the database for a shared limiter.
     pub fn check(&self, key: &str) -> Result<(), Duration> {
+        if let Some((storage, name)) = &self.shared {
+            match storage.take_token(&format!("{name}:{key}"), self.per_minute) {
+                Ok(taken) => return taken,
+                Err(e) => tracing::warn!(error = %e, limiter = name, "shared rate limit unavailable; counting locally"),
+            }
+        }
         self.check_at(key, Instant::now())
     }
 }

@@ -733,35 +733,10 @@ async fn a_revoked_kiosk_is_cut_off_with_a_message_saying_what_to_do() {
     assert!(e["message"].as_str().unwrap().contains("/v1"));
 }
 
-/// Every row of every table of HQ's SQLite file, as text: what "nothing
+/// Every row of every table of HQ's database, as text: what "nothing
 /// changed" is compared on.
 fn dump(data_dir: &std::path::Path) -> Vec<String> {
-    let conn = rusqlite::Connection::open(data_dir.join(vitrine_hq::storage::HQ_DB_FILE)).unwrap();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    let mut out = Vec::new();
-    for t in tables {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
-        let n = stmt.column_count();
-        let rows: Vec<String> = stmt
-            .query_map([], |r| {
-                let cells: Vec<String> = (0..n)
-                    .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
-                    .collect();
-                Ok(format!("{t}: {}", cells.join(" | ")))
-            })
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        out.extend(rows);
-    }
-    out.sort();
-    out
+    vitrine_testkit::db_dump(data_dir)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1098,8 +1073,7 @@ async fn a_snapshot_download_resumes_from_an_offset_of_the_same_cut() {
 const HANG: std::time::Duration = std::time::Duration::from_secs(60);
 
 fn count(data_dir: &std::path::Path, sql: &str) -> i64 {
-    let conn = rusqlite::Connection::open(data_dir.join(vitrine_hq::storage::HQ_DB_FILE)).unwrap();
-    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    vitrine_testkit::db_i64(data_dir, sql)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use vitrine_testkit::{enroll_with_code, run_hq, stdout_ok};
 
@@ -74,9 +74,7 @@ fn import_price_promo_stock_and_devices_from_the_command_line() {
 #[test]
 fn serve_listens_and_answers() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vitrine-hq"))
-        .arg("--data-dir")
-        .arg(dir.path())
+    let mut child = vitrine_testkit::hq_command(env!("CARGO_BIN_EXE_vitrine-hq"), dir.path())
         .args([
             "serve",
             "--listen",
@@ -123,9 +121,7 @@ fn serve_on_port_zero_gives_handoff_links_with_the_port_it_bound() {
     let out = stdout_ok(&hq(dir.path(), &["device", "add", "--store", "paris-01"]));
     let code = out.lines().last().unwrap().trim().to_string();
     // No --public-url: the default is the address actually bound.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vitrine-hq"))
-        .arg("--data-dir")
-        .arg(dir.path())
+    let mut child = vitrine_testkit::hq_command(env!("CARGO_BIN_EXE_vitrine-hq"), dir.path())
         .args(["serve", "--listen", "127.0.0.1:0"])
         .env_remove("VITRINE_HQ_PUBLIC_URL")
         .env("VITRINE_HQ_LOG", "info")
@@ -183,9 +179,7 @@ fn serve_on_port_zero_gives_handoff_links_with_the_port_it_bound() {
 fn staff_accounts_are_managed_with_passwords_from_stdin() {
     let dir = tempfile::tempdir().unwrap();
     let with_stdin = |args: &[&str], input: &str| {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_vitrine-hq"))
-            .arg("--data-dir")
-            .arg(dir.path())
+        let mut c = vitrine_testkit::hq_command(env!("CARGO_BIN_EXE_vitrine-hq"), dir.path())
             .args(args)
             .env("VITRINE_HQ_LOG", "warn")
             .stdin(Stdio::piped())
@@ -226,17 +220,20 @@ fn staff_accounts_are_managed_with_passwords_from_stdin() {
         list.contains("camille  paris-01") && list.contains("head.office  (every store)"),
         "{list}"
     );
-    let mut db = std::fs::read(dir.path().join("hq.sqlite")).unwrap();
-    db.extend(std::fs::read(dir.path().join("hq.sqlite-wal")).unwrap_or_default());
+    let db = if vitrine_testkit::database_for(dir.path()).is_some() {
+        vitrine_testkit::db_dump(dir.path()).join("\n").into_bytes()
+    } else {
+        let mut db = std::fs::read(dir.path().join("hq.sqlite")).unwrap();
+        db.extend(std::fs::read(dir.path().join("hq.sqlite-wal")).unwrap_or_default());
+        db
+    };
     assert!(
         !db.windows(PW.len()).any(|w| w == PW.as_bytes()),
         "the password is stored as a hash only"
     );
     stdout_ok(&hq(dir.path(), &["staff", "remove", "camille"]));
     assert!(!stdout_ok(&hq(dir.path(), &["staff", "list"])).contains("camille"));
-    let o = Command::new(env!("CARGO_BIN_EXE_vitrine-hq"))
-        .arg("--data-dir")
-        .arg(dir.path())
+    let o = vitrine_testkit::hq_command(env!("CARGO_BIN_EXE_vitrine-hq"), dir.path())
         .args(["serve", "--listen", "127.0.0.1:0"])
         .env("VITRINE_HQ_STAFF_PASSWORD", "secret")
         .output()

@@ -17,7 +17,7 @@ use vitrine_hq::services::orders::{accept_order, set_status};
 use vitrine_hq::services::pricing::{price_lines, price_lines_with};
 use vitrine_hq::services::survey::{after_claim, after_collected, answer_survey};
 use vitrine_hq::storage::HandoffRecord;
-use vitrine_hq::{Hq, HqConfig, SmtpConfig, admin, customers};
+use vitrine_hq::{Hq, SmtpConfig, admin, customers};
 use vitrine_testkit::{run_hq, stdout_ok};
 
 fn hq(dir: &Path, args: &[&str]) -> Output {
@@ -39,6 +39,11 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 
 /// Every byte of HQ's database files (main file, WAL, shared memory).
 fn db_bytes(dir: &Path) -> Vec<u8> {
+    // On PostgreSQL what its tables hold (an erased row's old version stays
+    // in the server's files until autovacuum: the README says so).
+    if vitrine_testkit::database_for(dir).is_some() {
+        return vitrine_testkit::db_dump(dir).join("\n").into_bytes();
+    }
     let mut all = Vec::new();
     for f in ["hq.sqlite", "hq.sqlite-wal", "hq.sqlite-shm"] {
         if let Ok(b) = std::fs::read(dir.join(f)) {
@@ -158,7 +163,7 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
     // survey queued), a survey answered (coupon, reminder queued) and a
     // handoff claimed with their contact.
     {
-        let mut cfg = HqConfig::new(dir.path());
+        let mut cfg = vitrine_testkit::hq_config(dir.path());
         cfg.smtp = Some(SmtpConfig {
             host: "127.0.0.1".into(),
             port: 9,
@@ -193,10 +198,7 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
         }
         // Collected scheduled the survey loop once, for good.
         assert!(!after_collected(&h, &o.unwrap()).unwrap());
-        let survey_id: String = {
-            let conn = rusqlite::Connection::open(dir.path().join("hq.sqlite")).unwrap();
-            conn.query_row("SELECT id FROM surveys", [], |r| r.get(0)).unwrap()
-        };
+        let survey_id: String = vitrine_testkit::db_column(dir.path(), "SELECT id FROM surveys").remove(0);
         let coupon = answer_survey(&h, &survey_id, 5).unwrap();
         assert_eq!(coupon.customer_id.as_deref(), Some(id.as_str()));
         let hid = Uuid::now_v7();
@@ -267,15 +269,13 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
         };
         accept_order(&h, &dev, &other).unwrap();
         other_order_id = other.id;
-        let n: i64 = {
-            let conn = rusqlite::Connection::open(dir.path().join("hq.sqlite")).unwrap();
-            conn.query_row(
-                "SELECT COUNT(*) FROM notifications WHERE lower(recipient) = lower(?1)",
-                [EMAIL],
-                |r| r.get(0),
-            )
-            .unwrap()
-        };
+        let n = vitrine_testkit::db_i64(
+            dir.path(),
+            &format!(
+                "SELECT COUNT(*) FROM notifications WHERE lower(recipient) = lower({})",
+                vitrine_testkit::sql_text(EMAIL)
+            ),
+        );
         assert!(n >= 5, "messages to the customer's email before: {n}");
     }
     let before = db_bytes(dir.path());
@@ -313,7 +313,7 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
     // The anonymous order stays for the store, without its contact; the
     // other shopper's order and messages are untouched.
     {
-        let h = Hq::open(HqConfig::new(dir.path())).unwrap();
+        let h = Hq::open(vitrine_testkit::hq_config(dir.path())).unwrap();
         let o = h.storage.order(&anon_order_id).unwrap().unwrap();
         let req: OrderRequest = serde_json::from_str(&o.request_json).unwrap();
         assert_eq!(
@@ -333,7 +333,7 @@ fn forget_me_leaves_no_personal_data_in_hqs_database() {
 #[test]
 fn an_order_uses_a_coupon_once_and_a_refused_order_does_not_use_it() {
     let dir = tempfile::tempdir().unwrap();
-    let h = Hq::open(HqConfig::new(dir.path())).unwrap();
+    let h = Hq::open(vitrine_testkit::hq_config(dir.path())).unwrap();
     let products = r#"{"gtin14":"05449000039231","name":"Nordic must original"}"#;
     admin::import(&h, products.as_bytes(), Some(vitrine_core::demo::DEMO_SEED)).unwrap();
     let (dev_id, _) = admin::device_add(&h, "paris-01").unwrap();
@@ -452,7 +452,7 @@ fn an_operator_adds_a_member_price_that_applies_to_members_only() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--min-tier"));
 
-    let h = Hq::open(HqConfig::new(dir.path())).unwrap();
+    let h = Hq::open(vitrine_testkit::hq_config(dir.path())).unwrap();
     let lines = [HandoffLine {
         gtin: Gtin::from_digits("05449000039231").unwrap(),
         quantity: 1,
@@ -487,7 +487,7 @@ fn an_operator_adds_a_member_price_that_applies_to_members_only() {
 fn an_expired_token_is_refused_with_the_date_it_expired() {
     let dir = tempfile::tempdir().unwrap();
     let clock = vitrine_hq::Clock::manual(1_790_000_000);
-    let mut cfg = HqConfig::new(dir.path());
+    let mut cfg = vitrine_testkit::hq_config(dir.path());
     cfg.clock = clock.clone();
     let h = Hq::open(cfg).unwrap();
     let id = customers::add(

@@ -256,13 +256,20 @@ async fn hqs_files_are_owner_only_in_an_owner_only_folder() {
     .unwrap();
     let dir = &s.data_dir;
     assert_eq!(mode(dir), 0o700);
-    for f in [
-        "hq.sqlite",
-        "hq.sqlite-wal",
-        "hq.sqlite-shm",
-        "hq-signing.key",
-        "hq-lookup.key",
-    ] {
+    // On PostgreSQL the folder holds the keys only.
+    let on_sqlite = vitrine_testkit::database_for(dir).is_none();
+    let files: &[&str] = if on_sqlite {
+        &[
+            "hq.sqlite",
+            "hq.sqlite-wal",
+            "hq.sqlite-shm",
+            "hq-signing.key",
+            "hq-lookup.key",
+        ]
+    } else {
+        &["hq-signing.key", "hq-lookup.key"]
+    };
+    for &f in files {
         assert!(dir.join(f).exists(), "{f}");
         assert_eq!(mode(&dir.join(f)), 0o600, "{f}");
     }
@@ -351,13 +358,14 @@ async fn device_names_cannot_drive_the_operators_terminal() {
     assert_eq!(r.status(), 200);
     // A row as an older HQ stored it, escape sequences and all.
     let (old_id, _) = vitrine_hq::admin::device_add(&s.hq, "lyon-02").unwrap();
-    rusqlite::Connection::open(s.data_dir.join("hq.sqlite"))
-        .unwrap()
-        .execute(
-            "UPDATE devices SET name = ?1 WHERE id = ?2",
-            rusqlite::params!["\u{1b}[2Jevil\u{7}", old_id],
-        )
-        .unwrap();
+    vitrine_testkit::db_execute(
+        &s.data_dir,
+        &format!(
+            "UPDATE devices SET name = {} WHERE id = {}",
+            vitrine_testkit::sql_text("\u{1b}[2Jevil\u{7}"),
+            vitrine_testkit::sql_text(&old_id)
+        ),
+    );
     let out = vitrine_testkit::run_hq(env!("CARGO_BIN_EXE_vitrine-hq"), &s.data_dir, &["device", "list"]);
     let text = vitrine_testkit::stdout_ok(&out);
     assert!(!text.bytes().any(|b| b == 0x1b || b == 0x07), "{text:?}");
@@ -476,13 +484,11 @@ async fn smtp_and_webhook_failures_leave_no_secret_in_logs_or_storage() {
             .unwrap();
         assert_eq!(r.status(), 201);
     }
-    let db = s.data_dir.join("hq.sqlite");
     let errors = || -> Vec<String> {
-        let c = rusqlite::Connection::open(&db).unwrap();
-        let mut st = c
-            .prepare("SELECT last_error FROM notifications WHERE last_error IS NOT NULL")
-            .unwrap();
-        st.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+        vitrine_testkit::db_column(
+            &s.data_dir,
+            "SELECT last_error FROM notifications WHERE last_error IS NOT NULL",
+        )
     };
     eventually(30, "both messages failing once", || errors().len() >= 2).await;
     let stored = errors().join("\n");
@@ -737,9 +743,7 @@ async fn guessing_staff_passwords_locks_out_and_hq_still_answers() {
     // Another account's session goes on.
     assert_eq!(other.get("/staff/paris-01/orders").send().await.unwrap().status(), 200);
     // The operator sets a new password: the lock is lifted.
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine-hq"))
-        .arg("--data-dir")
-        .arg(&s.data_dir)
+    let mut child = vitrine_testkit::hq_command(env!("CARGO_BIN_EXE_vitrine-hq"), &s.data_dir)
         .args(["staff", "passwd", "victim"])
         .env("VITRINE_HQ_LOG", "warn")
         .stdin(std::process::Stdio::piped())

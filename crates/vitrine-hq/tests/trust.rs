@@ -267,14 +267,10 @@ async fn typing_a_victims_phone_number_or_email_shows_nothing_without_the_code_s
     assert!(text.contains("votre code"), "in the language asked: {text}");
     let code = code_in(text);
     // HQ's database holds no code in clear.
-    let db = rusqlite::Connection::open(w.s.data_dir.join("hq.sqlite")).unwrap();
-    let stored: Vec<String> = db
-        .prepare("SELECT code_hash || contact_hash FROM identify_challenges")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let stored = vitrine_testkit::db_column(
+        &w.s.data_dir,
+        "SELECT code_hash || contact_hash FROM identify_challenges",
+    );
     assert_eq!(stored.len(), 2);
     assert!(stored.iter().all(|s| !s.contains(&code) && !s.contains("612345678")));
     // Another kiosk cannot answer this kiosk's challenge.

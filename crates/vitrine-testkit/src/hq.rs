@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::net::TcpListener;
@@ -55,6 +55,36 @@ impl Drop for HqServer {
     }
 }
 
+/// The databases of this test run's HQs by data folder (PostgreSQL runs):
+/// an HQ reopened on a folder, and the `vitrine-hq` commands run on it
+/// ([`run_hq`]), find the same database.
+static DATABASES: Mutex<Vec<(PathBuf, String)>> = Mutex::new(Vec::new());
+
+/// The database of the HQ in `data_dir` on this run's backend
+/// ([`crate::backend`]): None for SQLite (`hq.sqlite` in the folder), else
+/// a new database on the test PostgreSQL server the first time.
+pub fn database_for(data_dir: &Path) -> Option<String> {
+    if crate::backend() == crate::TestBackend::Sqlite {
+        return None;
+    }
+    let mut dbs = DATABASES.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, url)) = dbs.iter().find(|(d, _)| d == data_dir) {
+        return Some(url.clone());
+    }
+    let url = crate::new_database();
+    dbs.push((data_dir.to_path_buf(), url.clone()));
+    Some(url)
+}
+
+/// HQ's default configuration over `data_dir` on this run's backend: what
+/// tests open HQ with (`Hq::open(hq_config(dir))`), so every HQ test runs
+/// on SQLite and, with `VITRINE_TEST_HQ_BACKEND=postgres`, on PostgreSQL.
+pub fn hq_config(data_dir: &Path) -> HqConfig {
+    let mut cfg = HqConfig::new(data_dir);
+    cfg.database = database_for(data_dir);
+    cfg
+}
+
 /// Starts HQ on `bind` (`127.0.0.1:0` for a new port) over `data_dir`: its
 /// public address is where it listens, and it looks for catalog versions
 /// written by other processes (the `vitrine-hq` commands) every 50 ms.
@@ -62,7 +92,7 @@ impl Drop for HqServer {
 pub async fn start_hq_at(data_dir: &Path, bind: &str, tweak: impl FnOnce(&mut HqConfig)) -> HqServer {
     let listener = TcpListener::bind(bind).await.expect("bind HQ");
     let addr = listener.local_addr().expect("HQ's address");
-    let mut cfg = HqConfig::new(data_dir);
+    let mut cfg = hq_config(data_dir);
     cfg.public_base_url = format!("http://{addr}");
     cfg.version_poll = Duration::from_millis(50);
     tweak(&mut cfg);
@@ -161,12 +191,23 @@ pub async fn enroll_with_code(base_url: &str, code: &str, key: &SecretKey) -> se
     resp.json().await.expect("HQ's JSON answer")
 }
 
+/// The `vitrine-hq` binary `bin` on `data_dir` and, on a PostgreSQL run,
+/// the folder's database (`VITRINE_HQ_DATABASE`): a command to add
+/// arguments to.
+pub fn hq_command(bin: &str, data_dir: &Path) -> Command {
+    let mut c = Command::new(bin);
+    c.arg("--data-dir").arg(data_dir);
+    match database_for(data_dir) {
+        Some(url) => c.env("VITRINE_HQ_DATABASE", url),
+        None => c.env_remove("VITRINE_HQ_DATABASE"),
+    };
+    c
+}
+
 /// Runs the `vitrine-hq` binary on `data_dir` with quiet logs. `bin` is
 /// `env!("CARGO_BIN_EXE_vitrine-hq")`, which only HQ's own tests are given.
 pub fn run_hq(bin: &str, data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin)
-        .arg("--data-dir")
-        .arg(data_dir)
+    hq_command(bin, data_dir)
         .args(args)
         .env("VITRINE_HQ_LOG", "warn")
         .output()

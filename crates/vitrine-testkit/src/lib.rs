@@ -27,7 +27,9 @@
 //! the kiosk library and live in the root package's `tests/common`.
 
 pub mod chromium;
+pub mod db;
 pub mod hq;
+pub mod pg;
 pub mod pictures;
 pub mod proxy;
 pub mod schema;
@@ -37,10 +39,13 @@ pub mod wait;
 pub mod webdriver;
 
 pub use chromium::chromium_dom;
+pub use db::{db_column, db_dump, db_execute, db_i64, db_rows, sql_text};
 pub use hq::{
-    EnrolledKiosk, HqServer, STAFF_PASSWORD, StaffSession, commit_products, enroll_kiosk, enroll_with_code,
-    next_due_becomes, run_hq, serve_hq, staff_login, staff_session, start_hq, start_hq_at, start_hq_in_temp_dir,
+    EnrolledKiosk, HqServer, STAFF_PASSWORD, StaffSession, commit_products, database_for, enroll_kiosk,
+    enroll_with_code, hq_command, hq_config, next_due_becomes, run_hq, serve_hq, staff_login, staff_session, start_hq,
+    start_hq_at, start_hq_in_temp_dir,
 };
+pub use pg::{TestBackend, backend, new_database, pg_server};
 pub use proxy::{Faults, Floods, Mode, Proxy};
 pub use sms::{code_in, next_sms, sms_server};
 pub use smtp::{next_mail, next_mail_text, smtp_server, unqp};

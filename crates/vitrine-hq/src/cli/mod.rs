@@ -45,7 +45,8 @@ pub struct Cli {
 /// The options every command takes.
 #[derive(Debug, clap::Args)]
 struct Global {
-    /// Folder of HQ's database and signing key.
+    /// Folder of HQ's signing and lookup keys, and of its SQLite database
+    /// unless `--database` is given.
     #[arg(
         long,
         global = true,
@@ -54,6 +55,13 @@ struct Global {
         value_name = "DIR"
     )]
     data_dir: PathBuf,
+    /// A PostgreSQL database instead of SQLite in the data directory
+    /// (`postgres://user:password@host/db` or `host=/run/postgresql dbname=hq`):
+    /// what several `vitrine-hq serve` replicas share. Every replica and
+    /// command given the same one sees the same HQ; each needs the same key
+    /// files in its data directory.
+    #[arg(long, global = true, env = "VITRINE_HQ_DATABASE", value_name = "URL")]
+    database: Option<String>,
     /// The loyalty card number range: the first digits of a card's EAN-13
     /// (GS1 restricted circulation, 040-049).
     #[arg(long, global = true, env = "VITRINE_HQ_CARD_PREFIX", default_value = vitrine_core::loyalty::DEFAULT_CARD_PREFIX)]
@@ -73,6 +81,7 @@ impl Global {
         }
         let mut config = HqConfig::new(&self.data_dir);
         config.card_prefix = p.clone();
+        config.database = self.database.clone();
         if self.stale_after_s < 1 {
             return Err(AdminError::Invalid("--stale-after-s: 1 second or more expected".into()).into());
         }
@@ -82,7 +91,15 @@ impl Global {
 
     /// Opens HQ in the data directory with `config`.
     fn open(&self, config: HqConfig) -> anyhow::Result<Arc<Hq>> {
-        Hq::open(config).with_context(|| format!("opening HQ in {}", self.data_dir.display()))
+        let place = match &self.database {
+            Some(url) => format!(
+                "{} (keys in {})",
+                vitrine_hq::storage::redacted(url),
+                self.data_dir.display()
+            ),
+            None => self.data_dir.display().to_string(),
+        };
+        Hq::open(config).with_context(|| format!("opening HQ in {place}"))
     }
 
     /// Opens HQ with the global options only (every command but `serve`).

@@ -47,7 +47,17 @@ impl FromRequestParts<Arc<Hq>> for AuthDevice {
             })?
             .to_string();
         let hq2 = hq.clone();
-        let found = blocking(move || Ok(devices::by_token(&hq2, &token)?)).await?;
+        // The rate limit is taken on the blocking pool too (it is the
+        // database's with several replicas), for a known device only.
+        let (found, limited) = blocking(move || {
+            let found = devices::by_token(&hq2, &token)?;
+            let limited = match &found {
+                Some(d) if d.revoked_at.is_none() => hq2.limiter.check(&d.id).err(),
+                _ => None,
+            };
+            Ok((found, limited))
+        })
+        .await?;
         let device = found.ok_or_else(|| {
             Failure::new(
                 StatusCode::UNAUTHORIZED,
@@ -65,7 +75,7 @@ impl FromRequestParts<Arc<Hq>> for AuthDevice {
                 ),
             ));
         }
-        if let Err(wait) = hq.limiter.check(&device.id) {
+        if let Some(wait) = limited {
             let mut f = Failure::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 codes::RATE_LIMITED,
@@ -103,7 +113,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
 /// Takes a token from `limiter` for the client `ip`, then from the shared
 /// `global` bucket: a 429 with `Retry-After` when either is empty. A client
 /// over its own limit takes nothing from the shared bucket, so one host
-/// cannot use up everyone's attempts.
+/// cannot use up everyone's attempts. Blocks on the database when the
+/// limiters are shared: call it on the blocking pool.
 pub fn limit_client(limiter: &RateLimiter, global: &RateLimiter, ip: IpAddr, what: &str) -> Result<(), Failure> {
     let Err(wait) = limiter.check(&ip.to_string()).and_then(|()| global.check("*")) else {
         return Ok(());

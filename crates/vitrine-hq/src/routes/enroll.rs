@@ -18,6 +18,9 @@ pub(super) async fn post(
     ClientAddr(ip): ClientAddr,
     ApiJson(req): ApiJson<EnrollRequest>,
 ) -> Result<Json<EnrollResponse>, Failure> {
-    limit_client(&hq.enroll_limiter, &hq.enroll_global, ip, "enrollment")?;
-    blocking(move || Ok(Json(devices::enroll(&hq, &req, ip)?))).await
+    blocking(move || {
+        limit_client(&hq.enroll_limiter, &hq.enroll_global, ip, "enrollment")?;
+        Ok(Json(devices::enroll(&hq, &req, ip)?))
+    })
+    .await
 }

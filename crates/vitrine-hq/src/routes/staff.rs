@@ -167,7 +167,11 @@ pub(super) async fn login(
             &alert(&tr!(lang, "hq-staff-form-expired")),
         );
     }
-    if let Err(f) = limit_client(&hq.login_limiter, &hq.login_global, ip, "staff login") {
+    let hq2 = hq.clone();
+    let limited = blocking(move || Ok(limit_client(&hq2.login_limiter, &hq2.login_global, ip, "staff login")))
+        .await
+        .and_then(|r| r);
+    if let Err(f) = limited {
         let minutes = f.retry_after.map_or(1, |d| d.as_secs().div_ceil(60).max(1));
         let mut r = login_page(
             StatusCode::TOO_MANY_REQUESTS,

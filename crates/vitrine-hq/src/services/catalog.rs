@@ -2,6 +2,8 @@
 //! signed once at the end: `vitrine_core::stream`), cut once per version and
 //! store, gzipped as they are read and kept (gzipped only) until a newer
 //! version or an hour of their validity has passed, and signed deltas.
+//! With several replicas on one database a cut is made once for all of
+//! them and kept in the database, where each replica takes it.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,7 +18,7 @@ use vitrine_core::wire::{ChangesAnswer, SignedUpdate, UpdateKind};
 
 use super::ServiceError;
 use crate::Hq;
-use crate::storage::{ChangesSince, SnapshotPart};
+use crate::storage::{ChangesSince, SnapshotPart, StorageError, StoredCut};
 
 /// HQ's meta key set when its prices are generated demo values: every
 /// update HQ signs then says so.
@@ -62,12 +64,16 @@ impl SnapshotCache {
         self.cuts.lock().unwrap_or_else(|p| p.into_inner()).get(store).cloned()
     }
 
-    fn put(&self, store: &str, cut: CutSnapshot) {
+    /// Keeps `cut`; `cut_here`: this process cut it (else another
+    /// replica did, and this one took it from the database).
+    fn put(&self, store: &str, cut: CutSnapshot, cut_here: bool) {
         self.cuts
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(store.to_string(), cut);
-        self.count.fetch_add(1, Ordering::Relaxed);
+        if cut_here {
+            self.count.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     fn cutting(&self, store: &str) -> Arc<tokio::sync::Mutex<()>> {
@@ -111,11 +117,50 @@ pub async fn cut_snapshot(hq: &Arc<Hq>, store: &str) -> Result<CutSnapshot, Serv
     }
     let hq2 = hq.clone();
     let store2 = store.to_string();
-    let cut = tokio::task::spawn_blocking(move || cut_stream(&hq2, &store2, now))
-        .await
-        .map_err(ServiceError::internal)??;
-    hq.snapshots.put(store, cut.clone());
+    let (cut, cut_here) = tokio::task::spawn_blocking(move || {
+        if !hq2.storage.is_shared() {
+            return Ok::<_, ServiceError>((cut_stream(&hq2, &store2, now)?, true));
+        }
+        // Replicas share the cut: the first to ask cuts it (the others wait
+        // on the database's lock) and every one serves the same bytes, so a
+        // download cut short resumes (Range, If-Range) on any replica.
+        let mut failure = None;
+        let res = hq2.storage.cut_once(&store2, current, now - RESIGN_AFTER_S, &mut || {
+            let cut = cut_stream(&hq2, &store2, now).map_err(|e| {
+                let text = e.to_string();
+                failure = Some(e);
+                StorageError::Cut(text)
+            })?;
+            Ok(StoredCut {
+                version: cut.version,
+                signed_at: cut.signed_at,
+                gzip: cut.gzip.to_vec(),
+            })
+        });
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        let (stored, cut_here) = res?;
+        Ok((
+            CutSnapshot {
+                etag: etag_of(stored.version, &stored.gzip),
+                version: stored.version,
+                signed_at: stored.signed_at,
+                gzip: Bytes::from(stored.gzip),
+            },
+            cut_here,
+        ))
+    })
+    .await
+    .map_err(ServiceError::internal)??;
+    hq.snapshots.put(store, cut.clone(), cut_here);
     Ok(cut)
+}
+
+/// The ETag of a cut: these exact bytes (every replica serving a stored
+/// cut gives the same).
+fn etag_of(version: u64, gzip: &[u8]) -> String {
+    format!("\"{version}-{}\"", &vitrine_core::sign::sha256_hex(gzip)[..16])
 }
 
 /// Reads `store`'s catalog record by record into a signed, gzipped stream:
@@ -162,7 +207,7 @@ fn cut_stream(hq: &Hq, store: &str, now: UnixTime) -> Result<CutSnapshot, Servic
     let end = signer.finish(&hq.key).map_err(ServiceError::internal)?;
     gz.write_all(end.as_bytes()).map_err(ServiceError::internal)?;
     let gzip = gz.finish().map_err(ServiceError::internal)?;
-    let etag = format!("\"{version}-{}\"", &vitrine_core::sign::sha256_hex(&gzip)[..16]);
+    let etag = etag_of(version, &gzip);
     Ok(CutSnapshot {
         version,
         signed_at: now,

@@ -6,4 +6,6 @@ use super::Result;
 pub trait MetaStore {
     fn meta(&self, key: &str) -> Result<Option<String>>;
     fn set_meta(&self, key: &str, value: &str) -> Result<()>;
+    /// Sets `key` to `value` unless it is set; the value it has now.
+    fn claim_meta(&self, key: &str, value: &str) -> Result<String>;
 }

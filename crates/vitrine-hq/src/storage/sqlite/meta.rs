@@ -21,4 +21,13 @@ impl MetaStore for SqliteStorage {
         )?;
         Ok(())
     }
+
+    fn claim_meta(&self, key: &str, value: &str) -> Result<String> {
+        let conn = self.lock();
+        conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO NOTHING",
+            params![key, value],
+        )?;
+        Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))?)
+    }
 }

@@ -29,6 +29,7 @@ mod notifications;
 mod orders;
 mod phone;
 mod settings;
+mod shared;
 mod staff;
 mod webhooks;
 
@@ -219,6 +220,15 @@ pub const HQ_MIGRATIONS: &[&str] = &[
         updated_at INTEGER NOT NULL, version INTEGER NOT NULL,
         PRIMARY KEY (scope, target, key)
     ) WITHOUT ROWID;
+    "#,
+    // 11: what replicas share (issue 18): rate-limit buckets and cut
+    // snapshots. A SQLite HQ is one process and keeps both in memory; the
+    // tables keep both backends' schemas the same.
+    r#"
+    CREATE TABLE rate_buckets (key TEXT PRIMARY KEY, tokens REAL NOT NULL, at_ms INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TABLE snapshot_cuts (
+        store TEXT PRIMARY KEY, version INTEGER NOT NULL, signed_at INTEGER NOT NULL, gzip BLOB NOT NULL
+    );
     "#,
 ];
 

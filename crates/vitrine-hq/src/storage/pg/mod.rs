@@ -1,0 +1,490 @@
+//! The PostgreSQL backend of HQ's storage, for a chain that runs several
+//! HQ replicas on one database (`vitrine-hq --database postgres://…`). Every
+//! SQL statement of this backend is in this module and its children, one per
+//! aggregate like the SQLite backend's; the schema is the same, table by
+//! table and column by column, in PostgreSQL's dialect ([`PG_MIGRATIONS`],
+//! append-only, numbered like [`super::HQ_MIGRATIONS`]: a test holds them
+//! to the same versions and the same columns).
+//!
+//! # Driver
+//! The synchronous client of rust-postgres (`postgres`, tokio-postgres
+//! underneath, maintained with it): HQ's storage traits are synchronous
+//! and called on the blocking pool only, which is where that client is
+//! meant to run; an async pool bridged back into blocking calls would add
+//! a runtime hop to every query for nothing.
+//!
+//! # Connections and transactions
+//! Connections are pooled here ([`PgStorage::conn`]): idle ones are
+//! reused, at most `max_connections` are open at once (a caller waits for
+//! one), a broken one is dropped. Writes run in one transaction each, under
+//! one transaction-scoped advisory lock ([`WRITER_LOCK`]) taken first: the
+//! writes of every replica are serialised as SQLite's single writer
+//! serialises them, so "read, decide, write" (idempotent inserts, one-time
+//! codes, claims, the next catalog version) behaves the same on both
+//! backends. Pure reads take no lock; a snapshot cut reads in one
+//! `REPEATABLE READ` transaction, consistent with its version. The
+//! per-request rate-limit buckets are single statements outside that lock.
+//!
+//! # What replicas share through the database
+//! - New catalog versions and revoked devices: `NOTIFY` in the writing
+//!   transaction (delivered at its commit), heard by every replica through
+//!   `LISTEN` ([`crate::storage::FeedStore`]).
+//! - Rate-limit buckets (`rate_buckets`) and enrollment attempts.
+//! - Cut snapshots (`snapshot_cuts`), cut once per version under a
+//!   session advisory lock per store.
+//! - The messages' queue: a replica leases the due messages it sends
+//!   (`FOR UPDATE SKIP LOCKED`), so two replicas never send one twice.
+
+mod catalog;
+mod customers;
+mod devices;
+mod feed;
+mod fleet;
+mod handoffs;
+mod images;
+mod limits;
+mod meta;
+mod notifications;
+mod orders;
+mod phone;
+mod settings;
+mod staff;
+mod webhooks;
+
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
+
+use postgres::{Client, NoTls, Transaction};
+use serde::Serialize;
+use vitrine_core::Gtin;
+
+use super::{Result, StorageError};
+
+/// HQ's migrations in PostgreSQL's dialect: entry N is
+/// [`super::HQ_MIGRATIONS`]'s entry N (same tables, same columns; integers
+/// are `BIGINT`, `REAL` is `DOUBLE PRECISION`, `BLOB` is `BYTEA`, rowid
+/// keys are identity columns). Append-only, like the SQLite list.
+pub const PG_MIGRATIONS: &[&str] = &[
+    // 1
+    r#"
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE products (gtin BIGINT PRIMARY KEY, data TEXT NOT NULL);
+    CREATE TABLE prices (
+        gtin BIGINT NOT NULL, store TEXT NOT NULL, amount_minor BIGINT NOT NULL, currency TEXT NOT NULL,
+        PRIMARY KEY (gtin, store)
+    );
+    CREATE TABLE promotions (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+    CREATE TABLE stock (
+        gtin BIGINT NOT NULL, store TEXT NOT NULL, quantity BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+        PRIMARY KEY (gtin, store)
+    );
+    CREATE TABLE offers (gtin BIGINT NOT NULL, seller_id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (gtin, seller_id));
+    CREATE TABLE stores (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+    CREATE TABLE catalog_versions (
+        version    BIGINT PRIMARY KEY,
+        created_at BIGINT NOT NULL,
+        scope      TEXT,
+        count      BIGINT NOT NULL,
+        changes    TEXT
+    );
+    CREATE TABLE devices (
+        id TEXT PRIMARY KEY, store TEXT NOT NULL, name TEXT, public_key TEXT,
+        code_hash TEXT UNIQUE, code_expires_at BIGINT, token_hash TEXT UNIQUE,
+        created_at BIGINT NOT NULL, enrolled_at BIGINT, revoked_at BIGINT
+    );
+    CREATE TABLE handoffs (
+        id TEXT PRIMARY KEY, store TEXT NOT NULL, device_id TEXT NOT NULL, created_at BIGINT NOT NULL,
+        lines TEXT NOT NULL, payload TEXT NOT NULL, compact TEXT NOT NULL, contact TEXT, customer_id TEXT,
+        received_at BIGINT NOT NULL, source TEXT NOT NULL, claimed_at BIGINT
+    );
+    CREATE TABLE orders (
+        id TEXT PRIMARY KEY, number TEXT NOT NULL, store TEXT NOT NULL, device_id TEXT NOT NULL,
+        created_at BIGINT NOT NULL, received_at BIGINT NOT NULL, status TEXT NOT NULL,
+        request TEXT NOT NULL, fingerprint TEXT NOT NULL, receipt TEXT NOT NULL,
+        total_minor BIGINT NOT NULL, currency TEXT NOT NULL, updated_at BIGINT NOT NULL
+    );
+    CREATE INDEX orders_store ON orders(store, created_at);
+    CREATE TABLE notifications (
+        id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, channel TEXT NOT NULL, recipient TEXT NOT NULL,
+        subject TEXT NOT NULL, body TEXT NOT NULL, created_at BIGINT NOT NULL,
+        attempts BIGINT NOT NULL DEFAULT 0, next_at BIGINT, sent_at BIGINT, last_error TEXT
+    );
+    CREATE INDEX notifications_due ON notifications(next_at) WHERE sent_at IS NULL;
+    "#,
+    // 2
+    r#"
+    CREATE TABLE customers (
+        id TEXT PRIMARY KEY, first_name TEXT, tier TEXT, consent BIGINT NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL, forgotten_at BIGINT
+    );
+    CREATE TABLE customer_ids (
+        hash TEXT PRIMARY KEY, customer_id TEXT NOT NULL, kind TEXT NOT NULL
+    );
+    CREATE INDEX customer_ids_customer ON customer_ids(customer_id);
+    CREATE TABLE coupons (
+        code TEXT PRIMARY KEY, customer_id TEXT, basis_points BIGINT NOT NULL,
+        min_spend_minor BIGINT NOT NULL DEFAULT 0, valid_from BIGINT, valid_until BIGINT NOT NULL,
+        source TEXT NOT NULL, created_at BIGINT NOT NULL
+    );
+    CREATE INDEX coupons_customer ON coupons(customer_id);
+    CREATE TABLE redemptions (
+        code TEXT PRIMARY KEY, channel TEXT NOT NULL, reference TEXT NOT NULL, store TEXT,
+        used_at BIGINT NOT NULL, recorded_at BIGINT NOT NULL
+    );
+    CREATE TABLE surveys (
+        id TEXT PRIMARY KEY, customer_id TEXT, email TEXT, lang TEXT NOT NULL,
+        reference TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL,
+        answered_at BIGINT, score BIGINT, coupon_code TEXT
+    );
+    "#,
+    // 3
+    r#"
+    ALTER TABLE notifications ADD COLUMN until_redeemed TEXT;
+    CREATE INDEX notifications_until_redeemed ON notifications(until_redeemed) WHERE until_redeemed IS NOT NULL;
+    "#,
+    // 4
+    r#"
+    CREATE TABLE staff (
+        name TEXT PRIMARY KEY, store TEXT, password_hash TEXT NOT NULL,
+        failed_logins BIGINT NOT NULL DEFAULT 0, locked_until BIGINT NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL
+    );
+    CREATE TABLE staff_sessions (
+        token_hash TEXT PRIMARY KEY, staff TEXT NOT NULL, csrf TEXT NOT NULL,
+        created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL
+    );
+    CREATE INDEX staff_sessions_staff ON staff_sessions(staff);
+    CREATE TABLE order_audit (
+        id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, at BIGINT NOT NULL, staff TEXT NOT NULL,
+        store TEXT NOT NULL, order_id TEXT NOT NULL, order_number TEXT NOT NULL, from_status TEXT NOT NULL,
+        to_status TEXT NOT NULL
+    );
+    CREATE INDEX order_audit_store ON order_audit(store, at);
+    "#,
+    // 5
+    r#"
+    CREATE TABLE identify_challenges (
+        id TEXT PRIMARY KEY, kind TEXT NOT NULL, contact_hash TEXT NOT NULL, device_id TEXT NOT NULL, customer_id TEXT,
+        code_hash TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,
+        attempts BIGINT NOT NULL DEFAULT 0, passed_at BIGINT
+    );
+    CREATE INDEX identify_challenges_contact ON identify_challenges(contact_hash, created_at);
+    CREATE INDEX identify_challenges_device ON identify_challenges(device_id, created_at);
+    "#,
+    // 6: product pictures
+    r#"
+    CREATE TABLE images (
+        id TEXT PRIMARY KEY, width BIGINT NOT NULL, height BIGINT NOT NULL, original BYTEA NOT NULL
+    );
+    CREATE TABLE image_sizes (
+        id TEXT NOT NULL REFERENCES images(id), size TEXT NOT NULL, bytes BYTEA NOT NULL,
+        PRIMARY KEY (id, size)
+    );
+    "#,
+    // 7: the phone page
+    r#"
+    CREATE TABLE handoff_edits (
+        handoff_id TEXT PRIMARY KEY, version BIGINT NOT NULL, lines TEXT NOT NULL, updated_at BIGINT NOT NULL
+    );
+    CREATE TABLE order_details (
+        order_id TEXT PRIMARY KEY, handoff_id TEXT, data TEXT NOT NULL
+    );
+    CREATE INDEX order_details_handoff ON order_details(handoff_id);
+    CREATE TABLE phone_identities (
+        handoff_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, verified_at BIGINT NOT NULL
+    );
+    "#,
+    // 8: the order webhook's outbox
+    r#"
+    ALTER TABLE orders ADD COLUMN checkout_url TEXT;
+    ALTER TABLE orders ADD COLUMN cancel_reason TEXT;
+    CREATE TABLE webhook_outbox (
+        seq BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, id TEXT NOT NULL UNIQUE, order_id TEXT,
+        kind TEXT NOT NULL, body TEXT NOT NULL, created_at BIGINT NOT NULL,
+        attempts BIGINT NOT NULL DEFAULT 0, next_at BIGINT, delivered_at BIGINT, dead_at BIGINT,
+        last_error TEXT
+    );
+    CREATE INDEX webhook_outbox_due ON webhook_outbox(next_at) WHERE next_at IS NOT NULL;
+    CREATE INDEX webhook_outbox_order ON webhook_outbox(order_id, seq);
+    "#,
+    // 9: the fleet's health
+    r#"
+    CREATE TABLE device_health (
+        device_id TEXT PRIMARY KEY, received_at BIGINT NOT NULL, data TEXT NOT NULL
+    );
+    CREATE TABLE device_health_history (
+        id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, device_id TEXT NOT NULL, received_at BIGINT NOT NULL, data TEXT NOT NULL
+    );
+    CREATE INDEX device_health_history_device ON device_health_history(device_id, id);
+    "#,
+    // 10: remote kiosk settings
+    r#"
+    CREATE TABLE remote_settings (
+        scope TEXT NOT NULL, target TEXT NOT NULL, key TEXT NOT NULL, value TEXT,
+        updated_at BIGINT NOT NULL, version BIGINT NOT NULL,
+        PRIMARY KEY (scope, target, key)
+    );
+    "#,
+    // 11
+    r#"
+    CREATE TABLE rate_buckets (key TEXT PRIMARY KEY, tokens DOUBLE PRECISION NOT NULL, at_ms BIGINT NOT NULL);
+    CREATE TABLE snapshot_cuts (
+        store TEXT PRIMARY KEY, version BIGINT NOT NULL, signed_at BIGINT NOT NULL, gzip BYTEA NOT NULL
+    );
+    "#,
+];
+
+/// The advisory lock every write transaction takes first (transaction
+/// scope): one writer at a time across every replica.
+pub const WRITER_LOCK: i64 = 0x5649_5452_494E_4501;
+/// The advisory lock of the schema migrations (session scope): replicas
+/// starting together migrate once.
+const MIGRATE_LOCK: i64 = 0x5649_5452_494E_4502;
+
+/// Connections open at most per process, unless told otherwise.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 16;
+
+/// The PostgreSQL backend: a pool of connections to one database (see the
+/// module's documentation).
+pub struct PgStorage {
+    config: postgres::Config,
+    pool: Mutex<Pool>,
+    freed: Condvar,
+    max_connections: usize,
+    max_delta_changes: usize,
+}
+
+#[derive(Default)]
+struct Pool {
+    idle: Vec<Client>,
+    /// Connections out of the pool plus idle ones.
+    open: usize,
+}
+
+/// A pooled connection; back to the pool when dropped (unless broken).
+pub struct Conn<'a> {
+    client: Option<Client>,
+    storage: &'a PgStorage,
+}
+
+impl Drop for PgStorage {
+    fn drop(&mut self) {
+        // Closing a connection blocks on it (see off_runtime).
+        let idle = std::mem::take(&mut self.lock_pool().idle);
+        off_runtime(move || drop(idle));
+    }
+}
+
+impl std::ops::Deref for Conn<'_> {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        self.client
+            .as_ref()
+            .unwrap_or_else(|| unreachable!("a connection is used after its drop"))
+    }
+}
+
+impl std::ops::DerefMut for Conn<'_> {
+    fn deref_mut(&mut self) -> &mut Client {
+        self.client
+            .as_mut()
+            .unwrap_or_else(|| unreachable!("a connection is used after its drop"))
+    }
+}
+
+impl Drop for Conn<'_> {
+    fn drop(&mut self) {
+        let mut pool = self.storage.lock_pool();
+        match self.client.take() {
+            Some(c) if !c.is_closed() => pool.idle.push(c),
+            _ => pool.open -= 1,
+        }
+        self.storage.freed.notify_one();
+    }
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StorageError {
+    StorageError::Corrupt(e.to_string())
+}
+
+fn json<T: Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(corrupt)
+}
+
+fn gtin_of(v: i64) -> Result<Gtin> {
+    Gtin::from_value(v as u64).map_err(corrupt)
+}
+
+/// A database URL with its password hidden, for messages and logs.
+pub fn redacted(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl PgStorage {
+    /// Connects to the database at `url` (a `postgres://` URL or a
+    /// `key=value` string) and migrates it.
+    pub fn connect(url: &str, max_delta_changes: usize, max_connections: usize) -> Result<PgStorage> {
+        off_runtime(|| PgStorage::connect_here(url, max_delta_changes, max_connections))
+    }
+
+    fn connect_here(url: &str, max_delta_changes: usize, max_connections: usize) -> Result<PgStorage> {
+        let config: postgres::Config = url.parse().map_err(|e: postgres::Error| StorageError::Connect {
+            url: redacted(url),
+            reason: e.to_string(),
+        })?;
+        let s = PgStorage {
+            config,
+            pool: Mutex::new(Pool::default()),
+            freed: Condvar::new(),
+            max_connections: max_connections.max(2),
+            max_delta_changes,
+        };
+        let mut c = s.conn().map_err(|e| StorageError::Connect {
+            url: redacted(url),
+            reason: e.to_string(),
+        })?;
+        migrate(&mut c)?;
+        drop(c);
+        Ok(s)
+    }
+
+    fn lock_pool(&self) -> std::sync::MutexGuard<'_, Pool> {
+        // std Mutex: held for a push or a pop, never across a query.
+        self.pool.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A new connection, not pooled (the listener of [`feed`] holds one).
+    fn open(&self) -> Result<Client> {
+        let mut c = self.config.connect(NoTls)?;
+        // A statement stuck on a lock fails instead of holding the blocking
+        // pool's thread forever.
+        c.batch_execute("SET statement_timeout = '120s'; SET lock_timeout = '60s'")?;
+        Ok(c)
+    }
+
+    /// A connection from the pool: an idle one, else a new one if fewer
+    /// than `max_connections` are open, else the next one freed.
+    pub fn conn(&self) -> Result<Conn<'_>> {
+        let mut pool = self.lock_pool();
+        loop {
+            if let Some(c) = pool.idle.pop() {
+                if c.is_closed() {
+                    pool.open -= 1;
+                    continue;
+                }
+                return Ok(Conn {
+                    client: Some(c),
+                    storage: self,
+                });
+            }
+            if pool.open < self.max_connections {
+                pool.open += 1;
+                drop(pool);
+                return match self.open() {
+                    Ok(c) => Ok(Conn {
+                        client: Some(c),
+                        storage: self,
+                    }),
+                    Err(e) => {
+                        self.lock_pool().open -= 1;
+                        self.freed.notify_one();
+                        Err(e)
+                    }
+                };
+            }
+            let (p, _) = self
+                .freed
+                .wait_timeout(pool, Duration::from_secs(1))
+                .unwrap_or_else(|p| p.into_inner());
+            pool = p;
+        }
+    }
+
+    /// Runs `f` in a write transaction, after every other replica's
+    /// (see [`WRITER_LOCK`]), and commits what it did.
+    fn write<T>(&self, f: impl FnOnce(&mut Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut c = self.conn()?;
+        let mut tx = c.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITER_LOCK])?;
+        let v = f(&mut tx)?;
+        tx.commit()?;
+        Ok(v)
+    }
+
+    /// Connections open now (idle and in use).
+    pub fn open_connections(&self) -> usize {
+        self.lock_pool().open
+    }
+}
+
+/// Migrates the schema: the versions missing from `schema_migrations`
+/// (component `hq`, as the SQLite runner records them), once across
+/// replicas starting at the same time.
+fn migrate(c: &mut Client) -> Result<()> {
+    c.execute("SELECT pg_advisory_lock($1)", &[&MIGRATE_LOCK])?;
+    let r = migrate_locked(c);
+    let unlocked = c.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATE_LOCK]);
+    r?;
+    unlocked?;
+    Ok(())
+}
+
+fn migrate_locked(c: &mut Client) -> Result<()> {
+    c.batch_execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (component TEXT PRIMARY KEY, applied BIGINT NOT NULL)",
+    )?;
+    let current: i64 = c
+        .query_opt("SELECT applied FROM schema_migrations WHERE component = 'hq'", &[])?
+        .map_or(0, |r| r.get(0));
+    let known = PG_MIGRATIONS.len() as i64;
+    if current > known {
+        return Err(StorageError::TooNewDatabase { found: current, known });
+    }
+    for (i, sql) in PG_MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let mut tx = c.transaction()?;
+        tx.batch_execute(sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations(component, applied) VALUES ('hq', $1)
+             ON CONFLICT(component) DO UPDATE SET applied = excluded.applied",
+            &[&((i + 1) as i64)],
+        )?;
+        tx.commit()?;
+        tracing::info!(component = "hq", migration = i + 1, "PostgreSQL schema migrated");
+    }
+    Ok(())
+}
+
+/// Runs `f`, a call of the synchronous client, where it may block: the
+/// client drives its connection with a runtime of its own, which cannot
+/// start on a thread of an async runtime. HQ calls storage on the blocking
+/// pool, where this is `f()`; on a multi-thread runtime's worker (a test, a
+/// start-up step) the worker hands its tasks over while `f` blocks; on a
+/// current-thread runtime (a `#[tokio::test]`) `f` runs on a thread of its
+/// own, which this one waits for.
+fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
+        Ok(_) => std::thread::scope(|s| s.spawn(f).join()).unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        Err(_) => f(),
+    }
+}
+
+/// [`off_runtime`] for a call that takes the caller's closures (not
+/// `Send`): never on a current-thread runtime's thread (HQ runs them on its
+/// blocking pool).
+fn off_runtime_local<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
