@@ -29,22 +29,39 @@ fn answer(version: u64, settings: Vec<RemoteSetting>) -> SettingsAnswer {
     }
 }
 
+/// Handles what the workers sent until `done` holds of the kiosk's
+/// configuration: HQ's settings reach the UI through the sync status, a
+/// message that may come after `settle` found nothing pending.
+fn settle_until(k: &TestKiosk, done: impl Fn(&vitrine::config::KioskConfig) -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        k.settle();
+        if done(&k.kiosk.config().config) || std::time::Instant::now() > deadline {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
 #[test]
 fn hqs_settings_apply_at_once_and_a_later_staff_change_wins_until_hq_sets_it_again() {
     i_slint_backend_testing::init_no_event_loop();
     let dir = tempfile::tempdir().unwrap();
     seed(dir.path());
-    // Staff changed the layout here at t=500.
+    // Staff changed the layout here at t=500 (to landscape).
     vitrine::staff::note_staff_changes(dir.path(), &["ui.layout".into()], 500).unwrap();
     let ob = Outbox::open(dir.path()).unwrap();
-    let k = TestKiosk::with_outbox(config(dir.path(), &[]), Some(ob.clone()));
+    let k = TestKiosk::with_outbox(
+        config(dir.path(), &[("VITRINE__UI__LAYOUT", "landscape")]),
+        Some(ob.clone()),
+    );
     assert_eq!(k.kiosk.config().config.ui.idle_timeout_s, 60);
 
     // A store setting applies without a restart.
     let store_idle = setting("ui.idle_timeout_s", "90", SettingScope::Store, 1, 100);
     ob.save_remote_settings("dev-1", &answer(1, vec![store_idle.clone()]))
         .unwrap();
-    k.settle();
+    settle_until(&k, |c| c.ui.idle_timeout_s == 90);
     let c = k.kiosk.config();
     assert_eq!(c.config.ui.idle_timeout_s, 90);
     assert_eq!(
@@ -69,7 +86,7 @@ fn hqs_settings_apply_at_once_and_a_later_staff_change_wins_until_hq_sets_it_aga
         ),
     )
     .unwrap();
-    k.settle();
+    settle_until(&k, |c| c.ui.idle_timeout_s == 150);
     let c = k.kiosk.config();
     assert_eq!(c.config.ui.idle_timeout_s, 150);
     assert_eq!(c.config.ui.layout, Layout::Landscape, "staff's later change wins");
@@ -86,7 +103,7 @@ fn hqs_settings_apply_at_once_and_a_later_staff_change_wins_until_hq_sets_it_aga
         ),
     )
     .unwrap();
-    k.settle();
+    settle_until(&k, |c| c.ui.layout == Layout::Portrait);
     let c = k.kiosk.config();
     assert_eq!(c.config.ui.layout, Layout::Portrait);
     assert_eq!(

@@ -17,8 +17,8 @@ use vitrine_core::{Gtin, Lang};
 use vitrine_hq::customers::{self, NewCustomer};
 use vitrine_hq::services::handoffs::{Source, accept_handoff};
 use vitrine_hq::services::phone;
-use vitrine_hq::storage::devices::Enrollment;
 use vitrine_hq::storage::EventState;
+use vitrine_hq::storage::devices::Enrollment;
 use vitrine_hq::{Hq, OrderWebhook, SmtpConfig, WebhookSecret, admin};
 use vitrine_testkit::{
     HqServer, chromium_dom, code_in, commit_products, next_mail_text, next_sms, sms_server, smtp_server,
@@ -374,7 +374,10 @@ async fn click_and_collect_and_delivery_from_the_phone_end_in_orders_with_a_page
     assert_eq!(order["delivery"]["street"], "12 rue de Rivoli", "{body}");
     assert_eq!(order["delivery"]["postcode"], "75001", "{body}");
     assert_eq!(order["delivery"]["fee"]["amount_minor"], 490, "{body}");
-    assert!(order["slot"]["start"].as_i64().unwrap() < order["slot"]["end"].as_i64().unwrap(), "{body}");
+    assert!(
+        order["slot"]["start"].as_i64().unwrap() < order["slot"]["end"].as_i64().unwrap(),
+        "{body}"
+    );
     // The retailer's system answers the webhook with a checkout: the page
     // sends the shopper there.
     assert!(vitrine_hq::services::orders::set_checkout_url(&s.hq, &order_id, "https://pay.example/o/1").unwrap());

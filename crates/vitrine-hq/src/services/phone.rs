@@ -28,9 +28,9 @@ use super::notify::messages::phone_order_messages;
 use super::orders::{NewOrder, create_order};
 use super::pricing::PricedLines;
 use super::webhooks::OrderOrigin;
-use vitrine_core::webhook::{WebhookDelivery, WebhookSlot};
 use crate::Hq;
 use crate::storage::HandoffRecord;
+use vitrine_core::webhook::{WebhookDelivery, WebhookSlot};
 
 /// A handed-off basket as the phone page shows it.
 pub struct PhoneBasket {

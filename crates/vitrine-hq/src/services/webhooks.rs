@@ -27,7 +27,7 @@ use uuid::Uuid;
 use vitrine_core::product::UnixTime;
 use vitrine_core::webhook::{
     EVENT_TYPE_HEADER, EventKind, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, StatusChange, WebhookAnswer, WebhookCustomer,
-    WebhookEvent, WebhookLine, WebhookOrder, checkout_url_ok, signature_header, WebhookDelivery, WebhookSlot,
+    WebhookDelivery, WebhookEvent, WebhookLine, WebhookOrder, WebhookSlot, checkout_url_ok, signature_header,
 };
 use vitrine_core::wire::{CancelReason, OrderRequest, OrderStatus};
 
