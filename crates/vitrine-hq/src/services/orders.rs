@@ -7,7 +7,7 @@
 //! order's language, then moved through its statuses by the store's staff.
 //!
 //! Every order, whatever its channel (kiosk click&collect, phone
-//! click&collect, delivery), is stored by [`create`], and every status
+//! click&collect, delivery), is stored by [`create_order`], and every status
 //! change is made by [`set_status`]: these two write the shopper's messages
 //! and the order webhook's event ([`super::webhooks`]) in the transaction
 //! of the order or the change, so the retailer's systems see them all.
