@@ -41,7 +41,8 @@ PACKAGES=(
   systemd dpkg-dev binutils adduser curl
   # the pages' Lighthouse and axe-core audit (tools/web-audit, npm) and
   # WebDriver for browser tests
-  nodejs npm chromium-driver
+  # (npm: below, only when no npm comes with the installed nodejs)
+  nodejs chromium-driver
   # fleet: promtool checks the example alert rules (deploy/prometheus)
   prometheus
 )
@@ -142,5 +143,12 @@ fi
 # tools/web-audit/node_modules (ignored by git).
 WEB_AUDIT="$(cd "$(dirname "$0")/.." && pwd)/tools/web-audit"
 if [ ! -d "$WEB_AUDIT/node_modules/lighthouse" ] || [ ! -d "$WEB_AUDIT/node_modules/axe-core" ]; then
+  # Debian's npm package conflicts with a nodejs that bundles its own npm
+  # (NodeSource's): installed only when the npm command is missing.
+  if ! command -v npm >/dev/null 2>&1; then
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm
+  fi
   (cd "$WEB_AUDIT" && npm ci --no-audit --no-fund --ignore-scripts)
 fi
