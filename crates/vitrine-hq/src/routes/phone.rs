@@ -55,6 +55,19 @@ fn problem(status: StatusCode, lang: Lang, id: &str, msg: &str) -> Response {
     html(status, lang, BRAND, &format!("{}{back}", alert(msg)))
 }
 
+/// The basket named in a form's path, or the page saying its link is not
+/// valid (404).
+fn basket_id(id: &str, lang: Lang) -> Result<Uuid, Box<Response>> {
+    Uuid::parse_str(id).map_err(|_| {
+        Box::new(problem(
+            StatusCode::NOT_FOUND,
+            lang,
+            id,
+            &tr!(lang, "hq-page-link-invalid-short"),
+        ))
+    })
+}
+
 /// A form posting to the basket `path` with the page's language.
 fn form_open(action: &str, lang: Lang) -> String {
     format!(
@@ -431,13 +444,9 @@ pub(super) async fn claim(
     PageForm(form): PageForm<ClaimForm>,
 ) -> Response {
     let lang = page_lang(form.lang.as_deref(), &headers);
-    let Ok(uuid) = Uuid::parse_str(&id) else {
-        return problem(
-            StatusCode::NOT_FOUND,
-            lang,
-            &id,
-            &tr!(lang, "hq-page-link-invalid-short"),
-        );
+    let uuid = match basket_id(&id, lang) {
+        Ok(uuid) => uuid,
+        Err(page) => return *page,
     };
     let clean = |s: Option<String>| s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
     let contact = Contact {
@@ -727,13 +736,9 @@ fn way_form(hq: &Hq, id: &Uuid, way: Way, lang: Lang) -> Result<(String, String)
 
 async fn way_page(hq: Arc<Hq>, id: String, way: Way, q: WayQuery, headers: HeaderMap) -> Response {
     let lang = page_lang(q.lang.as_deref(), &headers);
-    let Ok(uuid) = Uuid::parse_str(&id) else {
-        return problem(
-            StatusCode::NOT_FOUND,
-            lang,
-            &id,
-            &tr!(lang, "hq-page-link-invalid-short"),
-        );
+    let uuid = match basket_id(&id, lang) {
+        Ok(uuid) => uuid,
+        Err(page) => return *page,
     };
     let hq2 = hq.clone();
     match blocking(move || way_form(&hq2, &uuid, way, lang)).await {
@@ -961,13 +966,9 @@ pub(super) async fn identify(
     PageForm(f): PageForm<IdentifyForm>,
 ) -> Response {
     let lang = page_lang(f.lang.as_deref(), &headers);
-    let Ok(uuid) = Uuid::parse_str(&id) else {
-        return problem(
-            StatusCode::NOT_FOUND,
-            lang,
-            &id,
-            &tr!(lang, "hq-page-link-invalid-short"),
-        );
+    let uuid = match basket_id(&id, lang) {
+        Ok(uuid) => uuid,
+        Err(page) => return *page,
     };
     let value = f.value.trim().to_string();
     let kind = if value.contains('@') {
@@ -1027,13 +1028,9 @@ pub(super) async fn verify(
     PageForm(f): PageForm<VerifyForm>,
 ) -> Response {
     let lang = page_lang(f.lang.as_deref(), &headers);
-    let Ok(uuid) = Uuid::parse_str(&id) else {
-        return problem(
-            StatusCode::NOT_FOUND,
-            lang,
-            &id,
-            &tr!(lang, "hq-page-link-invalid-short"),
-        );
+    let uuid = match basket_id(&id, lang) {
+        Ok(uuid) => uuid,
+        Err(page) => return *page,
     };
     let hq2 = hq.clone();
     let res = blocking(move || Ok(phone::check_code(&hq2, &uuid, &f.challenge, &f.code)?)).await;
