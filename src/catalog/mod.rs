@@ -438,6 +438,7 @@ impl Catalog {
                         id: sid,
                         city,
                         address: None,
+                        location: None,
                     },
                     qty,
                 ));
@@ -636,6 +637,7 @@ impl Catalog {
                 name: r.get(1)?,
                 city: r.get(2)?,
                 address: None,
+                location: None,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -33,6 +33,7 @@ pub mod cardtable;
 pub mod catalog;
 pub mod code;
 pub mod demo;
+pub mod geo;
 pub mod gs1;
 pub mod gtin;
 pub mod label;

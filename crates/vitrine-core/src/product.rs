@@ -138,6 +138,10 @@ pub struct Store {
     /// collect an order).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// Where the store is (`{"lat": …, "lon": …}`): the phone lists the
+    /// stores to collect from nearest first, with their distance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<crate::geo::GeoPoint>,
 }
 
 /// The retailer's price of a product, nationally (`store: None`) or for one

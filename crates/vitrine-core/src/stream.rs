@@ -312,6 +312,7 @@ mod tests {
                 name: format!("Store\n{i}"),
                 city: Some("Paris".into()),
                 address: None,
+                location: None,
             });
             let rec = serde_json::to_string(&c).unwrap();
             signer.record(&rec);

@@ -72,6 +72,73 @@ fn import_price_promo_stock_and_devices_from_the_command_line() {
 }
 
 #[test]
+fn stores_get_a_position_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // A new store needs a name; a position is LAT,LON on the globe.
+    let out = hq(
+        dir.path(),
+        &["store", "set", "annecy-06", "--position", "45.8992,6.1294"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let out = hq(
+        dir.path(),
+        &[
+            "store",
+            "set",
+            "annecy-06",
+            "--name",
+            "Vitrine Annecy",
+            "--position",
+            "95,6.1",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    stdout_ok(&hq(
+        dir.path(),
+        &[
+            "store",
+            "set",
+            "annecy-06",
+            "--name",
+            "Vitrine Annecy",
+            "--city",
+            "Annecy",
+            "--position",
+            "45.8992,6.1294",
+        ],
+    ));
+    // A change keeps what it does not name; a west longitude is negative.
+    stdout_ok(&hq(
+        dir.path(),
+        &["store", "set", "annecy-06", "--address", "1 rue Royale"],
+    ));
+    stdout_ok(&hq(
+        dir.path(),
+        &[
+            "store",
+            "set",
+            "brest-07",
+            "--name",
+            "Vitrine Brest",
+            "--position",
+            "48.3904,-4.4861",
+        ],
+    ));
+    let list = stdout_ok(&hq(dir.path(), &["store", "list"]));
+    assert!(
+        list.contains("annecy-06  Vitrine Annecy  Annecy  1 rue Royale  45.899200,6.129400"),
+        "{list}"
+    );
+    assert!(
+        list.contains("brest-07  Vitrine Brest  -  -  48.390400,-4.486100"),
+        "{list}"
+    );
+    stdout_ok(&hq(dir.path(), &["store", "set", "brest-07", "--no-position"]));
+    let list = stdout_ok(&hq(dir.path(), &["store", "list"]));
+    assert!(list.contains("brest-07  Vitrine Brest  -  -  -"), "{list}");
+}
+
+#[test]
 fn serve_listens_and_answers() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = vitrine_testkit::hq_command(env!("CARGO_BIN_EXE_vitrine-hq"), dir.path())

@@ -88,6 +88,7 @@ async fn the_desk_in_a_browser_moves_orders_along_their_steps_and_tells_customer
             name: "Vitrine Opéra".into(),
             city: Some("Paris".into()),
             address: None,
+            location: None,
         })],
     );
     let k = enroll_kiosk(&s, "paris-01", 1).await;

@@ -299,6 +299,7 @@ mod tests {
             name: "Paris".into(),
             city: Some("Paris".into()),
             address: None,
+            location: None,
         }
     }
 

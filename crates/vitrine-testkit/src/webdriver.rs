@@ -127,6 +127,38 @@ impl Browser {
         .await
     }
 
+    /// Runs `script` asynchronously: it ends by calling its last argument
+    /// (`arguments[arguments.length - 1]`) with the value to return; e.g.
+    /// to wait on a promise (the Cache API, a service worker).
+    pub async fn eval_async(&self, script: &str, args: Value) -> Value {
+        self.call(
+            reqwest::Method::POST,
+            "/execute/async",
+            Some(json!({"script": script, "args": args})),
+        )
+        .await
+    }
+
+    /// Waits (bounded, `secs`) until `script` returns `true` in the page.
+    pub async fn wait_true(&self, script: &str, secs: u64) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+        loop {
+            if self.eval(script, json!([])).await == Value::Bool(true) {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "`{script}` did not hold within {secs} s"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Loads the page shown again (as the reload button does).
+    pub async fn reload(&self) {
+        self.call(reqwest::Method::POST, "/refresh", Some(json!({}))).await;
+    }
+
     /// The element matching `css`, if any.
     pub async fn find(&self, css: &str) -> Option<String> {
         let r = self

@@ -13,6 +13,7 @@ mod settings;
 mod staff;
 mod status;
 mod stock;
+mod store;
 mod token;
 mod webhook;
 
@@ -120,6 +121,8 @@ enum Command {
     Promo(promo::Args),
     /// Stock.
     Stock(stock::Args),
+    /// Stores: name, city, address and position.
+    Store(store::Args),
     /// Kiosks and their health.
     Device(device::Args),
     /// Remote kiosk settings, per store or per kiosk.
@@ -146,6 +149,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Price(a) => price::run(a, &*g.hq()?),
         Command::Promo(a) => promo::run(a, &*g.hq()?),
         Command::Stock(a) => stock::run(a, &*g.hq()?),
+        Command::Store(a) => store::run(a, &*g.hq()?),
         Command::Device(a) => device::run(a, &*g.hq()?),
         Command::Settings(a) => settings::run(a, &*g.hq()?),
         Command::Staff(a) => staff::run(a, &*g.hq()?),

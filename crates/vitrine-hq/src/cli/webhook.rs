@@ -293,11 +293,16 @@ async fn accept(State(r): State<Arc<Receiver>>, headers: HeaderMap, body: Bytes)
         return (StatusCode::BAD_REQUEST, "the idempotency key is not the event's id\n");
     }
     let first = r.seen.lock().unwrap_or_else(|p| p.into_inner()).first(&key);
-    if first {
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{}", describe(&event));
-        let _ = out.flush();
-    }
+    // A repeat is said too (not processed again), so the log shows whether
+    // HQ delivered an event more than once.
+    let line = if first {
+        describe(&event)
+    } else {
+        format!("repeat  event {key}  already logged, not processed again")
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
     (StatusCode::OK, "{}")
 }
 

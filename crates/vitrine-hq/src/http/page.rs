@@ -80,6 +80,11 @@ pub fn product_picture(id: &vitrine_core::picture::ImageId, name: &str) -> Strin
     )
 }
 
+/// The opening of the hidden note a shopper's page carries for when it is
+/// shown from the service worker's copy (no network): the worker
+/// (`/sw.js`) finds exactly this text and shows the note.
+pub const OFFLINE_NOTE: &str = "<p id=\"offline\" class=\"warn\" hidden>";
+
 /// The phone basket page's script (constant, so the Content-Security-Policy
 /// names it by hash; what changes per page is in the page's
 /// `<script type="application/json" id="page-data">` block, which is data,

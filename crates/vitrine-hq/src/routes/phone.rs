@@ -25,8 +25,8 @@ use vitrine_i18n::{MoneyText, domain, tr};
 
 use crate::Hq;
 use crate::http::page::{
-    BASKET_SCRIPT, BRAND, alert, error_text, error_texts, html, lang_links, link_paragraph, page as shell, page_lang,
-    retailer_header, script_json, wants_json,
+    BASKET_SCRIPT, BRAND, OFFLINE_NOTE, alert, error_text, error_texts, html, lang_links, link_paragraph,
+    page as shell, page_lang, retailer_header, script_json, wants_json,
 };
 use crate::http::{ApiJson, Failure, PageForm, blocking, esc, product_picture};
 use crate::services::ServiceError;
@@ -333,6 +333,13 @@ fn coupon_form(id: &Uuid, lang: Lang) -> String {
     )
 }
 
+/// The note a page carries hidden, for the service worker to show when it
+/// serves the copy it kept because the network failed
+/// (its words in the page's language).
+fn offline_note(text: &str) -> String {
+    format!("{OFFLINE_NOTE}{}</p>", esc(text))
+}
+
 /// `GET /h/{id}`.
 pub(super) async fn page(
     State(hq): State<Arc<Hq>>,
@@ -384,9 +391,10 @@ pub(super) async fn page(
         script_json(&data)
     );
     let body = format!(
-        "{}{}<h1>{}</h1><div id=\"basket\">{section}</div>{script}",
+        "{}{}{}<h1>{}</h1><div id=\"basket\">{section}</div>{script}",
         retailer_header(&hq),
         lang_links(&path, lang),
+        offline_note(&tr!(lang, "phone-offline-basket")),
         esc(&tr!(lang, "hq-page-basket-heading")),
     );
     Html(shell(lang, &tr!(lang, "hq-page-basket-title"), &body)).into_response()
@@ -618,6 +626,17 @@ fn slot_fields(hq: &Hq, way: Way, lang: Lang) -> String {
     out
 }
 
+/// Kilometres to say for `metres`: to the 100 m under 10 km ("2.3"),
+/// whole beyond (nobody walks 392.4 km).
+fn km(metres: u32) -> vitrine_i18n::Arg {
+    let m = i64::from(metres);
+    if m < 9_950 {
+        vitrine_i18n::Arg::Decimal((m + 50) / 100, 1)
+    } else {
+        vitrine_i18n::Arg::Decimal((m + 500) / 1000, 0)
+    }
+}
+
 /// The order form of `way` for basket `id` (a page of its own, so it
 /// works without a script).
 fn way_form(hq: &Hq, id: &Uuid, way: Way, lang: Lang) -> Result<(String, String), Failure> {
@@ -653,8 +672,17 @@ fn way_form(hq: &Hq, id: &Uuid, way: Way, lang: Lang) -> Result<(String, String)
                 } else {
                     format!("{} — {place}", c.store.name)
                 };
+                let distance = c
+                    .distance_m
+                    .map(|m| {
+                        format!(
+                            " <span class=\"note dist\">{}</span>",
+                            esc(&tr!(lang, "phone-store-distance", distance = km(m)))
+                        )
+                    })
+                    .unwrap_or_default();
                 body.push_str(&format!(
-                    "<label><input type=\"radio\" name=\"store\" value=\"{}\"{}{}> {} <span class=\"note\">{}</span></label>",
+                    "<label><input type=\"radio\" name=\"store\" value=\"{}\"{}{}> {}{distance} <span class=\"note\">{}</span></label>",
                     esc(&c.store.id),
                     if i == 0 && c.lines_in_stock == c.lines { " checked" } else { "" },
                     if c.lines_in_stock == c.lines { "" } else { " disabled" },
@@ -942,7 +970,12 @@ pub(super) async fn order_page(
                 StatusCode::OK,
                 lang,
                 &title,
-                &format!("{}{}{body}", retailer_header(&hq), lang_links(&path, lang)),
+                &format!(
+                    "{}{}{}{body}",
+                    retailer_header(&hq),
+                    lang_links(&path, lang),
+                    offline_note(&tr!(lang, "phone-offline-order"))
+                ),
             )
         }
         Err(f) if f.status == StatusCode::NOT_FOUND => not_found(),

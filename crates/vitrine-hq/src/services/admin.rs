@@ -7,9 +7,10 @@ use std::path::Path;
 use thiserror::Error;
 
 use vitrine_core::catalog::{Change, parse_record_with_image};
+use vitrine_core::geo::GeoPoint;
 use vitrine_core::picture::{ImageId, ImageSource};
 use vitrine_core::pricing::{Audience, PromoKind, Promotion, Target, Tier};
-use vitrine_core::product::{PriceEntry, Product, StockEntry, UnixTime};
+use vitrine_core::product::{PriceEntry, Product, StockEntry, Store, UnixTime};
 use vitrine_core::{Currency, Gtin, Money};
 
 use super::catalog::{DEMO_PRICES_META, PRICES_ORIGIN_META};
@@ -214,6 +215,68 @@ pub fn stock_set(hq: &Hq, code: &str, quantity: i64, store: &str) -> Result<u64,
         })],
         None,
     )?)
+}
+
+/// What `store set` changes of a store; `None` keeps what the store has.
+#[derive(Debug, Clone, Default)]
+pub struct StoreSpec {
+    pub id: String,
+    pub name: Option<String>,
+    pub city: Option<String>,
+    pub address: Option<String>,
+    /// `Some(None)` removes the store's position.
+    pub location: Option<Option<GeoPoint>>,
+}
+
+/// Adds a store or changes it (one catalog version, sent to the kiosks
+/// like any change); a new store needs a name. Its position orders the
+/// phone's click&collect stores nearest first.
+pub fn store_set(hq: &Hq, spec: &StoreSpec) -> Result<(Store, u64), AdminError> {
+    check_store(&spec.id)?;
+    let old = hq.storage.store(&spec.id)?;
+    let name = match (&spec.name, &old) {
+        (Some(n), _) if !n.trim().is_empty() => n.trim().to_string(),
+        (Some(_), _) => return Err(AdminError::Invalid("a store's name cannot be empty".into())),
+        (None, Some(o)) => o.name.clone(),
+        (None, None) => {
+            return Err(AdminError::Invalid(format!(
+                "store {} is new: give its --name",
+                spec.id
+            )));
+        }
+    };
+    let text = |new: &Option<String>, was: Option<&String>| match new {
+        Some(v) if v.trim().is_empty() => None,
+        Some(v) => Some(v.trim().to_string()),
+        None => was.cloned(),
+    };
+    let store = Store {
+        id: spec.id.clone(),
+        name,
+        city: text(&spec.city, old.as_ref().and_then(|o| o.city.as_ref())),
+        address: text(&spec.address, old.as_ref().and_then(|o| o.address.as_ref())),
+        location: spec.location.unwrap_or(old.as_ref().and_then(|o| o.location)),
+    };
+    let v = hq.commit(&[Change::UpsertStore(store.clone())], None)?;
+    Ok((store, v))
+}
+
+/// The chain's stores, by id.
+pub fn stores(hq: &Hq) -> Result<Vec<Store>, AdminError> {
+    Ok(hq.storage.stores()?)
+}
+
+/// The position `LAT,LON` (decimal degrees, as maps give them).
+pub fn parse_position(text: &str) -> Result<GeoPoint, AdminError> {
+    let bad = || {
+        AdminError::Invalid(format!(
+            "\"{text}\" is not a position: LAT,LON in decimal degrees, e.g. 48.8606,2.3376"
+        ))
+    };
+    let (lat, lon) = text.split_once(',').ok_or_else(bad)?;
+    let lat: f64 = lat.trim().parse().map_err(|_| bad())?;
+    let lon: f64 = lon.trim().parse().map_err(|_| bad())?;
+    GeoPoint::new(lat, lon).map_err(|e| AdminError::Invalid(format!("\"{text}\": {e}")))
 }
 
 /// What `promo add` describes.

@@ -139,10 +139,13 @@ pub struct StoreChoice {
     pub lines: usize,
     /// The store the kiosk was in.
     pub kiosk_store: bool,
+    /// Metres from the kiosk's store, when both have a position.
+    pub distance_m: Option<u32>,
 }
 
 /// The stores the basket may be collected from: the kiosk's first, then
-/// the others by name, each with the basket's stock.
+/// the others nearest first (those without a position after, by name;
+/// `vitrine_core::geo::nearest_first`), each with the basket's stock.
 pub fn collect_stores(hq: &Hq, b: &PhoneBasket) -> Result<Vec<StoreChoice>, ServiceError> {
     let stock = basket_stock(hq, b)?;
     let mut stores: Vec<Store> = hq.storage.stores()?.into_iter().filter(|s| s.id != ONLINE).collect();
@@ -152,23 +155,19 @@ pub fn collect_stores(hq: &Hq, b: &PhoneBasket) -> Result<Vec<StoreChoice>, Serv
             name: b.record.store.clone(),
             city: None,
             address: None,
+            location: None,
         });
     }
-    let mut out: Vec<StoreChoice> = stores
+    Ok(vitrine_core::geo::nearest_first(&b.record.store, stores)
         .into_iter()
-        .map(|s| StoreChoice {
+        .map(|(s, distance_m)| StoreChoice {
             lines_in_stock: stock.iter().filter(|(_, have)| have.contains(&s.id)).count(),
             lines: stock.len(),
             kiosk_store: s.id == b.record.store,
+            distance_m,
             store: s,
         })
-        .collect();
-    out.sort_by(|a, b| {
-        b.kiosk_store
-            .cmp(&a.kiosk_store)
-            .then_with(|| a.store.name.to_lowercase().cmp(&b.store.name.to_lowercase()))
-    });
-    Ok(out)
+        .collect())
 }
 
 /// For each line, the stores (and `online`) that have its whole quantity.
