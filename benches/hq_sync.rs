@@ -291,6 +291,18 @@ fn rss_kb(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// An error with its causes (reqwest's own message names only the URL).
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(c) = src {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        src = c.source();
+    }
+    s
+}
+
 /// What one fleet client reports to its process's main task.
 enum ClientEvent {
     /// Connected; its first event named this version.
@@ -345,7 +357,7 @@ async fn fleet_client(
             let body = r.text().await.unwrap_or_default();
             return fail(&tx, format!("/v1/events {status}: {body}"));
         }
-        Err(e) => return fail(&tx, format!("/v1/events: {e}")),
+        Err(e) => return fail(&tx, format!("/v1/events: {}", chain(&e))),
     };
     let mut parser = vitrine::sync::sse::SseParser::default();
     let mut first: Option<u64> = None;
@@ -353,7 +365,7 @@ async fn fleet_client(
         let chunk = match resp.chunk().await {
             Ok(Some(c)) => c,
             Ok(None) => return fail(&tx, "the push stream ended".into()),
-            Err(e) => return fail(&tx, format!("the push stream broke: {e}")),
+            Err(e) => return fail(&tx, format!("the push stream broke: {}", chain(&e))),
         };
         let events = match parser.feed(&chunk) {
             Ok(ev) => ev,
@@ -382,7 +394,7 @@ async fn fleet_client(
                 .await;
             let r = match r {
                 Ok(r) => r,
-                Err(e) => return fail(&tx, format!("/v1/catalog/changes: {e}")),
+                Err(e) => return fail(&tx, format!("/v1/catalog/changes: {}", chain(&e))),
             };
             let status = r.status();
             let body = match r.bytes().await {
@@ -480,9 +492,6 @@ async fn fleet_clients(base: String, jobs: String, hq_key: String, gtin_digits: 
             Ok(None) | Err(_) => break,
         }
     }
-    for e in &tally.errors {
-        eprintln!("fleet client failed: {e}");
-    }
     let join = |v: &[u64]| v.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
     println!("done {} {} {}", tally.seen.len(), tally.delta.len(), tally.failed);
     println!("{}", join(&tally.seen));
@@ -508,6 +517,7 @@ impl Tally {
             ClientEvent::Failed(m) => {
                 self.failed += 1;
                 if self.errors.len() < 5 {
+                    eprintln!("fleet client failed: {m}");
                     self.errors.push(m);
                 }
             }
@@ -522,14 +532,20 @@ fn hq_bin() -> std::path::PathBuf {
     if !cfg!(debug_assertions) {
         args.push("--release");
     }
+    // This build's target folder (…/target/release/vitrine → …/target),
+    // whatever CARGO_TARGET_DIR the bench runs with.
+    let exe = std::path::Path::new(env!("CARGO_BIN_EXE_vitrine"));
+    let target_dir = exe.parent().and_then(|p| p.parent()).expect("the target folder");
     let status = std::process::Command::new(env!("CARGO"))
         .args(&args)
+        .arg("--target-dir")
+        .arg(target_dir)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdout(std::process::Stdio::null())
         .status()
         .expect("run cargo build");
     assert!(status.success(), "cargo {}", args.join(" "));
-    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_vitrine")).with_file_name("vitrine-hq");
+    let bin = exe.with_file_name("vitrine-hq");
     assert!(bin.exists(), "{} not built", bin.display());
     bin
 }
@@ -825,6 +841,12 @@ fn main() {
         rt.block_on(snapshot(n));
     }
     if run("sse") {
-        sse_fleet(if full { 10_000 } else { 40 });
+        let n = args
+            .iter()
+            .position(|a| a == "--kiosks")
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(if full { 10_000 } else { 40 });
+        sse_fleet(n);
     }
 }
