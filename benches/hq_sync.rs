@@ -214,8 +214,8 @@ async fn snapshot(n: u64) {
     // GNU time's report: "Maximum resident set size (kbytes): N", "Exit status: N".
     let field = |name: &str| {
         err.lines()
-            .filter_map(|l| l.trim().strip_prefix(name))
-            .last()
+            .rev()
+            .find_map(|l| l.trim().strip_prefix(name))
             .and_then(|v| v.trim().parse::<i64>().ok())
     };
     let (code, kb) = (
@@ -464,7 +464,7 @@ async fn fleet_clients(base: String, jobs: String, hq_key: String, gtin_digits: 
             token.to_string(),
             store.to_string(),
             ip,
-            hq_key.clone(),
+            hq_key,
             target,
             tx.clone(),
         ));
@@ -663,7 +663,7 @@ impl FleetProcess {
     }
 }
 
-/// 4. The push to a fleet: `n` kiosks, each enrolled with its own token,
+/// Bench 4, the push to a fleet: `n` kiosks, each enrolled with its own token,
 /// half on each of two `vitrine-hq serve` replicas sharing one PostgreSQL,
 /// HQ's default limits on. Every kiosk gets its first event; a price is
 /// set with the command line (a third process); every kiosk must hear the
