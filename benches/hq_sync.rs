@@ -7,15 +7,14 @@
 //! 3. a 1,000,000-product streamed snapshot: size, time to cut at HQ, and
 //!    `vitrine sync --once` taking it (time and peak RSS of that process;
 //!    `-- --products N` for another size);
-//! 4. SSE connections one HQ process holds (clients in a child process).
+//! 4. the push to a fleet: 10,000 kiosks with their own tokens on two
+//!    `vitrine-hq serve` replicas sharing one PostgreSQL, HQ's default
+//!    limits on; every kiosk must hear a new version and fetch its delta
+//!    (clients in child processes; `cargo test --benches`: 40 kiosks).
 
 use std::io::{BufRead, BufReader, Write};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 use vitrine::catalog::{Catalog, VersionMove};
 use vitrine::sync::SyncSettings;
 use vitrine::sync::backoff::Backoff;
@@ -25,7 +24,7 @@ use vitrine_core::sign::SecretKey;
 use vitrine_core::wire::{Expect, SignedUpdate, UpdateKind};
 use vitrine_core::{Gtin, Money};
 use vitrine_hq::admin;
-use vitrine_testkit::{enroll_kiosk, start_hq_at};
+use vitrine_testkit::start_hq_at;
 
 fn gtin(i: u64) -> Gtin {
     Gtin::from_body(&format!("{:013}", 2_000_000_000_000u64 + i)).unwrap()
@@ -54,18 +53,6 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse::<f64>().ok()))
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(0.0)
 }
 
 fn settings() -> SyncSettings {
@@ -167,7 +154,7 @@ fn apply_changes(n: u64) {
 
 /// Bench 3, a streamed snapshot of `n` products (each with a national
 /// price): HQ's cut, then `vitrine sync --once` taking it as a separate
-/// process under GNU time (its peak RSS is the kiosk's, not this big
+/// process under GNU time (`/usr/bin/time -v`) (its peak RSS is the kiosk's, not this big
 /// process's). Under `cargo test` (1,000 products) it checks that the
 /// kiosk process ends well with every product, which the figure rests on.
 async fn snapshot(n: u64) {
@@ -209,7 +196,7 @@ async fn snapshot(n: u64) {
     let t2 = Instant::now();
     let out = tokio::task::spawn_blocking(move || {
         std::process::Command::new("/usr/bin/time")
-            .args(["-f", "%x %M"])
+            .arg("-v")
             .arg(bin)
             .arg("--data-dir")
             .arg(&k_path)
@@ -224,11 +211,16 @@ async fn snapshot(n: u64) {
     .unwrap();
     let t_sync = t2.elapsed();
     let err = String::from_utf8_lossy(&out.stderr);
-    let last = err.lines().last().unwrap_or("");
-    let mut it = last.split_whitespace();
-    let (code, kb): (i32, u64) = (
-        it.next().and_then(|v| v.parse().ok()).unwrap_or(-1),
-        it.next().and_then(|v| v.parse().ok()).unwrap_or(0),
+    // GNU time's report: "Maximum resident set size (kbytes): N", "Exit status: N".
+    let field = |name: &str| {
+        err.lines()
+            .rev()
+            .find_map(|l| l.trim().strip_prefix(name))
+            .and_then(|v| v.trim().parse::<i64>().ok())
+    };
+    let (code, kb) = (
+        field("Exit status:").unwrap_or(-1),
+        field("Maximum resident set size (kbytes):").unwrap_or(0),
     );
     assert_eq!(code, 0, "vitrine sync --once failed: {err}");
     let cat = Catalog::open_readonly(k_dir.path()).unwrap();
@@ -265,136 +257,548 @@ fn raise_fd_limit() -> u64 {
     0
 }
 
-/// Child process: opens `n` SSE connections, prints "ready" when each got
-/// its first event, then "got N" when all have seen version `N` announced
-/// later (read from stdin).
-async fn sse_clients(addr: String, token: String, n: usize) {
-    raise_fd_limit();
-    let connected = Arc::new(AtomicUsize::new(0));
-    // The highest version each connection has heard of.
-    let seen: Arc<Vec<std::sync::atomic::AtomicU64>> =
-        Arc::new((0..n).map(|_| std::sync::atomic::AtomicU64::new(0)).collect());
-    for i in 0..n {
-        let (addr, token) = (addr.clone(), token.clone());
-        let (connected, seen) = (connected.clone(), seen.clone());
-        tokio::spawn(async move {
-            let mut s = loop {
-                match TcpStream::connect(&addr).await {
-                    Ok(s) => break s,
-                    Err(_) => tokio::time::sleep(Duration::from_millis(20 + (i % 50) as u64)).await,
-                }
-            };
-            let req = format!(
-                "GET /v1/events HTTP/1.1\r\nHost: hq\r\nAuthorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n"
-            );
-            if s.write_all(req.as_bytes()).await.is_err() {
-                return;
-            }
-            let mut buf = vec![0u8; 4096];
-            let mut pending = String::new();
-            let mut first = true;
-            loop {
-                let Ok(k) = s.read(&mut buf).await else { return };
-                if k == 0 {
-                    return;
-                }
-                pending.push_str(&String::from_utf8_lossy(&buf[..k]));
-                while let Some(pos) = pending.find('\n') {
-                    let line: String = pending.drain(..=pos).collect();
-                    if let Some(v) = line.trim().strip_prefix("id: ").and_then(|v| v.parse::<u64>().ok()) {
-                        seen[i].fetch_max(v, Ordering::SeqCst);
-                        if first {
-                            first = false;
-                            connected.fetch_add(1, Ordering::SeqCst);
-                        }
-                    }
-                }
-            }
-        });
-    }
-    while connected.load(Ordering::SeqCst) < n {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    println!("ready");
-    let line = tokio::task::spawn_blocking(|| {
-        let mut l = String::new();
-        std::io::stdin().read_line(&mut l).map(|_| l)
-    })
-    .await
-    .unwrap()
-    .unwrap();
-    let mut parts = line.split_whitespace();
-    let v: u64 = parts.next().unwrap().parse().unwrap();
-    // The parent's clock reading when it committed, as ms since the epoch.
-    let sent_ms: u128 = parts.next().unwrap().parse().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let count = || seen.iter().filter(|s| s.load(Ordering::SeqCst) >= v).count();
-    while count() < n && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
-    let now_ms = std::time::SystemTime::now()
+fn epoch_ms() -> u64 {
+    std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis();
-    println!("got {} {}", count(), now_ms.saturating_sub(sent_ms));
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
 }
 
-/// 4. SSE connections one HQ process holds.
-async fn sse_hold(n: usize) {
-    let limit = raise_fd_limit();
-    let dir = tempfile::tempdir().unwrap();
-    let server = start_hq_at(dir.path(), "127.0.0.1:0", |c| {
-        c.rate_per_minute = 0;
-        // All the connections come with one device token: the per-device
-        // cap on push streams (2) is a policy, not what is measured here.
-        c.max_streams_per_device = usize::MAX;
-    })
-    .await;
-    let (hq, addr) = (server.hq.clone(), server.addr);
-    hq.commit(&[Change::UpsertProduct(product(1))], None).unwrap();
-    let token = enroll_kiosk(&server, "paris-01", 6).await.token;
-    let rss0 = rss_mb();
-    let t0 = Instant::now();
-    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--sse-clients", &addr.to_string(), &token, &n.to_string()])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut stdin = child.stdin.take().unwrap();
-    let line = tokio::task::spawn_blocking(move || {
+/// Kiosks per store in the fleet bench: each store's kiosks reach HQ from
+/// one address of their own (the store's line), as in a chain.
+const KIOSKS_PER_STORE: usize = 10;
+
+/// The loopback address store `s`'s kiosks connect from (127.0.0.0/8 is
+/// all loopback on Linux).
+fn store_ip(s: usize) -> std::net::IpAddr {
+    std::net::IpAddr::from([
+        127,
+        1 + (s / 62_500) as u8,
+        ((s / 250) % 250) as u8,
+        (s % 250 + 1) as u8,
+    ])
+}
+
+/// The resident memory of process `pid`, in KiB (`/proc/PID/status`).
+fn rss_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+/// An error with its causes (reqwest's own message names only the URL).
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(c) = src {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        src = c.source();
+    }
+    s
+}
+
+/// What one fleet client reports to its process's main task.
+enum ClientEvent {
+    /// Connected; its first event named this version.
+    Ready,
+    /// A later version event, at this time (ms since the epoch).
+    Seen(u64),
+    /// The delta fetched, checked and holding the change, at this time.
+    Delta(u64),
+    Failed(String),
+}
+
+/// One kiosk of the fleet bench, doing what the kiosk's sync worker does
+/// (`HqClient::events`, `SseParser`, `HqClient::changes_since`,
+/// `SignedUpdate::verify` as `apply_update` calls it) with its own token,
+/// from its store's address: opens its push stream, waits for its first
+/// `version` event, then for the next one, then fetches the changes since
+/// the version it had and checks they are signed by HQ and hold the new
+/// price `(gtin, minor)`.
+async fn fleet_client(
+    base: String,
+    token: String,
+    store: String,
+    ip: std::net::IpAddr,
+    hq_key: vitrine_core::sign::PublicKey,
+    target: (Gtin, i64),
+    tx: tokio::sync::mpsc::UnboundedSender<ClientEvent>,
+) {
+    let fail = |tx: &tokio::sync::mpsc::UnboundedSender<ClientEvent>, m: String| {
+        let _ = tx.send(ClientEvent::Failed(m));
+    };
+    let timeout = Duration::from_secs(30);
+    let build = |with_timeout: bool| {
+        let b = reqwest::Client::builder()
+            .local_address(ip)
+            .connect_timeout(timeout)
+            .user_agent("vitrine-kiosk/bench");
+        if with_timeout { b.timeout(timeout) } else { b }.build()
+    };
+    let (Ok(http), Ok(stream_http)) = (build(true), build(false)) else {
+        return fail(&tx, "cannot build an HTTP client".into());
+    };
+    let resp = stream_http
+        .get(format!("{base}/v1/events"))
+        .bearer_auth(&token)
+        .header(reqwest::header::ACCEPT, "text/event-stream")
+        .send()
+        .await;
+    let mut resp = match resp {
+        Ok(r) if r.status().is_success() => r,
+        Ok(r) => {
+            let status = r.status();
+            let body = r.text().await.unwrap_or_default();
+            return fail(&tx, format!("/v1/events {status}: {body}"));
+        }
+        Err(e) => return fail(&tx, format!("/v1/events: {}", chain(&e))),
+    };
+    let mut parser = vitrine::sync::sse::SseParser::default();
+    let mut first: Option<u64> = None;
+    loop {
+        let chunk = match resp.chunk().await {
+            Ok(Some(c)) => c,
+            Ok(None) => return fail(&tx, "the push stream ended".into()),
+            Err(e) => return fail(&tx, format!("the push stream broke: {}", chain(&e))),
+        };
+        let events = match parser.feed(&chunk) {
+            Ok(ev) => ev,
+            Err(e) => return fail(&tx, e.to_string()),
+        };
+        for ev in events {
+            if ev.event != vitrine_core::wire::EVENT_VERSION {
+                continue;
+            }
+            let Ok(v) = serde_json::from_str::<vitrine_core::wire::VersionEvent>(&ev.data) else {
+                return fail(&tx, format!("a version event that does not parse: {}", ev.data));
+            };
+            let Some(since) = first else {
+                first = Some(v.version);
+                let _ = tx.send(ClientEvent::Ready);
+                continue;
+            };
+            if v.version <= since {
+                continue;
+            }
+            let _ = tx.send(ClientEvent::Seen(epoch_ms()));
+            let r = http
+                .get(format!("{base}/v1/catalog/changes?since={since}"))
+                .bearer_auth(&token)
+                .send()
+                .await;
+            let r = match r {
+                Ok(r) => r,
+                Err(e) => return fail(&tx, format!("/v1/catalog/changes: {}", chain(&e))),
+            };
+            let status = r.status();
+            let body = match r.bytes().await {
+                Ok(b) => b,
+                Err(e) => return fail(&tx, format!("/v1/catalog/changes body: {e}")),
+            };
+            if status != reqwest::StatusCode::OK {
+                return fail(
+                    &tx,
+                    format!("/v1/catalog/changes {status}: {}", String::from_utf8_lossy(&body)),
+                );
+            }
+            let update = match serde_json::from_slice::<vitrine_core::wire::ChangesAnswer>(&body) {
+                Ok(vitrine_core::wire::ChangesAnswer::Delta { update }) => update,
+                Ok(_) => return fail(&tx, "/v1/catalog/changes: not a delta".into()),
+                Err(e) => return fail(&tx, format!("/v1/catalog/changes: {e}")),
+            };
+            let checked = update.verify(
+                &hq_key,
+                &Expect {
+                    store: &store,
+                    current_version: since,
+                    first_sync: false,
+                    now: (epoch_ms() / 1000) as i64,
+                },
+            );
+            let changes = match checked {
+                Ok(c) => c,
+                Err(e) => return fail(&tx, format!("the delta was refused: {e}")),
+            };
+            let holds = update.to_version == v.version
+                && changes.iter().any(|c| {
+                    matches!(c, Change::SetPrice(p) if p.gtin == target.0 && p.store.is_none() && p.price == Money::eur(target.1))
+                });
+            if !holds {
+                return fail(&tx, format!("the delta to {} lacks the new price", update.to_version));
+            }
+            let _ = tx.send(ClientEvent::Delta(epoch_ms()));
+            // The stream stays open (and is counted) until the bench ends.
+        }
+    }
+}
+
+/// Child process of the fleet bench: the kiosks in `jobs` (lines `token
+/// store address`) against HQ at `base`. Prints `ready OK FAILED` once each
+/// has its first event or failed; then, after a line on stdin, `done SEEN
+/// DELTA FAILED` once each has seen the next version and fetched its delta
+/// (or failed, or 120 s passed), then the times (ms since the epoch) each
+/// saw the version, and each fetched the delta, one line each. Failures
+/// go to stderr (the first 5).
+async fn fleet_clients(base: String, jobs: String, hq_key: String, gtin_digits: String, minor: i64) {
+    raise_fd_limit();
+    let hq_key = vitrine_core::sign::PublicKey::from_text(&hq_key).expect("HQ's public key");
+    let target = (Gtin::from_digits(&gtin_digits).expect("the GTIN"), minor);
+    let text = std::fs::read_to_string(&jobs).expect("the jobs file");
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut n = 0;
+    for line in text.lines() {
+        let mut it = line.split_whitespace();
+        let (Some(token), Some(store), Some(ip)) = (it.next(), it.next(), it.next()) else {
+            continue;
+        };
+        let ip: std::net::IpAddr = ip.parse().expect("an address");
+        n += 1;
+        tokio::spawn(fleet_client(
+            base.clone(),
+            token.to_string(),
+            store.to_string(),
+            ip,
+            hq_key,
+            target,
+            tx.clone(),
+        ));
+    }
+    drop(tx);
+    let mut tally = Tally::default();
+    while tally.ready + tally.failed < n {
+        match rx.recv().await {
+            Some(e) => tally.take(e),
+            None => break,
+        }
+    }
+    println!("ready {} {}", tally.ready, tally.failed);
+    let go = tokio::task::spawn_blocking(|| {
         let mut l = String::new();
-        out.read_line(&mut l).unwrap();
-        (l, out)
+        std::io::stdin().read_line(&mut l).map(|_| l)
     });
-    let (l, mut out) = line.await.unwrap();
-    assert_eq!(l.trim(), "ready", "the client process failed");
-    let t_connect = t0.elapsed();
-    let rss1 = rss_mb();
-    let sent_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis();
-    let v = hq.commit(&[price(1, 250)], None).unwrap();
-    writeln!(stdin, "{v} {sent_ms}").unwrap();
-    let l = tokio::task::spawn_blocking(move || {
+    let _ = go.await;
+    // What arrived before the parent's line counts too (a replica may push
+    // before the line arrives).
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    while tally.delta.len() + tally.failed < n {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Some(e)) => tally.take(e),
+            Ok(None) | Err(_) => break,
+        }
+    }
+    let join = |v: &[u64]| v.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
+    println!("done {} {} {}", tally.seen.len(), tally.delta.len(), tally.failed);
+    println!("{}", join(&tally.seen));
+    println!("{}", join(&tally.delta));
+}
+
+/// What a fleet process's clients reported.
+#[derive(Default)]
+struct Tally {
+    ready: usize,
+    failed: usize,
+    seen: Vec<u64>,
+    delta: Vec<u64>,
+    errors: Vec<String>,
+}
+
+impl Tally {
+    fn take(&mut self, e: ClientEvent) {
+        match e {
+            ClientEvent::Ready => self.ready += 1,
+            ClientEvent::Seen(t) => self.seen.push(t),
+            ClientEvent::Delta(t) => self.delta.push(t),
+            ClientEvent::Failed(m) => {
+                self.failed += 1;
+                if self.errors.len() < 5 {
+                    eprintln!("fleet client failed: {m}");
+                    self.errors.push(m);
+                }
+            }
+        }
+    }
+}
+
+/// The `vitrine-hq` binary of this build's profile (a no-op build when
+/// `cargo test --workspace` or `cargo build --release` made it already).
+fn hq_bin() -> std::path::PathBuf {
+    let mut args = vec!["build", "--locked", "-p", "vitrine-hq", "--bin", "vitrine-hq"];
+    if !cfg!(debug_assertions) {
+        args.push("--release");
+    }
+    // This build's target folder (…/target/release/vitrine → …/target),
+    // whatever CARGO_TARGET_DIR the bench runs with.
+    let exe = std::path::Path::new(env!("CARGO_BIN_EXE_vitrine"));
+    let target_dir = exe.parent().and_then(|p| p.parent()).expect("the target folder");
+    let status = std::process::Command::new(env!("CARGO"))
+        .args(&args)
+        .arg("--target-dir")
+        .arg(target_dir)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("run cargo build");
+    assert!(status.success(), "cargo {}", args.join(" "));
+    let bin = exe.with_file_name("vitrine-hq");
+    assert!(bin.exists(), "{} not built", bin.display());
+    bin
+}
+
+/// A `vitrine-hq serve` process; killed when dropped.
+struct Replica {
+    child: std::process::Child,
+    addr: std::net::SocketAddr,
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn hq_command(bin: &std::path::Path, dir: &std::path::Path, db: &str) -> std::process::Command {
+    let mut c = std::process::Command::new(bin);
+    c.arg("--data-dir")
+        .arg(dir)
+        .env("VITRINE_HQ_DATABASE", db)
+        .env("VITRINE_HQ_LOG", "warn");
+    c
+}
+
+/// A replica with HQ's shipped defaults (rate and connection limits
+/// included), once it answers `/v1/health`.
+fn start_replica(bin: &std::path::Path, dir: &std::path::Path, db: &str) -> Replica {
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port");
+    let child = hq_command(bin, dir, db)
+        .args(["serve", "--listen", &addr.to_string()])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("start vitrine-hq serve");
+    let r = Replica { child, addr };
+    for _ in 0..1200 {
+        let answered = std::net::TcpStream::connect(addr).ok().and_then(|mut s| {
+            s.write_all(b"GET /v1/health HTTP/1.0\r\n\r\n").ok()?;
+            let mut head = String::new();
+            BufReader::new(s).read_line(&mut head).ok()?;
+            Some(head.contains(" 200 "))
+        });
+        if answered == Some(true) {
+            return r;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("replica {addr} did not answer");
+}
+
+/// Enrolls `n` kiosks (`KIOSKS_PER_STORE` per store) through HQ's own
+/// enrollment service on `db`, as `POST /v1/enroll` does (a code from
+/// `device add`, traded for a token against the kiosk's public key),
+/// without HTTP: the enrollment rate limit (10 a minute per address, 60
+/// for all) would make 10,000 take close to three hours. Returns each
+/// kiosk's token and store, and HQ's public key.
+fn enroll_fleet(dir: &std::path::Path, db: &str, n: usize) -> (Vec<(String, String)>, String) {
+    let mut cfg = vitrine_hq::HqConfig::new(dir);
+    cfg.database = Some(db.to_string());
+    let hq = vitrine_hq::Hq::open(cfg).expect("open HQ on PostgreSQL");
+    let products: Vec<Change> = (0..100)
+        .map(|i| Change::UpsertProduct(product(i)))
+        .chain((0..100).map(|i| price(i, 100 + i as i64)))
+        .collect();
+    hq.commit(&products, None).expect("the catalog");
+    let threads = 4;
+    let per = n.div_ceil(threads);
+    let mut fleet = Vec::with_capacity(n);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let hq = &hq;
+                s.spawn(move || {
+                    (t * per..((t + 1) * per).min(n))
+                        .map(|i| {
+                            let store = format!("store-{:05}", i / KIOSKS_PER_STORE);
+                            let (_, code) = admin::device_add(hq, &store).expect("device add");
+                            let mut seed = [7u8; 32];
+                            seed[..8].copy_from_slice(&(i as u64).to_le_bytes());
+                            let req = vitrine_core::wire::EnrollRequest {
+                                code,
+                                device_public_key: SecretKey::from_seed(seed).public().to_text(),
+                                device_name: Some(format!("kiosk-{i}")),
+                            };
+                            let ip = std::net::IpAddr::from([127, 0, 0, 1]);
+                            let r = vitrine_hq::services::devices::enroll(hq, &req, ip).expect("enroll");
+                            (r.token, store)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            fleet.extend(h.join().expect("an enrolling thread"));
+        }
+    });
+    (fleet, hq.key.public().to_text())
+}
+
+/// A fleet process: spawned with its jobs, its stdout read line by line.
+struct FleetProcess {
+    child: std::process::Child,
+    out: BufReader<std::process::ChildStdout>,
+    stdin: std::process::ChildStdin,
+}
+
+impl FleetProcess {
+    fn line(&mut self) -> String {
         let mut l = String::new();
-        out.read_line(&mut l).unwrap();
+        self.out.read_line(&mut l).expect("a fleet process's output");
         l
-    })
-    .await
-    .unwrap();
-    let mut parts = l.split_whitespace().skip(1);
-    let got: usize = parts.next().unwrap().parse().unwrap();
-    let fanout_ms: u64 = parts.next().unwrap().parse().unwrap();
-    let _ = child.wait();
+    }
+}
+
+/// Bench 4, the push to a fleet: `n` kiosks, each enrolled with its own token,
+/// half on each of two `vitrine-hq serve` replicas sharing one PostgreSQL,
+/// HQ's default limits on. Every kiosk gets its first event; a price is
+/// set with the command line (a third process); every kiosk must hear the
+/// new version and fetch a signed delta holding that price (any failure,
+/// or a kiosk that does not, fails the bench). Clients live in child
+/// processes of at most 5,000 each (a descriptor per stream and one per
+/// delta request, under the 20,000 the bench raises its limit to).
+fn sse_fleet(n: usize) {
+    let db = vitrine_testkit::new_database();
+    let bin = hq_bin();
+    let dir = tempfile::tempdir().unwrap();
+    let t_enroll = Instant::now();
+    let (fleet, hq_key) = enroll_fleet(dir.path(), &db, n);
+    let t_enroll = t_enroll.elapsed();
+    let replicas = [
+        start_replica(&bin, dir.path(), &db),
+        start_replica(&bin, dir.path(), &db),
+    ];
+    let rss0: Vec<u64> = replicas.iter().map(|r| rss_kb(r.child.id())).collect();
+    // Half the kiosks (whole stores) on each replica, in processes of at
+    // most 5,000 kiosks.
+    let half = n.div_ceil(2 * KIOSKS_PER_STORE) * KIOSKS_PER_STORE;
+    let target = gtin(1);
+    let mut procs = Vec::new();
+    let mut per_replica = [0usize; 2];
+    for (r, part) in [&fleet[..half.min(n)], &fleet[half.min(n)..]].into_iter().enumerate() {
+        per_replica[r] = part.len();
+        for (c, chunk) in part.chunks(5_000).enumerate() {
+            let jobs = dir.path().join(format!("fleet-{r}-{c}.txt"));
+            let text: String = chunk
+                .iter()
+                .map(|(token, store)| {
+                    let s: usize = store.trim_start_matches("store-").parse().unwrap();
+                    format!("{token} {store} {}\n", store_ip(s))
+                })
+                .collect();
+            std::fs::write(&jobs, text).unwrap();
+            let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+                .arg("--fleet-clients")
+                .arg(format!("http://{}", replicas[r].addr))
+                .arg(&jobs)
+                .arg(&hq_key)
+                .arg(target.to_string())
+                .arg("250")
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            procs.push(FleetProcess {
+                out: BufReader::new(child.stdout.take().unwrap()),
+                stdin: child.stdin.take().unwrap(),
+                child,
+            });
+        }
+    }
+    let t0 = Instant::now();
+    let (mut ready, mut failed) = (0usize, 0usize);
+    for p in &mut procs {
+        let l = p.line();
+        let mut it = l.split_whitespace().skip(1);
+        ready += it
+            .next()
+            .and_then(|v| v.parse::<usize>().ok())
+            .expect("ready OK FAILED");
+        failed += it
+            .next()
+            .and_then(|v| v.parse::<usize>().ok())
+            .expect("ready OK FAILED");
+    }
+    let t_connect = t0.elapsed();
+    let rss1: Vec<u64> = replicas.iter().map(|r| rss_kb(r.child.id())).collect();
+    assert_eq!((ready, failed), (n, 0), "every kiosk connects and gets its first event");
+
+    // The price change, written by the command line into the database.
+    let t_cmd = epoch_ms();
+    let out = hq_command(&bin, dir.path(), &db)
+        .args(["price", "set", &target.to_string(), "2.50"])
+        .output()
+        .unwrap();
+    let t_commit = epoch_ms();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "price set: {said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for p in &mut procs {
+        writeln!(p.stdin, "go").unwrap();
+    }
+    let (mut seen_n, mut delta_n) = (0usize, 0usize);
+    let (mut seen, mut delta) = (Vec::new(), Vec::new());
+    for p in &mut procs {
+        let l = p.line();
+        let v: Vec<usize> = l.split_whitespace().skip(1).filter_map(|v| v.parse().ok()).collect();
+        assert_eq!(v.len(), 3, "done SEEN DELTA FAILED: {l}");
+        seen_n += v[0];
+        delta_n += v[1];
+        failed += v[2];
+        let times = |l: String| -> Vec<Duration> {
+            l.split_whitespace()
+                .filter_map(|t| t.parse::<u64>().ok())
+                .map(|t| Duration::from_millis(t.saturating_sub(t_cmd)))
+                .collect()
+        };
+        seen.extend(times(p.line()));
+        delta.extend(times(p.line()));
+    }
+    for mut p in procs {
+        drop(p.stdin);
+        let _ = p.child.wait();
+    }
+    drop(replicas);
+    assert_eq!(failed, 0, "no kiosk failed (their errors are above)");
+    assert_eq!(seen_n, n, "every kiosk heard the new version");
+    assert_eq!(delta_n, n, "every kiosk fetched the delta with the new price");
+    seen.sort();
+    delta.sort();
+    let per_conn = |r: usize| (rss1[r].saturating_sub(rss0[r])) as f64 / per_replica[r].max(1) as f64;
     println!(
-        "SSE: {n} connections held by one HQ process (fd limit {limit}); all connected in {:.1} s; a new version reached {got}/{n} of them in {fanout_ms} ms; HQ RSS {:.0} MB -> {:.0} MB ({:.1} KB per connection)",
+        "push to a fleet: {n} kiosks with their own tokens, {} + {} on two `vitrine-hq serve` replicas on one PostgreSQL, default limits; enrolled (service, no HTTP) in {:.1} s; all connected with their first event in {:.1} s; price set by the command line (a process of {} ms: start, connect, commit), from its start: every kiosk saw the version p50 {} max {}, every kiosk fetched and verified the delta p50 {} max {}; errors 0; replica RSS {:.1} -> {:.1} MB and {:.1} -> {:.1} MB ({:.1} and {:.1} KB per connection)",
+        per_replica[0],
+        per_replica[1],
+        t_enroll.as_secs_f64(),
         t_connect.as_secs_f64(),
-        rss0,
-        rss1,
-        (rss1 - rss0) * 1024.0 / n as f64
+        t_commit.saturating_sub(t_cmd),
+        ms(percentile(&seen, 0.5)),
+        ms(*seen.last().unwrap()),
+        ms(percentile(&delta, 0.5)),
+        ms(*delta.last().unwrap()),
+        rss0[0] as f64 / 1024.0,
+        rss1[0] as f64 / 1024.0,
+        rss0[1] as f64 / 1024.0,
+        rss1[1] as f64 / 1024.0,
+        per_conn(0),
+        per_conn(1),
     );
 }
 
@@ -404,9 +808,15 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    if let Some(i) = args.iter().position(|a| a == "--sse-clients") {
-        let n: usize = args[i + 3].parse().unwrap();
-        rt.block_on(sse_clients(args[i + 1].clone(), args[i + 2].clone(), n));
+    if let Some(i) = args.iter().position(|a| a == "--fleet-clients") {
+        let a = &args[i + 1..];
+        rt.block_on(fleet_clients(
+            a[0].clone(),
+            a[1].clone(),
+            a[2].clone(),
+            a[3].clone(),
+            a[4].parse().unwrap(),
+        ));
         return;
     }
     let full = args.iter().any(|a| a == "--bench");
@@ -431,6 +841,12 @@ fn main() {
         rt.block_on(snapshot(n));
     }
     if run("sse") {
-        rt.block_on(sse_hold(if full { 10_000 } else { 20 }));
+        let n = args
+            .iter()
+            .position(|a| a == "--kiosks")
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(if full { 10_000 } else { 40 });
+        sse_fleet(n);
     }
 }

@@ -276,8 +276,11 @@ pub struct HqConfig {
     pub survey: SurveySettings,
     /// The loyalty card number range (the first digits of a card's EAN-13).
     pub card_prefix: String,
-    /// Open connections at most, all clients together (also kept below the
-    /// process's open-file limit).
+    /// Open connections at most, all clients together, and in any case
+    /// below the process's open-file limit ([`server::Limits::effective`]).
+    /// The default (`usize::MAX`) is that limit alone: a cap of a few
+    /// thousand refused a chain's kiosks, each holding a push stream
+    /// (docs/BENCHMARKS.md, "HQ and sync").
     pub max_connections: usize,
     /// Open connections at most from one client address (0: no cap; behind
     /// a reverse proxy, the proxy's pool).
@@ -330,7 +333,7 @@ impl HqConfig {
             clock: Clock::system(),
             survey: SurveySettings::default(),
             card_prefix: vitrine_core::loyalty::DEFAULT_CARD_PREFIX.into(),
-            max_connections: 4096,
+            max_connections: usize::MAX,
             max_connections_per_ip: 128,
             header_read_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),

@@ -324,4 +324,21 @@ mod tests {
         );
         assert_eq!(client_key("::ffff:127.0.0.2".parse().unwrap()), a);
     }
+
+    #[test]
+    fn by_default_the_overall_cap_is_the_open_file_limit_less_a_reserve() {
+        // A fixed cap (it was 4,096) refused a chain's kiosks, each holding
+        // a push stream: by default only the descriptors bound it.
+        let limits = crate::HqConfig::new(std::path::Path::new("/nonexistent")).limits();
+        let fds = open_file_limit().expect("the open-file limit");
+        assert_eq!(
+            limits.effective().max_connections,
+            fds.saturating_sub(RESERVED_FDS).max(16)
+        );
+        let lower = Limits {
+            max_connections: 10,
+            ..limits
+        };
+        assert_eq!(lower.effective().max_connections, 10, "a lower cap is kept");
+    }
 }

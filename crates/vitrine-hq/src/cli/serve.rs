@@ -67,10 +67,13 @@ pub struct Args {
     /// Days the survey's coupon stays valid.
     #[arg(long, env = "VITRINE_HQ_COUPON_VALID_DAYS", default_value_t = 30)]
     coupon_valid_days: i64,
-    /// Open connections at most, all clients together (kept below the
-    /// process's open-file limit, which HQ raises to its hard limit).
-    #[arg(long, env = "VITRINE_HQ_MAX_CONNECTIONS", default_value_t = 4096)]
-    max_connections: usize,
+    /// Open connections at most, all clients together. Default: the
+    /// process's open-file limit (which HQ raises to its hard limit) less a
+    /// reserve; a lower number is kept below it too. Every kiosk holds a
+    /// push stream open, so this bounds the kiosks one replica can serve,
+    /// including those of a replica that went down.
+    #[arg(long, env = "VITRINE_HQ_MAX_CONNECTIONS")]
+    max_connections: Option<usize>,
     /// Open connections at most from one client address (0: no cap). Behind
     /// a reverse proxy every connection is the proxy's: set its pool size.
     #[arg(long, env = "VITRINE_HQ_MAX_CONNECTIONS_PER_IP", default_value_t = 128)]
@@ -163,13 +166,13 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<()> {
     config.max_body_bytes = a.max_body_bytes;
     config.keep_versions = a.keep_versions;
     config.update_valid_hours = a.update_valid_hours.max(1);
-    if a.max_connections == 0 || a.header_read_timeout_s == 0 || a.request_timeout_s == 0 {
+    if a.max_connections == Some(0) || a.header_read_timeout_s == 0 || a.request_timeout_s == 0 {
         return Err(AdminError::Invalid(
             "--max-connections, --header-read-timeout-s and --request-timeout-s must be above 0".into(),
         )
         .into());
     }
-    config.max_connections = a.max_connections;
+    config.max_connections = a.max_connections.unwrap_or(usize::MAX);
     config.max_connections_per_ip = a.max_connections_per_ip;
     config.header_read_timeout = std::time::Duration::from_secs(a.header_read_timeout_s);
     config.request_timeout = std::time::Duration::from_secs(a.request_timeout_s);
