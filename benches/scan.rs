@@ -579,6 +579,9 @@ fn hold(frame: &Path, frames: u32, is_right: &dyn Fn(&vitrine::scan::ScanEvent) 
     held
 }
 
+/// Codes read and codes held, per format.
+type ReadPerFormat = BTreeMap<&'static str, (usize, usize)>;
+
 /// Frames each code is held in view: 333 ms at 30 fps.
 const HOLD_FRAMES: u32 = 10;
 
@@ -590,7 +593,7 @@ const HOLD_FRAMES: u32 = 10;
 /// [`HOLD_FRAMES`] frames through the real pipeline.
 fn held_codes() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut rows: Vec<(&str, Vec<Held>, BTreeMap<&str, (usize, usize)>)> = Vec::new();
+    let mut rows: Vec<(&str, Vec<Held>, ReadPerFormat)> = Vec::new();
 
     // Generated QR codes: Digital Links of 40 GTINs.
     let mut held = Vec::new();
@@ -611,7 +614,7 @@ fn held_codes() {
     // The in-repo photos.
     let manifest = manifest();
     let mut held = Vec::new();
-    let mut per: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut per = ReadPerFormat::new();
     for (k, row) in manifest.iter().enumerate() {
         let f = photos::camera_frame(&photo(&row.file), 500 + k as u64);
         let path = dir.path().join(format!("photo{k:03}.png"));
