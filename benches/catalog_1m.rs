@@ -1,16 +1,26 @@
 //! Catalog cache at scale: a seeded 1,000,000-product catalog.
 //!
-//! Run with `cargo bench --bench catalog_1m` (optionally `-- --products N`).
-//! Measures: JSONL import time, applying a realistic mix of prices (national
-//! and per store), 5 stores' stock, offers and promotions at several levels, lookup latency by GTIN (p50/p99, through the same code path as
-//! `vitrine lookup`), FTS5 search latency (p50/p99), database size, and the
-//! peak RSS of a `vitrine lookup` process on that database.
+//! Run with `cargo bench --bench catalog_1m` (optionally `-- --products N
+//! --keep DIR`). Measures: JSONL import time, applying a realistic mix of
+//! prices (national and per store), 5 stores' stock, offers and promotions
+//! at several levels, lookup latency by GTIN (p50/p99, through the same code
+//! path as `vitrine lookup`), FTS5 search latency (p50/p99), database size,
+//! and the peak RSS of a `vitrine lookup` process on that database.
 //!
-//! Under `cargo test` (no `--bench` argument) it only checks that the
-//! generator is deterministic, so the test suite stays fast.
+//! `cargo bench --bench catalog_1m -- --kiosk` runs the real kiosk instead
+//! (`vitrine`, its window on a private Xvfb display, a replay camera) on the
+//! generated catalog, searches by name and scans three codes through its
+//! keyboard input, checks each product is shown (said in audio mode) and
+//! prints the kiosk's peak RSS (issue 18's target: < 150 MB at 1,000,000
+//! products).
+//!
+//! Under `cargo test` (no `--bench` argument) it checks the generator, then
+//! runs that kiosk journey on 2,000 products and asserts every product was
+//! shown (about half a minute in a debug build).
 
 use std::io::{BufWriter, Write};
-use std::time::Instant;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use vitrine::catalog::{Catalog, VersionMove};
 use vitrine_core::Gtin;
@@ -216,6 +226,13 @@ fn peak_rss_of_lookup(data_dir: &std::path::Path, code: &str) -> Option<(i32, u6
     Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
 }
 
+fn arg<T: std::str::FromStr>(args: &[String], name: &str) -> Option<T> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let bench = args.iter().any(|a| a == "--bench");
@@ -226,104 +243,50 @@ fn main() {
         assert_ne!(gen_gtin(1), gen_gtin(2));
         let p = vitrine_core::catalog::parse_record(&gen_record(42, DEMO_SEED)).expect("a readable record");
         assert_eq!(p.gtin, gen_gtin(42));
+        // The running kiosk that `--kiosk` measures at 1,000,000 products,
+        // here on 2,000 (what CI affords): its scans and its search show
+        // their products.
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let n = 2_000;
+        build(n, tmp.path());
+        let run = kiosk::run(tmp.path(), n, Duration::from_secs(120));
+        run.print(n);
+        assert_eq!(
+            run.shown.len(),
+            kiosk::SCANS + 1,
+            "every scan and the search hit were shown"
+        );
+        assert!(run.hwm_kb > 0, "the kiosk's peak RSS was read");
         println!("catalog_1m: run with `cargo bench --bench catalog_1m` for figures");
         return;
     }
-    let n: u64 = args
-        .iter()
-        .position(|a| a == "--products")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
-    let keep = args
-        .iter()
-        .position(|a| a == "--keep")
-        .and_then(|i| args.get(i + 1))
-        .map(std::path::PathBuf::from);
+    let n: u64 = arg(&args, "--products").unwrap_or(1_000_000);
+    let keep: Option<PathBuf> = arg(&args, "--keep");
     let tmp = tempfile::tempdir().expect("temp dir");
     let root = keep.unwrap_or_else(|| tmp.path().to_path_buf());
     std::fs::create_dir_all(&root).expect("create output dir");
-    let jsonl = root.join("catalog.jsonl");
     let data = root.join("data");
 
-    let t = Instant::now();
-    {
-        let mut w = BufWriter::new(std::fs::File::create(&jsonl).expect("create jsonl"));
-        for i in 0..n {
-            writeln!(w, "{}", gen_record(i, DEMO_SEED)).expect("write jsonl");
+    if args.iter().any(|a| a == "--kiosk") {
+        // The running kiosk on the generated catalog (issue 18: < 150 MB at
+        // 1,000,000 products). With `--keep DIR` a catalog already built
+        // there (with the same `--products`) is used again.
+        if !data.join("catalog.sqlite").exists() {
+            build(n, &root);
         }
-        w.flush().expect("flush");
+        let run = kiosk::run(&root, n, Duration::from_secs(300));
+        run.print(n);
+        assert_eq!(
+            run.shown.len(),
+            kiosk::SCANS + 1,
+            "every scan and the search hit were shown"
+        );
+        return;
     }
-    let jsonl_bytes = std::fs::metadata(&jsonl).map(|m| m.len()).unwrap_or(0);
-    println!(
-        "generate  {n} products, {:.1} MB JSONL in {:.1} s",
-        jsonl_bytes as f64 / 1e6,
-        t.elapsed().as_secs_f64()
-    );
 
-    let mut cat = Catalog::open(&data).expect("open catalog");
-    let t = Instant::now();
-    let file = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(&jsonl).expect("open jsonl"));
-    let report = cat.import_jsonl(file, 0, None, &mut |_| {}).expect("import");
-    let import_s = t.elapsed().as_secs_f64();
-    println!(
-        "import    {} products in {import_s:.1} s (one transaction, FTS5 index included)",
-        report.imported
-    );
-
-    // A realistic mix (issue 18): a national price, every demo store's price
-    // and stock (5 stores), marketplace offers and the demo's promotions (all
-    // products, brands, categories, single products, over a sample of 1 in
-    // 100 products), in batches of about 200,000 changes. The lookup parses
-    // every promotion that can apply on each call, so they must be there.
+    let db_bytes = build(n, &root);
     let stores = demo_stores();
     let store = &stores[0];
-    let t = Instant::now();
-    let mut batch: Vec<Change> = stores.iter().cloned().map(Change::UpsertStore).collect();
-    let mut sample = Vec::new();
-    let mut written = 0usize;
-    for i in 0..n {
-        let p = vitrine_core::catalog::parse_record(&gen_record(i, DEMO_SEED)).expect("a generated record");
-        batch.push(Change::SetPrice(demo_price(&p, DEMO_SEED)));
-        for s in &stores {
-            if let Some(sp) = demo_store_price(&p, s, DEMO_SEED) {
-                batch.push(Change::SetPrice(sp));
-            }
-            batch.push(Change::SetStock(demo_stock(&p, s, DEMO_SEED, 0)));
-        }
-        batch.extend(demo_offers(&p, DEMO_SEED).into_iter().map(Change::UpsertOffer));
-        if i % 100 == 0 {
-            sample.push(p);
-        }
-        if batch.len() >= 200_000 {
-            written += batch.len();
-            cat.apply(&batch, VersionMove::Increment, 0, &mut |_| {})
-                .expect("apply");
-            batch.clear();
-        }
-    }
-    batch.extend(
-        demo_promotions(&sample, DEMO_SEED)
-            .into_iter()
-            .map(Change::UpsertPromotion),
-    );
-    written += batch.len();
-    cat.apply(&batch, VersionMove::Increment, 0, &mut |_| {})
-        .expect("apply");
-    let st = cat.status().expect("status");
-    println!(
-        "prices    {written} changes applied in {:.1} s: {} prices, {} stock rows ({} stores), {} offers, {} promotions",
-        t.elapsed().as_secs_f64(),
-        st.prices,
-        st.stock_rows,
-        st.stores,
-        st.offers,
-        st.promotions
-    );
-    drop(cat);
-    let db_bytes = std::fs::metadata(data.join("catalog.sqlite"))
-        .map(|m| m.len())
-        .unwrap_or(0);
 
     // Lookups through a reader, as the kiosk does.
     let reader = Catalog::open_readonly(&data).expect("open reader");
@@ -399,5 +362,360 @@ fn main() {
             kb as f64 / 1024.0
         ),
         None => println!("rss       could not measure the lookup process"),
+    }
+}
+
+/// Generates `n` products into `root/catalog.jsonl`, imports them into
+/// `root/data` as `vitrine import` does and applies the realistic mix;
+/// returns the database's size in bytes.
+fn build(n: u64, root: &Path) -> u64 {
+    let jsonl = root.join("catalog.jsonl");
+    let data = root.join("data");
+    let t = Instant::now();
+    {
+        let mut w = BufWriter::new(std::fs::File::create(&jsonl).expect("create jsonl"));
+        for i in 0..n {
+            writeln!(w, "{}", gen_record(i, DEMO_SEED)).expect("write jsonl");
+        }
+        w.flush().expect("flush");
+    }
+    let jsonl_bytes = std::fs::metadata(&jsonl).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "generate  {n} products, {:.1} MB JSONL in {:.1} s",
+        jsonl_bytes as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
+
+    let mut cat = Catalog::open(&data).expect("open catalog");
+    let t = Instant::now();
+    let file = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(&jsonl).expect("open jsonl"));
+    let report = cat.import_jsonl(file, 0, None, &mut |_| {}).expect("import");
+    let import_s = t.elapsed().as_secs_f64();
+    println!(
+        "import    {} products in {import_s:.1} s (one transaction, FTS5 index included)",
+        report.imported
+    );
+
+    // A realistic mix (issue 18): a national price, every demo store's price
+    // and stock (5 stores), marketplace offers and the demo's promotions (all
+    // products, brands, categories, single products, over a sample of 1 in
+    // 100 products), in batches of about 200,000 changes. The lookup parses
+    // every promotion that can apply on each call, so they must be there.
+    let stores = demo_stores();
+    let t = Instant::now();
+    let mut batch: Vec<Change> = stores.iter().cloned().map(Change::UpsertStore).collect();
+    let mut sample = Vec::new();
+    let mut written = 0usize;
+    for i in 0..n {
+        let p = vitrine_core::catalog::parse_record(&gen_record(i, DEMO_SEED)).expect("a generated record");
+        batch.push(Change::SetPrice(demo_price(&p, DEMO_SEED)));
+        for s in &stores {
+            if let Some(sp) = demo_store_price(&p, s, DEMO_SEED) {
+                batch.push(Change::SetPrice(sp));
+            }
+            batch.push(Change::SetStock(demo_stock(&p, s, DEMO_SEED, 0)));
+        }
+        batch.extend(demo_offers(&p, DEMO_SEED).into_iter().map(Change::UpsertOffer));
+        if i % 100 == 0 {
+            sample.push(p);
+        }
+        if batch.len() >= 200_000 {
+            written += batch.len();
+            cat.apply(&batch, VersionMove::Increment, 0, &mut |_| {})
+                .expect("apply");
+            batch.clear();
+        }
+    }
+    batch.extend(
+        demo_promotions(&sample, DEMO_SEED)
+            .into_iter()
+            .map(Change::UpsertPromotion),
+    );
+    written += batch.len();
+    cat.apply(&batch, VersionMove::Increment, 0, &mut |_| {})
+        .expect("apply");
+    let st = cat.status().expect("status");
+    println!(
+        "prices    {written} changes applied in {:.1} s: {} prices, {} stock rows ({} stores), {} offers, {} promotions",
+        t.elapsed().as_secs_f64(),
+        st.prices,
+        st.stock_rows,
+        st.stores,
+        st.offers,
+        st.promotions
+    );
+    drop(cat);
+    std::fs::metadata(data.join("catalog.sqlite"))
+        .map(|m| m.len())
+        .unwrap_or(0)
+}
+
+/// The real kiosk (`vitrine`, its Slint window drawn by the software
+/// renderer on a private Xvfb display, a replay camera running) on the
+/// generated catalog, driven as a blind shopper and a USB scanner would
+/// drive it (keys sent through the X server with xdotool): audio mode on
+/// (F1), "Search by name", a word typed, the first hit opened, then
+/// [`SCANS`] codes typed as a scanner types them. Every product shown is
+/// checked in the speech log (its name said); the peak RSS is read from
+/// `/proc/PID/status` (VmHWM) at the end.
+mod kiosk {
+    use std::path::Path;
+    use std::process::{Child, Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    use vitrine::catalog::Catalog;
+    use vitrine::speech::log::read;
+    use vitrine_core::demo::{DEMO_SEED, demo_stores};
+
+    /// Codes scanned after the search.
+    pub const SCANS: usize = 3;
+    /// The word searched for (a word of the generator's list).
+    const QUERY: &str = "chocolat";
+
+    struct Killed(Child);
+
+    impl Drop for Killed {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+
+    pub struct Run {
+        /// Names of the products shown, as said.
+        pub shown: Vec<String>,
+        /// VmHWM, VmRSS, RssAnon, RssFile at start (window drawn) and at the end, kB.
+        pub start: Mem,
+        pub end: Mem,
+        pub hwm_kb: u64,
+        pub seconds: f64,
+    }
+
+    #[derive(Default, Debug, Clone, Copy)]
+    pub struct Mem {
+        pub hwm: u64,
+        pub rss: u64,
+        pub anon: u64,
+        pub file: u64,
+    }
+
+    impl Run {
+        pub fn print(&self, n: u64) {
+            let mb = |kb: u64| kb as f64 / 1024.0;
+            println!(
+                "kiosk     `vitrine` on {n} products (Xvfb, software renderer, replay camera 1280x720): shown {:?} in {:.1} s",
+                self.shown, self.seconds
+            );
+            for (when, m) in [("started", self.start), ("at the end", self.end)] {
+                println!(
+                    "kiosk rss {when:<10}: peak (VmHWM) {:.1} MB, now {:.1} MB (anonymous {:.1} MB, file-backed {:.1} MB)",
+                    mb(m.hwm),
+                    mb(m.rss),
+                    mb(m.anon),
+                    mb(m.file)
+                );
+            }
+        }
+    }
+
+    fn mem(pid: u32) -> Mem {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.split_whitespace().next())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0)
+        };
+        Mem {
+            hwm: field("VmHWM:"),
+            rss: field("VmRSS:"),
+            anon: field("RssAnon:"),
+            file: field("RssFile:"),
+        }
+    }
+
+    fn xdotool(display: &str, args: &[&str]) -> String {
+        let out = Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", display)
+            .output()
+            .expect("xdotool (scripts/setup-debian.sh installs it)");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    fn wait_for(what: &str, limit: Duration, mut f: impl FnMut() -> bool) {
+        let deadline = Instant::now() + limit;
+        while !f() {
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// A camera's worth of frames with no code in them (noise over a
+    /// gradient), played in a loop: the kiosk's capture and decoder threads
+    /// run as they do in a store.
+    fn camera_frames(dir: &Path) {
+        std::fs::create_dir_all(dir).expect("camera folder");
+        for k in 0..4u32 {
+            let mut s = u64::from(k) * 7919 + 1;
+            let img = image::GrayImage::from_fn(1280, 720, |x, y| {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                let g = 60 + (x * 98 / 1280 + y * 42 / 720) as i64 + (s % 41) as i64 - 20;
+                image::Luma([g.clamp(0, 255) as u8])
+            });
+            img.save(dir.join(format!("{k:02}.png"))).expect("write a camera frame");
+        }
+    }
+
+    pub fn run(root: &Path, n: u64, limit: Duration) -> Run {
+        let data = root.join("data");
+        let store = demo_stores()[0].id.clone();
+        // What the search will offer (the kiosk shows 8 of these, the best first).
+        let hits: Vec<String> = Catalog::open_readonly(&data)
+            .expect("open the catalog")
+            .search(QUERY, &store, 50)
+            .expect("search")
+            .into_iter()
+            .map(|h| h.name)
+            .collect();
+        assert!(!hits.is_empty(), "the generated catalog has products named {QUERY:?}");
+        let scans: Vec<(String, String)> = [n / 7, n / 2, n - 1]
+            .into_iter()
+            .take(SCANS)
+            .map(|i| {
+                let p = vitrine_core::catalog::parse_record(&super::gen_record(i, DEMO_SEED)).expect("a record");
+                (p.gtin.short_form(), p.name)
+            })
+            .collect();
+        let camera = root.join("camera");
+        camera_frames(&camera);
+        let dispfile = root.join("display");
+        let _ = std::fs::remove_file(&dispfile);
+        let xvfb = Killed(
+            Command::new("sh")
+                .arg("-c")
+                .arg(format!(
+                    "exec Xvfb -displayfd 3 -screen 0 1920x1080x24 -nolisten tcp 3>{}",
+                    dispfile.display()
+                ))
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("Xvfb (scripts/setup-debian.sh installs it)"),
+        );
+        wait_for("Xvfb", limit, || {
+            std::fs::read_to_string(&dispfile).is_ok_and(|s| s.trim().parse::<u32>().is_ok())
+        });
+        let display = format!(":{}", std::fs::read_to_string(&dispfile).unwrap_or_default().trim());
+        let log = root.join("speech.jsonl");
+        let _ = std::fs::remove_file(&log);
+        let started = Instant::now();
+        let kiosk = Killed(
+            Command::new(env!("CARGO_BIN_EXE_vitrine"))
+                .arg("--data-dir")
+                .arg(&data)
+                .env_remove("VITRINE_CONFIG")
+                .current_dir(root)
+                .env("DISPLAY", &display)
+                .env("SLINT_BACKEND", "winit-software")
+                .env("VITRINE__KIOSK__STORE", &store)
+                .env("VITRINE__UI__FULLSCREEN", "false")
+                .env("VITRINE__CAMERA__SOURCE", "replay")
+                .env("VITRINE__CAMERA__REPLAY_DIR", &camera)
+                .env("VITRINE__CAMERA__REPLAY_FPS", "30")
+                .env("VITRINE__ACCESSIBILITY__SPEECH_LOG", &log)
+                // xdotool's keys cross a loaded X server and a debug build's
+                // event loop: a scanner's burst may arrive with gaps a real
+                // scanner (1-5 ms) never has. People type slower still (the
+                // query below: a key every 300 ms).
+                .env("VITRINE__SCAN__HID_MAX_KEY_INTERVAL_MS", "120")
+                .env("VITRINE_LOG", "warn")
+                .stdout(Stdio::null())
+                .stderr(std::fs::File::create(root.join("kiosk.log")).map_or(Stdio::null(), Stdio::from))
+                .spawn()
+                .expect("start vitrine"),
+        );
+        let pid = kiosk.0.id();
+        let mut wid = String::new();
+        wait_for("the kiosk's window", limit, || {
+            wid = xdotool(&display, &["search", "--name", "^Vitrine$"]);
+            !wid.is_empty()
+        });
+        let wid = wid.lines().next().unwrap_or_default().to_string();
+        // The window draws and takes the keyboard before the first key.
+        std::thread::sleep(Duration::from_secs(2));
+        let start = mem(pid);
+        xdotool(&display, &["windowfocus", "--sync", &wid]);
+        let lines = || read(&log).unwrap_or_default();
+        // Waits for a line said after the first `from` that matches; its index.
+        let heard = |from: usize, what: &str, pred: &dyn Fn(&str) -> bool| -> usize {
+            let deadline = Instant::now() + limit;
+            loop {
+                let said = lines();
+                if let Some(i) = said.iter().skip(from).position(|l| pred(&l.text)) {
+                    return from + i;
+                }
+                if Instant::now() > deadline {
+                    let said: Vec<&str> = said.iter().map(|l| l.text.as_str()).collect();
+                    panic!("never heard {what}; the kiosk said: {said:#?}");
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        };
+        // Presses Down until a control whose line matches has the focus;
+        // returns that line.
+        let focus = |what: &str, pred: &dyn Fn(&str) -> bool| -> String {
+            for _ in 0..60 {
+                let from = lines().len();
+                xdotool(&display, &["key", "Down"]);
+                let i = heard(from, "a control", &|t| t.contains(", "));
+                let said = lines()[i].text.clone();
+                if pred(&said) {
+                    return said;
+                }
+            }
+            panic!("{what} never had the focus: {:#?}", lines());
+        };
+        let mut shown = Vec::new();
+        xdotool(&display, &["key", "F1"]);
+        let on = heard(0, "audio mode", &|t| t.starts_with("Mode audio activé."));
+        heard(on, "Start focused", &|t| {
+            t.starts_with("Commencer : scanner un produit")
+        });
+        focus("Search by name", &|t| t.starts_with("Chercher par nom"));
+        xdotool(&display, &["key", "Return"]);
+        // Typed by a person (said back key by key), then the first hit.
+        xdotool(&display, &["type", "--delay", "300", QUERY]);
+        let hit = focus("a search hit", &|t| {
+            hits.iter().any(|h| t.starts_with(&format!("{h}, ")))
+        });
+        let name = hit.split(", ").next().unwrap_or_default().to_string();
+        let from = lines().len();
+        xdotool(&display, &["key", "Return"]);
+        heard(from, "the product found by name", &|t| t == format!("{name}."));
+        shown.push(name);
+        // A USB scanner types a code and Enter in one fast burst.
+        for (code, name) in &scans {
+            let from = lines().len();
+            xdotool(&display, &["type", "--delay", "8", &format!("{code}\n")]);
+            heard(from, "a scanned product", &|t| t == format!("{name}."));
+            shown.push(name.clone());
+        }
+        // A moment on the last product page with the camera running.
+        std::thread::sleep(Duration::from_secs(2));
+        let end = mem(pid);
+        let seconds = started.elapsed().as_secs_f64();
+        drop(kiosk);
+        drop(xvfb);
+        Run {
+            shown,
+            start,
+            end,
+            hwm_kb: end.hwm,
+            seconds,
+        }
     }
 }

@@ -12,10 +12,17 @@
 //!    screen; from the frame's capture time to the end of the frame that
 //!    shows the product.
 //!
+//! 4. The same with real photos (issue 18): the in-repo photos of product
+//!    codes (EAN-13, EAN-8, UPC-A, UPC-E), each pasted at its own size in
+//!    the centre of a busy 1280x720 frame and played as a camera on its
+//!    own (up to 1 s), their GTINs added to the demo catalog.
+//!
 //! Run: `cargo bench --bench kiosk_ui` (release build; no display needed).
 
 #[path = "../tests/support/frames.rs"]
 mod frames;
+#[path = "../tests/support/photos.rs"]
+mod photos;
 
 use std::rc::Rc;
 use std::time::{Duration, Instant};
@@ -89,6 +96,18 @@ fn main() {
         let mut cat = Catalog::open(dir.path()).expect("catalog");
         cat.seed_demo_if_empty(vitrine_core::demo::DEMO_SEED, vitrine::clock::now())
             .expect("demo data");
+        let photographed: Vec<vitrine_core::catalog::Change> = photo_products()
+            .into_iter()
+            .flat_map(|(_, p)| {
+                let price = vitrine_core::demo::demo_price(&p, vitrine_core::demo::DEMO_SEED);
+                [
+                    vitrine_core::catalog::Change::UpsertProduct(p),
+                    vitrine_core::catalog::Change::SetPrice(price),
+                ]
+            })
+            .collect();
+        cat.apply(&photographed, vitrine::catalog::VersionMove::Increment, 0, &mut |_| {})
+            .expect("the photographed products");
         cat.all_products().expect("products")
     };
     let cfg = vitrine::config::load(
@@ -227,4 +246,71 @@ fn main() {
         "replay frame capture to product visible (pipeline + link + lookup + page + frame)",
         latencies,
     );
+
+    // The same with real photos: each its own replay (a new camera link),
+    // held up to 1 s; from the capture of the frame that was read to the
+    // end of the frame that shows the product.
+    let photo_products = photo_products();
+    let mut latencies = Vec::new();
+    for (k, (row, _)) in photo_products.iter().enumerate() {
+        let folder = dir.path().join(format!("photo{k:03}"));
+        std::fs::create_dir_all(&folder).expect("replay folder");
+        photos::camera_frame(&photos::photo(&row.file), 500 + k as u64)
+            .save(folder.join("frame.png"))
+            .expect("write a frame");
+        app.invoke_navigate(Page::Scan);
+        kiosk.pump();
+        draw(&mut pixels);
+        let mut camera_cfg = camera_cfg.clone();
+        camera_cfg.camera.replay_dir = folder.display().to_string();
+        camera_cfg.camera.replay_fps = 30;
+        let before = kiosk.latencies().len();
+        let link =
+            vitrine::ui::camera_link::CameraLink::start(&camera_cfg, kiosk.scan_sender(), None).expect("camera link");
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while Instant::now() < deadline {
+            kiosk.pump();
+            let all = kiosk.latencies();
+            if all.len() > before {
+                let t0 = Instant::now();
+                draw(&mut pixels);
+                latencies.push(all[all.len() - 1] + t0.elapsed());
+                break;
+            }
+            draw(&mut pixels);
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        drop(link);
+    }
+    println!(
+        "(real photos: {} of {} product photos shown)",
+        latencies.len(),
+        photo_products.len()
+    );
+    report(
+        "replay of real photos, frame capture to product visible (same path)",
+        latencies,
+    );
+}
+
+/// The in-repo photos of product codes (not QR codes, not in-store label
+/// numbers) and a product for each GTIN they hold.
+fn photo_products() -> Vec<(photos::Row, vitrine_core::product::Product)> {
+    photos::manifest()
+        .into_iter()
+        .filter(|r| r.format != "qr" && !r.expected_gtin14.is_empty())
+        .filter_map(|r| {
+            let record = serde_json::json!({
+                "gtin14": r.expected_gtin14,
+                "name": format!("Photographed product {}", r.expected_gtin14),
+                "brand": "Photo",
+                "quantity": "1 piece",
+                "source": "tests/data/barcodes",
+                "license": "Apache-2.0",
+            })
+            .to_string();
+            let p = vitrine_core::catalog::parse_record(&record).ok()?;
+            (!p.gtin.is_restricted_circulation()).then_some((r, p))
+        })
+        .collect()
 }

@@ -12,7 +12,7 @@
 //! Figures and the decision are in docs/BENCHMARKS.md, "Scanning".
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use image::GrayImage;
@@ -24,9 +24,12 @@ use vitrine::scan::pipeline::{PipelineSettings, ScanPipeline};
 use vitrine::scan::{CameraStatus, debounce::DebounceRules};
 use vitrine_core::code::{CodeContext, Scanned};
 
-fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/barcodes")
-}
+#[path = "../tests/support/frames.rs"]
+mod frames;
+#[path = "../tests/support/photos.rs"]
+mod photos;
+
+use photos::{Row, busy_frame, data_dir, manifest, noise_frame, photo};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -130,57 +133,6 @@ fn run_mode(d: &mut dyn BarcodeDecoder, mode: Mode, img: &GrayImage) -> Vec<Symb
     }
 }
 
-struct Row {
-    file: String,
-    format: String,
-    expected_text: String,
-    expected_gtin14: String,
-}
-
-fn unescape(s: &str) -> String {
-    let mut out = String::new();
-    let mut it = s.chars();
-    while let Some(c) = it.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match it.next() {
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some('t') => out.push('\t'),
-            Some('\\') => out.push('\\'),
-            Some(o) => {
-                out.push('\\');
-                out.push(o);
-            }
-            None => out.push('\\'),
-        }
-    }
-    out
-}
-
-fn manifest() -> Vec<Row> {
-    let text = std::fs::read_to_string(data_dir().join("manifest.tsv")).expect("tests/data/barcodes/manifest.tsv");
-    text.lines()
-        .skip(1)
-        .filter(|l| !l.is_empty())
-        .map(|l| {
-            let c: Vec<&str> = l.split('\t').collect();
-            Row {
-                file: c[0].to_string(),
-                format: c[1].to_string(),
-                expected_text: unescape(c[2]),
-                expected_gtin14: c
-                    .get(5)
-                    .filter(|g| !g.is_empty())
-                    .map(|g| format!("{g:0>14}"))
-                    .unwrap_or_default(),
-            }
-        })
-        .collect()
-}
-
 /// True when `s` is the expected code of `row`.
 fn matches(row: &Row, s: &Symbol, rules: &CodeContext<'_>) -> bool {
     if row.format == "qr" {
@@ -276,78 +228,6 @@ fn fmt_key(f: &str) -> &'static str {
     FORMATS.iter().copied().find(|k| *k == f).unwrap_or("other")
 }
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        // xorshift64*
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + (self.next() % ((hi - lo) as u64 + 1)) as i64
-    }
-}
-
-fn fill(img: &mut GrayImage, x: i64, y: i64, w: i64, h: i64, v: u8) {
-    for yy in y.max(0)..(y + h).min(i64::from(img.height())) {
-        for xx in x.max(0)..(x + w).min(i64::from(img.width())) {
-            img.put_pixel(xx as u32, yy as u32, image::Luma([v]));
-        }
-    }
-}
-
-/// Gradient with ±20 per-pixel noise: harsher than real sensor noise.
-fn noise_frame(w: u32, h: u32, seed: u64) -> GrayImage {
-    let mut rng = Rng(seed.max(1));
-    GrayImage::from_fn(w, h, |x, y| {
-        let g = 60.0 + 98.0 * (x as f32 / w as f32) + 42.0 * (y as f32 / h as f32);
-        image::Luma([(g + rng.range(-20, 20) as f32).clamp(0.0, 255.0) as u8])
-    })
-}
-
-/// Noise frame plus rows of bar-like "text" strokes and a few solid blocks
-/// (the same kind of frame as the decoder comparison in /work/scratch).
-fn busy_frame(w: u32, h: u32, seed: u64) -> GrayImage {
-    let mut img = noise_frame(w, h, seed);
-    let mut rng = Rng(seed.wrapping_mul(31).max(1));
-    let s = w as f32 / 1280.0;
-    for _ in 0..30 {
-        let x0 = rng.range(0, (w as f32 * 0.7) as i64);
-        let y0 = rng.range(0, i64::from(h) - (30.0 * s) as i64);
-        let gh = (rng.range(8, 20) as f32 * s) as i64;
-        let mut x = x0;
-        for _ in 0..rng.range(10, 60) {
-            let gw = (rng.range(3, 10) as f32 * s).max(1.0) as i64;
-            if rng.range(0, 6) == 0 {
-                x += gw * 2;
-                continue;
-            }
-            let strokes = rng.range(1, 3);
-            for k in 0..strokes {
-                fill(&mut img, x + k * gw / strokes, y0, (1.5 * s) as i64 + 1, gh, 25);
-            }
-            fill(&mut img, x, y0 + rng.range(0, gh.max(1)), gw, (1.5 * s) as i64 + 1, 25);
-            x += gw + (2.0 * s) as i64 + 1;
-            if x >= i64::from(w) {
-                break;
-            }
-        }
-    }
-    for _ in 0..6 {
-        let bw = rng.range(20, i64::from(w / 5));
-        let bh = rng.range(20, i64::from(h / 5));
-        let bx = rng.range(0, i64::from(w) - bw);
-        let by = rng.range(0, i64::from(h) - bh);
-        let v = rng.range(10, 240) as u8;
-        fill(&mut img, bx, by, bw, bh, v);
-    }
-    img
-}
-
 /// Pastes `patch` scaled to `frac` of the frame's width, centred at (cx, cy).
 fn paste(frame: &mut GrayImage, patch: &GrayImage, frac: f32, cx: f32, cy: f32) {
     let tw = (frame.width() as f32 * frac) as u32;
@@ -356,10 +236,6 @@ fn paste(frame: &mut GrayImage, patch: &GrayImage, frac: f32, cx: f32, cy: f32) 
     let x = (frame.width() as f32 * cx) as i64 - i64::from(tw) / 2;
     let y = (frame.height() as f32 * cy) as i64 - i64::from(th) / 2;
     image::imageops::replace(frame, &p, x, y);
-}
-
-fn photo(rel: &str) -> GrayImage {
-    vitrine::scan::read_luma(&data_dir().join(rel)).expect("test photo")
 }
 
 const EAN_PHOTO: &str = "zxing-cpp/ean13-1/10.webp"; // 8480010001136
@@ -636,4 +512,161 @@ fn latency() {
         m.frames_dropped,
         m.decode_ms_mean
     );
+    held_codes();
+}
+
+/// What one held code gave through the pipeline.
+#[derive(Default)]
+struct Held {
+    /// From the capture of the frame that gave the right event to the event.
+    event_ms: Option<f64>,
+    /// From the replay's start (the code's first frame) to the capture of
+    /// the frame that gave the right event.
+    in_view_ms: Option<f64>,
+    /// Events for a product code other than the expected one.
+    wrong: usize,
+    frames_decoded: u64,
+    frames_captured: u64,
+}
+
+/// Plays `frame` as a camera at 30 fps for `frames` frames through the
+/// real pipeline (capture thread, decoder thread alternating its passes,
+/// the harder pass's confirmation, debounce; the kiosk's default
+/// settings), and scores the events as the kiosk acts on them: `is_right`
+/// says whether an event is the expected code.
+fn hold(frame: &Path, frames: u32, is_right: &dyn Fn(&vitrine::scan::ScanEvent) -> bool) -> Held {
+    let settings = PipelineSettings::from_config(&vitrine::config::KioskConfig::default());
+    let start = Instant::now();
+    let pipeline = ScanPipeline::start(
+        Box::new(ReplaySource::from_files(vec![frame.to_path_buf()], 30).loops(frames)),
+        settings,
+    );
+    let events = pipeline.events();
+    let mut held = Held::default();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let take = |ev: vitrine::scan::ScanEvent, held: &mut Held| {
+        if is_right(&ev) {
+            if held.event_ms.is_none() {
+                held.event_ms = Some(ev.captured_at.elapsed().as_secs_f64() * 1000.0);
+                held.in_view_ms = Some(ev.captured_at.duration_since(start).as_secs_f64() * 1000.0);
+            }
+        } else if matches!(ev.result, Ok(Scanned::Product(_))) {
+            held.wrong += 1;
+        }
+    };
+    loop {
+        match events.recv_timeout(Duration::from_millis(50)) {
+            Ok(ev) => take(ev, &mut held),
+            Err(_) => {
+                if matches!(pipeline.status(), CameraStatus::Ended { .. })
+                    && pipeline.wait_finished(Duration::from_secs(5))
+                {
+                    while let Ok(ev) = events.try_recv() {
+                        take(ev, &mut held);
+                    }
+                    break;
+                }
+                if Instant::now() > deadline {
+                    println!("latency: a replay did not finish in time");
+                    break;
+                }
+            }
+        }
+    }
+    let m = pipeline.metrics();
+    held.frames_decoded = m.frames_decoded;
+    held.frames_captured = m.frames_captured;
+    held
+}
+
+/// Codes read and codes held, per format.
+type ReadPerFormat = BTreeMap<&'static str, (usize, usize)>;
+
+/// Frames each code is held in view: 333 ms at 30 fps.
+const HOLD_FRAMES: u32 = 10;
+
+/// The scan-event latency of codes held in view (issue 18): a generated QR
+/// code (400 px, a GS1 Digital Link of a product, on flat grey: the
+/// perfect case, as tests and the kiosk UI bench use), and the 268 in-repo
+/// photos, each pasted at its own size (shrunk to fit when larger) in the
+/// centre of a busy 1280x720 frame: every code its own replay of
+/// [`HOLD_FRAMES`] frames through the real pipeline.
+fn held_codes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut rows: Vec<(&str, Vec<Held>, ReadPerFormat)> = Vec::new();
+
+    // Generated QR codes: Digital Links of 40 GTINs.
+    let mut held = Vec::new();
+    for i in 0..40u64 {
+        let gtin = vitrine_core::Gtin::from_body(&format!("3{:011}", 12_345_678 + i * 7_919)).expect("a GTIN");
+        let path = dir.path().join(format!("qr{i:03}.png"));
+        frames::write_qr_frame(&path, &format!("https://id.gs1.org/01/{}", gtin.as_gtin14()));
+        held.push(hold(
+            &path,
+            HOLD_FRAMES,
+            &|ev| matches!(&ev.result, Ok(Scanned::Product(p)) if p.gtin == gtin),
+        ));
+    }
+    let mut per = BTreeMap::new();
+    per.insert("qr", (held.iter().filter(|h| h.event_ms.is_some()).count(), held.len()));
+    rows.push(("generated QR, 400 px on flat grey (40 codes)", held, per));
+
+    // The in-repo photos.
+    let manifest = manifest();
+    let mut held = Vec::new();
+    let mut per = ReadPerFormat::new();
+    for (k, row) in manifest.iter().enumerate() {
+        let f = photos::camera_frame(&photo(&row.file), 500 + k as u64);
+        let path = dir.path().join(format!("photo{k:03}.png"));
+        f.save(&path).expect("write frame");
+        let h = hold(&path, HOLD_FRAMES, &|ev| {
+            if row.format == "qr" {
+                ev.text == row.expected_text
+            } else {
+                matches!(&ev.result, Ok(Scanned::Product(p)) if p.gtin.as_gtin14() == row.expected_gtin14)
+            }
+        });
+        let e = per.entry(fmt_key(&row.format)).or_default();
+        e.0 += usize::from(h.event_ms.is_some());
+        e.1 += 1;
+        held.push(h);
+    }
+    rows.push(("in-repo photos in busy 1280x720 frames (268)", held, per));
+
+    println!(
+        "\n## Scan-event latency, codes held in view {HOLD_FRAMES} frames (333 ms) at 30 fps, one replay per code\n"
+    );
+    println!(
+        "| workload | read | per format | wrong products | event latency p50 / p95 / max ms | in view before read p50 / p95 ms | frames decoded / captured |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for (name, held, per) in rows {
+        let read = held.iter().filter(|h| h.event_ms.is_some()).count();
+        let mut ev: Vec<f64> = held.iter().filter_map(|h| h.event_ms).collect();
+        let mut iv: Vec<f64> = held.iter().filter_map(|h| h.in_view_ms).collect();
+        ev.sort_by(f64::total_cmp);
+        iv.sort_by(f64::total_cmp);
+        let pct = |s: &[f64], p: f64| {
+            s.get(((s.len() as f64 - 1.0) * p).round() as usize)
+                .copied()
+                .unwrap_or(f64::NAN)
+        };
+        let formats = per
+            .iter()
+            .map(|(f, (r, n))| format!("{f} {r}/{n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        println!(
+            "| {name} | {read} of {} | {formats} | {} | {:.1} / {:.1} / {:.1} | {:.0} / {:.0} | {} / {} |",
+            held.len(),
+            held.iter().map(|h| h.wrong).sum::<usize>(),
+            pct(&ev, 0.5),
+            pct(&ev, 0.95),
+            ev.last().copied().unwrap_or(f64::NAN),
+            pct(&iv, 0.5),
+            pct(&iv, 0.95),
+            held.iter().map(|h| h.frames_decoded).sum::<u64>(),
+            held.iter().map(|h| h.frames_captured).sum::<u64>(),
+        );
+    }
 }

@@ -359,3 +359,42 @@ fn a_blind_shopper_orders_click_and_collect_by_keys() {
     a.heard(n, "the order number", |t| t.starts_with("Order number: "));
     assert!(a.k.kiosk.session().typed.is_empty(), "what was typed is wiped");
 }
+
+/// A product scanned while another product's page is shown is said too
+/// (the page stays the product page); and a search hit reached by Down
+/// opens with Enter even after the page redrew (issue 18's kiosk journey
+/// found both broken).
+#[test]
+fn a_product_scanned_on_a_products_page_and_a_search_hit_opened_by_keys_are_said() {
+    let a = kiosk("fr", &[]);
+    let other = vitrine::catalog::Catalog::open_readonly(a._dir.path())
+        .unwrap()
+        .all_products()
+        .unwrap()
+        .into_iter()
+        .find(|p| {
+            p.gtin.short_form().len() == 13 && p.gtin.short_form() != NORDIC && !p.gtin.is_restricted_circulation()
+        })
+        .unwrap();
+    a.key(Key::F1);
+    a.heard(0, "the announcement", |t| t.starts_with("Mode audio activé."));
+    a.k.scan(NORDIC, vitrine_core::Symbology::Ean13);
+    assert_eq!(a.k.kiosk.page(), Page::Product);
+    a.heard(0, "the first product", |t| t == "Nordic must original.");
+    let n = a.lines().len();
+    a.k.scan(&other.gtin.short_form(), vitrine_core::Symbology::Ean13);
+    a.heard(n, "the second product", |t| t == format!("{}.", other.name));
+
+    // Search by name: the hit focused by Down, the page redrawn (as every
+    // answer and the camera's figures do), then Enter.
+    a.k.go(Page::Attract);
+    a.focus("Chercher par nom");
+    a.key(Key::Return);
+    a.type_slowly("nordic");
+    a.focus_where("a search hit", |t| t.starts_with("Nordic must original, "));
+    a.k.kiosk.pump();
+    a.k.go(Page::Scan);
+    let n = a.lines().len();
+    a.key(Key::Return);
+    a.heard(n, "the product found by name", |t| t == "Nordic must original.");
+}

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use std::time::{Duration, Instant};
 
-use slint::{ComponentHandle, Image, SharedString};
+use slint::{ComponentHandle, Image, Model, SharedString};
 use vitrine_core::code::{CodeError, ProductCode, Scanned};
 use vitrine_core::gs1::{AiProblem, Gs1Error};
 use vitrine_core::parse_product_code;
@@ -175,7 +175,13 @@ impl Scan {
                 self.st.borrow_mut().feedback = Some((Text::verbatim(name), Tone::Ok));
                 self.product
                     .show(view, code, looked.photo.map(Image::from_rgba8), looked.cache);
+                let was = self.shell.page();
                 self.shell.navigate(Page::Product);
+                // Another product scanned on a product's page: the page does
+                // not change, so audio mode says the new one here.
+                if was == Page::Product && self.shell.audio_mode() {
+                    self.shell.page_updated();
+                }
                 let latency = captured_at.elapsed();
                 tracing::debug!(latency_ms = latency.as_secs_f64() * 1000.0, "scan to product on screen");
                 self.st.borrow_mut().latencies.push(latency);
@@ -332,7 +338,19 @@ impl Screen for Scan {
                     .into(),
             })
             .collect();
-        s.set_results(model(rows));
+        // The same hits keep their model: a new one rebuilds the rows, and
+        // the row a keyboard (audio mode's Down) has focused loses the
+        // focus, so Enter could not open it while the camera's figures
+        // redraw the page twice a second.
+        let shown = s.get_results();
+        if shown.row_count() != rows.len()
+            || rows
+                .iter()
+                .enumerate()
+                .any(|(i, r)| shown.row_data(i).as_ref() != Some(r))
+        {
+            s.set_results(model(rows));
+        }
     }
 
     fn enter(&self, _page: Page, _from: Page) -> bool {
