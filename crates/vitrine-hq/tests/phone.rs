@@ -442,6 +442,67 @@ async fn a_one_time_code_from_the_email_identifies_the_shopper_on_the_phone() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_retailers_app_identifies_the_shopper_with_a_loyalty_token_hq_signed_and_nothing_else() {
+    let (port, _mails) = smtp_server().await;
+    let (sms, _texts) = sms_server().await;
+    let s = start(port, sms).await;
+    let cid = customers::add(
+        &s.hq,
+        &NewCustomer {
+            first_name: "Camille".into(),
+            email: Some("camille@example.org".into()),
+            tier: Some(Tier::Gold),
+            consent: true,
+            ..NewCustomer::default()
+        },
+    )
+    .unwrap();
+    let id = hand_off(&s, vec![HandoffLine::new(gtin(COKE), 1)]);
+    let path = format!("/h/{id}/app-identify");
+    let token = customers::issue_token(&s.hq, &cid).unwrap();
+    // Forged: the same token with its signature changed; signed by another
+    // key; too long to be one; garbage. Each is refused and nothing personal
+    // shows.
+    let mut forged = token.clone();
+    let last = forged.pop().unwrap();
+    forged.push(if last == 'A' { 'B' } else { 'A' });
+    let other = vitrine_core::loyalty::LoyaltyToken::new(
+        &s.hq.key.public(),
+        &cid,
+        "Camille",
+        Some(Tier::Gold),
+        true,
+        s.hq.now(),
+    )
+    .sign(&SecretKey::from_seed([42; 32]));
+    let huge = "A".repeat(phone::MAX_LOYALTY_TOKEN + 1);
+    for bad in [forged.as_str(), other.as_str(), huge.as_str(), "not a token"] {
+        let (st, page) = post(&s, &path, &[("loyalty", bad), ("lang", "en")]).await;
+        assert_eq!(st, 422, "{page}");
+        assert!(page.contains("This loyalty code was not accepted"), "{page}");
+        assert!(!page.contains("Camille"), "{page}");
+    }
+    let (_, page) = get(&s, &format!("/h/{id}?lang=en"), "en").await;
+    assert!(!page.contains("Camille"), "refused tokens identify no one");
+    // The app's real token identifies the shopper on this basket.
+    let (st, loc) = post(&s, &path, &[("loyalty", token.as_str()), ("lang", "en")]).await;
+    assert_eq!((st, loc), (303, format!("/h/{id}?lang=en")));
+    let (_, page) = get(&s, &format!("/h/{id}?lang=en"), "en").await;
+    assert!(
+        page.contains("Hello Camille: your member prices are applied."),
+        "{page}"
+    );
+    // An unknown basket is said, not identified.
+    let (st, _) = post(
+        &s,
+        &format!("/h/{}/app-identify", Uuid::now_v7()),
+        &[("loyalty", token.as_str()), ("lang", "en")],
+    )
+    .await;
+    assert_eq!(st, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_come_gzipped_with_an_icon_a_manifest_and_a_service_worker() {
     let (port, _mails) = smtp_server().await;
     let (sms, _texts) = sms_server().await;

@@ -40,6 +40,7 @@
 //! | `/h/{id}/collect`, `/h/{id}/delivery` | GET | anyone with the basket's link: the order forms | `phone` |
 //! | `/h/{id}/order` | POST | anyone with the basket's link: an order (click&collect or delivery), once per form | `phone` |
 //! | `/h/{id}/identify`, `/h/{id}/verify` | POST | anyone with the basket's link: a one-time code (sent only to a customer's contact, rate-limited per contact and per basket), tried a few times | `phone` |
+//! | `/h/{id}/app-identify` | POST | anyone with the basket's link and a loyalty token this HQ signed (the retailer's app holds it, valid minutes); forged, expired or another retailer's tokens refused, tokens over 8 KiB refused unread | `phone` |
 //! | `/o/{id}` | GET | anyone with the order's link (its id, a UUIDv7) | `phone` |
 //! | `/favicon.ico`, `/manifest.webmanifest`, `/sw.js`, `/sw-register.js`, `/brand.css`, `/brand/logo` | GET | anyone | `assets` |
 //! | `/s/{id}` | GET, POST | anyone with the survey's link (a random 80-bit id), answered once | `survey` |
@@ -131,6 +132,7 @@ pub fn router(hq: Arc<Hq>) -> Router {
         .route("/h/{id}/order", post(phone::order))
         .route("/h/{id}/identify", post(phone::identify))
         .route("/h/{id}/verify", post(phone::verify))
+        .route("/h/{id}/app-identify", post(phone::app_identify))
         .route("/o/{id}", get(phone::order_page))
         .route("/favicon.ico", get(assets::favicon))
         .route("/manifest.webmanifest", get(assets::manifest))

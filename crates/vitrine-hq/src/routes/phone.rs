@@ -1046,6 +1046,42 @@ pub(super) async fn identify(
 }
 
 #[derive(Deserialize)]
+pub(super) struct AppIdentifyForm {
+    loyalty: String,
+    lang: Option<String>,
+}
+
+/// `POST /h/{id}/app-identify`: the retailer's app opens the basket and posts
+/// the shopper's loyalty token (in the body, never in the link, so it is not
+/// kept in logs or history); a token HQ signed identifies the shopper on this
+/// basket (member prices, personal coupons), then back to it.
+pub(super) async fn app_identify(
+    State(hq): State<Arc<Hq>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    PageForm(f): PageForm<AppIdentifyForm>,
+) -> Response {
+    let lang = page_lang(f.lang.as_deref(), &headers);
+    let uuid = match basket_id(&id, lang) {
+        Ok(uuid) => uuid,
+        Err(page) => return *page,
+    };
+    let hq2 = hq.clone();
+    let res = blocking(move || Ok(phone::identify_by_token(&hq2, &uuid, &f.loyalty)?)).await;
+    match res {
+        Ok(Some(Some(_))) => Redirect::to(&basket_href(&id, lang)).into_response(),
+        Ok(Some(None)) => problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            lang,
+            &id,
+            &tr!(lang, "phone-app-token-bad"),
+        ),
+        Ok(None) => problem(StatusCode::NOT_FOUND, lang, &id, &error_text(codes::NOT_FOUND, lang)),
+        Err(f) => problem(f.status, lang, &id, &error_text(&f.body.error, lang)),
+    }
+}
+
+#[derive(Deserialize)]
 pub(super) struct VerifyForm {
     challenge: String,
     code: String,

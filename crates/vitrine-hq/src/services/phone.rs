@@ -663,6 +663,36 @@ pub fn check_code(
     Ok(Some(r))
 }
 
+/// The longest loyalty token the phone accepts: a real one is a few hundred
+/// bytes (a customer id, a name, some coupons); anything longer is refused
+/// before its signature is even parsed.
+pub const MAX_LOYALTY_TOKEN: usize = 8 * 1024;
+
+/// Identifies the shopper on the basket's phone by the loyalty token the
+/// retailer's app holds (the app opens the basket page and posts it): the
+/// token must be signed by this HQ and still valid, and its customer must not
+/// be forgotten. `Ok(None)`: no such basket; `Ok(Some(None))`: refused.
+pub fn identify_by_token(hq: &Hq, id: &Uuid, token: &str) -> Result<Option<Option<CustomerView>>, ServiceError> {
+    if hq.storage.handoff(id)?.is_none() {
+        return Ok(None);
+    }
+    let token = token.trim();
+    if token.len() > MAX_LOYALTY_TOKEN {
+        return Ok(Some(None));
+    }
+    let now = hq.now();
+    let Ok(t) = vitrine_core::loyalty::LoyaltyToken::verify(token, &hq.key.public(), now) else {
+        tracing::info!(handoff = %id, "loyalty token refused on the phone");
+        return Ok(Some(None));
+    };
+    let Some(c) = hq.storage.customer(&t.sub)?.filter(|c| c.forgotten_at.is_none()) else {
+        return Ok(Some(None));
+    };
+    hq.storage.set_phone_identity(id, &c.id, now)?;
+    tracing::info!(handoff = %id, "shopper identified on the phone by the app's loyalty token");
+    Ok(Some(Some(super::customers::view(hq, &c, now)?)))
+}
+
 /// The personal offers of the customer identified on the basket's phone
 /// (by a one-time code there, or vouched for by the kiosk).
 pub fn identified(hq: &Hq, b: &PhoneBasket) -> Result<Option<CustomerView>, ServiceError> {

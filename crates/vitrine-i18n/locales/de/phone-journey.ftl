@@ -6,3 +6,4 @@
 phone-store-distance = { $distance } km entfernt
 phone-offline-basket = Offline: Dies ist der zuletzt bekannte Warenkorb, so wie er beim letzten Laden der Seite war. Er wird aktualisiert, sobald das Netz wieder da ist.
 phone-offline-order = Offline: Dies ist die Bestellung, so wie sie beim letzten Laden der Seite war. Ihr Status wird aktualisiert, sobald das Netz wieder da ist.
+phone-app-token-bad = Dieser Treuecode wurde nicht angenommen: Öffnen Sie den Warenkorb erneut in der App oder melden Sie sich mit einem Einmalcode an.

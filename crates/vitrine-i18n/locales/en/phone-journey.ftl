@@ -6,3 +6,4 @@
 phone-store-distance = { $distance } km away
 phone-offline-basket = Offline: this is the last known basket, as it was when the page last loaded. It updates when the network is back.
 phone-offline-order = Offline: this is the order as it was when the page last loaded. Its status updates when the network is back.
+phone-app-token-bad = This loyalty code was not accepted: open the basket again from the app, or identify with a one-time code.

@@ -6,3 +6,4 @@
 phone-store-distance = à { $distance } km
 phone-offline-basket = Hors ligne : voici le dernier état connu du panier, tel qu'au dernier chargement de la page. Il se mettra à jour au retour du réseau.
 phone-offline-order = Hors ligne : voici la commande telle qu'au dernier chargement de la page. Son état se mettra à jour au retour du réseau.
+phone-app-token-bad = Ce code fidélité n'a pas été accepté : rouvrez le panier depuis l'application, ou identifiez-vous avec un code à usage unique.
