@@ -616,10 +616,25 @@ impl Catalog {
     }
 
     /// The pictures the catalog's products name (each once).
+    ///
+    /// This reads the whole products table. Through a reader's memory map
+    /// every page it touches stays in the process's resident set until the
+    /// connection closes (the whole table at 1,000,000 products, which put
+    /// `vitrine sync --once` over the kiosk's 150 MB budget right after a
+    /// snapshot: docs/BENCHMARKS.md), so the scan goes through SQLite's
+    /// bounded page cache instead, and the map is put back for lookups.
     pub fn image_ids(&self) -> Result<Vec<ImageId>, CatalogError> {
+        let mapped: i64 = self.conn.pragma_query_value(None, "mmap_size", |r| r.get(0))?;
+        self.conn.pragma_update(None, "mmap_size", 0)?;
+        let ids = self.image_ids_unmapped();
+        self.conn.pragma_update(None, "mmap_size", mapped)?;
+        ids
+    }
+
+    fn image_ids_unmapped(&self) -> Result<Vec<ImageId>, CatalogError> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT DISTINCT image FROM products WHERE image IS NOT NULL ORDER BY image")?;
+            .prepare("SELECT DISTINCT image FROM products WHERE image IS NOT NULL ORDER BY image")?;
         let ids = stmt
             .query_map([], |r| r.get::<_, String>(0))?
             .filter_map(|r| r.ok().and_then(|s| ImageId::parse(&s)))

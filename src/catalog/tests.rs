@@ -363,3 +363,28 @@ fn bulk_import_builds_the_index_and_restores_the_triggers() {
         .execute("INSERT INTO products_fts(products_fts) VALUES ('integrity-check')", [])
         .unwrap();
 }
+
+#[test]
+fn picture_ids_are_read_without_the_readers_memory_map_which_is_put_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Catalog::open(dir.path()).unwrap();
+    c.seed_demo(DEMO_SEED, 1_700_000_000).unwrap();
+    let a = ImageId::of(b"a");
+    let b = ImageId::of(b"b");
+    for (i, id) in [(0, &a), (1, &b), (2, &a)] {
+        c.conn
+            .execute(
+                "UPDATE products SET image = ?1 WHERE rowid = (SELECT rowid FROM products ORDER BY gtin LIMIT 1 OFFSET ?2)",
+                rusqlite::params![id.to_string(), i],
+            )
+            .unwrap();
+    }
+    drop(c);
+    let r = Catalog::open_readonly(dir.path()).unwrap();
+    let mapped = |r: &Catalog| -> i64 { r.conn.pragma_query_value(None, "mmap_size", |x| x.get(0)).unwrap() };
+    assert_eq!(mapped(&r), READER_MMAP_BYTES);
+    let mut want = vec![a, b];
+    want.sort_by_key(|i| i.to_string());
+    assert_eq!(r.image_ids().unwrap(), want, "each picture once");
+    assert_eq!(mapped(&r), READER_MMAP_BYTES, "lookups keep their map");
+}
