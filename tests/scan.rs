@@ -16,6 +16,9 @@ use vitrine::scan::pipeline::{PipelineSettings, ScanPipeline};
 use vitrine::scan::{self, CameraStatus, ScanEvent, ScanSource};
 use vitrine_core::code::{CodeContext, Scanned, Symbology};
 
+#[path = "support/photos.rs"]
+mod photos;
+
 fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
@@ -29,29 +32,6 @@ fn gtin14(s: &Symbol) -> Option<String> {
         Ok(Scanned::Product(p)) => Some(p.gtin.as_gtin14()),
         _ => None,
     }
-}
-
-fn unescape(s: &str) -> String {
-    let mut out = String::new();
-    let mut it = s.chars();
-    while let Some(c) = it.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match it.next() {
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some('t') => out.push('\t'),
-            Some('\\') => out.push('\\'),
-            Some(o) => {
-                out.push('\\');
-                out.push(o);
-            }
-            None => out.push('\\'),
-        }
-    }
-    out
 }
 
 /// Minimum photos read per format, by `vitrine scan`'s still-image decode
@@ -88,16 +68,14 @@ const LIVE_THRESHOLDS: [(&str, usize); 5] = [("ean13", 29), ("ean8", 9), ("upca"
 #[test]
 fn decode_rate_per_format_on_the_in_repo_photos() {
     let dir = repo("tests/data/barcodes");
-    let manifest = std::fs::read_to_string(dir.join("manifest.tsv")).unwrap();
     let mut d = ZxingDecoder::new();
     let mut still = std::collections::BTreeMap::<String, (usize, usize)>::new();
     let mut live = std::collections::BTreeMap::<String, usize>::new();
     let mut wrong = Vec::new();
     let mut wrong_printed = Vec::new();
-    for line in manifest.lines().skip(1) {
-        let c: Vec<&str> = line.split('\t').collect();
-        let (file, format, text, gtin) = (c[0], c[1], unescape(c[2]), c[5]);
-        let expected_gtin14 = format!("{gtin:0>14}");
+    for row in photos::manifest() {
+        let (file, format, text) = (row.file.as_str(), row.format.as_str(), row.expected_text);
+        let expected_gtin14 = row.expected_gtin14;
         let ok = |s: &Symbol| {
             if format == "qr" {
                 s.text == text

@@ -1,6 +1,6 @@
 //! The in-repo barcode photos (`tests/data/barcodes/`, Apache-2.0, with
-//! their manifest) and camera-sized frames to put them in, shared by the
-//! scan and kiosk UI benches: a busy 1280x720 background (noise, text-like
+//! their manifest) and camera-sized frames to put them in, used by the
+//! scan test and the scan and kiosk UI benches: a busy 1280x720 background (noise, text-like
 //! strokes, blocks) with a photo pasted in its centre at its own size.
 #![allow(dead_code)]
 
@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use image::GrayImage;
 
-/// The photos' folder (tests' data, not ../shared).
+/// The photos' folder (copied into the repository with their licence).
 pub fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/barcodes")
 }
