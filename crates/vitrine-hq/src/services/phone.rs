@@ -16,12 +16,15 @@ use vitrine_core::Gtin;
 use vitrine_core::Money;
 use vitrine_core::product::{ONLINE, Store, UnixTime};
 use vitrine_core::sign::sha256_hex;
-use vitrine_core::wire::customers::{Challenge, ChallengeAnswer, ChallengeRequest, CustomerView, LookupKind};
+use vitrine_core::wire::customers::{
+    Challenge, ChallengeAnswer, ChallengeRequest, CustomerLookup, CustomerView, LookupKind,
+};
 use vitrine_core::wire::{Contact, MAX_QUANTITY, OrderCustomer, OrderReceipt, OrderRequest, order_number};
 use vitrine_i18n::{Text, text};
 use vitrine_infra::slots::{Slot, SlotRules, slots};
 
 use super::ServiceError;
+use super::customers::CustomerError;
 use super::handoffs::{current, handoff_reference, price_handoff, price_handoff_at};
 use super::identify::{Refusal, answer_challenge, open_challenge};
 use super::notify::messages::phone_order_messages;
@@ -680,17 +683,22 @@ pub fn identify_by_token(hq: &Hq, id: &Uuid, token: &str) -> Result<Option<Optio
     if token.len() > MAX_LOYALTY_TOKEN {
         return Ok(Some(None));
     }
-    let now = hq.now();
-    let Ok(t) = vitrine_core::loyalty::LoyaltyToken::verify(token, &hq.key.public(), now) else {
-        tracing::info!(handoff = %id, "loyalty token refused on the phone");
-        return Ok(Some(None));
+    // The kiosk's token lookup: signature, issuer, expiry, not forgotten.
+    let q = CustomerLookup {
+        kind: LookupKind::Token,
+        value: token.to_string(),
     };
-    let Some(c) = hq.storage.customer(&t.sub)?.filter(|c| c.forgotten_at.is_none()) else {
-        return Ok(Some(None));
+    let v = match super::customers::lookup(hq, &q, &phone_device(id)) {
+        Ok(Some(v)) => v,
+        Ok(None) | Err(CustomerError::Invalid(_)) => {
+            tracing::info!(handoff = %id, "loyalty token refused on the phone");
+            return Ok(Some(None));
+        }
+        Err(e) => return Err(e.into()),
     };
-    hq.storage.set_phone_identity(id, &c.id, now)?;
+    hq.storage.set_phone_identity(id, &v.customer_id, hq.now())?;
     tracing::info!(handoff = %id, "shopper identified on the phone by the app's loyalty token");
-    Ok(Some(Some(super::customers::view(hq, &c, now)?)))
+    Ok(Some(Some(v)))
 }
 
 /// The personal offers of the customer identified on the basket's phone
