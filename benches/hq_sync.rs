@@ -320,29 +320,21 @@ enum ClientEvent {
 /// from its store's address: opens its push stream, waits for its first
 /// `version` event, then for the next one, then fetches the changes since
 /// the version it had and checks they are signed by HQ and hold the new
-/// price `(gtin, minor)`.
+/// price `(gtin, minor)`. `http` (with a request timeout) and
+/// `stream_http` (without) are its own clients, built from its store's
+/// address by [`kiosk_clients`].
+#[allow(clippy::too_many_arguments)]
 async fn fleet_client(
     base: String,
     token: String,
     store: String,
-    ip: std::net::IpAddr,
+    (http, stream_http): (reqwest::Client, reqwest::Client),
     hq_key: vitrine_core::sign::PublicKey,
     target: (Gtin, i64),
     tx: tokio::sync::mpsc::UnboundedSender<ClientEvent>,
 ) {
     let fail = |tx: &tokio::sync::mpsc::UnboundedSender<ClientEvent>, m: String| {
         let _ = tx.send(ClientEvent::Failed(m));
-    };
-    let timeout = Duration::from_secs(30);
-    let build = |with_timeout: bool| {
-        let b = reqwest::Client::builder()
-            .local_address(ip)
-            .connect_timeout(timeout)
-            .user_agent("vitrine-kiosk/bench");
-        if with_timeout { b.timeout(timeout) } else { b }.build()
-    };
-    let (Ok(http), Ok(stream_http)) = (build(true), build(false)) else {
-        return fail(&tx, "cannot build an HTTP client".into());
     };
     let resp = stream_http
         .get(format!("{base}/v1/events"))
@@ -438,8 +430,24 @@ async fn fleet_client(
     }
 }
 
+/// A kiosk's two HTTP clients, from its store's address `ip`: one for
+/// requests (30 s timeout), one for the push stream (none).
+fn kiosk_clients(ip: std::net::IpAddr) -> reqwest::Result<(reqwest::Client, reqwest::Client)> {
+    let timeout = Duration::from_secs(30);
+    let build = |with_timeout: bool| {
+        let b = reqwest::Client::builder()
+            .local_address(ip)
+            .connect_timeout(timeout)
+            .user_agent("vitrine-kiosk/bench");
+        if with_timeout { b.timeout(timeout) } else { b }.build()
+    };
+    Ok((build(true)?, build(false)?))
+}
+
 /// Child process of the fleet bench: the kiosks in `jobs` (lines `token
-/// store address`) against HQ at `base`. Prints `ready OK FAILED` once each
+/// store address`) against HQ at `base`. Builds their HTTP clients and
+/// prints `built N`; after a line on stdin, connects them all and prints
+/// `ready OK FAILED` once each
 /// has its first event or failed; then, after a line on stdin, `done SEEN
 /// DELTA FAILED` once each has seen the next version and fetched its delta
 /// (or failed, or 120 s passed), then the times (ms since the epoch) each
@@ -451,19 +459,42 @@ async fn fleet_clients(base: String, jobs: String, hq_key: String, gtin_digits: 
     let target = (Gtin::from_digits(&gtin_digits).expect("the GTIN"), minor);
     let text = std::fs::read_to_string(&jobs).expect("the jobs file");
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut n = 0;
+    // Every kiosk's clients are built before the first connects: building
+    // one is CPU work that does not yield (TLS set-up), and thousands of
+    // them interleaved with the connections on this machine's two cores
+    // left sockets connected but silent for more than HQ's 10 s
+    // header-read timeout, which (rightly) closed them. Real kiosks are
+    // separate machines; the bench measures HQ, not its own harness.
+    let built = Instant::now();
+    let mut kiosks = Vec::new();
     for line in text.lines() {
         let mut it = line.split_whitespace();
         let (Some(token), Some(store), Some(ip)) = (it.next(), it.next(), it.next()) else {
             continue;
         };
         let ip: std::net::IpAddr = ip.parse().expect("an address");
-        n += 1;
+        let clients = kiosk_clients(ip).expect("a kiosk's HTTP clients");
+        kiosks.push((token.to_string(), store.to_string(), clients));
+    }
+    let n = kiosks.len();
+    eprintln!(
+        "fleet process {}: {n} kiosks' HTTP clients built in {:.1} s, before any connects",
+        std::process::id(),
+        built.elapsed().as_secs_f64()
+    );
+    // The parent starts every process's kiosks at once (and its clock).
+    println!("built {n}");
+    let start = tokio::task::spawn_blocking(|| {
+        let mut l = String::new();
+        std::io::stdin().read_line(&mut l).map(|_| l)
+    });
+    let _ = start.await;
+    for (token, store, clients) in kiosks {
         tokio::spawn(fleet_client(
             base.clone(),
-            token.to_string(),
-            store.to_string(),
-            ip,
+            token,
+            store,
+            clients,
             hq_key,
             target,
             tx.clone(),
@@ -599,6 +630,17 @@ fn start_replica(bin: &std::path::Path, dir: &std::path::Path, db: &str) -> Repl
     panic!("replica {addr} did not answer");
 }
 
+/// `vitrine_connections_closed_total{reason="header_timeout"}` of the HQ
+/// at `addr` (its /metrics, asked from loopback).
+fn header_timeouts(addr: std::net::SocketAddr) -> u64 {
+    let mut s = std::net::TcpStream::connect(addr).expect("connect to a replica");
+    s.write_all(b"GET /metrics HTTP/1.0\r\n\r\n").expect("ask /metrics");
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut s, &mut text).expect("read /metrics");
+    vitrine_hq::metrics::sample(&text, "vitrine_connections_closed_total", "reason=\"header_timeout\"")
+        .expect("the header-timeout counter in /metrics") as u64
+}
+
 /// Enrolls `n` kiosks (`KIOSKS_PER_STORE` per store) through HQ's own
 /// enrollment service on `db`, as `POST /v1/enroll` does (a code from
 /// `device add`, traded for a token against the kiosk's public key),
@@ -719,6 +761,15 @@ fn sse_fleet(n: usize) {
             });
         }
     }
+    // Every process builds its kiosks' clients first (`built N`), then all
+    // connect at once when told: the clock starts there.
+    for p in &mut procs {
+        let l = p.line();
+        assert!(l.starts_with("built "), "built N: {l}");
+    }
+    for p in &mut procs {
+        writeln!(p.stdin, "connect").unwrap();
+    }
     let t0 = Instant::now();
     let (mut ready, mut failed) = (0usize, 0usize);
     for p in &mut procs {
@@ -735,6 +786,10 @@ fn sse_fleet(n: usize) {
     }
     let t_connect = t0.elapsed();
     let rss1: Vec<u64> = replicas.iter().map(|r| rss_kb(r.child.id())).collect();
+    // Connections the replicas closed during the connection storm because
+    // a request head came late (HQ's slow-client protection), from their
+    // /metrics (loopback needs no token).
+    let late_heads: u64 = replicas.iter().map(|r| header_timeouts(r.addr)).sum();
     assert_eq!((ready, failed), (n, 0), "every kiosk connects and gets its first event");
 
     // The price change, written by the command line into the database.
@@ -783,7 +838,7 @@ fn sse_fleet(n: usize) {
     delta.sort();
     let per_conn = |r: usize| (rss1[r].saturating_sub(rss0[r])) as f64 / per_replica[r].max(1) as f64;
     println!(
-        "push to a fleet: {n} kiosks with their own tokens, {} + {} on two `vitrine-hq serve` replicas on one PostgreSQL, default limits; enrolled (service, no HTTP) in {:.1} s; all connected with their first event in {:.1} s; price set by the command line (a process of {} ms: start, connect, commit), from its start: every kiosk saw the version p50 {} max {}, every kiosk fetched and verified the delta p50 {} max {}; errors 0; replica RSS {:.1} -> {:.1} MB and {:.1} -> {:.1} MB ({:.1} and {:.1} KB per connection)",
+        "push to a fleet: {n} kiosks with their own tokens, {} + {} on two `vitrine-hq serve` replicas on one PostgreSQL, default limits; enrolled (service, no HTTP) in {:.1} s; all connected with their first event in {:.1} s ({late_heads} connections closed by HQ for a late request head); price set by the command line (a process of {} ms: start, connect, commit), from its start: every kiosk saw the version p50 {} max {}, every kiosk fetched and verified the delta p50 {} max {}; errors 0; replica RSS {:.1} -> {:.1} MB and {:.1} -> {:.1} MB ({:.1} and {:.1} KB per connection)",
         per_replica[0],
         per_replica[1],
         t_enroll.as_secs_f64(),

@@ -7,6 +7,8 @@
 //! | `vitrine_http_requests_total` | counter | `route`, `method`, `status` | answers, per route of the route table (`unmatched` for the fallback) |
 //! | `vitrine_http_request_duration_seconds` | histogram | `route`, `method` | time to the answer's head |
 //! | `vitrine_push_connections` | gauge | | push streams open now |
+//! | `vitrine_connections` | gauge | | HTTP connections open now (all routes) |
+//! | `vitrine_connections_closed_total` | counter | `reason` (`over_cap`, `header_timeout`) | connections HQ closed itself: refused over a connection cap, or no whole request head within the header-read timeout |
 //! | `vitrine_catalog_version` | gauge | | HQ's catalog version |
 //! | `vitrine_kiosks` | gauge | `state` (`ok`, `stale`, `behind`, `queuing`, `blind`) | enrolled kiosks per state; a kiosk with several flags counts under each |
 //! | `vitrine_outbox_pending` | gauge | `store` | messages waiting in the kiosks' outboxes, summed per store, as of their latest heartbeats |
@@ -51,6 +53,8 @@ pub struct Metrics {
     requests: Family<Labels, Counter>,
     latency: Family<Labels, Histogram, fn() -> Histogram>,
     push_connections: Gauge<i64, AtomicI64>,
+    connections: Gauge<i64, AtomicI64>,
+    connections_closed: Family<Labels, Counter>,
     catalog_version: Gauge<i64, AtomicI64>,
     kiosks: Family<Labels, Gauge<i64, AtomicI64>>,
     outbox: Family<Labels, Gauge<i64, AtomicI64>>,
@@ -72,6 +76,8 @@ impl Metrics {
             latency_histogram as fn() -> Histogram,
         );
         let push_connections = Gauge::<i64, AtomicI64>::default();
+        let connections = Gauge::<i64, AtomicI64>::default();
+        let connections_closed = Family::<Labels, Counter>::default();
         let catalog_version = Gauge::<i64, AtomicI64>::default();
         let kiosks = Family::<Labels, Gauge<i64, AtomicI64>>::default();
         let outbox = Family::<Labels, Gauge<i64, AtomicI64>>::default();
@@ -91,6 +97,12 @@ impl Metrics {
             "push_connections",
             "Push streams (/v1/events) open now",
             push_connections.clone(),
+        );
+        r.register("connections", "HTTP connections open now", connections.clone());
+        r.register(
+            "connections_closed",
+            "Connections HQ closed itself, per reason (over_cap, header_timeout)",
+            connections_closed.clone(),
         );
         r.register("catalog_version", "HQ's catalog version", catalog_version.clone());
         r.register(
@@ -114,6 +126,8 @@ impl Metrics {
             requests,
             latency,
             push_connections,
+            connections,
+            connections_closed,
             catalog_version,
             kiosks,
             outbox,
@@ -169,6 +183,19 @@ impl Metrics {
         }
     }
 
+    /// Sets the connection figures read at each scrape from the server's
+    /// counts: open now, and closed since start over a cap and for a late
+    /// request head (counters only ever go up).
+    pub fn set_connections(&self, open: usize, over_cap: u64, header_timeouts: u64) {
+        self.connections.set(i64::try_from(open).unwrap_or(i64::MAX));
+        for (reason, total) in [("over_cap", over_cap), ("header_timeout", header_timeouts)] {
+            let c = self
+                .connections_closed
+                .get_or_create(&vec![("reason", reason.to_string())]);
+            c.inc_by(total.saturating_sub(c.get()));
+        }
+    }
+
     /// The OpenMetrics text of every metric.
     pub fn encode(&self) -> Result<String, std::fmt::Error> {
         let mut out = String::new();
@@ -199,7 +226,20 @@ mod tests {
         m.observe_notification("email", true);
         m.observe_notification("sms", false);
         m.set_fleet(3, 42, &[("ok", 2), ("stale", 1)], &[("paris-01".into(), 5)]);
+        m.set_connections(7, 2, 1);
+        m.set_connections(7, 2, 4);
         let t = m.encode().unwrap();
+        assert_eq!(sample(&t, "vitrine_connections", ""), Some(7.0), "{t}");
+        assert_eq!(
+            sample(&t, "vitrine_connections_closed_total", "reason=\"header_timeout\""),
+            Some(4.0),
+            "{t}"
+        );
+        assert_eq!(
+            sample(&t, "vitrine_connections_closed_total", "reason=\"over_cap\""),
+            Some(2.0),
+            "{t}"
+        );
         assert_eq!(
             sample(&t, "vitrine_http_requests_total", "route=\"/v1/heartbeat\""),
             Some(1.0),

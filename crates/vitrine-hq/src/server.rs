@@ -124,6 +124,9 @@ struct Counts {
     // std Mutex: held for a map update, never across an await.
     per_ip: Mutex<HashMap<IpAddr, usize>>,
     refused: AtomicU64,
+    /// Connections closed because their request head did not arrive in
+    /// time (hyper's header-read timeout).
+    header_timeouts: AtomicU64,
     /// When the last "connection refused" warning was logged (ms since start).
     last_warned_ms: AtomicU64,
 }
@@ -209,6 +212,13 @@ impl Gauge {
     pub fn refused(&self) -> u64 {
         self.0.refused.load(Ordering::Relaxed)
     }
+
+    /// Connections closed since start because no whole request head came
+    /// within the header-read timeout (slow or idle clients, idle
+    /// keep-alive connections).
+    pub fn header_timeouts(&self) -> u64 {
+        self.0.header_timeouts.load(Ordering::Relaxed)
+    }
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, with `limits`.
@@ -289,6 +299,9 @@ fn serve_connection(
     let conn = graceful.watch(conn);
     tokio::spawn(async move {
         if let Err(e) = conn.await {
+            if e.is_timeout() {
+                slot.counts.header_timeouts.fetch_add(1, Ordering::Relaxed);
+            }
             tracing::debug!(error = %e, "connection ended with an error");
         }
         drop(slot);

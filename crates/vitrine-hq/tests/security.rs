@@ -152,6 +152,11 @@ async fn idle_keep_alive_and_slow_bodies_are_closed() {
         closed_by_hq(&mut idle, Duration::from_secs(30)).await,
         "idle keep-alive kept"
     );
+    // Counted, and said to whoever watches HQ (/metrics from loopback).
+    eventually(10, "the close counted", || s.hq.connections.header_timeouts() >= 1).await;
+    let m = reqwest::get(s.at("/metrics")).await.unwrap().text().await.unwrap();
+    let closed = vitrine_hq::metrics::sample(&m, "vitrine_connections_closed_total", "reason=\"header_timeout\"");
+    assert!(closed.is_some_and(|n| n >= 1.0), "{m}");
 
     let mut slow = connect_from("127.0.0.1", s.addr).await.unwrap();
     slow.write_all(

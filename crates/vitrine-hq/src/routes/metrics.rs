@@ -48,6 +48,11 @@ pub(super) async fn get(State(hq): State<Arc<Hq>>, ClientAddr(ip): ClientAddr, h
         &fleet::counts(&kiosks),
         &fleet::outbox_per_store(&kiosks),
     );
+    hq.metrics.set_connections(
+        hq.connections.open(),
+        hq.connections.refused(),
+        hq.connections.header_timeouts(),
+    );
     match hq.metrics.encode() {
         Ok(text) => ([(header::CONTENT_TYPE, CONTENT_TYPE)], text).into_response(),
         Err(e) => Failure::internal(e).into_response(),
