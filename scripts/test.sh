@@ -9,3 +9,6 @@ cargo test --workspace --all-targets --locked
 # starters and `run_hq` put each HQ on a database of a PostgreSQL server the
 # test process starts itself.
 VITRINE_TEST_HQ_BACKEND=postgres cargo test -p vitrine-hq --all-targets --locked
+# The fuzz targets still compile (they include kiosk sources by path, so a
+# change there can break them unseen; running them is scripts/fuzz.sh).
+cargo check --manifest-path fuzz/Cargo.toml --locked --bins
