@@ -12,11 +12,15 @@
 //! generated catalog, searches by name and scans three codes through its
 //! keyboard input, checks each product is shown (said in audio mode) and
 //! prints the kiosk's peak RSS (issue 18's target: < 150 MB at 1,000,000
-//! products).
+//! products). With `--enrolled` the kiosk is enrolled with an HQ (in this
+//! process, on loopback) holding the same products: it starts with its
+//! sync worker, takes HQ's streamed snapshot while its window is up, lists
+//! the catalog's pictures, and the journey starts once the snapshot is in.
 //!
 //! Under `cargo test` (no `--bench` argument) it checks the generator, then
-//! runs that kiosk journey on 2,000 products and asserts every product was
-//! shown (about half a minute in a debug build).
+//! runs that kiosk journey, enrolled, on 2,000 products and asserts HQ's
+//! snapshot arrived and every product was shown (about half a minute in a
+//! debug build).
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -249,7 +253,8 @@ fn main() {
         let tmp = tempfile::tempdir().expect("temp dir");
         let n = 2_000;
         build(n, tmp.path());
-        let run = kiosk::run(tmp.path(), n, Duration::from_secs(120));
+        let hq = Enrolled::start(tmp.path());
+        let run = kiosk::run(tmp.path(), n, Duration::from_secs(120), Some(hq.version));
         run.print(n);
         assert_eq!(
             run.shown.len(),
@@ -274,7 +279,8 @@ fn main() {
         if !data.join("catalog.sqlite").exists() {
             build(n, &root);
         }
-        let run = kiosk::run(&root, n, Duration::from_secs(300));
+        let hq = args.iter().any(|a| a == "--enrolled").then(|| Enrolled::start(&root));
+        let run = kiosk::run(&root, n, Duration::from_secs(300), hq.as_ref().map(|h| h.version));
         run.print(n);
         assert_eq!(
             run.shown.len(),
@@ -362,6 +368,65 @@ fn main() {
             kb as f64 / 1024.0
         ),
         None => println!("rss       could not measure the lookup process"),
+    }
+}
+
+/// An HQ on loopback (in this process, SQLite in `root/hq`) holding the
+/// generated products of `root/catalog.jsonl` with the demo's prices, and
+/// the kiosk of `root/data` enrolled with it. Kept alive while the kiosk
+/// runs.
+struct Enrolled {
+    _rt: tokio::runtime::Runtime,
+    _server: vitrine_testkit::HqServer,
+    /// HQ's catalog version: the kiosk holds it once the snapshot is in.
+    version: u64,
+}
+
+impl Enrolled {
+    fn start(root: &Path) -> Enrolled {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime for HQ");
+        let hq_dir = root.join("hq");
+        std::fs::create_dir_all(&hq_dir).expect("HQ's folder");
+        let server = rt.block_on(vitrine_testkit::start_hq_at(&hq_dir, "127.0.0.1:0", |_| {}));
+        let t = Instant::now();
+        let report = vitrine_hq::admin::import_file(&server.hq, &root.join("catalog.jsonl"), Some(DEMO_SEED))
+            .expect("HQ imports the generated products");
+        // HQ's version past the kiosk's own (a price set again), so that the
+        // kiosk holding HQ's version means the snapshot is in.
+        let local = Catalog::open_readonly(&root.join("data"))
+            .and_then(|c| c.version())
+            .expect("the kiosk's version");
+        let mut version = server.hq.storage.current_version().expect("HQ's version");
+        let p = vitrine_core::catalog::parse_record(&gen_record(0, DEMO_SEED)).expect("a record");
+        while version <= local {
+            let again = Change::SetPrice(demo_price(&p, DEMO_SEED));
+            version = server.hq.commit(&[again], None).expect("a price at HQ");
+        }
+        println!(
+            "hq        {} products imported with demo prices in {:.1} s, catalog version {version}",
+            report.imported,
+            t.elapsed().as_secs_f64()
+        );
+        let store = demo_stores()[0].id.clone();
+        let (_, code) = vitrine_hq::admin::device_add(&server.hq, &store).expect("device add");
+        rt.block_on(vitrine::sync::enroll(
+            &root.join("data"),
+            &server.url(),
+            &code,
+            vitrine::config::HqTransport::LoopbackHttp,
+            Duration::from_secs(10),
+            0,
+        ))
+        .expect("the kiosk enrolls (a kept folder must not be enrolled already)");
+        Enrolled {
+            _rt: rt,
+            _server: server,
+            version,
+        }
     }
 }
 
@@ -489,6 +554,8 @@ mod kiosk {
         pub end: Mem,
         pub hwm_kb: u64,
         pub seconds: f64,
+        /// Enrolled: when HQ's snapshot was in the catalog (s from start).
+        pub synced_s: Option<f64>,
     }
 
     #[derive(Default, Debug, Clone, Copy)]
@@ -506,6 +573,9 @@ mod kiosk {
                 "kiosk     `vitrine` on {n} products (Xvfb, software renderer, replay camera 1280x720): shown {:?} in {:.1} s",
                 self.shown, self.seconds
             );
+            if let Some(t) = self.synced_s {
+                println!("kiosk     enrolled: HQ's snapshot in its catalog {t:.1} s after start");
+            }
             for (when, m) in [("started", self.start), ("at the end", self.end)] {
                 println!(
                     "kiosk rss {when:<10}: peak (VmHWM) {:.1} MB, now {:.1} MB (anonymous {:.1} MB, file-backed {:.1} MB)",
@@ -571,7 +641,9 @@ mod kiosk {
         }
     }
 
-    pub fn run(root: &Path, n: u64, limit: Duration) -> Run {
+    /// `hq_version`: the kiosk is enrolled; the journey starts once its
+    /// catalog is HQ's (that version).
+    pub fn run(root: &Path, n: u64, limit: Duration, hq_version: Option<u64>) -> Run {
         let data = root.join("data");
         let store = demo_stores()[0].id.clone();
         // What the search will offer (the kiosk shows 8 of these, the best first).
@@ -632,6 +704,7 @@ mod kiosk {
                 // scanner (1-5 ms) never has. People type slower still (the
                 // query below: a key every 300 ms).
                 .env("VITRINE__SCAN__HID_MAX_KEY_INTERVAL_MS", "120")
+                .env("VITRINE__HQ__TRANSPORT", "loopback-http")
                 .env("VITRINE_LOG", "warn")
                 .stdout(Stdio::null())
                 .stderr(std::fs::File::create(root.join("kiosk.log")).map_or(Stdio::null(), Stdio::from))
@@ -648,6 +721,14 @@ mod kiosk {
         // The window draws and takes the keyboard before the first key.
         std::thread::sleep(Duration::from_secs(2));
         let start = mem(pid);
+        let mut synced_s = None;
+        if let Some(v) = hq_version {
+            // The sync worker takes HQ's snapshot while the window is up.
+            wait_for("HQ's snapshot in the kiosk's catalog", limit, || {
+                Catalog::open_readonly(&data).and_then(|c| c.version()).ok() == Some(v)
+            });
+            synced_s = Some(started.elapsed().as_secs_f64());
+        }
         xdotool(&display, &["windowfocus", "--sync", &wid]);
         let lines = || read(&log).unwrap_or_default();
         // Waits for a line said after the first `from` that matches; its index.
@@ -716,6 +797,7 @@ mod kiosk {
             end,
             hwm_kb: end.hwm,
             seconds,
+            synced_s,
         }
     }
 }
