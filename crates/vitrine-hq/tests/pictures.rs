@@ -152,7 +152,11 @@ async fn hostile_pictures_are_refused_and_their_products_imported_without() {
         ("00000000001779", "bomb.png", "50000×50000 pixels"),
         ("00000000002295", "tall.png", "1×13000 pixels"),
         ("00000000002523", "missing.png", "cannot read missing.png"),
-        ("00000000003100", "https://example.com/a.jpg", "HQ does not fetch URLs"),
+        (
+            "00000000003100",
+            "https://example.com/a.jpg",
+            "HQ fetches pictures only from the hosts named",
+        ),
     ];
     let lines: Vec<String> = cases.iter().map(|(g, img, _)| line(g, "P", img)).collect();
     let file = write_referential(&referential, &lines);
@@ -208,4 +212,96 @@ fn the_import_command_reads_pictures_beside_the_file_and_says_what_it_refused() 
         "{out}"
     );
     assert!(out.contains("line 2: \"../a.jpg\" is not inside"), "{out}");
+    // A host list that is not one stops the command before anything is read.
+    let bad = run_hq(
+        env!("CARGO_BIN_EXE_vitrine-hq"),
+        dir.path(),
+        &[
+            "import",
+            file.to_str().unwrap(),
+            "--picture-hosts",
+            "cdn.example.com/pictures",
+        ],
+    );
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("--picture-hosts") && err.contains("is not a host name"),
+        "{err}"
+    );
+}
+
+/// A referential's picture URLs: fetched only from the hosts the import
+/// names (here a real HTTP server on loopback), never through a redirect;
+/// a URL elsewhere, or any URL when no host is named, is reported and its
+/// product imported without a picture.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn picture_urls_are_fetched_only_from_the_named_hosts() {
+    use axum::http::{StatusCode, header};
+    use axum::routing::get;
+    use vitrine_hq::services::pictures::PictureHosts;
+
+    let s = start_hq_in_temp_dir(|_| {}).await;
+    let picture = png(400, 300);
+    let served = picture.clone();
+    let app = axum::Router::new()
+        .route(
+            "/p/a.png",
+            get(move || async move { ([(header::CONTENT_TYPE, "image/png")], served) }),
+        )
+        .route(
+            "/p/moved.png",
+            get(|| async { (StatusCode::FOUND, [(header::LOCATION, "/p/a.png")]) }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let base = format!("http://{addr}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_referential(
+        dir.path(),
+        &[
+            line("05449000000996", "Fetched", &format!("{base}/p/a.png")),
+            line("09780439023481", "Redirected", &format!("{base}/p/moved.png")),
+            line("00000000000758", "Missing", &format!("{base}/p/none.png")),
+            line("00000000001373", "Elsewhere", "https://example.com/a.jpg"),
+            line("00000000001779", "Plain HTTP elsewhere", "http://example.com/a.jpg"),
+        ],
+    );
+    let import = |hosts: PictureHosts| {
+        let (hq, file) = (s.hq.clone(), file.clone());
+        tokio::task::spawn_blocking(move || admin::import_file_fetching(&hq, &file, None, &hosts).unwrap())
+    };
+
+    // No host named: every URL reported, nothing fetched.
+    let r = import(PictureHosts::default()).await.unwrap();
+    assert_eq!((r.imported, r.pictures, r.picture_problems), (5, 0, 5), "{r:?}");
+    assert!(
+        r.picture_examples.iter().all(|e| e.contains("--picture-hosts")),
+        "{r:?}"
+    );
+    assert_eq!(image_of(&s.hq, "05449000000996"), None);
+
+    // The loopback server named: its picture is fetched, stored and served;
+    // the redirect and the 404 are reported; other hosts are not called.
+    let hosts = PictureHosts::parse(&format!("cdn.example.com, {addr}")).unwrap();
+    let r = import(hosts).await.unwrap();
+    assert_eq!((r.imported, r.pictures, r.picture_problems), (5, 1, 4), "{r:?}");
+    let why = |gtin_line: usize| r.picture_examples[gtin_line].clone();
+    assert!(
+        why(0).contains("302") && why(0).contains("redirects are not followed"),
+        "{r:?}"
+    );
+    assert!(why(1).contains("404"), "{r:?}");
+    assert!(why(2).contains("not among --picture-hosts"), "{r:?}");
+    assert!(why(3).contains("HTTPS only"), "{r:?}");
+    assert_eq!(image_of(&s.hq, "05449000000996"), Some(ImageId::of(&picture)));
+    let thumb = reqwest::get(s.at(&format!("/v1/images/{}/thumb", ImageId::of(&picture))))
+        .await
+        .unwrap();
+    assert_eq!(thumb.status(), 200);
+
+    // A host list that is not one is refused before anything is read.
+    assert!(PictureHosts::parse("cdn.example.com/pictures").is_err());
+    assert!(PictureHosts::parse("user@cdn.example.com").is_err());
 }

@@ -14,7 +14,7 @@ use vitrine_core::product::{PriceEntry, Product, StockEntry, Store, UnixTime};
 use vitrine_core::{Currency, Gtin, Money};
 
 use super::catalog::{DEMO_PRICES_META, PRICES_ORIGIN_META};
-use super::pictures;
+use super::pictures::{self, PictureHosts};
 use crate::storage::{HqStorage, NewDevice, StorageError};
 use crate::{Hq, keys, now};
 
@@ -50,19 +50,36 @@ pub struct ImportReport {
 /// Pictures named by path are not read (there is no file to be beside):
 /// [`import_file`] does.
 pub fn import(hq: &Hq, reader: impl BufRead, demo_prices: Option<u64>) -> Result<ImportReport, AdminError> {
-    import_with_pictures(hq, reader, demo_prices, None)
+    import_with_pictures(hq, reader, demo_prices, None, &PictureHosts::default())
 }
 
 /// [`import`] of the JSONL file at `path`, with the pictures its lines
 /// name (paths relative to the file's folder; see
 /// [`crate::services::pictures`]).
 pub fn import_file(hq: &Hq, path: &Path, demo_prices: Option<u64>) -> Result<ImportReport, AdminError> {
+    import_file_fetching(hq, path, demo_prices, &PictureHosts::default())
+}
+
+/// [`import_file`], fetching the pictures named by a URL on one of `hosts`
+/// (`vitrine-hq import --picture-hosts`).
+pub fn import_file_fetching(
+    hq: &Hq,
+    path: &Path,
+    demo_prices: Option<u64>,
+    hosts: &PictureHosts,
+) -> Result<ImportReport, AdminError> {
     let f =
         std::fs::File::open(path).map_err(|e| AdminError::Invalid(format!("cannot read {}: {e}", path.display())))?;
     let folder = path
         .parent()
         .map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p });
-    import_with_pictures(hq, std::io::BufReader::with_capacity(1 << 20, f), demo_prices, folder)
+    import_with_pictures(
+        hq,
+        std::io::BufReader::with_capacity(1 << 20, f),
+        demo_prices,
+        folder,
+        hosts,
+    )
 }
 
 fn import_with_pictures(
@@ -70,6 +87,7 @@ fn import_with_pictures(
     reader: impl BufRead,
     demo_prices: Option<u64>,
     folder: Option<&Path>,
+    hosts: &PictureHosts,
 ) -> Result<ImportReport, AdminError> {
     let mut products: Vec<Product> = Vec::new();
     let mut report = ImportReport::default();
@@ -83,7 +101,7 @@ fn import_with_pictures(
         match parse_record_with_image(&line) {
             Ok((mut p, source)) => {
                 if let Some(source) = source {
-                    p.image = picture(hq, folder, &source, &mut pictures, &mut report, i + 1);
+                    p.image = picture(hq, (folder, hosts), &source, &mut pictures, &mut report, i + 1);
                 }
                 products.push(p);
             }
@@ -124,7 +142,7 @@ fn import_with_pictures(
 /// reported) when it cannot be imported.
 fn picture(
     hq: &Hq,
-    folder: Option<&Path>,
+    (folder, hosts): (Option<&Path>, &PictureHosts),
     source: &ImageSource,
     seen: &mut HashMap<String, Option<ImageId>>,
     report: &mut ImportReport,
@@ -136,7 +154,7 @@ fn picture(
     let id = match seen.get(&key) {
         Some(id) => id.clone(),
         None => {
-            let id = pictures::read_source(folder, source)
+            let id = pictures::read_source(folder, source, hosts)
                 .and_then(|bytes| pictures::import_bytes(&*hq.storage, &bytes, &key));
             let id = match id {
                 Ok(id) => Some(id),

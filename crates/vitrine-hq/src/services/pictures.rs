@@ -2,17 +2,21 @@
 //! real picture within limits, stored by the SHA-256 of its bytes, and
 //! made into the sizes the screens need ([`ImageSize`]), once.
 //!
-//! # URLs are refused
+//! # URLs only from hosts the retailer names
 //! The referential's `image` field may be a path relative to the JSONL
-//! file or a URL. HQ does not fetch URLs: an import would then depend on
-//! other servers (their speed, their availability, what they answer today),
-//! and a referential file could make HQ call addresses inside the
-//! retailer's network. The retailer's IT downloads the pictures beside the
-//! JSONL file (a folder it controls); a URL is reported, and the product is
-//! imported without a picture.
+//! file or a URL. HQ fetches a URL only from a host named in
+//! [`PictureHosts`] (`vitrine-hq import FILE --picture-hosts
+//! cdn.example.com`): otherwise a referential file could make HQ call any
+//! address, inside the retailer's network too. A named host is fetched
+//! over HTTPS (plain HTTP only from a loopback address, for a server on
+//! HQ's own machine), without following redirects, without credentials in
+//! the URL, with a 30 s timeout and the same 16 MB cap as files; what it
+//! answers is checked as a file is. A URL that is not allowed or not
+//! fetched is reported, and the product is imported without a picture.
 
 use std::io::{Cursor, Read};
 use std::path::{Component, Path};
+use std::time::Duration;
 
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageFormat, ImageReader, Limits, RgbImage};
@@ -37,8 +41,14 @@ const JPEG_QUALITY: u8 = 85;
 /// without one).
 #[derive(Debug, Error)]
 pub enum PictureError {
-    #[error("{0}: HQ does not fetch URLs; put the picture beside the JSONL file and name its path")]
+    #[error(
+        "{0}: not fetched: HQ fetches pictures only from the hosts named with --picture-hosts (or put the picture beside the JSONL file and name its path)"
+    )]
     Url(String),
+    #[error("{url}: {reason}")]
+    UrlRefused { url: String, reason: String },
+    #[error("cannot fetch {url}: {reason}")]
+    Fetch { url: String, reason: String },
     #[error("\"{0}\" is not inside the JSONL file's folder")]
     OutsideFolder(String),
     #[error("pictures are read beside a JSONL file: import a file (vitrine-hq import FILE)")]
@@ -61,13 +71,121 @@ pub enum PictureError {
     Storage(#[from] StorageError),
 }
 
-/// Reads the file `source` names, relative to `folder` (the JSONL file's).
-/// A path that leaves the folder (`..`, an absolute path, a symbolic link
-/// pointing out) is refused: the referential names pictures, not files of
-/// HQ's machine.
-pub fn read_source(folder: Option<&Path>, source: &ImageSource) -> Result<Vec<u8>, PictureError> {
+/// The hosts HQ may fetch pictures from (`host` for the scheme's port, or
+/// `host:port`), none by default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PictureHosts(Vec<String>);
+
+impl PictureHosts {
+    /// From a comma-separated list (`cdn.example.com,img.example.com:8443`).
+    pub fn parse(list: &str) -> Result<PictureHosts, String> {
+        let mut hosts = Vec::new();
+        for h in list.split(',').map(str::trim).filter(|h| !h.is_empty()) {
+            let url = reqwest::Url::parse(&format!("https://{h}/"))
+                .map_err(|e| format!("\"{h}\" is not a host name: {e}"))?;
+            if url.username() != "" || url.password().is_some() || h.contains('/') {
+                return Err(format!("\"{h}\" is not a host name"));
+            }
+            hosts.push(h.to_ascii_lowercase());
+        }
+        Ok(PictureHosts(hosts))
+    }
+
+    /// Why `url` may not be fetched, if it may not.
+    fn refuse(&self, url: &str) -> Result<reqwest::Url, PictureError> {
+        let refused = |reason: &str| PictureError::UrlRefused {
+            url: url.to_string(),
+            reason: reason.to_string(),
+        };
+        if self.0.is_empty() {
+            return Err(PictureError::Url(url.to_string()));
+        }
+        let u = reqwest::Url::parse(url).map_err(|e| refused(&format!("not a URL: {e}")))?;
+        if u.username() != "" || u.password().is_some() {
+            return Err(refused("a URL with credentials is not fetched"));
+        }
+        let host = u.host_str().unwrap_or_default().to_ascii_lowercase();
+        let loopback = host == "localhost"
+            || host
+                .trim_matches(|c| c == '[' || c == ']')
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        match u.scheme() {
+            "https" => {}
+            "http" if loopback => {}
+            _ => return Err(refused("fetched over HTTPS only (plain HTTP from a loopback address)")),
+        }
+        let with_port = u.port().map(|p| format!("{host}:{p}"));
+        let named = self
+            .0
+            .iter()
+            .any(|h| with_port.as_deref().map_or(*h == host, |hp| h == hp));
+        if !named {
+            return Err(refused("its host is not among --picture-hosts"));
+        }
+        Ok(u)
+    }
+}
+
+/// Fetches a picture from an allowed URL (no redirect, 30 s, the size cap).
+/// On a thread of its own with its own small runtime: imports run on the
+/// command line and in tests, inside a runtime or not.
+fn fetch(url: reqwest::Url) -> Result<Vec<u8>, PictureError> {
+    let name = url.to_string();
+    let failed = |reason: String| PictureError::Fetch {
+        url: name.clone(),
+        reason,
+    };
+    let work = || -> Result<Vec<u8>, PictureError> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| failed(e.to_string()))?;
+        rt.block_on(async {
+            let client = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(Duration::from_secs(30))
+                .user_agent(concat!("vitrine-hq/", env!("CARGO_PKG_VERSION"), " (picture import)"))
+                .build()
+                .map_err(|e| failed(e.to_string()))?;
+            let mut resp = client
+                .get(url.clone())
+                .send()
+                .await
+                .map_err(|e| failed(e.to_string()))?;
+            if resp.status() != reqwest::StatusCode::OK {
+                return Err(failed(format!(
+                    "answered {} (redirects are not followed)",
+                    resp.status()
+                )));
+            }
+            if resp.content_length().is_some_and(|n| n > MAX_IMAGE_BYTES) {
+                return Err(PictureError::TooLarge { path: name.clone() });
+            }
+            let mut bytes = Vec::new();
+            while let Some(chunk) = resp.chunk().await.map_err(|e| failed(e.to_string()))? {
+                bytes.extend_from_slice(&chunk);
+                if bytes.len() as u64 > MAX_IMAGE_BYTES {
+                    return Err(PictureError::TooLarge { path: name.clone() });
+                }
+            }
+            Ok(bytes)
+        })
+    };
+    std::thread::scope(|s| {
+        s.spawn(work)
+            .join()
+            .unwrap_or_else(|_| Err(failed("the fetching thread failed".into())))
+    })
+}
+
+/// Reads the picture `source` names: a file relative to `folder` (the JSONL
+/// file's), or a URL on one of `hosts`. A path that leaves the folder
+/// (`..`, an absolute path, a symbolic link pointing out) is refused: the
+/// referential names pictures, not files of HQ's machine.
+pub fn read_source(folder: Option<&Path>, source: &ImageSource, hosts: &PictureHosts) -> Result<Vec<u8>, PictureError> {
     let rel = match source {
-        ImageSource::Url(u) => return Err(PictureError::Url(u.clone())),
+        ImageSource::Url(u) => return fetch(hosts.refuse(u)?),
         ImageSource::File(rel) => rel,
     };
     let folder = folder.ok_or(PictureError::NoFolder)?;
